@@ -1,0 +1,131 @@
+//! The command line: clap definitions and the glue from arguments to library calls.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::gazetteer::Gazetteer;
+use crate::import::{self, Importer, Outcome};
+use crate::vocab::Vocabulary;
+
+/// kbgen — build a searchable static site from Chinese policy-practice articles.
+#[derive(Debug, Parser)]
+#[command(name = "kbgen", version, about, long_about = None)]
+pub struct Cli {
+    /// Project folder (holds content/, data/, templates/); default: the current folder.
+    #[arg(short = 'C', long = "root", global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Turn raw scraped articles (.txt, .html; any common encoding) into tagged Markdown pages.
+    Import {
+        /// Raw article files or folders of them.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// Content folder to write to; pages go to DIR/practices/. Default: <root>/content.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Overwrite pages even when they were edited since they were imported.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Runs a parsed command line; errors are printed here and turned into exit code 1.
+pub fn run(cli: Cli) -> ExitCode {
+    let root = cli.root.unwrap_or_else(|| PathBuf::from("."));
+    match cli.command {
+        Command::Import { inputs, out, force } => {
+            let out = out.unwrap_or_else(|| root.join("content"));
+            match import_command(&root, &inputs, &out, force) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+/// Loads the project's gazetteer (or the built-in one).
+pub fn load_gazetteer(root: &Path) -> anyhow::Result<&'static Gazetteer> {
+    let path = root.join("data/regions.tsv");
+    match std::fs::read_to_string(&path) {
+        Ok(text) if text != crate::gazetteer::BUILTIN_TSV => {
+            let g =
+                Gazetteer::parse(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+            Ok(Box::leak(Box::new(g)))
+        }
+        _ => Ok(Gazetteer::builtin()),
+    }
+}
+
+fn import_command(
+    root: &Path,
+    inputs: &[PathBuf],
+    out: &Path,
+    force: bool,
+) -> anyhow::Result<bool> {
+    let vocab = Vocabulary::load_or_builtin(&root.join("data/mechanisms.yaml"))?;
+    let gazetteer = load_gazetteer(root)?;
+    let importer = Importer::new(gazetteer, &vocab);
+    let reports = import::run(&importer, inputs, out, force);
+    let (mut created, mut updated, mut unchanged, mut skipped, mut failed, mut stories) =
+        (0, 0, 0, 0, 0, 0);
+    for r in &reports {
+        match &r.result {
+            Ok(pages) => {
+                println!(
+                    "{} ({}): {} {}",
+                    r.path.display(),
+                    r.encoding.unwrap_or("?"),
+                    pages.len(),
+                    if pages.len() == 1 { "story" } else { "stories" }
+                );
+                for (path, outcome) in pages {
+                    stories += 1;
+                    let what = match outcome {
+                        Outcome::Created => {
+                            created += 1;
+                            "created".to_string()
+                        }
+                        Outcome::Updated => {
+                            updated += 1;
+                            "updated".to_string()
+                        }
+                        Outcome::Unchanged => {
+                            unchanged += 1;
+                            "unchanged".to_string()
+                        }
+                        Outcome::Overwritten => {
+                            updated += 1;
+                            "overwrote (edited, --force)".to_string()
+                        }
+                        Outcome::Skipped(why) => {
+                            skipped += 1;
+                            format!("skipped ({why})")
+                        }
+                    };
+                    println!("  {what:<9} {}", path.display());
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {}: {e}", r.path.display());
+            }
+        }
+    }
+    println!(
+        "imported {} of {} files: {stories} stories ({created} created, {updated} updated, {unchanged} unchanged, {skipped} skipped), {failed} failed",
+        reports.len() - failed,
+        reports.len()
+    );
+    Ok(failed == 0)
+}

@@ -1,0 +1,185 @@
+//! The content model: a practice page is Markdown with YAML front matter. Written by
+//! `import`, edited by people, read by `build`. This module owns the schema and the file format.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Front matter of a practice page. Strict: unknown keys are errors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// `YYYY-MM-DD`, when the article states its date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    pub year: i32,
+    /// True when no date is printed and `year` was inferred from the text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub year_inferred: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// `zh-Hant` for an article written in Traditional characters; absent means `zh-CN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// Gazetteer paths, most specific practice location first: `江苏省/苏州市/昆山市`.
+    #[serde(default)]
+    pub region: Vec<String>,
+    /// Mechanism ids from the vocabulary.
+    #[serde(default)]
+    pub mechanism: Vec<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<Provenance>,
+}
+
+/// Where an imported page came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// The raw file's name.
+    pub file: String,
+    /// SHA-256 of the raw file's bytes.
+    pub sha256: String,
+    /// Which story of the raw file this page is (1-based), of how many.
+    pub story: usize,
+    pub stories: usize,
+    /// SHA-256 of this page as the importer wrote it (with this value zeroed). A page whose
+    /// text no longer matches was edited by a person, and import leaves it alone.
+    pub page_sha256: String,
+}
+
+/// Stands in for the hash while it is computed; a plain YAML string, unlike sixty-four zeros.
+const ZERO_HASH: &str = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Renders a page file: front matter between `---` lines, a blank line, the Markdown body.
+/// When the front matter has provenance, its `page_sha256` is filled in.
+pub fn render_page(front: &FrontMatter, body: &str) -> String {
+    let mut front = front.clone();
+    if let Some(p) = front.import.as_mut() {
+        p.page_sha256 = ZERO_HASH.to_string();
+    }
+    let yaml = serde_yaml_ng::to_string(&front).expect("front matter serialises");
+    let text = format!("---\n{yaml}---\n\n{}\n", body.trim_end());
+    if front.import.is_some() {
+        let hash = sha256_hex(text.as_bytes());
+        text.replacen(
+            &format!("page_sha256: {ZERO_HASH}"),
+            &format!("page_sha256: {hash}"),
+            1,
+        )
+    } else {
+        text
+    }
+}
+
+/// What a page file says about its own history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageState {
+    /// Exactly as the importer wrote it.
+    Pristine,
+    /// Changed since import, or written by a person.
+    Edited,
+}
+
+/// Checks a page's `page_sha256` against its text.
+pub fn page_state(text: &str) -> PageState {
+    let Some(pos) = text.find("page_sha256: ") else {
+        return PageState::Edited;
+    };
+    let start = pos + "page_sha256: ".len();
+    let Some(stored) = text.get(start..start + 64) else {
+        return PageState::Edited;
+    };
+    let zeroed = format!("{}{}{}", &text[..start], ZERO_HASH, &text[start + 64..]);
+    if sha256_hex(zeroed.as_bytes()) == stored {
+        PageState::Pristine
+    } else {
+        PageState::Edited
+    }
+}
+
+/// Reads the provenance of a page written by import, if its front matter parses.
+pub fn read_provenance(text: &str) -> Option<Provenance> {
+    let (yaml, _) = split_front_matter(text)?;
+    serde_yaml_ng::from_str::<FrontMatter>(yaml).ok()?.import
+}
+
+/// Splits `---\n<yaml>---\n<body>`; `None` when the text has no front matter block.
+pub fn split_front_matter(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix("\u{feff}").unwrap_or(text);
+    let rest = rest
+        .strip_prefix("---\n")
+        .or_else(|| rest.strip_prefix("---\r\n"))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some((&rest[..offset], &rest[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> FrontMatter {
+        FrontMatter {
+            title: "苏州:锻造创新发展“红色引擎”".into(),
+            subtitle: None,
+            date: Some("2017-09-19".into()),
+            year: 2017,
+            year_inferred: false,
+            source: Some("新华日报".into()),
+            author: None,
+            lang: None,
+            region: vec!["江苏省/苏州市".into()],
+            mechanism: vec!["grid-governance".into()],
+            keywords: vec!["党建".into()],
+            import: Some(Provenance {
+                file: "001.txt".into(),
+                sha256: "ab".into(),
+                story: 1,
+                stories: 1,
+                page_sha256: String::new(),
+            }),
+        }
+    }
+
+    #[test]
+    fn rendered_pages_are_pristine_until_edited() {
+        let text = render_page(&sample(), "正文第一段。\n\n正文第二段。");
+        assert!(text.starts_with("---\ntitle: "));
+        assert_eq!(page_state(&text), PageState::Pristine);
+        assert_eq!(
+            render_page(&sample(), "正文第一段。\n\n正文第二段。"),
+            text,
+            "deterministic"
+        );
+        let edited = text.replace("正文第二段", "人工修订的第二段");
+        assert_eq!(page_state(&edited), PageState::Edited);
+        assert_eq!(page_state("---\ntitle: x\n---\nbody"), PageState::Edited);
+    }
+
+    #[test]
+    fn front_matter_round_trips() {
+        let text = render_page(&sample(), "正文。");
+        let (yaml, body) = split_front_matter(&text).unwrap();
+        let back: FrontMatter = serde_yaml_ng::from_str(yaml).unwrap();
+        assert_eq!(back.title, sample().title);
+        assert_eq!(back.region, sample().region);
+        assert_eq!(body.trim(), "正文。");
+        assert_eq!(read_provenance(&text).unwrap().file, "001.txt");
+    }
+}

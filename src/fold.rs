@@ -1,0 +1,90 @@
+//! Text folding shared by every stage that *matches* text (import tagging, search):
+//! Traditional → Simplified (OpenCC `t2s` phrase tables via `ferrous-opencc`) and
+//! full-width ASCII → half-width. Bodies are never rewritten with it; only match keys are.
+
+use std::sync::OnceLock;
+
+use ferrous_opencc::{config::BuiltinConfig, OpenCC};
+
+fn t2s() -> &'static OpenCC {
+    static T2S: OnceLock<OpenCC> = OnceLock::new();
+    T2S.get_or_init(|| {
+        OpenCC::from_config(BuiltinConfig::T2s).expect("the embedded OpenCC t2s tables load")
+    })
+}
+
+/// Folds `text` to Simplified Chinese with half-width ASCII. Simplified input is unchanged
+/// except for full-width letters, digits and punctuation that have an ASCII twin.
+pub fn fold(text: &str) -> String {
+    let simplified = t2s().convert(text);
+    simplified.chars().map(half_width).collect()
+}
+
+fn half_width(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// True for a character of the CJK Unified Ideographs blocks (and the compatibility block).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2EBEF | 0x30000..=0x323AF)
+}
+
+/// Share of Han characters that folding changes: above a few percent the text is written in
+/// Traditional characters.
+pub fn traditional_ratio(original: &str, folded: &str) -> f64 {
+    let (mut han, mut changed) = (0usize, 0usize);
+    for (a, b) in original.chars().zip(folded.chars()) {
+        if is_han(a) {
+            han += 1;
+            if a != b {
+                changed += 1;
+            }
+        }
+    }
+    if han == 0 {
+        0.0
+    } else {
+        changed as f64 / han as f64
+    }
+}
+
+/// True when `text` is written in Traditional Chinese.
+pub fn is_traditional(text: &str) -> bool {
+    traditional_ratio(text, &t2s().convert(text)) > 0.03
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_traditional_words_by_phrase() {
+        assert_eq!(fold("蘇州"), "苏州");
+        assert_eq!(fold("幹部"), "干部");
+        assert_eq!(fold("乾淨"), "干净");
+        assert_eq!(fold("對標找差"), "对标找差");
+        assert_eq!(fold("519項趕超計劃"), "519项赶超计划");
+    }
+
+    #[test]
+    fn leaves_simplified_text_alone() {
+        let s = "苏州市委组织部牵头建立“对标找差、再攀新高”常态化机制，干部干净担当。";
+        assert_eq!(fold(s), s.replace('，', ","));
+    }
+
+    #[test]
+    fn half_width_ascii() {
+        assert_eq!(fold("ＡＰＰ下载：２０２３"), "APP下载:2023");
+    }
+
+    #[test]
+    fn detects_traditional() {
+        assert!(is_traditional("“組織力”如何轉化為“生産力”？蘇州機制觀察"));
+        assert!(!is_traditional("苏州：锻造创新发展“红色引擎”"));
+    }
+}

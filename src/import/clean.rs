@@ -1,0 +1,397 @@
+//! Import stage 2: boilerplate. Classifies lines that scrapers leave around an article (ads,
+//! navigation, share widgets, editor lines, app prompts, copyright, captions and photo credits)
+//! and the markers after which a page carries no more article text ("猜你喜欢", "相关新闻",
+//! a copyright declaration). Rules are patterns over the Simplified fold of a line.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::lines::{gap_after, Line};
+use crate::fold::fold;
+
+/// Why a line is not article text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Junk {
+    Ad,
+    Navigation,
+    Widget,
+    EditorLine,
+    AppPrompt,
+    Copyright,
+    Caption,
+    Credit,
+    Code,
+    WireHeader,
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("valid built-in pattern")
+}
+
+static NAV: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(当前位置|您的位置|您现在的位置|位置)\s*[:>]|^\S{2,12}\s*正文$"));
+static NAV_SEP: LazyLock<Regex> = LazyLock::new(|| re(r">>|>|›|»|→|\|"));
+static EDITOR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(【纠错】\s*)?[\[【(]?(责任编辑|责编|编辑|本版责编|本版编辑|版式设计|版面设计|美编|美术编辑|校对|审核|审校|监制|统筹|图片编辑|视觉设计|制图|值班编辑|终审|初审|复审|编审)[\]】)]?\s*[:\s]",
+    )
+});
+static APP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)app下载|下载app|下载客户端|客户端下载|打开app|app内打开|扫码下载|扫码关注|长按识别|扫一扫|手机打开|手机浏览",
+    )
+});
+static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)copyright|©|\(c\)\s*\d{4}|版权所有|icp备|icp证|未经.{0,8}授权|不得转载|禁止转载|互联网新闻信息服务许可|公网安备|违法和不良信息举报",
+    )
+});
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(图|上图|下图|左图|右图|图片|照片|题图)[①-⑳\d一二三四五六七八九十]*\s*[:为]|^图为")
+});
+static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(数据|资料|图片|视频|图表|照片)来源\s*[:]|(摄|供图|摄影|制图)$|^(图片|照片|图)\s*[/:]")
+});
+static CODE: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9A-Za-z]{16,}$"));
+static WIRE_HEADER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"社\S{0,8}\d{1,2}月\d{1,2}日电\s*题\s*[:]"));
+static MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^[【\[《]?(猜你喜欢|相关新闻|相关阅读|相关文章|相关报道|相关稿件|推荐阅读|热点推荐|热门推荐|热门文章|热点新闻|延伸阅读|更多新闻|精彩推荐|新闻评论|网友评论|载入更多|加载更多|为你推荐|今日推荐|图片新闻|最新新闻|往期回顾)[】\]》]?\s*[:>]?$",
+    )
+});
+static DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"版权.{0,12}声明|免责声明|转载声明|^(主办|承办|主管|协办)单位\s*[:]|^网站标识码|^(联系我们|关于我们|网站地图|网站声明)",
+    )
+});
+
+/// Widget words: a short line made only of these is a share/comment/print bar.
+const WIDGET_WORDS: &[&str] = &[
+    "微博",
+    "微信",
+    "QQ",
+    "QQ空间",
+    "Qzone",
+    "评论",
+    "图集",
+    "分享",
+    "分享到",
+    "分享到:",
+    "打印",
+    "关闭",
+    "关闭窗口",
+    "收藏",
+    "纠错",
+    "【纠错】",
+    "字号",
+    "大",
+    "中",
+    "小",
+    "载入更多",
+    "加载更多",
+    "新闻评论",
+    "扫一扫",
+    "举报",
+    "返回顶部",
+    "上一篇",
+    "下一篇",
+    "点赞",
+    "转发",
+    "朋友圈",
+    "复制链接",
+    "手机看",
+    "手机版",
+    "客户端",
+    "默认",
+    "A+",
+    "A-",
+    "【打印】",
+    "【关闭】",
+    "[打印]",
+    "[关闭]",
+    "我要评论",
+    "网友评论",
+    "字体",
+    "放大",
+    "缩小",
+    "推荐",
+    "顶",
+    "踩",
+    "阅读",
+    "浏览",
+    "赞",
+    "+1",
+    "打印本页",
+    "关闭本页",
+    "关闭窗口",
+    "浏览次数",
+    "阅读量",
+    "阅读数",
+    "点击",
+    "点击量",
+    "点击数",
+    "访问量",
+    "我要分享",
+    "在看",
+    "原文链接",
+    "视力保护色",
+    "背景色",
+    "Facebook",
+    "Twitter",
+    "X",
+    "WhatsApp",
+    "LINE",
+    "Line",
+    "LinkedIn",
+    "Email",
+    "电邮",
+    "复制",
+    "微信好友",
+    "新浪微博",
+    "豆瓣",
+];
+
+/// Classifies one line on its own.
+pub fn junk(line: &str) -> Option<Junk> {
+    let f = fold(line);
+    let f = f.trim();
+    let n = f.chars().count();
+    if f.contains("_fororder_") {
+        return Some(Junk::Ad);
+    }
+    if WIRE_HEADER.is_match(f) && n <= 160 {
+        return Some(Junk::WireHeader);
+    }
+    if n <= 60
+        && (NAV.is_match(f)
+            || NAV_SEP.find_iter(f).count() >= 2
+            || (f.contains("首页") && NAV_SEP.is_match(f)))
+    {
+        return Some(Junk::Navigation);
+    }
+    if n <= 60 && is_widget_bar(f) {
+        return Some(Junk::Widget);
+    }
+    if n <= 80 && EDITOR.is_match(f) {
+        return Some(Junk::EditorLine);
+    }
+    if n <= 30 && APP.is_match(f) {
+        return Some(Junk::AppPrompt);
+    }
+    if n <= 120 && COPYRIGHT.is_match(f) {
+        return Some(Junk::Copyright);
+    }
+    if n <= 120 && CAPTION.is_match(f) {
+        return Some(Junk::Caption);
+    }
+    if n <= 40 && CREDIT.is_match(f) {
+        return Some(Junk::Credit);
+    }
+    if CODE.is_match(f) {
+        return Some(Junk::Code);
+    }
+    None
+}
+
+fn is_widget_bar(f: &str) -> bool {
+    let tokens: Vec<&str> = f
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '|' | '【' | '】' | '[' | ']' | ':' | '/')
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    let word = |t: &&str| {
+        WIDGET_WORDS.contains(t)
+            || (t.starts_with("关注") && (2..=10).contains(&t.chars().count()))
+            || (t.starts_with("点击") && t.ends_with("蓝字"))
+    };
+    // Counters (`阅读：2356`, `+1`) are widgets too, but only beside a widget word.
+    let counter = |t: &&str| {
+        t.trim_start_matches('+')
+            .chars()
+            .all(|c| c.is_ascii_digit())
+    };
+    tokens.iter().any(word) && tokens.iter().all(|t| word(t) || counter(t))
+}
+
+/// A line after which the rest of the story is page furniture (related lists, comments,
+/// copyright declarations).
+pub fn is_trailer_marker(line: &str) -> bool {
+    let f = fold(line);
+    let f = f.trim();
+    let n = f.chars().count();
+    (n <= 16 && MARKER.is_match(f)) || (n <= 80 && DECLARATION.is_match(f))
+}
+
+/// Terminal punctuation: a line ending in one of these is a finished sentence.
+pub fn ends_sentence(text: &str) -> bool {
+    text.trim_end().ends_with([
+        '。', '！', '？', '!', '?', '…', '；', ';', '”', '」', '』', '）', ')', '》', '：', ':',
+    ])
+}
+
+/// Removes junk lines and captions (a short, unfinished line alone between two wide gaps is
+/// the caption of an image slot). `keep` protects lines the splitter needs (e.g. a headline
+/// that sits between image slots).
+pub fn drop_junk(lines: Vec<Line>, keep: impl Fn(&str) -> bool) -> Vec<Line> {
+    let isolated: Vec<bool> = (0..lines.len())
+        .map(|i| {
+            let l = &lines[i];
+            let short_phrase =
+                l.heading.is_none() && l.chars() <= 60 && !l.text.ends_with('。') && !keep(&l.text);
+            // Alone between two image slots, or under one slot, without a comma, right above a
+            // paragraph (a subhead would carry a comma or sit under text).
+            let between_slots = l.gap >= 2 && gap_after(&lines, i) >= 2;
+            let above_paragraph = l.gap >= 2
+                && !l.text.contains([',', '，'])
+                && lines
+                    .get(i + 1)
+                    .is_some_and(|n| n.gap <= 1 && (n.chars() > 50 || keep(&n.text)));
+            short_phrase && (between_slots || above_paragraph)
+        })
+        .collect();
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut cut = false;
+    for (mut l, caption) in lines.into_iter().zip(isolated) {
+        let furniture = junk(&l.text).is_some_and(|j| !matches!(j, Junk::Caption | Junk::Credit));
+        if caption || (junk(&l.text).is_some() && !is_trailer_marker(&l.text)) {
+            cut |= furniture;
+            continue;
+        }
+        l.cut_before = cut;
+        cut = false;
+        out.push(l);
+    }
+    out
+}
+
+/// Cuts a story's lines at the first trailer marker.
+pub fn cut_trailer(lines: &mut Vec<Line>) {
+    if let Some(i) = lines.iter().position(|l| is_trailer_marker(&l.text)) {
+        lines.truncate(i);
+    }
+}
+
+/// Rejoins paragraphs that an image slot or a page break cut in two: a long line that does
+/// not end a sentence continues on the next line; a short line ending in a comma continues a
+/// wrapped heading.
+pub fn join_broken(lines: Vec<Line>, is_boundary: impl Fn(&str) -> bool) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for line in lines {
+        if let Some(prev) = out.last_mut() {
+            let p = prev.text.trim_end();
+            let long_unfinished = prev.chars() >= 30 && !ends_sentence(p) && !p.ends_with("——");
+            let wrapped_heading =
+                prev.chars() <= 40 && p.ends_with([',', '，', '、']) && line.chars() <= 40;
+            if (long_unfinished || wrapped_heading)
+                && prev.heading.is_none()
+                && !is_boundary(&line.text)
+            {
+                prev.text.push_str(&line.text);
+                continue;
+            }
+        }
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::lines::text_lines;
+
+    #[test]
+    fn recognises_scraper_boilerplate() {
+        let cases = [
+            (
+                "中国农业银行2_fororder_农行 wKgAZV7OJmWASlfCAAFsz0eKZ8E583",
+                Junk::Ad,
+            ),
+            ("首页 >> 江苏首页 >> 县域经济 >> 正文", Junk::Navigation),
+            ("新華網 正文", Junk::Navigation),
+            ("当前位置：首页 > 要闻", Junk::Navigation),
+            ("微博", Junk::Widget),
+            ("Qzone", Junk::Widget),
+            ("評論", Junk::Widget),
+            ("分享到： 微信 微博 QQ空间", Junk::Widget),
+            ("關注新華網", Junk::Widget),
+            ("+1", Junk::Widget),
+            ("【糾錯】 責任編輯: 王佳寧", Junk::EditorLine),
+            ("责任编辑:刘志刚", Junk::EditorLine),
+            ("本版责编:苏显龙 徐雷鹏 刘扬", Junk::EditorLine),
+            ("版式设计:张丹峰", Junk::EditorLine),
+            ("APP下载", Junk::AppPrompt),
+            ("APP下載", Junk::AppPrompt),
+            (
+                "Copyright © 2022 浙江日报报业集团 版权所有",
+                Junk::Copyright,
+            ),
+            ("浙ICP备12345678号", Junk::Copyright),
+            (
+                "图①:在社区学院课堂上,谢兰(右一)与居民一起制作艺术作品。",
+                Junk::Caption,
+            ),
+            ("图为网格员入户走访。", Junk::Caption),
+            ("受访者供图", Junk::Credit),
+            ("张玮真摄", Junk::Credit),
+            (
+                "数据来源:中共永登县委组织部、中共永登县委宣传部",
+                Junk::Credit,
+            ),
+            ("010020020110000000000000011199211126193816", Junk::Code),
+            (
+                "新華社南京7月3日電 題:“組織力”如何轉化為“生産力”?",
+                Junk::WireHeader,
+            ),
+        ];
+        for (line, kind) in cases {
+            assert_eq!(junk(line), Some(kind), "{line}");
+        }
+    }
+
+    #[test]
+    fn article_text_survives() {
+        for line in [
+            "蘇州首批排定40個關鍵檢測指標、519項趕超計劃、360個重點項目、128項流程優化計劃。",
+            "“我们原计划在其他城市新设立中国区总部,就剩临门一脚时,被苏州服务吸引了。”",
+            "疫情衝擊下的逆勢飄紅",
+            "苏州:锻造创新发展“红色引擎”",
+            "2017-09-19 09:58:59    来源:新华日报     编辑:罗毅     责编:石丽敏",
+            "本报记者 王伟健",
+            "(作者系中共江苏省灌云县委常委、县委组织部部长、统战部部长)",
+            "记者在蘇州姑蘇區的夜市看到,遊客人來人往,商家生意繁忙。",
+            "怎么考?",
+        ] {
+            assert_eq!(junk(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn trailer_markers() {
+        for m in [
+            "猜你喜欢",
+            "相关新闻",
+            "載入更多",
+            "新聞評論",
+            "国际在线版权与信息产品内容销售的声明:",
+            "延伸阅读",
+        ] {
+            assert!(is_trailer_marker(m), "{m}");
+        }
+        assert!(!is_trailer_marker(
+            "在激励和鞭策双重“组织力”作用下,苏州园林部门正在进行修复。"
+        ));
+    }
+
+    #[test]
+    fn captions_between_image_slots_go_and_broken_paragraphs_rejoin() {
+        let text = "这些年来，这样记录工作笔记的习惯，她已经坚持了二十多年，大大小小记了几十本，这样\n\n\n图②:谢兰给社区居民宣讲政策。\n\n\n居民党员入户开展活动\n\n\n的工作笔记每日更新。\n";
+        let lines = drop_junk(text_lines(text), |_| false);
+        let lines = join_broken(lines, |_| false);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["这些年来，这样记录工作笔记的习惯，她已经坚持了二十多年，大大小小记了几十本，这样的工作笔记每日更新。"]);
+    }
+}

@@ -1,0 +1,388 @@
+//! Import stage 4: metadata lines. Recognises the header lines around a headline — date and
+//! source lines, bylines, journal issue lines, keyword lines, column labels — and extracts the
+//! date, publisher, author and (when no date is printed) an inferred year.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::fold::fold;
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("valid built-in pattern")
+}
+
+static DATE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"));
+static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"\d{1,2}:\d{2}"));
+static SOURCE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:来源|稿源|出处|来自)\s*[:]\s*([^\s:]+)"));
+static JOURNAL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(\S{2,12})\s*((?:19|20)\d{2})年\s*第?\s*(\d{1,2})\s*期$"));
+static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| re(r"^(关键词|关键字|标签)\s*[:]"));
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:(?:本报|本刊|本台|本网|新华社|中新社|人民网|央视网|\S{2,8}全媒体|\S{2,6}日报)?(?:特约|见习|实习)?(?:记者|通讯员)|文|作者|撰文|文/图|文图)\s*[:/|]?\s*([\p{Han}·]{2,5}(?:[\s、,]+(?:(?:本报|本刊)?(?:特约|见习|实习)?(?:记者|通讯员)\s*[:]?\s*)?[\p{Han}·]{2,5})*)$",
+    )
+});
+static ROLE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(本报|本刊)?(特约|见习|实习)?(记者|通讯员)\s*[:]?"));
+static AUTHOR_FIELD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:作者|记者)\s*[:]\s*([\p{Han}·]{2,5}(?:[\s、][\p{Han}·]{2,5})*)"));
+static COLUMN: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^[\p{Han}A-Za-z]{2,12}·[\p{Han}·]{2,24}[①-⑳]?$|^“[^”]{2,20}”$|^[\p{Han}]{2,20}[①-⑳]$")
+});
+static YEAR_MENTION: LazyLock<Regex> = LazyLock::new(|| re(r"((?:19|20)\d{2})\s*年"));
+static SESSION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:十([一二三四五六七八九])届全国人大([一二三四五])次会议|全国政协十([一二三四五六七八九])届([一二三四五])次会议)",
+    )
+});
+
+/// Compound surnames first, then the common single-character ones.
+const SURNAMES: &str = "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 \
+王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝";
+
+fn is_surname_start(name: &str) -> bool {
+    let mut parts = SURNAMES.split(' ');
+    let compound = parts.by_ref().take(14).any(|s| name.starts_with(s));
+    compound || name.chars().next().is_some_and(|c| SURNAMES.contains(c))
+}
+
+/// A line that is only a person's name (or a few names): `吴储波`, `张三 李四`.
+pub fn is_name_line(line: &str) -> bool {
+    let f = fold(line);
+    let names: Vec<&str> = f.split([' ', '、']).filter(|s| !s.is_empty()).collect();
+    !names.is_empty()
+        && names.len() <= 3
+        && names.iter().all(|n| {
+            (2..=4).contains(&n.chars().count())
+                && n.chars().all(crate::fold::is_han)
+                && is_surname_start(n)
+        })
+}
+
+/// A reporter's byline: `本报记者 王伟健`, `新华社记者沈汝发`, `记者 沈悦 通讯员 潘宇航`, `作者：X`.
+pub fn is_byline(line: &str) -> bool {
+    let f = fold(line);
+    f.chars().count() <= 40 && BYLINE.is_match(f.trim())
+}
+
+/// Names in a byline or name line, role words stripped, joined by `、`.
+pub fn byline_names(line: &str) -> String {
+    let folded = fold(line);
+    let names = folded_byline_names(&folded);
+    if folded.chars().count() != line.chars().count() {
+        return names;
+    }
+    // Same characters as written (a Traditional byline keeps its script).
+    names
+        .split('、')
+        .map(|n| {
+            folded.find(n).map_or_else(
+                || n.to_string(),
+                |at| original_span(line, &folded, at..at + n.len()),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn folded_byline_names(line: &str) -> String {
+    let stripped = ROLE.replace_all(line, " ");
+    let stripped = stripped
+        .trim()
+        .trim_start_matches(|c: char| !crate::fold::is_han(c))
+        .replace(['：', ':', '/', '|'], " ");
+    let stripped = ["新华社", "中新社", "人民网", "作者", "撰文", "文图", "文"]
+        .iter()
+        .fold(stripped, |s, p| {
+            s.strip_prefix(p).map(str::to_string).unwrap_or(s)
+        });
+    stripped
+        .split([' ', '、', ',', '，'])
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// A date in `line`, as `YYYY-MM-DD`, if it is a valid calendar date.
+pub fn find_date(line: &str) -> Option<(String, i32)> {
+    let f = fold(line);
+    let c = DATE.captures(&f)?;
+    let (y, m, d): (i32, u32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days)
+        .contains(&d)
+        .then(|| (format!("{y:04}-{m:02}-{d:02}"), y))
+}
+
+/// A header line that carries the publication date: short, and the date either leads it or
+/// sits beside a source, time or author field.
+pub fn is_date_line(line: &str) -> bool {
+    let f = fold(line);
+    let f = f.trim();
+    if f.chars().count() > 90 {
+        return false;
+    }
+    let Some(m) = DATE.find(f) else { return false };
+    m.start() == 0
+        || TIME.is_match(f)
+        || ["来源", "发布", "时间", "编辑", "作者", "稿源", "日期"]
+            .iter()
+            .any(|k| f.contains(k))
+        || f.chars().count() <= 16
+}
+
+pub fn source_of(line: &str) -> Option<String> {
+    let f = fold(line);
+    if let Some(c) = SOURCE.captures(&f) {
+        return Some(original_span(line, &f, c.get(1)?.range()));
+    }
+    JOURNAL.captures(f.trim()).map(|c| {
+        original_span(
+            line.trim(),
+            f.trim(),
+            c.get(1).map(|m| m.range()).unwrap_or(0..0),
+        )
+    })
+}
+
+/// The author named in a date/source line (`作者：X`), or the name that follows a date
+/// (`2018-11-29何峥嵘`).
+pub fn author_in_meta(line: &str) -> Option<String> {
+    let f = fold(line);
+    if let Some(c) = AUTHOR_FIELD.captures(&f) {
+        return Some(byline_names(&original_span(line, &f, c.get(1)?.range())));
+    }
+    let m = DATE.find(f.trim())?;
+    let rest = f.trim()[m.end()..].trim();
+    is_name_line(rest).then(|| {
+        let orig = line.trim();
+        orig[orig.len() - rest.len()..].to_string()
+    })
+}
+
+/// Same span of the original (unfolded) line: folding keeps character counts, so map by chars.
+fn original_span(original: &str, folded: &str, range: std::ops::Range<usize>) -> String {
+    if original.chars().count() != folded.chars().count() {
+        return folded[range].to_string();
+    }
+    let start = folded[..range.start].chars().count();
+    let len = folded[range].chars().count();
+    original.chars().skip(start).take(len).collect()
+}
+
+static INLINE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\S{0,16}[(（]\S{0,12}?(?:记者|通讯员)\s*([\p{Han}·]{2,4}(?:[\s、]+[\p{Han}·]{2,4})*?)(?:\s*\S{0,6}报道)?[)）]",
+    )
+});
+static END_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^[(（]\S{0,12}?(?:记者|通讯员)\s*([\p{Han}·]{2,4}(?:[\s、]+[\p{Han}·]{2,4})*)[)）]$")
+});
+
+/// A byline set inside the lead (`香港文汇报讯（记者 陈敏仪 三明报道）…`) or as a closing line
+/// (`（四川日报全媒体记者 杨晓）`): the names, as written.
+pub fn inline_byline(paragraph: &str) -> Option<String> {
+    let f = fold(paragraph.trim());
+    let c = INLINE_BYLINE
+        .captures(&f)
+        .or_else(|| END_BYLINE.captures(&f))?;
+    let names = original_span(paragraph.trim(), &f, c.get(1)?.range());
+    Some(
+        names
+            .split([' ', '、', '\u{3000}'])
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("、"),
+    )
+}
+
+/// True when the whole line is a closing byline.
+pub fn is_end_byline(line: &str) -> bool {
+    END_BYLINE.is_match(fold(line.trim()).as_str())
+}
+
+static MASTHEAD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[\p{Han}]{2,8}(日报|晚报|时报|商报|青年报|法治报|报|新闻网|网|杂志)$"));
+
+/// A newspaper or site name standing alone in a page header: `经济日报`.
+pub fn is_masthead(line: &str) -> bool {
+    MASTHEAD.is_match(fold(line).trim())
+}
+
+pub fn is_journal_line(line: &str) -> bool {
+    JOURNAL.is_match(fold(line).trim())
+}
+
+pub fn journal_year(line: &str) -> Option<i32> {
+    JOURNAL
+        .captures(fold(line).trim())
+        .and_then(|c| c[2].parse().ok())
+}
+
+pub fn is_keywords_line(line: &str) -> bool {
+    KEYWORDS.is_match(fold(line).trim())
+}
+
+/// A column or series label printed over a headline: `深度关注·提振…精气神①`, `“我是党员,我在岗位”`.
+pub fn is_column(line: &str) -> bool {
+    COLUMN.is_match(fold(line).trim())
+}
+
+static PAGE_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"^第\s*[0-9一二三四五六七八九十]+\s*版"));
+
+/// Any header line that is metadata rather than headline or body.
+pub fn is_meta_line(line: &str) -> bool {
+    is_date_line(line)
+        || is_byline(line)
+        || is_journal_line(line)
+        || is_keywords_line(line)
+        || PAGE_LABEL.is_match(fold(line).trim())
+        || {
+            let f = fold(line);
+            f.chars().count() <= 40 && SOURCE.is_match(&f)
+        }
+}
+
+/// The year a text was most likely written in, when it prints no date: the later of the
+/// latest `YYYY年` it mentions (ignoring future targets `到2025年` and ranges) and the year of
+/// a national congress session it names (十四届全国人大二次会议 → 2024).
+pub fn infer_year(text: &str, not_after: i32) -> Option<i32> {
+    let f = fold(text);
+    let mut best: Option<i32> = None;
+    for c in YEAR_MENTION.captures_iter(&f) {
+        let m = c.get(0).expect("whole match");
+        let before: String = f[..m.start()]
+            .chars()
+            .rev()
+            .take(2)
+            .collect::<String>()
+            .chars()
+            .rev()
+            .collect();
+        if before.ends_with(['到', '至', '~', '—', '-', '–']) || before.ends_with("到 ") {
+            continue;
+        }
+        let y: i32 = c[1].parse().unwrap_or(0);
+        if y <= not_after {
+            best = best.max(Some(y));
+        }
+    }
+    let cn = |s: &str| "一二三四五六七八九".find(s).map(|i| i as i32 / 3 + 1);
+    for c in SESSION.captures_iter(&f) {
+        let (term, session) = match (c.get(1), c.get(2), c.get(3), c.get(4)) {
+            (Some(t), Some(s), _, _) | (_, _, Some(t), Some(s)) => (cn(t.as_str()), cn(s.as_str())),
+            _ => continue,
+        };
+        if let (Some(t), Some(s)) = (term, session) {
+            // The 14th NPC and CPPCC opened in 2023; terms last five years.
+            let y = 2023 + (10 + t - 14) * 5 + s - 1;
+            if y <= not_after {
+                best = best.max(Some(y));
+            }
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_date_lines() {
+        assert_eq!(
+            find_date("2020-07-03 18:12:59 來源: 新華網"),
+            Some(("2020-07-03".into(), 2020))
+        );
+        assert_eq!(find_date("2021年8月3日"), Some(("2021-08-03".into(), 2021)));
+        assert_eq!(
+            find_date("2018-11-29何峥嵘"),
+            Some(("2018-11-29".into(), 2018))
+        );
+        assert_eq!(find_date("2023-02-30"), None);
+        assert!(is_date_line(
+            "2017-09-19 09:58:59    来源:新华日报     编辑:罗毅     责编:石丽敏"
+        ));
+        assert!(is_date_line("2018-11-29何峥嵘"));
+        assert!(!is_date_line("2023年5月,苏州出台《关于落实“四敢”要求推进风险报备工作指引(试行)》,进一步细化完善容错纠错风险备案机制。"));
+    }
+
+    #[test]
+    fn sources_and_authors() {
+        assert_eq!(
+            source_of("2020-07-03 18:12:59 來源: 新華網").as_deref(),
+            Some("新華網")
+        );
+        assert_eq!(
+            source_of("2017-09-19 09:58:59    来源:新华日报     编辑:罗毅").as_deref(),
+            Some("新华日报")
+        );
+        assert_eq!(source_of("唯实 2018年11期").as_deref(), Some("唯实"));
+        assert_eq!(
+            author_in_meta("2018-11-29何峥嵘").as_deref(),
+            Some("何峥嵘")
+        );
+        assert_eq!(
+            author_in_meta("2023-09-12 10:05 来源：黑龙江日报 作者：王立新").as_deref(),
+            Some("王立新")
+        );
+        assert!(is_byline("本报记者 王伟健"));
+        assert!(is_byline("新華社記者沈汝發"));
+        assert!(is_byline("记者 沈悦  通讯员 潘宇航"));
+        assert!(!is_byline("记者在蘇州姑蘇區的夜市看到,遊客人來人往"));
+        assert_eq!(byline_names("本报记者 王伟健"), "王伟健");
+        assert_eq!(byline_names("新華社記者沈汝發"), "沈汝發");
+        assert_eq!(byline_names("记者 沈悦  通讯员 潘宇航"), "沈悦、潘宇航");
+        assert!(is_name_line("吴储波"));
+        assert!(is_name_line("何峥嵘"));
+        assert!(!is_name_line("金台潮声声"));
+        assert!(!is_name_line("保持定力往前走"));
+    }
+
+    #[test]
+    fn inline_and_closing_bylines() {
+        assert_eq!(
+            inline_byline("香港文匯報訊（記者 陳敏儀 三明報道）「以前遇到新情況」").as_deref(),
+            Some("陳敏儀")
+        );
+        assert_eq!(
+            inline_byline("（四川日报全媒体记者 杨晓）").as_deref(),
+            Some("杨晓")
+        );
+        assert!(is_end_byline("（四川日报全媒体记者 杨晓）"));
+        assert_eq!(
+            inline_byline("记者在苏州姑苏区的夜市看到,游客人来人往。"),
+            None
+        );
+    }
+
+    #[test]
+    fn columns() {
+        assert!(is_column("深度关注·提振党员干部干事创业精气神①"));
+        assert!(is_column("因干部状态新观察·为基层减负赋能"));
+        assert!(is_column("“我是党员,我在岗位”"));
+        assert!(!is_column("苏州:锻造创新发展“红色引擎”"));
+    }
+
+    #[test]
+    fn year_inference() {
+        assert_eq!(
+            infer_year("2021年以来，大理市……2022年底，全市……今年1至9月", 2026),
+            Some(2022)
+        );
+        assert_eq!(
+            infer_year("2023年5月,苏州出台……十四届全国人大二次会议江苏代表团", 2026),
+            Some(2024)
+        );
+        assert_eq!(infer_year("到2035年基本实现……2020年以来", 2026), Some(2020));
+        assert_eq!(infer_year("没有年份", 2026), None);
+    }
+}

@@ -1,0 +1,627 @@
+//! `kbgen import`: raw scraped articles → clean, tagged Markdown pages.
+//!
+//! ```text
+//! bytes ─decode─▶ text ─(html)─▶ lines ─clean─▶ lines ─split─▶ drafts ─meta+tag─▶ pages ─write─▶ content/
+//! ```
+//! Nothing else in kbgen reads raw articles.
+
+pub mod clean;
+pub mod decode;
+pub mod html;
+pub mod lines;
+pub mod meta;
+pub mod region;
+pub mod split;
+pub mod tag;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use crate::content::{render_page, sha256_hex, FrontMatter, Provenance};
+use crate::fold::{fold, is_han, is_traditional};
+use crate::gazetteer::Gazetteer;
+use crate::segment::Segmenter;
+use crate::vocab::Vocabulary;
+use lines::Line;
+use region::RegionTagger;
+use split::Draft;
+use tag::MechanismTagger;
+pub use write::Outcome;
+
+/// A story needs at least this many Han characters of body text to count as an article.
+const MIN_BODY_HAN: usize = 100;
+const KEYWORDS: usize = 8;
+
+/// Why a raw file produced no page.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read: {0}")]
+    Read(#[from] std::io::Error),
+    #[error("{0}")]
+    Decode(#[from] decode::DecodeError),
+    #[error("no recognisable article (no paragraph of body text after removing page furniture)")]
+    NoArticle,
+    #[error("no date and no year mentioned in the text: add a date line to the raw file")]
+    NoYear,
+}
+
+/// A story ready to be written.
+#[derive(Debug, Clone)]
+pub struct Story {
+    pub front: FrontMatter,
+    pub body: String,
+    pub file_stem: String,
+}
+
+/// What happened to one raw file.
+#[derive(Debug)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub encoding: Option<&'static str>,
+    pub result: Result<Vec<(PathBuf, Outcome)>, ImportError>,
+}
+
+pub struct Importer<'a> {
+    gazetteer: &'a Gazetteer,
+    regions: RegionTagger<'a>,
+    mechanisms: MechanismTagger<'a>,
+    segmenter: Segmenter,
+    /// Inferred years never exceed this (the current year).
+    this_year: i32,
+}
+
+impl<'a> Importer<'a> {
+    pub fn new(gazetteer: &'a Gazetteer, vocab: &'a Vocabulary) -> Importer<'a> {
+        Importer {
+            gazetteer,
+            regions: RegionTagger::new(gazetteer),
+            mechanisms: MechanismTagger::new(vocab),
+            segmenter: Segmenter::new(vocab, gazetteer),
+            this_year: current_year(),
+        }
+    }
+
+    /// Turns one raw file's bytes into stories. `name` is the raw file's name, recorded as
+    /// provenance; an `.html`/`.htm` name selects the HTML reader.
+    pub fn stories(
+        &self,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<(Vec<Story>, &'static str), ImportError> {
+        let is_html = is_html_name(name);
+        let decoded = decode::decode(bytes, is_html)?;
+        let (raw_lines, html_title, html_date) = if is_html {
+            let page = html::html_lines(&decoded.text);
+            (page.lines, page.title, page.date)
+        } else {
+            (lines::text_lines(&decoded.text), None, None)
+        };
+        let place_headline = |l: &str| self.is_place_headline(l);
+        let cleaned = clean::drop_junk(raw_lines, place_headline);
+        let (preface, drafts) = split::split(&cleaned, &place_headline);
+
+        let page_text: String = cleaned
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        // A page header can look like a story with no text (masthead over a date line): its
+        // lines still date the page.
+        let mut preface = preface;
+        let mut kept = Vec::new();
+        for d in drafts {
+            match self.finish_draft(d) {
+                Ok(d) => kept.push(d),
+                Err(header) => preface.extend(header.headline.into_iter().chain(header.header)),
+            }
+        }
+        let mut drafts = kept;
+        let page = PageMeta::read(&preface, html_date.as_deref(), &page_text, self.this_year);
+        let mut stories = Vec::new();
+        let sha = sha256_hex(bytes);
+        self.reunite_jumps(&mut drafts);
+        let count = drafts.len();
+        for (i, d) in drafts.into_iter().enumerate() {
+            let provenance = Provenance {
+                file: name.to_string(),
+                sha256: sha.clone(),
+                story: i + 1,
+                stories: count,
+                page_sha256: String::new(),
+            };
+            stories.push(self.story(d, &page, html_title.as_deref(), provenance)?);
+        }
+        if stories.is_empty() {
+            return Err(ImportError::NoArticle);
+        }
+        Ok((stories, decoded.encoding))
+    }
+
+    /// `兰州市永登县: 标题` — a headline that opens with a place and a colon or dash.
+    fn is_place_headline(&self, line: &str) -> bool {
+        let f = fold(line);
+        let Some(first) = self.gazetteer.mentions(&f).into_iter().next() else {
+            return false;
+        };
+        if first.start != 0 {
+            return false;
+        }
+        let rest = f[first.end..].trim_start();
+        let rest = self
+            .gazetteer
+            .mentions(rest)
+            .first()
+            .filter(|m| m.start == 0)
+            .map_or(rest, |m| &rest[m.end..]);
+        rest.trim_start().starts_with([':', '—'])
+    }
+
+    /// Cuts trailers, rejoins broken paragraphs; a draft with too little text is returned as
+    /// `Err` (it is page header, not a story).
+    fn finish_draft(&self, mut d: Draft) -> Result<Draft, Draft> {
+        clean::cut_trailer(&mut d.body);
+        d.body = clean::join_broken(std::mem::take(&mut d.body), meta::is_byline);
+        let han: usize = d
+            .body
+            .iter()
+            .map(|l| l.text.chars().filter(|&c| is_han(c)).count())
+            .sum();
+        if han >= MIN_BODY_HAN {
+            Ok(d)
+        } else {
+            Err(d)
+        }
+    }
+
+    /// Newspaper layout continues a story further down the page ("jumps"), after other stories.
+    /// A section (subheads plus the paragraphs under them) that is about another story's
+    /// place, and not about its own story's place, moves to the end of that story.
+    fn reunite_jumps(&self, drafts: &mut [Draft]) {
+        if drafts.len() < 2 {
+            return;
+        }
+        let g = self.gazetteer;
+        let text = |lines: &[Line]| {
+            fold(
+                &lines
+                    .iter()
+                    .map(|l| l.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        };
+        let foci: Vec<Option<usize>> = drafts
+            .iter()
+            .map(|d| {
+                self.regions
+                    .focus(&fold(&d.headline.join(" ")), &text(&d.body))
+            })
+            .collect();
+        for k in 0..drafts.len() {
+            let Some(own) = foci[k] else { continue };
+            // Where each section goes; a section that names no place follows the one before it.
+            let mut moves: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
+            let mut going: Option<usize> = None;
+            for range in sections(&drafts[k].body).into_iter().skip(1) {
+                going = match self
+                    .regions
+                    .focus("", &text(&drafts[k].body[range.clone()]))
+                {
+                    None => going,
+                    Some(place) if g.is_within(place, own) || g.is_within(own, place) => None,
+                    Some(place) => (0..drafts.len())
+                        .find(|&t| t != k && foci[t].is_some_and(|f| g.is_within(place, f))),
+                };
+                if let Some(t) = going {
+                    moves.push((range, t));
+                }
+            }
+            // Later sections first, so earlier ranges stay valid; then restore page order.
+            let mut moved: Vec<(usize, Vec<Line>)> = moves
+                .into_iter()
+                .rev()
+                .map(|(r, t)| (t, drafts[k].body.drain(r).collect()))
+                .collect();
+            moved.reverse();
+            for (t, lines) in moved {
+                drafts[t].body.extend(lines);
+            }
+        }
+    }
+
+    fn story(
+        &self,
+        d: Draft,
+        page: &PageMeta,
+        html_title: Option<&str>,
+        provenance: Provenance,
+    ) -> Result<Story, ImportError> {
+        let (mut title, subtitle) = headline(&d.headline);
+        if title.is_empty() {
+            title = html_title
+                .map(strip_site_suffix)
+                .unwrap_or_else(|| first_clause(&d.body));
+        }
+        let mut date = None;
+        let mut source = None;
+        let mut authors: Vec<String> = Vec::new();
+        for h in &d.header {
+            if date.is_none() && meta::is_date_line(h) {
+                date = meta::find_date(h);
+            }
+            if source.is_none() {
+                source = meta::source_of(h);
+            }
+            let names = if meta::is_byline(h) || meta::is_name_line(h) {
+                Some(meta::byline_names(h))
+            } else {
+                meta::author_in_meta(h)
+            };
+            for n in names
+                .into_iter()
+                .flat_map(|n| n.split('、').map(str::to_string).collect::<Vec<_>>())
+            {
+                if !n.is_empty() && !authors.contains(&n) {
+                    authors.push(n);
+                }
+            }
+        }
+        // Bylines inside the lead paragraph or closing the story.
+        let mut body = d.body;
+        if authors.is_empty() {
+            if let Some(names) = body.first().and_then(|l| meta::inline_byline(&l.text)) {
+                authors.extend(names.split('、').map(str::to_string));
+            }
+        }
+        if let Some(last) = body.last().filter(|l| meta::is_end_byline(&l.text)) {
+            if authors.is_empty() {
+                authors.extend(
+                    meta::inline_byline(&last.text)
+                        .into_iter()
+                        .flat_map(|n| n.split('、').map(str::to_string).collect::<Vec<_>>()),
+                );
+            }
+            body.pop();
+        }
+        let d = Draft { body, ..d };
+        let date = date.or_else(|| page.date.clone());
+        // Publishers are names to group by: one script for all.
+        let source = source.or_else(|| page.source.clone()).map(|s| fold(&s));
+        let (year, year_inferred) = match (&date, page.year) {
+            (Some((_, y)), _) => (*y, false),
+            (None, Some((y, inferred))) => (y, inferred),
+            (None, None) => return Err(ImportError::NoYear),
+        };
+
+        let body_md = markdown_body(&d.body);
+        let body_text: String = d
+            .body
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
+        let body_f = fold(&body_text);
+        let all = format!("{title}\n{body_text}");
+        let front = FrontMatter {
+            title: title.clone(),
+            subtitle,
+            date: date.map(|(d, _)| d),
+            year,
+            year_inferred,
+            source,
+            author: (!authors.is_empty()).then(|| authors.join("、")),
+            lang: is_traditional(&all).then(|| "zh-Hant".to_string()),
+            region: self.regions.tag(&title_f, &body_f),
+            mechanism: self.mechanisms.tag(&title_f, &body_f),
+            keywords: self
+                .segmenter
+                .keywords(&format!("{title_f}\n{body_f}"), KEYWORDS),
+            import: Some(provenance),
+        };
+        Ok(Story {
+            file_stem: write::file_stem(&title, year),
+            front,
+            body: body_md,
+        })
+    }
+}
+
+/// Ranges of body lines that open with a run of subheads and hold the paragraphs under them.
+fn sections(body: &[Line]) -> Vec<std::ops::Range<usize>> {
+    let mut starts = vec![0];
+    for i in 1..body.len() {
+        let head = split::is_headline_shape(&body[i].text);
+        let after_text = !split::is_headline_shape(&body[i - 1].text);
+        if head && after_text {
+            starts.push(i);
+        }
+    }
+    starts
+        .iter()
+        .enumerate()
+        .map(|(n, &s)| s..starts.get(n + 1).copied().unwrap_or(body.len()))
+        .collect()
+}
+
+/// Page-level metadata that every story on the page shares.
+struct PageMeta {
+    date: Option<(String, i32)>,
+    source: Option<String>,
+    /// The year, and whether it was inferred.
+    year: Option<(i32, bool)>,
+}
+
+impl PageMeta {
+    fn read(
+        preface: &[String],
+        html_date: Option<&str>,
+        page_text: &str,
+        this_year: i32,
+    ) -> PageMeta {
+        let date = preface
+            .iter()
+            .filter(|l| meta::is_date_line(l))
+            .find_map(|l| meta::find_date(l))
+            .or_else(|| html_date.and_then(meta::find_date));
+        let source = preface
+            .iter()
+            .find_map(|l| meta::source_of(l))
+            .or_else(|| preface.iter().find(|l| meta::is_masthead(l)).cloned());
+        let journal = preface
+            .iter()
+            .chain(
+                page_text
+                    .lines()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+                    .iter(),
+            )
+            .find_map(|l| meta::journal_year(l));
+        let year = match (&date, journal) {
+            (Some((_, y)), _) => Some((*y, false)),
+            (None, Some(y)) => Some((y, false)),
+            (None, None) => meta::infer_year(page_text, this_year).map(|y| (y, true)),
+        };
+        PageMeta { date, source, year }
+    }
+}
+
+/// Title and subtitle from a headline block: column labels go, kickers (`…——`) and decks
+/// (`——…`) become the subtitle, the last remaining line is the title.
+fn headline(lines: &[String]) -> (String, Option<String>) {
+    let mut kept: Vec<&str> = lines
+        .iter()
+        .map(|s| s.trim())
+        .filter(|l| !meta::is_column(l) || l.starts_with('“'))
+        .collect();
+    if kept.is_empty() {
+        kept = lines.iter().map(|s| s.trim()).collect();
+    }
+    let mut sub: Vec<String> = Vec::new();
+    let mut title = String::new();
+    for l in &kept {
+        if let Some(k) = l.strip_suffix("——") {
+            sub.push(k.trim().to_string());
+        } else if let Some(deck) = l.strip_prefix("——") {
+            sub.push(deck.trim().to_string());
+        } else {
+            if !title.is_empty() {
+                sub.push(std::mem::take(&mut title));
+            }
+            title = l.to_string();
+        }
+    }
+    if title.is_empty() {
+        title = sub.pop().unwrap_or_default();
+    }
+    if let Some((main, deck)) = title.clone().split_once("——") {
+        if main.chars().count() >= 4 && deck.chars().count() >= 4 {
+            title = main.trim().to_string();
+            sub.push(deck.trim().to_string());
+        }
+    }
+    let sub = sub
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (title, (!sub.is_empty()).then_some(sub))
+}
+
+fn strip_site_suffix(title: &str) -> String {
+    title
+        .split(['_', '|'])
+        .next()
+        .unwrap_or(title)
+        .split(" - ")
+        .next()
+        .unwrap_or(title)
+        .trim()
+        .to_string()
+}
+
+fn first_clause(body: &[Line]) -> String {
+    let first = body.first().map(|l| l.text.as_str()).unwrap_or("");
+    first
+        .split(['，', ',', '。'])
+        .next()
+        .unwrap_or(first)
+        .chars()
+        .take(30)
+        .collect()
+}
+
+/// Body lines as Markdown: subheads become `##` headings, text is escaped.
+fn markdown_body(body: &[Line]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for (i, l) in body.iter().enumerate() {
+        let t = l.text.trim();
+        let subhead = split::is_headline_shape(t)
+            && !t.starts_with("——")
+            && i + 1 < body.len()
+            && t.chars().count() <= 40;
+        if subhead {
+            out.push(format!("## {}", escape_markdown(t)));
+        } else {
+            out.push(escape_markdown(t));
+        }
+    }
+    out.join("\n\n")
+}
+
+/// Escapes what Markdown would read as markup, so article text renders as written.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    let starts_block = out.starts_with(['#', '+', '-', '=']) || {
+        let digits: String = out.chars().take_while(|c| c.is_ascii_digit()).collect();
+        !digits.is_empty() && out[digits.len()..].starts_with(['.', ')'])
+    };
+    if starts_block {
+        let digits = out.chars().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0 {
+            out.insert(digits, '\\');
+        } else {
+            out.insert(0, '\\');
+        }
+    }
+    out
+}
+
+pub fn is_html_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".html") || lower.ends_with(".htm")
+}
+
+fn is_raw_article(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    !name.starts_with('.') && (is_html_name(name) || name.to_ascii_lowercase().ends_with(".txt"))
+}
+
+/// The raw files named by `inputs`: files as given, folders walked for `.txt`/`.html`/`.htm`,
+/// in sorted order.
+pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(input)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file() && is_raw_article(e.path()))
+                .map(|e| e.into_path())
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    files
+}
+
+/// Imports every raw file into `out` (practice pages go to `out/practices/`).
+pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> Vec<FileReport> {
+    let dir = out.join("practices");
+    collect_inputs(inputs)
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string();
+            let mut encoding = None;
+            let result = std::fs::read(&path)
+                .map_err(ImportError::from)
+                .and_then(|bytes| {
+                    let (stories, enc) = importer.stories(&name, &bytes)?;
+                    encoding = Some(enc);
+                    let mut written = Vec::new();
+                    for s in stories {
+                        let target = dir.join(format!("{}.md", s.file_stem));
+                        let text = render_page(&s.front, &s.body);
+                        let outcome = write::write_page(&target, &text, &name, force)?;
+                        written.push((target, outcome));
+                    }
+                    Ok(written)
+                });
+            FileReport {
+                path,
+                encoding,
+                result,
+            }
+        })
+        .collect()
+}
+
+fn current_year() -> i32 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    // Civil year from days since 1970 (Howard Hinnant's algorithm, year part only).
+    let days = (secs / 86_400) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let doe = days - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2)) as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headline_blocks() {
+        let h = |v: &[&str]| headline(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            h(&["江苏昆山推出分类考核新举措", "帮干部卸包袱 为发展蓄动能"]),
+            (
+                "帮干部卸包袱 为发展蓄动能".into(),
+                Some("江苏昆山推出分类考核新举措".into())
+            )
+        );
+        assert_eq!(
+            h(&[
+                "深度关注·提振党员干部干事创业精气神①",
+                "江苏省综合施策,进一步健全担当作为激励和保护机制——",
+                "让敢为善为、奋发有为蔚然成风"
+            ]),
+            (
+                "让敢为善为、奋发有为蔚然成风".into(),
+                Some("江苏省综合施策,进一步健全担当作为激励和保护机制".into())
+            )
+        );
+        assert_eq!(
+            h(&["“組織力”如何轉化為“生産力”?——蘇州“對標找差、再攀新高”機制觀察"]),
+            (
+                "“組織力”如何轉化為“生産力”?".into(),
+                Some("蘇州“對標找差、再攀新高”機制觀察".into())
+            )
+        );
+    }
+
+    #[test]
+    fn markdown_escaping() {
+        assert_eq!(escape_markdown("1. 第一"), "1\\. 第一");
+        assert_eq!(
+            escape_markdown("<b>“红色引擎”</b>"),
+            "\\<b\\>“红色引擎”\\</b\\>"
+        );
+        assert_eq!(escape_markdown("+1"), "\\+1");
+        assert_eq!(escape_markdown("“1+N”系列文件"), "“1+N”系列文件");
+    }
+
+    #[test]
+    fn this_year_is_plausible() {
+        assert!((2024..2100).contains(&current_year()));
+    }
+}

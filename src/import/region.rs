@@ -1,0 +1,247 @@
+//! Import stage 5a: where the practice happens. Finds gazetteer names in the Simplified fold
+//! of a story, drops datelines (新华社南京7月3日电) and benchmark targets (与上海、深圳对标), resolves
+//! ambiguous and short names by the places around them, scores what remains (headline hits
+//! count three times, full official names twice) and walks down the hierarchy while one child
+//! holds most of the weight.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::gazetteer::{Gazetteer, Level, Mention};
+
+/// Short names that are also everyday words: they count only beside a parent place.
+const COMMON_WORD_NAMES: &[&str] = &[
+    "来宾", "安康", "阿里", "日照", "普洱", "中山", "新华", "和平", "长安", "城关", "开发", "高新",
+    "新城", "城中", "城东", "城西", "城南", "城北", "东区", "西区", "南区", "北区", "市中", "郊区",
+    "矿区", "白云", "青山", "红旗", "永安", "太平", "吉利", "新兴", "长寿", "和田", "昌都", "铁山",
+    "东方", "海东", "金平", "平安", "江北", "江南", "河东", "河西", "山南", "海南", "宝山", "南山",
+];
+
+/// Words before a place name that make it the object of comparison, not the place of practice.
+const BENCHMARK_CUES: &[&str] = &[
+    "与", "同", "向", "跟", "对标", "学习", "借鉴", "看齐", "比肩", "赶超", "参照", "效仿", "取经",
+    "赴",
+];
+const BENCHMARK_VERBS: &[&str] = &[
+    "对标", "看齐", "学习", "借鉴", "比肩", "赶超", "参照", "效仿", "取经", "标杆",
+];
+
+pub struct RegionTagger<'g> {
+    gazetteer: &'g Gazetteer,
+}
+
+impl<'g> RegionTagger<'g> {
+    pub fn new(gazetteer: &'g Gazetteer) -> Self {
+        RegionTagger { gazetteer }
+    }
+
+    /// Region paths for a story, the practice's location first, then other places within it
+    /// that the story dwells on (at most four). `title` and `body` are Simplified folds.
+    pub fn tag(&self, title: &str, body: &str) -> Vec<String> {
+        let scores = self.scores(title, body);
+        let Some(focus) = self.focus_of(&scores) else {
+            return Vec::new();
+        };
+        let g = self.gazetteer;
+        let mut regions = vec![g.path(focus)];
+        let province = g.lineage(focus)[0];
+        let mut others: Vec<(usize, u32)> = scores
+            .iter()
+            // Not the focus or one of its ancestors, and inside the same province.
+            .filter(|(&u, &s)| s >= 4 && !g.is_within(focus, u) && g.is_within(u, province))
+            .map(|(&u, &s)| (u, s))
+            .collect();
+        others.sort_by(|a, b| b.1.cmp(&a.1).then(g.unit(a.0).code.cmp(&g.unit(b.0).code)));
+        regions.extend(others.into_iter().take(4).map(|(u, _)| g.path(u)));
+        regions
+    }
+
+    /// The unit a text is about, if one province holds most of its place weight.
+    pub fn focus(&self, title: &str, body: &str) -> Option<usize> {
+        self.focus_of(&self.scores(title, body))
+    }
+
+    fn focus_of(&self, scores: &BTreeMap<usize, u32>) -> Option<usize> {
+        let g = self.gazetteer;
+        let mut agg: BTreeMap<usize, u32> = BTreeMap::new();
+        for (&u, &s) in scores {
+            for a in g.lineage(u) {
+                *agg.entry(a).or_default() += s;
+            }
+        }
+        let total: u32 = scores.values().sum();
+        let agg = &agg;
+        let best_child = |parent: Option<usize>| {
+            agg.iter()
+                .filter(|(&u, _)| g.unit(u).parent == parent)
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(&u, &s)| (u, s))
+        };
+        let (mut focus, mut weight) = best_child(None)?;
+        if weight < 2 || weight * 2 <= total {
+            return None;
+        }
+        while let Some((child, w)) = best_child(Some(focus)) {
+            if w >= 2 && w * 10 >= weight * 6 {
+                focus = child;
+                weight = w;
+            } else {
+                break;
+            }
+        }
+        Some(focus)
+    }
+
+    /// Weight of each unit's own (resolved, non-benchmark) mentions.
+    fn scores(&self, title: &str, body: &str) -> BTreeMap<usize, u32> {
+        let g = self.gazetteer;
+        let mut found: Vec<(Mention, bool, &str)> = Vec::new();
+        for (text, in_title) in [(title, true), (body, false)] {
+            for m in g.mentions(text) {
+                if !is_dateline(text, &m) && !is_benchmark(text, &m) {
+                    found.push((m, in_title, text));
+                }
+            }
+        }
+        // Places named unambiguously give the context that resolves the others.
+        let mut context: HashSet<usize> = HashSet::new();
+        for (m, _, _) in &found {
+            if m.candidates.len() == 1 && (m.full || g.unit(m.candidates[0]).level != Level::County)
+            {
+                context.extend(g.lineage(m.candidates[0]));
+            }
+        }
+        let occurrences = |name: &str| {
+            found
+                .iter()
+                .filter(|(m, _, t)| &t[m.start..m.end] == name)
+                .count()
+        };
+        let mut scores: BTreeMap<usize, u32> = BTreeMap::new();
+        for (m, in_title, text) in &found {
+            let name = &text[m.start..m.end];
+            let with_parent: Vec<usize> = m
+                .candidates
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    g.lineage(c)
+                        .iter()
+                        .rev()
+                        .skip(1)
+                        .any(|a| context.contains(a))
+                })
+                .collect();
+            let unit = if with_parent.len() == 1 {
+                Some(with_parent[0])
+            } else if m.candidates.len() == 1 {
+                let c = m.candidates[0];
+                let level = g.unit(c).level;
+                let corroborated = *in_title || occurrences(name) >= 2 || level == Level::Province;
+                let common = COMMON_WORD_NAMES.contains(&name);
+                let ok = if m.full {
+                    !common || level != Level::County
+                } else {
+                    !common && (level != Level::County || corroborated)
+                };
+                ok.then_some(c)
+            } else {
+                // Several candidates and no context: the highest level wins if it is alone there.
+                let top = m.candidates.iter().map(|&c| g.unit(c).level).min();
+                let at_top: Vec<usize> = m
+                    .candidates
+                    .iter()
+                    .copied()
+                    .filter(|&c| Some(g.unit(c).level) == top)
+                    .collect();
+                (at_top.len() == 1
+                    && top != Some(Level::County)
+                    && !COMMON_WORD_NAMES.contains(&name))
+                .then(|| at_top[0])
+            };
+            if let Some(u) = unit {
+                let w = if m.full { 2 } else { 1 } * if *in_title { 3 } else { 1 };
+                *scores.entry(u).or_default() += w;
+            }
+        }
+        scores
+    }
+}
+
+/// `新华社南京7月3日电`, `本报北京3月5日讯`: the place a wire story was filed from.
+fn is_dateline(text: &str, m: &Mention) -> bool {
+    let before: String = text[..m.start]
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<String>()
+        .chars()
+        .rev()
+        .collect();
+    let after: String = text[m.end..].chars().take(8).collect();
+    let agency = ["社", "报", "网", "台", "电", "讯"]
+        .iter()
+        .any(|s| before.ends_with(s));
+    let stamp = after.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && (after.contains("日电") || after.contains("日讯"));
+    agency && stamp
+}
+
+/// The mention is the object of a benchmark clause: `与上海、深圳等城市对标`, `学习借鉴浙江经验`.
+fn is_benchmark(text: &str, m: &Mention) -> bool {
+    let delim = |c: char| {
+        matches!(
+            c,
+            ',' | '，' | '。' | ';' | '；' | '!' | '！' | '?' | '？' | '\n' | ':' | '：'
+        )
+    };
+    let start = text[..m.start].rfind(delim).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let end = text[m.end..].find(delim).map_or(text.len(), |i| m.end + i);
+    let before = &text[start..m.start];
+    let clause = &text[start..end];
+    BENCHMARK_CUES.iter().any(|c| before.contains(c))
+        && BENCHMARK_VERBS.iter().any(|v| clause.contains(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(title: &str, body: &str) -> Vec<String> {
+        RegionTagger::new(Gazetteer::builtin()).tag(title, body)
+    }
+
+    #[test]
+    fn benchmark_targets_and_datelines_are_not_the_region() {
+        let body = "新华社南京7月3日电 苏州市组织部门牵头建立机制。苏州要主动与国际一流城市以及上海、深圳等城市对标,攀登更高目标。苏州首批排定40个指标。";
+        assert_eq!(tag("苏州机制观察", body), ["江苏省/苏州市"]);
+    }
+
+    #[test]
+    fn descends_to_the_county_that_dominates() {
+        let body = "眼下,位于江苏省昆山市花桥镇的产业园火热。昆山干部全力以赴。昆山市委组织部说,昆山不断完善考核。";
+        assert_eq!(
+            tag("江苏昆山推出分类考核新举措", body),
+            ["江苏省/苏州市/昆山市"]
+        );
+    }
+
+    #[test]
+    fn ambiguous_names_resolve_by_their_parent() {
+        let body = "南通市通州区把考察干部的探头延伸到一线。通州区委组织部抽调年轻干部。";
+        assert_eq!(tag("一线考察干部", body), ["江苏省/南通市/通州区"]);
+    }
+
+    #[test]
+    fn a_national_commentary_has_no_region() {
+        let body = "各地瞄准目标。北京深化技术攻关政策创新;上海连续7年举行优化营商环境大会。";
+        assert!(tag("保持定力往前走", body).is_empty());
+    }
+
+    #[test]
+    fn short_county_names_need_corroboration() {
+        // 新华 is a district of 石家庄 but here only the news agency.
+        assert!(tag("评论", "新华社记者报道了这件事。").is_empty());
+    }
+}

@@ -1,0 +1,274 @@
+//! Import stage 3: one raw page → its stories. A story starts at a headline block (short
+//! lines, possibly under a column label or kicker) that is followed by a byline, by the page's
+//! date line, or that is an `<h1>`, or a `地名:标题` headline standing alone. Lines before the
+//! first story are the page header. A headline whose body is missing (layout put the title
+//! under its text) adopts the unheaded text just above it.
+
+use super::clean::{ends_sentence, is_trailer_marker};
+use super::lines::Line;
+use super::meta;
+
+/// A story as found on the page, before metadata is interpreted.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    /// Headline lines in page order (column labels, kickers, the main title, decks).
+    pub headline: Vec<String>,
+    /// Metadata lines that follow the headline (bylines, date/source lines, keyword lines).
+    pub header: Vec<String>,
+    pub body: Vec<Line>,
+}
+
+/// Longest line that can be a headline.
+const HEADLINE_MAX: usize = 50;
+
+/// Could this line be (part of) a headline? Short, not a finished sentence, not metadata.
+pub fn is_headline_shape(line: &str) -> bool {
+    let t = line.trim();
+    let n = t.chars().count();
+    (2..=HEADLINE_MAX).contains(&n)
+        && t.chars().filter(|&c| crate::fold::is_han(c)).count() >= 2
+        && (!ends_sentence(t) || t.ends_with(['?', '？', '”', '!', '！']))
+        && !t.ends_with([',', '，', '、'])
+        && t.matches('。').count() <= 1
+        && !meta::is_meta_line(t)
+        && !is_trailer_marker(t)
+}
+
+/// Splits cleaned lines into stories. `place_headline` says whether a line is a `地名:标题`
+/// headline (it needs the gazetteer).
+pub fn split(lines: &[Line], place_headline: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<Draft>) {
+    let starts = story_starts(lines, place_headline);
+    let Some(&first) = starts.first() else {
+        return (Vec::new(), vec![single_story(lines)]);
+    };
+    let preface: Vec<String> = lines[..first].iter().map(|l| l.text.clone()).collect();
+    let mut drafts = Vec::new();
+    for (k, &s) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(lines.len());
+        drafts.push(draft(&lines[s..end]));
+    }
+    adopt_orphans(&mut drafts);
+    (preface, drafts)
+}
+
+/// Indexes where stories start.
+fn story_starts(lines: &[Line], place_headline: &dyn Fn(&str) -> bool) -> Vec<usize> {
+    let mut starts: Vec<usize> = Vec::new();
+    let mut date_line_used = false;
+    // Headline blocks never reach back over the previous story's byline.
+    let mut floor = 0;
+    for j in 0..lines.len() {
+        let t = lines[j].text.as_str();
+        let after_headline = j > 0 && is_headline_shape(&lines[j - 1].text);
+        let start = if lines[j].heading == Some(1) {
+            Some(j)
+        } else if after_headline
+            && (meta::is_byline(t) || (meta::is_name_line(t) && name_byline_context(lines, j)))
+        {
+            let s = headline_block_start(lines, j, floor);
+            floor = j + 1;
+            Some(s)
+        } else if after_headline && !date_line_used && meta::is_date_line(t) {
+            date_line_used = true;
+            Some(headline_block_start(lines, j, floor))
+        } else if place_headline(t) && is_headline_shape(t) && next_is_body(lines, j) {
+            Some(j)
+        } else {
+            None
+        };
+        if let Some(s) = start {
+            if starts.last().is_none_or(|&last| s > last) {
+                starts.push(s);
+            }
+        }
+    }
+    starts
+}
+
+/// A bare name under a short line is a byline when the short line follows body text or a
+/// page break (so it is not a subhead followed by a one-line quote).
+fn name_byline_context(lines: &[Line], j: usize) -> bool {
+    j >= 2 && !is_headline_shape(&lines[j - 2].text) || j == 1
+}
+
+fn next_is_body(lines: &[Line], j: usize) -> bool {
+    lines[j + 1..]
+        .iter()
+        .take(2)
+        .any(|l| l.chars() > HEADLINE_MAX)
+}
+
+/// Walks back from a byline over the headline block: up to four headline-shaped lines.
+fn headline_block_start(lines: &[Line], byline: usize, floor: usize) -> usize {
+    let mut s = byline;
+    while s > floor
+        && byline - s < 4
+        && is_headline_shape(&lines[s - 1].text)
+        && !meta::is_name_line(&lines[s - 1].text)
+    {
+        if lines[s].cut_before && s < byline {
+            break;
+        }
+        s -= 1;
+        // A blank-line gap wider than a paragraph break separates the block from what is above.
+        if lines[s].gap >= 2 && s < byline - 1 {
+            break;
+        }
+    }
+    s
+}
+
+fn draft(lines: &[Line]) -> Draft {
+    let mut d = Draft::default();
+    let mut i = 0;
+    // Headline block: headline-shaped lines up to the first metadata line or body paragraph.
+    while i < lines.len()
+        && is_headline_shape(&lines[i].text)
+        && !meta::is_name_line(&lines[i].text)
+        && i < 5
+    {
+        // An <h1> stands alone; otherwise the block ends at a wide gap (an image slot).
+        if i > 0 && (lines[0].heading.is_some() || lines[i].gap >= 2 || lines[i].cut_before) {
+            break;
+        }
+        d.headline.push(lines[i].text.clone());
+        i += 1;
+    }
+    // Header: bylines, date/source lines, keyword lines, bare names, column labels.
+    while i < lines.len() {
+        let t = &lines[i].text;
+        if meta::is_meta_line(t)
+            || meta::is_column(t)
+            || (meta::is_name_line(t) && !d.headline.is_empty())
+        {
+            d.header.push(t.clone());
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    d.body = lines[i..].to_vec();
+    // Bylines set in the first lines of the body (after a dateline or lead-in).
+    let mut k = 0;
+    while k < d.body.len().min(3) {
+        if meta::is_byline(&d.body[k].text)
+            || meta::is_date_line(&d.body[k].text) && d.body[k].chars() <= 40
+        {
+            d.header.push(d.body.remove(k).text);
+        } else {
+            k += 1;
+        }
+    }
+    d
+}
+
+/// A page without recognisable headline blocks: the headline is the last headline-shaped
+/// line before the first paragraph.
+fn single_story(lines: &[Line]) -> Draft {
+    let first_para = lines
+        .iter()
+        .position(|l| l.chars() > HEADLINE_MAX)
+        .unwrap_or(lines.len());
+    let mut d = Draft::default();
+    for (i, l) in lines.iter().enumerate() {
+        if i < first_para {
+            if meta::is_meta_line(&l.text)
+                || meta::is_column(&l.text)
+                || meta::is_name_line(&l.text)
+            {
+                d.header.push(l.text.clone());
+            } else if is_headline_shape(&l.text) && d.headline.len() < 3 {
+                d.headline.push(l.text.clone());
+            } else {
+                d.body.push(l.clone());
+            }
+        } else {
+            d.body.push(l.clone());
+        }
+    }
+    d
+}
+
+/// A story with a headline and byline but no body took its text from the story above: the
+/// paragraphs after that story's last standalone short line (a column label such as 金台潮声).
+fn adopt_orphans(drafts: &mut [Draft]) {
+    for k in 1..drafts.len() {
+        if drafts[k].body.iter().any(|l| l.chars() > HEADLINE_MAX) {
+            continue;
+        }
+        let prev = &drafts[k - 1].body;
+        let Some(label) = prev.iter().rposition(|l| is_headline_shape(&l.text)) else {
+            continue;
+        };
+        let tail = prev.len() - label - 1;
+        if tail == 0 || label == 0 {
+            continue;
+        }
+        let mut taken = drafts[k - 1].body.split_off(label);
+        let column = taken.remove(0);
+        drafts[k].headline.insert(0, column.text);
+        let own = std::mem::take(&mut drafts[k].body);
+        taken.extend(own);
+        drafts[k].body = taken;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::lines::text_lines;
+
+    fn titles(text: &str) -> Vec<Vec<String>> {
+        let lines = text_lines(text);
+        split(&lines, &|l: &str| l.starts_with("兰州市"))
+            .1
+            .into_iter()
+            .map(|d| d.headline)
+            .collect()
+    }
+
+    const PARA: &str = "这是一段足够长的正文段落，用来模拟新闻报道中的正文内容，它的长度超过了标题可能的长度，而且以句号结束。";
+
+    #[test]
+    fn stories_start_at_headline_and_byline() {
+        let text = format!("第05版：要闻\n\n引题说明了背景——\n\n主标题在这里\n\n本报记者 王伟健\n\n{PARA}\n\n小标题在中间\n\n{PARA}\n\n第二篇的标题\n\n本报记者 曹玲娟\n\n{PARA}\n");
+        assert_eq!(
+            titles(&text),
+            [
+                vec!["引题说明了背景——", "主标题在这里"],
+                vec!["第二篇的标题"]
+            ]
+        );
+    }
+
+    #[test]
+    fn headline_under_its_body_adopts_it() {
+        let text = format!("头条标题\n\n本报记者 姚雪青\n\n{PARA}\n\n金台潮声\n\n评论的第一段{PARA}\n\n评论的第二段{PARA}\n\n保持定力往前走\n\n吴储波\n\n下一篇标题\n\n本报记者 沈靖然\n\n{PARA}\n");
+        let lines = text_lines(&text);
+        let (_, drafts) = split(&lines, &|_: &str| false);
+        assert_eq!(drafts.len(), 3);
+        assert_eq!(drafts[1].headline, ["金台潮声", "保持定力往前走"]);
+        assert!(drafts[1].body[0].text.starts_with("评论的第一段"));
+        assert_eq!(
+            drafts[0].body.len(),
+            1,
+            "the column moved out of the first story"
+        );
+    }
+
+    #[test]
+    fn a_place_headline_alone_starts_a_story() {
+        let text = format!("标题一\n\n本报记者 王伟健\n\n{PARA}\n\n\n\n兰州市永登县: 开展行动 做好冬季供暖工作\n\n\n\n{PARA}\n");
+        assert_eq!(titles(&text).len(), 2);
+    }
+
+    #[test]
+    fn a_single_story_page() {
+        let text = format!("苏州:锻造创新发展“红色引擎”\n\n2017-09-19 09:58:59    来源:新华日报\n\n{PARA}\n\n{PARA}\n");
+        let lines = text_lines(&text);
+        let (preface, drafts) = split(&lines, &|_: &str| false);
+        assert!(preface.is_empty());
+        assert_eq!(drafts.len(), 1);
+        assert_eq!(drafts[0].header, ["2017-09-19 09:58:59    来源:新华日报"]);
+    }
+}

@@ -1,0 +1,73 @@
+//! Import stage 5b: mechanisms and keywords. Mechanisms are counted from the vocabulary's
+//! synonyms (leftmost-longest, so 高质量发展综合考核 is one hit, not two); keywords come from
+//! jieba's TF-IDF over the folded text.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::vocab::Vocabulary;
+
+pub struct MechanismTagger<'v> {
+    vocab: &'v Vocabulary,
+    matcher: AhoCorasick,
+    owners: Vec<usize>,
+}
+
+/// At most this many mechanisms per story.
+const MAX_MECHANISMS: usize = 4;
+
+impl<'v> MechanismTagger<'v> {
+    pub fn new(vocab: &'v Vocabulary) -> Self {
+        let terms = vocab.match_terms();
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(terms.iter().map(|(t, _)| t.as_str()))
+            .expect("vocabulary terms build an automaton");
+        MechanismTagger {
+            vocab,
+            matcher,
+            owners: terms.into_iter().map(|(_, m)| m).collect(),
+        }
+    }
+
+    /// Mechanism ids for a story, strongest first. `title` and `body` are Simplified folds.
+    pub fn tag(&self, title: &str, body: &str) -> Vec<String> {
+        let mut scores = vec![0u32; self.vocab.mechanisms.len()];
+        for (text, weight) in [(title, 3), (body, 1)] {
+            for m in self.matcher.find_iter(text) {
+                scores[self.owners[m.pattern().as_usize()]] += weight;
+            }
+        }
+        let mut hits: Vec<(usize, u32)> = scores
+            .into_iter()
+            .enumerate()
+            .filter(|&(i, s)| s > 0 && s >= self.vocab.mechanisms[i].min_score)
+            .collect();
+        hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        hits.into_iter()
+            .take(MAX_MECHANISMS)
+            .map(|(i, _)| self.vocab.mechanisms[i].id.clone())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fold::fold;
+
+    #[test]
+    fn synonyms_in_either_script_count() {
+        let v = Vocabulary::builtin();
+        let t = MechanismTagger::new(&v);
+        let body = fold("蘇州建立“對標找差、再攀新高”常態化機制。在對標找差中,如何對標一流?");
+        assert_eq!(t.tag("", &body), ["benchmarking"]);
+    }
+
+    #[test]
+    fn one_mention_is_not_enough_unless_in_the_headline() {
+        let v = Vocabulary::builtin();
+        let t = MechanismTagger::new(&v);
+        assert!(t.tag("", "推行网格化管理。").is_empty());
+        assert_eq!(t.tag("推行网格化管理", "办法很多。"), ["grid-governance"]);
+    }
+}

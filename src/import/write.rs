@@ -1,0 +1,134 @@
+//! Import stage 6: pages on disk. File names are stable, ASCII and collision-free: the year,
+//! a toneless pinyin slug of the headline (readable, but homophones like 山西/陕西 collide) and
+//! six hex digits of a hash of the Simplified headline and year (which keeps them apart). Writes
+//! are atomic, byte-identical for identical input, and never replace a page a person edited.
+
+use std::path::{Path, PathBuf};
+
+use pinyin::ToPinyin;
+
+use crate::content::{page_state, read_provenance, sha256_hex, PageState};
+use crate::fold::fold;
+
+/// Syllables of the headline kept in a file name.
+const SLUG_SYLLABLES: usize = 8;
+
+/// `2020-zu-zhi-li-ru-he-zhuan-hua-wei-3f2a1c`
+pub fn file_stem(title: &str, year: i32) -> String {
+    let folded = fold(title);
+    let mut words: Vec<String> = Vec::new();
+    let mut ascii = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            ascii.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !ascii.is_empty() {
+            words.push(std::mem::take(&mut ascii));
+        }
+        if let Some(p) = c.to_pinyin() {
+            words.push(p.plain().to_string());
+        }
+    }
+    if !ascii.is_empty() {
+        words.push(ascii);
+    }
+    words.truncate(SLUG_SYLLABLES);
+    let hash = sha256_hex(format!("{folded}|{year}").as_bytes());
+    let mut stem = format!("{year}");
+    for w in words {
+        stem.push('-');
+        stem.push_str(&w);
+    }
+    format!("{stem}-{}", &hash[..6])
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+    /// Not written, with the reason.
+    Skipped(String),
+    /// Written over a page that had been edited, because `--force` was given.
+    Overwritten,
+}
+
+/// Writes `text` to `path` unless that would lose a person's edits or clobber the same story
+/// imported from another raw file. `raw_file` is the raw article's name.
+pub fn write_page(
+    path: &Path,
+    text: &str,
+    raw_file: &str,
+    force: bool,
+) -> std::io::Result<Outcome> {
+    let existing = match std::fs::read_to_string(path) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let outcome = match &existing {
+        None => Outcome::Created,
+        Some(old) if old == text => return Ok(Outcome::Unchanged),
+        Some(old) => {
+            let other_source = read_provenance(old)
+                .map(|p| p.file)
+                .filter(|f| f != raw_file);
+            match (page_state(old), other_source) {
+                _ if force => Outcome::Overwritten,
+                (PageState::Edited, _) => {
+                    return Ok(Outcome::Skipped(
+                        "edited since import; --force overwrites it".into(),
+                    ))
+                }
+                (PageState::Pristine, Some(other)) => {
+                    return Ok(Outcome::Skipped(format!(
+                        "same story already imported from {other}"
+                    )))
+                }
+                (PageState::Pristine, None) => Outcome::Updated,
+            }
+        }
+    };
+    atomic_write(path, text.as_bytes())?;
+    Ok(outcome)
+}
+
+/// Writes through a temporary file in the same folder and renames it into place.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp: PathBuf = dir.join(format!(
+        ".{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("page")
+    ));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_are_ascii_readable_and_keep_homophones_apart() {
+        let a = file_stem("山西推行网格化", 2023);
+        let b = file_stem("陕西推行网格化", 2023);
+        assert!(a.starts_with("2023-shan-xi-tui-xing-wang-ge-hua-"), "{a}");
+        assert!(b.starts_with("2023-shan-xi-tui-xing-wang-ge-hua-"), "{b}");
+        assert_ne!(a, b);
+        assert!(a.is_ascii());
+        assert_eq!(
+            file_stem("蘇州機制觀察", 2020),
+            file_stem("苏州机制观察", 2020),
+            "one story, either script"
+        );
+        assert_eq!(
+            file_stem("APP时代的5G网格", 2021)
+                .split('-')
+                .take(4)
+                .collect::<Vec<_>>(),
+            ["2021", "app", "shi", "dai"]
+        );
+    }
+}
