@@ -29,8 +29,11 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("valid built-in pattern")
 }
 
-static NAV: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(当前位置|您的位置|您现在的位置|位置)\s*[:>]|^\S{2,12}\s*正文$"));
+static NAV: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(当前位置|您的位置|您现在的位置|位置)\s*[:>]|^\S{2,12}\s*正文$|^[【\[]?(上一篇|下一篇|上一条|下一条|上一页|下一页|返回列表)[】\]]?",
+    )
+});
 static NAV_SEP: LazyLock<Regex> = LazyLock::new(|| re(r">>|>|›|»|→|\|"));
 static EDITOR: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -58,7 +61,7 @@ static WIRE_HEADER: LazyLock<Regex> =
     LazyLock::new(|| re(r"社\S{0,8}\d{1,2}月\d{1,2}日电\s*题\s*[:]"));
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^[【\[《]?(猜你喜欢|相关新闻|相关阅读|相关文章|相关报道|相关稿件|推荐阅读|热点推荐|热门推荐|热门文章|热点新闻|延伸阅读|更多新闻|精彩推荐|新闻评论|网友评论|载入更多|加载更多|为你推荐|今日推荐|图片新闻|最新新闻|往期回顾)[】\]》]?\s*[:>]?$",
+        r"^[【\[《]?(猜你喜欢|相关新闻|相关阅读|相关文章|相关报道|相关稿件|推荐阅读|热点推荐|热门推荐|热门文章|热点新闻|延伸阅读|更多新闻|精彩推荐|新闻评论|网友评论|载入更多|加载更多|为你推荐|今日推荐|图片新闻|最新新闻|往期回顾|往期推荐|往期精彩|(?i:-*\s*end\s*-*)|[(]完[)])[】\]》]?\s*[:>]?$",
     )
 });
 static DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
@@ -313,6 +316,7 @@ mod tests {
             ("首页 >> 江苏首页 >> 县域经济 >> 正文", Junk::Navigation),
             ("新華網 正文", Junk::Navigation),
             ("当前位置：首页 > 要闻", Junk::Navigation),
+            ("上一篇：南宁推进基层治理", Junk::Navigation),
             ("微博", Junk::Widget),
             ("Qzone", Junk::Widget),
             ("評論", Junk::Widget),

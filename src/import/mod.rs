@@ -39,7 +39,7 @@ pub enum ImportError {
     Read(#[from] std::io::Error),
     #[error("{0}")]
     Decode(#[from] decode::DecodeError),
-    #[error("no recognisable article (no paragraph of body text after removing page furniture)")]
+    #[error("no article found: no paragraph of body text once page furniture is removed")]
     NoArticle,
     #[error("no date and no year mentioned in the text: add a date line to the raw file")]
     NoYear,
@@ -454,17 +454,32 @@ fn first_clause(body: &[Line]) -> String {
 
 /// Body lines as Markdown: subheads become `##` headings, text is escaped.
 fn markdown_body(body: &[Line]) -> String {
-    let mut out: Vec<String> = Vec::new();
-    for (i, l) in body.iter().enumerate() {
-        let t = l.text.trim();
-        let subhead = split::is_headline_shape(t)
+    let subhead = |i: usize| {
+        let t = body[i].text.trim();
+        split::is_headline_shape(t)
             && !t.starts_with("——")
             && i + 1 < body.len()
-            && t.chars().count() <= 40;
-        if subhead {
-            out.push(format!("## {}", escape_markdown(t)));
-        } else {
-            out.push(escape_markdown(t));
+            && t.chars().count() <= 40
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut open_question = false;
+    for (i, l) in body.iter().enumerate() {
+        let t = escape_markdown(l.text.trim());
+        match out.last_mut() {
+            // A question subhead and its answer line (考什么? / 开展分类考核…) make one heading.
+            Some(prev) if subhead(i) && open_question => {
+                prev.push(' ');
+                prev.push_str(&t);
+                open_question = false;
+            }
+            _ if subhead(i) => {
+                open_question = t.ends_with(['?', '？']);
+                out.push(format!("## {t}"));
+            }
+            _ => {
+                open_question = false;
+                out.push(t);
+            }
         }
     }
     out.join("\n\n")

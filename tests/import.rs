@@ -1,0 +1,570 @@
+//! End-to-end tests of `kbgen import` on the seeds in `sources/` and on the fixtures in
+//! `tests/fixtures/import/` (other encodings, saved HTML, other provinces and mechanisms).
+
+mod common;
+
+use common::{kbgen, pages, repo, text, Page};
+use serde_yaml_ng::Value;
+
+struct Expected {
+    file: &'static str,
+    title: &'static str,
+    year: i32,
+    inferred: bool,
+    region: Option<&'static str>,
+    mechanisms: &'static [&'static str],
+}
+
+const SEED_STORIES: &[Expected] = &[
+    Expected {
+        file: "000",
+        title: "“組織力”如何轉化為“生産力”?",
+        year: 2020,
+        inferred: false,
+        region: Some("江苏省/苏州市"),
+        mechanisms: &["benchmarking"],
+    },
+    Expected {
+        file: "001",
+        title: "苏州:锻造创新发展“红色引擎”",
+        year: 2017,
+        inferred: false,
+        region: Some("江苏省/苏州市"),
+        mechanisms: &["grassroots-party-building", "grid-governance"],
+    },
+    Expected {
+        file: "002",
+        title: "帮干部卸包袱 为发展蓄动能",
+        year: 2024,
+        inferred: true,
+        region: Some("江苏省/苏州市/昆山市"),
+        mechanisms: &[
+            "classified-assessment",
+            "comprehensive-assessment",
+            "assessment-results-use",
+        ],
+    },
+    Expected {
+        file: "002",
+        title: "上海不搞“一把尺子量到底”的粗放评价 不交统一卷 各有发力点",
+        year: 2024,
+        inferred: true,
+        region: Some("上海市"),
+        mechanisms: &["classified-assessment"],
+    },
+    Expected {
+        file: "002",
+        title: "深圳推行社会组织参与矛盾纠纷化解 诉源治理 多元解纷",
+        year: 2024,
+        inferred: true,
+        region: Some("广东省/深圳市"),
+        mechanisms: &["dispute-resolution"],
+    },
+    Expected {
+        file: "002",
+        title: "兰州市永登县: 开展“访民问暖”行动 做好冬季供暖工作",
+        year: 2024,
+        inferred: true,
+        region: Some("甘肃省/兰州市/永登县"),
+        mechanisms: &["door-to-door-service"],
+    },
+    Expected {
+        file: "003",
+        title: "提振党员干部精气神扎实推进高质量发展",
+        year: 2018,
+        inferred: false,
+        region: Some("江苏省/连云港市/灌云县"),
+        mechanisms: &["paired-competition"],
+    },
+    Expected {
+        file: "004",
+        title: "让敢为善为、奋发有为蔚然成风",
+        year: 2024,
+        inferred: true,
+        region: Some("江苏省"),
+        mechanisms: &["error-tolerance", "cadre-incentive"],
+    },
+    Expected {
+        file: "004",
+        title: "保持定力往前走",
+        year: 2024,
+        inferred: true,
+        region: None,
+        mechanisms: &[],
+    },
+    Expected {
+        file: "004",
+        title: "心贴心做好群众工作",
+        year: 2024,
+        inferred: true,
+        region: Some("重庆市"),
+        mechanisms: &["community-consultation"],
+    },
+    Expected {
+        file: "004",
+        title: "“微工厂”助力村强民富",
+        year: 2024,
+        inferred: true,
+        region: Some("山东省/滨州市/无棣县"),
+        mechanisms: &["village-collective-economy"],
+    },
+];
+
+/// Scraper leftovers found in the seeds: none may survive anywhere in any page.
+const SEED_BOILERPLATE: &[&str] = &[
+    "_fororder_",
+    "責任編輯",
+    "责任编辑",
+    "載入更多",
+    "新聞評論",
+    "猜你喜欢",
+    "数学潜能知识竞赛",
+    "版权与信息产品",
+    "国广国际在线",
+    "APP下载",
+    "本版责编",
+    "版式设计",
+    "延伸阅读",
+    "Qzone",
+    "微博",
+    "評論\n",
+    "關注新華網",
+    "新華網 正文",
+    "首页 >>",
+    "盛裝起舞",
+    "0100200201100",
+    "受访者供图",
+    "张玮真摄",
+    "图①",
+    "图②",
+    "数据来源",
+    "社区干部、物业服务人员入户发放",
+    "居民党员、志愿者入户开展",
+    "乡镇驻村干部在农户家中安装",
+    "+1\n",
+];
+
+fn import_seeds() -> (tempfile::TempDir, Vec<Page>, String) {
+    let out = tempfile::tempdir().unwrap();
+    let o = kbgen(
+        &repo(),
+        &["import", "--out", out.path().to_str().unwrap(), "sources"],
+    );
+    assert!(
+        o.status.success(),
+        "import failed:\n{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    let pages = pages(out.path());
+    (out, pages, text(&o.stdout))
+}
+
+#[test]
+fn seeds_become_one_tagged_page_per_story() {
+    let (_dir, pages, stdout) = import_seeds();
+    let titles: Vec<&str> = pages.iter().map(|p| p.front.title.as_str()).collect();
+    assert_eq!(pages.len(), SEED_STORIES.len(), "stories: {titles:#?}");
+    assert!(
+        stdout.contains("imported 5 of 5 files: 11 stories (11 created"),
+        "{stdout}"
+    );
+    for (page, want) in pages.iter().zip(SEED_STORIES) {
+        let f = &page.front;
+        let prov = f.import.as_ref().unwrap();
+        assert!(
+            prov.file.starts_with(want.file),
+            "{} came from {}",
+            f.title,
+            prov.file
+        );
+        assert_eq!(f.title, want.title);
+        assert_eq!(
+            (f.year, f.year_inferred),
+            (want.year, want.inferred),
+            "{}",
+            f.title
+        );
+        assert_eq!(
+            f.region.first().map(String::as_str),
+            want.region,
+            "{}: {:?}",
+            f.title,
+            f.region
+        );
+        for m in want.mechanisms {
+            assert!(
+                f.mechanism.iter().any(|x| x == m),
+                "{}: {m} missing from {:?}",
+                f.title,
+                f.mechanism
+            );
+        }
+        assert!(f.keywords.len() >= 5, "{}: {:?}", f.title, f.keywords);
+        assert!(
+            page.body
+                .chars()
+                .filter(|&c| kbgen::fold::is_han(c))
+                .count()
+                > 300,
+            "{} body is short",
+            f.title
+        );
+    }
+}
+
+#[test]
+fn seed_metadata_dates_sources_authors() {
+    let (_dir, pages, _) = import_seeds();
+    let by_title = |t: &str| {
+        pages
+            .iter()
+            .find(|p| p.front.title == t)
+            .unwrap_or_else(|| panic!("no page {t}"))
+    };
+    let p = by_title("“組織力”如何轉化為“生産力”?");
+    assert_eq!(p.front.date.as_deref(), Some("2020-07-03"));
+    assert_eq!(p.front.source.as_deref(), Some("新华网"));
+    assert_eq!(p.front.author.as_deref(), Some("沈汝發"));
+    assert_eq!(
+        p.front.subtitle.as_deref(),
+        Some("蘇州“對標找差、再攀新高”機制觀察")
+    );
+    assert_eq!(p.front.lang.as_deref(), Some("zh-Hant"));
+    let p = by_title("苏州:锻造创新发展“红色引擎”");
+    assert_eq!(
+        (p.front.date.as_deref(), p.front.source.as_deref()),
+        (Some("2017-09-19"), Some("新华日报"))
+    );
+    assert_eq!(p.front.author, None, "编辑/责编 are editors, not authors");
+    let p = by_title("提振党员干部精气神扎实推进高质量发展");
+    assert_eq!(
+        (p.front.source.as_deref(), p.front.author.as_deref()),
+        (Some("唯实"), Some("何峥嵘"))
+    );
+    let p = by_title("帮干部卸包袱 为发展蓄动能");
+    assert_eq!(
+        p.front.subtitle.as_deref(),
+        Some("江苏昆山推出分类考核新举措")
+    );
+    assert_eq!(p.front.author.as_deref(), Some("王伟健"));
+    assert_eq!(
+        by_title("保持定力往前走").front.author.as_deref(),
+        Some("吴储波")
+    );
+    assert_eq!(
+        by_title("“微工厂”助力村强民富").front.subtitle.as_deref(),
+        Some("山东省滨州市无棣县")
+    );
+}
+
+#[test]
+fn no_boilerplate_survives_and_article_text_does() {
+    let (_dir, pages, _) = import_seeds();
+    let all: String = pages
+        .iter()
+        .map(|p| p.raw.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for junk in SEED_BOILERPLATE {
+        assert!(!all.contains(junk), "boilerplate survived: {junk:?}");
+    }
+    for kept in [
+        "蘇州首批排定40個關鍵檢測指標、519項趕超計劃",
+        "“我們原計劃在其他城市新設立中國區總部,就剩臨門一腳時,被蘇州服務吸引了。”",
+        "(作者系中共江苏省灌云县委常委、县委组织部部长、统战部部长)",
+        // Rejoined across an image slot:
+        "这些年来,这样的工作笔记她大大小小记了几十本",
+        "排查处置各类风险隐患点位71处",
+        // The Kunshan story's jumps, reunited after the Shenzhen story:
+        "变多头考核为年度一次考核,给干部松绑减负",
+    ] {
+        assert!(all.contains(kept), "article text lost: {kept}");
+    }
+    let shenzhen = pages
+        .iter()
+        .find(|p| p.front.title.starts_with("深圳"))
+        .unwrap();
+    assert!(
+        !shenzhen.body.contains("昆山"),
+        "a Kunshan section stayed in the Shenzhen story"
+    );
+    assert!(
+        !shenzhen
+            .front
+            .mechanism
+            .iter()
+            .any(|m| m == "classified-assessment"),
+        "{:?}",
+        shenzhen.front.mechanism
+    );
+}
+
+#[test]
+fn benchmark_targets_are_not_regions() {
+    let (_dir, pages, _) = import_seeds();
+    let suzhou = &pages[0];
+    assert!(
+        suzhou.body.contains("上海、深圳"),
+        "the benchmark sentence is in the body"
+    );
+    assert!(
+        suzhou.front.region.iter().all(|r| r.starts_with("江苏省")),
+        "{:?}",
+        suzhou.front.region
+    );
+}
+
+/// The fixtures' expectations live beside them in `expected.yaml`.
+#[test]
+fn fixtures_in_other_encodings_and_styles() {
+    let fixtures = repo().join("tests/fixtures/import");
+    let expected: Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(fixtures.join("expected.yaml")).unwrap())
+            .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = kbgen(
+        &repo(),
+        &[
+            "import",
+            "--out",
+            out.path().to_str().unwrap(),
+            fixtures.to_str().unwrap(),
+        ],
+    );
+    let stdout = text(&o.stdout);
+    let stderr = text(&o.stderr);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "bad fixtures make import fail:\n{stdout}{stderr}"
+    );
+    let pages = pages(out.path());
+    let mut checked = 0;
+    for (file, want) in expected.as_mapping().unwrap() {
+        let file = file.as_str().unwrap();
+        if let Some(err) = want.get("error") {
+            let line = stderr
+                .lines()
+                .find(|l| l.contains(file))
+                .unwrap_or_else(|| panic!("no error line names {file}:\n{stderr}"));
+            assert!(line.starts_with("error: "), "{line}");
+            assert!(
+                line.contains(err.as_str().unwrap()),
+                "{file}: expected '{}' in {line}",
+                err.as_str().unwrap()
+            );
+            checked += 1;
+            continue;
+        }
+        let encoding = want["encoding"].as_str().unwrap();
+        let enc_seen = if encoding == "GB2312" {
+            "GBK"
+        } else {
+            encoding
+        };
+        assert!(
+            stdout.contains(&format!("{file} ({enc_seen})")),
+            "{file} not decoded as {encoding}:\n{stdout}"
+        );
+        let stories: Vec<&Page> = pages
+            .iter()
+            .filter(|p| p.front.import.as_ref().unwrap().file == file)
+            .collect();
+        let wanted = want["stories"].as_sequence().unwrap();
+        assert_eq!(stories.len(), wanted.len(), "{file}: story count");
+        for (page, w) in stories.iter().zip(wanted) {
+            let f = &page.front;
+            let s = |k: &str| w.get(k).and_then(Value::as_str).map(str::to_string);
+            assert_eq!(Some(f.title.clone()), s("title"), "{file}");
+            assert_eq!(
+                f.date.clone(),
+                w.get("date").map(|d| d
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("{d:?}"))),
+                "{file}: date"
+            );
+            assert_eq!(Some(f.year as i64), w["year"].as_i64(), "{file}: year");
+            assert_eq!(
+                f.year_inferred,
+                w["year_inferred"].as_bool().unwrap(),
+                "{file}: year_inferred"
+            );
+            assert_eq!(f.source, s("source"), "{file}: source");
+            assert_eq!(f.author, s("author"), "{file}: author");
+            assert_eq!(
+                f.region.first().cloned(),
+                s("region"),
+                "{file}: region {:?}",
+                f.region
+            );
+            for m in w["mechanism"].as_sequence().unwrap() {
+                assert!(
+                    f.mechanism.iter().any(|x| x == m.as_str().unwrap()),
+                    "{file}: {m:?} not in {:?}",
+                    f.mechanism
+                );
+            }
+            for b in w["body_contains"].as_sequence().unwrap() {
+                assert!(
+                    page.body.contains(b.as_str().unwrap()),
+                    "{file}: body lost {b:?}"
+                );
+            }
+            for junk in w["must_not_contain"].as_sequence().unwrap() {
+                assert!(
+                    !page.body.contains(junk.as_str().unwrap()),
+                    "{file}: boilerplate survived {junk:?}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12, "checked {checked} expectations");
+}
+
+#[test]
+fn reimport_is_idempotent_and_respects_edits() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["import", "--out", dir];
+        args.extend_from_slice(extra);
+        args.push("sources");
+        let o = kbgen(&repo(), &args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    run(&[]);
+    let first: Vec<(std::path::PathBuf, String)> = pages(out.path())
+        .into_iter()
+        .map(|p| (p.path, p.raw))
+        .collect();
+    let again = run(&[]);
+    assert!(
+        again.contains("0 created, 0 updated, 11 unchanged"),
+        "{again}"
+    );
+    for (path, raw) in &first {
+        assert_eq!(
+            &std::fs::read_to_string(path).unwrap(),
+            raw,
+            "byte-identical re-import"
+        );
+    }
+
+    // A person edits one page: import leaves it alone and says so.
+    let (edited, raw) = &first[3];
+    let mine = raw.replace("上海", "上海（人工校对）");
+    std::fs::write(edited, &mine).unwrap();
+    let again = run(&[]);
+    assert!(
+        again.contains("skipped (edited since import; --force overwrites it)"),
+        "{again}"
+    );
+    assert!(again.contains("1 skipped"), "{again}");
+    assert_eq!(std::fs::read_to_string(edited).unwrap(), mine);
+
+    // --force puts the imported text back.
+    let forced = run(&["--force"]);
+    assert!(forced.contains("overwrote"), "{forced}");
+    assert_eq!(&std::fs::read_to_string(edited).unwrap(), raw);
+}
+
+#[test]
+fn the_same_story_from_two_raw_files_is_imported_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let raw = tmp.path().join("raw");
+    std::fs::create_dir(&raw).unwrap();
+    let seed = std::fs::read(repo().join("sources/001_52eb52a0909ec699.txt")).unwrap();
+    std::fs::write(raw.join("a.txt"), &seed).unwrap();
+    let mut rescraped = seed.clone();
+    rescraped.extend_from_slice("\n本文转载自其他网站。\n".as_bytes());
+    std::fs::write(raw.join("b.txt"), &rescraped).unwrap();
+    let out = tmp.path().join("content");
+    let o = kbgen(
+        tmp.path(),
+        &[
+            "import",
+            "--out",
+            out.to_str().unwrap(),
+            raw.to_str().unwrap(),
+        ],
+    );
+    let stdout = text(&o.stdout);
+    assert!(
+        stdout.contains("skipped (same story already imported from a.txt)"),
+        "{stdout}"
+    );
+    assert_eq!(pages(&out).len(), 1);
+}
+
+#[test]
+fn bad_input_names_the_file_and_the_rest_still_imports() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("empty.txt"), b"").unwrap();
+    std::fs::copy(
+        repo().join("sources/003_eb3b055d8e44d11e.txt"),
+        tmp.path().join("good.txt"),
+    )
+    .unwrap();
+    let out = tmp.path().join("content");
+    let o = kbgen(
+        tmp.path(),
+        &[
+            "import",
+            "--out",
+            out.to_str().unwrap(),
+            tmp.path().to_str().unwrap(),
+            "missing.txt",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = text(&o.stderr);
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with("error: ") && l.ends_with("empty.txt: empty file")),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with("error: missing.txt: cannot read")),
+        "{stderr}"
+    );
+    assert_eq!(pages(&out).len(), 1, "the good file still imported");
+}
+
+#[test]
+fn a_new_mechanism_in_the_project_vocabulary_is_used_without_code_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("data")).unwrap();
+    let vocab = format!(
+        "{}\n  - id: winter-heating\n    name: 冬季供暖保障\n    en: Winter heating guarantee\n    description: Heating networks are repaired and households checked before winter.\n    synonyms:\n      hans: [供暖, 供热]\n      hant: [供暖, 供熱]\n",
+        kbgen::vocab::BUILTIN_YAML.trim_end()
+    );
+    std::fs::write(tmp.path().join("data/mechanisms.yaml"), vocab).unwrap();
+    let o = kbgen(
+        tmp.path(),
+        &[
+            "import",
+            repo()
+                .join("sources/002_66dd43303adbca8b.txt")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let pages = pages(&tmp.path().join("content"));
+    let tagged: Vec<&str> = pages
+        .iter()
+        .filter(|p| p.front.mechanism.iter().any(|m| m == "winter-heating"))
+        .map(|p| p.front.title.as_str())
+        .collect();
+    assert_eq!(
+        tagged,
+        ["兰州市永登县: 开展“访民问暖”行动 做好冬季供暖工作"]
+    );
+}
