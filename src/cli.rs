@@ -22,6 +22,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Build the static site from content/ into site/ (replaced only when the build succeeds).
+    Build,
+    /// Load and validate everything a build would, render in memory and check every internal
+    /// link; write nothing.
+    Check,
     /// Turn raw scraped articles (.txt, .html; any common encoding) into tagged Markdown pages.
     Import {
         /// Raw article files or folders of them.
@@ -40,6 +45,28 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     let root = cli.root.unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
+        Command::Build => match crate::build::build(&root) {
+            Ok((built, secs)) => {
+                println!(
+                    "built {} practices, {} pages in {secs:.2} s",
+                    built.site.practices.len(),
+                    built.pages()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(diags) => fail(&diags, "build failed; the previous site was left as it was"),
+        },
+        Command::Check => match crate::build::render_project(&root) {
+            Ok(built) => {
+                println!(
+                    "checked {} practices, {} pages: no problems",
+                    built.site.practices.len(),
+                    built.pages()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(diags) => fail(&diags, "check failed"),
+        },
         Command::Import { inputs, out, force } => {
             let out = out.unwrap_or_else(|| root.join("content"));
             match import_command(&root, &inputs, &out, force) {
@@ -52,6 +79,20 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         }
     }
+}
+
+/// Prints every diagnostic (the first 20 in full) and a summary line; exit code 1.
+fn fail(diags: &[crate::diag::Diagnostic], what: &str) -> ExitCode {
+    let files: std::collections::BTreeSet<_> = diags.iter().map(|d| &d.file).collect();
+    eprint!("{}", crate::diag::report(diags, 20));
+    eprintln!(
+        "{what}: {} {} in {} {}",
+        diags.len(),
+        if diags.len() == 1 { "error" } else { "errors" },
+        files.len(),
+        if files.len() == 1 { "file" } else { "files" }
+    );
+    ExitCode::FAILURE
 }
 
 /// Loads the project's gazetteer (or the built-in one).

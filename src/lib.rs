@@ -8,10 +8,20 @@
 //! Shared pieces: `fold` (Traditional → Simplified match keys), `gazetteer` (administrative
 //! units), `vocab` (mechanism vocabulary), `segment` (jieba), `content` (the page format).
 
+pub mod build;
+pub mod chart;
 pub mod cli;
+pub mod config;
 pub mod content;
+pub mod diag;
+pub mod feed;
 pub mod fold;
 pub mod gazetteer;
 pub mod import;
+pub mod output;
+pub mod related;
+pub mod render;
 pub mod segment;
+pub mod site;
+pub mod taxonomy;
 pub mod vocab;

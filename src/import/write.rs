@@ -27,7 +27,7 @@ pub fn file_stem(title: &str, year: i32) -> String {
             words.push(std::mem::take(&mut ascii));
         }
         if let Some(p) = c.to_pinyin() {
-            words.push(p.plain().to_string());
+            words.push(p.plain().replace('ü', "v"));
         }
     }
     if !ascii.is_empty() {
@@ -118,6 +118,7 @@ mod tests {
         assert!(b.starts_with("2023-shan-xi-tui-xing-wang-ge-hua-"), "{b}");
         assert_ne!(a, b);
         assert!(a.is_ascii());
+        assert!(file_stem("绿色发展", 2022).starts_with("2022-lv-se-fa-zhan-"));
         assert_eq!(
             file_stem("蘇州機制觀察", 2020),
             file_stem("苏州机制观察", 2020),

@@ -1,0 +1,136 @@
+//! Project configuration: `kbgen.toml` at the project root. Strict: an unknown key is an error
+//! that names the allowed keys.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diag::Diagnostic;
+
+pub const FILE_NAME: &str = "kbgen.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Site title, shown in every page's header.
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Absolute URL the site is published at; used only for sitemap, feeds and canonical links.
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    /// `lang` of pages whose articles are in Simplified Chinese.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Practices per page on term pages.
+    #[serde(default = "default_paginate")]
+    pub paginate: usize,
+    #[serde(default)]
+    pub paths: Paths,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Paths {
+    pub content: PathBuf,
+    pub templates: PathBuf,
+    #[serde(rename = "static")]
+    pub static_dir: PathBuf,
+    pub output: PathBuf,
+    pub data: PathBuf,
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths {
+            content: "content".into(),
+            templates: "templates".into(),
+            static_dir: "static".into(),
+            output: "site".into(),
+            data: "data".into(),
+        }
+    }
+}
+
+fn default_base_url() -> String {
+    "http://127.0.0.1:8000/".into()
+}
+fn default_language() -> String {
+    "zh-CN".into()
+}
+fn default_paginate() -> usize {
+    20
+}
+
+impl Config {
+    /// Reads `<root>/kbgen.toml`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(FILE_NAME);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Diagnostic::new(&path, format!("cannot read the configuration: {e}")))?;
+        Config::parse(&text, &path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostic> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let d = Diagnostic::new(path, e.message().to_string());
+            match e.span() {
+                Some(span) => {
+                    let line = text[..span.start].matches('\n').count() + 1;
+                    let col = text[..span.start]
+                        .rsplit('\n')
+                        .next()
+                        .unwrap_or("")
+                        .chars()
+                        .count()
+                        + 1;
+                    let mut d = d.at(text, line, col);
+                    d.span = text[span].chars().take_while(|&c| c != '\n').count().max(1);
+                    d
+                }
+                None => d,
+            }
+        })?;
+        if config.paginate == 0 {
+            return Err(
+                Diagnostic::new(path, "`paginate` must be at least 1").at_text(text, 1, "paginate")
+            );
+        }
+        if !config.base_url.ends_with('/') {
+            config.base_url.push('/');
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_errors_with_position_and_allowed_keys() {
+        let e = Config::parse(
+            "title = \"知识库\"\ncolour = \"red\"\n",
+            Path::new("kbgen.toml"),
+        )
+        .unwrap_err();
+        let s = e.to_string();
+        assert!(
+            s.starts_with("kbgen.toml:2:1: unknown field `colour`, expected one of"),
+            "{s}"
+        );
+        assert!(s.contains("`base_url`"), "{s}");
+    }
+
+    #[test]
+    fn defaults_and_trailing_slash() {
+        let c = Config::parse(
+            "title = \"知识库\"\nbase_url = \"https://example.org/kb\"\n",
+            Path::new("k"),
+        )
+        .unwrap();
+        assert_eq!(c.base_url, "https://example.org/kb/");
+        assert_eq!(c.paginate, 20);
+        assert_eq!(c.paths.output, PathBuf::from("site"));
+    }
+}

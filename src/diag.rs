@@ -1,0 +1,115 @@
+//! Diagnostics a person can act on: `file:line:col: message`, the offending source line, and a
+//! caret under the problem (display-width aware, so it lines up under Chinese text).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column in characters, when known.
+    pub col: Option<usize>,
+    pub message: String,
+    /// The source line the caret points into.
+    pub source_line: Option<String>,
+    /// Characters to underline (at least one).
+    pub span: usize,
+}
+
+impl Diagnostic {
+    pub fn new(file: &Path, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: file.to_path_buf(),
+            line: None,
+            col: None,
+            message: message.into(),
+            source_line: None,
+            span: 1,
+        }
+    }
+
+    /// Points at `line:col` of `source` (both 1-based).
+    pub fn at(mut self, source: &str, line: usize, col: usize) -> Diagnostic {
+        self.line = Some(line);
+        self.col = Some(col.max(1));
+        self.source_line = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(str::to_string);
+        self
+    }
+
+    /// Points at the first occurrence of `needle` in `source` at or after line `from`.
+    pub fn at_text(self, source: &str, from: usize, needle: &str) -> Diagnostic {
+        for (i, l) in source.lines().enumerate().skip(from.saturating_sub(1)) {
+            if let Some(b) = l.find(needle) {
+                let col = l[..b].chars().count() + 1;
+                let mut d = self.at(source, i + 1, col);
+                d.span = needle.chars().count().max(1);
+                return d;
+            }
+        }
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.col {
+                write!(f, ":{c}")?;
+            }
+        }
+        write!(f, ": {}", self.message)?;
+        if let (Some(line), Some(n), Some(col)) = (&self.source_line, self.line, self.col) {
+            let gutter = n.to_string().len();
+            let before: String = line.chars().take(col - 1).collect();
+            let under: String = line.chars().skip(col - 1).take(self.span).collect();
+            let pad = " ".repeat(UnicodeWidthStr::width(before.as_str()));
+            let carets = "^".repeat(UnicodeWidthStr::width(under.as_str()).max(1));
+            write!(
+                f,
+                "\n{:gutter$} |\n{n} | {line}\n{:gutter$} | {pad}{carets}",
+                "", ""
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Prints diagnostics: every one when there are few, else the first `shown` and a count.
+pub fn report(diags: &[Diagnostic], shown: usize) -> String {
+    let mut out = String::new();
+    for d in diags.iter().take(shown) {
+        out.push_str(&format!("error: {d}\n"));
+    }
+    if diags.len() > shown {
+        out.push_str(&format!("… and {} more errors\n", diags.len() - shown));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carets_line_up_under_wide_characters() {
+        let src = "title: 标题\nregion: [江苏省/苏洲市]\n";
+        let d = Diagnostic::new(Path::new("a.md"), "unknown region `江苏省/苏洲市`").at_text(
+            src,
+            1,
+            "江苏省/苏洲市",
+        );
+        assert_eq!(
+            d.to_string(),
+            "a.md:2:10: unknown region `江苏省/苏洲市`\n  |\n2 | region: [江苏省/苏洲市]\n  |          ^^^^^^^^^^^^^"
+        );
+    }
+}

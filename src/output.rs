@@ -1,0 +1,173 @@
+//! Build stage 4: output. Writes the rendered files into a temporary folder beside the output
+//! folder and swaps it in only when everything is written, so a failed build leaves the
+//! previous site untouched. Also checks that every internal link resolves.
+
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+
+use crate::render::Files;
+
+/// Writes `files` to `out` atomically (as far as the file system allows: two renames).
+pub fn write_site(out: &Path, files: &Files) -> std::io::Result<()> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
+    let tmp = parent.join(format!(".{name}-new-{}", std::process::id()));
+    let old = parent.join(format!(".{name}-old-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let result = (|| {
+        for (path, bytes) in files {
+            let target = tmp.join(path);
+            std::fs::create_dir_all(target.parent().expect("files live in a folder"))?;
+            std::fs::write(target, bytes)?;
+        }
+        if out.exists() {
+            std::fs::rename(out, &old)?;
+        }
+        std::fs::rename(&tmp, out)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+        if old.exists() && !out.exists() {
+            let _ = std::fs::rename(&old, out);
+        }
+        return result;
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// A link that points at no file of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    pub page: String,
+    pub href: String,
+}
+
+/// Checks every `href`/`src` in every HTML file: relative ones must resolve to a file of the
+/// site (this is what makes sub-path and `file://` deployment work).
+pub fn check_links(files: &Files) -> Vec<BrokenLink> {
+    let attr = Regex::new(r#"(?:href|src)="([^"]*)""#).expect("valid pattern");
+    let mut broken = Vec::new();
+    for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        if page == "404.html" {
+            continue; // served at any depth: links there are absolute by design
+        }
+        let html = String::from_utf8_lossy(bytes);
+        for c in attr.captures_iter(&html) {
+            let href = c[1].replace("&amp;", "&");
+            if href.is_empty()
+                || href.starts_with('#')
+                || href.contains(':')
+                || href.starts_with("//")
+            {
+                continue;
+            }
+            if href.starts_with('/') {
+                broken.push(BrokenLink {
+                    page: page.clone(),
+                    href,
+                });
+                continue;
+            }
+            let path = href.split(['#', '?']).next().unwrap_or("");
+            match resolve(page, path) {
+                Some(target) if files.contains_key(&target) => {}
+                _ => broken.push(BrokenLink {
+                    page: page.clone(),
+                    href,
+                }),
+            }
+        }
+    }
+    broken
+}
+
+/// Resolves `href` relative to the folder of `page` (both inside the site); `None` when it
+/// climbs out of the site.
+pub fn resolve(page: &str, href: &str) -> Option<String> {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for seg in href.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut p = parts.join("/");
+    if href.ends_with('/') || p.is_empty() {
+        p = if p.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{p}/index.html")
+        };
+    }
+    Some(p)
+}
+
+/// Where the site goes: `<root>/<paths.output>`.
+pub fn output_dir(root: &Path, configured: &Path) -> PathBuf {
+    root.join(configured)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_links() {
+        assert_eq!(
+            resolve("practices/a/index.html", "../../region/1-x/index.html").as_deref(),
+            Some("region/1-x/index.html")
+        );
+        assert_eq!(
+            resolve("index.html", "./static/style.css").as_deref(),
+            Some("static/style.css")
+        );
+        assert_eq!(resolve("a/index.html", "../../x.html"), None);
+    }
+
+    #[test]
+    fn finds_broken_links() {
+        let mut files = Files::new();
+        files.insert("index.html".into(), br#"<a href="a/index.html">a</a><a href="b/index.html">b</a><a href="https://x.org/">x</a><link href="/abs.css">"#.to_vec());
+        files.insert(
+            "a/index.html".into(),
+            br#"<a href="../index.html#top">up</a>"#.to_vec(),
+        );
+        let broken = check_links(&files);
+        assert_eq!(
+            broken.iter().map(|b| b.href.as_str()).collect::<Vec<_>>(),
+            ["b/index.html", "/abs.css"]
+        );
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let mut files = Files::new();
+        files.insert("index.html".into(), b"v1".to_vec());
+        write_site(&out, &files).unwrap();
+        let mut bad = Files::new();
+        bad.insert("index.html".into(), b"v2".to_vec());
+        bad.insert(
+            "index.html/oops".into(),
+            b"cannot be both a file and a folder".to_vec(),
+        );
+        assert!(write_site(&out, &bad).is_err());
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"v1");
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, ["site"]);
+    }
+}

@@ -1,0 +1,914 @@
+//! Build stage 3: render. Turns the site model into files in memory: HTML pages through Tera
+//! templates (which see only the view structs defined here), feeds, sitemap, robots.txt and
+//! static assets. Every internal link is relative (`root` + a root-relative path), so one
+//! output works at a domain root, under a sub-path and from `file://`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::chart::{self, Bar};
+use crate::diag::Diagnostic;
+use crate::site::{Practice, Site};
+use crate::taxonomy::RegionTerm;
+
+/// Templates shipped with kbgen; a project's `templates/NAME` replaces the one of that name.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("practice.html", include_str!("../templates/practice.html")),
+    ("taxonomy.html", include_str!("../templates/taxonomy.html")),
+    ("term.html", include_str!("../templates/term.html")),
+    ("404.html", include_str!("../templates/404.html")),
+];
+
+/// Static files shipped with kbgen; a project's `static/` adds to and replaces them.
+pub const BUILTIN_STATIC: &[(&str, &str)] = &[("style.css", include_str!("../static/style.css"))];
+
+/// Rendered output: path inside the site folder → bytes.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- views
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base_url: &'a str,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct TermLink {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+    /// English gloss (mechanisms).
+    pub en: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A practice in a list.
+#[derive(Serialize, Clone)]
+pub struct Card {
+    pub url: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub when: String,
+    pub lang: Option<String>,
+    /// First region as `江苏省 › 苏州市`.
+    pub region: Option<String>,
+    pub mechanisms: Vec<Link>,
+    pub excerpt: String,
+}
+
+#[derive(Serialize)]
+struct MechanismView {
+    name: String,
+    en: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ProvenanceView {
+    file: String,
+    sha256: String,
+    story: usize,
+    stories: usize,
+}
+
+#[derive(Serialize)]
+struct PracticeView {
+    title: String,
+    subtitle: Option<String>,
+    date: Option<String>,
+    year: i32,
+    year_inferred: bool,
+    year_url: String,
+    source: Option<String>,
+    author: Option<String>,
+    lang: Option<String>,
+    /// Each region as its path of links, province first.
+    regions: Vec<Vec<Link>>,
+    mechanisms: Vec<MechanismView>,
+    keywords: Vec<String>,
+    body: String,
+    provenance: Option<ProvenanceView>,
+    related: Vec<Card>,
+    source_file: String,
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    items: Vec<Card>,
+    page: usize,
+    pages: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    /// Every page's number and URL, for the page list.
+    links: Vec<(usize, String)>,
+}
+
+#[derive(Serialize)]
+struct TermView {
+    kind: &'static str,
+    name: String,
+    en: Option<String>,
+    description: Option<String>,
+    count: usize,
+    /// Ancestors (regions): province first.
+    ancestors: Vec<Link>,
+    /// Sub-terms (regions): cities of a province, counties of a city.
+    children: Vec<TermLink>,
+    feed: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TreeNode {
+    name: String,
+    url: String,
+    count: usize,
+    children: Vec<TreeNode>,
+}
+
+// ---------------------------------------------------------------- rendering
+
+/// Renders the whole site into memory.
+pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
+    let tera = templates(site).map_err(|d| vec![d])?;
+    let r = Renderer {
+        site,
+        tera: &tera,
+        cards: cards(site),
+    };
+    let mut jobs: Vec<Job> = vec![
+        Job::Home,
+        Job::Taxonomy("region"),
+        Job::Taxonomy("mechanism"),
+        Job::Taxonomy("year"),
+        Job::NotFound,
+    ];
+    jobs.extend((0..site.practices.len()).map(Job::Practice));
+    for (i, t) in site.taxonomies.regions.iter().enumerate() {
+        jobs.extend(
+            (0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Region(i, p)),
+        );
+    }
+    for (i, t) in site.taxonomies.mechanisms.iter().enumerate() {
+        jobs.extend(
+            (0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Mechanism(i, p)),
+        );
+    }
+    for (i, t) in site.taxonomies.years.iter().enumerate() {
+        jobs.extend(
+            (0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Year(i, p)),
+        );
+    }
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+        jobs.par_iter().map(|j| r.job(j)).collect();
+    let mut files = Files::new();
+    let mut diags = Vec::new();
+    for res in rendered {
+        match res {
+            Ok((path, bytes)) => {
+                files.insert(path, bytes);
+            }
+            Err(d) => {
+                if !diags.contains(&d) {
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    crate::feed::write_feeds(site, &r.cards, &mut files);
+    static_files(site, &mut files).map_err(|d| vec![d])?;
+    Ok(files)
+}
+
+fn pages_of(n: usize, per: usize) -> usize {
+    n.div_ceil(per).max(1)
+}
+
+enum Job {
+    Home,
+    NotFound,
+    Taxonomy(&'static str),
+    Practice(usize),
+    Region(usize, usize),
+    Mechanism(usize, usize),
+    Year(usize, usize),
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    tera: &'a Tera,
+    cards: Vec<Card>,
+}
+
+/// `../../` for `a/b/index.html`.
+pub fn root_of(path: &str) -> String {
+    let depth = path.matches('/').count();
+    if depth == 0 {
+        "./".into()
+    } else {
+        "../".repeat(depth)
+    }
+}
+
+impl Renderer<'_> {
+    fn job(&self, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
+        match *job {
+            Job::Home => self.home(),
+            Job::NotFound => self.not_found(),
+            Job::Taxonomy(kind) => self.taxonomy(kind),
+            Job::Practice(i) => self.practice(i),
+            Job::Region(i, p) => self.region(i, p),
+            Job::Mechanism(i, p) => self.mechanism(i, p),
+            Job::Year(i, p) => self.year(i, p),
+        }
+    }
+
+    fn context(&self, path: &str, section: &str, title: &str) -> Context {
+        let c = &self.site.config;
+        let mut ctx = Context::new();
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: &c.title,
+                description: &c.description,
+                language: &c.language,
+                base_url: &c.base_url,
+            },
+        );
+        ctx.insert("root", &root_of(path));
+        ctx.insert("section", section);
+        ctx.insert("page_title", title);
+        let canonical = path.strip_suffix("index.html").unwrap_or(path);
+        ctx.insert("canonical", &format!("{}{}", c.base_url, canonical));
+        ctx
+    }
+
+    fn draw(
+        &self,
+        template: &str,
+        path: String,
+        ctx: &Context,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
+        let html = self
+            .tera
+            .render(template, ctx)
+            .map_err(|e| tera_diagnostic(self.site, template, &e))?;
+        Ok((path, html.into_bytes()))
+    }
+
+    fn home(&self) -> Result<(String, Vec<u8>), Diagnostic> {
+        let site = self.site;
+        let path = "index.html".to_string();
+        let root = root_of(&path);
+        let mut ctx = self.context(&path, "home", &site.config.title);
+        let t = &site.taxonomies;
+        ctx.insert("count_practices", &site.practices.len());
+        ctx.insert("count_regions", &t.regions.len());
+        ctx.insert(
+            "count_mechanisms",
+            &t.mechanisms
+                .iter()
+                .filter(|m| !m.practices.is_empty())
+                .count(),
+        );
+        ctx.insert("count_years", &t.years.len());
+        ctx.insert("newest", &self.cards.iter().take(8).collect::<Vec<_>>());
+        ctx.insert("provinces", &self.province_links());
+        ctx.insert("mechanisms", &self.mechanism_links());
+        ctx.insert("years", &self.year_links());
+        ctx.insert(
+            "chart_years",
+            &chart::bars("chart-years", "各年份实践数", &self.year_bars(), &root),
+        );
+        ctx.insert(
+            "chart_mechanisms",
+            &chart::bars(
+                "chart-mechanisms",
+                "各机制实践数",
+                &self.mechanism_bars(),
+                &root,
+            ),
+        );
+        ctx.insert(
+            "chart_provinces",
+            &chart::bars(
+                "chart-provinces",
+                "各省份实践数",
+                &self.province_bars(),
+                &root,
+            ),
+        );
+        self.draw("index.html", path, &ctx)
+    }
+
+    fn not_found(&self) -> Result<(String, Vec<u8>), Diagnostic> {
+        // Served for missing URLs at any depth, where relative links cannot work: links use
+        // base_url and the stylesheet is inlined.
+        let path = "404.html".to_string();
+        let mut ctx = self.context(&path, "404", "页面未找到");
+        ctx.insert("root", &self.site.config.base_url);
+        ctx.insert("inline_css", &self.stylesheet());
+        self.draw("404.html", path, &ctx)
+    }
+
+    fn stylesheet(&self) -> String {
+        std::fs::read_to_string(
+            self.site
+                .root
+                .join(&self.site.config.paths.static_dir)
+                .join("style.css"),
+        )
+        .unwrap_or_else(|_| BUILTIN_STATIC[0].1.to_string())
+    }
+
+    fn practice(&self, i: usize) -> Result<(String, Vec<u8>), Diagnostic> {
+        let site = self.site;
+        let p = &site.practices[i];
+        let path = p.url();
+        let mut ctx = self.context(&path, "practice", &p.front.title);
+        let g = site.gazetteer;
+        let regions = p
+            .regions
+            .iter()
+            .map(|&u| {
+                g.lineage(u)
+                    .into_iter()
+                    .filter_map(|a| self.region_link(a))
+                    .collect()
+            })
+            .collect();
+        let mechanisms = p
+            .mechanisms
+            .iter()
+            .map(|&m| {
+                let v = &site.vocab.mechanisms[m];
+                MechanismView {
+                    name: v.name.clone(),
+                    en: v.en.clone(),
+                    url: format!("mechanism/{}/index.html", v.id),
+                }
+            })
+            .collect();
+        let view = PracticeView {
+            title: p.front.title.clone(),
+            subtitle: p.front.subtitle.clone(),
+            date: p.front.date.clone(),
+            year: p.front.year,
+            year_inferred: p.front.year_inferred,
+            year_url: format!("year/{}/index.html", p.front.year),
+            source: p.front.source.clone(),
+            author: p.front.author.clone(),
+            lang: p.front.lang.clone(),
+            regions,
+            mechanisms,
+            keywords: p.front.keywords.clone(),
+            body: markdown_to_html(&p.body),
+            provenance: p.front.import.as_ref().map(|i| ProvenanceView {
+                file: i.file.clone(),
+                sha256: i.sha256.clone(),
+                story: i.story,
+                stories: i.stories,
+            }),
+            related: site.related[i]
+                .iter()
+                .map(|&j| self.cards[j].clone())
+                .collect(),
+            source_file: p.source.display().to_string(),
+        };
+        ctx.insert("page", &view);
+        self.draw("practice.html", path, &ctx)
+    }
+
+    fn region_link(&self, unit: usize) -> Option<Link> {
+        let t = self.site.taxonomies.region_term(unit)?;
+        Some(Link {
+            name: self.site.gazetteer.unit(unit).name.clone(),
+            url: region_url(&self.site.taxonomies.regions[t]),
+        })
+    }
+
+    fn paginate(&self, base: &str, items: &[usize], page: usize) -> Paginator {
+        let per = self.site.config.paginate;
+        let pages = pages_of(items.len(), per);
+        let url = |n: usize| {
+            if n == 0 {
+                format!("{base}index.html")
+            } else {
+                format!("{base}page/{}/index.html", n + 1)
+            }
+        };
+        Paginator {
+            items: items
+                .iter()
+                .skip(page * per)
+                .take(per)
+                .map(|&i| self.cards[i].clone())
+                .collect(),
+            page: page + 1,
+            pages,
+            prev: (page > 0).then(|| url(page - 1)),
+            next: (page + 1 < pages).then(|| url(page + 1)),
+            links: (0..pages).map(|n| (n + 1, url(n))).collect(),
+        }
+    }
+
+    fn term_page(
+        &self,
+        base: String,
+        page: usize,
+        term: TermView,
+        items: &[usize],
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
+        let path = if page == 0 {
+            format!("{base}index.html")
+        } else {
+            format!("{base}page/{}/index.html", page + 1)
+        };
+        let title = if page == 0 {
+            term.name.clone()
+        } else {
+            format!("{}（第{}页）", term.name, page + 1)
+        };
+        let mut ctx = self.context(&path, term.kind, &title);
+        ctx.insert("paginator", &self.paginate(&base, items, page));
+        ctx.insert("term", &term);
+        self.draw("term.html", path, &ctx)
+    }
+
+    fn region(&self, i: usize, page: usize) -> Result<(String, Vec<u8>), Diagnostic> {
+        let t = &self.site.taxonomies.regions[i];
+        let g = self.site.gazetteer;
+        let ancestors = g
+            .lineage(t.unit)
+            .into_iter()
+            .rev()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .filter_map(|a| self.region_link(a))
+            .collect();
+        let children = t
+            .children
+            .iter()
+            .map(|&c| self.region_term_link(c))
+            .collect();
+        let view = TermView {
+            kind: "region",
+            name: g.unit(t.unit).name.clone(),
+            en: None,
+            description: None,
+            count: t.practices.len(),
+            ancestors,
+            children,
+            feed: None,
+        };
+        self.term_page(format!("region/{}/", t.slug), page, view, &t.practices)
+    }
+
+    fn mechanism(&self, i: usize, page: usize) -> Result<(String, Vec<u8>), Diagnostic> {
+        let t = &self.site.taxonomies.mechanisms[i];
+        let m = &self.site.vocab.mechanisms[t.mechanism];
+        let view = TermView {
+            kind: "mechanism",
+            name: m.name.clone(),
+            en: Some(m.en.clone()),
+            description: Some(m.description.clone()),
+            count: t.practices.len(),
+            ancestors: Vec::new(),
+            children: Vec::new(),
+            feed: Some(format!("mechanism/{}/atom.xml", m.id)),
+        };
+        self.term_page(format!("mechanism/{}/", m.id), page, view, &t.practices)
+    }
+
+    fn year(&self, i: usize, page: usize) -> Result<(String, Vec<u8>), Diagnostic> {
+        let t = &self.site.taxonomies.years[i];
+        let view = TermView {
+            kind: "year",
+            name: format!("{}年", t.year),
+            en: None,
+            description: None,
+            count: t.practices.len(),
+            ancestors: Vec::new(),
+            children: Vec::new(),
+            feed: None,
+        };
+        self.term_page(format!("year/{}/", t.year), page, view, &t.practices)
+    }
+
+    fn taxonomy(&self, kind: &'static str) -> Result<(String, Vec<u8>), Diagnostic> {
+        let path = format!("{kind}/index.html");
+        let root = root_of(&path);
+        let (title, terms, chart) = match kind {
+            "region" => (
+                "地区",
+                Vec::new(),
+                chart::bars(
+                    "chart-provinces",
+                    "各省份实践数",
+                    &self.province_bars(),
+                    &root,
+                ),
+            ),
+            "mechanism" => (
+                "机制",
+                self.mechanism_links(),
+                chart::bars(
+                    "chart-mechanisms",
+                    "各机制实践数",
+                    &self.mechanism_bars(),
+                    &root,
+                ),
+            ),
+            _ => (
+                "年份",
+                self.year_links(),
+                chart::bars("chart-years", "各年份实践数", &self.year_bars(), &root),
+            ),
+        };
+        let mut ctx = self.context(&path, kind, title);
+        ctx.insert("kind", kind);
+        ctx.insert("terms", &terms);
+        ctx.insert("tree", &self.region_tree());
+        ctx.insert("chart", &chart);
+        self.draw("taxonomy.html", path, &ctx)
+    }
+
+    fn region_term_link(&self, i: usize) -> TermLink {
+        let t = &self.site.taxonomies.regions[i];
+        TermLink {
+            name: self.site.gazetteer.unit(t.unit).name.clone(),
+            url: region_url(t),
+            count: t.practices.len(),
+            en: None,
+            description: None,
+        }
+    }
+
+    fn region_tree(&self) -> Vec<TreeNode> {
+        fn node(r: &Renderer, i: usize) -> TreeNode {
+            let l = r.region_term_link(i);
+            TreeNode {
+                name: l.name,
+                url: l.url,
+                count: l.count,
+                children: r.site.taxonomies.regions[i]
+                    .children
+                    .iter()
+                    .map(|&c| node(r, c))
+                    .collect(),
+            }
+        }
+        self.site
+            .taxonomies
+            .provinces()
+            .map(|(i, _)| node(self, i))
+            .collect()
+    }
+
+    fn province_links(&self) -> Vec<TermLink> {
+        self.site
+            .taxonomies
+            .provinces()
+            .map(|(i, _)| self.region_term_link(i))
+            .collect()
+    }
+
+    fn mechanism_links(&self) -> Vec<TermLink> {
+        let site = self.site;
+        site.taxonomies
+            .mechanisms
+            .iter()
+            .map(|t| {
+                let m = &site.vocab.mechanisms[t.mechanism];
+                TermLink {
+                    name: m.name.clone(),
+                    url: format!("mechanism/{}/index.html", m.id),
+                    count: t.practices.len(),
+                    en: Some(m.en.clone()),
+                    description: Some(m.description.clone()),
+                }
+            })
+            .collect()
+    }
+
+    fn year_links(&self) -> Vec<TermLink> {
+        self.site
+            .taxonomies
+            .years
+            .iter()
+            .map(|t| TermLink {
+                name: format!("{}年", t.year),
+                url: format!("year/{}/index.html", t.year),
+                count: t.practices.len(),
+                en: None,
+                description: None,
+            })
+            .collect()
+    }
+
+    fn year_bars(&self) -> Vec<Bar> {
+        let mut v: Vec<Bar> = self
+            .year_links()
+            .into_iter()
+            .map(|l| Bar {
+                label: l.name,
+                value: l.count,
+                url: Some(l.url),
+            })
+            .collect();
+        v.reverse();
+        v
+    }
+
+    fn mechanism_bars(&self) -> Vec<Bar> {
+        let mut v: Vec<Bar> = self
+            .mechanism_links()
+            .into_iter()
+            .filter(|l| l.count > 0)
+            .map(|l| Bar {
+                label: l.name,
+                value: l.count,
+                url: Some(l.url),
+            })
+            .collect();
+        v.sort_by_key(|b| std::cmp::Reverse(b.value));
+        v
+    }
+
+    fn province_bars(&self) -> Vec<Bar> {
+        let mut v: Vec<Bar> = self
+            .province_links()
+            .into_iter()
+            .map(|l| Bar {
+                label: l.name,
+                value: l.count,
+                url: Some(l.url),
+            })
+            .collect();
+        v.sort_by_key(|b| std::cmp::Reverse(b.value));
+        v
+    }
+}
+
+pub fn region_url(t: &RegionTerm) -> String {
+    format!("region/{}/index.html", t.slug)
+}
+
+/// A card per practice, in site order.
+fn cards(site: &Site) -> Vec<Card> {
+    site.practices
+        .iter()
+        .map(|p: &Practice| Card {
+            url: p.url(),
+            title: p.front.title.clone(),
+            subtitle: p.front.subtitle.clone(),
+            when: p
+                .front
+                .date
+                .clone()
+                .unwrap_or_else(|| format!("{}年", p.front.year)),
+            lang: p.front.lang.clone(),
+            region: p
+                .regions
+                .first()
+                .map(|&u| site.gazetteer.path(u).replace('/', " › ")),
+            mechanisms: p
+                .mechanisms
+                .iter()
+                .map(|&m| {
+                    let v = &site.vocab.mechanisms[m];
+                    Link {
+                        name: v.name.clone(),
+                        url: format!("mechanism/{}/index.html", v.id),
+                    }
+                })
+                .collect(),
+            excerpt: excerpt(&p.body, 90),
+        })
+        .collect()
+}
+
+/// The first `n` characters of a page's text (headings skipped), for lists and feeds.
+pub fn excerpt(markdown: &str, n: usize) -> String {
+    let mut text = String::new();
+    let mut in_heading = false;
+    for ev in Parser::new(markdown) {
+        match ev {
+            Event::Start(Tag::Heading { .. }) => in_heading = true,
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(t) if !in_heading => text.push_str(&t),
+            Event::End(TagEnd::Paragraph) if !text.is_empty() => text.push(' '),
+            _ => {}
+        }
+        if text.chars().count() > n {
+            break;
+        }
+    }
+    let t = text.trim();
+    if t.chars().count() > n {
+        format!("{}…", t.chars().take(n).collect::<String>())
+    } else {
+        t.to_string()
+    }
+}
+
+pub fn markdown_to_html(md: &str) -> String {
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    pulldown_cmark::html::push_html(
+        &mut html,
+        Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH),
+    );
+    html
+}
+
+// ---------------------------------------------------------------- templates
+
+/// Loads the built-in templates, replaced by the project's files of the same name.
+fn templates(site: &Site) -> Result<Tera, Diagnostic> {
+    let dir = site.root.join(&site.config.paths.templates);
+    let mut sources: BTreeMap<String, String> = BUILTIN_TEMPLATES
+        .iter()
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect();
+    if let Ok(rd) = std::fs::read_dir(&dir) {
+        for e in rd.filter_map(Result::ok) {
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.ends_with(".html") || name.ends_with(".xml") {
+                let text = std::fs::read_to_string(e.path())
+                    .map_err(|err| Diagnostic::new(&e.path(), format!("cannot read: {err}")))?;
+                sources.insert(name, text);
+            }
+        }
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's default escaper also writes `/` as `&#x2F;`, which makes every URL unreadable.
+    tera.set_escape_fn(escape_html);
+    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        .map_err(|e| tera_diagnostic(site, "", &e))?;
+    Ok(tera)
+}
+
+/// The file a template name comes from: the project's, or the built-in one.
+fn template_source(site: &Site, name: &str) -> (PathBuf, Option<String>) {
+    let rel = site.config.paths.templates.join(name);
+    match std::fs::read_to_string(site.root.join(&rel)) {
+        Ok(text) => (rel, Some(text)),
+        Err(_) => (
+            Path::new("<built-in templates>").join(name),
+            BUILTIN_TEMPLATES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, s)| s.to_string()),
+        ),
+    }
+}
+
+/// A Tera error as a diagnostic pointing into the template: parse errors carry `--> L:C`;
+/// for an unknown variable the first use of its name is found in the template.
+pub fn tera_diagnostic(site: &Site, template: &str, e: &tera::Error) -> Diagnostic {
+    let mut chain = vec![e.to_string()];
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        chain.push(s.to_string());
+        src = s.source();
+    }
+    let all = chain.join("\n");
+    let name = quoted_after(&all, "template '")
+        .or_else(|| quoted_after(&all, "Failed to parse '"))
+        .or_else(|| quoted_after(&all, "while rendering '"))
+        .unwrap_or_else(|| template.to_string());
+    let (file, text) = template_source(site, &name);
+    let message = chain.last().cloned().unwrap_or_default();
+    let first_line = message
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with("-->"))
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let mut d = Diagnostic::new(
+        &file,
+        if first_line.is_empty() {
+            all.clone()
+        } else {
+            first_line
+        },
+    );
+    if let Some(text) = text {
+        if let Some(pos) = all.find("--> ") {
+            let lc: Vec<usize> = all[pos + 4..]
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty())
+                .take(2)
+                .filter_map(|s| s.parse().ok())
+                .collect();
+            if let [line, col] = lc[..] {
+                d.message = all
+                    .lines()
+                    .rev()
+                    .find(|l| {
+                        !l.trim().is_empty()
+                            && !l.contains("-->")
+                            && !l.trim_start().starts_with('|')
+                            && !l.trim_start().starts_with('=')
+                    })
+                    .map(|l| l.trim().to_string())
+                    .unwrap_or(d.message);
+                return d.at(&text, line, col);
+            }
+        }
+        if let Some(var) =
+            quoted_after(&all, "Variable `").map(|v| v.trim_end_matches('`').to_string())
+        {
+            d.message = format!("unknown variable `{var}` (not in this template's context)");
+            return d.at_text(&text, 1, &var);
+        }
+    }
+    d
+}
+
+/// The text after `prefix` up to the next `'` or backtick.
+fn quoted_after(s: &str, prefix: &str) -> Option<String> {
+    let at = s.find(prefix)? + prefix.len();
+    let rest = &s[at..];
+    let end = rest.find(['\'', '`'])?;
+    Some(rest[..end].to_string())
+}
+
+/// Copies the built-in and the project's static files under `static/`.
+fn static_files(site: &Site, files: &mut Files) -> Result<(), Diagnostic> {
+    for (name, text) in BUILTIN_STATIC {
+        files.insert(format!("static/{name}"), text.as_bytes().to_vec());
+    }
+    let dir = site.root.join(&site.config.paths.static_dir);
+    if dir.is_dir() {
+        for e in walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+        {
+            let rel = e
+                .path()
+                .strip_prefix(&dir)
+                .expect("inside the static folder");
+            let bytes = std::fs::read(e.path())
+                .map_err(|err| Diagnostic::new(e.path(), format!("cannot read: {err}")))?;
+            files.insert(
+                format!("static/{}", rel.to_string_lossy().replace('\\', "/")),
+                bytes,
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_and_excerpts() {
+        assert_eq!(root_of("index.html"), "./");
+        assert_eq!(root_of("practices/x/index.html"), "../../");
+        assert_eq!(
+            excerpt("## 小标题\n\n第一段文字。\n\n第二段。", 8),
+            "第一段文字。 第…"
+        );
+    }
+}

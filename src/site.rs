@@ -1,0 +1,268 @@
+//! Build stage 1: load and validate. Reads `kbgen.toml`, the vocabulary, the gazetteer and every
+//! page under `content/practices/`, and gives the site model the renderer reads. Every problem
+//! in every file is collected as a `Diagnostic`; nothing is rendered from a site with errors.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{split_front_matter, FrontMatter};
+use crate::diag::Diagnostic;
+use crate::gazetteer::Gazetteer;
+use crate::taxonomy::Taxonomies;
+use crate::vocab::Vocabulary;
+
+/// One practice page of the model.
+#[derive(Debug, Clone)]
+pub struct Practice {
+    /// URL segment: the file stem (ASCII, unique because file names are).
+    pub slug: String,
+    /// The source file, as given to messages (relative to the project root).
+    pub source: PathBuf,
+    pub front: FrontMatter,
+    /// Markdown body.
+    pub body: String,
+    /// Gazetteer units, in front-matter order.
+    pub regions: Vec<usize>,
+    /// Vocabulary indexes, in front-matter order.
+    pub mechanisms: Vec<usize>,
+}
+
+impl Practice {
+    /// `YYYY-MM-DD`, or the year alone: newest-first ordering uses it.
+    pub fn sort_key(&self) -> String {
+        self.front
+            .date
+            .clone()
+            .unwrap_or_else(|| format!("{}", self.front.year))
+    }
+
+    pub fn url(&self) -> String {
+        format!("practices/{}/index.html", self.slug)
+    }
+}
+
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub vocab: Vocabulary,
+    pub gazetteer: &'static Gazetteer,
+    /// Newest first (date, then year), ties by slug.
+    pub practices: Vec<Practice>,
+    pub taxonomies: Taxonomies,
+    /// Per practice, the related practices, best first.
+    pub related: Vec<Vec<usize>>,
+}
+
+/// The folder of practice pages inside the content folder.
+pub const PRACTICES: &str = "practices";
+
+/// Loads the project at `root`: every error in every file, or the model.
+pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
+    let config = Config::load(root).map_err(|d| vec![d])?;
+    let data = root.join(&config.paths.data);
+    let vocab = Vocabulary::load_or_builtin(&data.join("mechanisms.yaml")).map_err(|e| {
+        let mut d = Diagnostic::new(&e.file, e.message.clone());
+        d.line = e.line;
+        vec![d]
+    })?;
+    let gazetteer = crate::cli::load_gazetteer(root)
+        .map_err(|e| vec![Diagnostic::new(&data.join("regions.tsv"), e.to_string())])?;
+    let dir = config.paths.content.join(PRACTICES);
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(root.join(&dir)) {
+        Ok(rd) => rd
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .filter_map(|p| p.file_name().map(|n| dir.join(n)))
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            return Err(vec![Diagnostic::new(
+                &dir,
+                format!("cannot read the content folder: {e}"),
+            )])
+        }
+    };
+    files.sort();
+    let results: Vec<Result<Practice, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|rel| load_practice(root, rel, &vocab, gazetteer))
+        .collect();
+    let mut practices = Vec::new();
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(p) => practices.push(p),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    practices.sort_by(|a, b| {
+        b.sort_key()
+            .cmp(&a.sort_key())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    let taxonomies = Taxonomies::build(&practices, gazetteer, &vocab);
+    let related = crate::related::related(&practices, gazetteer, 5);
+    Ok(Site {
+        root: root.to_path_buf(),
+        config,
+        vocab,
+        gazetteer,
+        practices,
+        taxonomies,
+        related,
+    })
+}
+
+/// Reads and validates one page file; `rel` is relative to `root`.
+pub fn load_practice(
+    root: &Path,
+    rel: &Path,
+    vocab: &Vocabulary,
+    gazetteer: &Gazetteer,
+) -> Result<Practice, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(root.join(rel))
+        .map_err(|e| vec![Diagnostic::new(rel, format!("cannot read: {e}"))])?;
+    parse_practice(rel, &text, vocab, gazetteer)
+}
+
+/// Validates a page's text: every problem in it, or the practice.
+pub fn parse_practice(
+    rel: &Path,
+    text: &str,
+    vocab: &Vocabulary,
+    gazetteer: &Gazetteer,
+) -> Result<Practice, Vec<Diagnostic>> {
+    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let mut diags = Vec::new();
+    if stem.is_empty()
+        || !stem
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        diags.push(Diagnostic::new(rel, format!("file name `{stem}` must be lowercase ASCII letters, digits and `-` (it becomes the page's URL)")));
+    }
+    let Some((yaml, body)) = split_front_matter(text) else {
+        diags.push(
+            Diagnostic::new(
+                rel,
+                "no front matter: a page starts with a `---` line, YAML, and another `---` line",
+            )
+            .at(text, 1, 1),
+        );
+        return Err(diags);
+    };
+    let front: FrontMatter = match serde_yaml_ng::from_str(yaml) {
+        Ok(f) => f,
+        Err(e) => {
+            let d = Diagnostic::new(rel, yaml_message(&e));
+            // Line 1 of the YAML is line 2 of the file.
+            diags.push(match e.location() {
+                Some(l) => d.at(text, l.line() + 1, l.column()),
+                None => d,
+            });
+            return Err(diags);
+        }
+    };
+    let field = |needle: &str, msg: String| Diagnostic::new(rel, msg).at_text(text, 2, needle);
+    if front.title.trim().is_empty() {
+        diags.push(field("title:", "`title` is empty".into()));
+    }
+    if let Some(date) = &front.date {
+        match crate::import::meta::find_date(date) {
+            Some((d, y)) if d == *date => {
+                if y != front.year {
+                    diags.push(field(
+                        "year:",
+                        format!("`year` is {} but `date` is in {y}", front.year),
+                    ));
+                }
+            }
+            _ => diags.push(field(
+                date,
+                format!("`date` must be a real date written YYYY-MM-DD, not `{date}`"),
+            )),
+        }
+    }
+    if !(1900..=2100).contains(&front.year) {
+        diags.push(field(
+            "year:",
+            format!("`year` {} is out of range", front.year),
+        ));
+    }
+    if let Some(lang) = &front.lang {
+        if !["zh-CN", "zh-Hans", "zh-Hant", "zh-TW", "zh-HK"].contains(&lang.as_str()) {
+            diags.push(field(
+                lang,
+                format!("`lang` must be zh-CN, zh-Hans, zh-Hant, zh-TW or zh-HK, not `{lang}`"),
+            ));
+        }
+    }
+    let mut regions = Vec::new();
+    for r in &front.region {
+        match gazetteer.resolve(r) {
+            Ok(u) => regions.push(u),
+            Err(candidates) if candidates.is_empty() => diags.push(field(
+                r,
+                format!(
+                    "unknown region `{r}`: write a gazetteer path such as `江苏省/苏州市/昆山市`"
+                ),
+            )),
+            Err(candidates) => {
+                let paths: Vec<String> = candidates
+                    .iter()
+                    .take(4)
+                    .map(|&c| gazetteer.path(c))
+                    .collect();
+                diags.push(field(
+                    r,
+                    format!(
+                        "ambiguous region `{r}`: write the full path, one of {}",
+                        paths.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+    let mut mechanisms = Vec::new();
+    for m in &front.mechanism {
+        match vocab.mechanisms.iter().position(|v| v.id == *m) {
+            Some(i) => mechanisms.push(i),
+            None => {
+                let known: Vec<&str> = vocab.ids().collect();
+                diags.push(field(
+                    m,
+                    format!(
+                        "unknown mechanism `{m}`; the vocabulary has: {}",
+                        known.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(Practice {
+        slug: stem.to_string(),
+        source: rel.to_path_buf(),
+        front,
+        body: body.to_string(),
+        regions,
+        mechanisms,
+    })
+}
+
+/// serde_yaml_ng's message without its trailing " at line L column C".
+fn yaml_message(e: &serde_yaml_ng::Error) -> String {
+    let s = e.to_string();
+    match s.find(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}

@@ -1,0 +1,205 @@
+//! Build stage 2: taxonomies. Region (a real hierarchy: a province's term holds every practice
+//! in it and lists its cities and counties), mechanism (every vocabulary entry) and year.
+//! Term slugs are collision-free by construction: region slugs lead with the unique division
+//! code (`320500-suzhou`), mechanism slugs are the vocabulary's unique ids, years are numbers.
+
+use std::collections::BTreeMap;
+
+use pinyin::ToPinyin;
+
+use crate::gazetteer::Gazetteer;
+use crate::site::Practice;
+use crate::vocab::Vocabulary;
+
+#[derive(Debug, Clone)]
+pub struct RegionTerm {
+    pub unit: usize,
+    pub slug: String,
+    /// Practices tagged with this unit or any unit below it, in site order.
+    pub practices: Vec<usize>,
+    /// Child terms (indexes into `Taxonomies::regions`), by division code.
+    pub children: Vec<usize>,
+    pub parent: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MechanismTerm {
+    pub mechanism: usize,
+    pub practices: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct YearTerm {
+    pub year: i32,
+    pub practices: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Taxonomies {
+    /// Every unit with at least one practice at or below it, by division code.
+    pub regions: Vec<RegionTerm>,
+    /// Every vocabulary entry, in vocabulary order (some may have no practice yet).
+    pub mechanisms: Vec<MechanismTerm>,
+    /// Newest first.
+    pub years: Vec<YearTerm>,
+}
+
+/// `320500-suzhou`: the code makes it unique, the toneless pinyin makes it readable.
+pub fn region_slug(g: &Gazetteer, unit: usize) -> String {
+    let u = g.unit(unit);
+    format!(
+        "{}-{}",
+        u.code,
+        place_pinyin(u.short.as_deref().unwrap_or(&u.name))
+    )
+}
+
+/// Place names whose reading differs from the characters' first reading.
+const PLACE_READINGS: &[(&str, &str)] = &[
+    ("六安", "luan"),
+    ("六合", "luhe"),
+    ("单县", "shanxian"),
+    ("东阿", "donge"),
+    ("长子", "zhangzi"),
+    ("番禺", "panyu"),
+    ("洪洞", "hongtong"),
+    ("乐亭", "laoting"),
+    ("铅山", "yanshan"),
+    ("蔚县", "yuxian"),
+    ("莘县", "shenxian"),
+    ("涡阳", "guoyang"),
+    ("台州", "taizhou"),
+    ("天台", "tiantai"),
+    ("筠连", "junlian"),
+    ("枞阳", "zongyang"),
+    ("歙县", "shexian"),
+    ("黟县", "yixian"),
+    ("亳州", "bozhou"),
+    ("濮阳", "puyang"),
+];
+
+/// Toneless pinyin of a place name, with the readings places actually use (重庆 chongqing,
+/// 长沙 changsha, 厦门 xiamen, 蚌埠 bengbu).
+pub fn place_pinyin(name: &str) -> String {
+    if let Some((_, py)) = PLACE_READINGS.iter().find(|(n, _)| name.starts_with(n)) {
+        return (*py).to_string();
+    }
+    name.chars()
+        .filter_map(|c| match c {
+            '长' => Some("chang"),
+            '重' => Some("chong"),
+            '厦' => Some("xia"),
+            '蚌' => Some("beng"),
+            '乐' => Some("le"),
+            _ => c.to_pinyin().map(|p| p.plain()),
+        })
+        .collect::<String>()
+        .replace('ü', "v")
+}
+
+impl Taxonomies {
+    pub fn build(practices: &[Practice], g: &Gazetteer, vocab: &Vocabulary) -> Taxonomies {
+        let mut by_unit: BTreeMap<String, (usize, Vec<usize>)> = BTreeMap::new();
+        let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+        let mut mechanisms: Vec<Vec<usize>> = vec![Vec::new(); vocab.mechanisms.len()];
+        for (i, p) in practices.iter().enumerate() {
+            let mut units: Vec<usize> = p.regions.iter().flat_map(|&u| g.lineage(u)).collect();
+            units.sort();
+            units.dedup();
+            for u in units {
+                by_unit
+                    .entry(g.unit(u).code.clone())
+                    .or_insert((u, Vec::new()))
+                    .1
+                    .push(i);
+            }
+            years.entry(p.front.year).or_default().push(i);
+            let mut ms = p.mechanisms.clone();
+            ms.dedup();
+            for m in ms {
+                mechanisms[m].push(i);
+            }
+        }
+        let mut regions: Vec<RegionTerm> = by_unit
+            .into_values()
+            .map(|(unit, practices)| RegionTerm {
+                unit,
+                slug: region_slug(g, unit),
+                practices,
+                children: Vec::new(),
+                parent: None,
+            })
+            .collect();
+        let index: BTreeMap<usize, usize> = regions
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.unit, i))
+            .collect();
+        for i in 0..regions.len() {
+            if let Some(p) = g.unit(regions[i].unit).parent.and_then(|p| index.get(&p)) {
+                regions[i].parent = Some(*p);
+                regions[*p].children.push(i);
+            }
+        }
+        Taxonomies {
+            regions,
+            mechanisms: mechanisms
+                .into_iter()
+                .enumerate()
+                .map(|(m, practices)| MechanismTerm {
+                    mechanism: m,
+                    practices,
+                })
+                .collect(),
+            years: years
+                .into_iter()
+                .rev()
+                .map(|(year, practices)| YearTerm { year, practices })
+                .collect(),
+        }
+    }
+
+    /// Top-level region terms (provinces and municipalities).
+    pub fn provinces(&self) -> impl Iterator<Item = (usize, &RegionTerm)> {
+        self.regions
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.parent.is_none())
+    }
+
+    pub fn region_term(&self, unit: usize) -> Option<usize> {
+        self.regions.iter().position(|t| t.unit == unit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn place_readings() {
+        assert_eq!(place_pinyin("重庆"), "chongqing");
+        assert_eq!(place_pinyin("长沙"), "changsha");
+        assert_eq!(place_pinyin("厦门"), "xiamen");
+        assert_eq!(place_pinyin("六安"), "luan");
+        assert_eq!(place_pinyin("苏州"), "suzhou");
+    }
+
+    #[test]
+    fn region_slugs_keep_homophones_apart() {
+        let g = Gazetteer::builtin();
+        let shanxi = region_slug(g, g.by_code("140000").unwrap());
+        let shaanxi = region_slug(g, g.by_code("610000").unwrap());
+        assert_eq!(
+            (shanxi.as_str(), shaanxi.as_str()),
+            ("140000-shanxi", "610000-shanxi")
+        );
+        // Every unit of the gazetteer gets its own slug.
+        let mut all: Vec<String> = (0..g.units().len()).map(|u| region_slug(g, u)).collect();
+        all.sort();
+        let n = all.len();
+        all.dedup();
+        assert_eq!(all.len(), n);
+        assert!(all.iter().all(|s| s.is_ascii()));
+    }
+}
