@@ -28,12 +28,7 @@ pub fn render_project(root: &Path) -> Result<Built, Vec<Diagnostic>> {
         let templates = site.config.paths.templates.clone();
         return Err(broken
             .into_iter()
-            .map(|b| {
-                Diagnostic::new(
-                    &templates,
-                    format!("broken link `{}` in the rendered page `{}`", b.href, b.page),
-                )
-            })
+            .map(|b| Diagnostic::new(&templates, format!("broken link `{}` in the rendered page `{}`", b.href, b.page)))
             .collect());
     }
     Ok(Built { site, files })

@@ -3,11 +3,11 @@
 
 use crate::render::escape_html;
 
+/// One bar. Charts carry no links (a chart is one image to assistive technology); the term
+/// lists beside them do.
 pub struct Bar {
     pub label: String,
     pub value: usize,
-    /// Root-relative link of the bar's term page; the renderer prefixes `root`.
-    pub url: Option<String>,
 }
 
 const ROW: usize = 26;
@@ -16,7 +16,7 @@ const BAR_W: usize = 420;
 const WIDTH: usize = LABEL_W + BAR_W + 60;
 
 /// A horizontal bar chart. `id` must be unique on the page (it names the SVG's title).
-pub fn bars(id: &str, title: &str, bars: &[Bar], root: &str) -> String {
+pub fn bars(id: &str, title: &str, bars: &[Bar]) -> String {
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
     let height = bars.len() * ROW + 10;
     let mut s = format!(
@@ -37,14 +37,7 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], root: &str) -> String {
             vx = LABEL_W + w + 6,
             v = b.value,
         );
-        match &b.url {
-            Some(u) => s.push_str(&format!(
-                "<a href=\"{}{}\">{row}</a>",
-                escape_html(root),
-                escape_html(u)
-            )),
-            None => s.push_str(&row),
-        }
+        s.push_str(&row);
     }
     s.push_str("</svg>");
     s
@@ -55,27 +48,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bars_scale_to_the_largest_and_link_relatively() {
-        let svg = bars(
-            "c1",
-            "按年份",
-            &[
-                Bar {
-                    label: "2024".into(),
-                    value: 8,
-                    url: Some("year/2024/index.html".into()),
-                },
-                Bar {
-                    label: "<2017>".into(),
-                    value: 2,
-                    url: None,
-                },
-            ],
-            "../",
-        );
+    fn bars_scale_to_the_largest() {
+        let svg =
+            bars("c1", "按年份", &[Bar { label: "2024".into(), value: 8 }, Bar { label: "<2017>".into(), value: 2 }]);
         assert!(svg.contains("width=\"420\""), "{svg}");
         assert!(svg.contains("width=\"105\""), "{svg}");
-        assert!(svg.contains("href=\"../year/2024/index.html\""));
         assert!(svg.contains("&lt;2017&gt;"));
         assert!(svg.contains("<title id=\"c1\">按年份</title>"));
     }

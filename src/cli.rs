@@ -47,22 +47,14 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build => match crate::build::build(&root) {
             Ok((built, secs)) => {
-                println!(
-                    "built {} practices, {} pages in {secs:.2} s",
-                    built.site.practices.len(),
-                    built.pages()
-                );
+                println!("built {} practices, {} pages in {secs:.2} s", built.site.practices.len(), built.pages());
                 ExitCode::SUCCESS
             }
             Err(diags) => fail(&diags, "build failed; the previous site was left as it was"),
         },
         Command::Check => match crate::build::render_project(&root) {
             Ok(built) => {
-                println!(
-                    "checked {} practices, {} pages: no problems",
-                    built.site.practices.len(),
-                    built.pages()
-                );
+                println!("checked {} practices, {} pages: no problems", built.site.practices.len(), built.pages());
                 ExitCode::SUCCESS
             }
             Err(diags) => fail(&diags, "check failed"),
@@ -100,26 +92,19 @@ pub fn load_gazetteer(root: &Path) -> anyhow::Result<&'static Gazetteer> {
     let path = root.join("data/regions.tsv");
     match std::fs::read_to_string(&path) {
         Ok(text) if text != crate::gazetteer::BUILTIN_TSV => {
-            let g =
-                Gazetteer::parse(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+            let g = Gazetteer::parse(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
             Ok(Box::leak(Box::new(g)))
         }
         _ => Ok(Gazetteer::builtin()),
     }
 }
 
-fn import_command(
-    root: &Path,
-    inputs: &[PathBuf],
-    out: &Path,
-    force: bool,
-) -> anyhow::Result<bool> {
+fn import_command(root: &Path, inputs: &[PathBuf], out: &Path, force: bool) -> anyhow::Result<bool> {
     let vocab = Vocabulary::load_or_builtin(&root.join("data/mechanisms.yaml"))?;
     let gazetteer = load_gazetteer(root)?;
     let importer = Importer::new(gazetteer, &vocab);
     let reports = import::run(&importer, inputs, out, force);
-    let (mut created, mut updated, mut unchanged, mut skipped, mut failed, mut stories) =
-        (0, 0, 0, 0, 0, 0);
+    let (mut created, mut updated, mut unchanged, mut skipped, mut failed, mut stories) = (0, 0, 0, 0, 0, 0);
     for r in &reports {
         match &r.result {
             Ok(pages) => {

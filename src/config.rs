@@ -65,7 +65,7 @@ fn default_paginate() -> usize {
 impl Config {
     /// Reads `<root>/kbgen.toml`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
-        let path = root.join(FILE_NAME);
+        let path = if root == Path::new(".") { PathBuf::from(FILE_NAME) } else { root.join(FILE_NAME) };
         let text = std::fs::read_to_string(&path)
             .map_err(|e| Diagnostic::new(&path, format!("cannot read the configuration: {e}")))?;
         Config::parse(&text, &path)
@@ -77,13 +77,7 @@ impl Config {
             match e.span() {
                 Some(span) => {
                     let line = text[..span.start].matches('\n').count() + 1;
-                    let col = text[..span.start]
-                        .rsplit('\n')
-                        .next()
-                        .unwrap_or("")
-                        .chars()
-                        .count()
-                        + 1;
+                    let col = text[..span.start].rsplit('\n').next().unwrap_or("").chars().count() + 1;
                     let mut d = d.at(text, line, col);
                     d.span = text[span].chars().take_while(|&c| c != '\n').count().max(1);
                     d
@@ -92,9 +86,7 @@ impl Config {
             }
         })?;
         if config.paginate == 0 {
-            return Err(
-                Diagnostic::new(path, "`paginate` must be at least 1").at_text(text, 1, "paginate")
-            );
+            return Err(Diagnostic::new(path, "`paginate` must be at least 1").at_text(text, 1, "paginate"));
         }
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
@@ -109,26 +101,15 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors_with_position_and_allowed_keys() {
-        let e = Config::parse(
-            "title = \"知识库\"\ncolour = \"red\"\n",
-            Path::new("kbgen.toml"),
-        )
-        .unwrap_err();
+        let e = Config::parse("title = \"知识库\"\ncolour = \"red\"\n", Path::new("kbgen.toml")).unwrap_err();
         let s = e.to_string();
-        assert!(
-            s.starts_with("kbgen.toml:2:1: unknown field `colour`, expected one of"),
-            "{s}"
-        );
+        assert!(s.starts_with("kbgen.toml:2:1: unknown field `colour`, expected one of"), "{s}");
         assert!(s.contains("`base_url`"), "{s}");
     }
 
     #[test]
     fn defaults_and_trailing_slash() {
-        let c = Config::parse(
-            "title = \"知识库\"\nbase_url = \"https://example.org/kb\"\n",
-            Path::new("k"),
-        )
-        .unwrap();
+        let c = Config::parse("title = \"知识库\"\nbase_url = \"https://example.org/kb\"\n", Path::new("k")).unwrap();
         assert_eq!(c.base_url, "https://example.org/kb/");
         assert_eq!(c.paginate, 20);
         assert_eq!(c.paths.output, PathBuf::from("site"));

@@ -72,11 +72,7 @@ pub fn render_page(front: &FrontMatter, body: &str) -> String {
     let text = format!("---\n{yaml}---\n\n{}\n", body.trim_end());
     if front.import.is_some() {
         let hash = sha256_hex(text.as_bytes());
-        text.replacen(
-            &format!("page_sha256: {ZERO_HASH}"),
-            &format!("page_sha256: {hash}"),
-            1,
-        )
+        text.replacen(&format!("page_sha256: {ZERO_HASH}"), &format!("page_sha256: {hash}"), 1)
     } else {
         text
     }
@@ -117,9 +113,7 @@ pub fn read_provenance(text: &str) -> Option<Provenance> {
 /// Splits `---\n<yaml>---\n<body>`; `None` when the text has no front matter block.
 pub fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     let rest = text.strip_prefix("\u{feff}").unwrap_or(text);
-    let rest = rest
-        .strip_prefix("---\n")
-        .or_else(|| rest.strip_prefix("---\r\n"))?;
+    let rest = rest.strip_prefix("---\n").or_else(|| rest.strip_prefix("---\r\n"))?;
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
@@ -162,11 +156,7 @@ mod tests {
         let text = render_page(&sample(), "正文第一段。\n\n正文第二段。");
         assert!(text.starts_with("---\ntitle: "));
         assert_eq!(page_state(&text), PageState::Pristine);
-        assert_eq!(
-            render_page(&sample(), "正文第一段。\n\n正文第二段。"),
-            text,
-            "deterministic"
-        );
+        assert_eq!(render_page(&sample(), "正文第一段。\n\n正文第二段。"), text, "deterministic");
         let edited = text.replace("正文第二段", "人工修订的第二段");
         assert_eq!(page_state(&edited), PageState::Edited);
         assert_eq!(page_state("---\ntitle: x\n---\nbody"), PageState::Edited);

@@ -36,10 +36,7 @@ impl Diagnostic {
     pub fn at(mut self, source: &str, line: usize, col: usize) -> Diagnostic {
         self.line = Some(line);
         self.col = Some(col.max(1));
-        self.source_line = source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .map(str::to_string);
+        self.source_line = source.lines().nth(line.saturating_sub(1)).map(str::to_string);
         self
     }
 
@@ -73,11 +70,7 @@ impl fmt::Display for Diagnostic {
             let under: String = line.chars().skip(col - 1).take(self.span).collect();
             let pad = " ".repeat(UnicodeWidthStr::width(before.as_str()));
             let carets = "^".repeat(UnicodeWidthStr::width(under.as_str()).max(1));
-            write!(
-                f,
-                "\n{:gutter$} |\n{n} | {line}\n{:gutter$} | {pad}{carets}",
-                "", ""
-            )?;
+            write!(f, "\n{:gutter$} |\n{n} | {line}\n{:gutter$} | {pad}{carets}", "", "")?;
         }
         Ok(())
     }
@@ -102,11 +95,7 @@ mod tests {
     #[test]
     fn carets_line_up_under_wide_characters() {
         let src = "title: 标题\nregion: [江苏省/苏洲市]\n";
-        let d = Diagnostic::new(Path::new("a.md"), "unknown region `江苏省/苏洲市`").at_text(
-            src,
-            1,
-            "江苏省/苏洲市",
-        );
+        let d = Diagnostic::new(Path::new("a.md"), "unknown region `江苏省/苏洲市`").at_text(src, 1, "江苏省/苏洲市");
         assert_eq!(
             d.to_string(),
             "a.md:2:10: unknown region `江苏省/苏洲市`\n  |\n2 | region: [江苏省/苏洲市]\n  |          ^^^^^^^^^^^^^"

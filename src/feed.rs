@@ -10,49 +10,33 @@ const FEED_ENTRIES: usize = 50;
 pub fn write_feeds(site: &Site, cards: &[Card], files: &mut Files) {
     let base = &site.config.base_url;
     let all: Vec<usize> = (0..site.practices.len()).collect();
-    files.insert(
-        "atom.xml".into(),
-        atom(site, cards, &all, &site.config.title, "atom.xml").into_bytes(),
-    );
+    files.insert("atom.xml".into(), atom(site, cards, &all, &site.config.title, "atom.xml").into_bytes());
     for t in &site.taxonomies.mechanisms {
         let m = &site.vocab.mechanisms[t.mechanism];
         let path = format!("mechanism/{}/atom.xml", m.id);
         let title = format!("{} · {}", m.name, site.config.title);
-        files.insert(
-            path.clone(),
-            atom(site, cards, &t.practices, &title, &path).into_bytes(),
-        );
+        files.insert(path.clone(), atom(site, cards, &t.practices, &title, &path).into_bytes());
     }
-    let mut sitemap = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut sitemap = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for path in files.keys().filter(|p| p.ends_with("index.html")) {
         let url = format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path));
         sitemap.push_str(&format!("  <url><loc>{}</loc></url>\n", esc(&url)));
     }
     sitemap.push_str("</urlset>\n");
     files.insert("sitemap.xml".into(), sitemap.into_bytes());
-    files.insert(
-        "robots.txt".into(),
-        format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n").into_bytes(),
-    );
+    files.insert("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n").into_bytes());
 }
 
 fn updated(site: &Site, i: usize) -> String {
     let f = &site.practices[i].front;
-    format!(
-        "{}T00:00:00Z",
-        f.date
-            .clone()
-            .unwrap_or_else(|| format!("{}-01-01", f.year))
-    )
+    format!("{}T00:00:00Z", f.date.clone().unwrap_or_else(|| format!("{}-01-01", f.year)))
 }
 
 fn atom(site: &Site, cards: &[Card], items: &[usize], title: &str, path: &str) -> String {
     let base = &site.config.base_url;
-    let newest = items
-        .iter()
-        .map(|&i| updated(site, i))
-        .max()
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let newest = items.iter().map(|&i| updated(site, i)).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut s = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <updated>{newest}</updated>\n",
         esc(&site.config.language),
@@ -63,10 +47,7 @@ fn atom(site: &Site, cards: &[Card], items: &[usize], title: &str, path: &str) -
     );
     for &i in items.iter().take(FEED_ENTRIES) {
         let c = &cards[i];
-        let url = format!(
-            "{base}{}",
-            c.url.strip_suffix("index.html").unwrap_or(&c.url)
-        );
+        let url = format!("{base}{}", c.url.strip_suffix("index.html").unwrap_or(&c.url));
         s.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <summary>{}</summary>\n  </entry>\n",
             esc(&c.title),

@@ -8,9 +8,7 @@ use ferrous_opencc::{config::BuiltinConfig, OpenCC};
 
 fn t2s() -> &'static OpenCC {
     static T2S: OnceLock<OpenCC> = OnceLock::new();
-    T2S.get_or_init(|| {
-        OpenCC::from_config(BuiltinConfig::T2s).expect("the embedded OpenCC t2s tables load")
-    })
+    T2S.get_or_init(|| OpenCC::from_config(BuiltinConfig::T2s).expect("the embedded OpenCC t2s tables load"))
 }
 
 /// Folds `text` to Simplified Chinese with half-width ASCII. Simplified input is unchanged

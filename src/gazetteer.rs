@@ -55,22 +55,8 @@ pub enum GazetteerError {
 }
 
 /// Suffixes stripped to form short names, longest first.
-const SUFFIXES: &[&str] = &[
-    "特别行政区",
-    "自治区",
-    "自治州",
-    "自治县",
-    "自治旗",
-    "林区",
-    "新区",
-    "地区",
-    "省",
-    "市",
-    "县",
-    "区",
-    "旗",
-    "盟",
-];
+const SUFFIXES: &[&str] =
+    &["特别行政区", "自治区", "自治州", "自治县", "自治旗", "林区", "新区", "地区", "省", "市", "县", "区", "旗", "盟"];
 
 /// Strips the administrative suffix and, before an autonomous suffix, the ethnic names
 /// (`广西壮族自治区` → `广西`, `融水苗族自治县` → `融水`).
@@ -172,16 +158,10 @@ impl Gazetteer {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
             }
-            let syntax = |message: String| GazetteerError::Syntax {
-                line: i + 1,
-                message,
-            };
+            let syntax = |message: String| GazetteerError::Syntax { line: i + 1, message };
             let cols: Vec<&str> = line.split('\t').collect();
             if cols.len() != 4 {
-                return Err(syntax(format!(
-                    "expected 4 tab-separated columns, found {}",
-                    cols.len()
-                )));
+                return Err(syntax(format!("expected 4 tab-separated columns, found {}", cols.len())));
             }
             let level = match cols[1] {
                 "province" => Level::Province,
@@ -205,10 +185,9 @@ impl Gazetteer {
             if parent.is_empty() {
                 continue;
             }
-            let p = *by_code.get(&parent).ok_or(GazetteerError::Syntax {
-                line,
-                message: format!("unknown parent code {parent}"),
-            })?;
+            let p = *by_code
+                .get(&parent)
+                .ok_or(GazetteerError::Syntax { line, message: format!("unknown parent code {parent}") })?;
             units[idx].parent = Some(p);
         }
 
@@ -223,26 +202,15 @@ impl Gazetteer {
         entries.sort();
         // A short form that equals some unit's full name (e.g. 吉林 is not, but 城区 might be) is
         // kept only as the full name.
-        let fulls: std::collections::HashSet<String> = entries
-            .iter()
-            .filter(|((_, f), _)| *f)
-            .map(|((n, _), _)| n.clone())
-            .collect();
+        let fulls: std::collections::HashSet<String> =
+            entries.iter().filter(|((_, f), _)| *f).map(|((n, _), _)| n.clone()).collect();
         entries.retain(|((n, full), _)| *full || !fulls.contains(n));
         let matcher = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(entries.iter().map(|((n, _), _)| n.as_str()))
             .expect("gazetteer names build an automaton");
-        let patterns = entries
-            .into_iter()
-            .map(|((_, full), c)| (c, full))
-            .collect();
-        Ok(Gazetteer {
-            units,
-            by_code,
-            patterns,
-            matcher,
-        })
+        let patterns = entries.into_iter().map(|((_, full), c)| (c, full)).collect();
+        Ok(Gazetteer { units, by_code, patterns, matcher })
     }
 
     pub fn units(&self) -> &[Unit] {
@@ -276,33 +244,21 @@ impl Gazetteer {
 
     /// `江苏省/苏州市/昆山市`.
     pub fn path(&self, idx: usize) -> String {
-        self.lineage(idx)
-            .iter()
-            .map(|&i| self.units[i].name.as_str())
-            .collect::<Vec<_>>()
-            .join("/")
+        self.lineage(idx).iter().map(|&i| self.units[i].name.as_str()).collect::<Vec<_>>().join("/")
     }
 
     /// Resolves a region as written in front matter: a full path (`江苏省/苏州市/昆山市`), a
     /// path tail (`苏州市/昆山市`) or a single name (`昆山市`), as long as it names one unit.
     /// Returns the candidates when it names none or several.
     pub fn resolve(&self, written: &str) -> Result<usize, Vec<usize>> {
-        let parts: Vec<&str> = written
-            .split('/')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect();
+        let parts: Vec<&str> = written.split('/').map(str::trim).filter(|p| !p.is_empty()).collect();
         let Some(last) = parts.last() else {
             return Err(Vec::new());
         };
         let matches: Vec<usize> = (0..self.units.len())
             .filter(|&i| self.units[i].name == *last)
             .filter(|&i| {
-                let names: Vec<&str> = self
-                    .lineage(i)
-                    .iter()
-                    .map(|&j| self.units[j].name.as_str())
-                    .collect();
+                let names: Vec<&str> = self.lineage(i).iter().map(|&j| self.units[j].name.as_str()).collect();
                 names.ends_with(&parts)
             })
             .collect();
@@ -319,12 +275,7 @@ impl Gazetteer {
             .find_iter(text)
             .map(|m| {
                 let (candidates, full) = &self.patterns[m.pattern().as_usize()];
-                Mention {
-                    start: m.start(),
-                    end: m.end(),
-                    candidates: candidates.clone(),
-                    full: *full,
-                }
+                Mention { start: m.start(), end: m.end(), candidates: candidates.clone(), full: *full }
             })
             .collect()
     }
@@ -353,11 +304,7 @@ mod tests {
         let kunshan = g.by_code("320583").unwrap();
         assert_eq!(g.path(kunshan), "江苏省/苏州市/昆山市");
         let pudong = g.by_code("310115").unwrap();
-        assert_eq!(
-            g.path(pudong),
-            "上海市/浦东新区",
-            "municipalities have no city level"
-        );
+        assert_eq!(g.path(pudong), "上海市/浦东新区", "municipalities have no city level");
         let xiantao = g.by_code("429004").unwrap();
         assert_eq!(g.path(xiantao), "湖北省/仙桃市");
         assert!(g.units().len() > 3000);
@@ -366,14 +313,8 @@ mod tests {
     #[test]
     fn resolve_accepts_unique_tails_and_rejects_ambiguous_names() {
         let g = Gazetteer::builtin();
-        assert_eq!(
-            g.resolve("昆山市").map(|i| g.path(i)),
-            Ok("江苏省/苏州市/昆山市".into())
-        );
-        assert_eq!(
-            g.resolve("南京市/鼓楼区").map(|i| g.path(i)),
-            Ok("江苏省/南京市/鼓楼区".into())
-        );
+        assert_eq!(g.resolve("昆山市").map(|i| g.path(i)), Ok("江苏省/苏州市/昆山市".into()));
+        assert_eq!(g.resolve("南京市/鼓楼区").map(|i| g.path(i)), Ok("江苏省/南京市/鼓楼区".into()));
         assert!(g.resolve("鼓楼区").unwrap_err().len() >= 4);
         assert!(g.resolve("不存在市").unwrap_err().is_empty());
     }
@@ -382,11 +323,7 @@ mod tests {
     fn mentions_prefer_the_longest_name() {
         let g = Gazetteer::builtin();
         let text = "苏州市姑苏区和昆山";
-        let names: Vec<&str> = g
-            .mentions(text)
-            .iter()
-            .map(|m| &text[m.start..m.end])
-            .collect();
+        let names: Vec<&str> = g.mentions(text).iter().map(|m| &text[m.start..m.end]).collect();
         assert_eq!(names, ["苏州市", "姑苏区", "昆山"]);
     }
 }

@@ -10,10 +10,7 @@ use crate::render::Files;
 
 /// Writes `files` to `out` atomically (as far as the file system allows: two renames).
 pub fn write_site(out: &Path, files: &Files) -> std::io::Result<()> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
     let tmp = parent.join(format!(".{name}-new-{}", std::process::id()));
@@ -60,27 +57,17 @@ pub fn check_links(files: &Files) -> Vec<BrokenLink> {
         let html = String::from_utf8_lossy(bytes);
         for c in attr.captures_iter(&html) {
             let href = c[1].replace("&amp;", "&");
-            if href.is_empty()
-                || href.starts_with('#')
-                || href.contains(':')
-                || href.starts_with("//")
-            {
+            if href.is_empty() || href.starts_with('#') || href.contains(':') || href.starts_with("//") {
                 continue;
             }
             if href.starts_with('/') {
-                broken.push(BrokenLink {
-                    page: page.clone(),
-                    href,
-                });
+                broken.push(BrokenLink { page: page.clone(), href });
                 continue;
             }
             let path = href.split(['#', '?']).next().unwrap_or("");
             match resolve(page, path) {
                 Some(target) if files.contains_key(&target) => {}
-                _ => broken.push(BrokenLink {
-                    page: page.clone(),
-                    href,
-                }),
+                _ => broken.push(BrokenLink { page: page.clone(), href }),
             }
         }
     }
@@ -103,11 +90,7 @@ pub fn resolve(page: &str, href: &str) -> Option<String> {
     }
     let mut p = parts.join("/");
     if href.ends_with('/') || p.is_empty() {
-        p = if p.is_empty() {
-            "index.html".into()
-        } else {
-            format!("{p}/index.html")
-        };
+        p = if p.is_empty() { "index.html".into() } else { format!("{p}/index.html") };
     }
     Some(p)
 }
@@ -127,10 +110,7 @@ mod tests {
             resolve("practices/a/index.html", "../../region/1-x/index.html").as_deref(),
             Some("region/1-x/index.html")
         );
-        assert_eq!(
-            resolve("index.html", "./static/style.css").as_deref(),
-            Some("static/style.css")
-        );
+        assert_eq!(resolve("index.html", "./static/style.css").as_deref(), Some("static/style.css"));
         assert_eq!(resolve("a/index.html", "../../x.html"), None);
     }
 
@@ -138,15 +118,9 @@ mod tests {
     fn finds_broken_links() {
         let mut files = Files::new();
         files.insert("index.html".into(), br#"<a href="a/index.html">a</a><a href="b/index.html">b</a><a href="https://x.org/">x</a><link href="/abs.css">"#.to_vec());
-        files.insert(
-            "a/index.html".into(),
-            br#"<a href="../index.html#top">up</a>"#.to_vec(),
-        );
+        files.insert("a/index.html".into(), br#"<a href="../index.html#top">up</a>"#.to_vec());
         let broken = check_links(&files);
-        assert_eq!(
-            broken.iter().map(|b| b.href.as_str()).collect::<Vec<_>>(),
-            ["b/index.html", "/abs.css"]
-        );
+        assert_eq!(broken.iter().map(|b| b.href.as_str()).collect::<Vec<_>>(), ["b/index.html", "/abs.css"]);
     }
 
     #[test]
@@ -158,16 +132,10 @@ mod tests {
         write_site(&out, &files).unwrap();
         let mut bad = Files::new();
         bad.insert("index.html".into(), b"v2".to_vec());
-        bad.insert(
-            "index.html/oops".into(),
-            b"cannot be both a file and a folder".to_vec(),
-        );
+        bad.insert("index.html/oops".into(), b"cannot be both a file and a folder".to_vec());
         assert!(write_site(&out, &bad).is_err());
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"v1");
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, ["site"]);
     }
 }

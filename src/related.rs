@@ -6,20 +6,15 @@ use crate::site::Practice;
 
 /// For every practice, up to `n` others that share a mechanism or a place, best first.
 pub fn related(practices: &[Practice], g: &Gazetteer, n: usize) -> Vec<Vec<usize>> {
-    let lineages: Vec<Vec<Vec<usize>>> = practices
-        .iter()
-        .map(|p| p.regions.iter().map(|&u| g.lineage(u)).collect())
-        .collect();
+    let lineages: Vec<Vec<Vec<usize>>> =
+        practices.iter().map(|p| p.regions.iter().map(|&u| g.lineage(u)).collect()).collect();
     (0..practices.len())
         .map(|i| {
             let mut scored: Vec<(u32, usize)> = (0..practices.len())
                 .filter(|&j| j != i)
                 .filter_map(|j| {
-                    let shared = practices[i]
-                        .mechanisms
-                        .iter()
-                        .filter(|m| practices[j].mechanisms.contains(m))
-                        .count() as u32;
+                    let shared =
+                        practices[i].mechanisms.iter().filter(|m| practices[j].mechanisms.contains(m)).count() as u32;
                     let place = place_score(&lineages[i], &lineages[j]);
                     if shared == 0 && place == 0 {
                         return None;

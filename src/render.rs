@@ -162,36 +162,20 @@ struct TreeNode {
 /// Renders the whole site into memory.
 pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
     let tera = templates(site).map_err(|d| vec![d])?;
-    let r = Renderer {
-        site,
-        tera: &tera,
-        cards: cards(site),
-    };
-    let mut jobs: Vec<Job> = vec![
-        Job::Home,
-        Job::Taxonomy("region"),
-        Job::Taxonomy("mechanism"),
-        Job::Taxonomy("year"),
-        Job::NotFound,
-    ];
+    let r = Renderer { site, tera: &tera, cards: cards(site) };
+    let mut jobs: Vec<Job> =
+        vec![Job::Home, Job::Taxonomy("region"), Job::Taxonomy("mechanism"), Job::Taxonomy("year"), Job::NotFound];
     jobs.extend((0..site.practices.len()).map(Job::Practice));
     for (i, t) in site.taxonomies.regions.iter().enumerate() {
-        jobs.extend(
-            (0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Region(i, p)),
-        );
+        jobs.extend((0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Region(i, p)));
     }
     for (i, t) in site.taxonomies.mechanisms.iter().enumerate() {
-        jobs.extend(
-            (0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Mechanism(i, p)),
-        );
+        jobs.extend((0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Mechanism(i, p)));
     }
     for (i, t) in site.taxonomies.years.iter().enumerate() {
-        jobs.extend(
-            (0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Year(i, p)),
-        );
+        jobs.extend((0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Year(i, p)));
     }
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-        jobs.par_iter().map(|j| r.job(j)).collect();
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs.par_iter().map(|j| r.job(j)).collect();
     let mut files = Files::new();
     let mut diags = Vec::new();
     for res in rendered {
@@ -262,12 +246,7 @@ impl Renderer<'_> {
         let mut ctx = Context::new();
         ctx.insert(
             "site",
-            &SiteView {
-                title: &c.title,
-                description: &c.description,
-                language: &c.language,
-                base_url: &c.base_url,
-            },
+            &SiteView { title: &c.title, description: &c.description, language: &c.language, base_url: &c.base_url },
         );
         ctx.insert("root", &root_of(path));
         ctx.insert("section", section);
@@ -277,61 +256,28 @@ impl Renderer<'_> {
         ctx
     }
 
-    fn draw(
-        &self,
-        template: &str,
-        path: String,
-        ctx: &Context,
-    ) -> Result<(String, Vec<u8>), Diagnostic> {
-        let html = self
-            .tera
-            .render(template, ctx)
-            .map_err(|e| tera_diagnostic(self.site, template, &e))?;
+    fn draw(&self, template: &str, path: String, ctx: &Context) -> Result<(String, Vec<u8>), Diagnostic> {
+        let html = self.tera.render(template, ctx).map_err(|e| tera_diagnostic(self.site, template, &e))?;
         Ok((path, html.into_bytes()))
     }
 
     fn home(&self) -> Result<(String, Vec<u8>), Diagnostic> {
         let site = self.site;
         let path = "index.html".to_string();
-        let root = root_of(&path);
         let mut ctx = self.context(&path, "home", &site.config.title);
         let t = &site.taxonomies;
         ctx.insert("count_practices", &site.practices.len());
         ctx.insert("count_regions", &t.regions.len());
-        ctx.insert(
-            "count_mechanisms",
-            &t.mechanisms
-                .iter()
-                .filter(|m| !m.practices.is_empty())
-                .count(),
-        );
+        ctx.insert("count_mechanisms", &t.mechanisms.iter().filter(|m| !m.practices.is_empty()).count());
         ctx.insert("count_years", &t.years.len());
         ctx.insert("newest", &self.cards.iter().take(8).collect::<Vec<_>>());
         ctx.insert("provinces", &self.province_links());
-        ctx.insert("mechanisms", &self.mechanism_links());
+        let active: Vec<TermLink> = self.mechanism_links().into_iter().filter(|l| l.count > 0).collect();
+        ctx.insert("mechanisms", &active);
         ctx.insert("years", &self.year_links());
-        ctx.insert(
-            "chart_years",
-            &chart::bars("chart-years", "各年份实践数", &self.year_bars(), &root),
-        );
-        ctx.insert(
-            "chart_mechanisms",
-            &chart::bars(
-                "chart-mechanisms",
-                "各机制实践数",
-                &self.mechanism_bars(),
-                &root,
-            ),
-        );
-        ctx.insert(
-            "chart_provinces",
-            &chart::bars(
-                "chart-provinces",
-                "各省份实践数",
-                &self.province_bars(),
-                &root,
-            ),
-        );
+        ctx.insert("chart_years", &chart::bars("chart-years", "各年份实践数", &self.year_bars()));
+        ctx.insert("chart_mechanisms", &chart::bars("chart-mechanisms", "各机制实践数", &self.mechanism_bars()));
+        ctx.insert("chart_provinces", &chart::bars("chart-provinces", "各省份实践数", &self.province_bars()));
         self.draw("index.html", path, &ctx)
     }
 
@@ -346,13 +292,8 @@ impl Renderer<'_> {
     }
 
     fn stylesheet(&self) -> String {
-        std::fs::read_to_string(
-            self.site
-                .root
-                .join(&self.site.config.paths.static_dir)
-                .join("style.css"),
-        )
-        .unwrap_or_else(|_| BUILTIN_STATIC[0].1.to_string())
+        std::fs::read_to_string(self.site.root.join(&self.site.config.paths.static_dir).join("style.css"))
+            .unwrap_or_else(|_| BUILTIN_STATIC[0].1.to_string())
     }
 
     fn practice(&self, i: usize) -> Result<(String, Vec<u8>), Diagnostic> {
@@ -361,26 +302,14 @@ impl Renderer<'_> {
         let path = p.url();
         let mut ctx = self.context(&path, "practice", &p.front.title);
         let g = site.gazetteer;
-        let regions = p
-            .regions
-            .iter()
-            .map(|&u| {
-                g.lineage(u)
-                    .into_iter()
-                    .filter_map(|a| self.region_link(a))
-                    .collect()
-            })
-            .collect();
+        let regions =
+            p.regions.iter().map(|&u| g.lineage(u).into_iter().filter_map(|a| self.region_link(a)).collect()).collect();
         let mechanisms = p
             .mechanisms
             .iter()
             .map(|&m| {
                 let v = &site.vocab.mechanisms[m];
-                MechanismView {
-                    name: v.name.clone(),
-                    en: v.en.clone(),
-                    url: format!("mechanism/{}/index.html", v.id),
-                }
+                MechanismView { name: v.name.clone(), en: v.en.clone(), url: format!("mechanism/{}/index.html", v.id) }
             })
             .collect();
         let view = PracticeView {
@@ -403,10 +332,7 @@ impl Renderer<'_> {
                 story: i.story,
                 stories: i.stories,
             }),
-            related: site.related[i]
-                .iter()
-                .map(|&j| self.cards[j].clone())
-                .collect(),
+            related: site.related[i].iter().map(|&j| self.cards[j].clone()).collect(),
             source_file: p.source.display().to_string(),
         };
         ctx.insert("page", &view);
@@ -432,12 +358,7 @@ impl Renderer<'_> {
             }
         };
         Paginator {
-            items: items
-                .iter()
-                .skip(page * per)
-                .take(per)
-                .map(|&i| self.cards[i].clone())
-                .collect(),
+            items: items.iter().skip(page * per).take(per).map(|&i| self.cards[i].clone()).collect(),
             page: page + 1,
             pages,
             prev: (page > 0).then(|| url(page - 1)),
@@ -453,16 +374,8 @@ impl Renderer<'_> {
         term: TermView,
         items: &[usize],
     ) -> Result<(String, Vec<u8>), Diagnostic> {
-        let path = if page == 0 {
-            format!("{base}index.html")
-        } else {
-            format!("{base}page/{}/index.html", page + 1)
-        };
-        let title = if page == 0 {
-            term.name.clone()
-        } else {
-            format!("{}（第{}页）", term.name, page + 1)
-        };
+        let path = if page == 0 { format!("{base}index.html") } else { format!("{base}page/{}/index.html", page + 1) };
+        let title = if page == 0 { term.name.clone() } else { format!("{}（第{}页）", term.name, page + 1) };
         let mut ctx = self.context(&path, term.kind, &title);
         ctx.insert("paginator", &self.paginate(&base, items, page));
         ctx.insert("term", &term);
@@ -482,11 +395,7 @@ impl Renderer<'_> {
             .rev()
             .filter_map(|a| self.region_link(a))
             .collect();
-        let children = t
-            .children
-            .iter()
-            .map(|&c| self.region_term_link(c))
-            .collect();
+        let children = t.children.iter().map(|&c| self.region_term_link(c)).collect();
         let view = TermView {
             kind: "region",
             name: g.unit(t.unit).name.clone(),
@@ -533,33 +442,14 @@ impl Renderer<'_> {
 
     fn taxonomy(&self, kind: &'static str) -> Result<(String, Vec<u8>), Diagnostic> {
         let path = format!("{kind}/index.html");
-        let root = root_of(&path);
         let (title, terms, chart) = match kind {
-            "region" => (
-                "地区",
-                Vec::new(),
-                chart::bars(
-                    "chart-provinces",
-                    "各省份实践数",
-                    &self.province_bars(),
-                    &root,
-                ),
-            ),
+            "region" => ("地区", Vec::new(), chart::bars("chart-provinces", "各省份实践数", &self.province_bars())),
             "mechanism" => (
                 "机制",
                 self.mechanism_links(),
-                chart::bars(
-                    "chart-mechanisms",
-                    "各机制实践数",
-                    &self.mechanism_bars(),
-                    &root,
-                ),
+                chart::bars("chart-mechanisms", "各机制实践数", &self.mechanism_bars()),
             ),
-            _ => (
-                "年份",
-                self.year_links(),
-                chart::bars("chart-years", "各年份实践数", &self.year_bars(), &root),
-            ),
+            _ => ("年份", self.year_links(), chart::bars("chart-years", "各年份实践数", &self.year_bars())),
         };
         let mut ctx = self.context(&path, kind, title);
         ctx.insert("kind", kind);
@@ -587,26 +477,14 @@ impl Renderer<'_> {
                 name: l.name,
                 url: l.url,
                 count: l.count,
-                children: r.site.taxonomies.regions[i]
-                    .children
-                    .iter()
-                    .map(|&c| node(r, c))
-                    .collect(),
+                children: r.site.taxonomies.regions[i].children.iter().map(|&c| node(r, c)).collect(),
             }
         }
-        self.site
-            .taxonomies
-            .provinces()
-            .map(|(i, _)| node(self, i))
-            .collect()
+        self.site.taxonomies.provinces().map(|(i, _)| node(self, i)).collect()
     }
 
     fn province_links(&self) -> Vec<TermLink> {
-        self.site
-            .taxonomies
-            .provinces()
-            .map(|(i, _)| self.region_term_link(i))
-            .collect()
+        self.site.taxonomies.provinces().map(|(i, _)| self.region_term_link(i)).collect()
     }
 
     fn mechanism_links(&self) -> Vec<TermLink> {
@@ -643,15 +521,7 @@ impl Renderer<'_> {
     }
 
     fn year_bars(&self) -> Vec<Bar> {
-        let mut v: Vec<Bar> = self
-            .year_links()
-            .into_iter()
-            .map(|l| Bar {
-                label: l.name,
-                value: l.count,
-                url: Some(l.url),
-            })
-            .collect();
+        let mut v: Vec<Bar> = self.year_links().into_iter().map(|l| Bar { label: l.name, value: l.count }).collect();
         v.reverse();
         v
     }
@@ -661,26 +531,15 @@ impl Renderer<'_> {
             .mechanism_links()
             .into_iter()
             .filter(|l| l.count > 0)
-            .map(|l| Bar {
-                label: l.name,
-                value: l.count,
-                url: Some(l.url),
-            })
+            .map(|l| Bar { label: l.name, value: l.count })
             .collect();
         v.sort_by_key(|b| std::cmp::Reverse(b.value));
         v
     }
 
     fn province_bars(&self) -> Vec<Bar> {
-        let mut v: Vec<Bar> = self
-            .province_links()
-            .into_iter()
-            .map(|l| Bar {
-                label: l.name,
-                value: l.count,
-                url: Some(l.url),
-            })
-            .collect();
+        let mut v: Vec<Bar> =
+            self.province_links().into_iter().map(|l| Bar { label: l.name, value: l.count }).collect();
         v.sort_by_key(|b| std::cmp::Reverse(b.value));
         v
     }
@@ -698,25 +557,15 @@ fn cards(site: &Site) -> Vec<Card> {
             url: p.url(),
             title: p.front.title.clone(),
             subtitle: p.front.subtitle.clone(),
-            when: p
-                .front
-                .date
-                .clone()
-                .unwrap_or_else(|| format!("{}年", p.front.year)),
+            when: p.front.date.clone().unwrap_or_else(|| format!("{}年", p.front.year)),
             lang: p.front.lang.clone(),
-            region: p
-                .regions
-                .first()
-                .map(|&u| site.gazetteer.path(u).replace('/', " › ")),
+            region: p.regions.first().map(|&u| site.gazetteer.path(u).replace('/', " › ")),
             mechanisms: p
                 .mechanisms
                 .iter()
                 .map(|&m| {
                     let v = &site.vocab.mechanisms[m];
-                    Link {
-                        name: v.name.clone(),
-                        url: format!("mechanism/{}/index.html", v.id),
-                    }
+                    Link { name: v.name.clone(), url: format!("mechanism/{}/index.html", v.id) }
                 })
                 .collect(),
             excerpt: excerpt(&p.body, 90),
@@ -749,11 +598,14 @@ pub fn excerpt(markdown: &str, n: usize) -> String {
 }
 
 pub fn markdown_to_html(md: &str) -> String {
+    // Raw HTML in a page is shown as text, not executed: pages come from scraped articles,
+    // and a stray `<script>` must not run on the site.
     let mut html = String::with_capacity(md.len() * 3 / 2);
-    pulldown_cmark::html::push_html(
-        &mut html,
-        Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH),
-    );
+    let events = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| match e {
+        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+        e => e,
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
     html
 }
 
@@ -762,10 +614,8 @@ pub fn markdown_to_html(md: &str) -> String {
 /// Loads the built-in templates, replaced by the project's files of the same name.
 fn templates(site: &Site) -> Result<Tera, Diagnostic> {
     let dir = site.root.join(&site.config.paths.templates);
-    let mut sources: BTreeMap<String, String> = BUILTIN_TEMPLATES
-        .iter()
-        .map(|(n, s)| (n.to_string(), s.to_string()))
-        .collect();
+    let mut sources: BTreeMap<String, String> =
+        BUILTIN_TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
     if let Ok(rd) = std::fs::read_dir(&dir) {
         for e in rd.filter_map(Result::ok) {
             let name = e.file_name().to_string_lossy().to_string();
@@ -792,10 +642,7 @@ fn template_source(site: &Site, name: &str) -> (PathBuf, Option<String>) {
         Ok(text) => (rel, Some(text)),
         Err(_) => (
             Path::new("<built-in templates>").join(name),
-            BUILTIN_TEMPLATES
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, s)| s.to_string()),
+            BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == name).map(|(_, s)| s.to_string()),
         ),
     }
 }
@@ -822,14 +669,7 @@ pub fn tera_diagnostic(site: &Site, template: &str, e: &tera::Error) -> Diagnost
         .unwrap_or("")
         .trim()
         .to_string();
-    let mut d = Diagnostic::new(
-        &file,
-        if first_line.is_empty() {
-            all.clone()
-        } else {
-            first_line
-        },
-    );
+    let mut d = Diagnostic::new(&file, if first_line.is_empty() { all.clone() } else { first_line });
     if let Some(text) = text {
         if let Some(pos) = all.find("--> ") {
             let lc: Vec<usize> = all[pos + 4..]
@@ -853,9 +693,7 @@ pub fn tera_diagnostic(site: &Site, template: &str, e: &tera::Error) -> Diagnost
                 return d.at(&text, line, col);
             }
         }
-        if let Some(var) =
-            quoted_after(&all, "Variable `").map(|v| v.trim_end_matches('`').to_string())
-        {
+        if let Some(var) = quoted_after(&all, "Variable `").map(|v| v.trim_end_matches('`').to_string()) {
             d.message = format!("unknown variable `{var}` (not in this template's context)");
             return d.at_text(&text, 1, &var);
         }
@@ -878,21 +716,11 @@ fn static_files(site: &Site, files: &mut Files) -> Result<(), Diagnostic> {
     }
     let dir = site.root.join(&site.config.paths.static_dir);
     if dir.is_dir() {
-        for e in walkdir::WalkDir::new(&dir)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-        {
-            let rel = e
-                .path()
-                .strip_prefix(&dir)
-                .expect("inside the static folder");
-            let bytes = std::fs::read(e.path())
-                .map_err(|err| Diagnostic::new(e.path(), format!("cannot read: {err}")))?;
-            files.insert(
-                format!("static/{}", rel.to_string_lossy().replace('\\', "/")),
-                bytes,
-            );
+        for e in walkdir::WalkDir::new(&dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
+            let rel = e.path().strip_prefix(&dir).expect("inside the static folder");
+            let bytes =
+                std::fs::read(e.path()).map_err(|err| Diagnostic::new(e.path(), format!("cannot read: {err}")))?;
+            files.insert(format!("static/{}", rel.to_string_lossy().replace('\\', "/")), bytes);
         }
     }
     Ok(())
@@ -906,9 +734,14 @@ mod tests {
     fn roots_and_excerpts() {
         assert_eq!(root_of("index.html"), "./");
         assert_eq!(root_of("practices/x/index.html"), "../../");
+        assert_eq!(excerpt("## 小标题\n\n第一段文字。\n\n第二段。", 8), "第一段文字。 第…");
+    }
+
+    #[test]
+    fn raw_html_in_pages_is_shown_as_text() {
         assert_eq!(
-            excerpt("## 小标题\n\n第一段文字。\n\n第二段。", 8),
-            "第一段文字。 第…"
+            markdown_to_html("a <b>x</b>\n\n<script>y</script>"),
+            "<p>a &lt;b&gt;x&lt;/b&gt;</p>\n&lt;script&gt;y&lt;/script&gt;"
         );
     }
 }

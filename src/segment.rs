@@ -85,11 +85,7 @@ impl Segmenter {
         }
         let mut tfidf = TfIdf::default();
         *tfidf.config_mut() = config.build();
-        Segmenter {
-            jieba,
-            tfidf,
-            places,
-        }
+        Segmenter { jieba, tfidf, places }
     }
 
     pub fn jieba(&self) -> &Jieba {
@@ -98,19 +94,13 @@ impl Segmenter {
 
     /// Words of a (Simplified) text, jieba's default mode with HMM for unknown words.
     pub fn cut<'a>(&self, text: &'a str) -> Vec<&'a str> {
-        self.jieba
-            .cut(text, true)
-            .into_iter()
-            .map(|t| t.word)
-            .collect()
+        self.jieba.cut(text, true).into_iter().map(|t| t.word).collect()
     }
 
     /// The `n` best TF-IDF keywords of a (Simplified) text: nouns, verbal nouns and names,
     /// no numbers. Ties are broken by the word so the result is deterministic.
     pub fn keywords(&self, text: &str, n: usize) -> Vec<String> {
-        let pos = ["n", "nz", "vn", "ns", "nt", "nr", "l", "i", "j"]
-            .map(String::from)
-            .to_vec();
+        let pos = ["n", "nz", "vn", "ns", "nt", "nr", "l", "i", "j"].map(String::from).to_vec();
         let mut kws = self.tfidf.extract_keywords(&self.jieba, text, n * 3, pos);
         // Only dictionary words: HMM guesses at unknown words give fragments like 化机制.
         kws.retain(|k| {
@@ -119,11 +109,7 @@ impl Segmenter {
                 && self.jieba.has_word(&k.keyword)
                 && !self.places.contains(&k.keyword)
         });
-        kws.sort_by(|a, b| {
-            b.weight
-                .total_cmp(&a.weight)
-                .then_with(|| a.keyword.cmp(&b.keyword))
-        });
+        kws.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.keyword.cmp(&b.keyword)));
         kws.into_iter().take(n).map(|k| k.keyword).collect()
     }
 }

@@ -32,10 +32,7 @@ pub struct Practice {
 impl Practice {
     /// `YYYY-MM-DD`, or the year alone: newest-first ordering uses it.
     pub fn sort_key(&self) -> String {
-        self.front
-            .date
-            .clone()
-            .unwrap_or_else(|| format!("{}", self.front.year))
+        self.front.date.clone().unwrap_or_else(|| format!("{}", self.front.year))
     }
 
     pub fn url(&self) -> String {
@@ -78,18 +75,11 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
             .filter_map(|p| p.file_name().map(|n| dir.join(n)))
             .collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => {
-            return Err(vec![Diagnostic::new(
-                &dir,
-                format!("cannot read the content folder: {e}"),
-            )])
-        }
+        Err(e) => return Err(vec![Diagnostic::new(&dir, format!("cannot read the content folder: {e}"))]),
     };
     files.sort();
-    let results: Vec<Result<Practice, Vec<Diagnostic>>> = files
-        .par_iter()
-        .map(|rel| load_practice(root, rel, &vocab, gazetteer))
-        .collect();
+    let results: Vec<Result<Practice, Vec<Diagnostic>>> =
+        files.par_iter().map(|rel| load_practice(root, rel, &vocab, gazetteer)).collect();
     let mut practices = Vec::new();
     let mut diags = Vec::new();
     for r in results {
@@ -101,22 +91,10 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    practices.sort_by(|a, b| {
-        b.sort_key()
-            .cmp(&a.sort_key())
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
+    practices.sort_by(|a, b| b.sort_key().cmp(&a.sort_key()).then_with(|| a.slug.cmp(&b.slug)));
     let taxonomies = Taxonomies::build(&practices, gazetteer, &vocab);
     let related = crate::related::related(&practices, gazetteer, 5);
-    Ok(Site {
-        root: root.to_path_buf(),
-        config,
-        vocab,
-        gazetteer,
-        practices,
-        taxonomies,
-        related,
-    })
+    Ok(Site { root: root.to_path_buf(), config, vocab, gazetteer, practices, taxonomies, related })
 }
 
 /// Reads and validates one page file; `rel` is relative to `root`.
@@ -126,8 +104,8 @@ pub fn load_practice(
     vocab: &Vocabulary,
     gazetteer: &Gazetteer,
 ) -> Result<Practice, Vec<Diagnostic>> {
-    let text = std::fs::read_to_string(root.join(rel))
-        .map_err(|e| vec![Diagnostic::new(rel, format!("cannot read: {e}"))])?;
+    let text =
+        std::fs::read_to_string(root.join(rel)).map_err(|e| vec![Diagnostic::new(rel, format!("cannot read: {e}"))])?;
     parse_practice(rel, &text, vocab, gazetteer)
 }
 
@@ -140,20 +118,16 @@ pub fn parse_practice(
 ) -> Result<Practice, Vec<Diagnostic>> {
     let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let mut diags = Vec::new();
-    if stem.is_empty()
-        || !stem
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        diags.push(Diagnostic::new(rel, format!("file name `{stem}` must be lowercase ASCII letters, digits and `-` (it becomes the page's URL)")));
+    if stem.is_empty() || !stem.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        diags.push(Diagnostic::new(
+            rel,
+            format!("file name `{stem}` must be lowercase ASCII letters, digits and `-` (it becomes the page's URL)"),
+        ));
     }
     let Some((yaml, body)) = split_front_matter(text) else {
         diags.push(
-            Diagnostic::new(
-                rel,
-                "no front matter: a page starts with a `---` line, YAML, and another `---` line",
-            )
-            .at(text, 1, 1),
+            Diagnostic::new(rel, "no front matter: a page starts with a `---` line, YAML, and another `---` line")
+                .at(text, 1, 1),
         );
         return Err(diags);
     };
@@ -177,55 +151,30 @@ pub fn parse_practice(
         match crate::import::meta::find_date(date) {
             Some((d, y)) if d == *date => {
                 if y != front.year {
-                    diags.push(field(
-                        "year:",
-                        format!("`year` is {} but `date` is in {y}", front.year),
-                    ));
+                    diags.push(field("year:", format!("`year` is {} but `date` is in {y}", front.year)));
                 }
             }
-            _ => diags.push(field(
-                date,
-                format!("`date` must be a real date written YYYY-MM-DD, not `{date}`"),
-            )),
+            _ => diags.push(field(date, format!("`date` must be a real date written YYYY-MM-DD, not `{date}`"))),
         }
     }
     if !(1900..=2100).contains(&front.year) {
-        diags.push(field(
-            "year:",
-            format!("`year` {} is out of range", front.year),
-        ));
+        diags.push(field("year:", format!("`year` {} is out of range", front.year)));
     }
     if let Some(lang) = &front.lang {
         if !["zh-CN", "zh-Hans", "zh-Hant", "zh-TW", "zh-HK"].contains(&lang.as_str()) {
-            diags.push(field(
-                lang,
-                format!("`lang` must be zh-CN, zh-Hans, zh-Hant, zh-TW or zh-HK, not `{lang}`"),
-            ));
+            diags.push(field(lang, format!("`lang` must be zh-CN, zh-Hans, zh-Hant, zh-TW or zh-HK, not `{lang}`")));
         }
     }
     let mut regions = Vec::new();
     for r in &front.region {
         match gazetteer.resolve(r) {
             Ok(u) => regions.push(u),
-            Err(candidates) if candidates.is_empty() => diags.push(field(
-                r,
-                format!(
-                    "unknown region `{r}`: write a gazetteer path such as `江苏省/苏州市/昆山市`"
-                ),
-            )),
+            Err(candidates) if candidates.is_empty() => diags
+                .push(field(r, format!("unknown region `{r}`: write a gazetteer path such as `江苏省/苏州市/昆山市`"))),
             Err(candidates) => {
-                let paths: Vec<String> = candidates
-                    .iter()
-                    .take(4)
-                    .map(|&c| gazetteer.path(c))
-                    .collect();
-                diags.push(field(
-                    r,
-                    format!(
-                        "ambiguous region `{r}`: write the full path, one of {}",
-                        paths.join(", ")
-                    ),
-                ))
+                let paths: Vec<String> = candidates.iter().take(4).map(|&c| gazetteer.path(c)).collect();
+                diags
+                    .push(field(r, format!("ambiguous region `{r}`: write the full path, one of {}", paths.join(", "))))
             }
         }
     }
@@ -235,13 +184,7 @@ pub fn parse_practice(
             Some(i) => mechanisms.push(i),
             None => {
                 let known: Vec<&str> = vocab.ids().collect();
-                diags.push(field(
-                    m,
-                    format!(
-                        "unknown mechanism `{m}`; the vocabulary has: {}",
-                        known.join(", ")
-                    ),
-                ))
+                diags.push(field(m, format!("unknown mechanism `{m}`; the vocabulary has: {}", known.join(", "))))
             }
         }
     }

@@ -47,11 +47,7 @@ pub struct Taxonomies {
 /// `320500-suzhou`: the code makes it unique, the toneless pinyin makes it readable.
 pub fn region_slug(g: &Gazetteer, unit: usize) -> String {
     let u = g.unit(unit);
-    format!(
-        "{}-{}",
-        u.code,
-        place_pinyin(u.short.as_deref().unwrap_or(&u.name))
-    )
+    format!("{}-{}", u.code, place_pinyin(u.short.as_deref().unwrap_or(&u.name)))
 }
 
 /// Place names whose reading differs from the characters' first reading.
@@ -107,11 +103,7 @@ impl Taxonomies {
             units.sort();
             units.dedup();
             for u in units {
-                by_unit
-                    .entry(g.unit(u).code.clone())
-                    .or_insert((u, Vec::new()))
-                    .1
-                    .push(i);
+                by_unit.entry(g.unit(u).code.clone()).or_insert((u, Vec::new())).1.push(i);
             }
             years.entry(p.front.year).or_default().push(i);
             let mut ms = p.mechanisms.clone();
@@ -130,11 +122,7 @@ impl Taxonomies {
                 parent: None,
             })
             .collect();
-        let index: BTreeMap<usize, usize> = regions
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.unit, i))
-            .collect();
+        let index: BTreeMap<usize, usize> = regions.iter().enumerate().map(|(i, t)| (t.unit, i)).collect();
         for i in 0..regions.len() {
             if let Some(p) = g.unit(regions[i].unit).parent.and_then(|p| index.get(&p)) {
                 regions[i].parent = Some(*p);
@@ -146,25 +134,15 @@ impl Taxonomies {
             mechanisms: mechanisms
                 .into_iter()
                 .enumerate()
-                .map(|(m, practices)| MechanismTerm {
-                    mechanism: m,
-                    practices,
-                })
+                .map(|(m, practices)| MechanismTerm { mechanism: m, practices })
                 .collect(),
-            years: years
-                .into_iter()
-                .rev()
-                .map(|(year, practices)| YearTerm { year, practices })
-                .collect(),
+            years: years.into_iter().rev().map(|(year, practices)| YearTerm { year, practices }).collect(),
         }
     }
 
     /// Top-level region terms (provinces and municipalities).
     pub fn provinces(&self) -> impl Iterator<Item = (usize, &RegionTerm)> {
-        self.regions
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.parent.is_none())
+        self.regions.iter().enumerate().filter(|(_, t)| t.parent.is_none())
     }
 
     pub fn region_term(&self, unit: usize) -> Option<usize> {
@@ -190,10 +168,7 @@ mod tests {
         let g = Gazetteer::builtin();
         let shanxi = region_slug(g, g.by_code("140000").unwrap());
         let shaanxi = region_slug(g, g.by_code("610000").unwrap());
-        assert_eq!(
-            (shanxi.as_str(), shaanxi.as_str()),
-            ("140000-shanxi", "610000-shanxi")
-        );
+        assert_eq!((shanxi.as_str(), shaanxi.as_str()), ("140000-shanxi", "610000-shanxi"));
         // Every unit of the gazetteer gets its own slug.
         let mut all: Vec<String> = (0..g.units().len()).map(|u| region_slug(g, u)).collect();
         all.sort();

@@ -65,11 +65,7 @@ impl Vocabulary {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 Vocabulary::parse(BUILTIN_YAML, Path::new("<built-in mechanisms.yaml>"))
             }
-            Err(e) => Err(VocabularyError {
-                file: path.into(),
-                line: None,
-                message: e.to_string(),
-            }),
+            Err(e) => Err(VocabularyError { file: path.into(), line: None, message: e.to_string() }),
         }
     }
 
@@ -80,13 +76,9 @@ impl Vocabulary {
 
     /// Parses and validates a vocabulary; `file` is only used in error messages.
     pub fn parse(text: &str, file: &Path) -> Result<Vocabulary, VocabularyError> {
-        let err = |line: Option<usize>, message: String| VocabularyError {
-            file: file.into(),
-            line,
-            message,
-        };
-        let parsed: VocabularyFile = serde_yaml_ng::from_str(text)
-            .map_err(|e| err(e.location().map(|l| l.line()), e.to_string()))?;
+        let err = |line: Option<usize>, message: String| VocabularyError { file: file.into(), line, message };
+        let parsed: VocabularyFile =
+            serde_yaml_ng::from_str(text).map_err(|e| err(e.location().map(|l| l.line()), e.to_string()))?;
         let line_of = |id: &str| {
             text.lines()
                 .position(|l| l.trim_start().trim_start_matches("- ").trim() == format!("id: {id}"))
@@ -96,43 +88,25 @@ impl Vocabulary {
         let mut owner: HashMap<String, String> = HashMap::new();
         for (i, m) in parsed.mechanisms.iter().enumerate() {
             let valid_id = !m.id.is_empty()
-                && m.id.split('-').all(|p| {
-                    !p.is_empty()
-                        && p.bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-                });
+                && m.id
+                    .split('-')
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
             if !valid_id {
                 return Err(err(
                     line_of(&m.id),
-                    format!(
-                        "mechanism id `{}` must be lowercase ASCII words joined by `-`",
-                        m.id
-                    ),
+                    format!("mechanism id `{}` must be lowercase ASCII words joined by `-`", m.id),
                 ));
             }
             if by_id.insert(m.id.clone(), i).is_some() {
-                return Err(err(
-                    line_of(&m.id),
-                    format!("mechanism id `{}` is used twice", m.id),
-                ));
+                return Err(err(line_of(&m.id), format!("mechanism id `{}` is used twice", m.id)));
             }
-            for (field, value) in [
-                ("name", &m.name),
-                ("en", &m.en),
-                ("description", &m.description),
-            ] {
+            for (field, value) in [("name", &m.name), ("en", &m.en), ("description", &m.description)] {
                 if value.trim().is_empty() {
-                    return Err(err(
-                        line_of(&m.id),
-                        format!("mechanism `{}` has an empty `{field}`", m.id),
-                    ));
+                    return Err(err(line_of(&m.id), format!("mechanism `{}` has an empty `{field}`", m.id)));
                 }
             }
             if m.synonyms.hans.is_empty() {
-                return Err(err(
-                    line_of(&m.id),
-                    format!("mechanism `{}` needs at least one Simplified synonym", m.id),
-                ));
+                return Err(err(line_of(&m.id), format!("mechanism `{}` needs at least one Simplified synonym", m.id)));
             }
             for s in m.synonyms.hans.iter().chain(&m.synonyms.hant) {
                 let key = fold(s);
@@ -146,10 +120,7 @@ impl Vocabulary {
                 }
             }
         }
-        Ok(Vocabulary {
-            mechanisms: parsed.mechanisms,
-            by_id,
-        })
+        Ok(Vocabulary { mechanisms: parsed.mechanisms, by_id })
     }
 
     pub fn get(&self, id: &str) -> Option<&Mechanism> {
@@ -164,10 +135,7 @@ impl Vocabulary {
     pub fn match_terms(&self) -> Vec<(String, usize)> {
         let mut terms: Vec<(String, usize)> = Vec::new();
         for (i, m) in self.mechanisms.iter().enumerate() {
-            for s in std::iter::once(&m.name)
-                .chain(&m.synonyms.hans)
-                .chain(&m.synonyms.hant)
-            {
+            for s in std::iter::once(&m.name).chain(&m.synonyms.hans).chain(&m.synonyms.hant) {
                 let key = fold(s);
                 if !terms.iter().any(|(t, _)| *t == key) {
                     terms.push((key, i));

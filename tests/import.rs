@@ -38,11 +38,7 @@ const SEED_STORIES: &[Expected] = &[
         year: 2024,
         inferred: true,
         region: Some("江苏省/苏州市/昆山市"),
-        mechanisms: &[
-            "classified-assessment",
-            "comprehensive-assessment",
-            "assessment-results-use",
-        ],
+        mechanisms: &["classified-assessment", "comprehensive-assessment", "assessment-results-use"],
     },
     Expected {
         file: "002",
@@ -84,14 +80,7 @@ const SEED_STORIES: &[Expected] = &[
         region: Some("江苏省"),
         mechanisms: &["error-tolerance", "cadre-incentive"],
     },
-    Expected {
-        file: "004",
-        title: "保持定力往前走",
-        year: 2024,
-        inferred: true,
-        region: None,
-        mechanisms: &[],
-    },
+    Expected { file: "004", title: "保持定力往前走", year: 2024, inferred: true, region: None, mechanisms: &[] },
     Expected {
         file: "004",
         title: "心贴心做好群众工作",
@@ -146,16 +135,8 @@ const SEED_BOILERPLATE: &[&str] = &[
 
 fn import_seeds() -> (tempfile::TempDir, Vec<Page>, String) {
     let out = tempfile::tempdir().unwrap();
-    let o = kbgen(
-        &repo(),
-        &["import", "--out", out.path().to_str().unwrap(), "sources"],
-    );
-    assert!(
-        o.status.success(),
-        "import failed:\n{}{}",
-        text(&o.stdout),
-        text(&o.stderr)
-    );
+    let o = kbgen(&repo(), &["import", "--out", out.path().to_str().unwrap(), "sources"]);
+    assert!(o.status.success(), "import failed:\n{}{}", text(&o.stdout), text(&o.stderr));
     let pages = pages(out.path());
     (out, pages, text(&o.stdout))
 }
@@ -165,107 +146,48 @@ fn seeds_become_one_tagged_page_per_story() {
     let (_dir, pages, stdout) = import_seeds();
     let titles: Vec<&str> = pages.iter().map(|p| p.front.title.as_str()).collect();
     assert_eq!(pages.len(), SEED_STORIES.len(), "stories: {titles:#?}");
-    assert!(
-        stdout.contains("imported 5 of 5 files: 11 stories (11 created"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("imported 5 of 5 files: 11 stories (11 created"), "{stdout}");
     for (page, want) in pages.iter().zip(SEED_STORIES) {
         let f = &page.front;
         let prov = f.import.as_ref().unwrap();
-        assert!(
-            prov.file.starts_with(want.file),
-            "{} came from {}",
-            f.title,
-            prov.file
-        );
+        assert!(prov.file.starts_with(want.file), "{} came from {}", f.title, prov.file);
         assert_eq!(f.title, want.title);
-        assert_eq!(
-            (f.year, f.year_inferred),
-            (want.year, want.inferred),
-            "{}",
-            f.title
-        );
-        assert_eq!(
-            f.region.first().map(String::as_str),
-            want.region,
-            "{}: {:?}",
-            f.title,
-            f.region
-        );
+        assert_eq!((f.year, f.year_inferred), (want.year, want.inferred), "{}", f.title);
+        assert_eq!(f.region.first().map(String::as_str), want.region, "{}: {:?}", f.title, f.region);
         for m in want.mechanisms {
-            assert!(
-                f.mechanism.iter().any(|x| x == m),
-                "{}: {m} missing from {:?}",
-                f.title,
-                f.mechanism
-            );
+            assert!(f.mechanism.iter().any(|x| x == m), "{}: {m} missing from {:?}", f.title, f.mechanism);
         }
         assert!(f.keywords.len() >= 5, "{}: {:?}", f.title, f.keywords);
-        assert!(
-            page.body
-                .chars()
-                .filter(|&c| kbgen::fold::is_han(c))
-                .count()
-                > 300,
-            "{} body is short",
-            f.title
-        );
+        assert!(page.body.chars().filter(|&c| kbgen::fold::is_han(c)).count() > 300, "{} body is short", f.title);
     }
 }
 
 #[test]
 fn seed_metadata_dates_sources_authors() {
     let (_dir, pages, _) = import_seeds();
-    let by_title = |t: &str| {
-        pages
-            .iter()
-            .find(|p| p.front.title == t)
-            .unwrap_or_else(|| panic!("no page {t}"))
-    };
+    let by_title = |t: &str| pages.iter().find(|p| p.front.title == t).unwrap_or_else(|| panic!("no page {t}"));
     let p = by_title("“組織力”如何轉化為“生産力”?");
     assert_eq!(p.front.date.as_deref(), Some("2020-07-03"));
     assert_eq!(p.front.source.as_deref(), Some("新华网"));
     assert_eq!(p.front.author.as_deref(), Some("沈汝發"));
-    assert_eq!(
-        p.front.subtitle.as_deref(),
-        Some("蘇州“對標找差、再攀新高”機制觀察")
-    );
+    assert_eq!(p.front.subtitle.as_deref(), Some("蘇州“對標找差、再攀新高”機制觀察"));
     assert_eq!(p.front.lang.as_deref(), Some("zh-Hant"));
     let p = by_title("苏州:锻造创新发展“红色引擎”");
-    assert_eq!(
-        (p.front.date.as_deref(), p.front.source.as_deref()),
-        (Some("2017-09-19"), Some("新华日报"))
-    );
+    assert_eq!((p.front.date.as_deref(), p.front.source.as_deref()), (Some("2017-09-19"), Some("新华日报")));
     assert_eq!(p.front.author, None, "编辑/责编 are editors, not authors");
     let p = by_title("提振党员干部精气神扎实推进高质量发展");
-    assert_eq!(
-        (p.front.source.as_deref(), p.front.author.as_deref()),
-        (Some("唯实"), Some("何峥嵘"))
-    );
+    assert_eq!((p.front.source.as_deref(), p.front.author.as_deref()), (Some("唯实"), Some("何峥嵘")));
     let p = by_title("帮干部卸包袱 为发展蓄动能");
-    assert_eq!(
-        p.front.subtitle.as_deref(),
-        Some("江苏昆山推出分类考核新举措")
-    );
+    assert_eq!(p.front.subtitle.as_deref(), Some("江苏昆山推出分类考核新举措"));
     assert_eq!(p.front.author.as_deref(), Some("王伟健"));
-    assert_eq!(
-        by_title("保持定力往前走").front.author.as_deref(),
-        Some("吴储波")
-    );
-    assert_eq!(
-        by_title("“微工厂”助力村强民富").front.subtitle.as_deref(),
-        Some("山东省滨州市无棣县")
-    );
+    assert_eq!(by_title("保持定力往前走").front.author.as_deref(), Some("吴储波"));
+    assert_eq!(by_title("“微工厂”助力村强民富").front.subtitle.as_deref(), Some("山东省滨州市无棣县"));
 }
 
 #[test]
 fn no_boilerplate_survives_and_article_text_does() {
     let (_dir, pages, _) = import_seeds();
-    let all: String = pages
-        .iter()
-        .map(|p| p.raw.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let all: String = pages.iter().map(|p| p.raw.as_str()).collect::<Vec<_>>().join("\n");
     for junk in SEED_BOILERPLATE {
         assert!(!all.contains(junk), "boilerplate survived: {junk:?}");
     }
@@ -281,38 +203,17 @@ fn no_boilerplate_survives_and_article_text_does() {
     ] {
         assert!(all.contains(kept), "article text lost: {kept}");
     }
-    let shenzhen = pages
-        .iter()
-        .find(|p| p.front.title.starts_with("深圳"))
-        .unwrap();
-    assert!(
-        !shenzhen.body.contains("昆山"),
-        "a Kunshan section stayed in the Shenzhen story"
-    );
-    assert!(
-        !shenzhen
-            .front
-            .mechanism
-            .iter()
-            .any(|m| m == "classified-assessment"),
-        "{:?}",
-        shenzhen.front.mechanism
-    );
+    let shenzhen = pages.iter().find(|p| p.front.title.starts_with("深圳")).unwrap();
+    assert!(!shenzhen.body.contains("昆山"), "a Kunshan section stayed in the Shenzhen story");
+    assert!(!shenzhen.front.mechanism.iter().any(|m| m == "classified-assessment"), "{:?}", shenzhen.front.mechanism);
 }
 
 #[test]
 fn benchmark_targets_are_not_regions() {
     let (_dir, pages, _) = import_seeds();
     let suzhou = &pages[0];
-    assert!(
-        suzhou.body.contains("上海、深圳"),
-        "the benchmark sentence is in the body"
-    );
-    assert!(
-        suzhou.front.region.iter().all(|r| r.starts_with("江苏省")),
-        "{:?}",
-        suzhou.front.region
-    );
+    assert!(suzhou.body.contains("上海、深圳"), "the benchmark sentence is in the body");
+    assert!(suzhou.front.region.iter().all(|r| r.starts_with("江苏省")), "{:?}", suzhou.front.region);
 }
 
 /// The fixtures' expectations live beside them in `expected.yaml`.
@@ -320,25 +221,12 @@ fn benchmark_targets_are_not_regions() {
 fn fixtures_in_other_encodings_and_styles() {
     let fixtures = repo().join("tests/fixtures/import");
     let expected: Value =
-        serde_yaml_ng::from_str(&std::fs::read_to_string(fixtures.join("expected.yaml")).unwrap())
-            .unwrap();
+        serde_yaml_ng::from_str(&std::fs::read_to_string(fixtures.join("expected.yaml")).unwrap()).unwrap();
     let out = tempfile::tempdir().unwrap();
-    let o = kbgen(
-        &repo(),
-        &[
-            "import",
-            "--out",
-            out.path().to_str().unwrap(),
-            fixtures.to_str().unwrap(),
-        ],
-    );
+    let o = kbgen(&repo(), &["import", "--out", out.path().to_str().unwrap(), fixtures.to_str().unwrap()]);
     let stdout = text(&o.stdout);
     let stderr = text(&o.stderr);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "bad fixtures make import fail:\n{stdout}{stderr}"
-    );
+    assert_eq!(o.status.code(), Some(1), "bad fixtures make import fail:\n{stdout}{stderr}");
     let pages = pages(out.path());
     let mut checked = 0;
     for (file, want) in expected.as_mapping().unwrap() {
@@ -349,28 +237,14 @@ fn fixtures_in_other_encodings_and_styles() {
                 .find(|l| l.contains(file))
                 .unwrap_or_else(|| panic!("no error line names {file}:\n{stderr}"));
             assert!(line.starts_with("error: "), "{line}");
-            assert!(
-                line.contains(err.as_str().unwrap()),
-                "{file}: expected '{}' in {line}",
-                err.as_str().unwrap()
-            );
+            assert!(line.contains(err.as_str().unwrap()), "{file}: expected '{}' in {line}", err.as_str().unwrap());
             checked += 1;
             continue;
         }
         let encoding = want["encoding"].as_str().unwrap();
-        let enc_seen = if encoding == "GB2312" {
-            "GBK"
-        } else {
-            encoding
-        };
-        assert!(
-            stdout.contains(&format!("{file} ({enc_seen})")),
-            "{file} not decoded as {encoding}:\n{stdout}"
-        );
-        let stories: Vec<&Page> = pages
-            .iter()
-            .filter(|p| p.front.import.as_ref().unwrap().file == file)
-            .collect();
+        let enc_seen = if encoding == "GB2312" { "GBK" } else { encoding };
+        assert!(stdout.contains(&format!("{file} ({enc_seen})")), "{file} not decoded as {encoding}:\n{stdout}");
+        let stories: Vec<&Page> = pages.iter().filter(|p| p.front.import.as_ref().unwrap().file == file).collect();
         let wanted = want["stories"].as_sequence().unwrap();
         assert_eq!(stories.len(), wanted.len(), "{file}: story count");
         for (page, w) in stories.iter().zip(wanted) {
@@ -379,44 +253,22 @@ fn fixtures_in_other_encodings_and_styles() {
             assert_eq!(Some(f.title.clone()), s("title"), "{file}");
             assert_eq!(
                 f.date.clone(),
-                w.get("date").map(|d| d
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("{d:?}"))),
+                w.get("date").map(|d| d.as_str().map(str::to_string).unwrap_or_else(|| format!("{d:?}"))),
                 "{file}: date"
             );
             assert_eq!(Some(f.year as i64), w["year"].as_i64(), "{file}: year");
-            assert_eq!(
-                f.year_inferred,
-                w["year_inferred"].as_bool().unwrap(),
-                "{file}: year_inferred"
-            );
+            assert_eq!(f.year_inferred, w["year_inferred"].as_bool().unwrap(), "{file}: year_inferred");
             assert_eq!(f.source, s("source"), "{file}: source");
             assert_eq!(f.author, s("author"), "{file}: author");
-            assert_eq!(
-                f.region.first().cloned(),
-                s("region"),
-                "{file}: region {:?}",
-                f.region
-            );
+            assert_eq!(f.region.first().cloned(), s("region"), "{file}: region {:?}", f.region);
             for m in w["mechanism"].as_sequence().unwrap() {
-                assert!(
-                    f.mechanism.iter().any(|x| x == m.as_str().unwrap()),
-                    "{file}: {m:?} not in {:?}",
-                    f.mechanism
-                );
+                assert!(f.mechanism.iter().any(|x| x == m.as_str().unwrap()), "{file}: {m:?} not in {:?}", f.mechanism);
             }
             for b in w["body_contains"].as_sequence().unwrap() {
-                assert!(
-                    page.body.contains(b.as_str().unwrap()),
-                    "{file}: body lost {b:?}"
-                );
+                assert!(page.body.contains(b.as_str().unwrap()), "{file}: body lost {b:?}");
             }
             for junk in w["must_not_contain"].as_sequence().unwrap() {
-                assert!(
-                    !page.body.contains(junk.as_str().unwrap()),
-                    "{file}: boilerplate survived {junk:?}"
-                );
+                assert!(!page.body.contains(junk.as_str().unwrap()), "{file}: boilerplate survived {junk:?}");
             }
             checked += 1;
         }
@@ -437,21 +289,11 @@ fn reimport_is_idempotent_and_respects_edits() {
         text(&o.stdout)
     };
     run(&[]);
-    let first: Vec<(std::path::PathBuf, String)> = pages(out.path())
-        .into_iter()
-        .map(|p| (p.path, p.raw))
-        .collect();
+    let first: Vec<(std::path::PathBuf, String)> = pages(out.path()).into_iter().map(|p| (p.path, p.raw)).collect();
     let again = run(&[]);
-    assert!(
-        again.contains("0 created, 0 updated, 11 unchanged"),
-        "{again}"
-    );
+    assert!(again.contains("0 created, 0 updated, 11 unchanged"), "{again}");
     for (path, raw) in &first {
-        assert_eq!(
-            &std::fs::read_to_string(path).unwrap(),
-            raw,
-            "byte-identical re-import"
-        );
+        assert_eq!(&std::fs::read_to_string(path).unwrap(), raw, "byte-identical re-import");
     }
 
     // A person edits one page: import leaves it alone and says so.
@@ -459,10 +301,7 @@ fn reimport_is_idempotent_and_respects_edits() {
     let mine = raw.replace("上海", "上海（人工校对）");
     std::fs::write(edited, &mine).unwrap();
     let again = run(&[]);
-    assert!(
-        again.contains("skipped (edited since import; --force overwrites it)"),
-        "{again}"
-    );
+    assert!(again.contains("skipped (edited since import; --force overwrites it)"), "{again}");
     assert!(again.contains("1 skipped"), "{again}");
     assert_eq!(std::fs::read_to_string(edited).unwrap(), mine);
 
@@ -483,20 +322,9 @@ fn the_same_story_from_two_raw_files_is_imported_once() {
     rescraped.extend_from_slice("\n本文转载自其他网站。\n".as_bytes());
     std::fs::write(raw.join("b.txt"), &rescraped).unwrap();
     let out = tmp.path().join("content");
-    let o = kbgen(
-        tmp.path(),
-        &[
-            "import",
-            "--out",
-            out.to_str().unwrap(),
-            raw.to_str().unwrap(),
-        ],
-    );
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
     let stdout = text(&o.stdout);
-    assert!(
-        stdout.contains("skipped (same story already imported from a.txt)"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("skipped (same story already imported from a.txt)"), "{stdout}");
     assert_eq!(pages(&out).len(), 1);
 }
 
@@ -504,36 +332,13 @@ fn the_same_story_from_two_raw_files_is_imported_once() {
 fn bad_input_names_the_file_and_the_rest_still_imports() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("empty.txt"), b"").unwrap();
-    std::fs::copy(
-        repo().join("sources/003_eb3b055d8e44d11e.txt"),
-        tmp.path().join("good.txt"),
-    )
-    .unwrap();
+    std::fs::copy(repo().join("sources/003_eb3b055d8e44d11e.txt"), tmp.path().join("good.txt")).unwrap();
     let out = tmp.path().join("content");
-    let o = kbgen(
-        tmp.path(),
-        &[
-            "import",
-            "--out",
-            out.to_str().unwrap(),
-            tmp.path().to_str().unwrap(),
-            "missing.txt",
-        ],
-    );
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), tmp.path().to_str().unwrap(), "missing.txt"]);
     assert_eq!(o.status.code(), Some(1));
     let stderr = text(&o.stderr);
-    assert!(
-        stderr
-            .lines()
-            .any(|l| l.starts_with("error: ") && l.ends_with("empty.txt: empty file")),
-        "{stderr}"
-    );
-    assert!(
-        stderr
-            .lines()
-            .any(|l| l.starts_with("error: missing.txt: cannot read")),
-        "{stderr}"
-    );
+    assert!(stderr.lines().any(|l| l.starts_with("error: ") && l.ends_with("empty.txt: empty file")), "{stderr}");
+    assert!(stderr.lines().any(|l| l.starts_with("error: missing.txt: cannot read")), "{stderr}");
     assert_eq!(pages(&out).len(), 1, "the good file still imported");
 }
 
@@ -546,16 +351,7 @@ fn a_new_mechanism_in_the_project_vocabulary_is_used_without_code_changes() {
         kbgen::vocab::BUILTIN_YAML.trim_end()
     );
     std::fs::write(tmp.path().join("data/mechanisms.yaml"), vocab).unwrap();
-    let o = kbgen(
-        tmp.path(),
-        &[
-            "import",
-            repo()
-                .join("sources/002_66dd43303adbca8b.txt")
-                .to_str()
-                .unwrap(),
-        ],
-    );
+    let o = kbgen(tmp.path(), &["import", repo().join("sources/002_66dd43303adbca8b.txt").to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let pages = pages(&tmp.path().join("content"));
     let tagged: Vec<&str> = pages
@@ -563,8 +359,5 @@ fn a_new_mechanism_in_the_project_vocabulary_is_used_without_code_changes() {
         .filter(|p| p.front.mechanism.iter().any(|m| m == "winter-heating"))
         .map(|p| p.front.title.as_str())
         .collect();
-    assert_eq!(
-        tagged,
-        ["兰州市永登县: 开展“访民问暖”行动 做好冬季供暖工作"]
-    );
+    assert_eq!(tagged, ["兰州市永登县: 开展“访民问暖”行动 做好冬季供暖工作"]);
 }

@@ -50,15 +50,12 @@ static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)copyright|©|\(c\)\s*\d{4}|版权所有|icp备|icp证|未经.{0,8}授权|不得转载|禁止转载|互联网新闻信息服务许可|公网安备|违法和不良信息举报",
     )
 });
-static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(图|上图|下图|左图|右图|图片|照片|题图)[①-⑳\d一二三四五六七八九十]*\s*[:为]|^图为")
-});
-static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(数据|资料|图片|视频|图表|照片)来源\s*[:]|(摄|供图|摄影|制图)$|^(图片|照片|图)\s*[/:]")
-});
+static CAPTION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(图|上图|下图|左图|右图|图片|照片|题图)[①-⑳\d一二三四五六七八九十]*\s*[:为]|^图为"));
+static CREDIT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(数据|资料|图片|视频|图表|照片)来源\s*[:]|(摄|供图|摄影|制图)$|^(图片|照片|图)\s*[/:]"));
 static CODE: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9A-Za-z]{16,}$"));
-static WIRE_HEADER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"社\S{0,8}\d{1,2}月\d{1,2}日电\s*题\s*[:]"));
+static WIRE_HEADER: LazyLock<Regex> = LazyLock::new(|| re(r"社\S{0,8}\d{1,2}月\d{1,2}日电\s*题\s*[:]"));
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^[【\[《]?(猜你喜欢|相关新闻|相关阅读|相关文章|相关报道|相关稿件|推荐阅读|热点推荐|热门推荐|热门文章|热点新闻|延伸阅读|更多新闻|精彩推荐|新闻评论|网友评论|载入更多|加载更多|为你推荐|今日推荐|图片新闻|最新新闻|往期回顾|往期推荐|往期精彩|(?i:-*\s*end\s*-*)|[(]完[)])[】\]》]?\s*[:>]?$",
@@ -167,10 +164,7 @@ pub fn junk(line: &str) -> Option<Junk> {
     if WIRE_HEADER.is_match(f) && n <= 160 {
         return Some(Junk::WireHeader);
     }
-    if n <= 60
-        && (NAV.is_match(f)
-            || NAV_SEP.find_iter(f).count() >= 2
-            || (f.contains("首页") && NAV_SEP.is_match(f)))
+    if n <= 60 && (NAV.is_match(f) || NAV_SEP.find_iter(f).count() >= 2 || (f.contains("首页") && NAV_SEP.is_match(f)))
     {
         return Some(Junk::Navigation);
     }
@@ -200,9 +194,7 @@ pub fn junk(line: &str) -> Option<Junk> {
 
 fn is_widget_bar(f: &str) -> bool {
     let tokens: Vec<&str> = f
-        .split(|c: char| {
-            c.is_whitespace() || matches!(c, '|' | '【' | '】' | '[' | ']' | ':' | '/')
-        })
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '【' | '】' | '[' | ']' | ':' | '/'))
         .filter(|t| !t.is_empty())
         .collect();
     let word = |t: &&str| {
@@ -211,11 +203,7 @@ fn is_widget_bar(f: &str) -> bool {
             || (t.starts_with("点击") && t.ends_with("蓝字"))
     };
     // Counters (`阅读：2356`, `+1`) are widgets too, but only beside a widget word.
-    let counter = |t: &&str| {
-        t.trim_start_matches('+')
-            .chars()
-            .all(|c| c.is_ascii_digit())
-    };
+    let counter = |t: &&str| t.trim_start_matches('+').chars().all(|c| c.is_ascii_digit());
     tokens.iter().any(word) && tokens.iter().all(|t| word(t) || counter(t))
 }
 
@@ -230,9 +218,7 @@ pub fn is_trailer_marker(line: &str) -> bool {
 
 /// Terminal punctuation: a line ending in one of these is a finished sentence.
 pub fn ends_sentence(text: &str) -> bool {
-    text.trim_end().ends_with([
-        '。', '！', '？', '!', '?', '…', '；', ';', '”', '」', '』', '）', ')', '》', '：', ':',
-    ])
+    text.trim_end().ends_with(['。', '！', '？', '!', '?', '…', '；', ';', '”', '」', '』', '）', ')', '》', '：', ':'])
 }
 
 /// Removes junk lines and captions (a short, unfinished line alone between two wide gaps is
@@ -242,16 +228,13 @@ pub fn drop_junk(lines: Vec<Line>, keep: impl Fn(&str) -> bool) -> Vec<Line> {
     let isolated: Vec<bool> = (0..lines.len())
         .map(|i| {
             let l = &lines[i];
-            let short_phrase =
-                l.heading.is_none() && l.chars() <= 60 && !l.text.ends_with('。') && !keep(&l.text);
+            let short_phrase = l.heading.is_none() && l.chars() <= 60 && !l.text.ends_with('。') && !keep(&l.text);
             // Alone between two image slots, or under one slot, without a comma, right above a
             // paragraph (a subhead would carry a comma or sit under text).
             let between_slots = l.gap >= 2 && gap_after(&lines, i) >= 2;
             let above_paragraph = l.gap >= 2
                 && !l.text.contains([',', '，'])
-                && lines
-                    .get(i + 1)
-                    .is_some_and(|n| n.gap <= 1 && (n.chars() > 50 || keep(&n.text)));
+                && lines.get(i + 1).is_some_and(|n| n.gap <= 1 && (n.chars() > 50 || keep(&n.text)));
             short_phrase && (between_slots || above_paragraph)
         })
         .collect();
@@ -286,12 +269,8 @@ pub fn join_broken(lines: Vec<Line>, is_boundary: impl Fn(&str) -> bool) -> Vec<
         if let Some(prev) = out.last_mut() {
             let p = prev.text.trim_end();
             let long_unfinished = prev.chars() >= 30 && !ends_sentence(p) && !p.ends_with("——");
-            let wrapped_heading =
-                prev.chars() <= 40 && p.ends_with([',', '，', '、']) && line.chars() <= 40;
-            if (long_unfinished || wrapped_heading)
-                && prev.heading.is_none()
-                && !is_boundary(&line.text)
-            {
+            let wrapped_heading = prev.chars() <= 40 && p.ends_with([',', '，', '、']) && line.chars() <= 40;
+            if (long_unfinished || wrapped_heading) && prev.heading.is_none() && !is_boundary(&line.text) {
                 prev.text.push_str(&line.text);
                 continue;
             }
@@ -309,10 +288,7 @@ mod tests {
     #[test]
     fn recognises_scraper_boilerplate() {
         let cases = [
-            (
-                "中国农业银行2_fororder_农行 wKgAZV7OJmWASlfCAAFsz0eKZ8E583",
-                Junk::Ad,
-            ),
+            ("中国农业银行2_fororder_农行 wKgAZV7OJmWASlfCAAFsz0eKZ8E583", Junk::Ad),
             ("首页 >> 江苏首页 >> 县域经济 >> 正文", Junk::Navigation),
             ("新華網 正文", Junk::Navigation),
             ("当前位置：首页 > 要闻", Junk::Navigation),
@@ -329,27 +305,15 @@ mod tests {
             ("版式设计:张丹峰", Junk::EditorLine),
             ("APP下载", Junk::AppPrompt),
             ("APP下載", Junk::AppPrompt),
-            (
-                "Copyright © 2022 浙江日报报业集团 版权所有",
-                Junk::Copyright,
-            ),
+            ("Copyright © 2022 浙江日报报业集团 版权所有", Junk::Copyright),
             ("浙ICP备12345678号", Junk::Copyright),
-            (
-                "图①:在社区学院课堂上,谢兰(右一)与居民一起制作艺术作品。",
-                Junk::Caption,
-            ),
+            ("图①:在社区学院课堂上,谢兰(右一)与居民一起制作艺术作品。", Junk::Caption),
             ("图为网格员入户走访。", Junk::Caption),
             ("受访者供图", Junk::Credit),
             ("张玮真摄", Junk::Credit),
-            (
-                "数据来源:中共永登县委组织部、中共永登县委宣传部",
-                Junk::Credit,
-            ),
+            ("数据来源:中共永登县委组织部、中共永登县委宣传部", Junk::Credit),
             ("010020020110000000000000011199211126193816", Junk::Code),
-            (
-                "新華社南京7月3日電 題:“組織力”如何轉化為“生産力”?",
-                Junk::WireHeader,
-            ),
+            ("新華社南京7月3日電 題:“組織力”如何轉化為“生産力”?", Junk::WireHeader),
         ];
         for (line, kind) in cases {
             assert_eq!(junk(line), Some(kind), "{line}");
@@ -375,19 +339,11 @@ mod tests {
 
     #[test]
     fn trailer_markers() {
-        for m in [
-            "猜你喜欢",
-            "相关新闻",
-            "載入更多",
-            "新聞評論",
-            "国际在线版权与信息产品内容销售的声明:",
-            "延伸阅读",
-        ] {
+        for m in ["猜你喜欢", "相关新闻", "載入更多", "新聞評論", "国际在线版权与信息产品内容销售的声明:", "延伸阅读"]
+        {
             assert!(is_trailer_marker(m), "{m}");
         }
-        assert!(!is_trailer_marker(
-            "在激励和鞭策双重“组织力”作用下,苏州园林部门正在进行修复。"
-        ));
+        assert!(!is_trailer_marker("在激励和鞭策双重“组织力”作用下,苏州园林部门正在进行修复。"));
     }
 
     #[test]
@@ -396,6 +352,9 @@ mod tests {
         let lines = drop_junk(text_lines(text), |_| false);
         let lines = join_broken(lines, |_| false);
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-        assert_eq!(texts, ["这些年来，这样记录工作笔记的习惯，她已经坚持了二十多年，大大小小记了几十本，这样的工作笔记每日更新。"]);
+        assert_eq!(
+            texts,
+            ["这些年来，这样记录工作笔记的习惯，她已经坚持了二十多年，大大小小记了几十本，这样的工作笔记每日更新。"]
+        );
     }
 }

@@ -10,11 +10,7 @@ pub enum DecodeError {
     #[error("binary file, not text")]
     Binary,
     #[error("undecodable bytes: {bad} of {total} characters are invalid as {encoding}")]
-    Undecodable {
-        encoding: &'static str,
-        bad: usize,
-        total: usize,
-    },
+    Undecodable { encoding: &'static str, bad: usize, total: usize },
     #[error("undecodable bytes: not UTF-8, UTF-16, GB18030/GBK or Big5 (closest guess: {guess})")]
     Unknown { guess: &'static str },
 }
@@ -53,11 +49,7 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeError> {
     let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
     let total = text.chars().count();
     if bad * 200 > total.max(1) {
-        return Err(DecodeError::Undecodable {
-            encoding: actual.name(),
-            bad,
-            total,
-        });
+        return Err(DecodeError::Undecodable { encoding: actual.name(), bad, total });
     }
     // Chinese text in a legacy single-byte encoding does not exist: such a guess means the
     // bytes are in no encoding we know.
@@ -75,18 +67,13 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeError> {
             | "ISO-2022-JP"
     ) && !bytes.is_ascii()
     {
-        return Err(DecodeError::Unknown {
-            guess: actual.name(),
-        });
+        return Err(DecodeError::Unknown { guess: actual.name() });
     }
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
     }
-    Ok(Decoded {
-        text,
-        encoding: actual.name(),
-    })
+    Ok(Decoded { text, encoding: actual.name() })
 }
 
 /// UTF-16 without a BOM: most code units of CJK-or-ASCII text have a zero byte on one side
@@ -138,10 +125,7 @@ fn plausible_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
 /// NUL bytes or many C0 control characters mean this is no text file.
 fn looks_binary(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(8192)];
-    let controls = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
-        .count();
+    let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b)).count();
     sample.contains(&0) || controls * 50 > sample.len()
 }
 
@@ -162,7 +146,8 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = "苏州市组织部门牵头建立“对标找差、再攀新高”常态化机制，推动组织工作为高质量发展服务。\n记者 沈汝发\n";
+    const SAMPLE: &str =
+        "苏州市组织部门牵头建立“对标找差、再攀新高”常态化机制，推动组织工作为高质量发展服务。\n记者 沈汝发\n";
 
     #[test]
     fn utf8_with_and_without_bom() {
@@ -187,14 +172,8 @@ mod tests {
 
     #[test]
     fn utf16_with_and_without_bom() {
-        let le: Vec<u8> = SAMPLE
-            .encode_utf16()
-            .flat_map(|u| u.to_le_bytes())
-            .collect();
-        let be: Vec<u8> = SAMPLE
-            .encode_utf16()
-            .flat_map(|u| u.to_be_bytes())
-            .collect();
+        let le: Vec<u8> = SAMPLE.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = SAMPLE.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
         let mut le_bom = vec![0xFF, 0xFE];
         le_bom.extend_from_slice(&le);
         for (bytes, enc) in [(le_bom, "UTF-16LE"), (le, "UTF-16LE"), (be, "UTF-16BE")] {
@@ -205,8 +184,7 @@ mod tests {
 
     #[test]
     fn html_charset_declaration_decides_for_html() {
-        let page =
-            "<html><head><meta charset=\"gb2312\"></head><body><p>苏州对标找差</p></body></html>";
+        let page = "<html><head><meta charset=\"gb2312\"></head><body><p>苏州对标找差</p></body></html>";
         let (bytes, _, _) = encoding_rs::GBK.encode(page);
         assert_eq!(decode(&bytes, true).unwrap().text, page);
     }
@@ -215,24 +193,16 @@ mod tests {
     fn bad_input_is_named() {
         assert_eq!(decode(b"", false).unwrap_err(), DecodeError::Empty);
         assert_eq!(decode(b" \n\n ", false).unwrap_err(), DecodeError::Empty);
-        let binary: Vec<u8> = (0..2048u32)
-            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
-            .collect();
+        let binary: Vec<u8> = (0..2048u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
         assert_eq!(decode(&binary, false).unwrap_err(), DecodeError::Binary);
         let mut broken = SAMPLE.as_bytes().to_vec();
         broken.extend(std::iter::repeat_n([0xFF, 0xFE, 0x81], 40).flatten());
         assert!(
-            matches!(
-                decode(&broken, false),
-                Err(DecodeError::Undecodable { .. } | DecodeError::Unknown { .. })
-            ),
+            matches!(decode(&broken, false), Err(DecodeError::Undecodable { .. } | DecodeError::Unknown { .. })),
             "{:?}",
             decode(&broken, false)
         );
         let latin1 = b"Caf\xe9 cr\xe8me br\xfbl\xe9e, na\xefve fa\xe7ade";
-        assert!(matches!(
-            decode(latin1, false),
-            Err(DecodeError::Unknown { .. })
-        ));
+        assert!(matches!(decode(latin1, false), Err(DecodeError::Unknown { .. })));
     }
 }

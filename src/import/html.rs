@@ -113,11 +113,7 @@ pub struct HtmlPage {
 
 pub fn html_lines(source: &str) -> HtmlPage {
     let doc = Html::parse_document(source);
-    let mut w = Walker {
-        lines: Vec::new(),
-        current: String::new(),
-        heading: None,
-    };
+    let mut w = Walker { lines: Vec::new(), current: String::new(), heading: None };
     w.walk(doc.root_element());
     w.flush();
     let title = doc
@@ -126,30 +122,16 @@ pub fn html_lines(source: &str) -> HtmlPage {
         .map(|t| t.text().collect::<String>().trim().to_string())
         .filter(|t| !t.is_empty());
     let date = meta_date(&doc);
-    HtmlPage {
-        lines: w.lines,
-        title,
-        date,
-    }
+    HtmlPage { lines: w.lines, title, date }
 }
 
 fn meta_date(doc: &Html) -> Option<String> {
     let metas = scraper::Selector::parse("meta").expect("valid selector");
     for m in doc.select(&metas) {
-        let key = m
-            .value()
-            .attr("name")
-            .or(m.value().attr("property"))
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let key = m.value().attr("name").or(m.value().attr("property")).unwrap_or("").to_ascii_lowercase();
         if matches!(
             key.as_str(),
-            "publishdate"
-                | "pubdate"
-                | "article:published_time"
-                | "publish_date"
-                | "date"
-                | "dc.date"
+            "publishdate" | "pubdate" | "article:published_time" | "publish_date" | "date" | "dc.date"
         ) {
             if let Some(c) = m.value().attr("content") {
                 return Some(c.to_string());
@@ -157,10 +139,7 @@ fn meta_date(doc: &Html) -> Option<String> {
         }
     }
     let times = scraper::Selector::parse("time[datetime]").expect("valid selector");
-    doc.select(&times)
-        .next()
-        .and_then(|t| t.value().attr("datetime"))
-        .map(str::to_string)
+    doc.select(&times).next().and_then(|t| t.value().attr("datetime")).map(str::to_string)
 }
 
 struct Walker {
@@ -209,21 +188,10 @@ impl Walker {
     }
 
     fn flush(&mut self) {
-        let text: String = self
-            .current
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let text = text
-            .trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
-            .to_string();
+        let text: String = self.current.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').to_string();
         if !text.is_empty() {
-            self.lines.push(Line {
-                text,
-                gap: 1,
-                heading: self.heading,
-                cut_before: false,
-            });
+            self.lines.push(Line { text, gap: 1, heading: self.heading, cut_before: false });
         }
         self.current.clear();
     }
@@ -231,15 +199,9 @@ impl Walker {
 
 fn is_furniture(el: ElementRef) -> bool {
     let v = el.value();
-    let words = v
-        .attr("class")
-        .into_iter()
-        .chain(v.attr("id"))
-        .flat_map(|s| {
-            s.split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-                .map(str::to_ascii_lowercase)
-                .collect::<Vec<_>>()
-        });
+    let words = v.attr("class").into_iter().chain(v.attr("id")).flat_map(|s| {
+        s.split(|c: char| c.is_whitespace() || c == '-' || c == '_').map(str::to_ascii_lowercase).collect::<Vec<_>>()
+    });
     let mut words = words;
     words.any(|w| SKIP_WORDS.contains(&w.as_str()))
 }
@@ -260,15 +222,7 @@ mod tests {
             <script>var a = "<p>no</p>";</script></body></html>"#;
         let p = html_lines(page);
         let texts: Vec<&str> = p.lines.iter().map(|l| l.text.as_str()).collect();
-        assert_eq!(
-            texts,
-            [
-                "安吉推行全科网格",
-                "第一段，加粗的文字。",
-                "第二段",
-                "第三段"
-            ]
-        );
+        assert_eq!(texts, ["安吉推行全科网格", "第一段，加粗的文字。", "第二段", "第三段"]);
         assert_eq!(p.lines[0].heading, Some(1));
         assert_eq!(p.title.as_deref(), Some("安吉：全科网格_浙江新闻"));
         assert_eq!(p.date.as_deref(), Some("2022-05-16"));

@@ -16,12 +16,7 @@ pub struct Line {
 
 impl Line {
     pub fn new(text: &str, gap: usize) -> Line {
-        Line {
-            text: text.to_string(),
-            gap,
-            heading: None,
-            cut_before: false,
-        }
+        Line { text: text.to_string(), gap, heading: None, cut_before: false }
     }
 
     pub fn chars(&self) -> usize {

@@ -16,21 +16,18 @@ static DATE: LazyLock<Regex> =
     LazyLock::new(|| re(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"));
 static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"\d{1,2}:\d{2}"));
 static SOURCE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:来源|稿源|出处|来自)\s*[:]\s*([^\s:]+)"));
-static JOURNAL: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(\S{2,12})\s*((?:19|20)\d{2})年\s*第?\s*(\d{1,2})\s*期$"));
+static JOURNAL: LazyLock<Regex> = LazyLock::new(|| re(r"^(\S{2,12})\s*((?:19|20)\d{2})年\s*第?\s*(\d{1,2})\s*期$"));
 static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| re(r"^(关键词|关键字|标签)\s*[:]"));
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(?:(?:本报|本刊|本台|本网|新华社|中新社|人民网|央视网|\S{2,8}全媒体|\S{2,6}日报)?(?:特约|见习|实习)?(?:记者|通讯员)|文|作者|撰文|文/图|文图)\s*[:/|]?\s*([\p{Han}·]{2,5}(?:[\s、,]+(?:(?:本报|本刊)?(?:特约|见习|实习)?(?:记者|通讯员)\s*[:]?\s*)?[\p{Han}·]{2,5})*)$",
     )
 });
-static ROLE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(本报|本刊)?(特约|见习|实习)?(记者|通讯员)\s*[:]?"));
+static ROLE: LazyLock<Regex> = LazyLock::new(|| re(r"(本报|本刊)?(特约|见习|实习)?(记者|通讯员)\s*[:]?"));
 static AUTHOR_FIELD: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:作者|记者)\s*[:]\s*([\p{Han}·]{2,5}(?:[\s、][\p{Han}·]{2,5})*)"));
-static COLUMN: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^[\p{Han}A-Za-z]{2,12}·[\p{Han}·]{2,24}[①-⑳]?$|^“[^”]{2,20}”$|^[\p{Han}]{2,20}[①-⑳]$")
-});
+static COLUMN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[\p{Han}A-Za-z]{2,12}·[\p{Han}·]{2,24}[①-⑳]?$|^“[^”]{2,20}”$|^[\p{Han}]{2,20}[①-⑳]$"));
 static YEAR_MENTION: LazyLock<Regex> = LazyLock::new(|| re(r"((?:19|20)\d{2})\s*年"));
 static SESSION: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -54,11 +51,9 @@ pub fn is_name_line(line: &str) -> bool {
     let names: Vec<&str> = f.split([' ', '、']).filter(|s| !s.is_empty()).collect();
     !names.is_empty()
         && names.len() <= 3
-        && names.iter().all(|n| {
-            (2..=4).contains(&n.chars().count())
-                && n.chars().all(crate::fold::is_han)
-                && is_surname_start(n)
-        })
+        && names
+            .iter()
+            .all(|n| (2..=4).contains(&n.chars().count()) && n.chars().all(crate::fold::is_han) && is_surname_start(n))
 }
 
 /// A reporter's byline: `本报记者 王伟健`, `新华社记者沈汝发`, `记者 沈悦 通讯员 潘宇航`, `作者：X`.
@@ -77,32 +72,19 @@ pub fn byline_names(line: &str) -> String {
     // Same characters as written (a Traditional byline keeps its script).
     names
         .split('、')
-        .map(|n| {
-            folded.find(n).map_or_else(
-                || n.to_string(),
-                |at| original_span(line, &folded, at..at + n.len()),
-            )
-        })
+        .map(|n| folded.find(n).map_or_else(|| n.to_string(), |at| original_span(line, &folded, at..at + n.len())))
         .collect::<Vec<_>>()
         .join("、")
 }
 
 fn folded_byline_names(line: &str) -> String {
     let stripped = ROLE.replace_all(line, " ");
-    let stripped = stripped
-        .trim()
-        .trim_start_matches(|c: char| !crate::fold::is_han(c))
-        .replace(['：', ':', '/', '|'], " ");
+    let stripped =
+        stripped.trim().trim_start_matches(|c: char| !crate::fold::is_han(c)).replace(['：', ':', '/', '|'], " ");
     let stripped = ["新华社", "中新社", "人民网", "作者", "撰文", "文图", "文"]
         .iter()
-        .fold(stripped, |s, p| {
-            s.strip_prefix(p).map(str::to_string).unwrap_or(s)
-        });
-    stripped
-        .split([' ', '、', ',', '，'])
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("、")
+        .fold(stripped, |s, p| s.strip_prefix(p).map(str::to_string).unwrap_or(s));
+    stripped.split([' ', '、', ',', '，']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("、")
 }
 
 /// A date in `line`, as `YYYY-MM-DD`, if it is a valid calendar date.
@@ -117,9 +99,7 @@ pub fn find_date(line: &str) -> Option<(String, i32)> {
         2 => 28,
         _ => return None,
     };
-    (1..=days)
-        .contains(&d)
-        .then(|| (format!("{y:04}-{m:02}-{d:02}"), y))
+    (1..=days).contains(&d).then(|| (format!("{y:04}-{m:02}-{d:02}"), y))
 }
 
 /// A header line that carries the publication date: short, and the date either leads it or
@@ -133,9 +113,7 @@ pub fn is_date_line(line: &str) -> bool {
     let Some(m) = DATE.find(f) else { return false };
     m.start() == 0
         || TIME.is_match(f)
-        || ["来源", "发布", "时间", "编辑", "作者", "稿源", "日期"]
-            .iter()
-            .any(|k| f.contains(k))
+        || ["来源", "发布", "时间", "编辑", "作者", "稿源", "日期"].iter().any(|k| f.contains(k))
         || f.chars().count() <= 16
 }
 
@@ -144,13 +122,9 @@ pub fn source_of(line: &str) -> Option<String> {
     if let Some(c) = SOURCE.captures(&f) {
         return Some(original_span(line, &f, c.get(1)?.range()));
     }
-    JOURNAL.captures(f.trim()).map(|c| {
-        original_span(
-            line.trim(),
-            f.trim(),
-            c.get(1).map(|m| m.range()).unwrap_or(0..0),
-        )
-    })
+    JOURNAL
+        .captures(f.trim())
+        .map(|c| original_span(line.trim(), f.trim(), c.get(1).map(|m| m.range()).unwrap_or(0..0)))
 }
 
 /// The author named in a date/source line (`作者：X`), or the name that follows a date
@@ -183,25 +157,16 @@ static INLINE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         r"^\S{0,16}[(（]\S{0,12}?(?:记者|通讯员)\s*([\p{Han}·]{2,4}(?:[\s、]+[\p{Han}·]{2,4})*?)(?:\s*\S{0,6}报道)?[)）]",
     )
 });
-static END_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^[(（]\S{0,12}?(?:记者|通讯员)\s*([\p{Han}·]{2,4}(?:[\s、]+[\p{Han}·]{2,4})*)[)）]$")
-});
+static END_BYLINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[(（]\S{0,12}?(?:记者|通讯员)\s*([\p{Han}·]{2,4}(?:[\s、]+[\p{Han}·]{2,4})*)[)）]$"));
 
 /// A byline set inside the lead (`香港文汇报讯（记者 陈敏仪 三明报道）…`) or as a closing line
 /// (`（四川日报全媒体记者 杨晓）`): the names, as written.
 pub fn inline_byline(paragraph: &str) -> Option<String> {
     let f = fold(paragraph.trim());
-    let c = INLINE_BYLINE
-        .captures(&f)
-        .or_else(|| END_BYLINE.captures(&f))?;
+    let c = INLINE_BYLINE.captures(&f).or_else(|| END_BYLINE.captures(&f))?;
     let names = original_span(paragraph.trim(), &f, c.get(1)?.range());
-    Some(
-        names
-            .split([' ', '、', '\u{3000}'])
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("、"),
-    )
+    Some(names.split([' ', '、', '\u{3000}']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("、"))
 }
 
 /// True when the whole line is a closing byline.
@@ -222,9 +187,7 @@ pub fn is_journal_line(line: &str) -> bool {
 }
 
 pub fn journal_year(line: &str) -> Option<i32> {
-    JOURNAL
-        .captures(fold(line).trim())
-        .and_then(|c| c[2].parse().ok())
+    JOURNAL.captures(fold(line).trim()).and_then(|c| c[2].parse().ok())
 }
 
 pub fn is_keywords_line(line: &str) -> bool {
@@ -259,14 +222,7 @@ pub fn infer_year(text: &str, not_after: i32) -> Option<i32> {
     let mut best: Option<i32> = None;
     for c in YEAR_MENTION.captures_iter(&f) {
         let m = c.get(0).expect("whole match");
-        let before: String = f[..m.start()]
-            .chars()
-            .rev()
-            .take(2)
-            .collect::<String>()
-            .chars()
-            .rev()
-            .collect();
+        let before: String = f[..m.start()].chars().rev().take(2).collect::<String>().chars().rev().collect();
         if before.ends_with(['到', '至', '~', '—', '-', '–']) || before.ends_with("到 ") {
             continue;
         }
@@ -298,42 +254,24 @@ mod tests {
 
     #[test]
     fn dates_and_date_lines() {
-        assert_eq!(
-            find_date("2020-07-03 18:12:59 來源: 新華網"),
-            Some(("2020-07-03".into(), 2020))
-        );
+        assert_eq!(find_date("2020-07-03 18:12:59 來源: 新華網"), Some(("2020-07-03".into(), 2020)));
         assert_eq!(find_date("2021年8月3日"), Some(("2021-08-03".into(), 2021)));
-        assert_eq!(
-            find_date("2018-11-29何峥嵘"),
-            Some(("2018-11-29".into(), 2018))
-        );
+        assert_eq!(find_date("2018-11-29何峥嵘"), Some(("2018-11-29".into(), 2018)));
         assert_eq!(find_date("2023-02-30"), None);
-        assert!(is_date_line(
-            "2017-09-19 09:58:59    来源:新华日报     编辑:罗毅     责编:石丽敏"
-        ));
+        assert!(is_date_line("2017-09-19 09:58:59    来源:新华日报     编辑:罗毅     责编:石丽敏"));
         assert!(is_date_line("2018-11-29何峥嵘"));
-        assert!(!is_date_line("2023年5月,苏州出台《关于落实“四敢”要求推进风险报备工作指引(试行)》,进一步细化完善容错纠错风险备案机制。"));
+        assert!(!is_date_line(
+            "2023年5月,苏州出台《关于落实“四敢”要求推进风险报备工作指引(试行)》,进一步细化完善容错纠错风险备案机制。"
+        ));
     }
 
     #[test]
     fn sources_and_authors() {
-        assert_eq!(
-            source_of("2020-07-03 18:12:59 來源: 新華網").as_deref(),
-            Some("新華網")
-        );
-        assert_eq!(
-            source_of("2017-09-19 09:58:59    来源:新华日报     编辑:罗毅").as_deref(),
-            Some("新华日报")
-        );
+        assert_eq!(source_of("2020-07-03 18:12:59 來源: 新華網").as_deref(), Some("新華網"));
+        assert_eq!(source_of("2017-09-19 09:58:59    来源:新华日报     编辑:罗毅").as_deref(), Some("新华日报"));
         assert_eq!(source_of("唯实 2018年11期").as_deref(), Some("唯实"));
-        assert_eq!(
-            author_in_meta("2018-11-29何峥嵘").as_deref(),
-            Some("何峥嵘")
-        );
-        assert_eq!(
-            author_in_meta("2023-09-12 10:05 来源：黑龙江日报 作者：王立新").as_deref(),
-            Some("王立新")
-        );
+        assert_eq!(author_in_meta("2018-11-29何峥嵘").as_deref(), Some("何峥嵘"));
+        assert_eq!(author_in_meta("2023-09-12 10:05 来源：黑龙江日报 作者：王立新").as_deref(), Some("王立新"));
         assert!(is_byline("本报记者 王伟健"));
         assert!(is_byline("新華社記者沈汝發"));
         assert!(is_byline("记者 沈悦  通讯员 潘宇航"));
@@ -349,19 +287,10 @@ mod tests {
 
     #[test]
     fn inline_and_closing_bylines() {
-        assert_eq!(
-            inline_byline("香港文匯報訊（記者 陳敏儀 三明報道）「以前遇到新情況」").as_deref(),
-            Some("陳敏儀")
-        );
-        assert_eq!(
-            inline_byline("（四川日报全媒体记者 杨晓）").as_deref(),
-            Some("杨晓")
-        );
+        assert_eq!(inline_byline("香港文匯報訊（記者 陳敏儀 三明報道）「以前遇到新情況」").as_deref(), Some("陳敏儀"));
+        assert_eq!(inline_byline("（四川日报全媒体记者 杨晓）").as_deref(), Some("杨晓"));
         assert!(is_end_byline("（四川日报全媒体记者 杨晓）"));
-        assert_eq!(
-            inline_byline("记者在苏州姑苏区的夜市看到,游客人来人往。"),
-            None
-        );
+        assert_eq!(inline_byline("记者在苏州姑苏区的夜市看到,游客人来人往。"), None);
     }
 
     #[test]
@@ -374,14 +303,8 @@ mod tests {
 
     #[test]
     fn year_inference() {
-        assert_eq!(
-            infer_year("2021年以来，大理市……2022年底，全市……今年1至9月", 2026),
-            Some(2022)
-        );
-        assert_eq!(
-            infer_year("2023年5月,苏州出台……十四届全国人大二次会议江苏代表团", 2026),
-            Some(2024)
-        );
+        assert_eq!(infer_year("2021年以来，大理市……2022年底，全市……今年1至9月", 2026), Some(2022));
+        assert_eq!(infer_year("2023年5月,苏州出台……十四届全国人大二次会议江苏代表团", 2026), Some(2024));
         assert_eq!(infer_year("到2035年基本实现……2020年以来", 2026), Some(2020));
         assert_eq!(infer_year("没有年份", 2026), None);
     }

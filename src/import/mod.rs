@@ -83,11 +83,7 @@ impl<'a> Importer<'a> {
 
     /// Turns one raw file's bytes into stories. `name` is the raw file's name, recorded as
     /// provenance; an `.html`/`.htm` name selects the HTML reader.
-    pub fn stories(
-        &self,
-        name: &str,
-        bytes: &[u8],
-    ) -> Result<(Vec<Story>, &'static str), ImportError> {
+    pub fn stories(&self, name: &str, bytes: &[u8]) -> Result<(Vec<Story>, &'static str), ImportError> {
         let is_html = is_html_name(name);
         let decoded = decode::decode(bytes, is_html)?;
         let (raw_lines, html_title, html_date) = if is_html {
@@ -100,11 +96,7 @@ impl<'a> Importer<'a> {
         let cleaned = clean::drop_junk(raw_lines, place_headline);
         let (preface, drafts) = split::split(&cleaned, &place_headline);
 
-        let page_text: String = cleaned
-            .iter()
-            .map(|l| l.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
+        let page_text: String = cleaned.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
         // A page header can look like a story with no text (masthead over a date line): its
         // lines still date the page.
         let mut preface = preface;
@@ -147,12 +139,7 @@ impl<'a> Importer<'a> {
             return false;
         }
         let rest = f[first.end..].trim_start();
-        let rest = self
-            .gazetteer
-            .mentions(rest)
-            .first()
-            .filter(|m| m.start == 0)
-            .map_or(rest, |m| &rest[m.end..]);
+        let rest = self.gazetteer.mentions(rest).first().filter(|m| m.start == 0).map_or(rest, |m| &rest[m.end..]);
         rest.trim_start().starts_with([':', '—'])
     }
 
@@ -161,11 +148,7 @@ impl<'a> Importer<'a> {
     fn finish_draft(&self, mut d: Draft) -> Result<Draft, Draft> {
         clean::cut_trailer(&mut d.body);
         d.body = clean::join_broken(std::mem::take(&mut d.body), meta::is_byline);
-        let han: usize = d
-            .body
-            .iter()
-            .map(|l| l.text.chars().filter(|&c| is_han(c)).count())
-            .sum();
+        let han: usize = d.body.iter().map(|l| l.text.chars().filter(|&c| is_han(c)).count()).sum();
         if han >= MIN_BODY_HAN {
             Ok(d)
         } else {
@@ -181,47 +164,29 @@ impl<'a> Importer<'a> {
             return;
         }
         let g = self.gazetteer;
-        let text = |lines: &[Line]| {
-            fold(
-                &lines
-                    .iter()
-                    .map(|l| l.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-        };
-        let foci: Vec<Option<usize>> = drafts
-            .iter()
-            .map(|d| {
-                self.regions
-                    .focus(&fold(&d.headline.join(" ")), &text(&d.body))
-            })
-            .collect();
+        let text = |lines: &[Line]| fold(&lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n"));
+        let foci: Vec<Option<usize>> =
+            drafts.iter().map(|d| self.regions.focus(&fold(&d.headline.join(" ")), &text(&d.body))).collect();
         for k in 0..drafts.len() {
             let Some(own) = foci[k] else { continue };
             // Where each section goes; a section that names no place follows the one before it.
             let mut moves: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
             let mut going: Option<usize> = None;
             for range in sections(&drafts[k].body).into_iter().skip(1) {
-                going = match self
-                    .regions
-                    .focus("", &text(&drafts[k].body[range.clone()]))
-                {
+                going = match self.regions.focus("", &text(&drafts[k].body[range.clone()])) {
                     None => going,
                     Some(place) if g.is_within(place, own) || g.is_within(own, place) => None,
-                    Some(place) => (0..drafts.len())
-                        .find(|&t| t != k && foci[t].is_some_and(|f| g.is_within(place, f))),
+                    Some(place) => {
+                        (0..drafts.len()).find(|&t| t != k && foci[t].is_some_and(|f| g.is_within(place, f)))
+                    }
                 };
                 if let Some(t) = going {
                     moves.push((range, t));
                 }
             }
             // Later sections first, so earlier ranges stay valid; then restore page order.
-            let mut moved: Vec<(usize, Vec<Line>)> = moves
-                .into_iter()
-                .rev()
-                .map(|(r, t)| (t, drafts[k].body.drain(r).collect()))
-                .collect();
+            let mut moved: Vec<(usize, Vec<Line>)> =
+                moves.into_iter().rev().map(|(r, t)| (t, drafts[k].body.drain(r).collect())).collect();
             moved.reverse();
             for (t, lines) in moved {
                 drafts[t].body.extend(lines);
@@ -238,9 +203,7 @@ impl<'a> Importer<'a> {
     ) -> Result<Story, ImportError> {
         let (mut title, subtitle) = headline(&d.headline);
         if title.is_empty() {
-            title = html_title
-                .map(strip_site_suffix)
-                .unwrap_or_else(|| first_clause(&d.body));
+            title = html_title.map(strip_site_suffix).unwrap_or_else(|| first_clause(&d.body));
         }
         let mut date = None;
         let mut source = None;
@@ -257,10 +220,7 @@ impl<'a> Importer<'a> {
             } else {
                 meta::author_in_meta(h)
             };
-            for n in names
-                .into_iter()
-                .flat_map(|n| n.split('、').map(str::to_string).collect::<Vec<_>>())
-            {
+            for n in names.into_iter().flat_map(|n| n.split('、').map(str::to_string).collect::<Vec<_>>()) {
                 if !n.is_empty() && !authors.contains(&n) {
                     authors.push(n);
                 }
@@ -294,12 +254,7 @@ impl<'a> Importer<'a> {
         };
 
         let body_md = markdown_body(&d.body);
-        let body_text: String = d
-            .body
-            .iter()
-            .map(|l| l.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
+        let body_text: String = d.body.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
         let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&body_text);
         let all = format!("{title}\n{body_text}");
@@ -314,16 +269,10 @@ impl<'a> Importer<'a> {
             lang: is_traditional(&all).then(|| "zh-Hant".to_string()),
             region: self.regions.tag(&title_f, &body_f),
             mechanism: self.mechanisms.tag(&title_f, &body_f),
-            keywords: self
-                .segmenter
-                .keywords(&format!("{title_f}\n{body_f}"), KEYWORDS),
+            keywords: self.segmenter.keywords(&format!("{title_f}\n{body_f}"), KEYWORDS),
             import: Some(provenance),
         };
-        Ok(Story {
-            file_stem: write::file_stem(&title, year),
-            front,
-            body: body_md,
-        })
+        Ok(Story { file_stem: write::file_stem(&title, year), front, body: body_md })
     }
 }
 
@@ -337,11 +286,7 @@ fn sections(body: &[Line]) -> Vec<std::ops::Range<usize>> {
             starts.push(i);
         }
     }
-    starts
-        .iter()
-        .enumerate()
-        .map(|(n, &s)| s..starts.get(n + 1).copied().unwrap_or(body.len()))
-        .collect()
+    starts.iter().enumerate().map(|(n, &s)| s..starts.get(n + 1).copied().unwrap_or(body.len())).collect()
 }
 
 /// Page-level metadata that every story on the page shares.
@@ -353,12 +298,7 @@ struct PageMeta {
 }
 
 impl PageMeta {
-    fn read(
-        preface: &[String],
-        html_date: Option<&str>,
-        page_text: &str,
-        this_year: i32,
-    ) -> PageMeta {
+    fn read(preface: &[String], html_date: Option<&str>, page_text: &str, this_year: i32) -> PageMeta {
         let date = preface
             .iter()
             .filter(|l| meta::is_date_line(l))
@@ -370,13 +310,7 @@ impl PageMeta {
             .or_else(|| preface.iter().find(|l| meta::is_masthead(l)).cloned());
         let journal = preface
             .iter()
-            .chain(
-                page_text
-                    .lines()
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-                    .iter(),
-            )
+            .chain(page_text.lines().map(str::to_string).collect::<Vec<_>>().iter())
             .find_map(|l| meta::journal_year(l));
         let year = match (&date, journal) {
             (Some((_, y)), _) => Some((*y, false)),
@@ -390,11 +324,8 @@ impl PageMeta {
 /// Title and subtitle from a headline block: column labels go, kickers (`…——`) and decks
 /// (`——…`) become the subtitle, the last remaining line is the title.
 fn headline(lines: &[String]) -> (String, Option<String>) {
-    let mut kept: Vec<&str> = lines
-        .iter()
-        .map(|s| s.trim())
-        .filter(|l| !meta::is_column(l) || l.starts_with('“'))
-        .collect();
+    let mut kept: Vec<&str> =
+        lines.iter().map(|s| s.trim()).filter(|l| !meta::is_column(l) || l.starts_with('“')).collect();
     if kept.is_empty() {
         kept = lines.iter().map(|s| s.trim()).collect();
     }
@@ -421,45 +352,24 @@ fn headline(lines: &[String]) -> (String, Option<String>) {
             sub.push(deck.trim().to_string());
         }
     }
-    let sub = sub
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let sub = sub.into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
     (title, (!sub.is_empty()).then_some(sub))
 }
 
 fn strip_site_suffix(title: &str) -> String {
-    title
-        .split(['_', '|'])
-        .next()
-        .unwrap_or(title)
-        .split(" - ")
-        .next()
-        .unwrap_or(title)
-        .trim()
-        .to_string()
+    title.split(['_', '|']).next().unwrap_or(title).split(" - ").next().unwrap_or(title).trim().to_string()
 }
 
 fn first_clause(body: &[Line]) -> String {
     let first = body.first().map(|l| l.text.as_str()).unwrap_or("");
-    first
-        .split(['，', ',', '。'])
-        .next()
-        .unwrap_or(first)
-        .chars()
-        .take(30)
-        .collect()
+    first.split(['，', ',', '。']).next().unwrap_or(first).chars().take(30).collect()
 }
 
 /// Body lines as Markdown: subheads become `##` headings, text is escaped.
 fn markdown_body(body: &[Line]) -> String {
     let subhead = |i: usize| {
         let t = body[i].text.trim();
-        split::is_headline_shape(t)
-            && !t.starts_with("——")
-            && i + 1 < body.len()
-            && t.chars().count() <= 40
+        split::is_headline_shape(t) && !t.starts_with("——") && i + 1 < body.len() && t.chars().count() <= 40
     };
     let mut out: Vec<String> = Vec::new();
     let mut open_question = false;
@@ -546,39 +456,27 @@ pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> 
     collect_inputs(inputs)
         .into_iter()
         .map(|path| {
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("")
-                .to_string();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
             let mut encoding = None;
-            let result = std::fs::read(&path)
-                .map_err(ImportError::from)
-                .and_then(|bytes| {
-                    let (stories, enc) = importer.stories(&name, &bytes)?;
-                    encoding = Some(enc);
-                    let mut written = Vec::new();
-                    for s in stories {
-                        let target = dir.join(format!("{}.md", s.file_stem));
-                        let text = render_page(&s.front, &s.body);
-                        let outcome = write::write_page(&target, &text, &name, force)?;
-                        written.push((target, outcome));
-                    }
-                    Ok(written)
-                });
-            FileReport {
-                path,
-                encoding,
-                result,
-            }
+            let result = std::fs::read(&path).map_err(ImportError::from).and_then(|bytes| {
+                let (stories, enc) = importer.stories(&name, &bytes)?;
+                encoding = Some(enc);
+                let mut written = Vec::new();
+                for s in stories {
+                    let target = dir.join(format!("{}.md", s.file_stem));
+                    let text = render_page(&s.front, &s.body);
+                    let outcome = write::write_page(&target, &text, &name, force)?;
+                    written.push((target, outcome));
+                }
+                Ok(written)
+            });
+            FileReport { path, encoding, result }
         })
         .collect()
 }
 
 fn current_year() -> i32 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     // Civil year from days since 1970 (Howard Hinnant's algorithm, year part only).
     let days = (secs / 86_400) as i64 + 719_468;
     let era = days.div_euclid(146_097);
@@ -599,10 +497,7 @@ mod tests {
         let h = |v: &[&str]| headline(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(
             h(&["江苏昆山推出分类考核新举措", "帮干部卸包袱 为发展蓄动能"]),
-            (
-                "帮干部卸包袱 为发展蓄动能".into(),
-                Some("江苏昆山推出分类考核新举措".into())
-            )
+            ("帮干部卸包袱 为发展蓄动能".into(), Some("江苏昆山推出分类考核新举措".into()))
         );
         assert_eq!(
             h(&[
@@ -610,27 +505,18 @@ mod tests {
                 "江苏省综合施策,进一步健全担当作为激励和保护机制——",
                 "让敢为善为、奋发有为蔚然成风"
             ]),
-            (
-                "让敢为善为、奋发有为蔚然成风".into(),
-                Some("江苏省综合施策,进一步健全担当作为激励和保护机制".into())
-            )
+            ("让敢为善为、奋发有为蔚然成风".into(), Some("江苏省综合施策,进一步健全担当作为激励和保护机制".into()))
         );
         assert_eq!(
             h(&["“組織力”如何轉化為“生産力”?——蘇州“對標找差、再攀新高”機制觀察"]),
-            (
-                "“組織力”如何轉化為“生産力”?".into(),
-                Some("蘇州“對標找差、再攀新高”機制觀察".into())
-            )
+            ("“組織力”如何轉化為“生産力”?".into(), Some("蘇州“對標找差、再攀新高”機制觀察".into()))
         );
     }
 
     #[test]
     fn markdown_escaping() {
         assert_eq!(escape_markdown("1. 第一"), "1\\. 第一");
-        assert_eq!(
-            escape_markdown("<b>“红色引擎”</b>"),
-            "\\<b\\>“红色引擎”\\</b\\>"
-        );
+        assert_eq!(escape_markdown("<b>“红色引擎”</b>"), "\\<b\\>“红色引擎”\\</b\\>");
         assert_eq!(escape_markdown("+1"), "\\+1");
         assert_eq!(escape_markdown("“1+N”系列文件"), "“1+N”系列文件");
     }

@@ -10,20 +10,16 @@ use crate::gazetteer::{Gazetteer, Level, Mention};
 
 /// Short names that are also everyday words: they count only beside a parent place.
 const COMMON_WORD_NAMES: &[&str] = &[
-    "来宾", "安康", "阿里", "日照", "普洱", "中山", "新华", "和平", "长安", "城关", "开发", "高新",
-    "新城", "城中", "城东", "城西", "城南", "城北", "东区", "西区", "南区", "北区", "市中", "郊区",
-    "矿区", "白云", "青山", "红旗", "永安", "太平", "吉利", "新兴", "长寿", "和田", "昌都", "铁山",
-    "东方", "海东", "金平", "平安", "江北", "江南", "河东", "河西", "山南", "海南", "宝山", "南山",
+    "来宾", "安康", "阿里", "日照", "普洱", "中山", "新华", "和平", "长安", "城关", "开发", "高新", "新城", "城中",
+    "城东", "城西", "城南", "城北", "东区", "西区", "南区", "北区", "市中", "郊区", "矿区", "白云", "青山", "红旗",
+    "永安", "太平", "吉利", "新兴", "长寿", "和田", "昌都", "铁山", "东方", "海东", "金平", "平安", "江北", "江南",
+    "河东", "河西", "山南", "海南", "宝山", "南山",
 ];
 
 /// Words before a place name that make it the object of comparison, not the place of practice.
-const BENCHMARK_CUES: &[&str] = &[
-    "与", "同", "向", "跟", "对标", "学习", "借鉴", "看齐", "比肩", "赶超", "参照", "效仿", "取经",
-    "赴",
-];
-const BENCHMARK_VERBS: &[&str] = &[
-    "对标", "看齐", "学习", "借鉴", "比肩", "赶超", "参照", "效仿", "取经", "标杆",
-];
+const BENCHMARK_CUES: &[&str] =
+    &["与", "同", "向", "跟", "对标", "学习", "借鉴", "看齐", "比肩", "赶超", "参照", "效仿", "取经", "赴"];
+const BENCHMARK_VERBS: &[&str] = &["对标", "看齐", "学习", "借鉴", "比肩", "赶超", "参照", "效仿", "取经", "标杆"];
 
 pub struct RegionTagger<'g> {
     gazetteer: &'g Gazetteer,
@@ -105,17 +101,11 @@ impl<'g> RegionTagger<'g> {
         // Places named unambiguously give the context that resolves the others.
         let mut context: HashSet<usize> = HashSet::new();
         for (m, _, _) in &found {
-            if m.candidates.len() == 1 && (m.full || g.unit(m.candidates[0]).level != Level::County)
-            {
+            if m.candidates.len() == 1 && (m.full || g.unit(m.candidates[0]).level != Level::County) {
                 context.extend(g.lineage(m.candidates[0]));
             }
         }
-        let occurrences = |name: &str| {
-            found
-                .iter()
-                .filter(|(m, _, t)| &t[m.start..m.end] == name)
-                .count()
-        };
+        let occurrences = |name: &str| found.iter().filter(|(m, _, t)| &t[m.start..m.end] == name).count();
         let mut scores: BTreeMap<usize, u32> = BTreeMap::new();
         for (m, in_title, text) in &found {
             let name = &text[m.start..m.end];
@@ -123,13 +113,7 @@ impl<'g> RegionTagger<'g> {
                 .candidates
                 .iter()
                 .copied()
-                .filter(|&c| {
-                    g.lineage(c)
-                        .iter()
-                        .rev()
-                        .skip(1)
-                        .any(|a| context.contains(a))
-                })
+                .filter(|&c| g.lineage(c).iter().rev().skip(1).any(|a| context.contains(a)))
                 .collect();
             let unit = if with_parent.len() == 1 {
                 Some(with_parent[0])
@@ -147,16 +131,10 @@ impl<'g> RegionTagger<'g> {
             } else {
                 // Several candidates and no context: the highest level wins if it is alone there.
                 let top = m.candidates.iter().map(|&c| g.unit(c).level).min();
-                let at_top: Vec<usize> = m
-                    .candidates
-                    .iter()
-                    .copied()
-                    .filter(|&c| Some(g.unit(c).level) == top)
-                    .collect();
-                (at_top.len() == 1
-                    && top != Some(Level::County)
-                    && !COMMON_WORD_NAMES.contains(&name))
-                .then(|| at_top[0])
+                let at_top: Vec<usize> =
+                    m.candidates.iter().copied().filter(|&c| Some(g.unit(c).level) == top).collect();
+                (at_top.len() == 1 && top != Some(Level::County) && !COMMON_WORD_NAMES.contains(&name))
+                    .then(|| at_top[0])
             };
             if let Some(u) = unit {
                 let w = if m.full { 2 } else { 1 } * if *in_title { 3 } else { 1 };
@@ -169,39 +147,22 @@ impl<'g> RegionTagger<'g> {
 
 /// `新华社南京7月3日电`, `本报北京3月5日讯`: the place a wire story was filed from.
 fn is_dateline(text: &str, m: &Mention) -> bool {
-    let before: String = text[..m.start]
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<String>()
-        .chars()
-        .rev()
-        .collect();
+    let before: String = text[..m.start].chars().rev().take(4).collect::<String>().chars().rev().collect();
     let after: String = text[m.end..].chars().take(8).collect();
-    let agency = ["社", "报", "网", "台", "电", "讯"]
-        .iter()
-        .any(|s| before.ends_with(s));
-    let stamp = after.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && (after.contains("日电") || after.contains("日讯"));
+    let agency = ["社", "报", "网", "台", "电", "讯"].iter().any(|s| before.ends_with(s));
+    let stamp =
+        after.chars().next().is_some_and(|c| c.is_ascii_digit()) && (after.contains("日电") || after.contains("日讯"));
     agency && stamp
 }
 
 /// The mention is the object of a benchmark clause: `与上海、深圳等城市对标`, `学习借鉴浙江经验`.
 fn is_benchmark(text: &str, m: &Mention) -> bool {
-    let delim = |c: char| {
-        matches!(
-            c,
-            ',' | '，' | '。' | ';' | '；' | '!' | '！' | '?' | '？' | '\n' | ':' | '：'
-        )
-    };
-    let start = text[..m.start].rfind(delim).map_or(0, |i| {
-        i + text[i..].chars().next().map_or(1, char::len_utf8)
-    });
+    let delim = |c: char| matches!(c, ',' | '，' | '。' | ';' | '；' | '!' | '！' | '?' | '？' | '\n' | ':' | '：');
+    let start = text[..m.start].rfind(delim).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
     let end = text[m.end..].find(delim).map_or(text.len(), |i| m.end + i);
     let before = &text[start..m.start];
     let clause = &text[start..end];
-    BENCHMARK_CUES.iter().any(|c| before.contains(c))
-        && BENCHMARK_VERBS.iter().any(|v| clause.contains(v))
+    BENCHMARK_CUES.iter().any(|c| before.contains(c)) && BENCHMARK_VERBS.iter().any(|v| clause.contains(v))
 }
 
 #[cfg(test)]
@@ -221,10 +182,7 @@ mod tests {
     #[test]
     fn descends_to_the_county_that_dominates() {
         let body = "眼下,位于江苏省昆山市花桥镇的产业园火热。昆山干部全力以赴。昆山市委组织部说,昆山不断完善考核。";
-        assert_eq!(
-            tag("江苏昆山推出分类考核新举措", body),
-            ["江苏省/苏州市/昆山市"]
-        );
+        assert_eq!(tag("江苏昆山推出分类考核新举措", body), ["江苏省/苏州市/昆山市"]);
     }
 
     #[test]

@@ -62,9 +62,7 @@ fn story_starts(lines: &[Line], place_headline: &dyn Fn(&str) -> bool) -> Vec<us
         let after_headline = j > 0 && is_headline_shape(&lines[j - 1].text);
         let start = if lines[j].heading == Some(1) {
             Some(j)
-        } else if after_headline
-            && (meta::is_byline(t) || (meta::is_name_line(t) && name_byline_context(lines, j)))
-        {
+        } else if after_headline && (meta::is_byline(t) || (meta::is_name_line(t) && name_byline_context(lines, j))) {
             let s = headline_block_start(lines, j, floor);
             floor = j + 1;
             Some(s)
@@ -92,10 +90,7 @@ fn name_byline_context(lines: &[Line], j: usize) -> bool {
 }
 
 fn next_is_body(lines: &[Line], j: usize) -> bool {
-    lines[j + 1..]
-        .iter()
-        .take(2)
-        .any(|l| l.chars() > HEADLINE_MAX)
+    lines[j + 1..].iter().take(2).any(|l| l.chars() > HEADLINE_MAX)
 }
 
 /// Walks back from a byline over the headline block: up to four headline-shaped lines.
@@ -122,11 +117,7 @@ fn draft(lines: &[Line]) -> Draft {
     let mut d = Draft::default();
     let mut i = 0;
     // Headline block: headline-shaped lines up to the first metadata line or body paragraph.
-    while i < lines.len()
-        && is_headline_shape(&lines[i].text)
-        && !meta::is_name_line(&lines[i].text)
-        && i < 5
-    {
+    while i < lines.len() && is_headline_shape(&lines[i].text) && !meta::is_name_line(&lines[i].text) && i < 5 {
         // An <h1> stands alone; otherwise the block ends at a wide gap (an image slot).
         if i > 0 && (lines[0].heading.is_some() || lines[i].gap >= 2 || lines[i].cut_before) {
             break;
@@ -137,10 +128,7 @@ fn draft(lines: &[Line]) -> Draft {
     // Header: bylines, date/source lines, keyword lines, bare names, column labels.
     while i < lines.len() {
         let t = &lines[i].text;
-        if meta::is_meta_line(t)
-            || meta::is_column(t)
-            || (meta::is_name_line(t) && !d.headline.is_empty())
-        {
+        if meta::is_meta_line(t) || meta::is_column(t) || (meta::is_name_line(t) && !d.headline.is_empty()) {
             d.header.push(t.clone());
             i += 1;
         } else {
@@ -151,9 +139,7 @@ fn draft(lines: &[Line]) -> Draft {
     // Bylines set in the first lines of the body (after a dateline or lead-in).
     let mut k = 0;
     while k < d.body.len().min(3) {
-        if meta::is_byline(&d.body[k].text)
-            || meta::is_date_line(&d.body[k].text) && d.body[k].chars() <= 40
-        {
+        if meta::is_byline(&d.body[k].text) || meta::is_date_line(&d.body[k].text) && d.body[k].chars() <= 40 {
             d.header.push(d.body.remove(k).text);
         } else {
             k += 1;
@@ -165,17 +151,11 @@ fn draft(lines: &[Line]) -> Draft {
 /// A page without recognisable headline blocks: the headline is the last headline-shaped
 /// line before the first paragraph.
 fn single_story(lines: &[Line]) -> Draft {
-    let first_para = lines
-        .iter()
-        .position(|l| l.chars() > HEADLINE_MAX)
-        .unwrap_or(lines.len());
+    let first_para = lines.iter().position(|l| l.chars() > HEADLINE_MAX).unwrap_or(lines.len());
     let mut d = Draft::default();
     for (i, l) in lines.iter().enumerate() {
         if i < first_para {
-            if meta::is_meta_line(&l.text)
-                || meta::is_column(&l.text)
-                || meta::is_name_line(&l.text)
-            {
+            if meta::is_meta_line(&l.text) || meta::is_column(&l.text) || meta::is_name_line(&l.text) {
                 d.header.push(l.text.clone());
             } else if is_headline_shape(&l.text) && d.headline.len() < 3 {
                 d.headline.push(l.text.clone());
@@ -220,25 +200,16 @@ mod tests {
 
     fn titles(text: &str) -> Vec<Vec<String>> {
         let lines = text_lines(text);
-        split(&lines, &|l: &str| l.starts_with("兰州市"))
-            .1
-            .into_iter()
-            .map(|d| d.headline)
-            .collect()
+        split(&lines, &|l: &str| l.starts_with("兰州市")).1.into_iter().map(|d| d.headline).collect()
     }
 
-    const PARA: &str = "这是一段足够长的正文段落，用来模拟新闻报道中的正文内容，它的长度超过了标题可能的长度，而且以句号结束。";
+    const PARA: &str =
+        "这是一段足够长的正文段落，用来模拟新闻报道中的正文内容，它的长度超过了标题可能的长度，而且以句号结束。";
 
     #[test]
     fn stories_start_at_headline_and_byline() {
         let text = format!("第05版：要闻\n\n引题说明了背景——\n\n主标题在这里\n\n本报记者 王伟健\n\n{PARA}\n\n小标题在中间\n\n{PARA}\n\n第二篇的标题\n\n本报记者 曹玲娟\n\n{PARA}\n");
-        assert_eq!(
-            titles(&text),
-            [
-                vec!["引题说明了背景——", "主标题在这里"],
-                vec!["第二篇的标题"]
-            ]
-        );
+        assert_eq!(titles(&text), [vec!["引题说明了背景——", "主标题在这里"], vec!["第二篇的标题"]]);
     }
 
     #[test]
@@ -249,16 +220,14 @@ mod tests {
         assert_eq!(drafts.len(), 3);
         assert_eq!(drafts[1].headline, ["金台潮声", "保持定力往前走"]);
         assert!(drafts[1].body[0].text.starts_with("评论的第一段"));
-        assert_eq!(
-            drafts[0].body.len(),
-            1,
-            "the column moved out of the first story"
-        );
+        assert_eq!(drafts[0].body.len(), 1, "the column moved out of the first story");
     }
 
     #[test]
     fn a_place_headline_alone_starts_a_story() {
-        let text = format!("标题一\n\n本报记者 王伟健\n\n{PARA}\n\n\n\n兰州市永登县: 开展行动 做好冬季供暖工作\n\n\n\n{PARA}\n");
+        let text = format!(
+            "标题一\n\n本报记者 王伟健\n\n{PARA}\n\n\n\n兰州市永登县: 开展行动 做好冬季供暖工作\n\n\n\n{PARA}\n"
+        );
         assert_eq!(titles(&text).len(), 2);
     }
 

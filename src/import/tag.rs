@@ -22,11 +22,7 @@ impl<'v> MechanismTagger<'v> {
             .match_kind(MatchKind::LeftmostLongest)
             .build(terms.iter().map(|(t, _)| t.as_str()))
             .expect("vocabulary terms build an automaton");
-        MechanismTagger {
-            vocab,
-            matcher,
-            owners: terms.into_iter().map(|(_, m)| m).collect(),
-        }
+        MechanismTagger { vocab, matcher, owners: terms.into_iter().map(|(_, m)| m).collect() }
     }
 
     /// Mechanism ids for a story, strongest first. `title` and `body` are Simplified folds.
@@ -37,16 +33,10 @@ impl<'v> MechanismTagger<'v> {
                 scores[self.owners[m.pattern().as_usize()]] += weight;
             }
         }
-        let mut hits: Vec<(usize, u32)> = scores
-            .into_iter()
-            .enumerate()
-            .filter(|&(i, s)| s > 0 && s >= self.vocab.mechanisms[i].min_score)
-            .collect();
+        let mut hits: Vec<(usize, u32)> =
+            scores.into_iter().enumerate().filter(|&(i, s)| s > 0 && s >= self.vocab.mechanisms[i].min_score).collect();
         hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        hits.into_iter()
-            .take(MAX_MECHANISMS)
-            .map(|(i, _)| self.vocab.mechanisms[i].id.clone())
-            .collect()
+        hits.into_iter().take(MAX_MECHANISMS).map(|(i, _)| self.vocab.mechanisms[i].id.clone()).collect()
     }
 }
 

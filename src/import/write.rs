@@ -56,12 +56,7 @@ pub enum Outcome {
 
 /// Writes `text` to `path` unless that would lose a person's edits or clobber the same story
 /// imported from another raw file. `raw_file` is the raw article's name.
-pub fn write_page(
-    path: &Path,
-    text: &str,
-    raw_file: &str,
-    force: bool,
-) -> std::io::Result<Outcome> {
+pub fn write_page(path: &Path, text: &str, raw_file: &str, force: bool) -> std::io::Result<Outcome> {
     let existing = match std::fs::read_to_string(path) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -71,20 +66,14 @@ pub fn write_page(
         None => Outcome::Created,
         Some(old) if old == text => return Ok(Outcome::Unchanged),
         Some(old) => {
-            let other_source = read_provenance(old)
-                .map(|p| p.file)
-                .filter(|f| f != raw_file);
+            let other_source = read_provenance(old).map(|p| p.file).filter(|f| f != raw_file);
             match (page_state(old), other_source) {
                 _ if force => Outcome::Overwritten,
                 (PageState::Edited, _) => {
-                    return Ok(Outcome::Skipped(
-                        "edited since import; --force overwrites it".into(),
-                    ))
+                    return Ok(Outcome::Skipped("edited since import; --force overwrites it".into()))
                 }
                 (PageState::Pristine, Some(other)) => {
-                    return Ok(Outcome::Skipped(format!(
-                        "same story already imported from {other}"
-                    )))
+                    return Ok(Outcome::Skipped(format!("same story already imported from {other}")))
                 }
                 (PageState::Pristine, None) => Outcome::Updated,
             }
@@ -98,10 +87,7 @@ pub fn write_page(
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let tmp: PathBuf = dir.join(format!(
-        ".{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("page")
-    ));
+    let tmp: PathBuf = dir.join(format!(".{}.tmp", path.file_name().and_then(|n| n.to_str()).unwrap_or("page")));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
 }
@@ -119,16 +105,9 @@ mod tests {
         assert_ne!(a, b);
         assert!(a.is_ascii());
         assert!(file_stem("绿色发展", 2022).starts_with("2022-lv-se-fa-zhan-"));
+        assert_eq!(file_stem("蘇州機制觀察", 2020), file_stem("苏州机制观察", 2020), "one story, either script");
         assert_eq!(
-            file_stem("蘇州機制觀察", 2020),
-            file_stem("苏州机制观察", 2020),
-            "one story, either script"
-        );
-        assert_eq!(
-            file_stem("APP时代的5G网格", 2021)
-                .split('-')
-                .take(4)
-                .collect::<Vec<_>>(),
+            file_stem("APP时代的5G网格", 2021).split('-').take(4).collect::<Vec<_>>(),
             ["2021", "app", "shi", "dai"]
         );
     }

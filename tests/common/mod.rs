@@ -12,11 +12,7 @@ pub fn repo() -> PathBuf {
 
 /// Runs `kbgen ARGS` in `cwd`.
 pub fn kbgen(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kbgen"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("kbgen runs")
+    Command::new(env!("CARGO_BIN_EXE_kbgen")).current_dir(cwd).args(args).output().expect("kbgen runs")
 }
 
 pub fn text(bytes: &[u8]) -> String {
@@ -43,12 +39,7 @@ pub fn pages(dir: &Path) -> Vec<Page> {
             let front: FrontMatter =
                 serde_yaml_ng::from_str(yaml).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let body = body.to_string();
-            Page {
-                path,
-                raw,
-                front,
-                body,
-            }
+            Page { path, raw, front, body }
         })
         .collect();
     out.sort_by_key(|p| {

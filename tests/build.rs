@@ -1,0 +1,276 @@
+//! End-to-end tests of `kbgen build` and `kbgen check`: the repo's own knowledge base, a small
+//! fixture site (snapshots of what people see), and broken sites (errors people can act on).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{copy_dir, kbgen, repo, text};
+use regex::Regex;
+
+/// Every file of a built site, path → bytes.
+fn site_files(site: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(site).unwrap().to_string_lossy().replace('\\', "/"),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn html(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(files.get(path).unwrap_or_else(|| panic!("no {path}")).clone()).unwrap()
+}
+
+/// The `<main>` element of a page: what a snapshot should show (the chrome is shared).
+fn main_block(page: &str) -> String {
+    let start = page.find("<main").expect("a main element");
+    let end = page.find("</main>").expect("main closes") + "</main>".len();
+    page[start..end].to_string()
+}
+
+/// Builds a copy of `fixture` in a temporary folder; returns the folder.
+fn built_copy(fixture: &Path) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("project");
+    copy_dir(fixture, &root);
+    let o = kbgen(&root, &["build"]);
+    assert!(o.status.success(), "build failed:\n{}{}", text(&o.stdout), text(&o.stderr));
+    (tmp, root)
+}
+
+/// Every relative `href`/`src` of every HTML file resolves to a file of the site, as a
+/// browser resolves it, so the same folder works at a domain root, under a sub-path and from
+/// `file://`. Also: no root-absolute links at all.
+fn assert_links_resolve(files: &BTreeMap<String, Vec<u8>>) -> usize {
+    let attr = Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
+    let mut checked = 0;
+    for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html") && *p != "404.html") {
+        let body = String::from_utf8_lossy(bytes);
+        for c in attr.captures_iter(&body) {
+            let href = &c[1];
+            if href.starts_with("https://") || href.starts_with('#') {
+                continue;
+            }
+            assert!(!href.starts_with('/') && !href.contains("://"), "{page}: non-relative link {href}");
+            assert!(!href.ends_with('/'), "{page}: {href} names a folder, which file:// cannot open");
+            let target = kbgen::output::resolve(page, href.split('#').next().unwrap())
+                .unwrap_or_else(|| panic!("{page}: {href} leaves the site"));
+            assert!(files.contains_key(&target), "{page}: broken link {href} ({target})");
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn the_repos_own_knowledge_base_builds_completely() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    std::fs::create_dir(&root).unwrap();
+    for part in ["kbgen.toml", "content", "templates", "static", "data"] {
+        let from = repo().join(part);
+        if from.is_dir() {
+            copy_dir(&from, &root.join(part));
+        } else {
+            std::fs::copy(&from, root.join(part)).unwrap();
+        }
+    }
+    let o = kbgen(&root, &["build"]);
+    let stdout = text(&o.stdout);
+    assert!(o.status.success(), "{stdout}{}", text(&o.stderr));
+    let closing = Regex::new(r"^built 11 practices, (\d+) pages in \d+\.\d\d s\n$").unwrap();
+    assert!(closing.is_match(&stdout), "closing line: {stdout:?}");
+    let files = site_files(&root.join("site"));
+
+    // Every practice has a page that carries its title.
+    let pages = common::pages(&root.join("content"));
+    for p in &pages {
+        let stem = p.path.file_stem().unwrap().to_str().unwrap();
+        let page = html(&files, &format!("practices/{stem}/index.html"));
+        assert!(page.contains(&format!(">{}</h1>", kbgen::render::escape_html(&p.front.title))), "{stem}");
+    }
+
+    // Every term has a page with the right count.
+    let count = |page: &str| -> usize {
+        let c = Regex::new(r"共 (\d+) 篇实践").unwrap();
+        c.captures(page).unwrap_or_else(|| panic!("no count in page"))[1].parse().unwrap()
+    };
+    let g = kbgen::gazetteer::Gazetteer::builtin();
+    let mut region_counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for p in &pages {
+        let mut units: Vec<usize> = p.front.region.iter().flat_map(|r| g.lineage(g.resolve(r).unwrap())).collect();
+        units.sort();
+        units.dedup();
+        for u in units {
+            *region_counts.entry(u).or_default() += 1;
+        }
+    }
+    for (&u, &n) in &region_counts {
+        let page = html(&files, &format!("region/{}/index.html", kbgen::taxonomy::region_slug(g, u)));
+        assert_eq!(count(&page), n, "{}", g.path(u));
+    }
+    let region_pages = files
+        .keys()
+        .filter(|k| {
+            k.starts_with("region/") && k.ends_with("/index.html") && *k != "region/index.html" && !k.contains("/page/")
+        })
+        .count();
+    assert_eq!(region_pages, region_counts.len(), "one page per region term");
+    let vocab = kbgen::vocab::Vocabulary::builtin();
+    for m in &vocab.mechanisms {
+        let n = pages.iter().filter(|p| p.front.mechanism.contains(&m.id)).count();
+        assert_eq!(count(&html(&files, &format!("mechanism/{}/index.html", m.id))), n, "{}", m.id);
+    }
+    let mut years: BTreeMap<i32, usize> = BTreeMap::new();
+    for p in &pages {
+        *years.entry(p.front.year).or_default() += 1;
+    }
+    for (y, n) in &years {
+        assert_eq!(count(&html(&files, &format!("year/{y}/index.html"))), *n, "{y}");
+    }
+
+    // Links, feeds, sitemap, robots, 404.
+    assert!(assert_links_resolve(&files) > 500);
+    for f in
+        ["404.html", "sitemap.xml", "atom.xml", "robots.txt", "static/style.css", "mechanism/benchmarking/atom.xml"]
+    {
+        assert!(files.contains_key(f), "{f}");
+    }
+    let sitemap = html(&files, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/kb/practices/"), "absolute URLs from base_url");
+    assert_eq!(sitemap.matches("<loc>").count(), files.keys().filter(|k| k.ends_with("index.html")).count());
+    let atom = html(&files, "atom.xml");
+    assert_eq!(atom.matches("<entry>").count(), 11);
+    let home = html(&files, "index.html");
+    assert!(home.contains("<html lang=\"zh-CN\">"));
+    assert!(home.contains("<svg class=\"chart\""), "charts are inline SVG");
+    assert!(!home.contains("<script"), "no scripts on the home page");
+    let trad = pages.iter().find(|p| p.front.lang.as_deref() == Some("zh-Hant")).unwrap();
+    let page = html(&files, &format!("practices/{}/index.html", trad.path.file_stem().unwrap().to_str().unwrap()));
+    assert!(page.contains("<h1 lang=\"zh-Hant\">"), "Traditional articles are marked zh-Hant");
+}
+
+#[test]
+fn fixture_site_snapshots() {
+    let (_tmp, root) = built_copy(&repo().join("tests/fixtures/site"));
+    let files = site_files(&root.join("site"));
+    assert_links_resolve(&files);
+    insta::assert_snapshot!("practice_page", main_block(&html(&files, "practices/2021-sha-xian-rong-cuo/index.html")));
+    insta::assert_snapshot!("region_term_page", main_block(&html(&files, "region/610000-shanxi/index.html")));
+    insta::assert_snapshot!("mechanism_index", main_block(&html(&files, "mechanism/index.html")));
+}
+
+#[test]
+fn homophone_places_get_different_urls() {
+    let (_tmp, root) = built_copy(&repo().join("tests/fixtures/site"));
+    let files = site_files(&root.join("site"));
+    let shanxi = html(&files, "region/140000-shanxi/index.html");
+    let shaanxi = html(&files, "region/610000-shanxi/index.html");
+    assert!(shanxi.contains("<h1>山西省</h1>") && shanxi.contains("山西太原对标先进找差距"));
+    assert!(shaanxi.contains("<h1>陕西省</h1>") && shaanxi.contains("陕西西安对标先进找差距"));
+    assert!(!shanxi.contains("陕西西安"));
+}
+
+#[test]
+fn term_pages_paginate() {
+    let (_tmp, root) = built_copy(&repo().join("tests/fixtures/site"));
+    let files = site_files(&root.join("site"));
+    // paginate = 2 and three practices in 2023 (and in 陕西 and grid governance: 3 each).
+    let first = html(&files, "mechanism/grid-governance/index.html");
+    let second = html(&files, "mechanism/grid-governance/page/2/index.html");
+    assert!(first.contains("rel=\"next\" href=\"../../mechanism/grid-governance/page/2/index.html\""), "{first}");
+    assert!(second.contains("rel=\"prev\" href=\"../../../../mechanism/grid-governance/index.html\""));
+    assert_eq!(first.matches("class=\"card\"").count() + second.matches("class=\"card\"").count(), 3);
+    assert!(!files.contains_key("mechanism/grid-governance/page/3/index.html"));
+}
+
+#[test]
+fn raw_html_in_content_is_not_executed() {
+    let (_tmp, root) = built_copy(&repo().join("tests/fixtures/site"));
+    let page = std::fs::read_to_string(root.join("site/practices/2021-sha-xian-rong-cuo/index.html")).unwrap();
+    assert!(!page.contains("<script>alert"));
+    assert!(page.contains("&lt;script&gt;alert"));
+}
+
+#[test]
+fn broken_content_reports_every_file_and_keeps_the_old_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("project");
+    copy_dir(&repo().join("tests/fixtures/broken-site"), &root);
+    std::fs::create_dir_all(root.join("site")).unwrap();
+    std::fs::write(root.join("site/index.html"), "previous build").unwrap();
+
+    let o = kbgen(&root, &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = text(&o.stderr);
+    insta::assert_snapshot!("broken_site_errors", stderr);
+    assert_eq!(std::fs::read_to_string(root.join("site/index.html")).unwrap(), "previous build");
+    let entries: Vec<String> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(!entries.iter().any(|e| e.starts_with('.')), "no temporary folder left: {entries:?}");
+
+    let check = kbgen(&root, &["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert_eq!(
+        text(&check.stderr).replace("check failed", "build failed; the previous site was left as it was"),
+        stderr
+    );
+}
+
+#[test]
+fn template_errors_point_into_the_template() {
+    let (_tmp, root) = built_copy(&repo().join("tests/fixtures/site"));
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let practice = kbgen::render::BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == "practice.html").unwrap().1;
+
+    std::fs::write(
+        root.join("templates/practice.html"),
+        practice.replace("{{ page.title }}</h1>", "{{ page.titel }}</h1>"),
+    )
+    .unwrap();
+    let o = kbgen(&root, &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = text(&o.stderr);
+    assert!(stderr.contains("templates/practice.html:6:64: unknown variable"), "{stderr}");
+    assert!(stderr.contains("unknown variable `page.titel`"), "{stderr}");
+    assert!(stderr.contains("{{ page.titel }}"), "the offending line is shown: {stderr}");
+
+    std::fs::write(
+        root.join("templates/practice.html"),
+        practice.replace("{% endif %}>{{ page.title }}", "{% endif %>{{ page.title }}"),
+    )
+    .unwrap();
+    let o = kbgen(&root, &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = text(&o.stderr);
+    assert!(stderr.contains("templates/practice.html:6:"), "{stderr}");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("project");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    let o = kbgen(&root, &["check"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).starts_with("checked 6 practices, "), "{}", text(&o.stdout));
+    assert!(!root.join("site").exists());
+}
+
+#[test]
+fn config_errors_name_the_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("kbgen.toml"), "title = \"站\"\npaginate = 10\nthemee = \"dark\"\n").unwrap();
+    let o = kbgen(tmp.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = text(&o.stderr);
+    assert!(stderr.starts_with("error: kbgen.toml:3:1: unknown field `themee`, expected one of `title`"), "{stderr}");
+    assert!(stderr.contains("3 | themee = \"dark\""), "{stderr}");
+}
