@@ -27,6 +27,10 @@ pub enum Command {
     /// Load and validate everything a build would, render in memory and check every internal
     /// link; write nothing.
     Check,
+    /// Print the search tokenizer's tokens for each line of standard input, as JSON lines
+    /// (the contract the browser's tokenizer is tested against).
+    #[command(hide = true)]
+    Tokens,
     /// Turn raw scraped articles (.txt, .html; any common encoding) into tagged Markdown pages.
     Import {
         /// Raw article files or folders of them.
@@ -59,6 +63,23 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Err(diags) => fail(&diags, "check failed"),
         },
+        Command::Tokens => {
+            let seg = crate::segment::Segmenter::new(
+                &crate::vocab::Vocabulary::builtin(),
+                crate::gazetteer::Gazetteer::builtin(),
+            );
+            let fold: String = crate::search::fold_table().iter().flat_map(|(a, b)| [*a, *b]).collect();
+            println!("{}", serde_json::json!({ "fold": fold }));
+            for line in std::io::stdin().lines().map_while(Result::ok) {
+                let out = serde_json::json!({
+                    "text": line,
+                    "base": crate::search::base_tokens(&line),
+                    "index": crate::search::index_tokens(&line, &seg),
+                });
+                println!("{out}");
+            }
+            ExitCode::SUCCESS
+        }
         Command::Import { inputs, out, force } => {
             let out = out.unwrap_or_else(|| root.join("content"));
             match import_command(&root, &inputs, &out, force) {

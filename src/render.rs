@@ -25,10 +25,12 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("taxonomy.html", include_str!("../templates/taxonomy.html")),
     ("term.html", include_str!("../templates/term.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("search.html", include_str!("../templates/search.html")),
 ];
 
 /// Static files shipped with kbgen; a project's `static/` adds to and replaces them.
-pub const BUILTIN_STATIC: &[(&str, &str)] = &[("style.css", include_str!("../static/style.css"))];
+pub const BUILTIN_STATIC: &[(&str, &str)] =
+    &[("style.css", include_str!("../static/style.css")), ("search.js", include_str!("../static/search.js"))];
 
 /// Rendered output: path inside the site folder → bytes.
 pub type Files = BTreeMap<String, Vec<u8>>;
@@ -163,8 +165,14 @@ struct TreeNode {
 pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
     let tera = templates(site).map_err(|d| vec![d])?;
     let r = Renderer { site, tera: &tera, cards: cards(site) };
-    let mut jobs: Vec<Job> =
-        vec![Job::Home, Job::Taxonomy("region"), Job::Taxonomy("mechanism"), Job::Taxonomy("year"), Job::NotFound];
+    let mut jobs: Vec<Job> = vec![
+        Job::Home,
+        Job::Search,
+        Job::Taxonomy("region"),
+        Job::Taxonomy("mechanism"),
+        Job::Taxonomy("year"),
+        Job::NotFound,
+    ];
     jobs.extend((0..site.practices.len()).map(Job::Practice));
     for (i, t) in site.taxonomies.regions.iter().enumerate() {
         jobs.extend((0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Region(i, p)));
@@ -194,6 +202,8 @@ pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
         return Err(diags);
     }
     crate::feed::write_feeds(site, &r.cards, &mut files);
+    let segmenter = std::sync::Arc::new(crate::segment::Segmenter::new(&site.vocab, site.gazetteer));
+    files.insert("search/index.js".into(), crate::search::index_script(site, segmenter).into_bytes());
     static_files(site, &mut files).map_err(|d| vec![d])?;
     Ok(files)
 }
@@ -204,6 +214,7 @@ fn pages_of(n: usize, per: usize) -> usize {
 
 enum Job {
     Home,
+    Search,
     NotFound,
     Taxonomy(&'static str),
     Practice(usize),
@@ -232,6 +243,11 @@ impl Renderer<'_> {
     fn job(&self, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
         match *job {
             Job::Home => self.home(),
+            Job::Search => {
+                let path = "search/index.html".to_string();
+                let ctx = self.context(&path, "search", "搜索");
+                self.draw("search.html", path, &ctx)
+            }
             Job::NotFound => self.not_found(),
             Job::Taxonomy(kind) => self.taxonomy(kind),
             Job::Practice(i) => self.practice(i),
@@ -595,6 +611,21 @@ pub fn excerpt(markdown: &str, n: usize) -> String {
     } else {
         t.to_string()
     }
+}
+
+/// All the text of a Markdown page, paragraphs on their own lines (for the search index and
+/// excerpts).
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for ev in Parser::new(markdown) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) => text.push('\n'),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim_end().to_string()
 }
 
 pub fn markdown_to_html(md: &str) -> String {

@@ -140,4 +140,19 @@ mod tests {
         assert!(a.iter().any(|k| k == "分类考核"), "{a:?}");
         assert!(a.iter().all(|k| !k.contains("2023")), "{a:?}");
     }
+
+    /// jieba's dictionary is Simplified: on the Traditional seed most multi-character tokens
+    /// are unknown until the text is folded.
+    #[test]
+    fn folding_makes_traditional_text_segment_into_dictionary_words() {
+        let s = segmenter();
+        let seed = include_str!("../sources/000_051dcedc16680ad4.txt");
+        let share = |text: &str| {
+            let words: Vec<&str> = s.cut(text).into_iter().filter(|w| w.chars().all(crate::fold::is_han)).collect();
+            words.iter().filter(|w| s.jieba().has_word(w)).count() as f64 / words.len() as f64
+        };
+        let (before, after) = (share(seed), share(&crate::fold::fold(seed)));
+        eprintln!("dictionary words: {before:.2} before folding, {after:.2} after");
+        assert!(before < 0.75 && after > 0.95, "dictionary words: {before:.2} before folding, {after:.2} after");
+    }
 }

@@ -80,6 +80,7 @@ function pagesOf(site) {
     { name: "mechanism-index", rel: "mechanism/index.html" },
     { name: "mechanism", rel: firstChild(site, "mechanism"), want: "mechanism/*/index.html" },
     { name: "year-index", rel: "year/index.html" },
+    { name: "search", rel: "search/index.html", query: "?q=%E7%BD%91%E6%A0%BC" },
     { name: "404", rel: "404.html", missing: true },
   ];
   const absent = pages
@@ -94,7 +95,7 @@ function requirePages(absent) {
 
 /** The URL a page is opened at on a server whose root URL is `base`. */
 function urlOf(base, p) {
-  return p.missing ? new URL(MISSING, base).href : new URL(p.rel, base).href;
+  return p.missing ? new URL(MISSING, base).href : new URL(p.rel + (p.query ?? ""), base).href;
 }
 
 /**
@@ -115,6 +116,10 @@ async function open(context, url, { expectStatus = 200 } = {}) {
     }
   });
   const response = await page.goto(url, { waitUntil: "load" });
+  // The search page renders its results after loading its index: look at the finished page.
+  if (await page.$("#results")) {
+    await page.waitForSelector("#results[data-search-complete]", { state: "attached" });
+  }
   return {
     page,
     response,
