@@ -274,3 +274,33 @@ fn config_errors_name_the_key() {
     assert!(stderr.starts_with("error: kbgen.toml:3:1: unknown field `themee`, expected one of `title`"), "{stderr}");
     assert!(stderr.contains("3 | themee = \"dark\""), "{stderr}");
 }
+
+#[test]
+fn the_search_index_is_deterministic() {
+    let (_tmp, root) = built_copy(&repo().join("tests/fixtures/site"));
+    let first = std::fs::read(root.join("site/search/index.js")).unwrap();
+    let o = kbgen(&root, &["build"]);
+    assert!(o.status.success());
+    assert_eq!(std::fs::read(root.join("site/search/index.js")).unwrap(), first, "same content, same bytes");
+
+    // A two-page site small enough to read: its whole index is the snapshot (the per-character
+    // fold table, the same for every site, is summarised).
+    let tmp = tempfile::tempdir().unwrap();
+    let small = tmp.path();
+    std::fs::create_dir_all(small.join("content/practices")).unwrap();
+    std::fs::write(small.join("kbgen.toml"), "title = \"小站\"\n").unwrap();
+    std::fs::write(
+        small.join("content/practices/2020-a.md"),
+        "---\ntitle: 蘇州對標找差\nyear: 2020\nregion: [江苏省/苏州市]\nmechanism: [benchmarking]\n---\n\n對標GDP。\n",
+    )
+    .unwrap();
+    std::fs::write(small.join("content/practices/2021-b.md"), "---\ntitle: 网格员\nyear: 2021\nlang: zh-CN\n---\n\n网格化管理2021。\n").unwrap();
+    let o = kbgen(small, &["build"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let index = std::fs::read_to_string(small.join("site/search/index.js")).unwrap();
+    let fold_start = index.find("\"fold\":\"").unwrap() + 8;
+    let fold_end = fold_start + index[fold_start..].find('"').unwrap();
+    let pairs = index[fold_start..fold_end].chars().count() / 2;
+    let summarised = format!("{}<{pairs} fold pairs>{}", &index[..fold_start], &index[fold_end..]);
+    insta::assert_snapshot!("search_index", summarised);
+}
