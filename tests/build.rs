@@ -294,7 +294,11 @@ fn the_search_index_is_deterministic() {
         "---\ntitle: 蘇州對標找差\nyear: 2020\nregion: [江苏省/苏州市]\nmechanism: [benchmarking]\n---\n\n對標GDP。\n",
     )
     .unwrap();
-    std::fs::write(small.join("content/practices/2021-b.md"), "---\ntitle: 网格员\nyear: 2021\nlang: zh-CN\n---\n\n网格化管理2021。\n").unwrap();
+    std::fs::write(
+        small.join("content/practices/2021-b.md"),
+        "---\ntitle: 网格员\nyear: 2021\nlang: zh-CN\n---\n\n网格化管理2021。\n",
+    )
+    .unwrap();
     let o = kbgen(small, &["build"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let index = std::fs::read_to_string(small.join("site/search/index.js")).unwrap();
