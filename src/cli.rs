@@ -24,6 +24,16 @@ pub struct Cli {
 pub enum Command {
     /// Build the static site from content/ into site/ (replaced only when the build succeeds).
     Build,
+    /// Serve a live preview (built in memory; site/ is not touched) that rebuilds and reloads
+    /// open pages when content, templates, static files, data or kbgen.toml change.
+    Serve {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on; anything but 127.0.0.1 exposes the preview to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+    },
     /// Load and validate everything a build would, render in memory and check every internal
     /// link; write nothing.
     Check,
@@ -62,6 +72,13 @@ pub fn run(cli: Cli) -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(diags) => fail(&diags, "check failed"),
+        },
+        Command::Serve { port, bind } => match crate::serve::run(&root, &bind, port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
         },
         Command::Tokens => {
             let seg = crate::segment::Segmenter::new(

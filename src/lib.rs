@@ -23,6 +23,7 @@ pub mod related;
 pub mod render;
 pub mod search;
 pub mod segment;
+pub mod serve;
 pub mod site;
 pub mod taxonomy;
 pub mod vocab;

@@ -1,0 +1,308 @@
+//! `kbgen serve`: build into memory, serve on 127.0.0.1, watch the project, rebuild, and tell
+//! open pages to reload (Server-Sent Events). Never touches `site/`. A failed rebuild keeps the
+//! last good site and shows the error over every page until it is fixed.
+//!
+//! HTTP is `tiny_http` (small, synchronous, compiles fast; SSE needs nothing more), watching
+//! is `notify` with our own debounce: editors save by writing in place, by writing a temporary
+//! file and renaming it over the original, or by deleting and recreating; all of those end in
+//! a burst of events, and one rebuild runs after the burst with the final content.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::render::Files;
+
+/// What the server shows: the last good build, and the error of the latest one if it failed.
+struct State {
+    files: Files,
+    /// Bumped on every rebuild, good or bad; pages reload when it changes.
+    version: u64,
+    error: Option<String>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+const EVENTS: &str = "/__kbgen/events";
+/// How long the watcher waits for a burst of file events to end.
+const DEBOUNCE: Duration = Duration::from_millis(120);
+
+pub fn run(root: &Path, bind: &str, port: u16) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let (files, error) = match crate::build::render_project(root) {
+        Ok(b) => (b.files, None),
+        Err(d) => (Files::new(), Some(crate::diag::report(&d, 20))),
+    };
+    if let Some(e) = &error {
+        eprint!("{e}");
+    }
+    let shared = Arc::new(Shared { state: Mutex::new(State { files, version: 1, error }), changed: Condvar::new() });
+    let server =
+        tiny_http::Server::http((bind, port)).map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
+    let addr = server.server_addr().to_ip().ok_or_else(|| anyhow::anyhow!("no IP address"))?;
+    println!("serving http://{addr}/ (built in {} ms; Ctrl-C stops)", start.elapsed().as_millis());
+    if bind != "127.0.0.1" && bind != "localhost" && bind != "::1" {
+        eprintln!("warning: serving on {bind}: other machines can reach this preview");
+    }
+
+    let watch_root = root.to_path_buf();
+    let watch_shared = Arc::clone(&shared);
+    std::thread::spawn(move || {
+        if let Err(e) = watch(&watch_root, &watch_shared) {
+            eprintln!("error: file watching stopped: {e}");
+        }
+    });
+
+    let server = Arc::new(server);
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let server = Arc::clone(&server);
+            let shared = Arc::clone(&shared);
+            std::thread::spawn(move || {
+                while let Ok(req) = server.recv() {
+                    let shared = Arc::clone(&shared);
+                    if req.url().starts_with(EVENTS) {
+                        // An event stream lives as long as the page: its own thread.
+                        std::thread::spawn(move || events(req, &shared));
+                    } else {
+                        respond(req, &shared);
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        let _ = w.join();
+    }
+    Ok(())
+}
+
+/// Files whose changes never matter: editor swap and backup files, our own temporaries.
+fn ignored(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.starts_with(".#")
+        || name.starts_with('.') && (name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".tmp"))
+        || name.ends_with('~')
+        || name == "4913"
+        || name.ends_with(".tmp")
+        || name.ends_with(".crswap")
+        || path.components().any(|c| c.as_os_str() == "site" || c.as_os_str() == "target" || c.as_os_str() == ".git")
+}
+
+fn watch(root: &Path, shared: &Shared) -> anyhow::Result<()> {
+    let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(ev) = res {
+            for p in ev.paths {
+                let _ = tx.send(p);
+            }
+        }
+    })?;
+    // Watch the root (not recursively, for kbgen.toml) and each project folder recursively.
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
+    for dir in ["content", "templates", "static", "data"] {
+        let d = root.join(dir);
+        if d.is_dir() {
+            watcher.watch(&d, RecursiveMode::Recursive)?;
+        }
+    }
+    loop {
+        let first = rx.recv()?;
+        let mut relevant = !ignored(&first);
+        // Debounce: wait until the burst is over.
+        while let Ok(p) = rx.recv_timeout(DEBOUNCE) {
+            relevant |= !ignored(&p);
+        }
+        if !relevant {
+            continue;
+        }
+        let start = Instant::now();
+        let result = crate::build::render_project(root);
+        let ms = start.elapsed().as_millis();
+        let message = {
+            let mut st = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+            st.version += 1;
+            match result {
+                Ok(b) => {
+                    let changed = b.files.iter().filter(|(k, v)| st.files.get(*k) != Some(*v)).count();
+                    st.files = b.files;
+                    st.error = None;
+                    Ok(format!("rebuilt {changed} pages in {ms} ms"))
+                }
+                Err(d) => {
+                    let report = crate::diag::report(&d, 20);
+                    st.error = Some(report.clone());
+                    Err(format!("{report}rebuild failed; still serving the last good site"))
+                }
+            }
+        };
+        // Printed outside the lock, and a closed terminal does not stop the server.
+        use std::io::Write;
+        let _ = match message {
+            Ok(m) => writeln!(std::io::stdout(), "{m}"),
+            Err(m) => writeln!(std::io::stderr(), "{m}"),
+        };
+        shared.changed.notify_all();
+    }
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "svg" => "image/svg+xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "ico" => "image/x-icon",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The site path a URL asks for, or `None` for anything that tries to leave the site.
+pub fn site_path(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_decode(path)?;
+    if !decoded.starts_with('/') || decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut p = parts.join("/");
+    if decoded.ends_with('/') || p.is_empty() {
+        p = if p.is_empty() { "index.html".into() } else { format!("{p}/index.html") };
+    }
+    Some(p)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn respond(req: tiny_http::Request, shared: &Shared) {
+    let st = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+    let wanted = site_path(req.url());
+    let mut path = wanted.clone().unwrap_or_default();
+    // `/practices/x` without a slash: the folder's page.
+    if wanted.is_some() && !st.files.contains_key(&path) && st.files.contains_key(&format!("{path}/index.html")) {
+        path = format!("{path}/index.html");
+    }
+    let (status, path) =
+        if wanted.is_some() && st.files.contains_key(&path) { (200, path) } else { (404, "404.html".to_string()) };
+    let mut body =
+        st.files.get(&path).cloned().unwrap_or_else(|| b"<!DOCTYPE html><title>404</title><p>not found</p>".to_vec());
+    let ctype = content_type(&path);
+    if ctype.starts_with("text/html") {
+        body = inject(&body, st.version, st.error.as_deref());
+    }
+    drop(st);
+    let header = tiny_http::Header::from_bytes("Content-Type", ctype).expect("valid header");
+    let no_cache = tiny_http::Header::from_bytes("Cache-Control", "no-store").expect("valid header");
+    let _ = req.respond(
+        tiny_http::Response::from_data(body).with_status_code(status).with_header(header).with_header(no_cache),
+    );
+}
+
+/// Adds the live-reload script (and the error overlay) before `</body>`.
+fn inject(html: &[u8], version: u64, error: Option<&str>) -> Vec<u8> {
+    let html = String::from_utf8_lossy(html);
+    let mut extra = String::new();
+    if let Some(e) = error {
+        extra.push_str(&format!(
+            "<div id=\"kbgen-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:9999;margin:0;padding:1rem 1.25rem;background:#2b0f0f;color:#ffd7d7;font:14px/1.5 ui-monospace,monospace;border-top:4px solid #e5484d\"><strong>kbgen: the last rebuild failed; this is the last good version of the page.</strong><pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">{}</pre></div>",
+            crate::render::escape_html(e)
+        ));
+    }
+    extra.push_str(&format!(
+        "<script>(function(){{var v=\"{version}\";function go(){{var es=new EventSource(\"{EVENTS}\");es.onmessage=function(e){{if(e.data!==v){{location.reload();}}}};es.onerror=function(){{es.close();setTimeout(go,1000);}};}}go();}})();</script>"
+    ));
+    match html.rfind("</body>") {
+        Some(i) => format!("{}{}{}", &html[..i], extra, &html[i..]).into_bytes(),
+        None => format!("{html}{extra}").into_bytes(),
+    }
+}
+
+/// A Server-Sent Events stream: the current version now, then every new one, written
+/// straight to the socket (tiny_http's chunked responses buffer, which would hold events back).
+fn events(req: tiny_http::Request, shared: &Arc<Shared>) {
+    use std::io::Write;
+    let mut w = req.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
+    if w.write_all(head.as_bytes()).and_then(|_| w.flush()).is_err() {
+        return;
+    }
+    let mut seen = 0;
+    loop {
+        let message = {
+            let st = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+            let (st, _) = shared
+                .changed
+                .wait_timeout_while(st, Duration::from_secs(15), |s| s.version == seen)
+                .unwrap_or_else(|p| p.into_inner());
+            if st.version != seen {
+                seen = st.version;
+                format!("data: {seen}\n\n")
+            } else {
+                // A keep-alive comment: a closed page shows up as a failed write.
+                ": ping\n\n".to_string()
+            }
+        };
+        if w.write_all(message.as_bytes()).and_then(|_| w.flush()).is_err() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_never_leave_the_site() {
+        assert_eq!(site_path("/").as_deref(), Some("index.html"));
+        assert_eq!(site_path("/region/").as_deref(), Some("region/index.html"));
+        assert_eq!(site_path("/search/index.html?q=%E7%BD%91").as_deref(), Some("search/index.html"));
+        assert_eq!(site_path("/%E7%BD%91.html").as_deref(), Some("网.html"));
+        for bad in
+            ["/../etc/passwd", "/a/../../x", "/%2e%2e/x", "/%2E%2E%2Fx", "/a\\..\\b", "/%00", "/%zz", "etc/passwd"]
+        {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_reload_script_and_overlay_go_before_body_end() {
+        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>", 7, Some("error: a.md:2:1: <bad>")))
+            .unwrap();
+        assert!(out.contains("var v=\"7\""));
+        assert!(out.contains("&lt;bad&gt;"));
+        assert!(out.ends_with("</script></body></html>"));
+    }
+}

@@ -1,0 +1,53 @@
+// Live reload in a real browser: `kbgen serve` on a copy of the fixture site; the test edits
+// a page's Markdown and waits for the open page to show the new text, without navigating.
+//
+//   KBGEN_BIN=$PWD/target/debug/kbgen node --test tests/browser/serve.test.mjs
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { launch, closeBrowser } from "./lib/browser.mjs";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const BIN = process.env.KBGEN_BIN || path.join(REPO, "target", "debug", "kbgen");
+const cleanup = [];
+after(async () => {
+  for (const f of cleanup) await f();
+  await closeBrowser();
+});
+
+function startServer(root) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, ["serve", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    cleanup.push(() => child.kill());
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`kbgen serve exited with ${code}: ${out}`)));
+  });
+}
+
+test("saving a page's Markdown updates the open page without navigation by the test", async (t) => {
+  const browser = await launch(t);
+  if (!browser) return;
+  const root = mkdtempSync(path.join(tmpdir(), "kbgen-serve-"));
+  cleanup.push(() => rmSync(root, { recursive: true, force: true }));
+  cpSync(path.join(REPO, "tests", "fixtures", "site"), root, { recursive: true });
+  const base = await startServer(root);
+  const page = await browser.newPage();
+  await page.goto(`${base}practices/2023-shanxi-dui-biao/index.html`);
+  assert.match(await page.textContent("main"), /找差距、补短板/);
+  await page.waitForTimeout(300); // the event stream connects
+
+  const file = path.join(root, "content", "practices", "2023-shanxi-dui-biao.md");
+  const saved = Date.now();
+  writeFileSync(file, readFileSync(file, "utf8").replace("找差距、补短板", "浏览器里看到的新句子"));
+  await page.waitForFunction(() => document.querySelector("main").textContent.includes("浏览器里看到的新句子"), null, { timeout: 15_000 });
+  t.diagnostic(`save → browser shows it: ${Date.now() - saved} ms`);
+});
