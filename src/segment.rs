@@ -88,6 +88,25 @@ impl Segmenter {
         Segmenter { jieba, tfidf, places }
     }
 
+    /// A segmenter for this vocabulary and gazetteer, shared across builds of one process
+    /// (`serve` rebuilds often; loading jieba's dictionary is the slow part of a small build).
+    pub fn shared(vocab: &Vocabulary, gazetteer: &Gazetteer) -> std::sync::Arc<Segmenter> {
+        use std::sync::{Arc, Mutex, OnceLock};
+        type Cached = Option<(String, Arc<Segmenter>)>;
+        static CACHE: OnceLock<Mutex<Cached>> = OnceLock::new();
+        let key: String = vocab.match_terms().into_iter().map(|(t, _)| t).collect::<Vec<_>>().join("\n")
+            + &format!("\n{}", gazetteer.units().len());
+        let mut cache = CACHE.get_or_init(|| Mutex::new(None)).lock().unwrap_or_else(|p| p.into_inner());
+        match &*cache {
+            Some((k, seg)) if *k == key => Arc::clone(seg),
+            _ => {
+                let seg = Arc::new(Segmenter::new(vocab, gazetteer));
+                *cache = Some((key, Arc::clone(&seg)));
+                seg
+            }
+        }
+    }
+
     pub fn jieba(&self) -> &Jieba {
         &self.jieba
     }

@@ -97,7 +97,16 @@ fn ignored(path: &Path) -> bool {
 fn watch(root: &Path, shared: &Shared) -> anyhow::Result<()> {
     let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        // Reading files (our own rebuild does) raises access events; only changes count.
+        let change = |k: &notify::EventKind| {
+            use notify::event::{EventKind, ModifyKind};
+            matches!(k, EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any)
+                || matches!(k, EventKind::Modify(m) if !matches!(m, ModifyKind::Metadata(_)))
+        };
         if let Ok(ev) = res {
+            if !change(&ev.kind) {
+                return;
+            }
             for p in ev.paths {
                 let _ = tx.send(p);
             }

@@ -14,6 +14,8 @@ use common::{copy_dir, repo};
 struct Server {
     child: Child,
     addr: String,
+    /// `rebuilt …` lines printed so far.
+    rebuilds: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Drop for Server {
@@ -35,14 +37,22 @@ fn start(root: &Path) -> Server {
     let mut out = BufReader::new(child.stdout.take().unwrap());
     out.read_line(&mut line).unwrap();
     // Keep reading, so the server's rebuild lines always have somewhere to go.
-    std::thread::spawn(move || for _ in out.lines() {});
+    let rebuilds = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&rebuilds);
+    std::thread::spawn(move || {
+        for l in out.lines().map_while(Result::ok) {
+            if l.starts_with("rebuilt ") {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    });
     let addr = line
         .strip_prefix("serving http://")
         .and_then(|l| l.split('/').next())
         .unwrap_or_else(|| panic!("{line}"))
         .to_string();
     assert!(addr.starts_with("127.0.0.1:"), "binds to loopback: {addr}");
-    Server { child, addr }
+    Server { child, addr, rebuilds }
 }
 
 /// GET `path` (sent as written, so traversal attempts reach the server unchanged).
@@ -90,10 +100,16 @@ fn serves_rebuilds_on_edits_and_survives_errors() {
     assert!(body.contains("EventSource(\"/__kbgen/events\")"), "live reload script injected");
     assert!(!root.join("site").exists(), "serve never writes site/");
 
+    // Serving (which reads files) causes no rebuilds by itself.
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(s.rebuilds.load(std::sync::atomic::Ordering::SeqCst), 0, "idle server rebuilt");
+
     // Edit in place.
     let original = std::fs::read_to_string(root.join(FILE)).unwrap();
     std::fs::write(root.join(FILE), original.replace("找差距、补短板", "找差距、补短板、一次编辑")).unwrap();
     eventually("the in-place edit", || get(&s, PAGE).2.contains("一次编辑"));
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(s.rebuilds.load(std::sync::atomic::Ordering::SeqCst), 1, "one save, one rebuild");
 
     // Write a temporary file and rename it over the page, as vim and VS Code do.
     let tmpfile = root.join("content/practices/.2023-shanxi-dui-biao.md.tmp");
