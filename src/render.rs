@@ -183,7 +183,16 @@ pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
     for (i, t) in site.taxonomies.years.iter().enumerate() {
         jobs.extend((0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Year(i, p)));
     }
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs.par_iter().map(|j| r.job(j)).collect();
+    let progress = progress_bar(jobs.len());
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+        .par_iter()
+        .map(|j| {
+            let out = r.job(j);
+            progress.inc(1);
+            out
+        })
+        .collect();
+    progress.finish_and_clear();
     let mut files = Files::new();
     let mut diags = Vec::new();
     for res in rendered {
@@ -206,6 +215,23 @@ pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
     files.insert("search/index.js".into(), crate::search::index_script(site, segmenter).into_bytes());
     static_files(site, &mut files).map_err(|d| vec![d])?;
     Ok(files)
+}
+
+/// Pages rendered before a progress bar is worth showing.
+const PROGRESS_FROM: usize = 2000;
+
+/// A progress bar on an interactive terminal for long builds; hidden in CI and in pipes.
+fn progress_bar(len: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    let quiet = std::env::var_os("CI").is_some() || !std::io::stderr().is_terminal() || len < PROGRESS_FROM;
+    if quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("rendering {bar:40} {pos}/{len} pages ({eta})") {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn pages_of(n: usize, per: usize) -> usize {
