@@ -24,8 +24,10 @@ pub struct Cli {
 pub enum Command {
     /// Build the static site from content/ into site/ (replaced only when the build succeeds).
     Build,
-    /// Serve a live preview (built in memory; site/ is not touched) that rebuilds and reloads
-    /// open pages when content, templates, static files, data or kbgen.toml change.
+    /// Serve a live preview that rebuilds and reloads open pages on every save.
+    ///
+    /// The site is built in memory (site/ is not touched); content/, templates/, static/, data/
+    /// and kbgen.toml are watched.
     Serve {
         /// Port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 8000)]
@@ -34,8 +36,7 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
     },
-    /// Load and validate everything a build would, render in memory and check every internal
-    /// link; write nothing.
+    /// Validate everything a build would, and every internal link; write nothing.
     Check,
     /// Print the search tokenizer's tokens for each line of standard input, as JSON lines
     /// (the contract the browser's tokenizer is tested against).
