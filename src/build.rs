@@ -38,7 +38,7 @@ pub fn render_project(root: &Path) -> Result<Built, Vec<Diagnostic>> {
 pub fn build(root: &Path) -> Result<(Built, f64), Vec<Diagnostic>> {
     let start = Instant::now();
     let built = render_project(root)?;
-    let out = output::output_dir(root, &built.site.config.paths.output);
+    let out = root.join(&built.site.config.paths.output);
     output::write_site(&out, &built.files)
         .map_err(|e| vec![Diagnostic::new(&out, format!("cannot write the site: {e}"))])?;
     Ok((built, start.elapsed().as_secs_f64()))

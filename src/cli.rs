@@ -126,21 +126,9 @@ fn fail(diags: &[crate::diag::Diagnostic], what: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// Loads the project's gazetteer (or the built-in one).
-pub fn load_gazetteer(root: &Path) -> anyhow::Result<&'static Gazetteer> {
-    let path = root.join("data/regions.tsv");
-    match std::fs::read_to_string(&path) {
-        Ok(text) if text != crate::gazetteer::BUILTIN_TSV => {
-            let g = Gazetteer::parse(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
-            Ok(Box::leak(Box::new(g)))
-        }
-        _ => Ok(Gazetteer::builtin()),
-    }
-}
-
 fn import_command(root: &Path, inputs: &[PathBuf], out: &Path, force: bool) -> anyhow::Result<bool> {
     let vocab = Vocabulary::load_or_builtin(&root.join("data/mechanisms.yaml"))?;
-    let gazetteer = load_gazetteer(root)?;
+    let gazetteer = Gazetteer::load_or_builtin(&root.join("data/regions.tsv")).map_err(anyhow::Error::msg)?;
     let importer = Importer::new(gazetteer, &vocab);
     let reports = import::run(&importer, inputs, out, force);
     let (mut created, mut updated, mut unchanged, mut skipped, mut failed, mut stories) = (0, 0, 0, 0, 0, 0);

@@ -149,6 +149,27 @@ impl Gazetteer {
         G.get_or_init(|| Gazetteer::parse(BUILTIN_TSV).expect("the built-in gazetteer parses"))
     }
 
+    /// The gazetteer at `path`, or the built-in one when the file is absent or the same.
+    /// A project's own file is parsed once per distinct content and kept for the process
+    /// (`serve` rebuilds often and must not parse or leak it again each time).
+    pub fn load_or_builtin(path: &std::path::Path) -> Result<&'static Gazetteer, String> {
+        use std::sync::{Mutex, OnceLock};
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) if t != BUILTIN_TSV => t,
+            _ => return Ok(Gazetteer::builtin()),
+        };
+        static LOADED: OnceLock<Mutex<HashMap<String, &'static Gazetteer>>> = OnceLock::new();
+        let key = crate::content::sha256_hex(text.as_bytes());
+        let mut loaded = LOADED.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(g) = loaded.get(&key) {
+            return Ok(g);
+        }
+        let g: &'static Gazetteer =
+            Box::leak(Box::new(Gazetteer::parse(&text).map_err(|e| format!("{}:{e}", path.display()))?));
+        loaded.insert(key, g);
+        Ok(g)
+    }
+
     /// Parses `code<TAB>level<TAB>name<TAB>parent` lines; `#` starts a comment line.
     pub fn parse(tsv: &str) -> Result<Gazetteer, GazetteerError> {
         let mut units = Vec::new();

@@ -2,7 +2,7 @@
 //! folder and swaps it in only when everything is written, so a failed build leaves the
 //! previous site untouched. Also checks that every internal link resolves.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use regex::Regex;
 
@@ -93,11 +93,6 @@ pub fn resolve(page: &str, href: &str) -> Option<String> {
         p = if p.is_empty() { "index.html".into() } else { format!("{p}/index.html") };
     }
     Some(p)
-}
-
-/// Where the site goes: `<root>/<paths.output>`.
-pub fn output_dir(root: &Path, configured: &Path) -> PathBuf {
-    root.join(configured)
 }
 
 #[cfg(test)]

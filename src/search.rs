@@ -191,28 +191,9 @@ pub fn index_script(site: &Site, seg: Arc<Segmenter>) -> String {
     let fold: String = fold_table().iter().flat_map(|(a, b)| [*a, *b]).collect();
     format!(
         "/* kbgen search index: see src/search.rs for the tokenizer contract */\nwindow.KBGEN_SEARCH = {{\"fold\":{},\"index\":{}}};\n",
-        serde_json_string(&fold),
+        serde_json::to_string(&fold).expect("a string serialises"),
         index.to_json()
     )
-}
-
-/// A JSON string literal.
-fn serde_json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            // Keep the script safe inside HTML and valid in every JavaScript engine.
-            '\u{2028}' | '\u{2029}' | '<' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

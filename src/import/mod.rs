@@ -18,7 +18,7 @@ pub mod write;
 use std::path::{Path, PathBuf};
 
 use crate::content::{render_page, sha256_hex, FrontMatter, Provenance};
-use crate::fold::{fold, is_han, is_traditional};
+use crate::fold::{fold, is_han, traditional_ratio};
 use crate::gazetteer::Gazetteer;
 use crate::segment::Segmenter;
 use crate::vocab::Vocabulary;
@@ -257,7 +257,6 @@ impl<'a> Importer<'a> {
         let body_text: String = d.body.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
         let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&body_text);
-        let all = format!("{title}\n{body_text}");
         let front = FrontMatter {
             title: title.clone(),
             subtitle,
@@ -266,7 +265,7 @@ impl<'a> Importer<'a> {
             year_inferred,
             source,
             author: (!authors.is_empty()).then(|| authors.join("、")),
-            lang: is_traditional(&all).then(|| "zh-Hant".to_string()),
+            lang: (traditional_ratio(&body_text, &body_f) > 0.03).then(|| "zh-Hant".to_string()),
             region: self.regions.tag(&title_f, &body_f),
             mechanism: self.mechanisms.tag(&title_f, &body_f),
             keywords: self.segmenter.keywords(&format!("{title_f}\n{body_f}"), KEYWORDS),
@@ -308,10 +307,7 @@ impl PageMeta {
             .iter()
             .find_map(|l| meta::source_of(l))
             .or_else(|| preface.iter().find(|l| meta::is_masthead(l)).cloned());
-        let journal = preface
-            .iter()
-            .chain(page_text.lines().map(str::to_string).collect::<Vec<_>>().iter())
-            .find_map(|l| meta::journal_year(l));
+        let journal = preface.iter().map(String::as_str).chain(page_text.lines()).find_map(meta::journal_year);
         let year = match (&date, journal) {
             (Some((_, y)), _) => Some((*y, false)),
             (None, Some(y)) => Some((y, false)),
