@@ -82,17 +82,13 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         },
         Command::Tokens => {
-            let seg = crate::segment::Segmenter::new(
-                &crate::vocab::Vocabulary::builtin(),
-                crate::gazetteer::Gazetteer::builtin(),
-            );
             let fold: String = crate::search::fold_table().iter().flat_map(|(a, b)| [*a, *b]).collect();
             println!("{}", serde_json::json!({ "fold": fold }));
             for line in std::io::stdin().lines().map_while(Result::ok) {
                 let out = serde_json::json!({
                     "text": line,
                     "base": crate::search::base_tokens(&line),
-                    "index": crate::search::index_tokens(&line, &seg),
+                    "index": crate::search::index_tokens(&line),
                 });
                 println!("{out}");
             }

@@ -211,8 +211,7 @@ pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
         return Err(diags);
     }
     crate::feed::write_feeds(site, &r.cards, &mut files);
-    let segmenter = crate::segment::Segmenter::shared(&site.vocab, site.gazetteer);
-    files.insert("search/index.js".into(), crate::search::index_script(site, segmenter).into_bytes());
+    files.extend(crate::search::index_files(site));
     static_files(site, &mut files).map_err(|d| vec![d])?;
     Ok(files)
 }

@@ -1,18 +1,15 @@
-/* kbgen search — the browser half of the tokenizer contract in src/search.rs.
+/* kbgen search — the browser half of the tokenizer contract and index format in src/search.rs.
  *
  * fold key: per character, full-width → half-width, Traditional → Simplified (the table comes
  * with the index), A-Z → a-z. Base tokens: [a-z0-9]+ runs; Han runs give overlapping bigrams
- * (a lone character gives itself). Words: the longest runs of 3+ Han characters that exist in
- * the index's own trie, so every word asked for is a word the index has. A document matches
- * when it holds every base token; words and fields only rank.
+ * (a lone character gives itself). A document matches when it holds every base token; Latin
+ * tokens of two characters or more match as prefixes. The index is sharded: a query loads
+ * meta.js, the shards of its tokens, and the documents of the results on screen.
  *
  * A classic script (no modules: those do not load from file://). In node, require() it.
  */
 (function (global) {
   "use strict";
-
-  var FIELDS = { title: 4, terms: 2, body: 1 };
-  var WORD_WEIGHT = 2;
 
   function isHan(cp) {
     return (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff) ||
@@ -75,134 +72,178 @@
     return out;
   }
 
-  function node(root, token) {
-    var n = root;
-    for (var c of token) {
-      n = n[c];
-      if (!n) return null;
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvWXYZwxyz-_";
+  var DIGIT = {};
+  for (var d = 0; d < 64; d++) DIGIT[DIGITS[d]] = d;
+
+  /** Postings string → Map(doc id → weight): pairs of (gap − 1, weight − 1) as base-64 varints. */
+  function decode(s) {
+    var out = new Map();
+    var nums = [];
+    var v = 0, shift = 0;
+    for (var i = 0; i < s.length; i++) {
+      var x = DIGIT[s[i]];
+      if (x >= 32) {
+        v += (x - 32) * Math.pow(2, shift);
+        shift += 5;
+      } else {
+        nums.push(v + x * Math.pow(2, shift));
+        v = 0;
+        shift = 0;
+      }
     }
-    return n;
+    var doc = -1;
+    for (var k = 0; k + 1 < nums.length; k += 2) {
+      doc += nums[k] + 1;
+      out.set(doc, nums[k + 1] + 1);
+    }
+    return out;
   }
 
-  function isAsciiToken(t) {
+  function isLatin(t) {
     return t.length > 0 && isAsciiAlnum(t[0]);
   }
 
-  /** {ref: tf} of a token in one field; Latin tokens match as prefixes (gd finds gdp). */
-  function postings(root, token) {
-    var n = node(root, token);
-    if (!n) return null;
-    if (!isAsciiToken(token)) return n.docs ? { docs: n.docs, df: n.df } : null;
-    var docs = {};
-    var stack = [n];
-    while (stack.length) {
-      var cur = stack.pop();
-      for (var r in cur.docs || {}) docs[r] = { tf: Math.max(cur.docs[r].tf, docs[r] ? docs[r].tf : 0) };
-      for (var k in cur) if (k !== "docs" && k !== "df") stack.push(cur[k]);
+  /** The shard of a token: FNV-1a 32 over the code points of its shard key (src/search.rs). */
+  function shardOf(token, shards) {
+    var h = 0x811c9dc5;
+    var n = 0;
+    for (var c of token) {
+      if (isLatin(token) && n++ >= 2) break;
+      h = Math.imul(h ^ c.codePointAt(0), 0x01000193) >>> 0;
     }
-    return { docs: docs, df: Object.keys(docs).length };
+    return (h & (shards - 1)) >>> 0;
   }
 
-  /** Words of 3+ Han characters in the query that the index holds (longest match). */
-  function queryWords(text, fold, index) {
-    var roots = Object.keys(FIELDS).map(function (f) { return index.index[f].root; });
-    var words = [];
-    for (var r of runs(foldKey(text, fold))) {
-      if (r.kind !== "han") continue;
-      var i = 0;
-      while (i < r.chars.length) {
-        var best = -1;
-        for (var root of roots) {
-          var n = root;
-          for (var j = i; j < r.chars.length; j++) {
-            n = n[r.chars[j]];
-            if (!n) break;
-            if (j - i + 1 >= 3 && n.df > 0 && j > best) best = j;
-          }
-        }
-        if (best >= 0) {
-          words.push(r.chars.slice(i, best + 1).join(""));
-          i = best + 1;
-        } else {
-          i += 1;
-        }
-      }
-    }
-    return words;
+  /**
+   * An open index. `load(key)` runs the script `search/<key>.js` and resolves when it has
+   * called KBGEN_SEARCH.put(key, value); files are loaded once, and only when a query needs them.
+   */
+  function Engine(meta, load) {
+    this.meta = meta;
+    this.fold = makeFold(meta.fold);
+    this.load = load;
+    this.cache = new Map();
+    var lens = meta.len;
+    var sum = 0;
+    for (var i = 0; i < lens.length; i++) sum += lens[i];
+    this.avglen = lens.length ? sum / lens.length : 1;
+    this.names = {};
+    for (var m of meta.mechanisms) this.names[m[0]] = m[1];
   }
+
+  Engine.prototype.file = function (key) {
+    if (!this.cache.has(key)) this.cache.set(key, this.load(key));
+    return this.cache.get(key);
+  };
+
+  /** A document as a result shows it. */
+  Engine.prototype.doc = function (id) {
+    return this.file("d/" + id);
+  };
+
+  /** Map(doc → weight) of a query token; Latin tokens of 2+ characters match as prefixes. */
+  Engine.prototype.postings = function (token) {
+    var self = this;
+    return this.file("s/" + shardOf(token, this.meta.shards)).then(function (shard) {
+      if (!isLatin(token) || token.length < 2) return shard[token] ? decode(shard[token]) : new Map();
+      var out = new Map();
+      for (var t in shard) {
+        if (t.lastIndexOf(token, 0) !== 0) continue;
+        decode(shard[t]).forEach(function (w, doc) { out.set(doc, Math.max(w, out.get(doc) || 0)); });
+      }
+      return out;
+    });
+  };
+
+  /** Facet values of document `id`. */
+  Engine.prototype.facetValues = function (k, id) {
+    var m = this.meta;
+    if (k === "region") return m.prov[id] >= 0 ? [m.provinces[m.prov[id]]] : [];
+    if (k === "mechanism") return m.mech[id].map(function (i) { return m.mechanisms[i][0]; });
+    return [String(m.year[id])];
+  };
+
+  var K1 = 1.2, B = 0.75;
+
+  /** Documents matching every base token of `query`, scored (BM25 over the weighted counts). */
+  Engine.prototype.match = function (query) {
+    var self = this;
+    var meta = this.meta;
+    var tokens = unique(baseTokens(query, this.fold));
+    if (tokens.length === 0) {
+      var all = [];
+      for (var i = 0; i < meta.n; i++) all.push({ id: i, score: 0 });
+      return Promise.resolve({ results: all, tokens: tokens });
+    }
+    return Promise.all(tokens.map(function (t) { return self.postings(t); })).then(function (lists) {
+      var order = lists.slice().sort(function (a, b) { return a.size - b.size; });
+      var results = [];
+      order[0].forEach(function (_, doc) {
+        for (var l of order) if (!l.has(doc)) return;
+        var score = 0;
+        for (var p of lists) {
+          var w = p.get(doc);
+          var idf = Math.log(1 + (meta.n - p.size + 0.5) / (p.size + 0.5));
+          score += idf * (w * (K1 + 1)) / (w + K1 * (1 - B + B * meta.len[doc] / self.avglen));
+        }
+        results.push({ id: doc, score: score });
+      });
+      return { results: results, tokens: tokens };
+    });
+  };
+
+  Engine.prototype.passes = function (id, filters, except) {
+    for (var k in FACETS) {
+      if (k === except || !filters[k] || filters[k].length === 0) continue;
+      var vals = this.facetValues(k, id);
+      if (!filters[k].some(function (v) { return vals.indexOf(v) >= 0; })) return false;
+    }
+    return true;
+  };
+
+  /**
+   * Search: results after filters, best first (then newest), and per facet the live counts
+   * (the other facets applied). Resolves to {results: [{id, score}], facets, tokens}.
+   */
+  Engine.prototype.search = function (query, filters) {
+    var self = this;
+    filters = filters || {};
+    return this.match(query).then(function (m) {
+      var year = self.meta.year;
+      m.results.sort(function (a, b) { return b.score - a.score || year[b.id] - year[a.id] || a.id - b.id; });
+      var facets = {};
+      for (var k in FACETS) {
+        var counts = {};
+        for (var r of m.results) {
+          if (!self.passes(r.id, filters, k)) continue;
+          for (var v of self.facetValues(k, r.id)) counts[v] = (counts[v] || 0) + 1;
+        }
+        facets[k] = counts;
+      }
+      var results = m.results.filter(function (r) { return self.passes(r.id, filters, null); });
+      return { results: results, facets: facets, tokens: m.tokens };
+    });
+  };
 
   function unique(list) {
     return Array.from(new Set(list));
   }
 
-  /** Documents of the index matching `query` (all base tokens), scored. */
-  function match(data, query) {
-    var index = data.index;
-    var docs = index.documentStore.docs;
-    var refs = Object.keys(docs);
-    var base = unique(baseTokens(query, data.fold));
-    var words = unique(queryWords(query, data.fold, index));
-    var n = refs.length;
-    var candidates = null;
-    for (var t of base) {
-      var has = new Set();
-      for (var f in FIELDS) {
-        var nd = postings(index.index[f].root, t);
-        if (nd) for (var r in nd.docs) has.add(r);
-      }
-      candidates = candidates ? new Set(Array.from(candidates).filter(function (x) { return has.has(x); })) : has;
-    }
-    if (!candidates) candidates = new Set(refs);
-    var scored = [];
-    candidates.forEach(function (ref) {
-      var score = 0;
-      for (var tok of base.concat(words)) {
-        var weight = words.indexOf(tok) >= 0 && base.indexOf(tok) < 0 ? WORD_WEIGHT : 1;
-        for (var f in FIELDS) {
-          var nd = postings(index.index[f].root, tok);
-          if (!nd || !nd.docs[ref]) continue;
-          var idf = 1 + Math.log(n / (nd.df + 1));
-          score += FIELDS[f] * nd.docs[ref].tf * idf * weight;
-        }
-      }
-      scored.push({ ref: ref, score: score, doc: docs[ref] });
-    });
-    scored.sort(function (a, b) {
-      return b.score - a.score || Number(b.doc.year) - Number(a.doc.year) || Number(a.ref) - Number(b.ref);
-    });
-    return { results: scored, base: base, words: words };
+  var FACETS = { region: true, mechanism: true, year: true };
+
+  /** Opens the index whose files `load(key)` fetches (see Engine). */
+  function open(load) {
+    return load("meta").then(function (meta) { return new Engine(meta, load); });
   }
 
-  var FACETS = {
-    region: function (d) { return d.province ? [d.province] : []; },
-    mechanism: function (d) { return d.mechanisms ? d.mechanisms.split(" ") : []; },
-    year: function (d) { return [String(d.year)]; },
-  };
-
-  function passes(doc, filters, except) {
-    for (var k in FACETS) {
-      if (k === except || !filters[k] || filters[k].length === 0) continue;
-      var vals = FACETS[k](doc);
-      if (!filters[k].some(function (v) { return vals.indexOf(v) >= 0; })) return false;
-    }
-    return true;
-  }
-
-  /** Search: results after filters, and per facet the live counts (other facets applied). */
-  function search(data, query, filters) {
-    filters = filters || {};
-    var m = match(data, query);
-    var facets = {};
-    for (var k in FACETS) {
-      var counts = {};
-      for (var r of m.results) {
-        if (!passes(r.doc, filters, k)) continue;
-        for (var v of FACETS[k](r.doc)) counts[v] = (counts[v] || 0) + 1;
-      }
-      facets[k] = counts;
-    }
-    var results = m.results.filter(function (r) { return passes(r.doc, filters, null); });
-    return { results: results, facets: facets, base: m.base, words: m.words };
+  /** The registry the index files call: KBGEN_SEARCH.put(key, value). */
+  function registry() {
+    var values = new Map();
+    return {
+      values: values,
+      put: function (key, value) { values.set(key, value); },
+    };
   }
 
   /** An excerpt of `text` around the first match: [{text, mark}] segments, about `width` chars. */
@@ -238,8 +279,8 @@
   }
 
   var api = {
-    makeFold: makeFold, foldKey: foldKey, baseTokens: baseTokens, queryWords: queryWords,
-    search: search, excerpt: excerpt,
+    makeFold: makeFold, foldKey: foldKey, baseTokens: baseTokens, shardOf: shardOf, decode: decode,
+    open: open, registry: registry, excerpt: excerpt,
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   global.KbgenSearch = api;
@@ -248,6 +289,7 @@
   if (typeof document === "undefined") return;
 
   var LABELS = { region: "地区", mechanism: "机制", year: "年份" };
+  var PAGE = 20;
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -275,15 +317,25 @@
     }
   }
 
-  function mechanismNames(data) {
-    var names = {};
-    var docs = data.index.documentStore.docs;
-    for (var r in docs) {
-      var ids = docs[r].mechanisms ? docs[r].mechanisms.split(" ") : [];
-      var ns = docs[r].mechanism_names ? docs[r].mechanism_names.split("、") : [];
-      ids.forEach(function (id, i) { names[id] = ns[i] || id; });
-    }
-    return names;
+  /** Loads search/<key>.js with a script element (works from file:// too). */
+  function scriptLoader(base) {
+    var reg = global.KBGEN_SEARCH || (global.KBGEN_SEARCH = registry());
+    return function (key) {
+      return new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = base + key + ".js";
+        s.onload = function () {
+          s.remove();
+          if (reg.values.has(key)) {
+            var v = reg.values.get(key);
+            reg.values.delete(key);
+            resolve(v);
+          } else reject(new Error("search/" + key + ".js did not load"));
+        };
+        s.onerror = function () { s.remove(); reject(new Error("cannot load search/" + key + ".js")); };
+        document.head.appendChild(s);
+      });
+    };
   }
 
   function start() {
@@ -293,53 +345,73 @@
     var input = document.getElementById("q");
     var facetsBox = document.getElementById("facets");
     var status = document.getElementById("search-status");
+    var more = document.getElementById("more-results");
     var root = results.getAttribute("data-root") || "";
     var state = readState();
     input.value = state.q;
     status.textContent = "正在载入索引…";
 
-    var script = document.createElement("script");
-    script.src = results.getAttribute("data-index");
-    script.onerror = function () {
+    function failed() {
       status.textContent = "搜索索引载入失败。";
       results.setAttribute("data-search-complete", "");
-    };
-    script.onload = function () {
-      var data = global.KBGEN_SEARCH;
-      data.fold = makeFold(data.fold);
-      var names = mechanismNames(data);
+    }
+
+    open(scriptLoader(results.getAttribute("data-index"))).then(function (engine) {
       var timer = null;
+      var generation = 0;
+      var current = null;
+      var shown = 0;
 
       function run() {
+        var mine = ++generation;
         results.removeAttribute("data-search-complete");
         writeState(state);
         var hasFilter = Object.keys(FACETS).some(function (k) { return state.filters[k].length > 0; });
-        var out = search(data, state.q, state.filters);
-        renderFacets(out.facets);
-        results.textContent = "";
-        if (!state.q.trim() && !hasFilter) {
-          status.textContent = "输入关键词（简体或繁体均可），或选择左侧的筛选条件。";
-        } else {
+        engine.search(state.q, state.filters).then(function (out) {
+          if (mine !== generation) return;
+          renderFacets(out.facets);
+          results.textContent = "";
+          current = out;
+          shown = 0;
+          if (!state.q.trim() && !hasFilter) {
+            status.textContent = "输入关键词（简体或繁体均可），或选择左侧的筛选条件。";
+            more.hidden = true;
+            results.setAttribute("data-search-complete", "");
+            return;
+          }
           status.textContent = out.results.length ? "找到 " + out.results.length + " 篇实践" : "没有找到匹配的实践。";
-          var tokens = out.words.concat(out.base);
-          out.results.forEach(function (r) { results.appendChild(renderResult(r, tokens)); });
-        }
-        results.setAttribute("data-search-complete", "");
+          return showMore(mine);
+        }).then(null, function (e) {
+          if (mine === generation) failed();
+          if (global.console) console.error(e);
+        });
       }
 
-      function renderResult(r, tokens) {
-        var d = r.doc;
+      /** Renders the next PAGE results (their documents load now). */
+      function showMore(mine) {
+        var page = current.results.slice(shown, shown + PAGE);
+        shown += page.length;
+        more.hidden = true;
+        return Promise.all(page.map(function (r) { return engine.doc(r.id); })).then(function (docs) {
+          if (mine !== generation) return;
+          docs.forEach(function (d) { results.appendChild(renderResult(d, current.tokens)); });
+          more.hidden = shown >= current.results.length;
+          results.setAttribute("data-search-complete", "");
+        });
+      }
+
+      function renderResult(d, tokens) {
         var li = el("li", { "data-search-result": "", class: "card" });
         var h = el("h2", { class: "card-title" });
-        var a = el("a", { href: root + d.url }, d.heading);
+        var a = el("a", { href: root + d.url }, d.title);
         if (d.lang) a.setAttribute("lang", d.lang);
         h.appendChild(a);
         li.appendChild(h);
-        var meta = [d.year + "年", d.region, d.mechanism_names].filter(Boolean).join(" · ");
+        var meta = [d.year + "年", d.region, d.mechanisms].filter(Boolean).join(" · ");
         li.appendChild(el("p", { class: "meta" }, meta));
         var p = el("p", { class: "excerpt" });
         if (d.lang) p.setAttribute("lang", d.lang);
-        for (var s of excerpt(d.body, tokens, data.fold, 110)) {
+        for (var s of excerpt(d.body, tokens, engine.fold, 110)) {
           p.appendChild(s.mark ? el("mark", {}, s.text) : document.createTextNode(s.text));
         }
         li.appendChild(p);
@@ -366,7 +438,7 @@
               if (!this.checked && at >= 0) list.splice(at, 1);
               run();
             });
-            var label = el("label", { for: id }, (k === "mechanism" ? names[v] || v : k === "year" ? v + "年" : v) + " ");
+            var label = el("label", { for: id }, (k === "mechanism" ? engine.names[v] || v : k === "year" ? v + "年" : v) + " ");
             label.appendChild(el("span", { class: "count" }, String(counts[k][v] || 0)));
             var row = el("div", { class: "facet-row" });
             row.appendChild(box);
@@ -387,9 +459,12 @@
         state.q = input.value;
         run();
       });
+      more.addEventListener("click", function () {
+        results.removeAttribute("data-search-complete");
+        showMore(generation);
+      });
       run();
-    };
-    document.head.appendChild(script);
+    }, failed);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

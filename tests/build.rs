@@ -275,13 +275,27 @@ fn config_errors_name_the_key() {
     assert!(stderr.contains("3 | themee = \"dark\""), "{stderr}");
 }
 
+/// Every file under `site/search/`, by relative path.
+fn search_files(site: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    walkdir::WalkDir::new(site.join("search"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "js"))
+        .map(|e| {
+            let rel = e.path().strip_prefix(site).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect()
+}
+
 #[test]
 fn the_search_index_is_deterministic() {
     let (_tmp, root) = built_copy(&repo().join("tests/fixtures/site"));
-    let first = std::fs::read(root.join("site/search/index.js")).unwrap();
+    let first = search_files(&root.join("site"));
+    assert!(first.contains_key("search/meta.js") && first.keys().any(|k| k.starts_with("search/s/")), "{first:?}");
     let o = kbgen(&root, &["build"]);
     assert!(o.status.success());
-    assert_eq!(std::fs::read(root.join("site/search/index.js")).unwrap(), first, "same content, same bytes");
+    assert_eq!(search_files(&root.join("site")), first, "same content, same bytes");
 
     // A two-page site small enough to read: its whole index is the snapshot (the per-character
     // fold table, the same for every site, is summarised).
@@ -301,10 +315,14 @@ fn the_search_index_is_deterministic() {
     .unwrap();
     let o = kbgen(small, &["build"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let index = std::fs::read_to_string(small.join("site/search/index.js")).unwrap();
-    let fold_start = index.find("\"fold\":\"").unwrap() + 8;
-    let fold_end = fold_start + index[fold_start..].find('"').unwrap();
-    let pairs = index[fold_start..fold_end].chars().count() / 2;
-    let summarised = format!("{}<{pairs} fold pairs>{}", &index[..fold_start], &index[fold_end..]);
-    insta::assert_snapshot!("search_index", summarised);
+    let mut all = String::new();
+    for (path, mut text) in search_files(&small.join("site")) {
+        if let Some(at) = text.find("\"fold\":\"") {
+            let (start, end) = (at + 8, at + 8 + text[at + 8..].find('"').unwrap());
+            let pairs = text[start..end].chars().count() / 2;
+            text = format!("{}<{pairs} fold pairs>{}", &text[..start], &text[end..]);
+        }
+        all.push_str(&format!("== {path}\n{text}"));
+    }
+    insta::assert_snapshot!("search_index", all);
 }

@@ -156,6 +156,6 @@ fn never_serves_outside_the_site() {
     }
     let (status, ctype, _) = get(&s, "/static/style.css");
     assert_eq!((status, ctype.as_str()), (200, "text/css; charset=utf-8"));
-    let (status, ctype, _) = get(&s, "/search/index.js");
+    let (status, ctype, _) = get(&s, "/search/meta.js");
     assert_eq!((status, ctype.as_str()), (200, "text/javascript; charset=utf-8"));
 }

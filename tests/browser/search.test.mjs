@@ -132,11 +132,11 @@ test("the search box on every page submits to the search page; the index loads o
   const requested = [];
   page.on("request", (r) => requested.push(r.url()));
   await page.goto(`${s.url}region/index.html`);
-  assert.ok(!requested.some((u) => u.includes("search/index.js")), "the index is not loaded on other pages");
+  assert.ok(!requested.some((u) => u.includes("search/meta.js")), "the index is not loaded on other pages");
   await page.fill("#site-q", "網格");
   await Promise.all([page.waitForURL(/search\/index\.html\?q=/), page.press("#site-q", "Enter")]);
   await page.waitForSelector("#results[data-search-complete] [data-search-result]");
-  assert.ok(requested.some((u) => u.includes("search/index.js")));
+  assert.ok(requested.some((u) => u.includes("search/meta.js")));
   await page.close();
 });
 

@@ -59,32 +59,52 @@ test("fold key keeps one entry per character and folds Traditional", () => {
   assert.equal(S.foldKey(text, f).length, Array.from(text).length);
 });
 
-// The rest works on the built site's index.
-function loadIndex() {
-  const path = join(site, "search", "index.js");
-  assert.ok(existsSync(path), `no ${path}: run kbgen build first`);
-  const sandbox = {};
-  new Function("window", readFileSync(path, "utf8"))(sandbox);
-  const data = sandbox.KBGEN_SEARCH;
-  data.fold = S.makeFold(data.fold);
-  return data;
+// The rest works on the built site's index, loaded file by file as the browser does.
+function openIndex() {
+  const dir = join(site, "search");
+  assert.ok(existsSync(join(dir, "meta.js")), `no ${dir}/meta.js: run kbgen build first`);
+  const loaded = [];
+  const load = async (key) => {
+    const reg = S.registry();
+    new Function("KBGEN_SEARCH", readFileSync(join(dir, key + ".js"), "utf8"))(reg);
+    assert.ok(reg.values.has(key), `search/${key}.js puts ${key}`);
+    loaded.push(key);
+    return reg.values.get(key);
+  };
+  return S.open(load).then((engine) => Object.assign(engine, { loaded }));
 }
 
-test("query words are words the index holds (longest match in its trie)", () => {
-  const data = loadIndex();
-  assert.deepEqual(S.queryWords("对标找差", data.fold, data.index), ["对标找差"]);
-  assert.deepEqual(S.queryWords("對標找差", data.fold, data.index), ["对标找差"]);
-  assert.deepEqual(S.queryWords("容错纠错机制", data.fold, data.index).includes("容错纠错"), true);
-  // Intl.Segmenter's trap: 网格 alone is two characters, found through its bigram.
-  assert.deepEqual(S.baseTokens("网格", data.fold), ["网格"]);
+async function top(engine, q, f) {
+  const out = await engine.search(q, f);
+  return Promise.all(out.results.map(async (r) => (await engine.doc(r.id)).title));
+}
+
+test("postings decode to ascending doc ids with weights; shards agree with Rust", async () => {
+  assert.deepEqual([...S.decode("00")], [[0, 1]]);
+  // gap 10 → doc 10, weight 1; gap 0 → 11, 2; gap 31 → 43, weight 31 + 3 × 32 + 1.
+  assert.deepEqual([...S.decode("A0" + "01" + "V_3")], [[10, 1], [11, 2], [43, 128]]);
+  const engine = await openIndex();
+  for (const key of engine.loaded) assert.ok(key === "meta" || key.startsWith("s/"));
+  // Every token of every shard lives in the shard the browser computes for it.
+  let tokens = 0;
+  for (let k = 0; k < engine.meta.shards; k++) {
+    const shard = await engine.file("s/" + k);
+    for (const t of Object.keys(shard)) {
+      assert.equal(S.shardOf(t, engine.meta.shards), k, t);
+      const p = S.decode(shard[t]);
+      assert.ok(p.size > 0 && [...p.keys()].every((d, i, a) => d < engine.meta.n && (i === 0 || d > a[i - 1])), t);
+      tokens++;
+    }
+  }
+  assert.ok(tokens > 1000, `${tokens} tokens`);
 });
 
-test("every substring of every document finds that document", () => {
-  const data = loadIndex();
-  const docs = data.index.documentStore.docs;
+test("every substring of every document finds that document", async () => {
+  const engine = await openIndex();
   let checked = 0;
-  for (const ref of Object.keys(docs)) {
-    const chars = Array.from(docs[ref].body);
+  for (let id = 0; id < engine.meta.n; id++) {
+    const doc = await engine.doc(id);
+    const chars = Array.from(doc.body);
     // Deterministic spread of substrings of 2..8 characters.
     for (let k = 0; k < 40; k++) {
       const len = 2 + (k % 7);
@@ -93,40 +113,47 @@ test("every substring of every document finds that document", () => {
       // A query cut inside a Latin word or number is not a substring search (`DP` of `GDP`).
       const cutsLatin = /[A-Za-z0-9]/.test(chars[at - 1] || "") && /^[A-Za-z0-9]/.test(q) ||
         /[A-Za-z0-9]$/.test(q) && /[A-Za-z0-9]/.test(chars[at + len] || "");
-      if (cutsLatin || S.baseTokens(q, data.fold).length === 0) continue;
-      const refs = S.search(data, q, {}).results.map((r) => r.ref);
-      assert.ok(refs.includes(ref), `"${q}" does not find document ${ref} (${docs[ref].title})`);
+      if (cutsLatin || S.baseTokens(q, engine.fold).length === 0) continue;
+      const ids = (await engine.search(q, {})).results.map((r) => r.id);
+      assert.ok(ids.includes(id), `"${q}" does not find document ${id} (${doc.title})`);
       checked++;
     }
   }
   assert.ok(checked > 300, `checked ${checked}`);
 });
 
-test("ranking, Traditional/Simplified both ways, substrings, Latin and years", () => {
-  const data = loadIndex();
-  const top = (q, f) => S.search(data, q, f).results.map((r) => r.doc.heading);
-  assert.equal(top("对标找差")[0], "“組織力”如何轉化為“生産力”?");
-  assert.equal(top("對標找差")[0], "“組織力”如何轉化為“生産力”?");
-  assert.equal(top("找差")[0], "“組織力”如何轉化為“生産力”?");
-  assert.ok(top("蘇州 紅色引擎").includes("苏州:锻造创新发展“红色引擎”"));
-  assert.equal(top("訴源治理")[0], "深圳推行社会组织参与矛盾纠纷化解 诉源治理 多元解纷");
-  assert.equal(top("GDP")[0], "“組織力”如何轉化為“生産力”?");
-  assert.equal(top("gd")[0], "“組織力”如何轉化為“生産力”?", "Latin prefixes match");
-  assert.ok(top("网").length >= 2, "one character finds every page that has it");
-  assert.equal(top("2018 竞赛")[0], "提振党员干部精气神扎实推进高质量发展");
-  assert.deepEqual(top("不存在的词语组合"), []);
+test("ranking, Traditional/Simplified both ways, substrings, Latin and years", async () => {
+  const engine = await openIndex();
+  const t = (q, f) => top(engine, q, f);
+  assert.equal((await t("对标找差"))[0], "“組織力”如何轉化為“生産力”?");
+  assert.equal((await t("對標找差"))[0], "“組織力”如何轉化為“生産力”?");
+  assert.equal((await t("找差"))[0], "“組織力”如何轉化為“生産力”?");
+  assert.ok((await t("蘇州 紅色引擎")).includes("苏州:锻造创新发展“红色引擎”"));
+  assert.equal((await t("訴源治理"))[0], "深圳推行社会组织参与矛盾纠纷化解 诉源治理 多元解纷");
+  assert.equal((await t("GDP"))[0], "“組織力”如何轉化為“生産力”?");
+  assert.equal((await t("gd"))[0], "“組織力”如何轉化為“生産力”?", "Latin prefixes match");
+  assert.ok((await t("网")).length >= 2, "one character finds every page that has it");
+  assert.equal((await t("2018 竞赛"))[0], "提振党员干部精气神扎实推进高质量发展");
+  assert.deepEqual(await t("不存在的词语组合"), []);
 });
 
-test("facets filter with live counts; an empty query browses", () => {
-  const data = loadIndex();
-  const all = S.search(data, "考核", {});
-  const shanghai = S.search(data, "考核", { region: ["上海市"] });
+test("a query loads meta, its tokens' shards and nothing else", async () => {
+  const engine = await openIndex();
+  await engine.search("对标找差", {});
+  const shards = new Set(S.baseTokens("对标找差", engine.fold).map((t) => "s/" + S.shardOf(t, engine.meta.shards)));
+  assert.deepEqual(engine.loaded.slice().sort(), ["meta", ...shards].sort());
+});
+
+test("facets filter with live counts; an empty query browses", async () => {
+  const engine = await openIndex();
+  const all = await engine.search("考核", {});
+  const shanghai = await engine.search("考核", { region: ["上海市"] });
   assert.equal(shanghai.results.length, 1);
   assert.equal(shanghai.facets.region["上海市"], 1);
   assert.equal(shanghai.facets.region["江苏省"], all.facets.region["江苏省"], "a facet's own filter does not shrink its counts");
-  const browse = S.search(data, "", { mechanism: ["benchmarking"] });
+  const browse = await engine.search("", { mechanism: ["benchmarking"] });
   assert.ok(browse.results.length >= 1);
-  assert.ok(browse.results.every((r) => r.doc.mechanisms.split(" ").includes("benchmarking")));
+  assert.ok(browse.results.every((r) => engine.facetValues("mechanism", r.id).includes("benchmarking")));
 });
 
 test("excerpts mark the match and never turn text into markup", () => {
