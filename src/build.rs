@@ -23,7 +23,7 @@ impl Built {
 pub fn render_project(root: &Path) -> Result<Built, Vec<Diagnostic>> {
     let site = site::load(root)?;
     let files = render::render(&site)?;
-    let broken = output::check_links(&files);
+    let broken = crate::timing::phase("links", || output::check_links(&files));
     if !broken.is_empty() {
         let templates = site.config.paths.templates.clone();
         return Err(broken
@@ -39,7 +39,7 @@ pub fn build(root: &Path) -> Result<(Built, f64), Vec<Diagnostic>> {
     let start = Instant::now();
     let built = render_project(root)?;
     let out = root.join(&built.site.config.paths.output);
-    output::write_site(&out, &built.files)
+    crate::timing::phase("write", || output::write_site(&out, &built.files))
         .map_err(|e| vec![Diagnostic::new(&out, format!("cannot write the site: {e}"))])?;
     Ok((built, start.elapsed().as_secs_f64()))
 }

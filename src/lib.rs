@@ -26,4 +26,5 @@ pub mod segment;
 pub mod serve;
 pub mod site;
 pub mod taxonomy;
+pub mod timing;
 pub mod vocab;

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::render::Files;
@@ -17,11 +18,12 @@ pub fn write_site(out: &Path, files: &Files) -> std::io::Result<()> {
     let old = parent.join(format!(".{name}-old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let result = (|| {
-        for (path, bytes) in files {
-            let target = tmp.join(path);
-            std::fs::create_dir_all(target.parent().expect("files live in a folder"))?;
-            std::fs::write(target, bytes)?;
+        let mut dirs: Vec<&str> = files.keys().map(|p| p.rsplit_once('/').map_or("", |(d, _)| d)).collect();
+        dirs.dedup();
+        for d in dirs {
+            std::fs::create_dir_all(tmp.join(d))?;
         }
+        files.par_iter().try_for_each(|(path, bytes)| std::fs::write(tmp.join(path), bytes))?;
         if out.exists() {
             std::fs::rename(out, &old)?;
         }
@@ -34,8 +36,29 @@ pub fn write_site(out: &Path, files: &Files) -> std::io::Result<()> {
         }
         return result;
     }
-    let _ = std::fs::remove_dir_all(&old);
+    remove_tree(&old);
     Ok(())
+}
+
+/// Removes a folder, its subfolders in parallel (a big site is tens of thousands of files).
+fn remove_tree(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        entries.par_iter().for_each(|p| {
+            if p.is_dir() {
+                if let Ok(sub) = std::fs::read_dir(p) {
+                    let sub: Vec<_> = sub.filter_map(Result::ok).map(|e| e.path()).collect();
+                    sub.par_iter().for_each(|q| {
+                        let _ = if q.is_dir() { std::fs::remove_dir_all(q) } else { std::fs::remove_file(q) };
+                    });
+                }
+                let _ = std::fs::remove_dir_all(p);
+            } else {
+                let _ = std::fs::remove_file(p);
+            }
+        });
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// A link that points at no file of the site.
@@ -49,10 +72,15 @@ pub struct BrokenLink {
 /// site (this is what makes sub-path and `file://` deployment work).
 pub fn check_links(files: &Files) -> Vec<BrokenLink> {
     let attr = Regex::new(r#"(?:href|src)="([^"]*)""#).expect("valid pattern");
+    let pages: Vec<(&String, &Vec<u8>)> = files.iter().filter(|(p, _)| p.ends_with(".html")).collect();
+    pages.par_iter().flat_map_iter(|(page, bytes)| page_links(files, &attr, page, bytes)).collect()
+}
+
+fn page_links(files: &Files, attr: &Regex, page: &str, bytes: &[u8]) -> Vec<BrokenLink> {
     let mut broken = Vec::new();
-    for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+    {
         if page == "404.html" {
-            continue; // served at any depth: links there are absolute by design
+            return broken; // served at any depth: links there are absolute by design
         }
         let html = String::from_utf8_lossy(bytes);
         for c in attr.captures_iter(&html) {
@@ -61,13 +89,13 @@ pub fn check_links(files: &Files) -> Vec<BrokenLink> {
                 continue;
             }
             if href.starts_with('/') {
-                broken.push(BrokenLink { page: page.clone(), href });
+                broken.push(BrokenLink { page: page.to_string(), href });
                 continue;
             }
             let path = href.split(['#', '?']).next().unwrap_or("");
             match resolve(page, path) {
                 Some(target) if files.contains_key(&target) => {}
-                _ => broken.push(BrokenLink { page: page.clone(), href }),
+                _ => broken.push(BrokenLink { page: page.to_string(), href }),
             }
         }
     }

@@ -164,7 +164,7 @@ struct TreeNode {
 /// Renders the whole site into memory.
 pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
     let tera = templates(site).map_err(|d| vec![d])?;
-    let r = Renderer { site, tera: &tera, cards: cards(site) };
+    let r = Renderer { site, tera: &tera, cards: crate::timing::phase("cards", || cards(site)) };
     let mut jobs: Vec<Job> = vec![
         Job::Home,
         Job::Search,
@@ -184,14 +184,15 @@ pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
         jobs.extend((0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Year(i, p)));
     }
     let progress = progress_bar(jobs.len());
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
-        .par_iter()
-        .map(|j| {
-            let out = r.job(j);
-            progress.inc(1);
-            out
-        })
-        .collect();
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = crate::timing::phase("pages", || {
+        jobs.par_iter()
+            .map(|j| {
+                let out = r.job(j);
+                progress.inc(1);
+                out
+            })
+            .collect()
+    });
     progress.finish_and_clear();
     let mut files = Files::new();
     let mut diags = Vec::new();
@@ -210,8 +211,8 @@ pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    crate::feed::write_feeds(site, &r.cards, &mut files);
-    files.extend(crate::search::index_files(site));
+    crate::timing::phase("feeds", || crate::feed::write_feeds(site, &r.cards, &mut files));
+    files.extend(crate::timing::phase("search", || crate::search::index_files(site)));
     static_files(site, &mut files).map_err(|d| vec![d])?;
     Ok(files)
 }

@@ -175,20 +175,43 @@ fn fold_char(c: char) -> char {
     }
 }
 
+/// Token counts of one document: Han unigrams and bigrams packed as code points (the hot
+/// path: every character of every page), Latin runs as text.
+#[derive(Default)]
+struct Counts {
+    han: FxHashMap<u64, u32>,
+    latin: FxHashMap<Box<str>, u32>,
+}
+
+impl Counts {
+    fn with_capacity(n: usize) -> Counts {
+        Counts { han: FxHashMap::with_capacity_and_hasher(n, Default::default()), latin: FxHashMap::default() }
+    }
+    fn len(&self) -> usize {
+        self.han.len() + self.latin.len()
+    }
+    fn into_keys(self) -> impl Iterator<Item = (Key, u32)> {
+        self.han
+            .into_iter()
+            .map(|(k, w)| (Key::Han(k), w))
+            .chain(self.latin.into_iter().map(|(k, w)| (Key::Latin(k), w)))
+    }
+}
+
 /// Adds the index tokens of `text` to `counts`, each occurrence weighing `weight`.
-fn count_tokens(text: &str, weight: u32, counts: &mut FxHashMap<Key, u32>) {
+fn count_tokens(text: &str, weight: u32, counts: &mut Counts) {
     let mut prev: u32 = 0;
     let mut latin = String::new();
     for c in text.chars() {
         let c = fold_char(c);
         if is_han(c) {
             if !latin.is_empty() {
-                *counts.entry(Key::Latin(std::mem::take(&mut latin).into())).or_default() += weight;
+                *counts.latin.entry(std::mem::take(&mut latin).into()).or_default() += weight;
             }
             let cp = c as u32;
-            *counts.entry(Key::Han(cp as u64)).or_default() += weight;
+            *counts.han.entry(cp as u64).or_default() += weight;
             if prev != 0 {
-                *counts.entry(Key::Han((prev as u64) << 32 | cp as u64)).or_default() += weight;
+                *counts.han.entry((prev as u64) << 32 | cp as u64).or_default() += weight;
             }
             prev = cp;
         } else {
@@ -196,12 +219,12 @@ fn count_tokens(text: &str, weight: u32, counts: &mut FxHashMap<Key, u32>) {
             if c.is_ascii_alphanumeric() {
                 latin.push(c);
             } else if !latin.is_empty() {
-                *counts.entry(Key::Latin(std::mem::take(&mut latin).into())).or_default() += weight;
+                *counts.latin.entry(std::mem::take(&mut latin).into()).or_default() += weight;
             }
         }
     }
     if !latin.is_empty() {
-        *counts.entry(Key::Latin(latin.into())).or_default() += weight;
+        *counts.latin.entry(latin.into()).or_default() += weight;
     }
 }
 
@@ -262,13 +285,12 @@ impl Run {
 
 /// What a document gives the index: its weighted tokens and what a result shows.
 pub struct DocEntry {
-    tokens: Vec<(Key, u32)>,
     chars: usize,
     json: String,
 }
 
 /// The weighted tokens of practice `i`, and its result fragment.
-fn doc_entry(site: &Site, i: usize) -> DocEntry {
+fn doc_entry(site: &Site, i: usize) -> (DocEntry, Counts) {
     let g = site.gazetteer;
     let p = &site.practices[i];
     let f = &p.front;
@@ -287,12 +309,10 @@ fn doc_entry(site: &Site, i: usize) -> DocEntry {
     terms.extend(f.author.iter().cloned());
     let title = format!("{} {}", f.title, f.subtitle.as_deref().unwrap_or(""));
     let body = crate::render::plain_text(&p.body);
-    let mut counts = FxHashMap::default();
+    let mut counts = Counts::with_capacity(body.len() / 2);
     count_tokens(&title, TITLE, &mut counts);
     count_tokens(&terms.join(" "), TERMS, &mut counts);
     count_tokens(&body, BODY, &mut counts);
-    let mut tokens: Vec<(Key, u32)> = counts.into_iter().collect();
-    tokens.sort_unstable();
     let region = p.regions.first().map(|&u| g.path(u).replace('/', " › ")).unwrap_or_default();
     let names: Vec<&str> = p.mechanisms.iter().map(|&m| site.vocab.mechanisms[m].name.as_str()).collect();
     let json = serde_json::json!({
@@ -305,49 +325,46 @@ fn doc_entry(site: &Site, i: usize) -> DocEntry {
         "body": body,
     })
     .to_string();
-    DocEntry { tokens, chars: body.chars().count(), json }
+    (DocEntry { chars: body.chars().count(), json }, counts)
 }
 
 /// The search index files, by path under the site root.
 pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let entries: Vec<DocEntry> = (0..site.practices.len()).into_par_iter().map(|i| doc_entry(site, i)).collect();
-    let mut files = Vec::with_capacity(entries.len() + 64);
-    files.push(("search/meta.js".to_string(), Vec::new()));
-    let shards = write_shards(&entries, &mut files);
-    for (i, e) in entries.iter().enumerate() {
-        files.push((format!("search/d/{i}.js"), put(&format!("d/{i}"), &e.json)));
-    }
-    files[0].1 = put("meta", &meta_json(site, &entries, shards));
-    files
-}
-
-/// Inverts the documents' tokens (in parallel runs of documents) and writes the shards;
-/// returns the shard count.
-fn write_shards(entries: &[DocEntry], files: &mut Vec<(String, Vec<u8>)>) -> u32 {
-    let chunk = entries.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let runs: Vec<FxHashMap<&Key, Run>> = entries
+    // Documents are tokenized and inverted in parallel runs of consecutive ids; a run's
+    // postings join the previous run's by re-encoding one gap.
+    let n = site.practices.len();
+    let chunk = n.div_ceil(rayon::current_num_threads() * 4).max(1);
+    let ids: Vec<usize> = (0..n).collect();
+    let parts: Vec<(Vec<DocEntry>, FxHashMap<Key, Run>, usize)> = ids
         .par_chunks(chunk)
-        .enumerate()
-        .map(|(c, docs)| {
-            let mut map: FxHashMap<&Key, Run> = FxHashMap::default();
-            for (k, e) in docs.iter().enumerate() {
-                let doc = (c * chunk + k) as u32;
-                for (key, w) in &e.tokens {
-                    match map.get_mut(key) {
-                        Some(run) => run.push(doc, *w),
+        .map(|ids| {
+            let mut entries = Vec::with_capacity(ids.len());
+            let mut map: FxHashMap<Key, Run> = FxHashMap::default();
+            let mut postings = 0;
+            for &i in ids {
+                let (entry, tokens) = doc_entry(site, i);
+                postings += tokens.len();
+                for (key, w) in tokens.into_keys() {
+                    match map.get_mut(&key) {
+                        Some(run) => run.push(i as u32, w),
                         None => {
-                            map.insert(key, Run::new(doc, *w));
+                            map.insert(key, Run::new(i as u32, w));
                         }
                     }
                 }
+                entries.push(entry);
             }
-            map
+            (entries, map, postings)
         })
         .collect();
-    let mut all: FxHashMap<&Key, Run> = FxHashMap::default();
-    for map in runs {
+    let mut entries = Vec::with_capacity(n);
+    let mut all: FxHashMap<Key, Run> = FxHashMap::default();
+    let mut postings = 0;
+    for (e, map, p) in parts {
+        entries.extend(e);
+        postings += p;
         for (key, run) in map {
-            match all.get_mut(key) {
+            match all.get_mut(&key) {
                 Some(have) => have.append(run),
                 None => {
                     all.insert(key, run);
@@ -355,14 +372,24 @@ fn write_shards(entries: &[DocEntry], files: &mut Vec<(String, Vec<u8>)>) -> u32
             }
         }
     }
-    let postings: usize = entries.iter().map(|e| e.tokens.len()).sum();
     let shards = postings.div_ceil(POSTINGS_PER_SHARD).next_power_of_two().clamp(1, 1 << 14) as u32;
-    let mut by_shard: Vec<Vec<(String, &Run)>> = (0..shards).map(|_| Vec::new()).collect();
-    for (key, run) in &all {
+    let mut files = Vec::with_capacity(entries.len() + shards as usize + 1);
+    files.push(("search/meta.js".to_string(), put("meta", &meta_json(site, &entries, shards))));
+    files.extend(write_shards(all, shards));
+    for (i, e) in entries.into_iter().enumerate() {
+        files.push((format!("search/d/{i}.js"), put(&format!("d/{i}"), &e.json)));
+    }
+    files
+}
+
+/// The shard files of an inverted index.
+fn write_shards(all: FxHashMap<Key, Run>, shards: u32) -> Vec<(String, Vec<u8>)> {
+    let mut by_shard: Vec<Vec<(String, Run)>> = (0..shards).map(|_| Vec::new()).collect();
+    for (key, run) in all {
         let text = key.text();
         by_shard[shard_of(&text, shards) as usize].push((text, run));
     }
-    let written: Vec<(String, Vec<u8>)> = by_shard
+    by_shard
         .into_par_iter()
         .enumerate()
         .map(|(k, mut tokens)| {
@@ -380,9 +407,7 @@ fn write_shards(entries: &[DocEntry], files: &mut Vec<(String, Vec<u8>)>) -> u32
             json.push('}');
             (format!("search/s/{k}.js"), put(&format!("s/{k}"), &json))
         })
-        .collect();
-    files.extend(written);
-    shards
+        .collect()
 }
 
 /// `meta.js`: the fold table, the shard count, and per document the ranking and facet columns.

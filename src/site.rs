@@ -78,8 +78,9 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         Err(e) => return Err(vec![Diagnostic::new(&dir, format!("cannot read the content folder: {e}"))]),
     };
     files.sort();
-    let results: Vec<Result<Practice, Vec<Diagnostic>>> =
-        files.par_iter().map(|rel| load_practice(root, rel, &vocab, gazetteer)).collect();
+    let results: Vec<Result<Practice, Vec<Diagnostic>>> = crate::timing::phase("load", || {
+        files.par_iter().map(|rel| load_practice(root, rel, &vocab, gazetteer)).collect()
+    });
     let mut practices = Vec::new();
     let mut diags = Vec::new();
     for r in results {
@@ -92,8 +93,8 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         return Err(diags);
     }
     practices.sort_by(|a, b| b.sort_key().cmp(&a.sort_key()).then_with(|| a.slug.cmp(&b.slug)));
-    let taxonomies = Taxonomies::build(&practices, gazetteer, &vocab);
-    let related = crate::related::related(&practices, gazetteer, 5);
+    let taxonomies = crate::timing::phase("taxonomies", || Taxonomies::build(&practices, gazetteer, &vocab));
+    let related = crate::timing::phase("related", || crate::related::related(&practices, gazetteer, 5));
     Ok(Site { root: root.to_path_buf(), config, vocab, gazetteer, practices, taxonomies, related })
 }
 
