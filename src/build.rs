@@ -1,11 +1,12 @@
 //! `kbgen build` and `kbgen check`: load → model → render → (check links) → write.
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::diag::Diagnostic;
-use crate::output;
-use crate::render::{self, Files};
+use crate::output::{self, BrokenLink};
+use crate::render::{self, Files, Keys};
 use crate::site::{self, Site};
 
 pub struct Built {
@@ -25,13 +26,146 @@ pub fn render_project(root: &Path) -> Result<Built, Vec<Diagnostic>> {
     let files = render::render(&site)?;
     let broken = crate::timing::phase("links", || output::check_links(&files));
     if !broken.is_empty() {
-        let templates = site.config.paths.templates.clone();
-        return Err(broken
-            .into_iter()
-            .map(|b| Diagnostic::new(&templates, format!("broken link `{}` in the rendered page `{}`", b.href, b.page)))
-            .collect());
+        return Err(link_errors(&site, broken));
     }
     Ok(Built { site, files })
+}
+
+fn link_errors(site: &Site, broken: Vec<BrokenLink>) -> Vec<Diagnostic> {
+    let templates = &site.config.paths.templates;
+    broken
+        .into_iter()
+        .map(|b| Diagnostic::new(templates, format!("broken link `{}` in the rendered page `{}`", b.href, b.page)))
+        .collect()
+}
+
+/// A site kept in memory and brought up to date file by file: what `kbgen serve` shows.
+///
+/// An update re-reads only the changed page files (a change to kbgen.toml or data/ reloads
+/// everything), redraws only the pages whose fingerprint changed (see `render::Keys`), patches
+/// the search index for pages edited in place, and checks the links of the redrawn pages. The
+/// files are always the ones a full build of the same sources writes (tests/serve.rs proves it).
+pub struct Preview {
+    root: PathBuf,
+    pub site: Site,
+    pub files: Files,
+    keys: Keys,
+    /// Paths written by `render::finish` (feeds, static files), replaced on every update.
+    extras: BTreeSet<String>,
+    /// The search index may not match `site` (an update failed half-way): rewrite it next time.
+    index_stale: bool,
+}
+
+/// What an update did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Update {
+    /// Pages drawn (the others kept their bytes).
+    pub drawn: usize,
+    /// Whether the search index was patched (true) or rewritten (false).
+    pub index_patched: bool,
+}
+
+impl Preview {
+    /// Loads and renders the whole project.
+    pub fn new(root: &Path) -> Result<Preview, Vec<Diagnostic>> {
+        let site = site::load(root)?;
+        let mut pages = render::render_pages(&site, None)?;
+        let mut files: Files = std::mem::take(&mut pages.drawn).into_iter().collect();
+        files.extend(crate::search::index_files(&site));
+        let mut extras = Files::new();
+        render::finish(&site, &pages, &mut extras).map_err(|d| vec![d])?;
+        let extra_paths = extras.keys().cloned().collect();
+        files.extend(extras);
+        let broken = output::check_links(&files);
+        if !broken.is_empty() {
+            return Err(link_errors(&site, broken));
+        }
+        Ok(Preview { root: root.to_path_buf(), site, files, keys: pages.keys, extras: extra_paths, index_stale: false })
+    }
+
+    /// Brings the site up to date after `changed` files (absolute, or relative to the root)
+    /// changed. On an error the files stay as they were.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update, Vec<Diagnostic>> {
+        let rel: Vec<PathBuf> = changed.iter().map(|p| p.strip_prefix(&self.root).unwrap_or(p).to_path_buf()).collect();
+        let paths = &self.site.config.paths;
+        let practices = paths.content.join(site::PRACTICES);
+        let is_page = |p: &PathBuf| p.parent() == Some(practices.as_path()) && p.extension().is_some_and(|e| e == "md");
+        let is_render_input = |p: &PathBuf| p.starts_with(&paths.templates) || p.starts_with(&paths.static_dir);
+        let is_other_content = |p: &PathBuf| p.starts_with(&paths.content);
+        let reload = rel.iter().any(|p| !is_page(p) && !is_render_input(p) && !is_other_content(p));
+        let pages: Vec<PathBuf> = rel.iter().filter(|p| is_page(p)).cloned().collect();
+        let mut replaced = Vec::new();
+        let mut same_order = true;
+        if reload {
+            self.site = site::load(&self.root)?;
+            // The gazetteer is not part of the fingerprints: draw everything.
+            self.keys.clear();
+            same_order = false;
+        } else if !pages.is_empty() {
+            match site::apply(&mut self.site, &pages) {
+                Ok(applied) => {
+                    same_order = applied.same_order;
+                    replaced = applied.replaced;
+                }
+                Err(d) => return Err(d),
+            }
+        }
+        // From here on a failure leaves `site` ahead of the index.
+        let rendered = render::render_pages(&self.site, Some(&self.keys));
+        let mut pages = match rendered {
+            Ok(p) => p,
+            Err(d) => {
+                self.index_stale |= !replaced.is_empty() || !same_order;
+                return Err(d);
+            }
+        };
+        let mut files = std::mem::take(&mut self.files);
+        let drawn_paths: Vec<String> = pages.drawn.iter().map(|(p, _)| p.clone()).collect();
+        let page_set_changed =
+            self.keys.len() != pages.keys.len() || pages.keys.keys().any(|p| !self.keys.contains_key(p));
+        for old in self.keys.keys().filter(|p| !pages.keys.contains_key(*p)) {
+            files.remove(old);
+        }
+        files.extend(std::mem::take(&mut pages.drawn));
+        for p in std::mem::take(&mut self.extras) {
+            files.remove(&p);
+        }
+        let mut extras = Files::new();
+        let finished = render::finish(&self.site, &pages, &mut extras);
+        self.extras = extras.keys().cloned().collect();
+        files.extend(extras);
+        let patched = same_order
+            && !self.index_stale
+            && (replaced.is_empty() || crate::search::update_index(&self.site, &mut files, &replaced));
+        if !patched {
+            let stale: Vec<String> = files
+                .range("search/".to_string().."search0".to_string())
+                .map(|(k, _)| k.clone())
+                .filter(|k| k.ends_with(".js"))
+                .collect();
+            for k in stale {
+                files.remove(&k);
+            }
+            files.extend(crate::search::index_files(&self.site));
+        }
+        self.index_stale = false;
+        self.keys = pages.keys;
+        let broken = if page_set_changed {
+            output::check_links(&files)
+        } else {
+            output::check_links_of(&files, &drawn_paths.iter().collect::<Vec<_>>())
+        };
+        self.files = files;
+        finished.map_err(|d| vec![d])?;
+        if !broken.is_empty() {
+            // Pages with broken links are drawn again next time, so the error shows again.
+            for b in &broken {
+                self.keys.remove(&b.page);
+            }
+            return Err(link_errors(&self.site, broken));
+        }
+        Ok(Update { drawn: drawn_paths.len(), index_patched: patched && !replaced.is_empty() })
+    }
 }
 
 /// `kbgen build`: render and swap the result into the output folder.

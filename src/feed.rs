@@ -7,7 +7,7 @@ use crate::site::Site;
 /// Entries per feed.
 const FEED_ENTRIES: usize = 50;
 
-pub fn write_feeds(site: &Site, cards: &[Card], files: &mut Files) {
+pub fn write_feeds(site: &Site, cards: &[Card], pages: &[&str], files: &mut Files) {
     let base = &site.config.base_url;
     let all: Vec<usize> = (0..site.practices.len()).collect();
     files.insert("atom.xml".into(), atom(site, cards, &all, &site.config.title, "atom.xml").into_bytes());
@@ -20,7 +20,9 @@ pub fn write_feeds(site: &Site, cards: &[Card], files: &mut Files) {
     let mut sitemap = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for path in files.keys().filter(|p| p.ends_with("index.html")) {
+    let mut pages: Vec<&str> = pages.iter().copied().filter(|p| p.ends_with("index.html")).collect();
+    pages.sort_unstable();
+    for path in pages {
         let url = format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path));
         sitemap.push_str(&format!("  <url><loc>{}</loc></url>\n", esc(&url)));
     }

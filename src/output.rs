@@ -71,8 +71,15 @@ pub struct BrokenLink {
 /// Checks every `href`/`src` in every HTML file: relative ones must resolve to a file of the
 /// site (this is what makes sub-path and `file://` deployment work).
 pub fn check_links(files: &Files) -> Vec<BrokenLink> {
+    let pages: Vec<&String> = files.keys().collect();
+    check_links_of(files, &pages)
+}
+
+/// [`check_links`] for some pages of the site only.
+pub fn check_links_of(files: &Files, pages: &[&String]) -> Vec<BrokenLink> {
     let attr = Regex::new(r#"(?:href|src)="([^"]*)""#).expect("valid pattern");
-    let pages: Vec<(&String, &Vec<u8>)> = files.iter().filter(|(p, _)| p.ends_with(".html")).collect();
+    let pages: Vec<(&String, &Vec<u8>)> =
+        pages.iter().filter(|p| p.ends_with(".html")).filter_map(|p| files.get_key_value(*p)).collect();
     pages.par_iter().flat_map_iter(|(page, bytes)| page_links(files, &attr, page, bytes)).collect()
 }
 

@@ -3,11 +3,13 @@
 //! static assets. Every internal link is relative (`root` + a root-relative path), so one
 //! output works at a domain root, under a sub-path and from `file://`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
+use regex::Regex;
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -60,7 +62,7 @@ struct SiteView<'a> {
     base_url: &'a str,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct Link {
     pub name: String,
     pub url: String,
@@ -77,7 +79,7 @@ pub struct TermLink {
 }
 
 /// A practice in a list.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct Card {
     pub url: String,
     pub title: String,
@@ -161,10 +163,49 @@ struct TreeNode {
 
 // ---------------------------------------------------------------- rendering
 
+/// Each page's fingerprint: a hash of everything its rendering reads (its template and the
+/// templates that one uses, the site settings, the practices and terms it shows). A page whose
+/// fingerprint did not change renders to the same bytes, so an incremental render keeps them.
+pub type Keys = HashMap<String, u64>;
+
+/// Pages drawn by a render, every page's fingerprint, and the cards (feeds reuse them).
+pub struct Pages {
+    pub drawn: Vec<(String, Vec<u8>)>,
+    pub keys: Keys,
+    pub cards: Vec<Card>,
+}
+
 /// Renders the whole site into memory.
 pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
-    let tera = templates(site).map_err(|d| vec![d])?;
-    let r = Renderer { site, tera: &tera, cards: crate::timing::phase("cards", || cards(site)) };
+    let mut pages = render_pages(site, None)?;
+    let mut files: Files = std::mem::take(&mut pages.drawn).into_iter().collect();
+    files.extend(crate::timing::phase("search", || crate::search::index_files(site)));
+    finish(site, &pages, &mut files).map_err(|d| vec![d])?;
+    Ok(files)
+}
+
+/// The files besides pages and the search index: feeds, sitemap, robots.txt, static files.
+pub fn finish(site: &Site, pages: &Pages, files: &mut Files) -> Result<(), Diagnostic> {
+    let paths: Vec<&str> = pages.keys.keys().map(String::as_str).collect();
+    crate::timing::phase("feeds", || crate::feed::write_feeds(site, &pages.cards, &paths, files));
+    static_files(site, files)
+}
+
+/// Renders the site's pages, drawing only those whose fingerprint differs from `prev` (all of
+/// them without `prev`). `keys` holds every page's fingerprint, drawn or not.
+pub fn render_pages(site: &Site, prev: Option<&Keys>) -> Result<Pages, Vec<Diagnostic>> {
+    let (tera, sources) = templates(site).map_err(|d| vec![d])?;
+    let cards = crate::timing::phase("cards", || cards(site));
+    let card_keys = cards.iter().map(hash_of).collect();
+    let r = Renderer {
+        site,
+        tera: &tera,
+        cards,
+        card_keys,
+        template_keys: template_keys(&sources),
+        global: hash_of(&(format!("{:?}", site.config), format!("{:?}", site.vocab.mechanisms))),
+        taxonomy_key: taxonomy_key(site),
+    };
     let mut jobs: Vec<Job> = vec![
         Job::Home,
         Job::Search,
@@ -183,24 +224,25 @@ pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
     for (i, t) in site.taxonomies.years.iter().enumerate() {
         jobs.extend((0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Year(i, p)));
     }
-    let progress = progress_bar(jobs.len());
+    let keyed: Vec<(String, u64)> = jobs.par_iter().map(|j| (r.path(j), r.key(j))).collect();
+    let todo: Vec<usize> =
+        (0..jobs.len()).filter(|&n| prev.is_none_or(|keys| keys.get(&keyed[n].0) != Some(&keyed[n].1))).collect();
+    let progress = progress_bar(todo.len());
     let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = crate::timing::phase("pages", || {
-        jobs.par_iter()
-            .map(|j| {
-                let out = r.job(j);
+        todo.par_iter()
+            .map(|&n| {
+                let out = r.job(&jobs[n]);
                 progress.inc(1);
                 out
             })
             .collect()
     });
     progress.finish_and_clear();
-    let mut files = Files::new();
+    let mut drawn = Vec::with_capacity(rendered.len());
     let mut diags = Vec::new();
     for res in rendered {
         match res {
-            Ok((path, bytes)) => {
-                files.insert(path, bytes);
-            }
+            Ok(page) => drawn.push(page),
             Err(d) => {
                 if !diags.contains(&d) {
                     diags.push(d);
@@ -211,10 +253,54 @@ pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    crate::timing::phase("feeds", || crate::feed::write_feeds(site, &r.cards, &mut files));
-    files.extend(crate::timing::phase("search", || crate::search::index_files(site)));
-    static_files(site, &mut files).map_err(|d| vec![d])?;
-    Ok(files)
+    Ok(Pages { drawn, keys: keyed.into_iter().collect(), cards: r.cards })
+}
+
+fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// Per template, a hash of its source and of every template it extends, imports or includes.
+fn template_keys(sources: &BTreeMap<String, String>) -> HashMap<String, u64> {
+    let uses = Regex::new(r#"\{%-?\s*(?:extends|import|include)\s+"([^"]+)""#).expect("valid pattern");
+    fn key(
+        name: &str,
+        sources: &BTreeMap<String, String>,
+        uses: &Regex,
+        depth: usize,
+        memo: &mut HashMap<String, u64>,
+    ) -> u64 {
+        if let Some(&k) = memo.get(name) {
+            return k;
+        }
+        let src = sources.get(name).map_or("", String::as_str);
+        let mut deps: Vec<u64> = Vec::new();
+        if depth < 16 {
+            for c in uses.captures_iter(src) {
+                deps.push(key(&c[1], sources, uses, depth + 1, memo));
+            }
+        }
+        let k = hash_of(&(src, deps));
+        memo.insert(name.to_string(), k);
+        k
+    }
+    let mut memo = HashMap::new();
+    for name in sources.keys() {
+        key(name, sources, &uses, 0, &mut memo);
+    }
+    memo
+}
+
+/// A hash of every term with its count: what the home page, the taxonomy indexes and the
+/// region pages' child lists show.
+fn taxonomy_key(site: &Site) -> u64 {
+    let t = &site.taxonomies;
+    let regions: Vec<(&str, usize)> = t.regions.iter().map(|r| (r.slug.as_str(), r.practices.len())).collect();
+    let mechanisms: Vec<usize> = t.mechanisms.iter().map(|m| m.practices.len()).collect();
+    let years: Vec<(i32, usize)> = t.years.iter().map(|y| (y.year, y.practices.len())).collect();
+    hash_of(&(regions, mechanisms, years, site.practices.len()))
 }
 
 /// Pages rendered before a progress bar is worth showing.
@@ -234,10 +320,16 @@ fn progress_bar(len: usize) -> indicatif::ProgressBar {
     bar
 }
 
+/// A job's identity as a hashable value.
+fn job_id(job: &Job) -> String {
+    format!("{job:?}")
+}
+
 fn pages_of(n: usize, per: usize) -> usize {
     n.div_ceil(per).max(1)
 }
 
+#[derive(Debug)]
 enum Job {
     Home,
     Search,
@@ -253,6 +345,11 @@ struct Renderer<'a> {
     site: &'a Site,
     tera: &'a Tera,
     cards: Vec<Card>,
+    /// Fingerprints (see `Keys`): of each card, each template, the settings, the term counts.
+    card_keys: Vec<u64>,
+    template_keys: HashMap<String, u64>,
+    global: u64,
+    taxonomy_key: u64,
 }
 
 /// `../../` for `a/b/index.html`.
@@ -266,6 +363,78 @@ pub fn root_of(path: &str) -> String {
 }
 
 impl Renderer<'_> {
+    fn template(job: &Job) -> &'static str {
+        match job {
+            Job::Home => "index.html",
+            Job::Search => "search.html",
+            Job::NotFound => "404.html",
+            Job::Taxonomy(_) => "taxonomy.html",
+            Job::Practice(_) => "practice.html",
+            Job::Region(..) | Job::Mechanism(..) | Job::Year(..) => "term.html",
+        }
+    }
+
+    /// The output path of a job.
+    fn path(&self, job: &Job) -> String {
+        let t = &self.site.taxonomies;
+        let paged = |base: String, page: usize| {
+            if page == 0 {
+                format!("{base}index.html")
+            } else {
+                format!("{base}page/{}/index.html", page + 1)
+            }
+        };
+        match *job {
+            Job::Home => "index.html".into(),
+            Job::Search => "search/index.html".into(),
+            Job::NotFound => "404.html".into(),
+            Job::Taxonomy(kind) => format!("{kind}/index.html"),
+            Job::Practice(i) => self.site.practices[i].url(),
+            Job::Region(i, p) => paged(format!("region/{}/", t.regions[i].slug), p),
+            Job::Mechanism(i, p) => {
+                paged(format!("mechanism/{}/", self.site.vocab.mechanisms[t.mechanisms[i].mechanism].id), p)
+            }
+            Job::Year(i, p) => paged(format!("year/{}/", t.years[i].year), p),
+        }
+    }
+
+    /// The fingerprint of a job: everything its page reads.
+    fn key(&self, job: &Job) -> u64 {
+        let site = self.site;
+        let per = site.config.paginate;
+        let t = &site.taxonomies;
+        let page_cards = |items: &[usize], page: usize| -> Vec<u64> {
+            items.iter().skip(page * per).take(per).map(|&i| self.card_keys[i]).collect()
+        };
+        let own: u64 = match *job {
+            Job::Home => hash_of(&(self.taxonomy_key, self.card_keys.iter().take(8).collect::<Vec<_>>())),
+            Job::Search => 0,
+            Job::NotFound => hash_of(&self.stylesheet()),
+            Job::Taxonomy(_) => self.taxonomy_key,
+            Job::Practice(i) => {
+                let p = &site.practices[i];
+                let related: Vec<u64> = site.related[i].iter().map(|&j| self.card_keys[j]).collect();
+                hash_of(&(p.hash, &p.slug, &p.source, related))
+            }
+            Job::Region(i, page) => {
+                let r = &t.regions[i];
+                let children: Vec<(&str, usize)> =
+                    r.children.iter().map(|&c| (t.regions[c].slug.as_str(), t.regions[c].practices.len())).collect();
+                hash_of(&(r.unit, &r.slug, r.practices.len(), children, page_cards(&r.practices, page)))
+            }
+            Job::Mechanism(i, page) => {
+                let m = &t.mechanisms[i];
+                hash_of(&(m.mechanism, m.practices.len(), page_cards(&m.practices, page)))
+            }
+            Job::Year(i, page) => {
+                let y = &t.years[i];
+                hash_of(&(y.year, y.practices.len(), page_cards(&y.practices, page)))
+            }
+        };
+        let template = self.template_keys.get(Self::template(job)).copied().unwrap_or(0);
+        hash_of(&(self.global, template, job_id(job), own))
+    }
+
     fn job(&self, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
         match *job {
             Job::Home => self.home(),
@@ -669,7 +838,7 @@ pub fn markdown_to_html(md: &str) -> String {
 // ---------------------------------------------------------------- templates
 
 /// Loads the built-in templates, replaced by the project's files of the same name.
-fn templates(site: &Site) -> Result<Tera, Diagnostic> {
+fn templates(site: &Site) -> Result<(Tera, BTreeMap<String, String>), Diagnostic> {
     let dir = site.root.join(&site.config.paths.templates);
     let mut sources: BTreeMap<String, String> =
         BUILTIN_TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
@@ -689,7 +858,7 @@ fn templates(site: &Site) -> Result<Tera, Diagnostic> {
     tera.set_escape_fn(escape_html);
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| tera_diagnostic(site, "", &e))?;
-    Ok(tera)
+    Ok((tera, sources))
 }
 
 /// The file a template name comes from: the project's, or the built-in one.

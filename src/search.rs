@@ -34,7 +34,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::fold::is_han;
-use crate::site::Site;
+use crate::site::{Practice, Site};
 
 /// Traditional → Simplified per character: every Han character OpenCC changes on its own.
 pub fn fold_table() -> &'static BTreeMap<char, char> {
@@ -290,9 +290,8 @@ pub struct DocEntry {
 }
 
 /// The weighted tokens of practice `i`, and its result fragment.
-fn doc_entry(site: &Site, i: usize) -> (DocEntry, Counts) {
+fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
     let g = site.gazetteer;
-    let p = &site.practices[i];
     let f = &p.front;
     let mut terms: Vec<String> = Vec::new();
     for &u in &p.regions {
@@ -342,7 +341,7 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
             let mut map: FxHashMap<Key, Run> = FxHashMap::default();
             let mut postings = 0;
             for &i in ids {
-                let (entry, tokens) = doc_entry(site, i);
+                let (entry, tokens) = doc_entry(site, &site.practices[i]);
                 postings += tokens.len();
                 for (key, w) in tokens.into_keys() {
                     match map.get_mut(&key) {
@@ -372,9 +371,10 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
             }
         }
     }
-    let shards = postings.div_ceil(POSTINGS_PER_SHARD).next_power_of_two().clamp(1, 1 << 14) as u32;
+    let shards = shard_count(postings);
+    let len: Vec<usize> = entries.iter().map(|e| e.chars).collect();
     let mut files = Vec::with_capacity(entries.len() + shards as usize + 1);
-    files.push(("search/meta.js".to_string(), put("meta", &meta_json(site, &entries, shards))));
+    files.push(("search/meta.js".to_string(), put("meta", &meta_json(site, &len, shards, postings))));
     files.extend(write_shards(all, shards));
     for (i, e) in entries.into_iter().enumerate() {
         files.push((format!("search/d/{i}.js"), put(&format!("d/{i}"), &e.json)));
@@ -410,8 +410,131 @@ fn write_shards(all: FxHashMap<Key, Run>, shards: u32) -> Vec<(String, Vec<u8>)>
         .collect()
 }
 
+fn shard_count(postings: usize) -> u32 {
+    postings.div_ceil(POSTINGS_PER_SHARD).next_power_of_two().clamp(1, 1 << 14) as u32
+}
+
+/// Updates the index in `files` for practices replaced in place (ids unchanged): their
+/// documents, the postings of the tokens whose weight changed, and `meta.js`. The result is
+/// what [`index_files`] would write. False when only a full rewrite can do it (no index yet,
+/// or the shard count changes).
+pub fn update_index(site: &Site, files: &mut crate::render::Files, replaced: &[(usize, Practice)]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Meta {
+        shards: u32,
+        postings: usize,
+        len: Vec<usize>,
+    }
+    let Some(meta) = files.get("search/meta.js").and_then(|b| value_of(b)) else { return false };
+    let Ok(meta) = serde_json::from_str::<Meta>(meta) else { return false };
+    let (mut postings, mut len) = (meta.postings as i64, meta.len);
+    if len.len() != site.practices.len() {
+        return false;
+    }
+    // shard → token → (doc, new weight or removal)
+    let mut changes: BTreeMap<u32, BTreeMap<String, Vec<(u32, Option<u32>)>>> = BTreeMap::new();
+    let mut docs = Vec::new();
+    for (i, old) in replaced {
+        let old: FxHashMap<Key, u32> = doc_entry(site, old).1.into_keys().collect();
+        let (entry, new) = doc_entry(site, &site.practices[*i]);
+        let new: FxHashMap<Key, u32> = new.into_keys().collect();
+        postings += new.len() as i64 - old.len() as i64;
+        let doc = *i as u32;
+        let mut change = |key: &Key, w: Option<u32>| {
+            let text = key.text();
+            changes.entry(shard_of(&text, meta.shards)).or_default().entry(text).or_default().push((doc, w));
+        };
+        for (k, w) in &new {
+            if old.get(k) != Some(w) {
+                change(k, Some(*w));
+            }
+        }
+        for k in old.keys().filter(|k| !new.contains_key(*k)) {
+            change(k, None);
+        }
+        len[*i] = entry.chars;
+        docs.push((*i, entry.json));
+    }
+    let postings = postings.max(0) as usize;
+    if shard_count(postings) != meta.shards {
+        return false;
+    }
+    for (shard, tokens) in changes {
+        let path = format!("search/s/{shard}.js");
+        let Some(mut map) = files
+            .get(&path)
+            .and_then(|b| value_of(b))
+            .and_then(|v| serde_json::from_str::<BTreeMap<String, String>>(v).ok())
+        else {
+            return false;
+        };
+        for (token, edits) in tokens {
+            let mut list = map.get(&token).map(|s| decode(s)).unwrap_or_default();
+            for (doc, w) in edits {
+                match (list.binary_search_by_key(&doc, |p| p.0), w) {
+                    (Ok(at), Some(w)) => list[at].1 = w,
+                    (Ok(at), None) => {
+                        list.remove(at);
+                    }
+                    (Err(at), Some(w)) => list.insert(at, (doc, w)),
+                    (Err(_), None) => {}
+                }
+            }
+            match list.split_first() {
+                None => {
+                    map.remove(&token);
+                }
+                Some((&(d, w), rest)) => {
+                    let mut run = Run::new(d, w);
+                    for &(d, w) in rest {
+                        run.push(d, w);
+                    }
+                    map.insert(token, run.encode());
+                }
+            }
+        }
+        let json = serde_json::to_string(&map).expect("strings serialise");
+        files.insert(path, put(&format!("s/{shard}"), &json));
+    }
+    for (i, json) in docs {
+        files.insert(format!("search/d/{i}.js"), put(&format!("d/{i}"), &json));
+    }
+    files.insert("search/meta.js".into(), put("meta", &meta_json(site, &len, meta.shards, postings)));
+    true
+}
+
+/// The JSON value inside a search file written by [`put`].
+fn value_of(bytes: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let start = text.find(',')? + 1;
+    text.get(start..text.len().checked_sub(3)?)
+}
+
+/// Postings string → (doc, weight) pairs; the inverse of [`Run::encode`].
+fn decode(s: &str) -> Vec<(u32, u32)> {
+    let mut nums = Vec::new();
+    let (mut v, mut shift) = (0u32, 0u32);
+    for b in s.bytes() {
+        let d = DIGITS.iter().position(|&x| x == b).unwrap_or(0) as u32;
+        if d >= 32 {
+            v |= (d - 32) << shift;
+            shift += 5;
+        } else {
+            nums.push(v | d << shift);
+            (v, shift) = (0, 0);
+        }
+    }
+    let mut doc: i64 = -1;
+    nums.chunks_exact(2)
+        .map(|p| {
+            doc += p[0] as i64 + 1;
+            (doc as u32, p[1] + 1)
+        })
+        .collect()
+}
+
 /// `meta.js`: the fold table, the shard count, and per document the ranking and facet columns.
-fn meta_json(site: &Site, entries: &[DocEntry], shards: u32) -> String {
+fn meta_json(site: &Site, len: &[usize], shards: u32, postings: usize) -> String {
     let g = site.gazetteer;
     let province = |p: &crate::site::Practice| p.regions.first().map(|&u| g.unit(g.lineage(u)[0]).name.clone());
     let mut provinces: Vec<String> = site.practices.iter().filter_map(province).collect();
@@ -424,13 +547,13 @@ fn meta_json(site: &Site, entries: &[DocEntry], shards: u32) -> String {
         .collect();
     let years: Vec<i32> = site.practices.iter().map(|p| p.front.year).collect();
     let mech: Vec<&[usize]> = site.practices.iter().map(|p| p.mechanisms.as_slice()).collect();
-    let len: Vec<usize> = entries.iter().map(|e| e.chars).collect();
     let mechanisms: Vec<[&str; 2]> = site.vocab.mechanisms.iter().map(|m| [m.id.as_str(), m.name.as_str()]).collect();
     let fold: String = fold_table().iter().flat_map(|(a, b)| [*a, *b]).collect();
     serde_json::json!({
         "v": 2,
         "n": site.practices.len(),
         "shards": shards,
+        "postings": postings,
         "fold": fold,
         "provinces": provinces,
         "mechanisms": mechanisms,

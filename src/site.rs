@@ -27,6 +27,8 @@ pub struct Practice {
     pub regions: Vec<usize>,
     /// Vocabulary indexes, in front-matter order.
     pub mechanisms: Vec<usize>,
+    /// A hash of the file's text: what incremental rebuilds compare.
+    pub hash: u64,
 }
 
 impl Practice {
@@ -96,6 +98,69 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let taxonomies = crate::timing::phase("taxonomies", || Taxonomies::build(&practices, gazetteer, &vocab));
     let related = crate::timing::phase("related", || crate::related::related(&practices, gazetteer, 5));
     Ok(Site { root: root.to_path_buf(), config, vocab, gazetteer, practices, taxonomies, related })
+}
+
+/// What [`apply`] changed: whether document ids (site order) survived, and the practices it
+/// replaced in place, with their previous version.
+pub struct Applied {
+    pub same_order: bool,
+    pub replaced: Vec<(usize, Practice)>,
+}
+
+/// Applies changed page files (paths relative to the root; a missing file is a deletion) to a
+/// loaded site. Every changed file is parsed before anything changes: on an error the site is
+/// left as it was. Taxonomies always, related lists only when something they read changed.
+pub fn apply(site: &mut Site, changed: &[PathBuf]) -> Result<Applied, Vec<Diagnostic>> {
+    let mut parsed: Vec<(String, Option<Practice>)> = Vec::new();
+    let mut diags = Vec::new();
+    for rel in changed {
+        let slug = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+        if site.root.join(rel).is_file() {
+            match load_practice(&site.root, rel, &site.vocab, site.gazetteer) {
+                Ok(p) => parsed.push((slug, Some(p))),
+                Err(d) => diags.extend(d),
+            }
+        } else {
+            parsed.push((slug, None));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let order: Vec<String> = site.practices.iter().map(|p| p.slug.clone()).collect();
+    let mut replaced = Vec::new();
+    let mut ranking_changed = false;
+    for (slug, new) in parsed {
+        let at = site.practices.iter().position(|p| p.slug == slug);
+        match (at, new) {
+            (Some(i), Some(p)) => {
+                let old = std::mem::replace(&mut site.practices[i], p);
+                let new = &site.practices[i];
+                ranking_changed |= old.mechanisms != new.mechanisms
+                    || old.regions != new.regions
+                    || old.front.year != new.front.year
+                    || old.sort_key() != new.sort_key();
+                replaced.push((i, old));
+            }
+            (Some(i), None) => {
+                site.practices.remove(i);
+                ranking_changed = true;
+            }
+            (None, Some(p)) => {
+                site.practices.push(p);
+                ranking_changed = true;
+            }
+            (None, None) => {}
+        }
+    }
+    site.practices.sort_by(|a, b| b.sort_key().cmp(&a.sort_key()).then_with(|| a.slug.cmp(&b.slug)));
+    let same_order =
+        site.practices.len() == order.len() && site.practices.iter().zip(&order).all(|(p, s)| p.slug == *s);
+    site.taxonomies = Taxonomies::build(&site.practices, site.gazetteer, &site.vocab);
+    if ranking_changed {
+        site.related = crate::related::related(&site.practices, site.gazetteer, 5);
+    }
+    Ok(Applied { same_order, replaced: if same_order { replaced } else { Vec::new() } })
 }
 
 /// Reads and validates one page file; `rel` is relative to `root`.
@@ -199,6 +264,12 @@ pub fn parse_practice(
         body: body.to_string(),
         regions,
         mechanisms,
+        hash: {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            text.hash(&mut h);
+            h.finish()
+        },
     })
 }
 

@@ -1,0 +1,154 @@
+//! Incremental rebuilds (`build::Preview`, what `kbgen serve` runs on every save) produce
+//! exactly the files a fresh full build of the same sources produces, and redraw only what a
+//! change touches.
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{copy_dir, repo};
+use kbgen::build::{render_project, Preview};
+
+/// The repo's own project (content, templates, static, data, config) in a temporary folder.
+fn project() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    for d in ["content", "templates", "static", "data"] {
+        copy_dir(&repo().join(d), &root.join(d));
+    }
+    std::fs::copy(repo().join("kbgen.toml"), root.join("kbgen.toml")).unwrap();
+    (tmp, root)
+}
+
+fn page(root: &Path, name: &str) -> PathBuf {
+    root.join("content/practices").join(name)
+}
+
+/// The name of the n-th practice file (sorted), for edits.
+fn nth(root: &Path, n: usize) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("content/practices"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names[n].clone()
+}
+
+fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let new = f(text.clone());
+    assert_ne!(new, text, "the edit changes {}", path.display());
+    std::fs::write(path, new).unwrap();
+}
+
+/// Compares the preview's files with a full build's, naming the first differing file.
+fn assert_same_as_full_build(preview: &Preview, root: &Path, step: &str) {
+    let full = render_project(root).unwrap_or_else(|d| panic!("{step}: full build fails: {d:?}")).files;
+    let missing: Vec<&String> = full.keys().filter(|k| !preview.files.contains_key(*k)).collect();
+    let extra: Vec<&String> = preview.files.keys().filter(|k| !full.contains_key(*k)).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "{step}: missing {missing:?}, extra {extra:?}");
+    for (path, bytes) in &full {
+        assert!(preview.files[path] == *bytes, "{step}: {path} differs from a full build");
+    }
+}
+
+#[test]
+fn every_kind_of_change_rebuilds_to_what_a_full_build_writes() {
+    let (_tmp, root) = project();
+    let mut preview = Preview::new(&root).unwrap();
+    let total = preview.files.keys().filter(|p| p.ends_with(".html")).count();
+    let first = nth(&root, 0);
+    let second = nth(&root, 1);
+
+    // A sentence added to a body: that page, the lists its card is on, a patched index.
+    edit(&page(&root, &first), |t| t.replace("\n\n", "\n\n新增一句：网格员每周走访。\n\n"));
+    let u = preview.update(&[page(&root, &first)]).unwrap();
+    assert!(u.index_patched, "{u:?}");
+    assert!(u.drawn >= 1 && u.drawn < total / 2, "drew {} of {total} pages", u.drawn);
+    assert_same_as_full_build(&preview, &root, "body edit");
+    let body_only = u.drawn;
+
+    // Nothing changed since: nothing is drawn.
+    let u = preview.update(&[page(&root, &first)]).unwrap();
+    assert_eq!(u.drawn, 0);
+
+    // A new title: every list showing the card, and the related lists of other pages.
+    edit(&page(&root, &second), |t| t.replacen("title: ", "title: 新标题 ", 1));
+    let u = preview.update(&[page(&root, &second)]).unwrap();
+    assert!(u.drawn > body_only.min(2), "{u:?}");
+    assert_same_as_full_build(&preview, &root, "title edit");
+
+    // Another mechanism: counts, term pages, related lists.
+    edit(&page(&root, &second), |t| t.replacen("mechanism:\n", "mechanism:\n- error-tolerance\n", 1));
+    preview.update(&[page(&root, &second)]).unwrap();
+    assert_same_as_full_build(&preview, &root, "mechanism added");
+
+    // Another year moves the page in site order: ids change, the index is rewritten.
+    edit(&page(&root, &first), |t| {
+        let year = t.lines().find_map(|l| l.strip_prefix("year: ")).unwrap().to_string();
+        let t = t.replacen(&format!("year: {year}"), "year: 2099", 1);
+        match t.lines().find(|l| l.starts_with("date: ")) {
+            Some(d) => t.replacen(d, "date: 2099-01-02", 1),
+            None => t,
+        }
+    });
+    let u = preview.update(&[page(&root, &first)]).unwrap();
+    assert!(!u.index_patched);
+    assert_same_as_full_build(&preview, &root, "year changed");
+
+    // A new page, then the page deleted.
+    let new = page(&root, "2019-new-page.md");
+    std::fs::write(
+        &new,
+        "---\ntitle: 新页面\nyear: 2019\nregion: [浙江省/湖州市/安吉县]\nmechanism: [grid-governance]\n---\n\n安吉县推行网格化管理。\n",
+    )
+    .unwrap();
+    preview.update(std::slice::from_ref(&new)).unwrap();
+    assert!(preview.files.contains_key("practices/2019-new-page/index.html"));
+    assert_same_as_full_build(&preview, &root, "page added");
+    std::fs::remove_file(&new).unwrap();
+    preview.update(std::slice::from_ref(&new)).unwrap();
+    assert_same_as_full_build(&preview, &root, "page deleted");
+
+    // A template: only the pages drawn with it.
+    let term = root.join("templates/term.html");
+    edit(&term, |t| t.replacen("{% block main %}", "{% block main %}<p class=\"note\">本页按条件列出实践。</p>", 1));
+    let u = preview.update(std::slice::from_ref(&term)).unwrap();
+    let term_pages = preview
+        .files
+        .keys()
+        .filter(|p| p.starts_with("region/") || p.starts_with("mechanism/") || p.starts_with("year/"))
+        .filter(|p| p.ends_with(".html") && p.matches('/').count() >= 2)
+        .count();
+    assert_eq!(u.drawn, term_pages, "every term page and nothing else");
+    assert_same_as_full_build(&preview, &root, "template edit");
+
+    // The stylesheet: static file and the 404 page that inlines it.
+    let css = root.join("static/style.css");
+    edit(&css, |t| t + "\n.note { color: #555; }\n");
+    let u = preview.update(std::slice::from_ref(&css)).unwrap();
+    assert_eq!(u.drawn, 1, "404.html inlines the stylesheet");
+    assert_same_as_full_build(&preview, &root, "stylesheet edit");
+
+    // The configuration: everything.
+    let config = root.join("kbgen.toml");
+    edit(&config, |t| t.replace("paginate = 20", "paginate = 3"));
+    preview.update(std::slice::from_ref(&config)).unwrap();
+    assert_same_as_full_build(&preview, &root, "config edit");
+}
+
+#[test]
+fn a_broken_page_leaves_the_preview_as_it_was_and_the_fix_applies() {
+    let (_tmp, root) = project();
+    let mut preview = Preview::new(&root).unwrap();
+    let before = preview.files.clone();
+    let name = nth(&root, 2);
+    let path = page(&root, &name);
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, good.replacen("year: ", "year: x", 1)).unwrap();
+    let err = preview.update(std::slice::from_ref(&path)).unwrap_err();
+    assert!(err[0].to_string().contains(&name), "{err:?}");
+    assert!(preview.files == before, "a failed update changes nothing");
+    std::fs::write(&path, good.replace("\n\n", "\n\n修好了。\n\n")).unwrap();
+    preview.update(std::slice::from_ref(&path)).unwrap();
+    assert_same_as_full_build(&preview, &root, "after the fix");
+}
