@@ -431,8 +431,9 @@ pub fn update_index(site: &Site, files: &mut crate::render::Files, replaced: &[(
     if len.len() != site.practices.len() {
         return false;
     }
-    // shard → token → (doc, new weight or removal)
-    let mut changes: BTreeMap<u32, BTreeMap<String, Vec<(u32, Option<u32>)>>> = BTreeMap::new();
+    /// Per token, (doc, new weight or removal).
+    type Edits = BTreeMap<String, Vec<(u32, Option<u32>)>>;
+    let mut changes: BTreeMap<u32, Edits> = BTreeMap::new();
     let mut docs = Vec::new();
     for (i, old) in replaced {
         let old: FxHashMap<Key, u32> = doc_entry(site, old).1.into_keys().collect();
