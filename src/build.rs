@@ -1,6 +1,6 @@
 //! `kbgen build` and `kbgen check`: load → model → render → (check links) → write.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -54,6 +54,9 @@ pub struct Preview {
     extras: BTreeSet<String>,
     /// The search index may not match `site` (an update failed half-way): rewrite it next time.
     index_stale: bool,
+    /// The cards of the last render, and the content hashes of their practices.
+    cards: Vec<render::Card>,
+    card_sources: Vec<u64>,
 }
 
 /// What an update did.
@@ -69,7 +72,7 @@ impl Preview {
     /// Loads and renders the whole project.
     pub fn new(root: &Path) -> Result<Preview, Vec<Diagnostic>> {
         let site = site::load(root)?;
-        let mut pages = render::render_pages(&site, None)?;
+        let mut pages = render::render_pages(&site, None, None)?;
         let mut files: Files = std::mem::take(&mut pages.drawn).into_iter().collect();
         files.extend(crate::search::index_files(&site));
         let mut extras = Files::new();
@@ -80,7 +83,16 @@ impl Preview {
         if !broken.is_empty() {
             return Err(link_errors(&site, broken));
         }
-        Ok(Preview { root: root.to_path_buf(), site, files, keys: pages.keys, extras: extra_paths, index_stale: false })
+        Ok(Preview {
+            root: root.to_path_buf(),
+            card_sources: site.practices.iter().map(|p| p.hash).collect(),
+            cards: std::mem::take(&mut pages.cards),
+            site,
+            files,
+            keys: pages.keys,
+            extras: extra_paths,
+            index_stale: false,
+        })
     }
 
     /// Brings the site up to date after `changed` files (absolute, or relative to the root)
@@ -102,7 +114,7 @@ impl Preview {
             self.keys.clear();
             same_order = false;
         } else if !pages.is_empty() {
-            match site::apply(&mut self.site, &pages) {
+            match crate::timing::phase("apply", || site::apply(&mut self.site, &pages)) {
                 Ok(applied) => {
                     same_order = applied.same_order;
                     replaced = applied.replaced;
@@ -111,7 +123,12 @@ impl Preview {
             }
         }
         // From here on a failure leaves `site` ahead of the index.
-        let rendered = render::render_pages(&self.site, Some(&self.keys));
+        let cards: HashMap<u64, render::Card> = if reload {
+            HashMap::new()
+        } else {
+            self.card_sources.iter().copied().zip(std::mem::take(&mut self.cards)).collect()
+        };
+        let rendered = render::render_pages(&self.site, Some(&self.keys), Some(cards));
         let mut pages = match rendered {
             Ok(p) => p,
             Err(d) => {
@@ -131,12 +148,15 @@ impl Preview {
             files.remove(&p);
         }
         let mut extras = Files::new();
-        let finished = render::finish(&self.site, &pages, &mut extras);
+        let finished = crate::timing::phase("finish", || render::finish(&self.site, &pages, &mut extras));
         self.extras = extras.keys().cloned().collect();
         files.extend(extras);
         let patched = same_order
             && !self.index_stale
-            && (replaced.is_empty() || crate::search::update_index(&self.site, &mut files, &replaced));
+            && (replaced.is_empty()
+                || crate::timing::phase("index patch", || {
+                    crate::search::update_index(&self.site, &mut files, &replaced)
+                }));
         if !patched {
             let stale: Vec<String> = files
                 .range("search/".to_string().."search0".to_string())
@@ -149,12 +169,16 @@ impl Preview {
             files.extend(crate::search::index_files(&self.site));
         }
         self.index_stale = false;
+        self.card_sources = self.site.practices.iter().map(|p| p.hash).collect();
+        self.cards = std::mem::take(&mut pages.cards);
         self.keys = pages.keys;
-        let broken = if page_set_changed {
-            output::check_links(&files)
-        } else {
-            output::check_links_of(&files, &drawn_paths.iter().collect::<Vec<_>>())
-        };
+        let broken = crate::timing::phase("links", || {
+            if page_set_changed {
+                output::check_links(&files)
+            } else {
+                output::check_links_of(&files, &drawn_paths.iter().collect::<Vec<_>>())
+            }
+        });
         self.files = files;
         finished.map_err(|d| vec![d])?;
         if !broken.is_empty() {

@@ -35,6 +35,19 @@ pub enum Command {
         /// Address to listen on; anything but 127.0.0.1 exposes the preview to the network.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Time incremental rebuilds (the code path of `serve`): build in memory, then append a
+    /// sentence to FILE and rebuild, RUNS times; prints one JSON line. FILE is restored after.
+    #[command(hide = true)]
+    BenchRebuild {
+        /// A page file to edit, relative to the project folder.
+        #[arg(long, value_name = "FILE")]
+        edit: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
     },
     /// Validate everything a build would, and every internal link; write nothing.
     Check,
@@ -56,6 +69,35 @@ pub enum Command {
     },
 }
 
+fn bench_rebuild(root: &Path, edit: &Path, runs: usize) -> anyhow::Result<String> {
+    use anyhow::Context;
+    let file = root.join(edit);
+    let original = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let start = std::time::Instant::now();
+    let mut preview =
+        crate::build::Preview::new(root).map_err(|d| anyhow::anyhow!("{}", crate::diag::report(&d, 5)))?;
+    let full_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let mut times = Vec::new();
+    let mut drawn = Vec::new();
+    let result = (|| {
+        for run in 0..runs {
+            std::fs::write(&file, format!("{original}\n基准测试第{run}次修改：网格员入户走访。\n"))?;
+            let start = std::time::Instant::now();
+            let u = preview
+                .update(std::slice::from_ref(&file))
+                .map_err(|d| anyhow::anyhow!("{}", crate::diag::report(&d, 5)))?;
+            times.push((start.elapsed().as_secs_f64() * 100_000.0).round() / 100.0);
+            drawn.push(u.drawn);
+        }
+        anyhow::Ok(())
+    })();
+    std::fs::write(&file, &original)?;
+    result?;
+    let pages = preview.files.keys().filter(|k| k.ends_with(".html")).count();
+    Ok(serde_json::json!({ "pages": pages, "full_ms": full_ms.round(), "incremental_ms": times, "drawn": drawn })
+        .to_string())
+}
+
 /// Runs a parsed command line; errors are printed here and turned into exit code 1.
 pub fn run(cli: Cli) -> ExitCode {
     let root = cli.root.unwrap_or_else(|| PathBuf::from("."));
@@ -74,7 +116,17 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Err(diags) => fail(&diags, "check failed"),
         },
-        Command::Serve { port, bind } => match crate::serve::run(&root, &bind, port) {
+        Command::BenchRebuild { edit, runs } => match bench_rebuild(&root, &edit, runs) {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Serve { port, bind, open } => match crate::serve::run(&root, &bind, port, open) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e:#}");

@@ -38,7 +38,8 @@ fn updated(site: &Site, i: usize) -> String {
 
 fn atom(site: &Site, cards: &[Card], items: &[usize], title: &str, path: &str) -> String {
     let base = &site.config.base_url;
-    let newest = items.iter().map(|&i| updated(site, i)).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    // Items are in site order, newest first.
+    let newest = items.first().map_or_else(|| "1970-01-01T00:00:00Z".into(), |&i| updated(site, i));
     let mut s = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <updated>{newest}</updated>\n",
         esc(&site.config.language),

@@ -177,7 +177,7 @@ pub struct Pages {
 
 /// Renders the whole site into memory.
 pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
-    let mut pages = render_pages(site, None)?;
+    let mut pages = render_pages(site, None, None)?;
     let mut files: Files = std::mem::take(&mut pages.drawn).into_iter().collect();
     files.extend(crate::timing::phase("search", || crate::search::index_files(site)));
     finish(site, &pages, &mut files).map_err(|d| vec![d])?;
@@ -193,9 +193,16 @@ pub fn finish(site: &Site, pages: &Pages, files: &mut Files) -> Result<(), Diagn
 
 /// Renders the site's pages, drawing only those whose fingerprint differs from `prev` (all of
 /// them without `prev`). `keys` holds every page's fingerprint, drawn or not.
-pub fn render_pages(site: &Site, prev: Option<&Keys>) -> Result<Pages, Vec<Diagnostic>> {
-    let (tera, sources) = templates(site).map_err(|d| vec![d])?;
-    let cards = crate::timing::phase("cards", || cards(site));
+///
+/// `cached` maps a practice's content hash to its card from an earlier render of the same
+/// vocabulary and gazetteer; cards not in it are made.
+pub fn render_pages(
+    site: &Site,
+    prev: Option<&Keys>,
+    cached: Option<HashMap<u64, Card>>,
+) -> Result<Pages, Vec<Diagnostic>> {
+    let (tera, sources) = crate::timing::phase("templates", || templates(site)).map_err(|d| vec![d])?;
+    let cards = crate::timing::phase("cards", || cards(site, cached));
     let card_keys = cards.iter().map(hash_of).collect();
     let r = Renderer {
         site,
@@ -224,7 +231,8 @@ pub fn render_pages(site: &Site, prev: Option<&Keys>) -> Result<Pages, Vec<Diagn
     for (i, t) in site.taxonomies.years.iter().enumerate() {
         jobs.extend((0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Year(i, p)));
     }
-    let keyed: Vec<(String, u64)> = jobs.par_iter().map(|j| (r.path(j), r.key(j))).collect();
+    let keyed: Vec<(String, u64)> =
+        crate::timing::phase("keys", || jobs.par_iter().map(|j| (r.path(j), r.key(j))).collect());
     let todo: Vec<usize> =
         (0..jobs.len()).filter(|&n| prev.is_none_or(|keys| keys.get(&keyed[n].0) != Some(&keyed[n].1))).collect();
     let progress = progress_bar(todo.len());
@@ -761,10 +769,18 @@ pub fn region_url(t: &RegionTerm) -> String {
 }
 
 /// A card per practice, in site order.
-fn cards(site: &Site) -> Vec<Card> {
-    site.practices
-        .iter()
-        .map(|p: &Practice| Card {
+fn cards(site: &Site, cached: Option<HashMap<u64, Card>>) -> Vec<Card> {
+    match cached {
+        Some(mut cached) => {
+            site.practices.iter().map(|p| cached.remove(&p.hash).unwrap_or_else(|| card(site, p))).collect()
+        }
+        None => site.practices.par_iter().map(|p| card(site, p)).collect(),
+    }
+}
+
+fn card(site: &Site, p: &Practice) -> Card {
+    {
+        Card {
             url: p.url(),
             title: p.front.title.clone(),
             subtitle: p.front.subtitle.clone(),
@@ -780,8 +796,8 @@ fn cards(site: &Site) -> Vec<Card> {
                 })
                 .collect(),
             excerpt: excerpt(&p.body, 90),
-        })
-        .collect()
+        }
+    }
 }
 
 /// The first `n` characters of a page's text (headings skipped), for lists and feeds.

@@ -13,13 +13,16 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::render::Files;
+use crate::build::Preview;
 
 /// What the server shows: the last good build, and the error of the latest one if it failed.
 struct State {
-    files: Files,
+    /// None only while the first build has failed.
+    preview: Option<Preview>,
     /// Bumped on every rebuild, good or bad; pages reload when it changes.
     version: u64,
+    /// The latest version that needs a page reload (later ones changed only stylesheets).
+    reload: u64,
     error: Option<String>,
 }
 
@@ -32,22 +35,28 @@ const EVENTS: &str = "/__kbgen/events";
 /// How long the watcher waits for a burst of file events to end.
 const DEBOUNCE: Duration = Duration::from_millis(120);
 
-pub fn run(root: &Path, bind: &str, port: u16) -> anyhow::Result<()> {
+pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()> {
     let start = Instant::now();
-    let (files, error) = match crate::build::render_project(root) {
-        Ok(b) => (b.files, None),
-        Err(d) => (Files::new(), Some(crate::diag::report(&d, 20))),
+    let (preview, error) = match Preview::new(root) {
+        Ok(p) => (Some(p), None),
+        Err(d) => (None, Some(crate::diag::report(&d, 20))),
     };
     if let Some(e) = &error {
         eprint!("{e}");
     }
-    let shared = Arc::new(Shared { state: Mutex::new(State { files, version: 1, error }), changed: Condvar::new() });
+    let state = State { preview, version: 1, reload: 1, error };
+    let shared = Arc::new(Shared { state: Mutex::new(state), changed: Condvar::new() });
     let server =
         tiny_http::Server::http((bind, port)).map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
     let addr = server.server_addr().to_ip().ok_or_else(|| anyhow::anyhow!("no IP address"))?;
     println!("serving http://{addr}/ (built in {} ms; Ctrl-C stops)", start.elapsed().as_millis());
     if bind != "127.0.0.1" && bind != "localhost" && bind != "::1" {
         eprintln!("warning: serving on {bind}: other machines can reach this preview");
+    }
+    if open {
+        if let Err(e) = open::that_detached(format!("http://{addr}/")) {
+            eprintln!("warning: cannot open a browser: {e}");
+        }
     }
 
     let watch_root = root.to_path_buf();
@@ -122,26 +131,39 @@ fn watch(root: &Path, shared: &Shared) -> anyhow::Result<()> {
     }
     loop {
         let first = rx.recv()?;
-        let mut relevant = !ignored(&first);
+        let mut changed: Vec<PathBuf> = vec![first];
         // Debounce: wait until the burst is over.
         while let Ok(p) = rx.recv_timeout(DEBOUNCE) {
-            relevant |= !ignored(&p);
+            changed.push(p);
         }
-        if !relevant {
+        changed.retain(|p| !ignored(p));
+        changed.sort();
+        changed.dedup();
+        if changed.is_empty() {
             continue;
         }
-        let start = Instant::now();
-        let result = crate::build::render_project(root);
-        let ms = start.elapsed().as_millis();
+        let static_dir = root.join("static");
+        let css_only = changed.iter().all(|p| p.starts_with(&static_dir) && p.extension().is_some_and(|e| e == "css"));
         let message = {
             let mut st = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+            let start = Instant::now();
+            let result = match st.preview.as_mut() {
+                Some(preview) => preview.update(&changed).map(|u| u.drawn),
+                None => Preview::new(root).map(|p| {
+                    let n = p.files.keys().filter(|k| k.ends_with(".html")).count();
+                    st.preview = Some(p);
+                    n
+                }),
+            };
+            let ms = start.elapsed().as_millis();
             st.version += 1;
+            if !css_only || st.error.is_some() || result.is_err() {
+                st.reload = st.version;
+            }
             match result {
-                Ok(b) => {
-                    let changed = b.files.iter().filter(|(k, v)| st.files.get(*k) != Some(*v)).count();
-                    st.files = b.files;
+                Ok(drawn) => {
                     st.error = None;
-                    Ok(format!("rebuilt {changed} pages in {ms} ms"))
+                    Ok(format!("rebuilt {drawn} pages in {ms} ms"))
                 }
                 Err(d) => {
                     let report = crate::diag::report(&d, 20);
@@ -216,17 +238,19 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 fn respond(req: tiny_http::Request, shared: &Shared) {
+    static EMPTY: std::sync::OnceLock<crate::render::Files> = std::sync::OnceLock::new();
     let st = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+    let files = st.preview.as_ref().map_or_else(|| EMPTY.get_or_init(Default::default), |p| &p.files);
     let wanted = site_path(req.url());
     let mut path = wanted.clone().unwrap_or_default();
     // `/practices/x` without a slash: the folder's page.
-    if wanted.is_some() && !st.files.contains_key(&path) && st.files.contains_key(&format!("{path}/index.html")) {
+    if wanted.is_some() && !files.contains_key(&path) && files.contains_key(&format!("{path}/index.html")) {
         path = format!("{path}/index.html");
     }
     let (status, path) =
-        if wanted.is_some() && st.files.contains_key(&path) { (200, path) } else { (404, "404.html".to_string()) };
+        if wanted.is_some() && files.contains_key(&path) { (200, path) } else { (404, "404.html".to_string()) };
     let mut body =
-        st.files.get(&path).cloned().unwrap_or_else(|| b"<!DOCTYPE html><title>404</title><p>not found</p>".to_vec());
+        files.get(&path).cloned().unwrap_or_else(|| b"<!DOCTYPE html><title>404</title><p>not found</p>".to_vec());
     let ctype = content_type(&path);
     if ctype.starts_with("text/html") {
         body = inject(&body, st.version, st.error.as_deref());
@@ -250,7 +274,7 @@ fn inject(html: &[u8], version: u64, error: Option<&str>) -> Vec<u8> {
         ));
     }
     extra.push_str(&format!(
-        "<script>(function(){{var v=\"{version}\";function go(){{var es=new EventSource(\"{EVENTS}\");es.onmessage=function(e){{if(e.data!==v){{location.reload();}}}};es.onerror=function(){{es.close();setTimeout(go,1000);}};}}go();}})();</script>"
+        "<script>(function(){{var v=\"{version}\";function css(n){{document.querySelectorAll('link[rel=stylesheet]').forEach(function(l){{var u=new URL(l.href);u.searchParams.set('kbgen',n);l.href=u.href;}});}}function go(){{var es=new EventSource(\"{EVENTS}\");es.onmessage=function(e){{var d=e.data;if(d.indexOf('css ')===0){{v=d.slice(4);css(v);}}else if(d!==v){{location.reload();}}}};es.onerror=function(){{es.close();setTimeout(go,1000);}};}}go();}})();</script>"
     ));
     match html.rfind("</body>") {
         Some(i) => format!("{}{}{}", &html[..i], extra, &html[i..]).into_bytes(),
@@ -276,8 +300,14 @@ fn events(req: tiny_http::Request, shared: &Arc<Shared>) {
                 .wait_timeout_while(st, Duration::from_secs(15), |s| s.version == seen)
                 .unwrap_or_else(|p| p.into_inner());
             if st.version != seen {
+                // Only stylesheets changed since the page's last event: swap them in place.
+                let css = seen != 0 && st.reload <= seen;
                 seen = st.version;
-                format!("data: {seen}\n\n")
+                if css {
+                    format!("data: css {seen}\n\n")
+                } else {
+                    format!("data: {seen}\n\n")
+                }
             } else {
                 // A keep-alive comment: a closed page shows up as a failed write.
                 ": ping\n\n".to_string()

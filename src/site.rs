@@ -156,8 +156,8 @@ pub fn apply(site: &mut Site, changed: &[PathBuf]) -> Result<Applied, Vec<Diagno
     site.practices.sort_by(|a, b| b.sort_key().cmp(&a.sort_key()).then_with(|| a.slug.cmp(&b.slug)));
     let same_order =
         site.practices.len() == order.len() && site.practices.iter().zip(&order).all(|(p, s)| p.slug == *s);
-    site.taxonomies = Taxonomies::build(&site.practices, site.gazetteer, &site.vocab);
-    if ranking_changed {
+    if ranking_changed || !same_order {
+        site.taxonomies = Taxonomies::build(&site.practices, site.gazetteer, &site.vocab);
         site.related = crate::related::related(&site.practices, site.gazetteer, 5);
     }
     Ok(Applied { same_order, replaced: if same_order { replaced } else { Vec::new() } })
