@@ -1,0 +1,33 @@
+// Bytes a browser downloads (gzip -9) before it shows the first results of a query, on a
+// built kbgen site: static/search.js, search/meta.js, the shards of the query's tokens and the
+// documents of the first 20 results. Also the time to answer each query in node.
+//
+//   node bench/first-query.mjs SITE_DIR [QUERY...]
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join, dirname } from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
+const S = createRequire(import.meta.url)(join(repo, "static", "search.js"));
+const site = process.argv[2];
+const queries = process.argv.slice(3).length ? process.argv.slice(3) : ["对标找差", "網格化管理", "干部考核 2020", "容错纠错机制", "gdp"];
+const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
+
+for (const q of queries) {
+  let bytes = gz(join(site, "static", "search.js"));
+  const load = async (key) => {
+    const path = join(site, "search", key + ".js");
+    bytes += gz(path);
+    const reg = S.registry();
+    new Function("KBGEN_SEARCH", readFileSync(path, "utf8"))(reg);
+    return reg.values.get(key);
+  };
+  const started = performance.now();
+  const engine = await S.open(load);
+  const out = await engine.search(q, {});
+  await Promise.all(out.results.slice(0, 20).map((r) => engine.doc(r.id)));
+  const ms = performance.now() - started;
+  console.log(`${JSON.stringify(q)}\t${out.results.length} results\t${(bytes / 1024).toFixed(1)} KB gzip\t${ms.toFixed(0)} ms`);
+}
