@@ -1,13 +1,21 @@
 //! Related practices, computed once for the whole site: shared mechanisms weigh most, then
 //! how close the places are (same county, city, province), then closeness in time.
+//!
+//! Score of a pair: 10 × shared mechanisms, plus 4 × place depth (3 county, 2 city, 1
+//! province), plus closeness in years (3 − |Δ|, at least 0). Pairs sharing neither a mechanism nor a
+//! province are not related. Ties keep site order (newest first).
+//!
+//! All pairs would be n² (50,000 pages are 2.5 × 10⁹ pairs), so candidates are visited by
+//! mechanism set, most shared mechanisms first, and the visit stops once no set left can beat
+//! the n-th best found: place and time together add at most 15, less than two mechanisms.
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::gazetteer::Gazetteer;
 use crate::site::Practice;
 
-/// What ranking reads of a practice, packed so comparing two is a few instructions: this is
-/// an all-pairs loop (n² pairs; 10,000 pages are 10⁸).
+/// What ranking reads of a practice, packed so comparing two is a few instructions.
 struct Profile {
     /// Bit m set: the practice has vocabulary entry m (entries past 128 go to `more_mechanisms`).
     mechanisms: u128,
@@ -17,6 +25,9 @@ struct Profile {
     more_places: Vec<[u32; 3]>,
     year: i32,
 }
+
+/// The most place and time add to a score.
+const PLACE_AND_TIME: u32 = 3 * 4 + 3;
 
 /// For every practice, up to `n` others that share a mechanism or a place, best first.
 pub fn related(practices: &[Practice], g: &Gazetteer, n: usize) -> Vec<Vec<usize>> {
@@ -40,43 +51,72 @@ pub fn related(practices: &[Practice], g: &Gazetteer, n: usize) -> Vec<Vec<usize
             }
         })
         .collect();
-    (0..practices.len()).into_par_iter().map(|i| best(&profiles, i, n)).collect()
+    rank(&profiles, n)
 }
 
-/// The `n` best-scoring others of practice `i`; ties keep site order (newest first).
-fn best(profiles: &[Profile], i: usize, n: usize) -> Vec<usize> {
+fn rank(profiles: &[Profile], n: usize) -> Vec<Vec<usize>> {
+    // Practices by mechanism set (the bits below 128), each list in site order.
+    let mut by_set: FxHashMap<u128, Vec<u32>> = FxHashMap::default();
+    for (j, p) in profiles.iter().enumerate() {
+        by_set.entry(p.mechanisms).or_default().push(j as u32);
+    }
+    let mut sets: Vec<(u128, Vec<u32>)> = by_set.into_iter().collect();
+    sets.sort_unstable_by_key(|(mask, _)| *mask);
+    (0..profiles.len()).into_par_iter().map(|i| best(profiles, &sets, i, n)).collect()
+}
+
+/// The `n` best-scoring others of practice `i`.
+fn best(profiles: &[Profile], sets: &[(u128, Vec<u32>)], i: usize, n: usize) -> Vec<usize> {
     let me = &profiles[i];
+    let mut order: Vec<(u32, usize)> =
+        sets.iter().enumerate().map(|(k, (mask, _))| ((me.mechanisms & mask).count_ones(), k)).collect();
+    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let extra = me.more_mechanisms.len() as u32;
     // Kept sorted: score descending, index ascending.
     let mut top: Vec<(u32, usize)> = Vec::with_capacity(n + 1);
-    for (j, other) in profiles.iter().enumerate() {
-        if j == i {
-            continue;
+    for (shared_bits, k) in order {
+        let bound = (shared_bits + extra) * 10 + PLACE_AND_TIME;
+        if top.len() == n && top.last().is_some_and(|&(s, _)| s > bound) {
+            break;
         }
-        let mut shared = (me.mechanisms & other.mechanisms).count_ones();
-        if !me.more_mechanisms.is_empty() {
-            shared += me.more_mechanisms.iter().filter(|m| other.more_mechanisms.contains(m)).count() as u32;
-        }
-        let mut place = common(&me.place, &other.place);
-        if !me.more_places.is_empty() || !other.more_places.is_empty() {
-            for a in std::iter::once(&me.place).chain(&me.more_places) {
-                for b in std::iter::once(&other.place).chain(&other.more_places) {
-                    place = place.max(common(a, b));
-                }
+        for &j in &sets[k].1 {
+            let j = j as usize;
+            if j == i {
+                continue;
             }
+            let Some(score) = score(me, &profiles[j]) else { continue };
+            if top.len() == n
+                && top.last().is_some_and(|&(s, last)| (s, std::cmp::Reverse(last)) >= (score, std::cmp::Reverse(j)))
+            {
+                continue;
+            }
+            let at = top.iter().position(|&(s, o)| s < score || (s == score && o > j)).unwrap_or(top.len());
+            top.insert(at, (score, j));
+            top.truncate(n);
         }
-        if shared == 0 && place == 0 {
-            continue;
-        }
-        let time = 3u32.saturating_sub((me.year - other.year).unsigned_abs());
-        let score = shared * 10 + place * 4 + time;
-        if top.len() == n && top.last().is_some_and(|&(s, _)| s >= score) {
-            continue;
-        }
-        let at = top.iter().position(|&(s, _)| s < score).unwrap_or(top.len());
-        top.insert(at, (score, j));
-        top.truncate(n);
     }
     top.into_iter().map(|(_, j)| j).collect()
+}
+
+/// The score of `other` for `me`; `None` when they share neither a mechanism nor a place.
+fn score(me: &Profile, other: &Profile) -> Option<u32> {
+    let mut shared = (me.mechanisms & other.mechanisms).count_ones();
+    if !me.more_mechanisms.is_empty() {
+        shared += me.more_mechanisms.iter().filter(|m| other.more_mechanisms.contains(m)).count() as u32;
+    }
+    let mut place = common(&me.place, &other.place);
+    if !me.more_places.is_empty() || !other.more_places.is_empty() {
+        for a in std::iter::once(&me.place).chain(&me.more_places) {
+            for b in std::iter::once(&other.place).chain(&other.more_places) {
+                place = place.max(common(a, b));
+            }
+        }
+    }
+    if shared == 0 && place == 0 {
+        return None;
+    }
+    let time = 3u32.saturating_sub((me.year - other.year).unsigned_abs());
+    Some(shared * 10 + place * 4 + time)
 }
 
 /// Depth of the deepest unit two lineages share: 3 county, 2 city, 1 province, 0 none.
@@ -89,5 +129,83 @@ fn common(a: &[u32; 3], b: &[u32; 3]) -> u32 {
         2
     } else {
         3
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every pair scored, sorted by (score descending, index ascending): the definition.
+    fn all_pairs(profiles: &[Profile], n: usize) -> Vec<Vec<usize>> {
+        (0..profiles.len())
+            .map(|i| {
+                let mut scored: Vec<(u32, usize)> = (0..profiles.len())
+                    .filter(|&j| j != i)
+                    .filter_map(|j| score(&profiles[i], &profiles[j]).map(|s| (s, j)))
+                    .collect();
+                scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                scored.into_iter().take(n).map(|(_, j)| j).collect()
+            })
+            .collect()
+    }
+
+    /// Deterministic profiles with many ties: few mechanisms, places and years.
+    fn profiles(count: usize, seed: u64) -> Vec<Profile> {
+        let mut x = seed;
+        let mut next = move |m: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let lineage = |r: [u64; 4]| {
+            let p = r[0] as u32;
+            let c = p * 10 + r[1] as u32;
+            let k = c * 10 + r[2] as u32;
+            match r[3] {
+                0 => [p, u32::MAX, u32::MAX],
+                1 => [p, c, u32::MAX],
+                _ => [p, c, k],
+            }
+        };
+        (0..count)
+            .map(|_| {
+                let mechanisms = (0..next(4)).fold(0u128, |acc, _| acc | 1 << next(6));
+                let more_mechanisms = if next(10) == 0 { vec![128 + next(2) as usize] } else { vec![] };
+                let place = [next(3), next(3), next(2), next(4)];
+                let place = if next(8) == 0 { [u32::MAX; 3] } else { lineage(place) };
+                let other = [next(3), next(3), next(2), next(4)];
+                let more_places = if next(6) == 0 { vec![lineage(other)] } else { vec![] };
+                Profile { mechanisms, more_mechanisms, place, more_places, year: 2015 + next(8) as i32 }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pruned_ranking_equals_all_pairs() {
+        for seed in 1..=5 {
+            let p = profiles(400, seed);
+            for n in [1, 5, 12] {
+                assert_eq!(rank(&p, n), all_pairs(&p, n), "seed {seed}, n {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn shared_mechanisms_outweigh_place_and_time() {
+        let at = |mechanisms: u128, place: [u32; 3], year: i32| Profile {
+            mechanisms,
+            more_mechanisms: vec![],
+            place,
+            more_places: vec![],
+            year,
+        };
+        let p = vec![
+            at(0b11, [1, 2, 3], 2020),
+            at(0b01, [1, 2, 3], 2020), // one mechanism, same county and year: 10 + 12 + 3
+            at(0b11, [9, 9, 9], 2010), // two mechanisms, nothing else: 20
+            at(0b100, [1, 2, u32::MAX], 2020), // city only: 8 + 3
+            at(0b100, [5, u32::MAX, u32::MAX], 2020), // nothing shared
+        ];
+        assert_eq!(rank(&p, 5)[0], [1, 2, 3]);
     }
 }
