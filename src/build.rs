@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::diag::Diagnostic;
-use crate::output::{self, BrokenLink};
+use crate::output::{self, BrokenLink, Collect, CommitError, Staging};
 use crate::render::{self, Files, Keys};
 use crate::site::{self, Site};
 
@@ -72,8 +72,9 @@ impl Preview {
     /// Loads and renders the whole project.
     pub fn new(root: &Path) -> Result<Preview, Vec<Diagnostic>> {
         let site = site::load(root)?;
-        let mut pages = render::render_pages(&site, None, None)?;
-        let mut files: Files = std::mem::take(&mut pages.drawn).into_iter().collect();
+        let sink = Collect::default();
+        let mut pages = render::render_pages(&site, None, None, &sink)?;
+        let mut files: Files = sink.into_files().into_iter().collect();
         files.extend(crate::search::index_files(&site));
         let mut extras = Files::new();
         render::finish(&site, &pages, &mut extras).map_err(|d| vec![d])?;
@@ -128,7 +129,8 @@ impl Preview {
         } else {
             self.card_sources.iter().copied().zip(std::mem::take(&mut self.cards)).collect()
         };
-        let rendered = render::render_pages(&self.site, Some(&self.keys), Some(cards));
+        let sink = Collect::default();
+        let rendered = render::render_pages(&self.site, Some(&self.keys), Some(cards), &sink);
         let mut pages = match rendered {
             Ok(p) => p,
             Err(d) => {
@@ -137,13 +139,13 @@ impl Preview {
             }
         };
         let mut files = std::mem::take(&mut self.files);
-        let drawn_paths: Vec<String> = pages.drawn.iter().map(|(p, _)| p.clone()).collect();
+        let drawn_paths = std::mem::take(&mut pages.drawn);
         let page_set_changed =
             self.keys.len() != pages.keys.len() || pages.keys.keys().any(|p| !self.keys.contains_key(p));
         for old in self.keys.keys().filter(|p| !pages.keys.contains_key(*p)) {
             files.remove(old);
         }
-        files.extend(std::mem::take(&mut pages.drawn));
+        files.extend(sink.into_files());
         for p in std::mem::take(&mut self.extras) {
             files.remove(&p);
         }
@@ -192,12 +194,29 @@ impl Preview {
     }
 }
 
-/// `kbgen build`: render and swap the result into the output folder.
-pub fn build(root: &Path) -> Result<(Built, f64), Vec<Diagnostic>> {
+/// What `kbgen build` and `kbgen check` report.
+pub struct Summary {
+    pub practices: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub seconds: f64,
+}
+
+/// `kbgen build` (`write: true`): renders into a private folder beside the output folder,
+/// file by file, and swaps it in when everything is written and every link resolves.
+/// `kbgen check` (`write: false`): the same without writing anything.
+pub fn build(root: &Path, write: bool) -> Result<Summary, Vec<Diagnostic>> {
     let start = Instant::now();
-    let built = render_project(root)?;
-    let out = root.join(&built.site.config.paths.output);
-    crate::timing::phase("write", || output::write_site(&out, &built.files))
-        .map_err(|e| vec![Diagnostic::new(&out, format!("cannot write the site: {e}"))])?;
-    Ok((built, start.elapsed().as_secs_f64()))
+    let site = site::load(root)?;
+    let out = root.join(&site.config.paths.output);
+    let staging =
+        Staging::new(&out, write).map_err(|e| vec![Diagnostic::new(&out, format!("cannot write the site: {e}"))])?;
+    crate::timing::phase("render", || render::render_into(&site, &staging))?;
+    let (pages, files) = (staging.pages(), staging.len());
+    match crate::timing::phase("commit", || staging.commit()) {
+        Ok(()) => {}
+        Err(CommitError::Broken(broken)) => return Err(link_errors(&site, broken)),
+        Err(CommitError::Io(e)) => return Err(vec![Diagnostic::new(&out, format!("cannot write the site: {e}"))]),
+    }
+    Ok(Summary { practices: site.practices.len(), pages, files, seconds: start.elapsed().as_secs_f64() })
 }

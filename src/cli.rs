@@ -102,16 +102,16 @@ fn bench_rebuild(root: &Path, edit: &Path, runs: usize) -> anyhow::Result<String
 pub fn run(cli: Cli) -> ExitCode {
     let root = cli.root.unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
-        Command::Build => match crate::build::build(&root) {
-            Ok((built, secs)) => {
-                println!("built {} practices, {} pages in {secs:.2} s", built.site.practices.len(), built.pages());
+        Command::Build => match crate::build::build(&root, true) {
+            Ok(s) => {
+                println!("built {} practices, {} pages in {:.2} s", s.practices, s.pages, s.seconds);
                 ExitCode::SUCCESS
             }
             Err(diags) => fail(&diags, "build failed; the previous site was left as it was"),
         },
-        Command::Check => match crate::build::render_project(&root) {
-            Ok(built) => {
-                println!("checked {} practices, {} pages: no problems", built.site.practices.len(), built.pages());
+        Command::Check => match crate::build::build(&root, false) {
+            Ok(s) => {
+                println!("checked {} practices, {} pages: no problems", s.practices, s.pages);
                 ExitCode::SUCCESS
             }
             Err(diags) => fail(&diags, "check failed"),

@@ -1,40 +1,218 @@
-//! Build stage 4: output. Writes the rendered files into a temporary folder beside the output
-//! folder and swaps it in only when everything is written, so a failed build leaves the
-//! previous site untouched. Also checks that every internal link resolves.
+//! Build stage 4: output. Files go into a temporary folder beside the output folder as they
+//! are made ([`Staging`]), and the folder is swapped in only when everything is written and
+//! every internal link resolves, so a failed build leaves the previous site untouched. A big
+//! site never sits in memory whole: a page is written and dropped as soon as it is drawn.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 use rayon::prelude::*;
-use regex::Regex;
+use regex::bytes::Regex;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::render::Files;
 
+/// Where rendering puts the files it makes, one by one, from any thread.
+pub trait Sink: Sync {
+    fn put(&self, path: String, bytes: Vec<u8>) -> std::io::Result<()>;
+    /// Told, before the pages are put, the paths of all pages that will be.
+    fn expect(&self, _pages: &[&str]) {}
+}
+
+/// A sink that keeps the files in memory (`kbgen serve`, tests).
+#[derive(Default)]
+pub struct Collect(Mutex<Vec<(String, Vec<u8>)>>);
+
+impl Collect {
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, path: String, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push((path, bytes));
+        Ok(())
+    }
+}
+
+/// A sink that writes each file into a private folder beside `out` (or nowhere, for `kbgen
+/// check`) and remembers what links point at, to check them once everything is written.
+/// Dropped without [`Staging::commit`], it removes its folder.
+pub struct Staging {
+    out: PathBuf,
+    tmp: Option<PathBuf>,
+    dirs: Mutex<FxHashSet<String>>,
+    written: Mutex<FxHashSet<String>>,
+    /// The pages that will be put: a link to one of them needs no further check.
+    pages: OnceLock<FxHashSet<String>>,
+    /// Any other link target → the first page (in path order) linking there, and how.
+    targets: Mutex<FxHashMap<String, (String, String)>>,
+    /// Links that cannot resolve whatever is written (absolute, or climbing out of the site).
+    bad: Mutex<Vec<BrokenLink>>,
+}
+
+/// Why a staged site was not swapped in.
+pub enum CommitError {
+    Io(std::io::Error),
+    Broken(Vec<BrokenLink>),
+}
+
+impl Staging {
+    /// Stages a site for `out`; `write: false` only checks (nothing touches the disk).
+    pub fn new(out: &Path, write: bool) -> std::io::Result<Staging> {
+        let tmp = if write {
+            let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            std::fs::create_dir_all(parent)?;
+            let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
+            let tmp = parent.join(format!(".{name}-new-{}", std::process::id()));
+            if tmp.exists() {
+                remove_tree(&tmp);
+            }
+            std::fs::create_dir(&tmp)?;
+            Some(tmp)
+        } else {
+            None
+        };
+        Ok(Staging {
+            out: out.to_path_buf(),
+            tmp,
+            dirs: Mutex::default(),
+            written: Mutex::default(),
+            pages: OnceLock::new(),
+            targets: Mutex::default(),
+            bad: Mutex::default(),
+        })
+    }
+
+    /// How many files were put.
+    pub fn len(&self) -> usize {
+        lock(&self.written).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Paths of the HTML pages put.
+    pub fn pages(&self) -> usize {
+        lock(&self.written).iter().filter(|p| p.ends_with(".html")).count()
+    }
+
+    /// Checks the links, then swaps the staged folder in for `out`.
+    pub fn commit(mut self) -> Result<(), CommitError> {
+        let written = std::mem::take(&mut *lock(&self.written));
+        let mut broken = std::mem::take(&mut *lock(&self.bad));
+        for page in self.pages.get().into_iter().flatten() {
+            if !written.contains(page) {
+                // Only a render that failed half-way gets here; it reports that failure instead.
+                broken.push(BrokenLink { page: page.clone(), href: "(the page was not written)".into() });
+            }
+        }
+        for (target, (page, href)) in std::mem::take(&mut *lock(&self.targets)) {
+            if !written.contains(&target) {
+                broken.push(BrokenLink { page, href });
+            }
+        }
+        if !broken.is_empty() {
+            broken.sort_by(|a, b| (&a.page, &a.href).cmp(&(&b.page, &b.href)));
+            return Err(CommitError::Broken(broken));
+        }
+        let Some(tmp) = self.tmp.take() else { return Ok(()) };
+        swap_in(&tmp, &self.out).map_err(CommitError::Io)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if let Some(tmp) = &self.tmp {
+            remove_tree(tmp);
+        }
+    }
+}
+
+impl Sink for Staging {
+    fn expect(&self, pages: &[&str]) {
+        let _ = self.pages.set(pages.iter().map(|p| p.to_string()).collect());
+    }
+
+    fn put(&self, path: String, bytes: Vec<u8>) -> std::io::Result<()> {
+        if path.ends_with(".html") && path != NOT_FOUND {
+            let pages = self.pages.get();
+            let mut mine: BTreeMap<String, String> = BTreeMap::new();
+            let mut bad = Vec::new();
+            for (href, target) in links(&path, &bytes) {
+                match target {
+                    Some(t) if pages.is_some_and(|p| p.contains(&t)) => {}
+                    Some(t) => {
+                        mine.entry(t).or_insert(href);
+                    }
+                    None => bad.push(BrokenLink { page: path.clone(), href }),
+                }
+            }
+            if !bad.is_empty() {
+                lock(&self.bad).extend(bad);
+            }
+            let mut targets = lock(&self.targets);
+            for (target, href) in mine {
+                match targets.get_mut(&target) {
+                    Some(first) if first.0 <= path => {}
+                    Some(first) => *first = (path.clone(), href),
+                    None => {
+                        targets.insert(target, (path.clone(), href));
+                    }
+                }
+            }
+        }
+        if let Some(tmp) = &self.tmp {
+            if let Some((dir, _)) = path.rsplit_once('/') {
+                if !lock(&self.dirs).contains(dir) {
+                    std::fs::create_dir_all(tmp.join(dir))?;
+                    lock(&self.dirs).insert(dir.to_string());
+                }
+            }
+            std::fs::write(tmp.join(&path), &bytes)?;
+        }
+        lock(&self.written).insert(path);
+        Ok(())
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The not-found page is served at any depth: its links are absolute by design.
+const NOT_FOUND: &str = "404.html";
+
 /// Writes `files` to `out` atomically (as far as the file system allows: two renames).
 pub fn write_site(out: &Path, files: &Files) -> std::io::Result<()> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
+    let staging = Staging::new(out, true)?;
+    let tmp = staging.tmp.clone().expect("a writing stage has a folder");
+    let mut dirs: Vec<&str> = files.keys().map(|p| p.rsplit_once('/').map_or("", |(d, _)| d)).collect();
+    dirs.dedup();
+    for d in dirs {
+        std::fs::create_dir_all(tmp.join(d))?;
+    }
+    files.par_iter().try_for_each(|(path, bytes)| std::fs::write(tmp.join(path), bytes))?;
+    let mut staging = staging;
+    staging.tmp = None;
+    swap_in(&tmp, out).inspect_err(|_| remove_tree(&tmp))
+}
+
+/// Renames `tmp` to `out`, putting the old `out` back if that fails, then removes the old one.
+fn swap_in(tmp: &Path, out: &Path) -> std::io::Result<()> {
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
-    let tmp = parent.join(format!(".{name}-new-{}", std::process::id()));
-    let old = parent.join(format!(".{name}-old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| {
-        let mut dirs: Vec<&str> = files.keys().map(|p| p.rsplit_once('/').map_or("", |(d, _)| d)).collect();
-        dirs.dedup();
-        for d in dirs {
-            std::fs::create_dir_all(tmp.join(d))?;
-        }
-        files.par_iter().try_for_each(|(path, bytes)| std::fs::write(tmp.join(path), bytes))?;
-        if out.exists() {
-            std::fs::rename(out, &old)?;
-        }
-        std::fs::rename(&tmp, out)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-        if old.exists() && !out.exists() {
+    let old = out.with_file_name(format!(".{name}-old-{}", std::process::id()));
+    if out.exists() {
+        std::fs::rename(out, &old)?;
+    }
+    if let Err(e) = std::fs::rename(tmp, out) {
+        if old.exists() {
             let _ = std::fs::rename(&old, out);
         }
-        return result;
+        return Err(e);
     }
     remove_tree(&old);
     Ok(())
@@ -77,36 +255,39 @@ pub fn check_links(files: &Files) -> Vec<BrokenLink> {
 
 /// [`check_links`] for some pages of the site only.
 pub fn check_links_of(files: &Files, pages: &[&String]) -> Vec<BrokenLink> {
-    let attr = Regex::new(r#"(?:href|src)="([^"]*)""#).expect("valid pattern");
     let pages: Vec<(&String, &Vec<u8>)> =
         pages.iter().filter(|p| p.ends_with(".html")).filter_map(|p| files.get_key_value(*p)).collect();
-    pages.par_iter().flat_map_iter(|(page, bytes)| page_links(files, &attr, page, bytes)).collect()
+    pages.par_iter().flat_map_iter(|(page, bytes)| page_links(files, page, bytes)).collect()
 }
 
-fn page_links(files: &Files, attr: &Regex, page: &str, bytes: &[u8]) -> Vec<BrokenLink> {
-    let mut broken = Vec::new();
-    {
-        if page == "404.html" {
-            return broken; // served at any depth: links there are absolute by design
-        }
-        let html = String::from_utf8_lossy(bytes);
-        for c in attr.captures_iter(&html) {
-            let href = c[1].replace("&amp;", "&");
-            if href.is_empty() || href.starts_with('#') || href.contains(':') || href.starts_with("//") {
-                continue;
-            }
-            if href.starts_with('/') {
-                broken.push(BrokenLink { page: page.to_string(), href });
-                continue;
-            }
-            let path = href.split(['#', '?']).next().unwrap_or("");
-            match resolve(page, path) {
-                Some(target) if files.contains_key(&target) => {}
-                _ => broken.push(BrokenLink { page: page.to_string(), href }),
-            }
-        }
+fn page_links(files: &Files, page: &str, bytes: &[u8]) -> Vec<BrokenLink> {
+    if page == NOT_FOUND {
+        return Vec::new();
     }
-    broken
+    links(page, bytes)
+        .filter(|(_, target)| target.as_ref().is_none_or(|t| !files.contains_key(t)))
+        .map(|(href, _)| BrokenLink { page: page.to_string(), href })
+        .collect()
+}
+
+/// The internal links of an HTML page: each `href`/`src` that is not external or a fragment,
+/// with the file it points at (`None` when it is absolute or climbs out of the site).
+fn links<'a>(page: &'a str, html: &'a [u8]) -> impl Iterator<Item = (String, Option<String>)> + 'a {
+    static ATTR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?:href|src)="[^"]*""#).expect("valid pattern"));
+    ATTR.find_iter(html).filter_map(move |m| {
+        let quoted = m.as_bytes();
+        let start = quoted.iter().position(|&b| b == b'"').map_or(quoted.len(), |i| i + 1);
+        let href = String::from_utf8_lossy(&quoted[start..quoted.len() - 1]);
+        let href = if href.contains('&') { href.replace("&amp;", "&") } else { href.into_owned() };
+        if href.is_empty() || href.starts_with('#') || href.contains(':') || href.starts_with("//") {
+            return None;
+        }
+        if href.starts_with('/') {
+            return Some((href, None));
+        }
+        let target = resolve(page, href.split(['#', '?']).next().unwrap_or(""));
+        Some((href, target))
+    })
 }
 
 /// Resolves `href` relative to the folder of `page` (both inside the site); `None` when it

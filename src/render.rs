@@ -15,6 +15,7 @@ use tera::{Context, Tera};
 
 use crate::chart::{self, Bar};
 use crate::diag::Diagnostic;
+use crate::output::{Collect, Sink};
 use crate::site::{Practice, Site};
 use crate::taxonomy::RegionTerm;
 
@@ -135,8 +136,25 @@ struct Paginator {
     pages: usize,
     prev: Option<String>,
     next: Option<String>,
-    /// Every page's number and URL, for the page list.
-    links: Vec<(usize, String)>,
+    /// The page list: the first and last pages and those within [`PAGER_REACH`] of this one,
+    /// in order (a list of every page would make a big term's pages quadratic in size).
+    links: Vec<PageLink>,
+}
+
+#[derive(Serialize, Debug, PartialEq)]
+struct PageLink {
+    number: usize,
+    url: String,
+    /// Pages are left out between the previous link and this one.
+    gap_before: bool,
+}
+
+/// How many pages on each side of the current one the page list shows.
+const PAGER_REACH: usize = 2;
+
+/// Which page numbers (0-based) a page list shows on page `page` of `pages`.
+fn pager_window(page: usize, pages: usize) -> impl Iterator<Item = usize> {
+    (0..pages).filter(move |&n| n == 0 || n + 1 == pages || n.abs_diff(page) <= PAGER_REACH)
 }
 
 #[derive(Serialize)]
@@ -168,20 +186,33 @@ struct TreeNode {
 /// fingerprint did not change renders to the same bytes, so an incremental render keeps them.
 pub type Keys = HashMap<String, u64>;
 
-/// Pages drawn by a render, every page's fingerprint, and the cards (feeds reuse them).
+/// The pages a render drew (put into its sink), every page's fingerprint, and the cards (feeds
+/// reuse them).
 pub struct Pages {
-    pub drawn: Vec<(String, Vec<u8>)>,
+    pub drawn: Vec<String>,
     pub keys: Keys,
     pub cards: Vec<Card>,
 }
 
 /// Renders the whole site into memory.
 pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
-    let mut pages = render_pages(site, None, None)?;
-    let mut files: Files = std::mem::take(&mut pages.drawn).into_iter().collect();
-    files.extend(crate::timing::phase("search", || crate::search::index_files(site)));
+    let sink = Collect::default();
+    render_into(site, &sink)?;
+    Ok(sink.into_files().into_iter().collect())
+}
+
+/// Renders the whole site into `sink`: pages, search index, feeds, static files.
+pub fn render_into(site: &Site, sink: &dyn Sink) -> Result<(), Vec<Diagnostic>> {
+    let pages = render_pages(site, None, None, sink)?;
+    let out = site.root.join(&site.config.paths.output);
+    crate::timing::phase("search", || crate::search::index(site, sink))
+        .map_err(|e| vec![Diagnostic::new(&out, format!("cannot write the search index: {e}"))])?;
+    let mut files = Files::new();
     finish(site, &pages, &mut files).map_err(|d| vec![d])?;
-    Ok(files)
+    for (path, bytes) in files {
+        sink.put(path, bytes).map_err(|e| vec![Diagnostic::new(&out, format!("cannot write: {e}"))])?;
+    }
+    Ok(())
 }
 
 /// The files besides pages and the search index: feeds, sitemap, robots.txt, static files.
@@ -200,6 +231,7 @@ pub fn render_pages(
     site: &Site,
     prev: Option<&Keys>,
     cached: Option<HashMap<u64, Card>>,
+    sink: &dyn Sink,
 ) -> Result<Pages, Vec<Diagnostic>> {
     let (tera, sources) = crate::timing::phase("templates", || templates(site)).map_err(|d| vec![d])?;
     let cards = crate::timing::phase("cards", || cards(site, cached));
@@ -236,12 +268,16 @@ pub fn render_pages(
     let todo: Vec<usize> =
         (0..jobs.len()).filter(|&n| prev.is_none_or(|keys| keys.get(&keyed[n].0) != Some(&keyed[n].1))).collect();
     let progress = progress_bar(todo.len());
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = crate::timing::phase("pages", || {
+    sink.expect(&keyed.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>());
+    let out = site.root.join(&site.config.paths.output);
+    let rendered: Vec<Result<String, Diagnostic>> = crate::timing::phase("pages", || {
         todo.par_iter()
             .map(|&n| {
-                let out = r.job(&jobs[n]);
+                let (path, bytes) = r.job(&jobs[n])?;
+                sink.put(path.clone(), bytes)
+                    .map_err(|e| Diagnostic::new(&out.join(&path), format!("cannot write: {e}")))?;
                 progress.inc(1);
-                out
+                Ok(path)
             })
             .collect()
     });
@@ -582,7 +618,13 @@ impl Renderer<'_> {
             pages,
             prev: (page > 0).then(|| url(page - 1)),
             next: (page + 1 < pages).then(|| url(page + 1)),
-            links: (0..pages).map(|n| (n + 1, url(n))).collect(),
+            links: pager_window(page, pages)
+                .scan(None, |prev: &mut Option<usize>, n| {
+                    let gap_before = prev.is_some_and(|p| n > p + 1);
+                    *prev = Some(n);
+                    Some(PageLink { number: n + 1, url: url(n), gap_before })
+                })
+                .collect(),
         }
     }
 
@@ -971,6 +1013,16 @@ fn static_files(site: &Site, files: &mut Files) -> Result<(), Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_lists_show_the_ends_and_a_window_around_the_current_page() {
+        let shown = |page, pages| pager_window(page, pages).map(|n| n + 1).collect::<Vec<_>>();
+        assert_eq!(shown(14, 30), [1, 13, 14, 15, 16, 17, 30]);
+        assert_eq!(shown(0, 30), [1, 2, 3, 30]);
+        assert_eq!(shown(29, 30), [1, 28, 29, 30]);
+        assert_eq!(shown(1, 4), [1, 2, 3, 4]);
+        assert_eq!(shown(0, 1), [1]);
+    }
 
     #[test]
     fn roots_and_excerpts() {

@@ -34,6 +34,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::fold::is_han;
+use crate::output::Sink;
 use crate::site::{Practice, Site};
 
 /// Traditional → Simplified per character: every Han character OpenCC changes on its own.
@@ -329,15 +330,25 @@ fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
 
 /// The search index files, by path under the site root.
 pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let sink = crate::output::Collect::default();
+    index(site, &sink).expect("collecting in memory cannot fail");
+    sink.into_files()
+}
+
+/// Writes the search index into `sink`; a document's fragment goes out as soon as it is
+/// tokenized, a shard as soon as it is encoded.
+pub fn index(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
     // Documents are tokenized and inverted in parallel runs of consecutive ids; a run's
     // postings join the previous run's by re-encoding one gap.
     let n = site.practices.len();
     let chunk = n.div_ceil(rayon::current_num_threads() * 4).max(1);
     let ids: Vec<usize> = (0..n).collect();
-    let parts: Vec<(Vec<DocEntry>, FxHashMap<Key, Run>, usize)> = ids
+    // Per run: document lengths, postings by token, number of postings.
+    type Part = (Vec<usize>, FxHashMap<Key, Run>, usize);
+    let parts: Vec<std::io::Result<Part>> = ids
         .par_chunks(chunk)
         .map(|ids| {
-            let mut entries = Vec::with_capacity(ids.len());
+            let mut len = Vec::with_capacity(ids.len());
             let mut map: FxHashMap<Key, Run> = FxHashMap::default();
             let mut postings = 0;
             for &i in ids {
@@ -351,16 +362,18 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
                         }
                     }
                 }
-                entries.push(entry);
+                sink.put(format!("search/d/{i}.js"), put(&format!("d/{i}"), &entry.json))?;
+                len.push(entry.chars);
             }
-            (entries, map, postings)
+            Ok((len, map, postings))
         })
         .collect();
-    let mut entries = Vec::with_capacity(n);
+    let mut len = Vec::with_capacity(n);
     let mut all: FxHashMap<Key, Run> = FxHashMap::default();
     let mut postings = 0;
-    for (e, map, p) in parts {
-        entries.extend(e);
+    for part in parts {
+        let (l, map, p) = part?;
+        len.extend(l);
         postings += p;
         for (key, run) in map {
             match all.get_mut(&key) {
@@ -372,42 +385,33 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         }
     }
     let shards = shard_count(postings);
-    let len: Vec<usize> = entries.iter().map(|e| e.chars).collect();
-    let mut files = Vec::with_capacity(entries.len() + shards as usize + 1);
-    files.push(("search/meta.js".to_string(), put("meta", &meta_json(site, &len, shards, postings))));
-    files.extend(write_shards(all, shards));
-    for (i, e) in entries.into_iter().enumerate() {
-        files.push((format!("search/d/{i}.js"), put(&format!("d/{i}"), &e.json)));
-    }
-    files
+    sink.put("search/meta.js".to_string(), put("meta", &meta_json(site, &len, shards, postings)))?;
+    write_shards(all, shards, sink)
 }
 
 /// The shard files of an inverted index.
-fn write_shards(all: FxHashMap<Key, Run>, shards: u32) -> Vec<(String, Vec<u8>)> {
+fn write_shards(all: FxHashMap<Key, Run>, shards: u32, sink: &dyn Sink) -> std::io::Result<()> {
     let mut by_shard: Vec<Vec<(String, Run)>> = (0..shards).map(|_| Vec::new()).collect();
     for (key, run) in all {
         let text = key.text();
         by_shard[shard_of(&text, shards) as usize].push((text, run));
     }
-    by_shard
-        .into_par_iter()
-        .enumerate()
-        .map(|(k, mut tokens)| {
-            tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            let mut json = String::from("{");
-            for (n, (token, run)) in tokens.iter().enumerate() {
-                if n > 0 {
-                    json.push(',');
-                }
-                json.push_str(&serde_json::to_string(token).expect("a string serialises"));
-                json.push_str(":\"");
-                json.push_str(&run.encode());
-                json.push('"');
+    by_shard.into_par_iter().enumerate().try_for_each(|(k, mut tokens)| {
+        tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut json = String::from("{");
+        for (n, (token, run)) in tokens.iter().enumerate() {
+            if n > 0 {
+                json.push(',');
             }
-            json.push('}');
-            (format!("search/s/{k}.js"), put(&format!("s/{k}"), &json))
-        })
-        .collect()
+            json.push_str(&serde_json::to_string(token).expect("a string serialises"));
+            json.push_str(":\"");
+            json.push_str(&run.encode());
+            json.push('"');
+        }
+        json.push('}');
+        drop(tokens);
+        sink.put(format!("search/s/{k}.js"), put(&format!("s/{k}"), &json))
+    })
 }
 
 fn shard_count(postings: usize) -> u32 {

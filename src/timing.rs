@@ -1,5 +1,5 @@
 //! Phase timings for profiling big builds: `KBGEN_TIMINGS=1 kbgen build` prints how long each
-//! stage took to standard error. Silent otherwise.
+//! stage took, and the memory in use after it (resident and peak), to standard error. Silent otherwise.
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -16,6 +16,21 @@ pub fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
     }
     let start = Instant::now();
     let out = f();
-    eprintln!("timing: {name:<12} {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    eprintln!(
+        "timing: {name:<12} {:>8.1} ms   rss {:>6} MiB   peak {:>6} MiB",
+        start.elapsed().as_secs_f64() * 1000.0,
+        memory("VmRSS:"),
+        memory("VmHWM:")
+    );
     out
+}
+
+/// A memory figure of this process in MiB from /proc/self/status (0 where there is none).
+fn memory(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+    kib.unwrap_or(0) / 1024
 }

@@ -212,9 +212,7 @@ fn broken_content_reports_every_file_and_keeps_the_old_site() {
     let stderr = text(&o.stderr);
     insta::assert_snapshot!("broken_site_errors", stderr);
     assert_eq!(std::fs::read_to_string(root.join("site/index.html")).unwrap(), "previous build");
-    let entries: Vec<String> =
-        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert!(!entries.iter().any(|e| e.starts_with('.')), "no temporary folder left: {entries:?}");
+    assert_no_temporary_folders(&root);
 
     let check = kbgen(&root, &["check"]);
     assert_eq!(check.status.code(), Some(1));
@@ -251,6 +249,47 @@ fn template_errors_point_into_the_template() {
     assert_eq!(o.status.code(), Some(1));
     let stderr = text(&o.stderr);
     assert!(stderr.contains("templates/practice.html:6:"), "{stderr}");
+    // Pages rendered before the failing one were already written, into a private folder that
+    // is gone now; the site of the first build is whole.
+    assert_no_temporary_folders(&root);
+    assert_links_resolve(&site_files(&root.join("site")));
+}
+
+fn assert_no_temporary_folders(root: &Path) {
+    let entries: Vec<String> =
+        std::fs::read_dir(root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(!entries.iter().any(|e| e.starts_with('.')), "no temporary folder left: {entries:?}");
+}
+
+#[test]
+fn broken_links_in_templates_fail_the_build_once_per_link() {
+    let (_tmp, root) = built_copy(&repo().join("tests/fixtures/site"));
+    let before = site_files(&root.join("site"));
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let practice = kbgen::render::BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == "practice.html").unwrap().1;
+    std::fs::write(
+        root.join("templates/practice.html"),
+        practice.replace(
+            "</h1>",
+            r#"</h1><a href="{{ root }}year/1999/index.html">1999</a><img src="/logo.png" alt="">"#,
+        ),
+    )
+    .unwrap();
+    for command in ["build", "check"] {
+        let o = kbgen(&root, &[command]);
+        assert_eq!(o.status.code(), Some(1), "{command}");
+        let stderr = text(&o.stderr);
+        // One missing target, named with the first page (in path order) that links there.
+        assert_eq!(stderr.matches("year/1999/index.html").count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("broken link `../../year/1999/index.html` in the rendered page `practices/2021-sha-xian-rong-cuo/index.html`"),
+            "{stderr}"
+        );
+        // Root-absolute links break under a sub-path and on file://: each page reports its own.
+        assert!(stderr.contains("broken link `/logo.png`"), "{stderr}");
+    }
+    assert_no_temporary_folders(&root);
+    assert_eq!(site_files(&root.join("site")), before, "the previous site is left as it was");
 }
 
 #[test]
