@@ -37,6 +37,9 @@ const DEBOUNCE: Duration = Duration::from_millis(120);
 
 pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()> {
     let start = Instant::now();
+    // The watcher reports absolute paths; rebuilds tell pages from other files by their path
+    // inside the project, so the root must be absolute too.
+    let root = &root.canonicalize().map_err(|e| anyhow::anyhow!("{}: {e}", root.display()))?;
     let (preview, error) = match Preview::new(root) {
         Ok(p) => (Some(p), None),
         Err(d) => (None, Some(crate::diag::report(&d, 20))),
@@ -44,12 +47,13 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
     if let Some(e) = &error {
         eprint!("{e}");
     }
+    let pages = preview.as_ref().map_or(0, |p| p.files.keys().filter(|k| k.ends_with(".html")).count());
     let state = State { preview, version: 1, reload: 1, error };
     let shared = Arc::new(Shared { state: Mutex::new(state), changed: Condvar::new() });
     let server =
         tiny_http::Server::http((bind, port)).map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
     let addr = server.server_addr().to_ip().ok_or_else(|| anyhow::anyhow!("no IP address"))?;
-    println!("serving http://{addr}/ (built in {} ms; Ctrl-C stops)", start.elapsed().as_millis());
+    println!("serving http://{addr}/ ({pages} pages built in {} ms; Ctrl-C stops)", start.elapsed().as_millis());
     if bind != "127.0.0.1" && bind != "localhost" && bind != "::1" {
         eprintln!("warning: serving on {bind}: other machines can reach this preview");
     }
@@ -91,6 +95,9 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
     Ok(())
 }
 
+/// The folders of a project a rebuild reads (besides `kbgen.toml` at the root).
+const PROJECT_FOLDERS: [&str; 4] = ["content", "templates", "static", "data"];
+
 /// Files whose changes never matter: editor swap and backup files, our own temporaries.
 fn ignored(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -121,14 +128,22 @@ fn watch(root: &Path, shared: &Shared) -> anyhow::Result<()> {
             }
         }
     })?;
-    // Watch the root (not recursively, for kbgen.toml) and each project folder recursively.
+    // Watch the root (not recursively, for kbgen.toml and new folders) and each project folder
+    // recursively, including one made while serving (its creation is a change: a rebuild reads
+    // whatever it holds by then).
     watcher.watch(root, RecursiveMode::NonRecursive)?;
-    for dir in ["content", "templates", "static", "data"] {
-        let d = root.join(dir);
-        if d.is_dir() {
-            watcher.watch(&d, RecursiveMode::Recursive)?;
+    let mut watched = Vec::new();
+    let mut watch_folders = |watcher: &mut notify::RecommendedWatcher| -> notify::Result<()> {
+        for dir in PROJECT_FOLDERS {
+            let d = root.join(dir);
+            if !watched.contains(&d) && d.is_dir() {
+                watcher.watch(&d, RecursiveMode::Recursive)?;
+                watched.push(d);
+            }
         }
-    }
+        Ok(())
+    };
+    watch_folders(&mut watcher)?;
     loop {
         let first = rx.recv()?;
         let mut changed: Vec<PathBuf> = vec![first];
@@ -142,6 +157,7 @@ fn watch(root: &Path, shared: &Shared) -> anyhow::Result<()> {
         if changed.is_empty() {
             continue;
         }
+        watch_folders(&mut watcher)?;
         let static_dir = root.join("static");
         let css_only = changed.iter().all(|p| p.starts_with(&static_dir) && p.extension().is_some_and(|e| e == "css"));
         let message = {

@@ -269,10 +269,8 @@ fn broken_links_in_templates_fail_the_build_once_per_link() {
     let practice = kbgen::render::BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == "practice.html").unwrap().1;
     std::fs::write(
         root.join("templates/practice.html"),
-        practice.replace(
-            "</h1>",
-            r#"</h1><a href="{{ root }}year/1999/index.html">1999</a><img src="/logo.png" alt="">"#,
-        ),
+        practice
+            .replace("</h1>", r#"</h1><a href="{{ root }}year/1999/index.html">1999</a><img src="/logo.png" alt="">"#),
     )
     .unwrap();
     for command in ["build", "check"] {

@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{copy_dir, repo};
@@ -15,7 +16,7 @@ struct Server {
     child: Child,
     addr: String,
     /// `rebuilt …` lines printed so far.
-    rebuilds: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    rebuilds: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -37,12 +38,12 @@ fn start(root: &Path) -> Server {
     let mut out = BufReader::new(child.stdout.take().unwrap());
     out.read_line(&mut line).unwrap();
     // Keep reading, so the server's rebuild lines always have somewhere to go.
-    let rebuilds = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counter = std::sync::Arc::clone(&rebuilds);
+    let rebuilds = Arc::new(Mutex::new(Vec::new()));
+    let lines = Arc::clone(&rebuilds);
     std::thread::spawn(move || {
         for l in out.lines().map_while(Result::ok) {
             if l.starts_with("rebuilt ") {
-                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                lines.lock().unwrap().push(l);
             }
         }
     });
@@ -102,14 +103,19 @@ fn serves_rebuilds_on_edits_and_survives_errors() {
 
     // Serving (which reads files) causes no rebuilds by itself.
     std::thread::sleep(Duration::from_millis(800));
-    assert_eq!(s.rebuilds.load(std::sync::atomic::Ordering::SeqCst), 0, "idle server rebuilt");
+    assert_eq!(s.rebuilds.lock().unwrap().len(), 0, "idle server rebuilt");
 
     // Edit in place.
     let original = std::fs::read_to_string(root.join(FILE)).unwrap();
     std::fs::write(root.join(FILE), original.replace("找差距、补短板", "找差距、补短板、一次编辑")).unwrap();
     eventually("the in-place edit", || get(&s, PAGE).2.contains("一次编辑"));
     std::thread::sleep(Duration::from_millis(800));
-    assert_eq!(s.rebuilds.load(std::sync::atomic::Ordering::SeqCst), 1, "one save, one rebuild");
+    let rebuilds = s.rebuilds.lock().unwrap().clone();
+    assert_eq!(rebuilds.len(), 1, "one save, one rebuild: {rebuilds:?}");
+    // Incremental: the page, and the lists showing its card (the edit is in the excerpt), not
+    // all 44 pages.
+    let drawn: usize = rebuilds[0].split(' ').nth(1).unwrap().parse().unwrap();
+    assert!((1..=10).contains(&drawn), "{rebuilds:?}");
 
     // Write a temporary file and rename it over the page, as vim and VS Code do.
     let tmpfile = root.join("content/practices/.2023-shanxi-dui-biao.md.tmp");
@@ -158,4 +164,25 @@ fn never_serves_outside_the_site() {
     assert_eq!((status, ctype.as_str()), (200, "text/css; charset=utf-8"));
     let (status, ctype, _) = get(&s, "/search/meta.js");
     assert_eq!((status, ctype.as_str()), (200, "text/javascript; charset=utf-8"));
+}
+
+#[test]
+fn a_project_folder_made_while_serving_is_watched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    assert!(!root.join("templates").exists(), "the fixture uses the built-in templates");
+    let s = start(&root);
+    assert!(get(&s, PAGE).2.contains("山西太原对标先进找差距"));
+
+    // A new templates/ folder with an override: its creation is seen at the root.
+    let practice = kbgen::render::BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == "practice.html").unwrap().1;
+    std::fs::create_dir(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/practice.html"), practice.replace("</h1>", "</h1><p>模板一</p>")).unwrap();
+    eventually("the new template", || get(&s, PAGE).2.contains("模板一"));
+
+    // Later saves inside the new folder are seen too.
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(root.join("templates/practice.html"), practice.replace("</h1>", "</h1><p>模板二</p>")).unwrap();
+    eventually("an edit inside the new folder", || get(&s, PAGE).2.contains("模板二"));
 }

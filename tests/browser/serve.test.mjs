@@ -5,7 +5,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,4 +50,29 @@ test("saving a page's Markdown updates the open page without navigation by the t
   writeFileSync(file, readFileSync(file, "utf8").replace("找差距、补短板", "浏览器里看到的新句子"));
   await page.waitForFunction(() => document.querySelector("main").textContent.includes("浏览器里看到的新句子"), null, { timeout: 15_000 });
   t.diagnostic(`save → browser shows it: ${Date.now() - saved} ms`);
+});
+
+test("saving a stylesheet restyles the open page without reloading it", async (t) => {
+  const browser = await launch(t);
+  if (!browser) return;
+  const root = mkdtempSync(path.join(tmpdir(), "kbgen-serve-css-"));
+  cleanup.push(() => rmSync(root, { recursive: true, force: true }));
+  cpSync(path.join(REPO, "tests", "fixtures", "site"), root, { recursive: true });
+  mkdirSync(path.join(root, "static"), { recursive: true });
+  const base = await startServer(root);
+  const page = await browser.newPage();
+  await page.goto(`${base}index.html`);
+  await page.waitForTimeout(300); // the event stream connects
+  // A reload would lose this; a stylesheet swap keeps it.
+  await page.evaluate(() => { window.kbgenMarker = "still here"; });
+  const before = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.notEqual(before, "rgb(1, 2, 3)");
+
+  // The project's static/style.css replaces the built-in one.
+  const builtin = readFileSync(path.join(REPO, "static", "style.css"), "utf8");
+  const saved = Date.now();
+  writeFileSync(path.join(root, "static", "style.css"), `${builtin}\nbody { background: rgb(1, 2, 3); }\n`);
+  await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor === "rgb(1, 2, 3)", null, { timeout: 15_000 });
+  t.diagnostic(`save → new style shown: ${Date.now() - saved} ms`);
+  assert.equal(await page.evaluate(() => window.kbgenMarker), "still here", "the page was not reloaded");
 });
