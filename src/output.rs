@@ -95,7 +95,7 @@ impl Staging {
         self.len() == 0
     }
 
-    /// Paths of the HTML pages put.
+    /// How many HTML pages were put.
     pub fn pages(&self) -> usize {
         lock(&self.written).iter().filter(|p| p.ends_with(".html")).count()
     }
