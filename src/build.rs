@@ -14,12 +14,6 @@ pub struct Built {
     pub files: Files,
 }
 
-impl Built {
-    pub fn pages(&self) -> usize {
-        self.files.keys().filter(|p| p.ends_with(".html")).count()
-    }
-}
-
 /// Loads, validates and renders the project at `root` into memory, and checks its links.
 pub fn render_project(root: &Path) -> Result<Built, Vec<Diagnostic>> {
     let site = site::load(root)?;
@@ -94,6 +88,11 @@ impl Preview {
             extras: extra_paths,
             index_stale: false,
         })
+    }
+
+    /// How many HTML pages the site has.
+    pub fn pages(&self) -> usize {
+        self.files.keys().filter(|p| p.ends_with(".html")).count()
     }
 
     /// Brings the site up to date after `changed` files (absolute, or relative to the root)
@@ -198,7 +197,6 @@ impl Preview {
 pub struct Summary {
     pub practices: usize,
     pub pages: usize,
-    pub files: usize,
     pub seconds: f64,
 }
 
@@ -212,11 +210,11 @@ pub fn build(root: &Path, write: bool) -> Result<Summary, Vec<Diagnostic>> {
     let staging =
         Staging::new(&out, write).map_err(|e| vec![Diagnostic::new(&out, format!("cannot write the site: {e}"))])?;
     crate::timing::phase("render", || render::render_into(&site, &staging))?;
-    let (pages, files) = (staging.pages(), staging.len());
+    let pages = staging.pages();
     match crate::timing::phase("commit", || staging.commit()) {
         Ok(()) => {}
         Err(CommitError::Broken(broken)) => return Err(link_errors(&site, broken)),
         Err(CommitError::Io(e)) => return Err(vec![Diagnostic::new(&out, format!("cannot write the site: {e}"))]),
     }
-    Ok(Summary { practices: site.practices.len(), pages, files, seconds: start.elapsed().as_secs_f64() })
+    Ok(Summary { practices: site.practices.len(), pages, seconds: start.elapsed().as_secs_f64() })
 }

@@ -93,7 +93,7 @@ fn bench_rebuild(root: &Path, edit: &Path, runs: usize) -> anyhow::Result<String
     })();
     std::fs::write(&file, &original)?;
     result?;
-    let pages = preview.files.keys().filter(|k| k.ends_with(".html")).count();
+    let pages = preview.pages();
     Ok(serde_json::json!({ "pages": pages, "full_ms": full_ms.round(), "incremental_ms": times, "drawn": drawn })
         .to_string())
 }

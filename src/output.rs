@@ -86,15 +86,6 @@ impl Staging {
         })
     }
 
-    /// How many files were put.
-    pub fn len(&self) -> usize {
-        lock(&self.written).len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// How many HTML pages were put.
     pub fn pages(&self) -> usize {
         lock(&self.written).iter().filter(|p| p.ends_with(".html")).count()
@@ -104,12 +95,6 @@ impl Staging {
     pub fn commit(mut self) -> Result<(), CommitError> {
         let written = std::mem::take(&mut *lock(&self.written));
         let mut broken = std::mem::take(&mut *lock(&self.bad));
-        for page in self.pages.get().into_iter().flatten() {
-            if !written.contains(page) {
-                // Only a render that failed half-way gets here; it reports that failure instead.
-                broken.push(BrokenLink { page: page.clone(), href: "(the page was not written)".into() });
-            }
-        }
         for (target, (page, href)) in std::mem::take(&mut *lock(&self.targets)) {
             if !written.contains(&target) {
                 broken.push(BrokenLink { page, href });
@@ -185,21 +170,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// The not-found page is served at any depth: its links are absolute by design.
 const NOT_FOUND: &str = "404.html";
-
-/// Writes `files` to `out` atomically (as far as the file system allows: two renames).
-pub fn write_site(out: &Path, files: &Files) -> std::io::Result<()> {
-    let staging = Staging::new(out, true)?;
-    let tmp = staging.tmp.clone().expect("a writing stage has a folder");
-    let mut dirs: Vec<&str> = files.keys().map(|p| p.rsplit_once('/').map_or("", |(d, _)| d)).collect();
-    dirs.dedup();
-    for d in dirs {
-        std::fs::create_dir_all(tmp.join(d))?;
-    }
-    files.par_iter().try_for_each(|(path, bytes)| std::fs::write(tmp.join(path), bytes))?;
-    let mut staging = staging;
-    staging.tmp = None;
-    swap_in(&tmp, out).inspect_err(|_| remove_tree(&tmp))
-}
 
 /// Renames `tmp` to `out`, putting the old `out` back if that fails, then removes the old one.
 fn swap_in(tmp: &Path, out: &Path) -> std::io::Result<()> {
@@ -338,13 +308,20 @@ mod tests {
     fn a_failed_write_leaves_the_old_site() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("site");
-        let mut files = Files::new();
-        files.insert("index.html".into(), b"v1".to_vec());
-        write_site(&out, &files).unwrap();
-        let mut bad = Files::new();
-        bad.insert("index.html".into(), b"v2".to_vec());
-        bad.insert("index.html/oops".into(), b"cannot be both a file and a folder".to_vec());
-        assert!(write_site(&out, &bad).is_err());
+        let write = |files: &[(&str, &[u8])]| -> std::io::Result<()> {
+            let staging = Staging::new(&out, true)?;
+            for (path, bytes) in files {
+                staging.put(path.to_string(), bytes.to_vec())?;
+            }
+            staging.commit().map_err(|e| match e {
+                CommitError::Io(e) => e,
+                CommitError::Broken(b) => panic!("no links here: {b:?}"),
+            })
+        };
+        write(&[("index.html", b"v1")]).unwrap();
+        let bad: &[(&str, &[u8])] =
+            &[("index.html", b"v2"), ("index.html/oops", b"cannot be both a file and a folder")];
+        assert!(write(bad).is_err());
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"v1");
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, ["site"]);

@@ -16,18 +16,18 @@ pub fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
     }
     let start = Instant::now();
     let out = f();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     eprintln!(
         "timing: {name:<12} {:>8.1} ms   rss {:>6} MiB   peak {:>6} MiB",
         start.elapsed().as_secs_f64() * 1000.0,
-        memory("VmRSS:"),
-        memory("VmHWM:")
+        memory(&status, "VmRSS:"),
+        memory(&status, "VmHWM:")
     );
     out
 }
 
-/// A memory figure of this process in MiB from /proc/self/status (0 where there is none).
-fn memory(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+/// A memory figure in MiB from the text of /proc/self/status (0 where there is none).
+fn memory(status: &str, field: &str) -> u64 {
     let kib = status
         .lines()
         .find_map(|l| l.strip_prefix(field))
