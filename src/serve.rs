@@ -40,6 +40,7 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
     // The watcher reports absolute paths; rebuilds tell pages from other files by their path
     // inside the project, so the root must be absolute too.
     let root = &root.canonicalize().map_err(|e| anyhow::anyhow!("{}: {e}", root.display()))?;
+    let watching = Watch::start(root)?;
     let (preview, error) = match Preview::new(root) {
         Ok(p) => (Some(p), None),
         Err(d) => (None, Some(crate::diag::report(&d, 20))),
@@ -47,7 +48,7 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
     if let Some(e) = &error {
         eprint!("{e}");
     }
-    let pages = preview.as_ref().map_or(0, |p| p.files.keys().filter(|k| k.ends_with(".html")).count());
+    let pages = preview.as_ref().map_or(0, Preview::pages);
     let state = State { preview, version: 1, reload: 1, error };
     let shared = Arc::new(Shared { state: Mutex::new(state), changed: Condvar::new() });
     let server =
@@ -63,10 +64,9 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
         }
     }
 
-    let watch_root = root.to_path_buf();
     let watch_shared = Arc::clone(&shared);
     std::thread::spawn(move || {
-        if let Err(e) = watch(&watch_root, &watch_shared) {
+        if let Err(e) = watch(watching, &watch_shared) {
             eprintln!("error: file watching stopped: {e}");
         }
     });
@@ -110,45 +110,63 @@ fn ignored(path: &Path) -> bool {
         || path.components().any(|c| c.as_os_str() == "site" || c.as_os_str() == "target" || c.as_os_str() == ".git")
 }
 
-fn watch(root: &Path, shared: &Shared) -> anyhow::Result<()> {
-    let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        // Reading files (our own rebuild does) raises access events; only changes count.
-        let change = |k: &notify::EventKind| {
-            use notify::event::{EventKind, ModifyKind};
-            matches!(k, EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any)
-                || matches!(k, EventKind::Modify(m) if !matches!(m, ModifyKind::Metadata(_)))
-        };
-        if let Ok(ev) = res {
-            if !change(&ev.kind) {
-                return;
+/// The file watcher of a served project, started before the first build so no save is missed.
+struct Watch {
+    root: PathBuf,
+    watcher: notify::RecommendedWatcher,
+    events: std::sync::mpsc::Receiver<PathBuf>,
+    watched: Vec<PathBuf>,
+}
+
+impl Watch {
+    /// Watches the root (not recursively, for kbgen.toml and new folders) and each project
+    /// folder recursively.
+    fn start(root: &Path) -> notify::Result<Watch> {
+        let (tx, events) = std::sync::mpsc::channel::<PathBuf>();
+        let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            // Reading files (our own rebuild does) raises access events; only changes count.
+            let change = |k: &notify::EventKind| {
+                use notify::event::{EventKind, ModifyKind};
+                matches!(k, EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any)
+                    || matches!(k, EventKind::Modify(m) if !matches!(m, ModifyKind::Metadata(_)))
+            };
+            if let Ok(ev) = res {
+                if !change(&ev.kind) {
+                    return;
+                }
+                for p in ev.paths {
+                    let _ = tx.send(p);
+                }
             }
-            for p in ev.paths {
-                let _ = tx.send(p);
-            }
-        }
-    })?;
-    // Watch the root (not recursively, for kbgen.toml and new folders) and each project folder
-    // recursively, including one made while serving (its creation is a change: a rebuild reads
-    // whatever it holds by then).
-    watcher.watch(root, RecursiveMode::NonRecursive)?;
-    let mut watched = Vec::new();
-    let mut watch_folders = |watcher: &mut notify::RecommendedWatcher| -> notify::Result<()> {
+        })?;
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
+        let mut w = Watch { root: root.to_path_buf(), watcher, events, watched: Vec::new() };
+        w.watch_new_folders()?;
+        Ok(w)
+    }
+
+    /// Starts watching project folders made since the last call (their creation is itself a
+    /// change: the rebuild it causes reads whatever they hold by then).
+    fn watch_new_folders(&mut self) -> notify::Result<()> {
         for dir in PROJECT_FOLDERS {
-            let d = root.join(dir);
-            if !watched.contains(&d) && d.is_dir() {
-                watcher.watch(&d, RecursiveMode::Recursive)?;
-                watched.push(d);
+            let d = self.root.join(dir);
+            if !self.watched.contains(&d) && d.is_dir() {
+                self.watcher.watch(&d, RecursiveMode::Recursive)?;
+                self.watched.push(d);
             }
         }
         Ok(())
-    };
-    watch_folders(&mut watcher)?;
+    }
+}
+
+fn watch(mut w: Watch, shared: &Shared) -> anyhow::Result<()> {
+    let root = w.root.clone();
+    let root = root.as_path();
     loop {
-        let first = rx.recv()?;
+        let first = w.events.recv()?;
         let mut changed: Vec<PathBuf> = vec![first];
         // Debounce: wait until the burst is over.
-        while let Ok(p) = rx.recv_timeout(DEBOUNCE) {
+        while let Ok(p) = w.events.recv_timeout(DEBOUNCE) {
             changed.push(p);
         }
         changed.retain(|p| !ignored(p));
@@ -157,7 +175,7 @@ fn watch(root: &Path, shared: &Shared) -> anyhow::Result<()> {
         if changed.is_empty() {
             continue;
         }
-        watch_folders(&mut watcher)?;
+        w.watch_new_folders()?;
         let static_dir = root.join("static");
         let css_only = changed.iter().all(|p| p.starts_with(&static_dir) && p.extension().is_some_and(|e| e == "css"));
         let message = {
@@ -166,7 +184,7 @@ fn watch(root: &Path, shared: &Shared) -> anyhow::Result<()> {
             let result = match st.preview.as_mut() {
                 Some(preview) => preview.update(&changed).map(|u| u.drawn),
                 None => Preview::new(root).map(|p| {
-                    let n = p.files.keys().filter(|k| k.ends_with(".html")).count();
+                    let n = p.pages();
                     st.preview = Some(p);
                     n
                 }),
