@@ -8,13 +8,13 @@
 // to a temporary folder first (without site/, target/, .git/, node_modules/), so the project is
 // never edited. Needs Debian chromium and the npm packages of tests/browser (scripts/browser-setup).
 // Prints one line per save and a JSON summary: {"pages", "runs", "median_ms", "worst_ms", ...}.
-import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "../tests/browser/node_modules/playwright-core/index.mjs";
 import { ARGS, CHROMIUM } from "../tests/browser/lib/browser.mjs";
+import { startServe } from "../tests/browser/lib/serve.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -36,22 +36,6 @@ function parseArgs(argv) {
 }
 
 const SKIP = new Set(["site", "target", ".git", "node_modules"]);
-
-function serve(bin, root) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ["serve", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    const lines = [];
-    child.stdout.on("data", (d) => {
-      out += d;
-      lines.push(...String(d).split("\n").filter(Boolean));
-      const m = out.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (m) resolve({ child, base: m[1], lines });
-    });
-    child.stderr.on("data", (d) => process.stderr.write(d));
-    child.on("exit", (code) => reject(new Error(`kbgen serve exited with ${code}: ${out}`)));
-  });
-}
 
 const median = (xs) => {
   const s = [...xs].sort((x, y) => x - y);
@@ -75,7 +59,7 @@ async function main() {
     const original = readFileSync(file, "utf8");
 
     const started = Date.now();
-    server = await serve(a.bin, root);
+    server = await startServe(a.bin, root);
     const startup = Date.now() - started;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
     const page = await browser.newPage();

@@ -1,15 +1,15 @@
 // Live reload in a real browser: `kbgen serve` on a copy of the fixture site; the test edits
-// a page's Markdown and waits for the open page to show the new text, without navigating.
+// a page's Markdown (or the stylesheet) and waits for the open page to show it, without navigating.
 //
 //   KBGEN_BIN=$PWD/target/debug/kbgen node --test tests/browser/serve.test.mjs
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch, closeBrowser } from "./lib/browser.mjs";
+import { startServe } from "./lib/serve.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = process.env.KBGEN_BIN || path.join(REPO, "target", "debug", "kbgen");
@@ -19,28 +19,26 @@ after(async () => {
   await closeBrowser();
 });
 
-function startServer(root) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, ["serve", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-    cleanup.push(() => child.kill());
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (m) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`kbgen serve exited with ${code}: ${out}`)));
-  });
-}
-
-test("saving a page's Markdown updates the open page without navigation by the test", async (t) => {
+/**
+ * A temporary copy of the fixture site served by `kbgen serve`, and a new browser page; null
+ * (the test skipped) without chromium outside CI. `prepare(root)` runs before the server starts.
+ */
+async function servedCopy(t, prepare = () => {}) {
   const browser = await launch(t);
-  if (!browser) return;
+  if (!browser) return null;
   const root = mkdtempSync(path.join(tmpdir(), "kbgen-serve-"));
   cleanup.push(() => rmSync(root, { recursive: true, force: true }));
   cpSync(path.join(REPO, "tests", "fixtures", "site"), root, { recursive: true });
-  const base = await startServer(root);
-  const page = await browser.newPage();
+  prepare(root);
+  const { child, base } = await startServe(BIN, root);
+  cleanup.push(() => child.kill());
+  return { root, base, page: await browser.newPage() };
+}
+
+test("saving a page's Markdown updates the open page without navigation by the test", async (t) => {
+  const served = await servedCopy(t);
+  if (!served) return;
+  const { root, base, page } = served;
   await page.goto(`${base}practices/2023-shanxi-dui-biao/index.html`);
   assert.match(await page.textContent("main"), /找差距、补短板/);
   await page.waitForTimeout(300); // the event stream connects
@@ -53,14 +51,9 @@ test("saving a page's Markdown updates the open page without navigation by the t
 });
 
 test("saving a stylesheet restyles the open page without reloading it", async (t) => {
-  const browser = await launch(t);
-  if (!browser) return;
-  const root = mkdtempSync(path.join(tmpdir(), "kbgen-serve-css-"));
-  cleanup.push(() => rmSync(root, { recursive: true, force: true }));
-  cpSync(path.join(REPO, "tests", "fixtures", "site"), root, { recursive: true });
-  mkdirSync(path.join(root, "static"), { recursive: true });
-  const base = await startServer(root);
-  const page = await browser.newPage();
+  const served = await servedCopy(t, (root) => mkdirSync(path.join(root, "static")));
+  if (!served) return;
+  const { root, base, page } = served;
   await page.goto(`${base}index.html`);
   await page.waitForTimeout(300); // the event stream connects
   // A reload would lose this; a stylesheet swap keeps it.
