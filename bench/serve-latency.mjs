@@ -14,7 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "../tests/browser/node_modules/playwright-core/index.mjs";
 import { ARGS, CHROMIUM } from "../tests/browser/lib/browser.mjs";
-import { startServe } from "../tests/browser/lib/serve.mjs";
+import { startServe } from "../tests/browser/lib/kbgen-serve.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 

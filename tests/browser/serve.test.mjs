@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch, closeBrowser } from "./lib/browser.mjs";
-import { startServe } from "./lib/serve.mjs";
+import { startServe } from "./lib/kbgen-serve.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = process.env.KBGEN_BIN || path.join(REPO, "target", "debug", "kbgen");
