@@ -209,12 +209,21 @@ fn import_command(root: &Path, inputs: &[PathBuf], out: &Path, force: bool) -> a
                             updated += 1;
                             "overwrote (edited, --force)".to_string()
                         }
+                        Outcome::Merged(_) => {
+                            unchanged += 1;
+                            "merged into (same story; listed in its import.also)".to_string()
+                        }
                         Outcome::Skipped(why) => {
                             skipped += 1;
                             format!("skipped ({why})")
                         }
                     };
-                    println!("  {what:<9} {}", path.display());
+                    match outcome {
+                        Outcome::Merged(_) => {
+                            println!("  merged    into {} (same story; listed in its import.also)", path.display())
+                        }
+                        _ => println!("  {what:<9} {}", path.display()),
+                    }
                 }
             }
             Err(e) => {

@@ -14,7 +14,9 @@ pub struct FrontMatter {
     /// `YYYY-MM-DD`, when the article states its date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    pub year: i32,
+    /// Absent when the article gives no clue to its year (import then asks for review).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
     /// True when no date is printed and `year` was inferred from the text.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub year_inferred: bool,
@@ -31,6 +33,9 @@ pub struct FrontMatter {
     /// Mechanism ids from the vocabulary.
     #[serde(default)]
     pub mechanism: Vec<String>,
+    /// The local practice's own name, as the article quotes it: `“接诉即办”`, `“六比竞赛”`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub practice: Vec<String>,
     #[serde(default)]
     pub keywords: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,9 +53,24 @@ pub struct Provenance {
     /// Which story of the raw file this page is (1-based), of how many.
     pub story: usize,
     pub stories: usize,
+    /// Other raw files that carry the same story (reprints, mirrors, re-encodings).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Reprint>,
+    /// Fields import was unsure of, for a person to check: `[year, region]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review: Vec<String>,
     /// SHA-256 of this page as the importer wrote it (with this value zeroed). A page whose
     /// text no longer matches was edited by a person, and import leaves it alone.
     pub page_sha256: String,
+}
+
+/// Another raw file that printed the same story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reprint {
+    pub file: String,
+    pub sha256: String,
+    pub story: usize,
 }
 
 /// Stands in for the hash while it is computed; a plain YAML string, unlike sixty-four zeros.
@@ -133,19 +153,22 @@ mod tests {
             title: "苏州:锻造创新发展“红色引擎”".into(),
             subtitle: None,
             date: Some("2017-09-19".into()),
-            year: 2017,
+            year: Some(2017),
             year_inferred: false,
             source: Some("新华日报".into()),
             author: None,
             lang: None,
             region: vec!["江苏省/苏州市".into()],
             mechanism: vec!["grid-governance".into()],
+            practice: vec![],
             keywords: vec!["党建".into()],
             import: Some(Provenance {
                 file: "001.txt".into(),
                 sha256: "ab".into(),
                 story: 1,
                 stories: 1,
+                also: vec![],
+                review: vec![],
                 page_sha256: String::new(),
             }),
         }

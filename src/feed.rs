@@ -33,7 +33,8 @@ pub fn write_feeds(site: &Site, cards: &[Card], pages: &[&str], files: &mut File
 
 fn updated(site: &Site, i: usize) -> String {
     let f = &site.practices[i].front;
-    format!("{}T00:00:00Z", f.date.clone().unwrap_or_else(|| format!("{}-01-01", f.year)))
+    // An undated page with no year sorts as the oldest.
+    format!("{}T00:00:00Z", f.date.clone().unwrap_or_else(|| format!("{}-01-01", f.year.unwrap_or(1970))))
 }
 
 fn atom(site: &Site, cards: &[Card], items: &[usize], title: &str, path: &str) -> String {

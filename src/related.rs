@@ -23,7 +23,7 @@ struct Profile {
     /// Lineage (province, city, county) of its first region, `u32::MAX`-padded; the others after.
     place: [u32; 3],
     more_places: Vec<[u32; 3]>,
-    year: i32,
+    year: Option<i32>,
 }
 
 /// The most place and time add to a score.
@@ -115,7 +115,10 @@ fn score(me: &Profile, other: &Profile) -> Option<u32> {
     if shared == 0 && place == 0 {
         return None;
     }
-    let time = 3u32.saturating_sub((me.year - other.year).unsigned_abs());
+    let time = match (me.year, other.year) {
+        (Some(a), Some(b)) => 3u32.saturating_sub((a - b).unsigned_abs()),
+        _ => 0,
+    };
     Some(shared * 10 + place * 4 + time)
 }
 
@@ -175,7 +178,7 @@ mod tests {
                 let place = if next(8) == 0 { [u32::MAX; 3] } else { lineage(place) };
                 let other = [next(3), next(3), next(2), next(4)];
                 let more_places = if next(6) == 0 { vec![lineage(other)] } else { vec![] };
-                Profile { mechanisms, more_mechanisms, place, more_places, year: 2015 + next(8) as i32 }
+                Profile { mechanisms, more_mechanisms, place, more_places, year: Some(2015 + next(8) as i32) }
             })
             .collect()
     }
@@ -197,7 +200,7 @@ mod tests {
             more_mechanisms: vec![],
             place,
             more_places: vec![],
-            year,
+            year: Some(year),
         };
         let p = vec![
             at(0b11, [1, 2, 3], 2020),

@@ -106,6 +106,8 @@ struct ProvenanceView {
     sha256: String,
     story: usize,
     stories: usize,
+    /// Other raw files with the same story.
+    also: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -113,9 +115,10 @@ struct PracticeView {
     title: String,
     subtitle: Option<String>,
     date: Option<String>,
-    year: i32,
+    year: Option<i32>,
     year_inferred: bool,
-    year_url: String,
+    year_url: Option<String>,
+    practice: Vec<String>,
     source: Option<String>,
     author: Option<String>,
     lang: Option<String>,
@@ -573,7 +576,8 @@ impl Renderer<'_> {
             date: p.front.date.clone(),
             year: p.front.year,
             year_inferred: p.front.year_inferred,
-            year_url: format!("year/{}/index.html", p.front.year),
+            year_url: p.front.year.map(|y| format!("year/{y}/index.html")),
+            practice: p.front.practice.clone(),
             source: p.front.source.clone(),
             author: p.front.author.clone(),
             lang: p.front.lang.clone(),
@@ -586,6 +590,7 @@ impl Renderer<'_> {
                 sha256: i.sha256.clone(),
                 story: i.story,
                 stories: i.stories,
+                also: i.also.iter().map(|a| a.file.clone()).collect(),
             }),
             related: site.related[i].iter().map(|&j| self.cards[j].clone()).collect(),
             source_file: p.source.display().to_string(),
@@ -826,7 +831,11 @@ fn card(site: &Site, p: &Practice) -> Card {
             url: p.url(),
             title: p.front.title.clone(),
             subtitle: p.front.subtitle.clone(),
-            when: p.front.date.clone().unwrap_or_else(|| format!("{}年", p.front.year)),
+            when: p
+                .front
+                .date
+                .clone()
+                .unwrap_or_else(|| p.front.year.map(|y| format!("{y}年")).unwrap_or_else(|| "年份不详".into())),
             lang: p.front.lang.clone(),
             region: p.regions.first().map(|&u| site.gazetteer.path(u).replace('/', " › ")),
             mechanisms: p

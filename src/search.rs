@@ -303,7 +303,8 @@ fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
         terms.push(v.name.clone());
         terms.push(v.en.clone());
     }
-    terms.push(f.year.to_string());
+    terms.extend(f.year.map(|y| y.to_string()));
+    terms.extend(f.practice.iter().cloned());
     terms.extend(f.keywords.iter().cloned());
     terms.extend(f.source.iter().cloned());
     terms.extend(f.author.iter().cloned());
@@ -550,7 +551,8 @@ fn meta_json(site: &Site, len: &[usize], shards: u32, postings: usize) -> String
         .iter()
         .map(|p| province(p).map_or(-1, |n| provinces.binary_search(&n).map_or(-1, |i| i as i64)))
         .collect();
-    let years: Vec<i32> = site.practices.iter().map(|p| p.front.year).collect();
+    // 0: the year is unknown (no facet value).
+    let years: Vec<i32> = site.practices.iter().map(|p| p.front.year.unwrap_or(0)).collect();
     let mech: Vec<&[usize]> = site.practices.iter().map(|p| p.mechanisms.as_slice()).collect();
     let mechanisms: Vec<[&str; 2]> = site.vocab.mechanisms.iter().map(|m| [m.id.as_str(), m.name.as_str()]).collect();
     let fold: String = fold_table().iter().flat_map(|(a, b)| [*a, *b]).collect();

@@ -34,7 +34,7 @@ pub struct Practice {
 impl Practice {
     /// `YYYY-MM-DD`, or the year alone: newest-first ordering uses it.
     pub fn sort_key(&self) -> String {
-        self.front.date.clone().unwrap_or_else(|| format!("{}", self.front.year))
+        self.front.date.clone().unwrap_or_else(|| self.front.year.map(|y| y.to_string()).unwrap_or_default())
     }
 
     pub fn url(&self) -> String {
@@ -215,16 +215,16 @@ pub fn parse_practice(
     }
     if let Some(date) = &front.date {
         match crate::import::meta::find_date(date) {
-            Some((d, y)) if d == *date => {
-                if y != front.year {
-                    diags.push(field("year:", format!("`year` is {} but `date` is in {y}", front.year)));
-                }
-            }
+            Some((d, y)) if d == *date => match front.year {
+                Some(year) if year != y => diags.push(field("year:", format!("`year` is {year} but `date` is in {y}"))),
+                None => diags.push(field(date, format!("`date` is {date} but `year` is missing: add `year: {y}`"))),
+                _ => {}
+            },
             _ => diags.push(field(date, format!("`date` must be a real date written YYYY-MM-DD, not `{date}`"))),
         }
     }
-    if !(1900..=2100).contains(&front.year) {
-        diags.push(field("year:", format!("`year` {} is out of range", front.year)));
+    if let Some(year) = front.year.filter(|y| !(1900..=2100).contains(y)) {
+        diags.push(field("year:", format!("`year` {year} is out of range")));
     }
     if let Some(lang) = &front.lang {
         if !["zh-CN", "zh-Hans", "zh-Hant", "zh-TW", "zh-HK"].contains(&lang.as_str()) {

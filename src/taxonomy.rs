@@ -105,7 +105,9 @@ impl Taxonomies {
             for u in units {
                 by_unit.entry(g.unit(u).code.clone()).or_insert((u, Vec::new())).1.push(i);
             }
-            years.entry(p.front.year).or_default().push(i);
+            if let Some(y) = p.front.year {
+                years.entry(y).or_default().push(i);
+            }
             let mut ms = p.mechanisms.clone();
             ms.dedup();
             for m in ms {

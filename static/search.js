@@ -161,7 +161,7 @@
     var m = this.meta;
     if (k === "region") return m.prov[id] >= 0 ? [m.provinces[m.prov[id]]] : [];
     if (k === "mechanism") return m.mech[id].map(function (i) { return m.mechanisms[i][0]; });
-    return [String(m.year[id])];
+    return m.year[id] ? [String(m.year[id])] : [];
   };
 
   var K1 = 1.2, B = 0.75;
@@ -407,7 +407,7 @@
         if (d.lang) a.setAttribute("lang", d.lang);
         h.appendChild(a);
         li.appendChild(h);
-        var meta = [d.year + "年", d.region, d.mechanisms].filter(Boolean).join(" · ");
+        var meta = [d.year ? d.year + "年" : "", d.region, d.mechanisms].filter(Boolean).join(" · ");
         li.appendChild(el("p", { class: "meta" }, meta));
         var p = el("p", { class: "excerpt" });
         if (d.lang) p.setAttribute("lang", d.lang);

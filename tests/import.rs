@@ -152,7 +152,7 @@ fn seeds_become_one_tagged_page_per_story() {
         let prov = f.import.as_ref().unwrap();
         assert!(prov.file.starts_with(want.file), "{} came from {}", f.title, prov.file);
         assert_eq!(f.title, want.title);
-        assert_eq!((f.year, f.year_inferred), (want.year, want.inferred), "{}", f.title);
+        assert_eq!((f.year, f.year_inferred), (Some(want.year), want.inferred), "{}", f.title);
         assert_eq!(f.region.first().map(String::as_str), want.region, "{}: {:?}", f.title, f.region);
         for m in want.mechanisms {
             assert!(f.mechanism.iter().any(|x| x == m), "{}: {m} missing from {:?}", f.title, f.mechanism);
@@ -256,7 +256,7 @@ fn fixtures_in_other_encodings_and_styles() {
                 w.get("date").map(|d| d.as_str().map(str::to_string).unwrap_or_else(|| format!("{d:?}"))),
                 "{file}: date"
             );
-            assert_eq!(Some(f.year as i64), w["year"].as_i64(), "{file}: year");
+            assert_eq!(f.year.map(i64::from), w["year"].as_i64(), "{file}: year");
             assert_eq!(f.year_inferred, w["year_inferred"].as_bool().unwrap(), "{file}: year_inferred");
             assert_eq!(f.source, s("source"), "{file}: source");
             assert_eq!(f.author, s("author"), "{file}: author");
@@ -324,8 +324,13 @@ fn the_same_story_from_two_raw_files_is_imported_once() {
     let out = tmp.path().join("content");
     let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
     let stdout = text(&o.stdout);
-    assert!(stdout.contains("skipped (same story already imported from a.txt)"), "{stdout}");
-    assert_eq!(pages(&out).len(), 1);
+    assert!(stdout.contains("merged    into"), "{stdout}");
+    let pages = pages(&out);
+    assert_eq!(pages.len(), 1);
+    let prov = pages[0].front.import.as_ref().unwrap();
+    let mut files: Vec<&str> = prov.also.iter().map(|a| a.file.as_str()).chain([prov.file.as_str()]).collect();
+    files.sort();
+    assert_eq!(files, ["a.txt", "b.txt"], "the page names every raw file of the story");
 }
 
 #[test]

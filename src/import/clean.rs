@@ -23,6 +23,86 @@ pub enum Junk {
     Credit,
     Code,
     WireHeader,
+    /// Injected keyword spam (a mirror site's first line), image file names, review lines.
+    Spam,
+    /// E-paper furniture: edition navigation, issue numbers, jump markers.
+    Edition,
+}
+
+static GLOSS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(\p{Han})[(（]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,8})[)）]"));
+
+/// Removes the pinyin glosses that mirror sites print after characters (`新華網(wǎng)` →
+/// `新華網`); a gloss needs a tone mark, so `(APP)` or `(a)` stay.
+pub fn strip_glosses(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['(', '（']) {
+        return text.into();
+    }
+    GLOSS.replace_all(text, |c: &regex::Captures| if !c[2].is_ascii() { c[1].to_string() } else { c[0].to_string() })
+}
+
+/// Words of the porn and gambling spam that mirror sites inject as a page's first line.
+const SPAM_WORDS: &[&str] = &[
+    "一区二区",
+    "二区三区",
+    "三区四区",
+    "字幕",
+    "在线观看",
+    "在线播放",
+    "无码",
+    "有码",
+    "日韩",
+    "欧美",
+    "亚洲",
+    "国产",
+    "精品",
+    "鲁片",
+    "成人",
+    "av",
+    "AV",
+    "伦理",
+    "福利",
+    "百家乐",
+    "娱乐城",
+    "棋牌",
+    "彩票",
+    "博彩",
+    "真人",
+    "免费视频",
+    "高清",
+    "黄色",
+    "偷拍",
+    "自拍",
+    "美女",
+    "久久",
+    "乱码",
+    "少妇",
+    "人妻",
+    "porn",
+    "sex",
+];
+
+fn is_spam(f: &str) -> bool {
+    let hits = SPAM_WORDS.iter().filter(|w| f.contains(*w)).count();
+    hits >= 3 || (hits >= 2 && !f.ends_with('。'))
+}
+
+static REVIEW: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[\[【(]?(一审|二审|三审|初审|复审|终审|审核|审签|签发|校审)[\]】)]?\s*[:：]"));
+static IMAGE_FILE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^\S.{0,60}\.(jpe?g|png|gif|webp|bmp)(\?\S*)?$|^\d{3,4}\s*\(\d+\)$"));
+static EDITION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"通版阅读|本期发布|国内统一刊号|邮发代号|^(上一版|下一版|上一期|下一期|版面导航|版面目录|本版新闻|往期回顾|数字报|电子报)|^(当前版|第\s*[0-9一二三四五六七八九十]+\s*版)\s*[:：]|^[(（]?(下转|上接|转自|接上|转下|下轉|上接)第?\s*[0-9一二三四五六七八九十]+\s*版[)）]?$|^(来源|稿源)\s*[:：]?\s*$|^广告$|^\[?广告\]?$",
+    )
+});
+/// A jump marker inside a paragraph (`…(下转第三版)`): newspaper layout, not text.
+static JUMP: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[(（]?(下转|上接|接上|转下|接第|转第)第?\s*[0-9一二三四五六七八九十]+\s*版[)）]?"));
+
+/// Removes jump markers from a line of article text.
+pub fn strip_jumps(line: &str) -> std::borrow::Cow<'_, str> {
+    JUMP.replace_all(line, "")
 }
 
 fn re(pattern: &str) -> Regex {
@@ -161,6 +241,15 @@ pub fn junk(line: &str) -> Option<Junk> {
     if f.contains("_fororder_") {
         return Some(Junk::Ad);
     }
+    if n <= 200 && is_spam(f) {
+        return Some(Junk::Spam);
+    }
+    if n <= 60 && (REVIEW.is_match(f) || IMAGE_FILE.is_match(f)) {
+        return Some(Junk::Spam);
+    }
+    if n <= 80 && EDITION.is_match(f) {
+        return Some(Junk::Edition);
+    }
     if WIRE_HEADER.is_match(f) && n <= 160 {
         return Some(Junk::WireHeader);
     }
@@ -251,6 +340,32 @@ pub fn drop_junk(lines: Vec<Line>, keep: impl Fn(&str) -> bool) -> Vec<Line> {
         out.push(l);
     }
     out
+}
+
+/// Drops a paragraph printed again (a template's second copy, a lead set twice) and a
+/// teaser that the next paragraph repeats in full.
+pub fn drop_repeats(lines: &mut Vec<Line>) {
+    let key =
+        |t: &str| -> String { fold(t).chars().filter(|c| crate::fold::is_han(*c) || c.is_alphanumeric()).collect() };
+    let keys: Vec<String> = lines.iter().map(|l| key(&l.text)).collect();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut keep = vec![true; lines.len()];
+    for (i, k) in keys.iter().enumerate() {
+        if k.chars().count() < 12 {
+            continue;
+        }
+        if !seen.insert(k.as_str()) {
+            keep[i] = false;
+            continue;
+        }
+        // A paragraph that another one contains whole (a 核心提示 teaser glued to the lead).
+        if keys.iter().enumerate().any(|(j, other)| j != i && other.len() > k.len() + 12 && other.contains(k.as_str()))
+        {
+            keep[i] = false;
+        }
+    }
+    let mut it = keep.into_iter();
+    lines.retain(|_| it.next().unwrap_or(true));
 }
 
 /// Cuts a story's lines at the first trailer marker.

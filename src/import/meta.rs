@@ -14,6 +14,18 @@ fn re(pattern: &str) -> Regex {
 
 static DATE: LazyLock<Regex> =
     LazyLock::new(|| re(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"));
+/// `2026 02/28`: a year, then month/day.
+static DATE_Y_MD: LazyLock<Regex> = LazyLock::new(|| re(r"((?:19|20)\d{2})\s+(\d{1,2})/(\d{1,2})"));
+/// `9/17/2004 5:54:13 AM`: month/day/year, as US-configured servers print it.
+static DATE_MDY: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})"));
+/// `20241214`: eight digits standing alone.
+static DATE_COMPACT: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\d])((?:19|20)\d{2})(\d{2})(\d{2})(?:[^\d]|$)"));
+static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*\d{1,2}:\d{2}(:\d{2})?(\s*[AaPp][Mm])?"));
+static OUTLET: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^[\p{Han}A-Za-z0-9·《》]{2,16}(日报|晚报|早报|时报|商报|青年报|法治报|报|网|电视台|广播电视台|台|社|客户端|新闻|杂志|频道|之窗|在线|融媒)$",
+    )
+});
 static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"\d{1,2}:\d{2}"));
 static SOURCE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:来源|稿源|出处|来自)\s*[:]\s*([^\s:]+)"));
 static JOURNAL: LazyLock<Regex> = LazyLock::new(|| re(r"^(\S{2,12})\s*((?:19|20)\d{2})年\s*第?\s*(\d{1,2})\s*期$"));
@@ -87,11 +99,60 @@ fn folded_byline_names(line: &str) -> String {
     stripped.split([' ', '、', ',', '，']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("、")
 }
 
-/// A date in `line`, as `YYYY-MM-DD`, if it is a valid calendar date.
-pub fn find_date(line: &str) -> Option<(String, i32)> {
+/// Where the first valid date in a (folded) line is, and what it is: byte range, `YYYY-MM-DD`,
+/// year. Reads `2021-1-29`, `2021年8月3日`, `2021/08/03`, `2026 02/28`, `9/17/2004` and `20241214`.
+pub fn date_span(f: &str) -> Option<(std::ops::Range<usize>, String, i32)> {
+    let mut found: Vec<(std::ops::Range<usize>, String, i32)> = Vec::new();
+    let mut take = |re: &Regex, order: [usize; 3]| {
+        for c in re.captures_iter(f) {
+            let whole = c.get(0).expect("whole match");
+            let g = |k: usize| c.get(order[k]).map(|m| m.as_str().to_string()).unwrap_or_default();
+            if let Some((d, y)) = valid_date(&g(0), &g(1), &g(2)) {
+                let r =
+                    c.get(order[0]).expect("year").start().min(c.get(order[1]).expect("month").start())..whole.end();
+                found.push((r, d, y));
+                break;
+            }
+        }
+    };
+    take(&DATE, [1, 2, 3]);
+    take(&DATE_Y_MD, [1, 2, 3]);
+    take(&DATE_MDY, [3, 1, 2]);
+    take(&DATE_COMPACT, [1, 2, 3]);
+    found.into_iter().min_by_key(|(r, _, _)| r.start)
+}
+
+/// Byte length of a leading date field in `text` (a label, the date and its time).
+pub fn date_field_end(text: &str) -> Option<usize> {
+    let (r, _, _) = date_span(text)?;
+    let mut end = r.end;
+    if !text.is_char_boundary(end) {
+        return None;
+    }
+    let end_trimmed = text[..end].trim_end_matches(|c: char| !c.is_ascii_digit() && c != '日').len();
+    end = end_trimmed.max(r.start);
+    if text[end..].starts_with('日') {
+        end += '日'.len_utf8();
+    }
+    if let Some(t) = TIME_AFTER.find(&text[end..]) {
+        end += t.end();
+    }
+    Some(end)
+}
+
+/// The outlet printed on a date line (`滁州日报 2017-12-26 23:16`, `2017-05-11 新京报`).
+pub fn outlet_in_date_line(line: &str) -> Option<String> {
     let f = fold(line);
-    let c = DATE.captures(&f)?;
-    let (y, m, d): (i32, u32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+    let (r, _, _) = date_span(&f)?;
+    let rest = format!("{} {}", &f[..r.start], &f[r.end..]);
+    let words: Vec<&str> = rest.split_whitespace().filter(|w| !TIME.is_match(w) && !w.contains(':')).collect();
+    let w = words.iter().find(|w| OUTLET.is_match(w))?;
+    let at = f.find(*w)?;
+    Some(original_span(line, &f, at..at + w.len()))
+}
+
+fn valid_date(y: &str, m: &str, d: &str) -> Option<(String, i32)> {
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -102,6 +163,11 @@ pub fn find_date(line: &str) -> Option<(String, i32)> {
     (1..=days).contains(&d).then(|| (format!("{y:04}-{m:02}-{d:02}"), y))
 }
 
+/// A date in `line`, as `YYYY-MM-DD`, if it is a valid calendar date.
+pub fn find_date(line: &str) -> Option<(String, i32)> {
+    date_span(&fold(line)).map(|(_, d, y)| (d, y))
+}
+
 /// A header line that carries the publication date: short, and the date either leads it or
 /// sits beside a source, time or author field.
 pub fn is_date_line(line: &str) -> bool {
@@ -110,10 +176,10 @@ pub fn is_date_line(line: &str) -> bool {
     if f.chars().count() > 90 {
         return false;
     }
-    let Some(m) = DATE.find(f) else { return false };
-    m.start() == 0
+    let Some((m, _, _)) = date_span(f) else { return false };
+    m.start == 0
         || TIME.is_match(f)
-        || ["来源", "发布", "时间", "编辑", "作者", "稿源", "日期"].iter().any(|k| f.contains(k))
+        || ["来源", "发布", "发表", "更新", "时间", "编辑", "作者", "稿源", "日期"].iter().any(|k| f.contains(k))
         || f.chars().count() <= 16
 }
 
@@ -134,8 +200,8 @@ pub fn author_in_meta(line: &str) -> Option<String> {
     if let Some(c) = AUTHOR_FIELD.captures(&f) {
         return Some(byline_names(&original_span(line, &f, c.get(1)?.range())));
     }
-    let m = DATE.find(f.trim())?;
-    let rest = f.trim()[m.end()..].trim();
+    let (m, _, _) = date_span(f.trim())?;
+    let rest = f.trim()[m.end..].trim();
     is_name_line(rest).then(|| {
         let orig = line.trim();
         orig[orig.len() - rest.len()..].to_string()
@@ -167,6 +233,29 @@ pub fn inline_byline(paragraph: &str) -> Option<String> {
     let c = INLINE_BYLINE.captures(&f).or_else(|| END_BYLINE.captures(&f))?;
     let names = original_span(paragraph.trim(), &f, c.get(1)?.range());
     Some(names.split([' ', '、', '\u{3000}']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("、"))
+}
+
+static CLOSING_NAMES: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[(（]([\p{Han}·]{2,4}(?:[\s、,，]*[\p{Han}·]{2,4}){0,4})[)）]\s*$"));
+
+/// Reporters' names in brackets closing a story (`…的作用。(戴立伟 邵宗权 张万兵)`): the byte
+/// offset where they start, and the names. Each name must start with a surname.
+pub fn closing_names(paragraph: &str) -> Option<(usize, String)> {
+    let t = paragraph.trim_end();
+    let c = CLOSING_NAMES.captures(t)?;
+    let inner = c.get(1)?.as_str();
+    let names: Vec<&str> = inner.split([' ', '、', ',', '，', '\u{3000}']).filter(|s| !s.is_empty()).collect();
+    let plausible = |n: &str| {
+        let k = n.chars().count();
+        is_surname_start(&fold(n)) && (2..=4).contains(&k) || ((6..=16).contains(&k) && is_surname_start(&fold(n)))
+    };
+    let before = t[..c.get(0)?.start()].trim_end();
+    let ends_text = before.is_empty() || ends_sentence_like(before);
+    (ends_text && names.iter().all(|n| plausible(n))).then(|| (c.get(0).map_or(0, |m| m.start()), names.join("、")))
+}
+
+fn ends_sentence_like(t: &str) -> bool {
+    t.ends_with(['。', '！', '？', '!', '?', '”', '…'])
 }
 
 /// True when the whole line is a closing byline.

@@ -7,9 +7,12 @@
 
 pub mod clean;
 pub mod decode;
+pub mod dedup;
+pub mod headline;
 pub mod html;
 pub mod lines;
 pub mod meta;
+pub mod practice;
 pub mod region;
 pub mod split;
 pub mod tag;
@@ -17,11 +20,12 @@ pub mod write;
 
 use std::path::{Path, PathBuf};
 
-use crate::content::{render_page, sha256_hex, FrontMatter, Provenance};
+use crate::content::{render_page, sha256_hex, FrontMatter, Provenance, Reprint};
 use crate::fold::{fold, is_han, traditional_ratio};
 use crate::gazetteer::Gazetteer;
 use crate::segment::Segmenter;
 use crate::vocab::Vocabulary;
+use headline::{Headline, PageTitles};
 use lines::Line;
 use region::RegionTagger;
 use split::Draft;
@@ -41,8 +45,6 @@ pub enum ImportError {
     Decode(#[from] decode::DecodeError),
     #[error("no article found: no paragraph of body text once page furniture is removed")]
     NoArticle,
-    #[error("no date and no year mentioned in the text: add a date line to the raw file")]
-    NoYear,
 }
 
 /// A story ready to be written.
@@ -51,6 +53,8 @@ pub struct Story {
     pub front: FrontMatter,
     pub body: String,
     pub file_stem: String,
+    /// Shingles of the body text, to find the same story in other raw files.
+    pub fingerprint: Vec<u64>,
 }
 
 /// What happened to one raw file.
@@ -81,17 +85,27 @@ impl<'a> Importer<'a> {
         }
     }
 
-    /// Turns one raw file's bytes into stories. `name` is the raw file's name, recorded as
-    /// provenance; an `.html`/`.htm` name selects the HTML reader.
+    /// Turns one raw file's bytes into stories. `name` is the raw file's name (or its path
+    /// below the import folder), recorded as provenance; an `.html`/`.htm` name selects the
+    /// HTML reader.
     pub fn stories(&self, name: &str, bytes: &[u8]) -> Result<(Vec<Story>, &'static str), ImportError> {
         let is_html = is_html_name(name);
         let decoded = decode::decode(bytes, is_html)?;
-        let (raw_lines, html_title, html_date) = if is_html {
-            let page = html::html_lines(&decoded.text);
-            (page.lines, page.title, page.date)
+        let text = clean::strip_glosses(&decoded.text);
+        let mut titles = PageTitles::default();
+        let (raw_lines, html_date) = if is_html {
+            let page = html::html_lines(&text);
+            titles.fields.extend(page.title.as_deref().map(headline::strip_site_suffix));
+            (page.lines, page.date)
         } else {
-            (lines::text_lines(&decoded.text), None, None)
+            (lines::text_lines(&text), None)
         };
+        // A one-line page runs headline, date line and text together: take them apart.
+        let raw_lines: Vec<Line> = raw_lines
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, l)| if i < 6 { headline::unglue(&l) } else { vec![l] })
+            .collect();
         let place_headline = |l: &str| self.is_place_headline(l);
         let cleaned = clean::drop_junk(raw_lines, place_headline);
         let (preface, drafts) = split::split(&cleaned, &place_headline);
@@ -108,20 +122,35 @@ impl<'a> Importer<'a> {
             }
         }
         let mut drafts = kept;
+        let mut chosen: Vec<Option<Headline>> = Vec::new();
+        if drafts.len() <= 1 {
+            // One story: its headline is scored over the whole top of the page.
+            let (pre, d, h) = single_story(&cleaned, &titles);
+            preface = pre;
+            drafts = self.finish_draft(d).into_iter().collect();
+            chosen.push(h);
+        } else {
+            chosen.resize(drafts.len(), None);
+        }
         let page = PageMeta::read(&preface, html_date.as_deref(), &page_text, self.this_year);
-        let mut stories = Vec::new();
         let sha = sha256_hex(bytes);
         self.reunite_jumps(&mut drafts);
         let count = drafts.len();
-        for (i, d) in drafts.into_iter().enumerate() {
+        let mut stories = Vec::new();
+        for (i, (d, h)) in drafts.into_iter().zip(chosen).enumerate() {
+            if d.body.iter().map(|l| l.text.chars().filter(|&c| is_han(c)).count()).sum::<usize>() == 0 {
+                continue;
+            }
             let provenance = Provenance {
                 file: name.to_string(),
                 sha256: sha.clone(),
                 story: i + 1,
                 stories: count,
+                also: Vec::new(),
+                review: Vec::new(),
                 page_sha256: String::new(),
             };
-            stories.push(self.story(d, &page, html_title.as_deref(), provenance)?);
+            stories.push(self.story(d, h, &page, provenance));
         }
         if stories.is_empty() {
             return Err(ImportError::NoArticle);
@@ -143,11 +172,12 @@ impl<'a> Importer<'a> {
         rest.trim_start().starts_with([':', '—'])
     }
 
-    /// Cuts trailers, rejoins broken paragraphs; a draft with too little text is returned as
-    /// `Err` (it is page header, not a story).
+    /// Cuts trailers, rejoins broken paragraphs, drops repeated paragraphs; a draft with too
+    /// little text is returned as `Err` (it is page header, not a story).
     fn finish_draft(&self, mut d: Draft) -> Result<Draft, Draft> {
         clean::cut_trailer(&mut d.body);
         d.body = clean::join_broken(std::mem::take(&mut d.body), meta::is_byline);
+        clean::drop_repeats(&mut d.body);
         let han: usize = d.body.iter().map(|l| l.text.chars().filter(|&c| is_han(c)).count()).sum();
         if han >= MIN_BODY_HAN {
             Ok(d)
@@ -155,7 +185,6 @@ impl<'a> Importer<'a> {
             Err(d)
         }
     }
-
     /// Newspaper layout continues a story further down the page ("jumps"), after other stories.
     /// A section (subheads plus the paragraphs under them) that is about another story's
     /// place, and not about its own story's place, moves to the end of that story.
@@ -194,69 +223,108 @@ impl<'a> Importer<'a> {
         }
     }
 
-    fn story(
-        &self,
-        d: Draft,
-        page: &PageMeta,
-        html_title: Option<&str>,
-        provenance: Provenance,
-    ) -> Result<Story, ImportError> {
-        let (mut title, subtitle) = headline(&d.headline);
-        if title.is_empty() {
-            title = html_title.map(strip_site_suffix).unwrap_or_else(|| first_clause(&d.body));
-        }
+    fn story(&self, d: Draft, chosen: Option<Headline>, page: &PageMeta, mut provenance: Provenance) -> Story {
+        let mut review: Vec<String> = Vec::new();
+        let (title, subtitle) = match chosen {
+            Some(h) => (h.title, h.subtitle),
+            None if !d.headline.is_empty() => {
+                let (t, s) = headline_block(&d.headline);
+                (headline::tidy(&t), s)
+            }
+            None => {
+                review.push("title".into());
+                (first_clause(&d.body), None)
+            }
+        };
         let mut date = None;
         let mut source = None;
         let mut authors: Vec<String> = Vec::new();
+        let add_names = |names: &str, authors: &mut Vec<String>| {
+            for n in names.split('、').map(str::trim) {
+                if !n.is_empty() && !authors.iter().any(|a| a == n) {
+                    authors.push(n.to_string());
+                }
+            }
+        };
         for h in &d.header {
             if date.is_none() && meta::is_date_line(h) {
                 date = meta::find_date(h);
             }
             if source.is_none() {
-                source = meta::source_of(h);
+                source = meta::source_of(h)
+                    .or_else(|| meta::is_date_line(h).then(|| meta::outlet_in_date_line(h)).flatten());
             }
             let names = if meta::is_byline(h) || meta::is_name_line(h) {
                 Some(meta::byline_names(h))
             } else {
                 meta::author_in_meta(h)
             };
-            for n in names.into_iter().flat_map(|n| n.split('、').map(str::to_string).collect::<Vec<_>>()) {
-                if !n.is_empty() && !authors.contains(&n) {
-                    authors.push(n);
-                }
+            if let Some(n) = names {
+                add_names(&n, &mut authors);
             }
         }
         // Bylines inside the lead paragraph or closing the story.
         let mut body = d.body;
-        if authors.is_empty() {
-            if let Some(names) = body.first().and_then(|l| meta::inline_byline(&l.text)) {
-                authors.extend(names.split('、').map(str::to_string));
-            }
+        if let Some(names) = body.first().and_then(|l| meta::inline_byline(&l.text)) {
+            add_names(&names, &mut authors);
         }
         if let Some(last) = body.last().filter(|l| meta::is_end_byline(&l.text)) {
-            if authors.is_empty() {
-                authors.extend(
-                    meta::inline_byline(&last.text)
-                        .into_iter()
-                        .flat_map(|n| n.split('、').map(str::to_string).collect::<Vec<_>>()),
-                );
+            if let Some(n) = meta::inline_byline(&last.text) {
+                add_names(&n, &mut authors);
             }
             body.pop();
+        } else if let Some((at, names)) = body.last().and_then(|l| meta::closing_names(&l.text)) {
+            add_names(&names, &mut authors);
+            let last = body.last_mut().expect("a last line");
+            last.text.truncate(at);
+            if last.text.trim().is_empty() {
+                body.pop();
+            }
         }
-        let d = Draft { body, ..d };
+        // A short date line at the end of the story (some templates print it there).
+        if date.is_none() {
+            date = body
+                .iter()
+                .rev()
+                .take(3)
+                .filter(|l| l.chars() <= 40 && meta::is_date_line(&l.text))
+                .find_map(|l| meta::find_date(&l.text));
+            if date.is_some() {
+                body.retain(|l| !(l.chars() <= 40 && meta::is_date_line(&l.text)));
+            }
+        }
+        for l in &mut body {
+            if let std::borrow::Cow::Owned(t) = clean::strip_jumps(&l.text) {
+                l.text = t;
+            }
+        }
         let date = date.or_else(|| page.date.clone());
         // Publishers are names to group by: one script for all.
         let source = source.or_else(|| page.source.clone()).map(|s| fold(&s));
         let (year, year_inferred) = match (&date, page.year) {
-            (Some((_, y)), _) => (*y, false),
-            (None, Some((y, inferred))) => (y, inferred),
-            (None, None) => return Err(ImportError::NoYear),
+            (Some((_, y)), _) => (Some(*y), false),
+            (None, Some((y, inferred))) => (Some(y), inferred),
+            (None, None) => (None, false),
         };
+        if year.is_none() || year_inferred {
+            review.push("year".into());
+        }
 
-        let body_md = markdown_body(&d.body);
-        let body_text: String = d.body.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+        let body_md = markdown_body(&body);
+        let body_text: String = body.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
         let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&body_text);
+        let region = self.regions.tag(&title_f, &body_f);
+        let mechanism = self.mechanisms.tag(&title_f, &body_f);
+        if region.is_empty() {
+            review.push("region".into());
+        }
+        if mechanism.is_empty() {
+            review.push("mechanism".into());
+        }
+        provenance.review = review;
+        let lang = (traditional_ratio(&body_text, &body_f) > 0.03).then(|| "zh-Hant".to_string());
+        let practice = practice::named(&format!("{title}\n{}\n{body_text}", subtitle.as_deref().unwrap_or("")));
         let front = FrontMatter {
             title: title.clone(),
             subtitle,
@@ -265,14 +333,76 @@ impl<'a> Importer<'a> {
             year_inferred,
             source,
             author: (!authors.is_empty()).then(|| authors.join("、")),
-            lang: (traditional_ratio(&body_text, &body_f) > 0.03).then(|| "zh-Hant".to_string()),
-            region: self.regions.tag(&title_f, &body_f),
-            mechanism: self.mechanisms.tag(&title_f, &body_f),
+            lang,
+            region,
+            mechanism,
+            practice,
             keywords: self.segmenter.keywords(&format!("{title_f}\n{body_f}"), KEYWORDS),
             import: Some(provenance),
         };
-        Ok(Story { file_stem: write::file_stem(&title, year), front, body: body_md })
+        Story {
+            file_stem: write::file_stem(&title, year, &body_f),
+            front,
+            body: body_md,
+            fingerprint: dedup::shingles(&body_f),
+        }
     }
+}
+
+/// A page with one story: the scored headline, the metadata lines around it, and the body
+/// below. Returns the page header (lines above the headline), the story and its headline.
+fn single_story(lines: &[Line], titles: &PageTitles) -> (Vec<String>, Draft, Option<Headline>) {
+    let h = headline::choose(lines, titles);
+    let mut d = Draft::default();
+    let mut preface = Vec::new();
+    let start = match &h {
+        Some(h) => {
+            let first = h.lines[0];
+            preface.extend(lines[..first].iter().map(|l| l.text.clone()));
+            h.lines.iter().max().copied().unwrap_or(first) + 1
+        }
+        None => 0,
+    };
+    let used: std::collections::HashSet<usize> = h.iter().flat_map(|h| h.lines.iter().copied()).collect();
+    let title_f = h.as_ref().map(|h| fold(&h.title));
+    let mut in_header = true;
+    for (i, l) in lines.iter().enumerate().skip(start) {
+        if used.contains(&i) {
+            continue;
+        }
+        let t = l.text.as_str();
+        // The headline printed again (a template's second copy) is not text.
+        if title_f.as_deref().is_some_and(|f| fold(&headline::tidy(t)) == f) {
+            continue;
+        }
+        let meta_line = meta::is_meta_line(t) || meta::is_column(t) || (meta::is_name_line(t) && in_header);
+        if in_header && meta_line {
+            d.header.push(t.to_string());
+            continue;
+        }
+        if h.is_none() && in_header && !is_paragraph(l) && !meta_line && d.body.is_empty() {
+            // Page chrome above the text of a page without a headline.
+            preface.push(t.to_string());
+            continue;
+        }
+        in_header = false;
+        d.body.push(l.clone());
+    }
+    // Bylines and short date lines set in the first lines of the body.
+    let mut k = 0;
+    while k < d.body.len().min(3) {
+        let t = &d.body[k].text;
+        if meta::is_byline(t) || meta::is_date_line(t) && d.body[k].chars() <= 40 {
+            d.header.push(d.body.remove(k).text);
+        } else {
+            k += 1;
+        }
+    }
+    (preface, d, h)
+}
+
+fn is_paragraph(l: &Line) -> bool {
+    l.chars() > 30 || (l.chars() > 12 && clean::ends_sentence(&l.text))
 }
 
 /// Ranges of body lines that open with a run of subheads and hold the paragraphs under them.
@@ -319,7 +449,7 @@ impl PageMeta {
 
 /// Title and subtitle from a headline block: column labels go, kickers (`…——`) and decks
 /// (`——…`) become the subtitle, the last remaining line is the title.
-fn headline(lines: &[String]) -> (String, Option<String>) {
+fn headline_block(lines: &[String]) -> (String, Option<String>) {
     let mut kept: Vec<&str> =
         lines.iter().map(|s| s.trim()).filter(|l| !meta::is_column(l) || l.starts_with('“')).collect();
     if kept.is_empty() {
@@ -350,10 +480,6 @@ fn headline(lines: &[String]) -> (String, Option<String>) {
     }
     let sub = sub.into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
     (title, (!sub.is_empty()).then_some(sub))
-}
-
-fn strip_site_suffix(title: &str) -> String {
-    title.split(['_', '|']).next().unwrap_or(title).split(" - ").next().unwrap_or(title).trim().to_string()
 }
 
 fn first_clause(body: &[Line]) -> String {
@@ -425,50 +551,137 @@ fn is_raw_article(path: &Path) -> bool {
     !name.starts_with('.') && (is_html_name(name) || name.to_ascii_lowercase().ends_with(".txt"))
 }
 
-/// The raw files named by `inputs`: files as given, folders walked for `.txt`/`.html`/`.htm`,
-/// in sorted order.
-pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
+/// The raw files named by `inputs`, in sorted order, each with the name its pages record: a
+/// file given by itself by its file name, a file found in a folder by its path below that
+/// folder (so `a/001.txt` and `b/001.txt` stay apart).
+pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(input)
+            let mut found: Vec<(PathBuf, String)> = walkdir::WalkDir::new(input)
+                .follow_links(true)
                 .into_iter()
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file() && is_raw_article(e.path()))
-                .map(|e| e.into_path())
+                .map(|e| {
+                    let name = e.path().strip_prefix(input).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+                    (e.into_path(), name)
+                })
                 .collect();
             found.sort();
             files.extend(found);
         } else {
-            files.push(input.clone());
+            let name = input.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+            files.push((input.clone(), name));
         }
     }
     files
 }
 
-/// Imports every raw file into `out` (practice pages go to `out/practices/`).
+/// The stories of one raw file and its encoding, or why it has none.
+type Parsed = Result<(Vec<Story>, &'static str), ImportError>;
+
+/// Imports every raw file into `out` (practice pages go to `out/practices/`). Files are read
+/// in parallel; a story found in several raw files is written once, as the page of its best
+/// copy (a headline found, Simplified, the longest text), which lists the others under
+/// `import.also`.
 pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> Vec<FileReport> {
+    use rayon::prelude::*;
     let dir = out.join("practices");
-    collect_inputs(inputs)
-        .into_iter()
-        .map(|path| {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
-            let mut encoding = None;
-            let result = std::fs::read(&path).map_err(ImportError::from).and_then(|bytes| {
-                let (stories, enc) = importer.stories(&name, &bytes)?;
-                encoding = Some(enc);
-                let mut written = Vec::new();
-                for s in stories {
-                    let target = dir.join(format!("{}.md", s.file_stem));
-                    let text = render_page(&s.front, &s.body);
-                    let outcome = write::write_page(&target, &text, &name, force)?;
-                    written.push((target, outcome));
-                }
-                Ok(written)
-            });
-            FileReport { path, encoding, result }
+    let files = collect_inputs(inputs);
+    let parsed: Vec<(PathBuf, Parsed)> = files
+        .par_iter()
+        .map(|(path, name)| {
+            let r = std::fs::read(path).map_err(ImportError::from).and_then(|b| importer.stories(name, &b));
+            (path.clone(), r)
         })
-        .collect()
+        .collect();
+
+    // One page per story: group the stories of all files by their text.
+    let mut all: Vec<(usize, usize)> = Vec::new();
+    for (f, (_, r)) in parsed.iter().enumerate() {
+        if let Ok((stories, _)) = r {
+            all.extend((0..stories.len()).map(|s| (f, s)));
+        }
+    }
+    let story = |&(f, s): &(usize, usize)| -> &Story {
+        match &parsed[f].1 {
+            Ok((stories, _)) => &stories[s],
+            Err(_) => unreachable!("only stories of parsed files are listed"),
+        }
+    };
+    let sets: Vec<&[u64]> = all.iter().map(|k| story(k).fingerprint.as_slice()).collect();
+    let mut keep: std::collections::HashMap<(usize, usize), Vec<(usize, usize)>> = Default::default();
+    let mut merged_into: std::collections::HashMap<(usize, usize), (usize, usize)> = Default::default();
+    for group in dedup::groups(&sets) {
+        let members: Vec<(usize, usize)> = group.iter().map(|&i| all[i]).collect();
+        let best = *members
+            .iter()
+            .max_by_key(|k| {
+                let s = story(k);
+                let titled = !s.front.import.as_ref().is_some_and(|p| p.review.iter().any(|r| r == "title"));
+                (titled, s.front.lang.is_none(), s.body.chars().count(), std::cmp::Reverse(**k))
+            })
+            .expect("a group has members");
+        for m in &members {
+            if *m != best {
+                merged_into.insert(*m, best);
+            }
+        }
+        keep.insert(best, members.into_iter().filter(|m| *m != best).collect());
+    }
+
+    let mut reports: Vec<FileReport> = Vec::with_capacity(parsed.len());
+    let mut written: std::collections::HashMap<(usize, usize), PathBuf> = Default::default();
+    // Pages first, so a merged copy can name the page it went to.
+    let mut results: Vec<Result<Vec<(PathBuf, Outcome)>, ImportError>> = Vec::new();
+    for (f, (_, r)) in parsed.iter().enumerate() {
+        let Ok((stories, _)) = r else {
+            results.push(Ok(Vec::new()));
+            continue;
+        };
+        let mut write_all = || -> Result<Vec<(PathBuf, Outcome)>, ImportError> {
+            let mut out = Vec::new();
+            for (s, st) in stories.iter().enumerate() {
+                let Some(others) = keep.get(&(f, s)) else { continue };
+                let mut front = st.front.clone();
+                if let Some(p) = front.import.as_mut() {
+                    p.also = others
+                        .iter()
+                        .filter_map(|k| story(k).front.import.as_ref())
+                        .map(|o| Reprint { file: o.file.clone(), sha256: o.sha256.clone(), story: o.story })
+                        .collect();
+                }
+                let target = dir.join(format!("{}.md", st.file_stem));
+                let text = render_page(&front, &st.body);
+                let raw = front.import.as_ref().map_or("", |p| p.file.as_str());
+                let outcome = write::write_page(&target, &text, raw, force)?;
+                written.insert((f, s), target.clone());
+                out.push((target, outcome));
+            }
+            Ok(out)
+        };
+        results.push(write_all());
+    }
+    for (f, ((path, r), res)) in parsed.into_iter().zip(results).enumerate() {
+        let (encoding, result) = match r {
+            Err(e) => (None, Err(e)),
+            Ok((stories, enc)) => {
+                let result = res.map(|mut pages| {
+                    for s in 0..stories.len() {
+                        if let Some(best) = merged_into.get(&(f, s)) {
+                            let into = written.get(best).cloned().unwrap_or_default();
+                            pages.push((into.clone(), Outcome::Merged(into)));
+                        }
+                    }
+                    pages
+                });
+                (Some(enc), result)
+            }
+        };
+        reports.push(FileReport { path, encoding, result });
+    }
+    reports
 }
 
 fn current_year() -> i32 {
@@ -490,7 +703,7 @@ mod tests {
 
     #[test]
     fn headline_blocks() {
-        let h = |v: &[&str]| headline(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let h = |v: &[&str]| headline_block(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(
             h(&["江苏昆山推出分类考核新举措", "帮干部卸包袱 为发展蓄动能"]),
             ("帮干部卸包袱 为发展蓄动能".into(), Some("江苏昆山推出分类考核新举措".into()))

@@ -1,6 +1,7 @@
 //! Import stage 6: pages on disk. File names are stable, ASCII and collision-free: the year,
 //! a toneless pinyin slug of the headline (readable, but homophones like 山西/陕西 collide) and
-//! six hex digits of a hash of the Simplified headline and year (which keeps them apart). Writes
+//! eight hex digits of a hash of the Simplified headline, year and opening text (which keeps
+//! homophones apart, and two stories that share a headline and year). Writes
 //! are atomic, byte-identical for identical input, and never replace a page a person edited.
 
 use std::path::{Path, PathBuf};
@@ -13,8 +14,12 @@ use crate::fold::fold;
 /// Syllables of the headline kept in a file name.
 const SLUG_SYLLABLES: usize = 8;
 
-/// `2020-zu-zhi-li-ru-he-zhuan-hua-wei-3f2a1c`
-pub fn file_stem(title: &str, year: i32) -> String {
+/// Characters of the story's opening text that go into the name's hash.
+const OPENING: usize = 120;
+
+/// `2020-zu-zhi-li-ru-he-zhuan-hua-wei-3f2a1c0d`; `undated-…` when the year is unknown.
+/// `body` is the Simplified fold of the story's text.
+pub fn file_stem(title: &str, year: Option<i32>, body: &str) -> String {
     let folded = fold(title);
     let mut words: Vec<String> = Vec::new();
     let mut ascii = String::new();
@@ -34,13 +39,15 @@ pub fn file_stem(title: &str, year: i32) -> String {
         words.push(ascii);
     }
     words.truncate(SLUG_SYLLABLES);
-    let hash = sha256_hex(format!("{folded}|{year}").as_bytes());
-    let mut stem = format!("{year}");
+    let opening: String = body.chars().filter(|&c| crate::fold::is_han(c)).take(OPENING).collect();
+    let year = year.map_or_else(|| "undated".to_string(), |y| y.to_string());
+    let hash = sha256_hex(format!("{folded}|{year}|{opening}").as_bytes());
+    let mut stem = year;
     for w in words {
         stem.push('-');
         stem.push_str(&w);
     }
-    format!("{stem}-{}", &hash[..6])
+    format!("{stem}-{}", &hash[..8])
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +59,8 @@ pub enum Outcome {
     Skipped(String),
     /// Written over a page that had been edited, because `--force` was given.
     Overwritten,
+    /// Not written: the same story as another raw file's, whose page lists this file.
+    Merged(PathBuf),
 }
 
 /// Writes `text` to `path` unless that would lose a person's edits or clobber the same story
@@ -98,16 +107,24 @@ mod tests {
 
     #[test]
     fn stems_are_ascii_readable_and_keep_homophones_apart() {
-        let a = file_stem("山西推行网格化", 2023);
-        let b = file_stem("陕西推行网格化", 2023);
+        let a = file_stem("山西推行网格化", Some(2023), "");
+        let b = file_stem("陕西推行网格化", Some(2023), "");
         assert!(a.starts_with("2023-shan-xi-tui-xing-wang-ge-hua-"), "{a}");
         assert!(b.starts_with("2023-shan-xi-tui-xing-wang-ge-hua-"), "{b}");
         assert_ne!(a, b);
         assert!(a.is_ascii());
-        assert!(file_stem("绿色发展", 2022).starts_with("2022-lv-se-fa-zhan-"));
-        assert_eq!(file_stem("蘇州機制觀察", 2020), file_stem("苏州机制观察", 2020), "one story, either script");
+        let (one, two) =
+            (file_stem("同题报道", Some(2023), "第一篇的正文"), file_stem("同题报道", Some(2023), "第二篇的正文"));
+        assert_ne!(one, two, "two stories with one headline and year");
+        assert!(file_stem("无年份", None, "").starts_with("undated-wu-nian-fen-"));
+        assert!(file_stem("绿色发展", Some(2022), "").starts_with("2022-lv-se-fa-zhan-"));
         assert_eq!(
-            file_stem("APP时代的5G网格", 2021).split('-').take(4).collect::<Vec<_>>(),
+            file_stem("蘇州機制觀察", Some(2020), "苏州"),
+            file_stem("苏州机制观察", Some(2020), "苏州"),
+            "one story, either script"
+        );
+        assert_eq!(
+            file_stem("APP时代的5G网格", Some(2021), "").split('-').take(4).collect::<Vec<_>>(),
             ["2021", "app", "shi", "dai"]
         );
     }

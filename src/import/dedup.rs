@@ -1,0 +1,124 @@
+//! Import stage 5d: the same story in several raw files. A reprint by another outlet, a
+//! Traditional mirror, a re-encoding or a copy with another headline line share most of their
+//! text once folded to Simplified. Each story's body becomes a set of hashed 5-character
+//! shingles of its Han text; two stories are one when the smaller set has at least
+//! [`SAME_STORY`] of its shingles in the other (containment, so a truncated copy still
+//! matches). Candidates come from an index of a content-defined sample of shingles (one in
+//! eight), so the work grows with the number of stories, not its square.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use crate::fold::is_han;
+
+/// Shingle length in characters.
+const K: usize = 5;
+/// Share of the smaller story's shingles found in the other: the same story.
+pub const SAME_STORY: f32 = 0.6;
+/// Stories shorter than this many shingles are never merged.
+const MIN_SHINGLES: usize = 40;
+
+/// Sorted, deduplicated shingle hashes of a (Simplified-folded) text.
+pub fn shingles(folded: &str) -> Vec<u64> {
+    let chars: Vec<char> = folded.chars().filter(|&c| is_han(c) || c.is_ascii_digit()).collect();
+    let mut out: Vec<u64> = chars
+        .windows(K)
+        .map(|w| {
+            let mut h = rustc_hash::FxHasher::default();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn containment(a: &[u64], b: &[u64]) -> f32 {
+    let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < small.len() && j < big.len() {
+        match small[i].cmp(&big[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common as f32 / small.len() as f32
+}
+
+/// Groups of indexes into `sets` that hold the same story, each group in index order; every
+/// index is in exactly one group.
+pub fn groups(sets: &[&[u64]]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..sets.len()).collect();
+    fn root(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, s) in sets.iter().enumerate() {
+        if s.len() < MIN_SHINGLES {
+            continue;
+        }
+        for &h in s.iter().filter(|&&h| h % 8 == 0) {
+            index.entry(h).or_default().push(i);
+        }
+    }
+    let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
+    for list in index.values() {
+        // A sampled shingle in very many stories is a stock phrase, not evidence.
+        if list.len() > 64 {
+            continue;
+        }
+        for (x, &a) in list.iter().enumerate() {
+            for &b in &list[x + 1..] {
+                *shared.entry((a, b)).or_default() += 1;
+            }
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = shared.into_iter().filter(|&(_, n)| n >= 3).map(|(p, _)| p).collect();
+    pairs.sort_unstable();
+    for (a, b) in pairs {
+        if containment(sets[a], sets[b]) >= SAME_STORY {
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+            if ra != rb {
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+    }
+    let mut out: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..sets.len() {
+        let r = root(&mut parent, i);
+        out.entry(r).or_default().push(i);
+    }
+    let mut groups: Vec<Vec<usize>> = out.into_values().collect();
+    groups.sort();
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fold::fold;
+
+    #[test]
+    fn a_traditional_truncated_reprint_is_the_same_story() {
+        let a = "安徽省滁州市政府办公室副调研员王鹏二零一八年四月下派到全椒县石沛镇白庙村担任第一书记作为母亲把正在上小学的儿子放在家里会有许多不舍但她又偏偏是追求完美大大咧咧的人一年多来在村里干事风风火火广受好评";
+        let b = "安徽省滁州市政府辦公室副調研員王鵬二零一八年四月下派到全椒縣石沛鎮白廟村擔任第一書記作為母親把正在上小學的兒子放在家里會有許多不舍";
+        let c = "江苏省苏州市推行对标找差再攀新高机制各板块排定关键检测指标赶超计划重点项目流程优化计划全市上下形成比学赶超的浓厚氛围推动高质量发展走在前列";
+        let (sa, sb, sc) = (shingles(&fold(a)), shingles(&fold(b)), shingles(&fold(c)));
+        assert!(containment(&sa, &sb) >= SAME_STORY);
+        assert!(containment(&sa, &sc) < 0.1);
+        assert_eq!(groups(&[&sa, &sc, &sb]), [vec![0, 2], vec![1]]);
+    }
+}

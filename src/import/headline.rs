@@ -1,0 +1,324 @@
+//! Import stage 4a: the headline. Every line near the top of a story is a candidate, and so
+//! are the page's own title fields on saved pages (`<title>`, `og:title`, `<h1>`, JSON-LD) and a
+//! `原标题:` line. Each candidate is scored on many weak signals — its shape and length, its
+//! position, what follows it (a date, source or byline line; the first paragraph), whether the
+//! page's title fields or the body repeat its words, the parallel shape of a main title — and
+//! lines that are metadata, page chrome, a byline, an edition label or spam are never candidates.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::clean::{ends_sentence, junk, Junk};
+use super::lines::Line;
+use super::meta;
+use crate::fold::{fold, is_han};
+
+/// Longest line that can be a headline (a main title with its deck may be longer).
+const MAX_CHARS: usize = 64;
+/// Candidates are taken from this many lines at the top of a story.
+const WINDOW: usize = 14;
+/// A best candidate scoring below this is no headline: the story is left untitled for review.
+const MIN_SCORE: f32 = 3.0;
+
+/// The chosen headline: its main title, the deck or kicker printed with it, and the lines it
+/// used (so they do not stay in the body).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    pub title: String,
+    pub subtitle: Option<String>,
+    /// Indexes of the story's lines that make up the headline.
+    pub lines: Vec<usize>,
+    pub score: f32,
+}
+
+/// Title fields of a saved page, strongest first.
+#[derive(Debug, Clone, Default)]
+pub struct PageTitles {
+    pub fields: Vec<String>,
+}
+
+static ORIGINAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[【\[(（]?\s*原(标题|题)\s*[】\])）]?\s*[:：]?\s*").expect("valid pattern"));
+static CHROME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"欢迎(访问|光临|来到)|^(首页|登录|注册|搜索|导读|内容详情|正文|详情|专题|订阅|投稿|网站首页|设为首页|加入收藏)$|^(导读|编者按|按语|核心提示|核心阅读|摘要|提要)\s*[:：]?|当前版\s*[:：]|^第\s*[0-9一二三四五六七八九十]+\s*版|^[(（].{0,20}[)）]$|^\d+$|我要(投稿|纠错)|^(字号|字体)",
+    )
+    .expect("valid pattern")
+});
+/// A short promotional tag in front of a headline: `环球通讯!`, `重磅!`.
+static HYPE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{Han}]{2,6}[!！]\s*").expect("valid pattern"));
+/// A headline glued to the date line and first paragraph that follow it (one-line pages).
+static GLUED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(发布时间|发表时间|发布日期|更新时间|时间|日期|来源)\s*[:：]|(19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+        .expect("valid pattern")
+});
+
+/// Removes what never belongs to a headline: a `原标题:` label, a hype tag, a site suffix.
+pub fn tidy(title: &str) -> String {
+    let t = title.trim();
+    let t = ORIGINAL.replace(t, "");
+    let t = match HYPE.find(&t) {
+        Some(m) if t[m.end()..].chars().count() >= 8 => t[m.end()..].to_string(),
+        _ => t.to_string(),
+    };
+    t.trim().to_string()
+}
+
+/// A page `<title>` without its site suffix: `安吉：全科网格_浙江新闻` → `安吉：全科网格`.
+pub fn strip_site_suffix(title: &str) -> String {
+    let mut t = title.trim();
+    for sep in ["_", "|", " - ", "－", "-", "——", " – "] {
+        if let Some(i) = t.rfind(sep) {
+            let (head, tail) = (&t[..i], &t[i + sep.len()..]);
+            // A suffix is short and names a site; what precedes it is the headline.
+            if tail.chars().count() <= 20 && head.chars().filter(|&c| is_han(c)).count() >= 6 {
+                t = head.trim();
+            }
+        }
+    }
+    t.to_string()
+}
+
+fn bigrams(s: &str) -> HashSet<(char, char)> {
+    let cs: Vec<char> = fold(s).chars().filter(|c| is_han(*c) || c.is_alphanumeric()).collect();
+    cs.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// Share of `a`'s bigrams found in `b`.
+fn overlap(a: &HashSet<(char, char)>, b: &HashSet<(char, char)>) -> f32 {
+    if a.is_empty() {
+        return 0.0;
+    }
+    a.intersection(b).count() as f32 / a.len() as f32
+}
+
+/// Could the line be a headline at all?
+pub fn eligible(text: &str) -> bool {
+    let t = text.trim();
+    let n = t.chars().count();
+    let han = t.chars().filter(|&c| is_han(c)).count();
+    let f = fold(t);
+    (4..=MAX_CHARS).contains(&n)
+        && han >= 4
+        && han * 2 >= n.min(40)
+        && t.matches('。').count() <= 1
+        && !t.ends_with([',', '，', '、', ':', '：'])
+        && !t.starts_with("——")
+        && !meta::is_meta_line(t)
+        && !meta::is_name_line(t)
+        && !meta::is_masthead(t)
+        && !CHROME.is_match(f.trim())
+        && junk(t).is_none_or(|j| matches!(j, Junk::Caption | Junk::Credit) && !t.starts_with('图'))
+        && !super::clean::is_trailer_marker(t)
+}
+
+/// Two parallel clauses of similar length (`多元主体聚合力 政企同心共筑营商高地`): the shape of
+/// a main title, as opposed to a kicker or deck that states context.
+fn parallel(t: &str) -> bool {
+    let parts: Vec<&str> = t.split([' ', '\u{3000}']).filter(|p| !p.is_empty()).collect();
+    if parts.len() != 2 {
+        return false;
+    }
+    let (a, b) = (parts[0].chars().count() as i32, parts[1].chars().count() as i32);
+    a >= 4 && b >= 4 && (a - b).abs() <= 4
+}
+
+fn is_body(l: &Line) -> bool {
+    l.chars() > 50 || (l.chars() > 25 && ends_sentence(&l.text) && l.text.contains(['，', ',']))
+}
+
+/// Chooses the headline of a story from its first lines and the page's title fields.
+pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
+    let first_body = lines.iter().position(is_body).unwrap_or(lines.len());
+    let window = (first_body + 3).min(WINDOW).min(lines.len());
+    let body_text: String = lines.iter().skip(first_body).take(8).map(|l| l.text.as_str()).collect::<Vec<_>>().join("");
+    let body_grams = bigrams(&body_text);
+    let field_grams: Vec<HashSet<(char, char)>> = page.fields.iter().map(|f| bigrams(f)).collect();
+    let folded: Vec<String> = lines.iter().take(WINDOW * 2).map(|l| fold(tidy(&l.text).as_str())).collect();
+
+    let mut best: Option<Headline> = None;
+    for i in 0..window {
+        let text = tidy(&lines[i].text);
+        if !eligible(&text) {
+            continue;
+        }
+        let n = text.chars().count();
+        let grams = bigrams(&text);
+        let mut score = 0.0f32;
+        score += match n {
+            8..=40 => 3.0,
+            5..=7 | 41..=50 => 1.5,
+            _ => 0.0,
+        };
+        if ends_sentence(&text) && !text.ends_with(['?', '？', '”', '!', '！', '）', ')', '》', '」']) {
+            score -= 3.0;
+        }
+        if text.matches(['，', ',']).count() >= 2 {
+            score -= 1.5;
+        }
+        if lines[i].heading == Some(1) {
+            score += 3.0;
+        } else if lines[i].heading.is_some() {
+            score += 1.0;
+        }
+        if ORIGINAL.is_match(lines[i].text.trim()) {
+            score += 5.0;
+        }
+        // What follows: metadata (date, source, byline), then the first paragraph.
+        let next: Vec<&Line> = lines[i + 1..].iter().take(4).collect();
+        if next.iter().take(3).any(|l| meta::is_meta_line(&l.text) || meta::is_name_line(&l.text)) {
+            score += 4.0;
+        }
+        if next.iter().take(3).any(|l| is_body(l)) || i + 1 == first_body {
+            score += 1.5;
+        }
+        if i > first_body {
+            score -= 3.0;
+        }
+        // The page's title fields say the same.
+        let agree = field_grams.iter().map(|g| overlap(&grams, g).min(overlap(g, &grams) + 0.3)).fold(0.0, f32::max);
+        score += 5.0 * agree;
+        // The body repeats its words (a page's slogan or a site name does not).
+        score += 3.0 * overlap(&grams, &body_grams);
+        // Printed twice near the top (a headline repeated by the page template).
+        let f = fold(&text);
+        if folded.iter().enumerate().any(|(j, g)| j != i && *g == f) {
+            score += 1.0;
+        }
+        if parallel(&text) {
+            score += 1.0;
+        }
+        if text.starts_with(['【', '[']) {
+            score -= 0.5;
+        }
+        score -= 0.25 * i as f32;
+        if best.as_ref().is_none_or(|b| score > b.score) {
+            best = Some(Headline { title: text, subtitle: None, lines: vec![i], score });
+        }
+    }
+    let mut h = best.filter(|b| b.score >= MIN_SCORE)?;
+    let at = h.lines[0];
+    // A deck below (`——…`, or a parallel-less line right under it before the metadata) and a
+    // kicker above (`…——`) go to the subtitle.
+    let mut sub: Vec<String> = Vec::new();
+    if at > 0 && lines[at - 1].text.trim_end().ends_with("——") && eligible(&lines[at - 1].text) {
+        sub.push(lines[at - 1].text.trim().trim_end_matches('—').trim().to_string());
+        h.lines.insert(0, at - 1);
+    }
+    for (k, l) in lines.iter().enumerate().skip(at + 1).take(4) {
+        let t = l.text.trim();
+        if let Some(deck) = t.strip_prefix("——").filter(|d| d.chars().count() >= 4 && !is_body(l)) {
+            sub.push(deck.trim().to_string());
+            h.lines.push(k);
+            break;
+        }
+        let directly_under = k == at + 1 && l.gap <= 1;
+        if directly_under
+            && eligible(t)
+            && !h.title.ends_with("——")
+            && lines.get(k + 1).is_some_and(|n| meta::is_meta_line(&n.text) || meta::is_name_line(&n.text))
+        {
+            sub.push(tidy(t));
+            h.lines.push(k);
+            break;
+        }
+        if !(meta::is_meta_line(t) || meta::is_name_line(t) || meta::is_column(t)) {
+            break;
+        }
+    }
+    if let Some((main, deck)) = h.title.clone().split_once("——") {
+        if main.chars().count() >= 4 && deck.chars().count() >= 4 {
+            h.title = main.trim().to_string();
+            sub.insert(0, deck.trim().to_string());
+        }
+    }
+    if let Some(k) = h.title.strip_suffix("——") {
+        h.title = k.trim().to_string();
+    }
+    let sub: Vec<String> = sub.into_iter().filter(|s| !s.is_empty() && *s != h.title).collect();
+    h.subtitle = (!sub.is_empty()).then(|| sub.join(" "));
+    Some(h)
+}
+
+/// Splits a line that runs a headline, a date or source field and the first paragraph together
+/// (`标题发表时间:2023-06-09 15:39 6月8日下午,…`) into those parts; other lines stay whole.
+pub fn unglue(line: &Line) -> Vec<Line> {
+    let t = line.text.as_str();
+    if line.chars() <= 60 {
+        return vec![line.clone()];
+    }
+    let Some(m) = GLUED.find(t) else { return vec![line.clone()] };
+    let head = t[..m.start()].trim();
+    let hn = head.chars().count();
+    if !(6..=50).contains(&hn) || ends_sentence(head) || head.contains(['，', '。']) || !eligible(head) {
+        return vec![line.clone()];
+    }
+    // The field runs to the end of its date and time.
+    let rest = &t[m.start()..];
+    let field_end = meta::date_field_end(rest).unwrap_or(m.end() - m.start());
+    let (field, body) = rest.split_at(field_end);
+    let mut out = vec![Line { text: head.to_string(), ..line.clone() }];
+    out.push(Line { text: field.trim().to_string(), gap: 0, heading: None, cut_before: false });
+    let body = body.trim_start_matches([' ', '|']).trim();
+    if !body.is_empty() {
+        out.push(Line { text: body.to_string(), gap: 0, heading: None, cut_before: false });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::lines::text_lines;
+
+    fn title(text: &str, fields: &[&str]) -> Option<(String, Option<String>)> {
+        let page = PageTitles { fields: fields.iter().map(|s| s.to_string()).collect() };
+        choose(&text_lines(text), &page).map(|h| (h.title, h.subtitle))
+    }
+
+    const PARA: &str = "这是一段足够长的正文段落，用来模拟新闻报道中的正文内容，大柳镇巡查河道，它的长度超过了标题可能的长度，而且以句号结束。";
+
+    #[test]
+    fn a_site_slogan_over_the_headline_loses_to_it() {
+        let text = format!(
+            "看家乡事,品故乡情\n\n\n大柳镇开展“河长制”巡查推进河流治理\n\n滁州日报 2017-12-26 23:16 大字\n\n{PARA}\n"
+        );
+        assert_eq!(title(&text, &[]).unwrap().0, "大柳镇开展“河长制”巡查推进河流治理");
+    }
+
+    #[test]
+    fn original_title_lines_and_hype_tags() {
+        assert_eq!(tidy("原标题 :2019山东之变|“对标”成热词"), "2019山东之变|“对标”成热词");
+        assert_eq!(tidy("环球通讯!陇县:擂台比武晒实绩 比学赶超促担当"), "陇县:擂台比武晒实绩 比学赶超促担当");
+        assert_eq!(
+            strip_site_suffix("街镇“探新记”:老寨新“招”激活治理“暖意”-新华网"),
+            "街镇“探新记”:老寨新“招”激活治理“暖意”"
+        );
+    }
+
+    #[test]
+    fn a_deck_under_the_date_line_is_the_subtitle() {
+        let text = format!("首页 > 新闻频道\n\n“空壳村”破壳重生\n\n2018-11-28 08:40:56\n来源:商洛日报\n\n——宁商扶贫协作促村集体经济发展综述\n\n本报记者 吉文艳\n\n{PARA}\n");
+        assert_eq!(
+            title(&text, &[]),
+            Some(("“空壳村”破壳重生".into(), Some("宁商扶贫协作促村集体经济发展综述".into())))
+        );
+    }
+
+    #[test]
+    fn bylines_dates_and_chrome_are_never_headlines() {
+        let text = format!("内容详情\n\n当前版:02版\n\n本报记者 张三 李四\n\n{PARA}\n");
+        assert_eq!(title(&text, &[]), None);
+    }
+
+    #[test]
+    fn a_glued_line_comes_apart() {
+        let l = Line::new(&format!("王建斌到大成镇南正水开展巡河工作发表时间:2023-06-09 15:39 6月8日下午,{PARA}"), 0);
+        let parts: Vec<String> = unglue(&l).into_iter().map(|l| l.text).collect();
+        assert_eq!(parts[0], "王建斌到大成镇南正水开展巡河工作");
+        assert_eq!(parts[1], "发表时间:2023-06-09 15:39");
+        assert!(parts[2].starts_with("6月8日下午"));
+    }
+}
