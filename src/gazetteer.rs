@@ -217,6 +217,12 @@ impl Gazetteer {
             names.entry((u.name.clone(), true)).or_default().push(idx);
             if let Some(s) = &u.short {
                 names.entry((s.clone(), false)).or_default().push(idx);
+                // Autonomous areas go by their stem and the plain suffix: 白沙县, 恩施州.
+                for (long, plain) in [("自治县", "县"), ("自治州", "州"), ("自治旗", "旗")] {
+                    if u.name.ends_with(long) {
+                        names.entry((format!("{s}{plain}"), true)).or_default().push(idx);
+                    }
+                }
             }
         }
         let mut entries: Vec<((String, bool), Vec<usize>)> = names.into_iter().collect();

@@ -132,7 +132,8 @@ fn is_body(l: &Line) -> bool {
 /// Chooses the headline of a story from its first lines and the page's title fields.
 pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
     let first_body = lines.iter().position(is_body).unwrap_or(lines.len());
-    let window = (first_body + 3).min(WINDOW).min(lines.len());
+    // A short line under the first paragraph is a subhead, never the headline.
+    let window = first_body.min(WINDOW).min(lines.len());
     let body_text: String = lines.iter().skip(first_body).take(8).map(|l| l.text.as_str()).collect::<Vec<_>>().join("");
     let body_grams = bigrams(&body_text);
     let field_grams: Vec<HashSet<(char, char)>> = page.fields.iter().map(|f| bigrams(f)).collect();

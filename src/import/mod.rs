@@ -34,6 +34,8 @@ pub use write::Outcome;
 
 /// A story needs at least this many Han characters of body text to count as an article.
 const MIN_BODY_HAN: usize = 100;
+/// …or this many under a heading of its own (a news digest's short items).
+const MIN_HEADED_HAN: usize = 20;
 const KEYWORDS: usize = 8;
 
 /// Why a raw file produced no page.
@@ -179,7 +181,7 @@ impl<'a> Importer<'a> {
         d.body = clean::join_broken(std::mem::take(&mut d.body), meta::is_byline);
         clean::drop_repeats(&mut d.body);
         let han: usize = d.body.iter().map(|l| l.text.chars().filter(|&c| is_han(c)).count()).sum();
-        if han >= MIN_BODY_HAN {
+        if han >= MIN_BODY_HAN || (d.headed && han >= MIN_HEADED_HAN) {
             Ok(d)
         } else {
             Err(d)
@@ -239,6 +241,7 @@ impl<'a> Importer<'a> {
         let mut date = None;
         let mut source = None;
         let mut authors: Vec<String> = Vec::new();
+        let d_header = d.header.join("\n");
         let add_names = |names: &str, authors: &mut Vec<String>| {
             for n in names.split('、').map(str::trim) {
                 if !n.is_empty() && !authors.iter().any(|a| a == n) {
@@ -314,7 +317,13 @@ impl<'a> Importer<'a> {
         let body_text: String = body.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
         let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&body_text);
-        let region = self.regions.tag(&title_f, &body_f);
+        let mut region = self.regions.tag(&title_f, &body_f);
+        if region.is_empty() {
+            // A local site names its county (睢宁新闻网): weak evidence, used only when the
+            // story itself names no place it dwells on.
+            let site = fold(&format!("{}\n{}\n{}", source.as_deref().unwrap_or(""), d_header, page.header_text));
+            region = self.regions.tag(&title_f, &format!("{body_f}\n{site}"));
+        }
         let mechanism = self.mechanisms.tag(&title_f, &body_f);
         if region.is_empty() {
             review.push("region".into());
@@ -424,6 +433,8 @@ struct PageMeta {
     source: Option<String>,
     /// The year, and whether it was inferred.
     year: Option<(i32, bool)>,
+    /// The page's lines above its stories (site name, navigation, mastheads).
+    header_text: String,
 }
 
 impl PageMeta {
@@ -443,7 +454,7 @@ impl PageMeta {
             (None, Some(y)) => Some((y, false)),
             (None, None) => meta::infer_year(page_text, this_year).map(|y| (y, true)),
         };
-        PageMeta { date, source, year }
+        PageMeta { date, source, year, header_text: preface.join("\n") }
     }
 }
 

@@ -13,7 +13,7 @@ const COMMON_WORD_NAMES: &[&str] = &[
     "来宾", "安康", "阿里", "日照", "普洱", "中山", "新华", "和平", "长安", "城关", "开发", "高新", "新城", "城中",
     "城东", "城西", "城南", "城北", "东区", "西区", "南区", "北区", "市中", "郊区", "矿区", "白云", "青山", "红旗",
     "永安", "太平", "吉利", "新兴", "长寿", "和田", "昌都", "铁山", "东方", "海东", "金平", "平安", "江北", "江南",
-    "河东", "河西", "山南", "海南", "宝山", "南山",
+    "河东", "河西", "山南", "海南", "宝山", "南山", "离岛",
 ];
 
 /// Words before a place name that make it the object of comparison, not the place of practice.
@@ -39,6 +39,13 @@ impl<'g> RegionTagger<'g> {
         };
         let g = self.gazetteer;
         let mut regions = vec![g.path(focus)];
+        // A province or city that the story names as an actor in its own right (a province-wide
+        // programme with a county example) is listed too.
+        for a in g.lineage(focus).into_iter().rev().skip(1) {
+            if scores.get(&a).copied().unwrap_or(0) >= 3 {
+                regions.push(g.path(a));
+            }
+        }
         let province = g.lineage(focus)[0];
         let mut others: Vec<(usize, u32)> = scores
             .iter()
@@ -105,7 +112,9 @@ impl<'g> RegionTagger<'g> {
                 context.extend(g.lineage(m.candidates[0]));
             }
         }
-        let occurrences = |name: &str| found.iter().filter(|(m, _, t)| &t[m.start..m.end] == name).count();
+        let clean_occurrences = |name: &str| {
+            found.iter().filter(|(m, _, t)| &t[m.start..m.end] == name && !is_inside_word(t, m)).count()
+        };
         let mut scores: BTreeMap<usize, u32> = BTreeMap::new();
         for (m, in_title, text) in &found {
             let name = &text[m.start..m.end];
@@ -120,12 +129,21 @@ impl<'g> RegionTagger<'g> {
             } else if m.candidates.len() == 1 {
                 let c = m.candidates[0];
                 let level = g.unit(c).level;
-                let corroborated = *in_title || occurrences(name) >= 2 || level == Level::Province;
                 let common = COMMON_WORD_NAMES.contains(&name);
-                let ok = if m.full {
-                    !common || level != Level::County
+                // A county's short name (唐河, 金牛, 惠农) is also a river, a prize or a word:
+                // it counts beside its parent (resolved above) or the county's full name.
+                let full_elsewhere = found.iter().any(|(o, _, t)| {
+                    o.full && o.candidates == [c] && !weak_full_name(&t[o.start..o.end]) && !is_inside_word(t, o)
+                });
+                let ok = if level != Level::County {
+                    !common || m.full
+                } else if m.full && !weak_full_name(name) {
+                    !common && !is_inside_word(text, m)
+                } else if m.full {
+                    // 陇县, 和县: two characters, also `县政府和县直部门`.
+                    !common && (full_elsewhere || *in_title || clean_occurrences(name) >= 2)
                 } else {
-                    !common && (level != Level::County || corroborated)
+                    !common && full_elsewhere
                 };
                 ok.then_some(c)
             } else {
@@ -143,6 +161,18 @@ impl<'g> RegionTagger<'g> {
         }
         scores
     }
+}
+
+/// Full names that are also words or read across words: two characters (`和县` in
+/// `县政府和县直部门`), or a tail that is a common noun (`大社区`, `新城区`).
+fn weak_full_name(name: &str) -> bool {
+    name.chars().count() <= 2 || ["社区", "小区", "园区", "城区", "新区", "矿区", "郊区"].iter().any(|t| name.ends_with(t))
+}
+
+/// The mention starts right after a character that binds to it as part of another word
+/// (`县政府和县`, `市委县委`), so it is not a place name there.
+fn is_inside_word(text: &str, m: &Mention) -> bool {
+    text[..m.start].chars().next_back().is_some_and(|c| "县市区府委局".contains(c))
 }
 
 /// `新华社南京7月3日电`, `本报北京3月5日讯`: the place a wire story was filed from.
@@ -201,5 +231,19 @@ mod tests {
     fn short_county_names_need_corroboration() {
         // 新华 is a district of 石家庄 but here only the news agency.
         assert!(tag("评论", "新华社记者报道了这件事。").is_empty());
+    }
+}
+#[cfg(test)]
+mod debug_scratch {
+    use super::*;
+    #[test]
+    fn scratch() {
+        let t = RegionTagger::new(Gazetteer::builtin());
+        let body = crate::fold::fold(&std::fs::read_to_string("/tmp/body.txt").unwrap());
+        let g = Gazetteer::builtin();
+        for m in g.mentions(&body) { eprintln!("mention {} {:?} full={}", &body[m.start..m.end], m.candidates.iter().map(|&c| g.path(c)).collect::<Vec<_>>(), m.full); }
+        let s = t.scores("", &body);
+        for (u, w) in &s { eprintln!("score {} {}", g.path(*u), w); }
+        eprintln!("tag {:?}", t.tag("", &body));
     }
 }

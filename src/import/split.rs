@@ -16,6 +16,9 @@ pub struct Draft {
     /// Metadata lines that follow the headline (bylines, date/source lines, keyword lines).
     pub header: Vec<String>,
     pub body: Vec<Line>,
+    /// The story starts at a heading of its own (`<h1>`, a Markdown heading): it is a story
+    /// however short its text.
+    pub headed: bool,
 }
 
 /// Longest line that can be a headline.
@@ -114,7 +117,7 @@ fn headline_block_start(lines: &[Line], byline: usize, floor: usize) -> usize {
 }
 
 fn draft(lines: &[Line]) -> Draft {
-    let mut d = Draft::default();
+    let mut d = Draft { headed: lines.first().is_some_and(|l| l.heading == Some(1)), ..Draft::default() };
     let mut i = 0;
     // Headline block: headline-shaped lines up to the first metadata line or body paragraph.
     while i < lines.len() && is_headline_shape(&lines[i].text) && !meta::is_name_line(&lines[i].text) && i < 5 {
