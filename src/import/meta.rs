@@ -49,7 +49,7 @@ static SESSION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Compound surnames first, then the common single-character ones.
 const SURNAMES: &str = "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 \
-王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝";
+王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝赖鄢郜郗晁昝冼邸蔚粟满谌揭权逯居衣栗蔺廉鞠阎那虎母税檀钭阙来厉戈晋宿冀郁胥郦雍却璩薄印从宦荆幸楚闻都贲阚";
 
 fn is_surname_start(name: &str) -> bool {
     let mut parts = SURNAMES.split(' ');
@@ -71,13 +71,92 @@ pub fn is_name_line(line: &str) -> bool {
 /// A reporter's byline: `本报记者 王伟健`, `新华社记者沈汝发`, `记者 沈悦 通讯员 潘宇航`, `作者：X`.
 pub fn is_byline(line: &str) -> bool {
     let f = fold(line);
-    f.chars().count() <= 40 && BYLINE.is_match(f.trim())
+    f.chars().count() <= 40 && (BYLINE.is_match(f.trim()) || credited_names(line).is_some())
+}
+
+/// Roles that credit an author (the names after them are the story's authors)…
+static AUTHOR_ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:本报|本刊|本台|本网|本站|新华社|中新社|[\p{Han}]{2,8}?(?:网|报|台|社|客户端|全媒体|融媒体|频道))?(?:特约|见习|实习|首席|全媒体|融媒体)?(?:摄影记者|记者|通讯员|实习生|撰稿|撰文|作者|供稿|文字|文/图|文图)\s*[:：/|]?",
+    )
+});
+/// …and roles that do not (editors, reviewers, photographers of a picture).
+static OTHER_ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:责任编辑|责编|编辑|校对|审核|审校|监制|统筹|一审|二审|三审|终审|图片|摄影|摄像|制图|设计)\s*[:：/|]?")
+});
+
+/// The authors a byline segment credits: `通讯员 朱荣慧 记者 向  东`, `本报记者 吉文艳见习记者 张珍珍`,
+/// `供稿:张煜显 审核:董燕`, `郭华平 黄晓平 本报记者 鄢朝晖`, `●本报记者 杨彩霞/文`. `None` unless
+/// the whole segment is roles and names.
+pub fn credited_names(segment: &str) -> Option<Vec<String>> {
+    let f = fold(segment);
+    let f = f.trim().trim_start_matches(['●', '■', '□', '◆', '▲', '*', '(', '（']).trim_end_matches([')', '）']);
+    let f = f.trim();
+    if f.chars().count() > 60 || f.contains(['。', '，', '！', '？']) {
+        return None;
+    }
+    let mut marks: Vec<(usize, usize, bool)> = AUTHOR_ROLE.find_iter(f).map(|m| (m.start(), m.end(), true)).collect();
+    for m in OTHER_ROLE.find_iter(f) {
+        if !marks.iter().any(|&(s, e, _)| m.start() < e && s < m.end()) {
+            marks.push((m.start(), m.end(), false));
+        }
+    }
+    if !marks.iter().any(|m| m.2) {
+        return None;
+    }
+    marks.sort();
+    let mut names: Vec<String> = Vec::new();
+    let mut chunks: Vec<(&str, bool, bool)> = Vec::new(); // (text, credited, before any role)
+    chunks.push((&f[..marks[0].0], true, true));
+    for (k, &(_, end, author)) in marks.iter().enumerate() {
+        let next = marks.get(k + 1).map_or(f.len(), |m| m.0);
+        chunks.push((&f[end..next.max(end)], author, false));
+    }
+    for (chunk, credited, leading) in chunks {
+        let chunk = chunk.trim().trim_end_matches("报道").trim_end_matches(['摄', '文', '图', '/', ' ']).trim();
+        if chunk.is_empty() {
+            continue;
+        }
+        match chunk_names(chunk) {
+            Some(ns) if credited => names.extend(ns),
+            Some(_) => {}
+            // An outlet's name in front of the first role (`半月谈记者`) is no name.
+            None if leading && !chunk.contains(' ') && chunk.chars().count() <= 8 => {}
+            None => return None,
+        }
+    }
+    (!names.is_empty()).then_some(names)
+}
+
+/// Names in a run of text: `朱荣慧`, `向  东` (spaced out), `张三、李四`.
+fn chunk_names(chunk: &str) -> Option<Vec<String>> {
+    let parts: Vec<&str> = chunk.split([' ', '、', ',', '/', '|', '\u{3000}']).filter(|s| !s.is_empty()).collect();
+    let mut names: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < parts.len() {
+        let mut name = parts[i].to_string();
+        // A name printed with spaces between its characters.
+        while name.chars().count() == 1 && i + 1 < parts.len() && parts[i + 1].chars().count() <= 2 {
+            i += 1;
+            name.push_str(parts[i]);
+        }
+        let n = name.chars().count();
+        if !(2..=4).contains(&n)
+            || !name.chars().all(|c| crate::fold::is_han(c) || c == '·')
+            || !is_surname_start(&name)
+        {
+            return None;
+        }
+        names.push(name);
+        i += 1;
+    }
+    (!names.is_empty()).then_some(names)
 }
 
 /// Names in a byline or name line, role words stripped, joined by `、`.
 pub fn byline_names(line: &str) -> String {
     let folded = fold(line);
-    let names = folded_byline_names(&folded);
+    let names = credited_names(line).map(|n| n.join("、")).unwrap_or_else(|| folded_byline_names(&folded));
     if folded.chars().count() != line.chars().count() {
         return names;
     }
@@ -218,6 +297,18 @@ fn original_span(original: &str, folded: &str, range: std::ops::Range<usize>) ->
     original.chars().skip(start).take(len).collect()
 }
 
+static LEAD_CREDIT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\S{0,14}讯\s*((?:\S{0,6}(?:记者|通讯员))\s*[\p{Han}\s、]{2,20}?)\s*报道\s*[:：]"));
+
+/// Names found in a folded text, in the script of the original.
+fn spans_as_written(original: &str, folded: &str, names: Vec<String>) -> String {
+    names
+        .into_iter()
+        .map(|n| folded.find(&n).map_or_else(|| n.clone(), |at| original_span(original, folded, at..at + n.len())))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 static INLINE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^\S{0,16}[(（]\S{0,12}?(?:记者|通讯员)\s*([\p{Han}·]{2,4}(?:[\s、]+[\p{Han}·]{2,4})*?)(?:\s*\S{0,6}报道)?[)）]",
@@ -230,6 +321,21 @@ static END_BYLINE: LazyLock<Regex> =
 /// (`（四川日报全媒体记者 杨晓）`): the names, as written.
 pub fn inline_byline(paragraph: &str) -> Option<String> {
     let f = fold(paragraph.trim());
+    // A bracketed byline after the dateline: `本报讯(通讯员 朱荣慧 记者 向  东)近日…`.
+    if let Some(open) = f.find(['(', '（']).filter(|&o| f[..o].chars().count() <= 20) {
+        let inner = &f[open + f[open..].chars().next().map_or(1, char::len_utf8)..];
+        if let Some(close) = inner.find([')', '）']).filter(|&c| inner[..c].chars().count() <= 40) {
+            if let Some(names) = credited_names(&inner[..close]) {
+                return Some(spans_as_written(paragraph.trim(), &f, names));
+            }
+        }
+    }
+    // `咸宁新闻网讯 通讯员赖聪报道:…`
+    if let Some(c) = LEAD_CREDIT.captures(&f) {
+        if let Some(names) = credited_names(&c[1]) {
+            return Some(spans_as_written(paragraph.trim(), &f, names));
+        }
+    }
     let c = INLINE_BYLINE.captures(&f).or_else(|| END_BYLINE.captures(&f))?;
     let names = original_span(paragraph.trim(), &f, c.get(1)?.range());
     Some(names.split([' ', '、', '\u{3000}']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("、"))
@@ -380,6 +486,23 @@ mod tests {
         assert_eq!(inline_byline("（四川日报全媒体记者 杨晓）").as_deref(), Some("杨晓"));
         assert!(is_end_byline("（四川日报全媒体记者 杨晓）"));
         assert_eq!(inline_byline("记者在苏州姑苏区的夜市看到,游客人来人往。"), None);
+        assert_eq!(
+            inline_byline("本报讯(通讯员 朱荣慧 记者 向  东)近日,安丰镇巡查河道。").as_deref(),
+            Some("朱荣慧、向东")
+        );
+        assert_eq!(inline_byline("咸宁新闻网讯 通讯员赖聪报道:9月30日,一场擂台赛举行。").as_deref(), Some("赖聪"));
+        assert_eq!(credited_names("本报记者 吉文艳见习记者 张珍珍"), Some(vec!["吉文艳".into(), "张珍珍".into()]));
+        assert_eq!(credited_names("(供稿:张煜显 审核:董燕)"), Some(vec!["张煜显".into()]));
+        assert_eq!(
+            credited_names("郭华平 黄晓平 本报记者 鄢朝晖"),
+            Some(vec!["郭华平".into(), "黄晓平".into(), "鄢朝晖".into()])
+        );
+        assert_eq!(credited_names("半月谈记者 陈柱佐 魏婧宇 陈弘毅").map(|v| v.len()), Some(3));
+        assert_eq!(
+            credited_names("●本报记者 杨彩霞/文 本报记者 孙岳龙 实习记者 刘艳霞/图").map(|v| v[0].clone()),
+            Some("杨彩霞".into())
+        );
+        assert_eq!(credited_names("记者在苏州姑苏区的夜市看到"), None);
     }
 
     #[test]

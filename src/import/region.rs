@@ -41,8 +41,9 @@ impl<'g> RegionTagger<'g> {
         let mut regions = vec![g.path(focus)];
         // A province or city that the story names as an actor in its own right (a province-wide
         // programme with a county example) is listed too.
+        let actors = self.actor_scores(title, body);
         for a in g.lineage(focus).into_iter().rev().skip(1) {
-            if scores.get(&a).copied().unwrap_or(0) >= 3 {
+            if actors.get(&a).copied().unwrap_or(0) >= 3 {
                 regions.push(g.path(a));
             }
         }
@@ -94,6 +95,23 @@ impl<'g> RegionTagger<'g> {
         Some(focus)
     }
 
+    /// Weight of the mentions of each unit that name it on its own, not as the qualifier of a
+    /// place inside it (`江苏昆山`, `江苏省昆山市`).
+    fn actor_scores(&self, title: &str, body: &str) -> BTreeMap<usize, u32> {
+        let g = self.gazetteer;
+        let mut out: BTreeMap<usize, u32> = BTreeMap::new();
+        for (text, weight) in [(title, 3), (body, 1)] {
+            let ms = g.mentions(text);
+            for (k, m) in ms.iter().enumerate() {
+                let qualifier = ms.get(k + 1).is_some_and(|n| n.start == m.end);
+                if m.candidates.len() == 1 && !qualifier && !is_dateline(text, m) && !is_benchmark(text, m) {
+                    *out.entry(m.candidates[0]).or_default() += weight;
+                }
+            }
+        }
+        out
+    }
+
     /// Weight of each unit's own (resolved, non-benchmark) mentions.
     fn scores(&self, title: &str, body: &str) -> BTreeMap<usize, u32> {
         let g = self.gazetteer;
@@ -112,9 +130,8 @@ impl<'g> RegionTagger<'g> {
                 context.extend(g.lineage(m.candidates[0]));
             }
         }
-        let clean_occurrences = |name: &str| {
-            found.iter().filter(|(m, _, t)| &t[m.start..m.end] == name && !is_inside_word(t, m)).count()
-        };
+        let clean_occurrences =
+            |name: &str| found.iter().filter(|(m, _, t)| &t[m.start..m.end] == name && !is_inside_word(t, m)).count();
         let mut scores: BTreeMap<usize, u32> = BTreeMap::new();
         for (m, in_title, text) in &found {
             let name = &text[m.start..m.end];
@@ -166,7 +183,8 @@ impl<'g> RegionTagger<'g> {
 /// Full names that are also words or read across words: two characters (`和县` in
 /// `县政府和县直部门`), or a tail that is a common noun (`大社区`, `新城区`).
 fn weak_full_name(name: &str) -> bool {
-    name.chars().count() <= 2 || ["社区", "小区", "园区", "城区", "新区", "矿区", "郊区"].iter().any(|t| name.ends_with(t))
+    name.chars().count() <= 2
+        || ["社区", "小区", "园区", "城区", "新区", "矿区", "郊区"].iter().any(|t| name.ends_with(t))
 }
 
 /// The mention starts right after a character that binds to it as part of another word
@@ -241,9 +259,18 @@ mod debug_scratch {
         let t = RegionTagger::new(Gazetteer::builtin());
         let body = crate::fold::fold(&std::fs::read_to_string("/tmp/body.txt").unwrap());
         let g = Gazetteer::builtin();
-        for m in g.mentions(&body) { eprintln!("mention {} {:?} full={}", &body[m.start..m.end], m.candidates.iter().map(|&c| g.path(c)).collect::<Vec<_>>(), m.full); }
+        for m in g.mentions(&body) {
+            eprintln!(
+                "mention {} {:?} full={}",
+                &body[m.start..m.end],
+                m.candidates.iter().map(|&c| g.path(c)).collect::<Vec<_>>(),
+                m.full
+            );
+        }
         let s = t.scores("", &body);
-        for (u, w) in &s { eprintln!("score {} {}", g.path(*u), w); }
+        for (u, w) in &s {
+            eprintln!("score {} {}", g.path(*u), w);
+        }
         eprintln!("tag {:?}", t.tag("", &body));
     }
 }
