@@ -100,6 +100,15 @@ static EDITION: LazyLock<Regex> = LazyLock::new(|| {
 static JUMP: LazyLock<Regex> =
     LazyLock::new(|| re(r"[(（]?(下转|上接|接上|转下|接第|转第)第?\s*[0-9一二三四五六七八九十]+\s*版[)）]?"));
 
+/// The headline a wire story prints in its opening line: `新华社南宁2月23日电 题:…`.
+pub fn wire_title(line: &str) -> Option<String> {
+    let f = fold(line);
+    let m = WIRE_HEADER.find(&f)?;
+    let rest = f[m.end()..].trim();
+    let n = rest.chars().count();
+    (4..=50).contains(&n).then(|| line.chars().skip(line.chars().count() - n).collect())
+}
+
 /// Removes jump markers from a line of article text.
 pub fn strip_jumps(line: &str) -> std::borrow::Cow<'_, str> {
     JUMP.replace_all(line, "")

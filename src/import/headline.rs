@@ -108,6 +108,7 @@ pub fn eligible(text: &str) -> bool {
         && !t.starts_with("——")
         && !meta::is_meta_line(t)
         && !meta::is_name_line(t)
+        && !meta::is_names_only(t)
         && !meta::is_masthead(t)
         && !CHROME.is_match(f.trim())
         && junk(t).is_none_or(|j| matches!(j, Junk::Caption | Junk::Credit) && !t.starts_with('图'))
@@ -126,7 +127,20 @@ fn parallel(t: &str) -> bool {
 }
 
 fn is_body(l: &Line) -> bool {
-    l.chars() > 50 || (l.chars() > 25 && ends_sentence(&l.text) && l.text.contains(['，', ',']))
+    !is_editors_note(&l.text)
+        && (l.chars() > 50
+            || (l.chars() > 25 && l.text.trim_end().ends_with(['。', '；']) && l.text.contains(['，', ','])))
+}
+
+static NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[【\[]?(编者按|编者的话|编前|导读|核心提示|核心阅读|内容提要|摘要|按语)[】\]]?\s*[:：]?")
+        .expect("valid pattern")
+});
+
+/// An editor's note or teaser set above the headline (`编者按:…`, `导读 …`): not the story's
+/// first paragraph.
+pub fn is_editors_note(text: &str) -> bool {
+    NOTE.is_match(fold(text).trim())
 }
 
 /// Chooses the headline of a story from its first lines and the page's title fields.
@@ -134,11 +148,24 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
     let first_body = lines.iter().position(is_body).unwrap_or(lines.len());
     // A short line under the first paragraph is a subhead, never the headline.
     let window = first_body.min(WINDOW).min(lines.len());
-    let body_text: String = lines.iter().skip(first_body).take(8).map(|l| l.text.as_str()).collect::<Vec<_>>().join("");
+    let body_text: String = lines.iter().skip(first_body).take(4).map(|l| l.text.as_str()).collect::<Vec<_>>().join("");
     let body_grams = bigrams(&body_text);
     let field_grams: Vec<HashSet<(char, char)>> = page.fields.iter().map(|f| bigrams(f)).collect();
     let folded: Vec<String> = lines.iter().take(WINDOW * 2).map(|l| fold(tidy(&l.text).as_str())).collect();
 
+    // A first line that holds another candidate whole is the page's <title> captured as text
+    // (`标题-新华网`, `【栏目】标题`): it vouches for that candidate and is not the headline.
+    let tidied: Vec<String> = (0..window).map(|i| tidy(&lines[i].text)).collect();
+    let holds = |i: usize| {
+        (0..window).any(|j| {
+            j != i
+                && eligible(&tidied[j])
+                && tidied[j].chars().count() >= 6
+                && tidied[i].contains(tidied[j].as_str())
+                && tidied[i] != tidied[j]
+        })
+    };
+    let held = |j: usize| (0..window).any(|i| i != j && i < 2 && holds(i) && tidied[i].contains(tidied[j].as_str()));
     let mut best: Option<Headline> = None;
     for i in 0..window {
         let text = tidy(&lines[i].text);
@@ -169,8 +196,11 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
         }
         // What follows: metadata (date, source, byline), then the first paragraph.
         let next: Vec<&Line> = lines[i + 1..].iter().take(4).collect();
-        if next.iter().take(3).any(|l| meta::is_meta_line(&l.text) || meta::is_name_line(&l.text)) {
+        let is_meta = |l: &&Line| meta::is_meta_line(&l.text) || meta::is_name_line(&l.text);
+        if next.first().is_some_and(is_meta) {
             score += 4.0;
+        } else if next.get(1).is_some_and(is_meta) && next.first().is_some_and(|l| eligible(&l.text)) {
+            score += 2.0;
         }
         if next.iter().take(3).any(|l| is_body(l)) || i + 1 == first_body {
             score += 1.5;
@@ -194,13 +224,21 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
         if text.starts_with(['【', '[']) {
             score -= 0.5;
         }
+        if i < 2 && holds(i) {
+            score -= 4.0;
+        }
+        if held(i) {
+            score += 3.0;
+        }
         score -= 0.25 * i as f32;
         if best.as_ref().is_none_or(|b| score > b.score) {
             best = Some(Headline { title: text, subtitle: None, lines: vec![i], score });
         }
     }
     let mut h = best.filter(|b| b.score >= MIN_SCORE)?;
-    let at = h.lines[0];
+    pair_up(lines, &mut h, &body_grams);
+    let at = *h.lines.iter().min().expect("a headline has a line");
+    let last = *h.lines.iter().max().expect("a headline has a line");
     // A deck below (`——…`, or a parallel-less line right under it before the metadata) and a
     // kicker above (`…——`) go to the subtitle.
     let mut sub: Vec<String> = Vec::new();
@@ -208,14 +246,14 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
         sub.push(lines[at - 1].text.trim().trim_end_matches('—').trim().to_string());
         h.lines.insert(0, at - 1);
     }
-    for (k, l) in lines.iter().enumerate().skip(at + 1).take(4) {
+    for (k, l) in lines.iter().enumerate().skip(last + 1).take(4) {
         let t = l.text.trim();
         if let Some(deck) = t.strip_prefix("——").filter(|d| d.chars().count() >= 4 && !is_body(l)) {
             sub.push(deck.trim().to_string());
             h.lines.push(k);
             break;
         }
-        let directly_under = k == at + 1 && l.gap <= 1;
+        let directly_under = k == last + 1 && l.gap <= 1 && h.subtitle.is_none() && h.lines.len() == 1;
         if directly_under
             && eligible(t)
             && !h.title.ends_with("——")
@@ -238,9 +276,54 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
     if let Some(k) = h.title.strip_suffix("——") {
         h.title = k.trim().to_string();
     }
-    let sub: Vec<String> = sub.into_iter().filter(|s| !s.is_empty() && *s != h.title).collect();
+    let sub: Vec<String> =
+        h.subtitle.take().into_iter().chain(sub).filter(|s| !s.is_empty() && *s != h.title).collect();
     h.subtitle = (!sub.is_empty()).then(|| sub.join(" "));
     Some(h)
+}
+
+/// A headline set on two lines: the line printed right above or below the chosen one, when it
+/// is headline-shaped too. Of the two, a parallel line (`“接”出速度 “办”出实效`) is the main title
+/// and the other its deck or kicker; two short plain lines are one headline broken in two.
+fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>) {
+    let at = h.lines[0];
+    let adjacent = |k: usize| {
+        lines.get(k).is_some_and(|l| {
+            let t = tidy(&l.text);
+            eligible(&t) && !t.ends_with("——") && !meta::is_column(&t) && !is_editors_note(&t)
+        })
+    };
+    let (p, l) = if at > 0 && adjacent(at - 1) && lines[at].gap <= 1 {
+        (at - 1, at)
+    } else if adjacent(at + 1) && lines[at + 1].gap <= 1 && !lines[at + 1].text.trim_start().starts_with("——") {
+        (at, at + 1)
+    } else {
+        return;
+    };
+    let (pt, lt) = (tidy(&lines[p].text), tidy(&lines[l].text));
+    let short = |t: &str| t.chars().count() <= 20;
+    // The other line must be about the story too: its words recur in the first paragraphs
+    // (a site name, a search box or an app banner beside the headline does not).
+    let other = if p == at { &lt } else { &pt };
+    if overlap(&bigrams(other), body_grams) < 0.3 {
+        return;
+    }
+    match (parallel(&pt), parallel(&lt)) {
+        (true, false) => {
+            h.title = pt;
+            h.subtitle = Some(lt);
+        }
+        (false, true) => {
+            h.title = lt;
+            h.subtitle = Some(pt);
+        }
+        (false, false) if short(&pt) && short(&lt) && !ends_sentence(&pt) => {
+            h.title = format!("{pt} {lt}");
+        }
+        _ if l == at => h.subtitle = Some(pt),
+        _ => return,
+    }
+    h.lines = vec![p, l];
 }
 
 /// Splits a line that runs a headline, a date or source field and the first paragraph together

@@ -128,6 +128,12 @@ pub fn credited_names(segment: &str) -> Option<Vec<String>> {
     (!names.is_empty()).then_some(names)
 }
 
+/// A line of names only (`王 坤 黃 巖 劉 樂`): the byline of a page that prints no role.
+pub fn is_names_only(line: &str) -> bool {
+    let f = fold(line);
+    f.contains(' ') && chunk_names(f.trim()).is_some_and(|n| n.len() >= 2)
+}
+
 /// Names in a run of text: `朱荣慧`, `向  东` (spaced out), `张三、李四`.
 fn chunk_names(chunk: &str) -> Option<Vec<String>> {
     let parts: Vec<&str> = chunk.split([' ', '、', ',', '/', '|', '\u{3000}']).filter(|s| !s.is_empty()).collect();

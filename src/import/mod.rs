@@ -106,7 +106,12 @@ impl<'a> Importer<'a> {
         let raw_lines: Vec<Line> = raw_lines
             .into_iter()
             .enumerate()
-            .flat_map(|(i, l)| if i < 6 { headline::unglue(&l) } else { vec![l] })
+            .flat_map(|(i, l)| match clean::wire_title(&l.text) {
+                // `新华社南宁2月23日电 题:标题`: the headline stands on its own line.
+                Some(t) if i < 6 => vec![Line { text: t, ..l }],
+                _ if i < 6 => headline::unglue(&l),
+                _ => vec![l],
+            })
             .collect();
         let place_headline = |l: &str| self.is_place_headline(l);
         let cleaned = clean::drop_junk(raw_lines, place_headline);

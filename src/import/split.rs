@@ -119,6 +119,11 @@ fn headline_block_start(lines: &[Line], byline: usize, floor: usize) -> usize {
 fn draft(lines: &[Line]) -> Draft {
     let mut d = Draft { headed: lines.first().is_some_and(|l| l.heading == Some(1)), ..Draft::default() };
     let mut i = 0;
+    // A story under a heading of its own: the heading is its headline, however long.
+    if d.headed && lines[0].chars() <= 100 {
+        d.headline.push(lines[0].text.clone());
+        i = 1;
+    }
     // Headline block: headline-shaped lines up to the first metadata line or body paragraph.
     while i < lines.len() && is_headline_shape(&lines[i].text) && !meta::is_name_line(&lines[i].text) && i < 5 {
         // An <h1> stands alone; otherwise the block ends at a wide gap (an image slot).
