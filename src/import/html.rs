@@ -208,6 +208,7 @@ pub fn html_lines(source: &str) -> HtmlPage {
         current: String::new(),
         link_chars: 0,
         link_han: 0,
+        beside_control: false,
         in_link: 0,
         heading: None,
         furniture: &furniture,
@@ -516,6 +517,8 @@ struct Walker<'a> {
     current: String,
     link_chars: usize,
     link_han: usize,
+    /// A form control (input, select, button) was met since the last line break.
+    beside_control: bool,
     in_link: usize,
     heading: Option<u8>,
     furniture: &'a HashSet<usize>,
@@ -527,6 +530,9 @@ struct Walker<'a> {
 impl Walker<'_> {
     fn walk(&mut self, el: ElementRef) {
         let name = el.value().name();
+        if matches!(name, "input" | "select" | "textarea" | "button") && el.value().attr("type") != Some("hidden") {
+            self.beside_control = true;
+        }
         if SKIP_TAGS.contains(&name) || is_hidden(el) || self.furniture.contains(&key(el)) {
             return;
         }
@@ -589,7 +595,9 @@ impl Walker<'_> {
     fn flush(&mut self) {
         let text: String = self.current.split_whitespace().collect::<Vec<_>>().join(" ");
         let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').to_string();
-        if !text.is_empty() {
+        // A short text beside a form control is its label (`相关新闻:` before a search box).
+        let label = self.beside_control && text.chars().count() <= 12;
+        if !text.is_empty() && !label {
             let line = Line { text, gap: 1, heading: self.heading, cut_before: false };
             let (link_chars, link_han) = (self.link_chars, self.link_han);
             self.lines.push(RawLine { line, link_chars, link_han, region: self.region });
@@ -597,6 +605,7 @@ impl Walker<'_> {
         self.current.clear();
         self.link_chars = 0;
         self.link_han = 0;
+        self.beside_control = false;
     }
 }
 
@@ -821,6 +830,12 @@ mod tests {
             assert_eq!(p.lines.len(), 4, "{shell}");
             assert!(p.lines[0].text.starts_with("第1段"));
         }
+        // A search box's label goes even when the box is not in a form of its own.
+        let p = html_lines(&format!(
+            "<body><table><tr><td>相关新闻:<input name=query><input type=submit value=搜索></td></tr></table><div>{}</div></body>",
+            paragraphs(3)
+        ));
+        assert_eq!(p.lines.len(), 3, "{:?}", texts(&p));
         // A small form (a search box) still goes.
         let p =
             html_lines(&format!("<body><form><p>搜索：请输入关键词。</p></form><div>{}</div></body>", paragraphs(3)));
