@@ -1,7 +1,7 @@
 //! Import stage 1: raw bytes → text. Detects the encoding (BOM, UTF-16 shape, valid UTF-8,
 //! an HTML `charset` declaration, then `chardetng`) and decodes with `encoding_rs`.
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
@@ -37,12 +37,12 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeError> {
         return Err(DecodeError::Binary);
     } else if std::str::from_utf8(bytes).is_ok() {
         UTF_8
-    } else if let Some(enc) = html.then(|| declared_charset(bytes)).flatten() {
-        enc
     } else {
         let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
         detector.feed(bytes, true);
-        detector.guess(None, chardetng::Utf8Detection::Allow)
+        let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
+        let declared = html.then(|| declared_charset(bytes)).flatten();
+        best_fit(bytes, declared, guess)
     };
     // `decode` strips a BOM of any of the three Unicode encodings and sniffs it again.
     let (text, actual, _) = encoding.decode(bytes);
@@ -53,8 +53,20 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeError> {
     }
     // Chinese text in a legacy single-byte encoding does not exist: such a guess means the
     // bytes are in no encoding we know.
-    if !matches!(
-        actual.name(),
+    if !known(actual) && !bytes.is_ascii() {
+        return Err(DecodeError::Unknown { guess: actual.name() });
+    }
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    Ok(Decoded { text, encoding: actual.name() })
+}
+
+/// Encodings Chinese text is written in (and the other CJK ones).
+fn known(enc: &'static Encoding) -> bool {
+    matches!(
+        enc.name(),
         "UTF-8"
             | "UTF-16LE"
             | "UTF-16BE"
@@ -65,15 +77,38 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeError> {
             | "Shift_JIS"
             | "EUC-KR"
             | "ISO-2022-JP"
-    ) && !bytes.is_ascii()
-    {
-        return Err(DecodeError::Unknown { guess: actual.name() });
+    )
+}
+
+/// The encoding of bytes that are not UTF-8: the declared charset when it decodes them
+/// cleanly and detection agrees (or has too little to go on); else `chardetng`'s guess, then
+/// GB18030 and Big5, the first that decodes cleanly, failing that the one with the fewest
+/// replacement characters (a few per thousand at most). A wrong `<meta charset>` thus gives
+/// way to detection (GBK bytes read as Big5 decode cleanly, into nonsense), and a GBK page
+/// with a few broken bytes is still read as GBK.
+fn best_fit(bytes: &[u8], declared: Option<&'static Encoding>, guess: &'static Encoding) -> &'static Encoding {
+    let clean = |enc: &'static Encoding| known(enc) && !enc.decode_without_bom_handling(bytes).1;
+    if let Some(d) = declared.filter(|&d| clean(d)) {
+        let same = |a: &'static Encoding| if a == GBK { GB18030 } else { a };
+        let little_to_go_on = bytes.iter().filter(|b| !b.is_ascii()).count() < 64;
+        if same(d) == same(guess) || !clean(guess) || little_to_go_on {
+            return d;
+        }
     }
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    if text.trim().is_empty() {
-        return Err(DecodeError::Empty);
+    let first = declared.unwrap_or(guess);
+    let mut best: Option<(&'static Encoding, usize)> = None;
+    for enc in [guess, GB18030, BIG5].into_iter().chain(declared).filter(|&e| known(e)) {
+        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+        if !had_errors {
+            return enc;
+        }
+        let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
+        if bad * 200 <= text.chars().count() && best.is_none_or(|(_, b)| bad < b) {
+            best = Some((enc, bad));
+        }
     }
-    Ok(Decoded { text, encoding: actual.name() })
+    // Nothing fits: the first candidate, whose decoding error then names the problem.
+    best.map_or(first, |(enc, _)| enc)
 }
 
 /// UTF-16 without a BOM: most code units of CJK-or-ASCII text have a zero byte on one side
@@ -187,6 +222,29 @@ mod tests {
         let page = "<html><head><meta charset=\"gb2312\"></head><body><p>苏州对标找差</p></body></html>";
         let (bytes, _, _) = encoding_rs::GBK.encode(page);
         assert_eq!(decode(&bytes, true).unwrap().text, page);
+    }
+
+    #[test]
+    fn wrong_charset_declaration_gives_way_to_detection() {
+        let page = "<html><head><meta charset=\"big5\"></head><body><p>苏州市组织部门牵头建立常态化机制，推动组织工作为高质量发展服务，干部精气神得到激发。</p></body></html>";
+        let (gbk, _, _) = encoding_rs::GBK.encode(page);
+        let d = decode(&gbk, true).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (page, "GBK"));
+        let latin = page.replace("big5", "iso-8859-1");
+        let (gbk, _, _) = encoding_rs::GBK.encode(&latin);
+        assert_eq!(decode(&gbk, true).unwrap().text, latin);
+    }
+
+    #[test]
+    fn a_few_broken_bytes_keep_the_detected_encoding() {
+        let text = SAMPLE.repeat(20);
+        let mut gbk = encoding_rs::GBK.encode(&text).0.into_owned();
+        gbk.insert(100, 0xFF);
+        let d = decode(&gbk, false).unwrap();
+        assert!(matches!(d.encoding, "GBK" | "gb18030"), "{}", d.encoding);
+        let bad = d.text.chars().filter(|&c| c == '\u{FFFD}').count();
+        assert!((1..=2).contains(&bad), "{bad}");
+        assert!(d.text.ends_with(SAMPLE));
     }
 
     #[test]
