@@ -95,10 +95,16 @@ impl<'a> Importer<'a> {
         let decoded = decode::decode(bytes, is_html)?;
         let text = clean::strip_glosses(&decoded.text);
         let mut titles = PageTitles::default();
+        let mut site_name = None;
         let (raw_lines, html_date) = if is_html {
             let page = html::html_lines(&text);
+            // The page's own title fields, strongest first.
+            titles.fields.extend(page.jsonld_headline.iter().cloned());
+            titles.fields.extend(page.og_title.as_deref().map(headline::strip_site_suffix));
             titles.fields.extend(page.title.as_deref().map(headline::strip_site_suffix));
-            (page.lines, page.date)
+            titles.fields.extend(page.h1.iter().take(2).map(|h| h.text.clone()));
+            site_name = page.site_name.clone();
+            (page.lines, page.date.or(page.jsonld_date))
         } else {
             (lines::text_lines(&text), None)
         };
@@ -139,7 +145,8 @@ impl<'a> Importer<'a> {
         } else {
             chosen.resize(drafts.len(), None);
         }
-        let page = PageMeta::read(&preface, html_date.as_deref(), &page_text, self.this_year);
+        let mut page = PageMeta::read(&preface, html_date.as_deref(), &page_text, self.this_year);
+        page.source = page.source.or(site_name);
         let sha = sha256_hex(bytes);
         self.reunite_jumps(&mut drafts);
         let count = drafts.len();
