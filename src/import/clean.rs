@@ -367,9 +367,8 @@ pub fn drop_repeats(lines: &mut Vec<Line>) {
             keep[i] = false;
             continue;
         }
-        // A paragraph that another one contains whole (a 核心提示 teaser glued to the lead).
-        if keys.iter().enumerate().any(|(j, other)| j != i && other.len() > k.len() + 12 && other.contains(k.as_str()))
-        {
+        // A teaser that the next paragraphs repeat whole (a 核心提示 box above the lead).
+        if keys.iter().skip(i + 1).take(2).any(|other| other.len() > k.len() + 12 && other.contains(k.as_str())) {
             keep[i] = false;
         }
     }

@@ -380,7 +380,8 @@ fn single_story(lines: &[Line], titles: &PageTitles) -> (Vec<String>, Draft, Opt
         Some(h) => {
             let first = h.lines[0];
             preface.extend(lines[..first].iter().map(|l| l.text.clone()));
-            h.lines.iter().max().copied().unwrap_or(first) + 1
+            // Date and source lines may sit between the headline and its deck.
+            first + 1
         }
         None => 0,
     };
@@ -601,6 +602,45 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<(PathBuf, String)> {
     files
 }
 
+fn needs_review(front: &FrontMatter, field: &str) -> bool {
+    front.import.as_ref().is_some_and(|p| p.review.iter().any(|r| r == field))
+}
+
+/// Fills what a story's page lacks (headline, date, source, author, region, mechanism) from
+/// other copies of the same story, best first.
+fn fill_from(front: &mut FrontMatter, donors: &[&Story]) {
+    let resolve = |front: &mut FrontMatter, field: &str| {
+        if let Some(p) = front.import.as_mut() {
+            p.review.retain(|r| r != field);
+        }
+    };
+    for d in donors.iter().map(|s| &s.front) {
+        if needs_review(front, "title") && !needs_review(d, "title") {
+            front.title = d.title.clone();
+            front.subtitle = d.subtitle.clone();
+            resolve(front, "title");
+        }
+        if front.date.is_none() && d.date.is_some() {
+            (front.date, front.year, front.year_inferred) = (d.date.clone(), d.year, false);
+            resolve(front, "year");
+        }
+        if front.source.is_none() {
+            front.source = d.source.clone();
+        }
+        if front.author.is_none() {
+            front.author = d.author.clone();
+        }
+        if front.region.is_empty() && !d.region.is_empty() {
+            front.region = d.region.clone();
+            resolve(front, "region");
+        }
+        if front.mechanism.is_empty() && !d.mechanism.is_empty() {
+            front.mechanism = d.mechanism.clone();
+            resolve(front, "mechanism");
+        }
+    }
+}
+
 /// The stories of one raw file and its encoding, or why it has none.
 type Parsed = Result<(Vec<Story>, &'static str), ImportError>;
 
@@ -638,14 +678,9 @@ pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> 
     let mut merged_into: std::collections::HashMap<(usize, usize), (usize, usize)> = Default::default();
     for group in dedup::groups(&sets) {
         let members: Vec<(usize, usize)> = group.iter().map(|&i| all[i]).collect();
-        let best = *members
-            .iter()
-            .max_by_key(|k| {
-                let s = story(k);
-                let titled = !s.front.import.as_ref().is_some_and(|p| p.review.iter().any(|r| r == "title"));
-                (titled, s.front.lang.is_none(), s.body.chars().count(), std::cmp::Reverse(**k))
-            })
-            .expect("a group has members");
+        // The first copy in input order keeps the page (stable as files are added after it);
+        // the others lend it what it lacks.
+        let best = members[0];
         for m in &members {
             if *m != best {
                 merged_into.insert(*m, best);
@@ -668,6 +703,12 @@ pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> 
             for (s, st) in stories.iter().enumerate() {
                 let Some(others) = keep.get(&(f, s)) else { continue };
                 let mut front = st.front.clone();
+                let mut donors: Vec<&Story> = others.iter().map(story).collect();
+                donors.sort_by_key(|s| {
+                    let titled = !needs_review(&s.front, "title");
+                    std::cmp::Reverse((titled, s.front.lang.is_none(), s.body.chars().count()))
+                });
+                fill_from(&mut front, &donors);
                 if let Some(p) = front.import.as_mut() {
                     p.also = others
                         .iter()
