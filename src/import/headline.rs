@@ -301,6 +301,13 @@ fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>)
         return;
     };
     let (pt, lt) = (tidy(&lines[p].text), tidy(&lines[l].text));
+    let numbered = |t: &str| {
+        t.starts_with(|c: char| c.is_ascii_digit() || "一二三四五六七八九十(（".contains(c))
+            && t.chars().take(4).any(|c| "、.．)）".contains(c))
+    };
+    if fold(&pt) == fold(&lt) || numbered(&pt) || numbered(&lt) {
+        return;
+    }
     let short = |t: &str| t.chars().count() <= 20;
     // The other line must be about the story too: its words recur in the first paragraphs
     // (a site name, a search box or an app banner beside the headline does not).
@@ -317,8 +324,11 @@ fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>)
             h.title = lt;
             h.subtitle = Some(pt);
         }
-        (false, false) if short(&pt) && short(&lt) && !ends_sentence(&pt) => {
-            h.title = format!("{pt} {lt}");
+        // Two plain lines: the first is the title, the second its deck (a headline broken in
+        // two reads the same as title plus subtitle).
+        (false, false) if short(&pt) && !ends_sentence(&pt) => {
+            h.title = pt;
+            h.subtitle = Some(lt);
         }
         _ if l == at => h.subtitle = Some(pt),
         _ => return,

@@ -167,12 +167,32 @@ pub struct HtmlPage {
     pub site_name: Option<String>,
     /// `<meta name="description">` (or `og:description`).
     pub description: Option<String>,
+    /// Every visible text of the page in document order, one text node a line (no scripts or
+    /// styles): where a date printed outside the article block is looked for.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
     pub level: u8,
     pub text: String,
+}
+
+fn visible_text(root: ElementRef) -> String {
+    let mut out = String::new();
+    for node in root.descendants() {
+        if let Node::Text(t) = node.value() {
+            let hidden = node.ancestors().any(|a| {
+                a.value().as_element().is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript" | "template"))
+            });
+            let t = t.trim();
+            if !hidden && !t.is_empty() {
+                out.push_str(t);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 pub fn html_lines(source: &str) -> HtmlPage {
@@ -190,6 +210,7 @@ pub fn html_lines(source: &str) -> HtmlPage {
         jsonld_date: None,
         site_name: meta_content(&doc, &["og:site_name"]),
         description: meta_content(&doc, &["description", "og:description"]),
+        text: visible_text(root),
     };
     (page.jsonld_headline, page.jsonld_date) = json_ld(&doc);
 

@@ -207,6 +207,33 @@ pub fn date_span(f: &str) -> Option<(std::ops::Range<usize>, String, i32)> {
     found.into_iter().min_by_key(|(r, _, _)| r.start)
 }
 
+/// The date printed nearest after (else before) the headline in a page's whole text: the
+/// first date within a few lines below the headline, or the last within a few lines above it.
+pub fn date_near(text: &str, headline: &str) -> Option<(String, i32)> {
+    let f = fold(text);
+    let key: String = fold(headline).chars().take(10).collect();
+    if key.chars().count() < 4 {
+        return None;
+    }
+    let at = f.find(&key)?;
+    let lines: Vec<(usize, &str)> = f
+        .match_indices('\n')
+        .map(|(i, _)| i)
+        .scan(0, |start, end| {
+            let l = (*start, &f[*start..end]);
+            *start = end + 1;
+            Some(l)
+        })
+        .collect();
+    let here = lines.iter().position(|(s, l)| *s <= at && at < s + l.len() + 1)?;
+    let usable = |l: &str| l.chars().count() <= 60 && !l.contains("评论") && !l.contains("留言");
+    let after = lines[here..].iter().take(12).find_map(|(_, l)| usable(l).then(|| date_span(l)).flatten());
+    let before = || {
+        lines[here.saturating_sub(6)..here].iter().rev().find_map(|(_, l)| usable(l).then(|| date_span(l)).flatten())
+    };
+    after.or_else(before).map(|(_, d, y)| (d, y))
+}
+
 /// Byte length of a leading date field in `text` (a label, the date and its time).
 pub fn date_field_end(text: &str) -> Option<usize> {
     let (r, _, _) = date_span(text)?;

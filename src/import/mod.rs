@@ -96,6 +96,7 @@ impl<'a> Importer<'a> {
         let text = clean::strip_glosses(&decoded.text);
         let mut titles = PageTitles::default();
         let mut site_name = None;
+        let mut html_text = String::new();
         let (raw_lines, html_date) = if is_html {
             let page = html::html_lines(&text);
             // The page's own title fields, strongest first.
@@ -104,6 +105,7 @@ impl<'a> Importer<'a> {
             titles.fields.extend(page.title.as_deref().map(headline::strip_site_suffix));
             titles.fields.extend(page.h1.iter().take(2).map(|h| h.text.clone()));
             site_name = page.site_name.clone();
+            html_text = page.text;
             (page.lines, page.date.or(page.jsonld_date))
         } else {
             (lines::text_lines(&text), None)
@@ -138,7 +140,16 @@ impl<'a> Importer<'a> {
         let mut chosen: Vec<Option<Headline>> = Vec::new();
         if drafts.len() <= 1 {
             // One story: its headline is scored over the whole top of the page.
-            let (pre, d, h) = single_story(&cleaned, &titles);
+            let (pre, d, mut h) = single_story(&cleaned, &titles);
+            // No line reads as the headline: a saved page's own title field stands in.
+            if h.is_none() {
+                h = titles
+                    .fields
+                    .iter()
+                    .map(|t| headline::tidy(t))
+                    .find(|t| headline::eligible(t))
+                    .map(|title| Headline { title, subtitle: None, lines: Vec::new(), score: 0.0 });
+            }
             preface = pre;
             drafts = self.finish_draft(d).into_iter().collect();
             chosen.push(h);
@@ -147,6 +158,15 @@ impl<'a> Importer<'a> {
         }
         let mut page = PageMeta::read(&preface, html_date.as_deref(), &page_text, self.this_year);
         page.source = page.source.or(site_name);
+        if page.date.is_none() && count_is_one(&drafts) {
+            // A saved page often prints its date outside the article block, beside the headline.
+            if let Some(t) = chosen.first().and_then(|h| h.as_ref()).map(|h| h.title.clone()) {
+                if let Some(d) = meta::date_near(&html_text, &t) {
+                    page.year = Some((d.1, false));
+                    page.date = Some(d);
+                }
+            }
+        }
         let sha = sha256_hex(bytes);
         self.reunite_jumps(&mut drafts);
         let count = drafts.len();
@@ -600,6 +620,10 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<(PathBuf, String)> {
         }
     }
     files
+}
+
+fn count_is_one(drafts: &[Draft]) -> bool {
+    drafts.len() == 1
 }
 
 fn needs_review(front: &FrontMatter, field: &str) -> bool {
