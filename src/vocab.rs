@@ -246,6 +246,50 @@ mod tests {
     }
 
     #[test]
+    fn builtin_vocabulary_covers_the_field() {
+        let v = Vocabulary::builtin();
+        assert!(v.mechanisms.len() >= 40, "{}", v.mechanisms.len());
+        for m in &v.mechanisms {
+            assert!(
+                m.description.chars().any(crate::fold::is_han),
+                "{}: the description is shown on a Chinese site",
+                m.id
+            );
+        }
+        let river = v.ids().position(|id| id == "river-chief").unwrap();
+        let chiefs = v.ids().position(|id| id == "chief-system").unwrap();
+        assert_eq!(v.parent(river), Some(chiefs));
+        let police = v.ids().position(|id| id == "river-police-chief").unwrap();
+        assert_eq!(v.ancestors(police), [chiefs, river]);
+        assert!(v.children(chiefs).contains(&river));
+    }
+
+    /// Each Traditional phrase is a correct form of a Simplified phrase of its own entry (the
+    /// project's OpenCC fold takes it there), and each Simplified phrase that Taiwan-standard
+    /// Traditional writes differently has its Traditional form.
+    #[test]
+    fn traditional_synonyms_match_the_simplified_ones() {
+        use ferrous_opencc::{config::BuiltinConfig, OpenCC};
+        let s2t = OpenCC::from_config(BuiltinConfig::S2tw).unwrap();
+        let mut problems = Vec::new();
+        for m in &Vocabulary::builtin().mechanisms {
+            let hans: Vec<String> = m.synonyms.hans.iter().map(|s| fold(s)).collect();
+            let hant: Vec<String> = m.synonyms.hant.iter().map(|s| fold(s)).collect();
+            for (t, f) in m.synonyms.hant.iter().zip(&hant) {
+                if !hans.contains(f) {
+                    problems.push(format!("{}: hant `{t}` folds to `{f}`, which is not a hans synonym", m.id));
+                }
+            }
+            for h in &m.synonyms.hans {
+                if s2t.convert(h) != *h && !hant.contains(h) {
+                    problems.push(format!("{}: hans `{h}` has no hant form (`{}`?)", m.id, s2t.convert(h)));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
     fn parents_must_exist_and_not_loop() {
         let ok = "mechanisms:\n  - {id: a, name: 甲, en: A, description: d, synonyms: {hans: [甲乙]}}\n  - {id: b, name: 乙, en: B, parent: a, description: d, synonyms: {hans: [丙丁]}}\n";
         let v = Vocabulary::parse(ok, Path::new("m.yaml")).unwrap();
