@@ -160,16 +160,31 @@ fn pager_window(page: usize, pages: usize) -> impl Iterator<Item = usize> {
     (0..pages).filter(move |&n| n == 0 || n + 1 == pages || n.abs_diff(page) <= PAGER_REACH)
 }
 
+/// A mechanism on the mechanism index, with its narrower entries (the vocabulary's `parent`).
+#[derive(Serialize)]
+struct MechanismNode {
+    name: String,
+    url: String,
+    count: usize,
+    en: String,
+    description: String,
+    description_en: Option<String>,
+    children: Vec<MechanismNode>,
+}
+
 #[derive(Serialize)]
 struct TermView {
     kind: &'static str,
     name: String,
     en: Option<String>,
+    /// Chinese (mechanisms).
     description: Option<String>,
+    description_en: Option<String>,
     count: usize,
-    /// Ancestors (regions): province first.
+    /// Ancestors, outermost first: the province and city of a county, the broader mechanisms
+    /// of a mechanism.
     ancestors: Vec<Link>,
-    /// Sub-terms (regions): cities of a province, counties of a city.
+    /// Sub-terms: cities of a province, counties of a city, narrower mechanisms.
     children: Vec<TermLink>,
     feed: Option<String>,
 }
@@ -471,7 +486,9 @@ impl Renderer<'_> {
             }
             Job::Mechanism(i, page) => {
                 let m = &t.mechanisms[i];
-                hash_of(&(m.mechanism, m.practices.len(), page_cards(&m.practices, page)))
+                let children: Vec<usize> =
+                    site.vocab.children(m.mechanism).into_iter().map(|c| self.mechanism_count(c)).collect();
+                hash_of(&(m.mechanism, m.practices.len(), children, page_cards(&m.practices, page)))
             }
             Job::Year(i, page) => {
                 let y = &t.years[i];
@@ -567,7 +584,7 @@ impl Renderer<'_> {
             .iter()
             .map(|&m| {
                 let v = &site.vocab.mechanisms[m];
-                MechanismView { name: v.name.clone(), en: v.en.clone(), url: format!("mechanism/{}/index.html", v.id) }
+                MechanismView { name: v.name.clone(), en: v.en.clone(), url: mechanism_url(&v.id) }
             })
             .collect();
         let view = PracticeView {
@@ -667,6 +684,7 @@ impl Renderer<'_> {
             name: g.unit(t.unit).name.clone(),
             en: None,
             description: None,
+            description_en: None,
             count: t.practices.len(),
             ancestors,
             children,
@@ -677,15 +695,22 @@ impl Renderer<'_> {
 
     fn mechanism(&self, i: usize, page: usize) -> Result<(String, Vec<u8>), Diagnostic> {
         let t = &self.site.taxonomies.mechanisms[i];
-        let m = &self.site.vocab.mechanisms[t.mechanism];
+        let vocab = &self.site.vocab;
+        let m = &vocab.mechanisms[t.mechanism];
+        let ancestors = vocab
+            .ancestors(t.mechanism)
+            .into_iter()
+            .map(|a| Link { name: vocab.mechanisms[a].name.clone(), url: mechanism_url(&vocab.mechanisms[a].id) })
+            .collect();
         let view = TermView {
             kind: "mechanism",
             name: m.name.clone(),
             en: Some(m.en.clone()),
             description: Some(m.description.clone()),
+            description_en: m.description_en.clone(),
             count: t.practices.len(),
-            ancestors: Vec::new(),
-            children: Vec::new(),
+            ancestors,
+            children: vocab.children(t.mechanism).into_iter().map(|c| self.mechanism_link(c)).collect(),
             feed: Some(format!("mechanism/{}/atom.xml", m.id)),
         };
         self.term_page(format!("mechanism/{}/", m.id), page, view, &t.practices)
@@ -698,6 +723,7 @@ impl Renderer<'_> {
             name: format!("{}年", t.year),
             en: None,
             description: None,
+            description_en: None,
             count: t.practices.len(),
             ancestors: Vec::new(),
             children: Vec::new(),
@@ -721,6 +747,9 @@ impl Renderer<'_> {
         ctx.insert("kind", kind);
         ctx.insert("terms", &terms);
         ctx.insert("tree", &self.region_tree());
+        if kind == "mechanism" {
+            ctx.insert("mechanism_tree", &self.mechanism_tree());
+        }
         ctx.insert("chart", &chart);
         self.draw("taxonomy.html", path, &ctx)
     }
@@ -754,21 +783,41 @@ impl Renderer<'_> {
     }
 
     fn mechanism_links(&self) -> Vec<TermLink> {
-        let site = self.site;
-        site.taxonomies
-            .mechanisms
-            .iter()
-            .map(|t| {
-                let m = &site.vocab.mechanisms[t.mechanism];
-                TermLink {
-                    name: m.name.clone(),
-                    url: format!("mechanism/{}/index.html", m.id),
-                    count: t.practices.len(),
-                    en: Some(m.en.clone()),
-                    description: Some(m.description.clone()),
-                }
-            })
-            .collect()
+        (0..self.site.vocab.mechanisms.len()).map(|m| self.mechanism_link(m)).collect()
+    }
+
+    /// Practices tagged with vocabulary entry `m`.
+    fn mechanism_count(&self, m: usize) -> usize {
+        self.site.taxonomies.mechanisms.iter().find(|t| t.mechanism == m).map_or(0, |t| t.practices.len())
+    }
+
+    fn mechanism_link(&self, m: usize) -> TermLink {
+        let v = &self.site.vocab.mechanisms[m];
+        TermLink {
+            name: v.name.clone(),
+            url: mechanism_url(&v.id),
+            count: self.mechanism_count(m),
+            en: Some(v.en.clone()),
+            description: Some(v.description.clone()),
+        }
+    }
+
+    /// The vocabulary as a forest: entries without a parent, each with its narrower entries.
+    fn mechanism_tree(&self) -> Vec<MechanismNode> {
+        let vocab = &self.site.vocab;
+        fn node(r: &Renderer, m: usize) -> MechanismNode {
+            let v = &r.site.vocab.mechanisms[m];
+            MechanismNode {
+                name: v.name.clone(),
+                url: mechanism_url(&v.id),
+                count: r.mechanism_count(m),
+                en: v.en.clone(),
+                description: v.description.clone(),
+                description_en: v.description_en.clone(),
+                children: r.site.vocab.children(m).into_iter().map(|c| node(r, c)).collect(),
+            }
+        }
+        (0..vocab.mechanisms.len()).filter(|&m| vocab.parent(m).is_none()).map(|m| node(self, m)).collect()
     }
 
     fn year_links(&self) -> Vec<TermLink> {
@@ -811,6 +860,10 @@ impl Renderer<'_> {
     }
 }
 
+pub fn mechanism_url(id: &str) -> String {
+    format!("mechanism/{id}/index.html")
+}
+
 pub fn region_url(t: &RegionTerm) -> String {
     format!("region/{}/index.html", t.slug)
 }
@@ -843,7 +896,7 @@ fn card(site: &Site, p: &Practice) -> Card {
                 .iter()
                 .map(|&m| {
                     let v = &site.vocab.mechanisms[m];
-                    Link { name: v.name.clone(), url: format!("mechanism/{}/index.html", v.id) }
+                    Link { name: v.name.clone(), url: mechanism_url(&v.id) }
                 })
                 .collect(),
             excerpt: excerpt(&p.body, 90),

@@ -163,6 +163,36 @@ pub fn apply(site: &mut Site, changed: &[PathBuf]) -> Result<Applied, Vec<Diagno
     Ok(Applied { same_order, replaced: if same_order { replaced } else { Vec::new() } })
 }
 
+/// The message for a mechanism id that is not in the vocabulary: every id when there are few,
+/// else the entries meant (the Chinese name or a synonym written instead of the id, or ids
+/// sharing a word with it).
+fn unknown_mechanism(vocab: &Vocabulary, m: &str) -> String {
+    if vocab.mechanisms.len() <= 20 {
+        let known: Vec<&str> = vocab.ids().collect();
+        return format!("unknown mechanism `{m}`; the vocabulary has: {}", known.join(", "));
+    }
+    let key = crate::fold::fold(m);
+    let words: Vec<&str> = m.split('-').filter(|w| w.len() > 2).collect();
+    let near: Vec<String> = vocab
+        .mechanisms
+        .iter()
+        .filter(|v| {
+            let phrases = std::iter::once(&v.name).chain(&v.synonyms.hans).chain(&v.synonyms.hant);
+            v.id.split('-').any(|w| words.contains(&w)) || phrases.into_iter().any(|s| crate::fold::fold(s) == key)
+        })
+        .map(|v| format!("`{}` ({})", v.id, v.name))
+        .collect();
+    let n = vocab.mechanisms.len();
+    if near.is_empty() {
+        format!("unknown mechanism `{m}`; use the id of one of the vocabulary's {n} entries (data/mechanisms.yaml)")
+    } else {
+        format!(
+            "unknown mechanism `{m}`; did you mean {}? (ids of the vocabulary's {n} entries: data/mechanisms.yaml)",
+            near.join(" or ")
+        )
+    }
+}
+
 /// Reads and validates one page file; `rel` is relative to `root`.
 pub fn load_practice(
     root: &Path,
@@ -248,10 +278,7 @@ pub fn parse_practice(
     for m in &front.mechanism {
         match vocab.mechanisms.iter().position(|v| v.id == *m) {
             Some(i) => mechanisms.push(i),
-            None => {
-                let known: Vec<&str> = vocab.ids().collect();
-                diags.push(field(m, format!("unknown mechanism `{m}`; the vocabulary has: {}", known.join(", "))))
-            }
+            None => diags.push(field(m, unknown_mechanism(vocab, m))),
         }
     }
     if !diags.is_empty() {
@@ -279,5 +306,21 @@ fn yaml_message(e: &serde_yaml_ng::Error) -> String {
     match s.find(" at line ") {
         Some(i) => s[..i].to_string(),
         None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_mechanism_names_the_entry_meant() {
+        let v = Vocabulary::builtin();
+        let by_name = unknown_mechanism(&v, "河長制");
+        assert!(by_name.starts_with("unknown mechanism `河長制`; did you mean `river-chief` (河长制)?"), "{by_name}");
+        let by_word = unknown_mechanism(&v, "river-chiefs");
+        assert!(by_word.contains("`river-chief` (河长制) or `river-police-chief` (河湖警长)"), "{by_word}");
+        let none = unknown_mechanism(&v, "teleportation");
+        assert!(none.contains("use the id of one of the vocabulary's"), "{none}");
     }
 }

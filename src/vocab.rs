@@ -1,5 +1,6 @@
 //! The mechanism vocabulary: a controlled, editable list (`data/mechanisms.yaml`) with a stable
-//! id, Chinese name, English gloss, description and Simplified/Traditional synonyms per entry.
+//! id, Chinese name, English gloss, Chinese (and optional English) description, an optional
+//! broader entry (`parent`) and Simplified/Traditional synonyms per entry.
 //! Read by the importer (tagging, jieba's dictionary) and by the build (mechanism pages).
 
 use std::collections::HashMap;
@@ -18,7 +19,14 @@ pub struct Mechanism {
     pub id: String,
     pub name: String,
     pub en: String,
+    /// The id of a broader entry (河湖警长 › 河长制); shown on the site, not used in tagging.
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// One or two Chinese sentences for the mechanism's page.
     pub description: String,
+    /// The description in English.
+    #[serde(default)]
+    pub description_en: Option<String>,
     pub synonyms: Synonyms,
     #[serde(default = "default_min_score")]
     pub min_score: u32,
@@ -79,10 +87,14 @@ impl Vocabulary {
         let err = |line: Option<usize>, message: String| VocabularyError { file: file.into(), line, message };
         let parsed: VocabularyFile =
             serde_yaml_ng::from_str(text).map_err(|e| err(e.location().map(|l| l.line()), e.to_string()))?;
-        let line_of = |id: &str| {
-            text.lines()
-                .position(|l| l.trim_start().trim_start_matches("- ").trim() == format!("id: {id}"))
-                .map(|i| i + 1)
+        let line_of = |id: &str| entry_line(text, id).map(|i| i + 1);
+        // The line of `key:` inside the entry `id` (block style), else the entry's own line.
+        let key_line = |id: &str, key: &str| {
+            let start = entry_line(text, id)?;
+            let own = text.lines().enumerate().skip(start + 1).take_while(|(_, l)| !l.trim_start().starts_with("- "));
+            own.map(|(i, l)| (i, l.trim_start()))
+                .find(|(_, l)| l.starts_with(&format!("{key}:")))
+                .map_or(Some(start + 1), |(i, _)| Some(i + 1))
         };
         let mut by_id = HashMap::new();
         let mut owner: HashMap<String, String> = HashMap::new();
@@ -100,7 +112,11 @@ impl Vocabulary {
             if by_id.insert(m.id.clone(), i).is_some() {
                 return Err(err(line_of(&m.id), format!("mechanism id `{}` is used twice", m.id)));
             }
-            for (field, value) in [("name", &m.name), ("en", &m.en), ("description", &m.description)] {
+            let optional = [("description_en", &m.description_en), ("parent", &m.parent)];
+            let given = optional.iter().filter_map(|(f, v)| v.as_ref().map(|v| (*f, v)));
+            for (field, value) in
+                [("name", &m.name), ("en", &m.en), ("description", &m.description)].into_iter().chain(given)
+            {
                 if value.trim().is_empty() {
                     return Err(err(line_of(&m.id), format!("mechanism `{}` has an empty `{field}`", m.id)));
                 }
@@ -108,7 +124,7 @@ impl Vocabulary {
             if m.synonyms.hans.is_empty() {
                 return Err(err(line_of(&m.id), format!("mechanism `{}` needs at least one Simplified synonym", m.id)));
             }
-            for s in m.synonyms.hans.iter().chain(&m.synonyms.hant) {
+            for s in std::iter::once(&m.name).chain(&m.synonyms.hans).chain(&m.synonyms.hant) {
                 let key = fold(s);
                 if let Some(other) = owner.insert(key.clone(), m.id.clone()) {
                     if other != m.id {
@@ -120,7 +136,50 @@ impl Vocabulary {
                 }
             }
         }
+        for m in &parsed.mechanisms {
+            let Some(parent) = &m.parent else { continue };
+            if !by_id.contains_key(parent) {
+                return Err(err(
+                    key_line(&m.id, "parent"),
+                    format!("mechanism `{}` has parent `{parent}`, which is not in the vocabulary", m.id),
+                ));
+            }
+            // Walk up from `m`: coming back to it is a loop (a loop above it is reported for
+            // the entries on that loop).
+            let mut chain = vec![m.id.as_str()];
+            let mut up = Some(parent.as_str());
+            while let Some(p) = up {
+                chain.push(p);
+                if p == m.id {
+                    return Err(err(
+                        key_line(&m.id, "parent"),
+                        format!("mechanism parents form a loop: {}", chain.join(" › ")),
+                    ));
+                }
+                if chain.len() > parsed.mechanisms.len() {
+                    break;
+                }
+                up = by_id.get(p).and_then(|&i| parsed.mechanisms[i].parent.as_deref());
+            }
+        }
         Ok(Vocabulary { mechanisms: parsed.mechanisms, by_id })
+    }
+
+    /// The entry's parent, if it has one.
+    pub fn parent(&self, i: usize) -> Option<usize> {
+        self.mechanisms[i].parent.as_ref().and_then(|p| self.by_id.get(p).copied())
+    }
+
+    /// The broader entries of entry `i`, outermost first (parsing rejects loops).
+    pub fn ancestors(&self, i: usize) -> Vec<usize> {
+        let mut chain: Vec<usize> = std::iter::successors(self.parent(i), |&p| self.parent(p)).collect();
+        chain.reverse();
+        chain
+    }
+
+    /// The entries whose parent is entry `i`, in vocabulary order.
+    pub fn children(&self, i: usize) -> Vec<usize> {
+        (0..self.mechanisms.len()).filter(|&c| self.parent(c) == Some(i)).collect()
     }
 
     pub fn get(&self, id: &str) -> Option<&Mechanism> {
@@ -144,6 +203,17 @@ impl Vocabulary {
         }
         terms
     }
+}
+
+/// The 0-based line of the entry with this id: `- id: x` (block style) or `- {id: x, …}`.
+fn entry_line(text: &str, id: &str) -> Option<usize> {
+    text.lines().position(|l| {
+        let l = l.trim_start().trim_start_matches("- ").trim_start_matches('{').trim();
+        l.strip_prefix("id:").map(str::trim_start).and_then(|r| r.strip_prefix(id)).is_some_and(|r| {
+            let r = r.trim_start();
+            r.is_empty() || r.starts_with(',') || r.starts_with('}')
+        })
+    })
 }
 
 #[cfg(test)]
@@ -176,9 +246,91 @@ mod tests {
     }
 
     #[test]
+    fn builtin_vocabulary_covers_the_field() {
+        let v = Vocabulary::builtin();
+        assert!(v.mechanisms.len() >= 40, "{}", v.mechanisms.len());
+        for m in &v.mechanisms {
+            assert!(
+                m.description.chars().any(crate::fold::is_han),
+                "{}: the description is shown on a Chinese site",
+                m.id
+            );
+        }
+        let river = v.ids().position(|id| id == "river-chief").unwrap();
+        let chiefs = v.ids().position(|id| id == "chief-system").unwrap();
+        assert_eq!(v.parent(river), Some(chiefs));
+        let police = v.ids().position(|id| id == "river-police-chief").unwrap();
+        assert_eq!(v.ancestors(police), [chiefs, river]);
+        assert!(v.children(chiefs).contains(&river));
+    }
+
+    /// Each Traditional phrase is a correct form of a Simplified phrase of its own entry (the
+    /// project's OpenCC fold takes it there), and each Simplified phrase that Taiwan-standard
+    /// Traditional writes differently has its Traditional form.
+    #[test]
+    fn traditional_synonyms_match_the_simplified_ones() {
+        use ferrous_opencc::{config::BuiltinConfig, OpenCC};
+        let s2t = OpenCC::from_config(BuiltinConfig::S2tw).unwrap();
+        let mut problems = Vec::new();
+        for m in &Vocabulary::builtin().mechanisms {
+            let hans: Vec<String> = m.synonyms.hans.iter().map(|s| fold(s)).collect();
+            let hant: Vec<String> = m.synonyms.hant.iter().map(|s| fold(s)).collect();
+            for (t, f) in m.synonyms.hant.iter().zip(&hant) {
+                if !hans.contains(f) {
+                    problems.push(format!("{}: hant `{t}` folds to `{f}`, which is not a hans synonym", m.id));
+                }
+            }
+            for h in &m.synonyms.hans {
+                if s2t.convert(h) != *h && !hant.contains(h) {
+                    problems.push(format!("{}: hans `{h}` has no hant form (`{}`?)", m.id, s2t.convert(h)));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn parents_must_exist_and_not_loop() {
+        let ok = "mechanisms:\n  - {id: a, name: 甲, en: A, description: d, synonyms: {hans: [甲乙]}}\n  - {id: b, name: 乙, en: B, parent: a, description: d, synonyms: {hans: [丙丁]}}\n";
+        let v = Vocabulary::parse(ok, Path::new("m.yaml")).unwrap();
+        assert_eq!((v.parent(1), v.parent(0), v.children(0)), (Some(0), None, vec![1]));
+
+        let missing = "mechanisms:\n  - id: a\n    name: 甲\n    en: A\n    parent: zzz\n    description: d\n    synonyms: {hans: [甲乙]}\n";
+        let e = Vocabulary::parse(missing, Path::new("m.yaml")).unwrap_err();
+        assert_eq!(e.line, Some(5), "{e}");
+        assert!(e.to_string().starts_with("m.yaml:5: mechanism `a` has parent `zzz`, which is not"), "{e}");
+
+        let own = "mechanisms:\n  - {id: a, name: 甲, en: A, parent: a, description: d, synonyms: {hans: [甲乙]}}\n";
+        let e = Vocabulary::parse(own, Path::new("m.yaml")).unwrap_err();
+        assert_eq!((e.line, e.message.as_str()), (Some(2), "mechanism parents form a loop: a › a"));
+
+        let looped = "mechanisms:\n  - id: a\n    name: 甲\n    en: A\n    description: d\n    parent: c\n    synonyms: {hans: [甲乙]}\n  - {id: b, name: 乙, en: B, parent: a, description: d, synonyms: {hans: [丙丁]}}\n  - {id: c, name: 丙, en: C, parent: b, description: d, synonyms: {hans: [戊己]}}\n";
+        let e = Vocabulary::parse(looped, Path::new("m.yaml")).unwrap_err();
+        assert_eq!(e.to_string(), "m.yaml:6: mechanism parents form a loop: a › c › b › a");
+
+        // A missing parent above a valid one is reported for the entry that names it.
+        let above = "mechanisms:\n  - {id: a, name: 甲, en: A, parent: b, description: d, synonyms: {hans: [甲乙]}}\n  - {id: b, name: 乙, en: B, parent: zzz, description: d, synonyms: {hans: [丙丁]}}\n";
+        let e = Vocabulary::parse(above, Path::new("m.yaml")).unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("`b` has parent `zzz`"), "{e}");
+    }
+
+    #[test]
+    fn a_name_may_not_be_another_entry_s_synonym() {
+        let text = "mechanisms:\n  - {id: a, name: 河长制, en: A, description: d, synonyms: {hans: [河湖长制]}}\n  - {id: b, name: 乙, en: B, description: d, synonyms: {hans: [河长制]}}\n";
+        let e = Vocabulary::parse(text, Path::new("m.yaml")).unwrap_err();
+        assert!(e.message.contains("also a synonym of `a`"), "{e}");
+        assert_eq!(e.line, Some(3), "{e}");
+    }
+
+    #[test]
     fn an_editor_can_add_a_mechanism() {
-        let text = format!("{}\n  - id: river-chief\n    name: 河长制\n    en: River chiefs\n    description: Officials are responsible for a river.\n    synonyms:\n      hans: [河长制]\n      hant: [河長制]\n", BUILTIN_YAML.trim_end());
+        let text = format!("{}\n  - id: winter-heating\n    name: 冬季供暖保障\n    en: Winter heating\n    parent: door-to-door-service\n    description: 入冬前逐户检修供暖设施。\n    synonyms:\n      hans: [供暖保障]\n", BUILTIN_YAML.trim_end());
         let v = Vocabulary::parse(&text, Path::new("m.yaml")).unwrap();
-        assert_eq!(v.get("river-chief").unwrap().name, "河长制");
+        let m = v.get("winter-heating").unwrap();
+        assert_eq!(
+            (m.name.as_str(), m.parent.as_deref(), m.description_en.as_deref()),
+            ("冬季供暖保障", Some("door-to-door-service"), None)
+        );
     }
 }

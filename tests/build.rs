@@ -168,6 +168,20 @@ fn fixture_site_snapshots() {
 }
 
 #[test]
+fn mechanism_pages_show_the_hierarchy_and_chinese_descriptions() {
+    let (_tmp, root) = built_copy(&repo().join("tests/fixtures/site"));
+    let files = site_files(&root.join("site"));
+    let police = html(&files, "mechanism/river-police-chief/index.html");
+    assert!(police.contains("<nav class=\"breadcrumbs\" aria-label=\"上级机制\"><ol><li><a href=\"../../mechanism/chief-system/index.html\">“长”字号责任制</a></li><li><a href=\"../../mechanism/river-chief/index.html\">河长制</a></li></ol></nav>"), "{police}");
+    assert!(police.contains("<p class=\"lead\">公安机关民警担任河湖警长"), "{police}");
+    assert!(police.contains("<p class=\"gloss\" lang=\"en\">Police officers are assigned"), "{police}");
+    let chiefs = html(&files, "mechanism/chief-system/index.html");
+    assert!(chiefs.contains("<h2 id=\"children\">下级机制</h2>"), "{chiefs}");
+    assert!(chiefs.contains("href=\"../../mechanism/forest-chief/index.html\">林长制</a>"), "{chiefs}");
+    assert!(!chiefs.contains("aria-label=\"上级机制\""), "a top entry has no parent");
+}
+
+#[test]
 fn homophone_places_get_different_urls() {
     let (_tmp, root) = built_copy(&repo().join("tests/fixtures/site"));
     let files = site_files(&root.join("site"));
