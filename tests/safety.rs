@@ -50,3 +50,45 @@ fn a_division_code_cannot_name_a_path() {
     assert_eq!(tree(tmp.path()).iter().filter(|p| !p.starts_with("project")).count(), 0, "{:?}", tree(tmp.path()));
     assert!(!root.join("site").exists());
 }
+
+/// The `<main>` element of a built page.
+fn main_of(page: &str) -> &str {
+    let start = page.find("<main").expect("a main element");
+    &page[start..page.find("</main>").expect("main closes")]
+}
+
+#[test]
+fn nothing_in_a_page_body_can_run_script() {
+    let (_tmp, root) = project();
+    std::fs::write(
+        root.join("content/practices/2020-hostile.md"),
+        "---\ntitle: 恶意链接\nyear: 2020\n---\n\n\
+         [一](javascript:alert(1)) [二](JavaScript:alert(1)) [三](java&#x73;cript:alert(1)) \
+         [四](&#9;&#1;javascript:alert(1)) [五](vbscript:msgbox(1)) [六](data:text/html,x) \
+         <javascript:alert(1)> <JAVASCRIPT:alert(1)> ![七](javascript:alert(1)) ![八](data:image/svg+xml,x) \
+         [九][r] [好](https://example.org/) [邮件](mailto:a@example.org) [本页](#top)\n\n\
+         <script>alert(1)</script>\n\n\
+         正文<img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">十</a><svg onload=alert(1)>\n\n\
+         [r]: javascript:alert(1)\n",
+    )
+    .unwrap();
+    let o = kbgen(&root, &["build"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let page = std::fs::read_to_string(root.join("site/practices/2020-hostile/index.html")).unwrap();
+    let main = main_of(&page);
+    // Attributes of tags only: text may show `href="…"` escaped, which is harmless.
+    let hrefs: Vec<String> = regex::Regex::new(r#"<[a-zA-Z][^<>]*?\s(?:href|src)="([^"]*)""#)
+        .unwrap()
+        .captures_iter(main)
+        .map(|c| c[1].to_string())
+        .filter(|h| !h.starts_with("../../"))
+        .collect();
+    assert_eq!(hrefs, ["https://example.org/", "mailto:a@example.org", "#top"], "{main}");
+    for tag in ["<script", "<img", "<svg", "<a href=\"javascript"] {
+        assert!(!main.to_lowercase().contains(tag), "{tag} in {main}");
+    }
+    for shown in ["一", "二", "三", "四", "五", "六", "七", "八", "九", "&lt;script&gt;", "onerror=alert(1)&gt;"]
+    {
+        assert!(main.contains(shown), "the text `{shown}` stays: {main}");
+    }
+}
