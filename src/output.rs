@@ -11,6 +11,8 @@ use rayon::prelude::*;
 use regex::bytes::Regex;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::config::Paths;
+use crate::diag::Diagnostic;
 use crate::render::Files;
 
 /// Where rendering puts the files it makes, one by one, from any thread.
@@ -18,6 +20,80 @@ pub trait Sink: Sync {
     fn put(&self, path: String, bytes: Vec<u8>) -> std::io::Result<()>;
     /// Told, before the pages are put, the paths of all pages that will be.
     fn expect(&self, _pages: &[&str]) {}
+}
+
+/// The output folder of the project at `root`, checked: refused (an error naming kbgen.toml and
+/// the key) when it is the project folder, contains it, or is, contains or lies inside an input
+/// folder (content, templates, static, data), or exists and is not a folder. Paths are compared
+/// resolved: what exists through its real path (symlinks followed), the rest lexically.
+pub fn output_folder(root: &Path, paths: &Paths) -> Result<PathBuf, Diagnostic> {
+    let config = root.join(crate::config::FILE_NAME);
+    let out = root.join(&paths.output);
+    let refuse = |why: String| {
+        let message = format!(
+            "`[paths] output` = {:?} {why}; a build replaces its output folder, so it must be a folder of its own, such as \"site\"",
+            paths.output.display().to_string()
+        );
+        let d = Diagnostic::new(&config, message);
+        match std::fs::read_to_string(&config) {
+            Ok(text) => d.at_text(&text, 1, "output"),
+            Err(_) => d,
+        }
+    };
+    let real_out = resolved(&out);
+    let real_root = resolved(root);
+    if real_out == real_root {
+        return Err(refuse("is the project folder".into()));
+    }
+    if real_root.starts_with(&real_out) {
+        return Err(refuse("contains the project folder".into()));
+    }
+    for (key, input) in [
+        ("content", &paths.content),
+        ("templates", &paths.templates),
+        ("static", &paths.static_dir),
+        ("data", &paths.data),
+    ] {
+        let real_input = resolved(&root.join(input));
+        let what = format!("the {key} folder (`[paths] {key}` = {:?})", input.display().to_string());
+        if real_out == real_input {
+            return Err(refuse(format!("is {what}")));
+        }
+        if real_out.starts_with(&real_input) {
+            return Err(refuse(format!("is inside {what}")));
+        }
+        if real_input.starts_with(&real_out) {
+            return Err(refuse(format!("contains {what}")));
+        }
+    }
+    if std::fs::symlink_metadata(&out).is_ok() && !out.is_dir() {
+        return Err(refuse("exists and is not a folder".into()));
+    }
+    Ok(out)
+}
+
+/// `path` made absolute with every existing part replaced by its real path (symlinks followed,
+/// as the system follows them) and `.`/`..` of the parts that do not exist applied lexically.
+fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::Prefix(_) | Component::RootDir => out.push(part.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                if let Ok(real) = std::fs::canonicalize(&out) {
+                    out = real;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A sink that keeps the files in memory (`kbgen serve`, tests).

@@ -92,3 +92,81 @@ fn nothing_in_a_page_body_can_run_script() {
         assert!(main.contains(shown), "the text `{shown}` stays: {main}");
     }
 }
+
+/// Every file under `dir` with its bytes, symlinks not followed (a link shows as `-> target`).
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    tree(dir)
+        .into_iter()
+        .map(|rel| {
+            let p = dir.join(&rel);
+            let m = std::fs::symlink_metadata(&p).unwrap();
+            let bytes = if m.file_type().is_symlink() {
+                format!("-> {}", std::fs::read_link(&p).unwrap().display()).into_bytes()
+            } else if m.is_file() {
+                std::fs::read(&p).unwrap()
+            } else {
+                Vec::new()
+            };
+            (rel, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn an_output_folder_that_would_replace_the_project_or_an_input_is_refused() {
+    let (tmp, root) = project();
+    for dir in ["templates", "static", "data"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+        std::fs::write(root.join(dir).join("keep.txt"), dir).unwrap();
+    }
+    std::os::unix::fs::symlink("content", root.join("published")).unwrap();
+    let config = std::fs::read_to_string(root.join("kbgen.toml")).unwrap();
+    let absolute_root = root.display().to_string();
+    let outputs: &[(&str, &str)] = &[
+        ("", "is the project folder"),
+        (".", "is the project folder"),
+        ("./", "is the project folder"),
+        (&absolute_root, "is the project folder"),
+        ("content/..", "is the project folder"),
+        // Only the temporary folder: a regression must not get to rename a real ancestor.
+        ("..", "contains the project folder"),
+        ("content/../..", "contains the project folder"),
+        ("content", "is the content folder (`[paths] content` = \"content\")"),
+        ("content/practices", "is inside the content folder"),
+        ("content/practices/new", "is inside the content folder"),
+        ("./templates/", "is the templates folder"),
+        ("static", "is the static folder"),
+        ("data", "is the data folder"),
+        ("site/../data/x", "is inside the data folder"),
+        ("published", "is the content folder"),
+        ("published/practices", "is inside the content folder"),
+        ("kbgen.toml", "exists and is not a folder"),
+    ];
+    let before = snapshot(tmp.path());
+    for (output, why) in outputs {
+        std::fs::write(root.join("kbgen.toml"), format!("{config}\n[paths]\noutput = {output:?}\n")).unwrap();
+        let with_config = snapshot(tmp.path());
+        for command in ["build", "check"] {
+            let o = kbgen(tmp.path(), &["-C", "project", command]);
+            let stderr = text(&o.stderr);
+            assert_eq!(o.status.code(), Some(1), "output = {output:?}: {stderr}");
+            assert!(
+                stderr.starts_with(&format!(
+                    "error: project/kbgen.toml:{}:1: `[paths] output` = {output:?} {why}",
+                    config.lines().count() + 3
+                )),
+                "output = {output:?}: {stderr}"
+            );
+            assert_eq!(snapshot(tmp.path()), with_config, "output = {output:?}: nothing is touched");
+        }
+    }
+    std::fs::write(root.join("kbgen.toml"), &config).unwrap();
+    assert_eq!(snapshot(tmp.path()), before);
+    // The same project builds into a folder of its own, also one beside the project.
+    for output in ["site", "../public", "out/www"] {
+        std::fs::write(root.join("kbgen.toml"), format!("{config}\n[paths]\noutput = {output:?}\n")).unwrap();
+        let o = kbgen(tmp.path(), &["-C", "project", "build"]);
+        assert!(o.status.success(), "output = {output:?}: {}", text(&o.stderr));
+        assert!(root.join(output).join("index.html").is_file(), "{output}");
+    }
+}
