@@ -11,6 +11,11 @@ use rayon::prelude::*;
 use regex::bytes::Regex;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+mod place;
+
+use place::remove_tree;
+pub use place::MANIFEST;
+
 use crate::config::Paths;
 use crate::diag::Diagnostic;
 use crate::render::Files;
@@ -139,11 +144,12 @@ impl Staging {
     /// Stages a site for `out`; `write: false` only checks (nothing touches the disk).
     pub fn new(out: &Path, write: bool) -> std::io::Result<Staging> {
         let tmp = if write {
-            let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            std::fs::create_dir_all(parent)?;
-            let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
-            let tmp = parent.join(format!(".{name}-new-{}", std::process::id()));
-            if tmp.exists() {
+            let tmp = place::sibling(out, "new");
+            if let Some(parent) = tmp.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            place::clean_stale(out);
+            if std::fs::symlink_metadata(&tmp).is_ok() {
                 remove_tree(&tmp);
             }
             std::fs::create_dir(&tmp)?;
@@ -181,7 +187,7 @@ impl Staging {
             return Err(CommitError::Broken(broken));
         }
         let Some(tmp) = self.tmp.take() else { return Ok(()) };
-        swap_in(&tmp, &self.out).map_err(CommitError::Io)
+        place::place(&tmp, &self.out, &written).map_err(CommitError::Io)
     }
 }
 
@@ -246,44 +252,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// The not-found page is served at any depth: its links are absolute by design.
 const NOT_FOUND: &str = "404.html";
-
-/// Renames `tmp` to `out`, putting the old `out` back if that fails, then removes the old one.
-fn swap_in(tmp: &Path, out: &Path) -> std::io::Result<()> {
-    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
-    let old = out.with_file_name(format!(".{name}-old-{}", std::process::id()));
-    if out.exists() {
-        std::fs::rename(out, &old)?;
-    }
-    if let Err(e) = std::fs::rename(tmp, out) {
-        if old.exists() {
-            let _ = std::fs::rename(&old, out);
-        }
-        return Err(e);
-    }
-    remove_tree(&old);
-    Ok(())
-}
-
-/// Removes a folder, its subfolders in parallel (a big site is tens of thousands of files).
-fn remove_tree(dir: &Path) {
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        let entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        entries.par_iter().for_each(|p| {
-            if p.is_dir() {
-                if let Ok(sub) = std::fs::read_dir(p) {
-                    let sub: Vec<_> = sub.filter_map(Result::ok).map(|e| e.path()).collect();
-                    sub.par_iter().for_each(|q| {
-                        let _ = if q.is_dir() { std::fs::remove_dir_all(q) } else { std::fs::remove_file(q) };
-                    });
-                }
-                let _ = std::fs::remove_dir_all(p);
-            } else {
-                let _ = std::fs::remove_file(p);
-            }
-        });
-    }
-    let _ = std::fs::remove_dir_all(dir);
-}
 
 /// A link that points at no file of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]

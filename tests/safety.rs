@@ -170,3 +170,135 @@ fn an_output_folder_that_would_replace_the_project_or_an_input_is_refused() {
         assert!(root.join(output).join("index.html").is_file(), "{output}");
     }
 }
+
+/// Builds the project at `root`, which must succeed.
+fn build(root: &Path) {
+    let o = kbgen(root, &["build"]);
+    assert!(o.status.success(), "build failed:\n{}{}", text(&o.stdout), text(&o.stderr));
+}
+
+/// Entries of `dir` whose names start with a dot (staging folders and the like).
+fn dot_entries(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    out.sort();
+    out
+}
+
+/// What a host puts into a published folder: GitHub Pages files, a git checkout, a file in a
+/// folder kbgen writes, and a link to uploads kept elsewhere.
+fn add_host_files(site: &Path, uploads: &Path) {
+    std::fs::write(site.join("CNAME"), "kb.example.org\n").unwrap();
+    std::fs::write(site.join(".nojekyll"), "").unwrap();
+    std::fs::create_dir_all(site.join(".git/objects/ab")).unwrap();
+    std::fs::write(site.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    std::fs::write(site.join(".git/objects/ab/cdef"), "blob").unwrap();
+    std::fs::write(site.join("static/host.js"), "console.log('host')").unwrap();
+    std::fs::write(site.join("practices/2024-ding-li/notes.txt"), "host notes").unwrap();
+    std::fs::create_dir_all(uploads).unwrap();
+    std::fs::write(uploads.join("report.pdf"), "pdf").unwrap();
+    std::os::unix::fs::symlink(uploads, site.join("uploads")).unwrap();
+}
+
+fn assert_host_files_kept(site: &Path, uploads: &Path) {
+    assert_eq!(std::fs::read_to_string(site.join("CNAME")).unwrap(), "kb.example.org\n");
+    assert!(site.join(".nojekyll").is_file());
+    assert_eq!(std::fs::read_to_string(site.join(".git/HEAD")).unwrap(), "ref: refs/heads/gh-pages\n");
+    assert_eq!(std::fs::read_to_string(site.join(".git/objects/ab/cdef")).unwrap(), "blob");
+    assert_eq!(std::fs::read_to_string(site.join("static/host.js")).unwrap(), "console.log('host')");
+    assert_eq!(std::fs::read_to_string(site.join("practices/2024-ding-li/notes.txt")).unwrap(), "host notes");
+    assert_eq!(std::fs::read_link(site.join("uploads")).unwrap(), uploads, "the link stays a link");
+    assert_eq!(tree(uploads), ["report.pdf"], "nothing behind the link is touched");
+}
+
+#[test]
+fn files_kbgen_did_not_write_survive_every_build() {
+    let (tmp, root) = project();
+    let (site, uploads) = (root.join("site"), tmp.path().join("uploads"));
+    build(&root);
+    let manifest = std::fs::read_to_string(site.join(".kbgen-manifest")).unwrap();
+    assert!(manifest.lines().any(|l| l == "practices/2024-ding-li/index.html"), "{manifest}");
+    add_host_files(&site, &uploads);
+    std::fs::write(site.join("robots.txt"), "host's own robots.txt").unwrap();
+
+    // The practice goes: its page goes, the host's file beside it stays.
+    std::fs::remove_file(root.join("content/practices/2024-ding-li.md")).unwrap();
+    build(&root);
+    assert!(!site.join("practices/2024-ding-li/index.html").exists(), "what kbgen no longer writes goes");
+    assert_host_files_kept(&site, &uploads);
+    assert_ne!(std::fs::read_to_string(site.join("robots.txt")).unwrap(), "host's own robots.txt", "kbgen's file wins");
+    let manifest = std::fs::read_to_string(site.join(".kbgen-manifest")).unwrap();
+    let listed: Vec<&str> = manifest.lines().filter(|l| !l.starts_with('#')).collect();
+    assert!(listed.contains(&"index.html") && listed.contains(&"robots.txt"), "{manifest}");
+    assert!(
+        !listed.iter().any(|l| l.contains("CNAME") || l.contains("2024-ding-li") || l.contains("host")),
+        "{manifest}"
+    );
+    build(&root);
+    assert_host_files_kept(&site, &uploads);
+    assert_eq!(dot_entries(&root), Vec::<String>::new(), "no staging folder is left");
+}
+
+#[test]
+fn an_output_folder_that_is_a_link_is_built_in_place() {
+    let (tmp, root) = project();
+    let (www, uploads) = (tmp.path().join("www"), tmp.path().join("uploads"));
+    std::fs::create_dir_all(www.join(".well-known")).unwrap();
+    std::fs::write(www.join("other.html"), "another site's page").unwrap();
+    std::fs::write(www.join(".well-known/security.txt"), "Contact: x").unwrap();
+    std::os::unix::fs::symlink(&www, root.join("site")).unwrap();
+    build(&root);
+    assert_eq!(std::fs::read_link(root.join("site")).unwrap(), www, "the link is kept");
+    assert!(www.join("index.html").is_file() && www.join("practices/2024-ding-li/index.html").is_file());
+    add_host_files(&www, &uploads);
+
+    std::fs::remove_file(root.join("content/practices/2024-ding-li.md")).unwrap();
+    build(&root);
+    assert_eq!(std::fs::read_link(root.join("site")).unwrap(), www, "the link is kept");
+    assert!(!www.join("practices/2024-ding-li/index.html").exists(), "what kbgen no longer writes goes");
+    assert_eq!(std::fs::read_to_string(www.join("other.html")).unwrap(), "another site's page");
+    assert_eq!(std::fs::read_to_string(www.join(".well-known/security.txt")).unwrap(), "Contact: x");
+    assert_host_files_kept(&www, &uploads);
+    assert_eq!(dot_entries(&root), Vec::<String>::new(), "no staging folder is left");
+
+    // A link inside the target where kbgen writes a folder is not written through.
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("keep.txt"), "keep").unwrap();
+    std::fs::rename(www.join("year"), tmp.path().join("year-moved")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, www.join("year")).unwrap();
+    let before = snapshot(&www);
+    let o = kbgen(&root, &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("year is a link; kbgen does not write through links"), "{}", text(&o.stderr));
+    assert_eq!(tree(&elsewhere), ["keep.txt"]);
+    assert_eq!(snapshot(&www), before, "nothing was installed");
+    assert_eq!(dot_entries(&root), Vec::<String>::new(), "no staging folder is left");
+}
+
+#[test]
+fn staging_folders_of_killed_builds_are_cleaned_up() {
+    let (_tmp, root) = project();
+    build(&root);
+    // PIDs above the largest Linux allows: no such process can be running.
+    let (dead_new, dead_old) = (root.join(".site-new-4194399"), root.join(".site-old-4194398"));
+    let alive = root.join(format!(".site-new-{}", std::process::id()));
+    for dir in [&dead_new, &dead_old, &alive] {
+        std::fs::create_dir_all(dir.join("practices")).unwrap();
+        std::fs::write(dir.join("index.html"), "left by a killed build").unwrap();
+    }
+    build(&root);
+    assert_eq!(dot_entries(&root), [alive.file_name().unwrap().to_string_lossy()], "a running build's folder stays");
+    std::fs::remove_dir_all(&alive).unwrap();
+
+    // Killed between the two renames of a swap: no site/, the old one beside it. It is put back
+    // (with the host's files in it) before the new site replaces kbgen's files.
+    std::fs::write(root.join("site/CNAME"), "kb.example.org\n").unwrap();
+    std::fs::rename(root.join("site"), &dead_old).unwrap();
+    build(&root);
+    assert_eq!(std::fs::read_to_string(root.join("site/CNAME")).unwrap(), "kb.example.org\n");
+    assert_eq!(dot_entries(&root), Vec::<String>::new());
+}
