@@ -19,6 +19,8 @@ use crate::output::{Collect, Sink};
 use crate::site::{Practice, Site};
 use crate::taxonomy::RegionTerm;
 
+mod recursion;
+
 /// Templates shipped with kbgen; a project's `templates/NAME` replaces the one of that name.
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
@@ -943,6 +945,20 @@ fn templates(site: &Site) -> Result<(Tera, BTreeMap<String, String>), Diagnostic
     tera.set_escape_fn(escape_html);
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| tera_diagnostic(site, "", &e))?;
+    if let Some(c) = recursion::find_cycle(&tera) {
+        let (file, text) = template_source(site, &c.template);
+        let d = Diagnostic::new(
+            &file,
+            format!(
+                "endless recursion: {} (an include or macro call that comes back to itself outside an `if` or `for` never ends)",
+                c.chain
+            ),
+        );
+        return Err(match text {
+            Some(t) => d.at_text(&t, 1, &c.needle),
+            None => d,
+        });
+    }
     Ok((tera, sources))
 }
 

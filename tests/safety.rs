@@ -302,3 +302,42 @@ fn staging_folders_of_killed_builds_are_cleaned_up() {
     assert_eq!(std::fs::read_to_string(root.join("site/CNAME")).unwrap(), "kb.example.org\n");
     assert_eq!(dot_entries(&root), Vec::<String>::new());
 }
+
+#[test]
+fn a_template_that_recurses_forever_is_an_error_not_a_crash() {
+    let (_tmp, root) = project();
+    build(&root);
+    let before = snapshot(&root.join("site"));
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let builtin = |name: &str| kbgen::render::BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == name).unwrap().1;
+    std::fs::write(
+        root.join("templates/practice.html"),
+        builtin("practice.html").replace("</h1>", "</h1>{% include \"part.html\" %}"),
+    )
+    .unwrap();
+    let cases = [
+        (
+            "part.html",
+            "<p>a part</p>\n{% include \"part.html\" %}\n".to_string(),
+            "templates/part.html:2:12:",
+            "endless recursion: part.html → part.html",
+        ),
+        (
+            "macros.html",
+            builtin("macros.html")
+                .replace("<li class=\"card\">", "<li class=\"card\">{{ self::card(c=c, root=root) }}"),
+            "templates/macros.html:2:",
+            "endless recursion: macros.html: macro card → macros.html: macro card",
+        ),
+    ];
+    for (name, template, at, message) in cases {
+        std::fs::write(root.join("templates").join(name), template).unwrap();
+        let o = kbgen(&root, &["build"]);
+        let stderr = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains(at) && stderr.contains(message), "{name}: {stderr}");
+        assert_eq!(dot_entries(&root), Vec::<String>::new(), "no staging folder is left");
+        assert_eq!(snapshot(&root.join("site")), before, "the previous site is left as it was");
+        std::fs::remove_file(root.join("templates").join(name)).unwrap();
+    }
+}
