@@ -125,17 +125,16 @@ fn carry_host_files(old: &Path, new: &Path, rel: &Path, owned: &Owned) -> io::Re
         let r = rel.join(entry.file_name());
         let key = r.to_str().map(|s| s.replace('\\', "/"));
         let dest = new.join(&r);
-        let dest_meta = std::fs::symlink_metadata(&dest).ok();
         // Not following links: a link to a folder is moved as a link.
         if entry.file_type()?.is_dir() {
             let ours = key.as_ref().is_some_and(|k| owned.previous_dirs.contains(k));
-            match dest_meta {
+            match std::fs::symlink_metadata(&dest).ok() {
                 None if !ours => std::fs::rename(entry.path(), &dest)?,
                 None => carry_host_files(old, new, &r, owned)?,
                 Some(m) if m.is_dir() => carry_host_files(old, new, &r, owned)?,
                 Some(_) => {}
             }
-        } else if dest_meta.is_none() && !key.as_ref().is_some_and(|k| owned.wrote(k)) {
+        } else if !key.as_ref().is_some_and(|k| owned.wrote(k)) && std::fs::symlink_metadata(&dest).is_err() {
             if let Some(parent) = dest.parent() {
                 std::fs::create_dir_all(parent)?;
             }
