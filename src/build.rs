@@ -206,7 +206,7 @@ pub struct Summary {
 pub fn build(root: &Path, write: bool) -> Result<Summary, Vec<Diagnostic>> {
     let start = Instant::now();
     let site = site::load(root)?;
-    let out = root.join(&site.config.paths.output);
+    let out = output::output_folder(root, &site.config.paths).map_err(|d| vec![d])?;
     let staging =
         Staging::new(&out, write).map_err(|e| vec![Diagnostic::new(&out, format!("cannot write the site: {e}"))])?;
     crate::timing::phase("render", || render::render_into(&site, &staging))?;

@@ -54,6 +54,12 @@ pub enum GazetteerError {
     Syntax { line: usize, message: String },
 }
 
+/// A division code as the file writes it: 6 digits (county and above), 9 (township) or 12
+/// (village). Region pages are named after codes, so nothing else may pass.
+fn is_division_code(code: &str) -> bool {
+    matches!(code.len(), 6 | 9 | 12) && code.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Suffixes stripped to form short names, longest first.
 const SUFFIXES: &[&str] =
     &["特别行政区", "自治区", "自治州", "自治县", "自治旗", "林区", "新区", "地区", "省", "市", "县", "区", "旗", "盟"];
@@ -152,7 +158,7 @@ impl Gazetteer {
     /// The gazetteer at `path`, or the built-in one when the file is absent or the same.
     /// A project's own file is parsed once per distinct content and kept for the process
     /// (`serve` rebuilds often and must not parse or leak it again each time).
-    pub fn load_or_builtin(path: &std::path::Path) -> Result<&'static Gazetteer, String> {
+    pub fn load_or_builtin(path: &std::path::Path) -> Result<&'static Gazetteer, crate::diag::Diagnostic> {
         use std::sync::{Mutex, OnceLock};
         let text = match std::fs::read_to_string(path) {
             Ok(t) if t != BUILTIN_TSV => t,
@@ -164,8 +170,10 @@ impl Gazetteer {
         if let Some(g) = loaded.get(&key) {
             return Ok(g);
         }
-        let g: &'static Gazetteer =
-            Box::leak(Box::new(Gazetteer::parse(&text).map_err(|e| format!("{}:{e}", path.display()))?));
+        let g = Gazetteer::parse(&text).map_err(|GazetteerError::Syntax { line, message }| {
+            crate::diag::Diagnostic::new(path, message).at(&text, line, 1)
+        })?;
+        let g: &'static Gazetteer = Box::leak(Box::new(g));
         loaded.insert(key, g);
         Ok(g)
     }
@@ -190,6 +198,12 @@ impl Gazetteer {
                 "county" => Level::County,
                 other => return Err(syntax(format!("unknown level `{other}`"))),
             };
+            if !is_division_code(cols[0]) {
+                return Err(syntax(format!(
+                    "division code `{}` must be 6, 9 or 12 ASCII digits (codes become URLs and file names)",
+                    cols[0]
+                )));
+            }
             if by_code.insert(cols[0].to_string(), units.len()).is_some() {
                 return Err(syntax(format!("duplicate code {}", cols[0])));
             }
@@ -344,6 +358,19 @@ mod tests {
         assert_eq!(g.resolve("南京市/鼓楼区").map(|i| g.path(i)), Ok("江苏省/南京市/鼓楼区".into()));
         assert!(g.resolve("鼓楼区").unwrap_err().len() >= 4);
         assert!(g.resolve("不存在市").unwrap_err().is_empty());
+    }
+
+    #[test]
+    fn division_codes_must_be_digits() {
+        for bad in ["../../../outside", "11000", "110000/x", "１１００００", "110000 "] {
+            let tsv = format!("# header\n{bad}\tprovince\t北京市\t\n");
+            let Err(GazetteerError::Syntax { line, message }) = Gazetteer::parse(&tsv) else {
+                panic!("`{bad}` was accepted")
+            };
+            assert_eq!(line, 2, "{bad}");
+            assert!(message.contains("must be 6, 9 or 12 ASCII digits"), "{message}");
+        }
+        assert!(Gazetteer::parse("110000\tprovince\t北京市\t\n110101001\tcounty\t东华门街道\t110000\n").is_ok());
     }
 
     #[test]

@@ -11,6 +11,13 @@ use rayon::prelude::*;
 use regex::bytes::Regex;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+mod place;
+
+use place::remove_tree;
+pub use place::MANIFEST;
+
+use crate::config::Paths;
+use crate::diag::Diagnostic;
 use crate::render::Files;
 
 /// Where rendering puts the files it makes, one by one, from any thread.
@@ -18,6 +25,80 @@ pub trait Sink: Sync {
     fn put(&self, path: String, bytes: Vec<u8>) -> std::io::Result<()>;
     /// Told, before the pages are put, the paths of all pages that will be.
     fn expect(&self, _pages: &[&str]) {}
+}
+
+/// The output folder of the project at `root`, checked: refused (an error naming kbgen.toml and
+/// the key) when it is the project folder, contains it, or is, contains or lies inside an input
+/// folder (content, templates, static, data), or exists and is not a folder. Paths are compared
+/// resolved: what exists through its real path (symlinks followed), the rest lexically.
+pub fn output_folder(root: &Path, paths: &Paths) -> Result<PathBuf, Diagnostic> {
+    let config = root.join(crate::config::FILE_NAME);
+    let out = root.join(&paths.output);
+    let refuse = |why: String| {
+        let message = format!(
+            "`[paths] output` = {:?} {why}; a build replaces its output folder, so it must be a folder of its own, such as \"site\"",
+            paths.output.display().to_string()
+        );
+        let d = Diagnostic::new(&config, message);
+        match std::fs::read_to_string(&config) {
+            Ok(text) => d.at_text(&text, 1, "output"),
+            Err(_) => d,
+        }
+    };
+    let real_out = resolved(&out);
+    let real_root = resolved(root);
+    if real_out == real_root {
+        return Err(refuse("is the project folder".into()));
+    }
+    if real_root.starts_with(&real_out) {
+        return Err(refuse("contains the project folder".into()));
+    }
+    for (key, input) in [
+        ("content", &paths.content),
+        ("templates", &paths.templates),
+        ("static", &paths.static_dir),
+        ("data", &paths.data),
+    ] {
+        let real_input = resolved(&root.join(input));
+        let what = format!("the {key} folder (`[paths] {key}` = {:?})", input.display().to_string());
+        if real_out == real_input {
+            return Err(refuse(format!("is {what}")));
+        }
+        if real_out.starts_with(&real_input) {
+            return Err(refuse(format!("is inside {what}")));
+        }
+        if real_input.starts_with(&real_out) {
+            return Err(refuse(format!("contains {what}")));
+        }
+    }
+    if std::fs::symlink_metadata(&out).is_ok() && !out.is_dir() {
+        return Err(refuse("exists and is not a folder".into()));
+    }
+    Ok(out)
+}
+
+/// `path` made absolute with every existing part replaced by its real path (symlinks followed,
+/// as the system follows them) and `.`/`..` of the parts that do not exist applied lexically.
+fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::Prefix(_) | Component::RootDir => out.push(part.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                if let Ok(real) = std::fs::canonicalize(&out) {
+                    out = real;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A sink that keeps the files in memory (`kbgen serve`, tests).
@@ -63,11 +144,12 @@ impl Staging {
     /// Stages a site for `out`; `write: false` only checks (nothing touches the disk).
     pub fn new(out: &Path, write: bool) -> std::io::Result<Staging> {
         let tmp = if write {
-            let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            std::fs::create_dir_all(parent)?;
-            let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
-            let tmp = parent.join(format!(".{name}-new-{}", std::process::id()));
-            if tmp.exists() {
+            let tmp = place::sibling(out, "new");
+            if let Some(parent) = tmp.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            place::clean_stale(out);
+            if std::fs::symlink_metadata(&tmp).is_ok() {
                 remove_tree(&tmp);
             }
             std::fs::create_dir(&tmp)?;
@@ -105,7 +187,7 @@ impl Staging {
             return Err(CommitError::Broken(broken));
         }
         let Some(tmp) = self.tmp.take() else { return Ok(()) };
-        swap_in(&tmp, &self.out).map_err(CommitError::Io)
+        place::place(&tmp, &self.out, &written).map_err(CommitError::Io)
     }
 }
 
@@ -170,44 +252,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// The not-found page is served at any depth: its links are absolute by design.
 const NOT_FOUND: &str = "404.html";
-
-/// Renames `tmp` to `out`, putting the old `out` back if that fails, then removes the old one.
-fn swap_in(tmp: &Path, out: &Path) -> std::io::Result<()> {
-    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
-    let old = out.with_file_name(format!(".{name}-old-{}", std::process::id()));
-    if out.exists() {
-        std::fs::rename(out, &old)?;
-    }
-    if let Err(e) = std::fs::rename(tmp, out) {
-        if old.exists() {
-            let _ = std::fs::rename(&old, out);
-        }
-        return Err(e);
-    }
-    remove_tree(&old);
-    Ok(())
-}
-
-/// Removes a folder, its subfolders in parallel (a big site is tens of thousands of files).
-fn remove_tree(dir: &Path) {
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        let entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        entries.par_iter().for_each(|p| {
-            if p.is_dir() {
-                if let Ok(sub) = std::fs::read_dir(p) {
-                    let sub: Vec<_> = sub.filter_map(Result::ok).map(|e| e.path()).collect();
-                    sub.par_iter().for_each(|q| {
-                        let _ = if q.is_dir() { std::fs::remove_dir_all(q) } else { std::fs::remove_file(q) };
-                    });
-                }
-                let _ = std::fs::remove_dir_all(p);
-            } else {
-                let _ = std::fs::remove_file(p);
-            }
-        });
-    }
-    let _ = std::fs::remove_dir_all(dir);
-}
 
 /// A link that points at no file of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,6 +19,8 @@ use crate::output::{Collect, Sink};
 use crate::site::{Practice, Site};
 use crate::taxonomy::RegionTerm;
 
+mod recursion;
+
 /// Templates shipped with kbgen; a project's `templates/NAME` replaces the one of that name.
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
@@ -943,16 +945,43 @@ pub fn plain_text(markdown: &str) -> String {
     text.trim_end().to_string()
 }
 
+/// A page's Markdown as HTML. Pages come from scraped articles, so nothing in one may run:
+/// raw HTML is shown as text (a stray `<script>` or `onerror=` is visible, not executed), and a
+/// link or image whose URL is not [`safe_url`] is dropped, keeping its text.
 pub fn markdown_to_html(md: &str) -> String {
-    // Raw HTML in a page is shown as text, not executed: pages come from scraped articles,
-    // and a stray `<script>` must not run on the site.
     let mut html = String::with_capacity(md.len() * 3 / 2);
-    let events = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| match e {
-        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
-        e => e,
+    // Per open link or image: whether it was dropped (they do not nest, but images sit in links).
+    let mut dropped: Vec<bool> = Vec::new();
+    let events = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).filter_map(|e| match e {
+        Event::Html(t) | Event::InlineHtml(t) => Some(Event::Text(t)),
+        Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) => {
+            let safe = safe_url(dest_url);
+            dropped.push(!safe);
+            safe.then_some(e)
+        }
+        Event::End(TagEnd::Link | TagEnd::Image) => {
+            let was_dropped = dropped.pop().unwrap_or(false);
+            (!was_dropped).then_some(e)
+        }
+        e => Some(e),
     });
     pulldown_cmark::html::push_html(&mut html, events);
     html
+}
+
+/// Whether a URL from a page may stay a link: `http`, `https`, `mailto`, or no scheme at all
+/// (relative, fragment). The URL is read as a browser reads it: entities are already decoded
+/// by the Markdown parser, and a browser ignores control characters, spaces, tabs and newlines
+/// around and inside the scheme (`\tjava\nscript:`), so they are ignored here too.
+pub fn safe_url(url: &str) -> bool {
+    let squeezed: String = url.chars().filter(|&c| c > ' ' && c != '\u{7f}').take(64).collect();
+    let Some(colon) = squeezed.find(':') else { return true };
+    let scheme = &squeezed[..colon];
+    if scheme.contains(['/', '?', '#']) {
+        // `a/b:c`, `?q=x:y`, `#x:y`: the colon is past the scheme, so this is relative.
+        return true;
+    }
+    ["http", "https", "mailto"].iter().any(|s| scheme.eq_ignore_ascii_case(s))
 }
 
 // ---------------------------------------------------------------- templates
@@ -978,6 +1007,20 @@ fn templates(site: &Site) -> Result<(Tera, BTreeMap<String, String>), Diagnostic
     tera.set_escape_fn(escape_html);
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| tera_diagnostic(site, "", &e))?;
+    if let Some(c) = recursion::find_cycle(&tera) {
+        let (file, text) = template_source(site, &c.template);
+        let d = Diagnostic::new(
+            &file,
+            format!(
+                "endless recursion: {} (an include or macro call that comes back to itself outside an `if` or `for` never ends)",
+                c.chain
+            ),
+        );
+        return Err(match text {
+            Some(t) => d.at_text(&t, 1, &c.needle),
+            None => d,
+        });
+    }
     Ok((tera, sources))
 }
 
@@ -1091,6 +1134,49 @@ mod tests {
         assert_eq!(root_of("index.html"), "./");
         assert_eq!(root_of("practices/x/index.html"), "../../");
         assert_eq!(excerpt("## 小标题\n\n第一段文字。\n\n第二段。", 8), "第一段文字。 第…");
+    }
+
+    #[test]
+    fn only_web_and_mail_urls_stay_links() {
+        for ok in ["https://x.org/", "HTTP://x.org", "mailto:a@b.cn", "../a/index.html", "#top", "a/b:c", "?q=a:b", ""]
+        {
+            assert!(safe_url(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " \u{1}javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "DATA:image/svg+xml,x",
+            "file:///etc/passwd",
+        ] {
+            assert!(!safe_url(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn script_urls_in_markdown_render_as_text() {
+        let md = "[a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](java&#x73;cript:alert(1)) \
+                  [d](&#9;&#1;javascript:alert(1)) <javascript:alert(1)> <vbscript:x> ![e](data:image/svg+xml,x) \
+                  ![f](javascript:alert(1)) [![g](javascript:x)](https://x.org/) [ok](https://x.org/) \
+                  [ref][r]\n\n[r]: javascript:alert(1)\n";
+        let html = markdown_to_html(md);
+        let attrs: Vec<&str> = Regex::new(r#"(?:href|src)="([^"]*)""#)
+            .unwrap()
+            .captures_iter(&html)
+            .map(|c| c.get(1).unwrap().as_str())
+            .collect();
+        assert_eq!(attrs, ["https://x.org/", "https://x.org/"], "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains(" javascript:alert(1) vbscript:x "), "autolinks stay as text: {html}");
+        assert!(html.contains("<a href=\"https://x.org/\">ok</a>"), "{html}");
+        assert!(html.contains("<a href=\"https://x.org/\">g</a>"), "{html}");
+        for text in ["a", "b", "c", "d", "e", "f", "ref"] {
+            assert!(html.contains(&format!("{text} ")) || html.contains(&format!("{text}<")), "{text}: {html}");
+        }
     }
 
     #[test]

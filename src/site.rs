@@ -66,8 +66,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         d.line = e.line;
         vec![d]
     })?;
-    let gazetteer = Gazetteer::load_or_builtin(&data.join("regions.tsv"))
-        .map_err(|e| vec![Diagnostic::new(&data.join("regions.tsv"), e)])?;
+    let gazetteer = Gazetteer::load_or_builtin(&data.join("regions.tsv")).map_err(|d| vec![d])?;
     let dir = config.paths.content.join(PRACTICES);
     let mut files: Vec<PathBuf> = match std::fs::read_dir(root.join(&dir)) {
         Ok(rd) => rd
