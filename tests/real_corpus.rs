@@ -1,0 +1,86 @@
+//! Import on real articles nobody tuned for: the development corpus of 77 public pages and 103
+//! labelled stories (`tests/fixtures/real/`, a copy of the project's shared corpus) is imported
+//! and scored field by field with its own scorer (`score.py`, Python 3 with PyYAML, which
+//! `scripts/test` installs). The floors below are what import reaches now: raise them as it
+//! gets better, never lower them to make a change pass.
+
+mod common;
+use common::{kbgen, repo, text};
+
+/// Fields right (of those labelled) that import must keep reaching.
+const FLOORS: &[(&str, usize)] = &[
+    ("title", 64),
+    ("date", 61),
+    ("year", 78),
+    ("source", 14),
+    ("author", 12),
+    ("region", 55),
+    ("region_precision", 78),
+    ("mechanism", 68),
+    ("practice", 18),
+    ("clean", 101),
+];
+/// Stories with every labelled field right.
+const MIN_FULLY_RIGHT: usize = 50;
+
+#[test]
+fn real_articles_import_field_by_field() {
+    let fixtures = repo().join("tests/fixtures/real");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("imported");
+    let o = kbgen(&repo(), &["import", "--out", out.to_str().unwrap(), fixtures.join("raw").to_str().unwrap()]);
+    let log = format!("{}{}", text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(0), "no real file is refused:\n{log}");
+
+    let score = std::process::Command::new("python3")
+        .current_dir(repo())
+        .arg(fixtures.join("score.py"))
+        .arg(&out)
+        .arg(fixtures.join("labels.tsv"))
+        .arg("--misses")
+        .output()
+        .expect("python3 runs (scripts/test installs it with PyYAML)");
+    let report = text(&score.stdout);
+    assert!(score.status.success(), "score.py failed:\n{report}{}", text(&score.stderr));
+    // The table and the misses, for whoever reads the test log.
+    println!("{report}");
+
+    let cell = |field: &str| -> usize {
+        report
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("| {field} | ")))
+            .and_then(|rest| rest.split(" | ").next())
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no `{field}` row in the score table:\n{report}"))
+    };
+    let mut below = Vec::new();
+    for &(field, floor) in FLOORS {
+        let got = cell(field);
+        if got < floor {
+            below.push(format!("{field}: {got} < {floor}"));
+        }
+    }
+    let full: usize = report
+        .lines()
+        .find_map(|l| l.strip_prefix("fully right: "))
+        .and_then(|r| r.split('/').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a fully-right line");
+    if full < MIN_FULLY_RIGHT {
+        below.push(format!("fully right: {full} < {MIN_FULLY_RIGHT}"));
+    }
+    assert!(below.is_empty(), "import fell below its floors: {below:?}\n{report}");
+}
+
+#[test]
+fn every_real_page_builds_into_a_site() {
+    // What import writes from real pages is valid content: a project of them builds.
+    let fixtures = repo().join("tests/fixtures/real/raw");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("kbgen.toml"), "title = \"真实语料\"\n").unwrap();
+    let o = kbgen(tmp.path(), &["import", fixtures.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let b = kbgen(tmp.path(), &["build"]);
+    assert!(b.status.success(), "the imported pages build:\n{}{}", text(&b.stdout), text(&b.stderr));
+    assert!(tmp.path().join("site/index.html").exists());
+}
