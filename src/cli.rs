@@ -66,6 +66,9 @@ pub enum Command {
         /// Overwrite pages even when they were edited since they were imported.
         #[arg(long)]
         force: bool,
+        /// Write the fields that need a person's look to FILE as CSV (file, page, field, value, why).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
 }
 
@@ -146,9 +149,8 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Import { inputs, out, force } => {
-            let out = out.unwrap_or_else(|| root.join("content"));
-            match import_command(&root, &inputs, &out, force) {
+        Command::Import { inputs, out, force, report } => {
+            match import_command(&root, &inputs, out.as_deref(), force, report.as_deref()) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::FAILURE,
                 Err(e) => {
@@ -174,12 +176,29 @@ fn fail(diags: &[crate::diag::Diagnostic], what: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-fn import_command(root: &Path, inputs: &[PathBuf], out: &Path, force: bool) -> anyhow::Result<bool> {
-    let vocab = Vocabulary::load_or_builtin(&root.join("data/mechanisms.yaml"))?;
-    let gazetteer = Gazetteer::load_or_builtin(&root.join("data/regions.tsv")).map_err(anyhow::Error::msg)?;
+fn import_command(
+    root: &Path,
+    inputs: &[PathBuf],
+    out: Option<&Path>,
+    force: bool,
+    report: Option<&Path>,
+) -> anyhow::Result<bool> {
+    // The project's [paths] say where pages go and where the vocabulary and gazetteer are; a
+    // folder without kbgen.toml imports with the defaults.
+    let paths = if root.join("kbgen.toml").exists() {
+        crate::config::Config::load(root).map_err(|d| anyhow::anyhow!("{}", crate::diag::report(&[d], 1)))?.paths
+    } else {
+        crate::config::Config::parse("title = \"\"\n", Path::new("kbgen.toml")).expect("defaults parse").paths
+    };
+    let out = out.map(Path::to_path_buf).unwrap_or_else(|| root.join(&paths.content));
+    let out = out.as_path();
+    let data = root.join(&paths.data);
+    let vocab = Vocabulary::load_or_builtin(&data.join("mechanisms.yaml"))?;
+    let gazetteer = Gazetteer::load_or_builtin(&data.join("regions.tsv")).map_err(anyhow::Error::msg)?;
     let importer = Importer::new(gazetteer, &vocab);
     let reports = import::run(&importer, inputs, out, force);
     let (mut created, mut updated, mut unchanged, mut skipped, mut failed, mut stories) = (0, 0, 0, 0, 0, 0);
+    let mut merged = 0;
     for r in &reports {
         match &r.result {
             Ok(pages) => {
@@ -210,7 +229,7 @@ fn import_command(root: &Path, inputs: &[PathBuf], out: &Path, force: bool) -> a
                             "overwrote (edited, --force)".to_string()
                         }
                         Outcome::Merged(_) => {
-                            unchanged += 1;
+                            merged += 1;
                             "merged into (same story; listed in its import.also)".to_string()
                         }
                         Outcome::Skipped(why) => {
@@ -232,8 +251,55 @@ fn import_command(root: &Path, inputs: &[PathBuf], out: &Path, force: bool) -> a
             }
         }
     }
+    let reviews: Vec<(&Path, &import::Review)> =
+        reports.iter().flat_map(|r| r.reviews.iter().map(move |v| (r.path.as_path(), v))).collect();
+    if !reviews.is_empty() {
+        let pages: std::collections::HashSet<&Path> = reviews.iter().map(|(_, v)| v.page.as_path()).collect();
+        println!("\nneeds a person's look: {} fields on {} pages", reviews.len(), pages.len());
+        // Columns padded by display width (a Han character takes two).
+        let pad = |s: &str, w: usize| {
+            use unicode_width::UnicodeWidthStr;
+            let mut out = String::new();
+            for c in s.chars() {
+                if (out.as_str().width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)) > w {
+                    break;
+                }
+                out.push(c);
+            }
+            let fill = w.saturating_sub(out.as_str().width());
+            format!("{out}{}", " ".repeat(fill))
+        };
+        println!("  {} {} {} why", pad("field", 9), pad("value", 24), pad("page", 52));
+        for (_, v) in reviews.iter().take(30) {
+            let page = v.page.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            println!("  {} {} {} {}", pad(&v.field, 9), pad(&v.value, 24), pad(&page, 52), v.why);
+        }
+        if reviews.len() > 30 {
+            println!(
+                "  … {} more{}",
+                reviews.len() - 30,
+                if report.is_none() { " (--report FILE lists them all)" } else { "" }
+            );
+        }
+    }
+    if let Some(path) = report {
+        let mut csv = String::from("file,page,field,value,why\n");
+        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        for (file, v) in &reviews {
+            csv.push_str(&format!(
+                "{},{},{},{},{}\n",
+                quote(&file.to_string_lossy()),
+                quote(&v.page.to_string_lossy()),
+                quote(&v.field),
+                quote(&v.value),
+                quote(&v.why)
+            ));
+        }
+        std::fs::write(path, csv).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        println!("review report: {}", path.display());
+    }
     println!(
-        "imported {} of {} files: {stories} stories ({created} created, {updated} updated, {unchanged} unchanged, {skipped} skipped), {failed} failed",
+        "imported {} of {} files: {stories} stories ({created} created, {updated} updated, {unchanged} unchanged, {merged} merged, {skipped} skipped), {failed} failed",
         reports.len() - failed,
         reports.len()
     );

@@ -366,3 +366,66 @@ fn a_new_mechanism_in_the_project_vocabulary_is_used_without_code_changes() {
         .collect();
     assert_eq!(tagged, ["兰州市永登县: 开展“访民问暖”行动 做好冬季供暖工作"]);
 }
+
+#[test]
+fn a_story_without_a_year_is_imported_for_review_and_the_report_lists_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The project's [paths] decide where pages go.
+    std::fs::write(tmp.path().join("kbgen.toml"), "title = \"测试\"\n[paths]\ncontent = \"kb\"\n").unwrap();
+    let raw = tmp.path().join("raw");
+    std::fs::create_dir(&raw).unwrap();
+    let story = "新宁县回龙寺镇开展日常巡河\n\n8月30日,新宁县回龙寺镇河长办与农业综合服务中心同志在扶夷江流域进行了日常巡河工作。此次巡河行动,行船12千米,历时4小时。行动中,该镇工作人员在河流中打捞杂物5麻袋,同时对河流两岸的防溺水警示牌全部进行了检查加固,为行船安全和人民生命安全提供了有效保障。\n\n下一步,该镇将全面落实河长制日常巡河。镇村两级齐发力,共同建造“水清、河畅、岸绿、景美”的水域风光。\n";
+    std::fs::write(raw.join("no-year.txt"), story).unwrap();
+    let report = tmp.path().join("review.csv");
+    let o = kbgen(tmp.path(), &["import", "--report", report.to_str().unwrap(), raw.to_str().unwrap()]);
+    let stdout = text(&o.stdout);
+    assert!(o.status.success(), "{stdout}{}", text(&o.stderr));
+    assert!(stdout.contains("needs a person's look"), "{stdout}");
+    let pages = pages(&tmp.path().join("kb"));
+    assert_eq!(pages.len(), 1, "written under [paths] content");
+    let f = &pages[0].front;
+    assert_eq!(f.year, None);
+    assert!(f.import.as_ref().unwrap().review.contains(&"year".to_string()));
+    assert!(pages[0].path.file_name().unwrap().to_str().unwrap().starts_with("undated-"));
+    let csv = std::fs::read_to_string(&report).unwrap();
+    assert!(csv.starts_with("file,page,field,value,why\n"), "{csv}");
+    assert!(csv.lines().any(|l| l.contains("\"year\"") && l.contains("no-year.txt")), "{csv}");
+    // The page builds: an undated practice has no year page, and says so.
+    let b = kbgen(tmp.path(), &["build"]);
+    assert!(b.status.success(), "{}{}", text(&b.stdout), text(&b.stderr));
+    let html = std::fs::read_to_string(
+        tmp.path().join("site/practices").join(pages[0].path.file_stem().unwrap()).join("index.html"),
+    )
+    .unwrap();
+    assert!(html.contains("年份不详"));
+}
+
+#[test]
+fn two_stories_with_one_headline_and_year_get_two_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let raw = tmp.path().join("raw");
+    let bodies = [
+        "8月30日,新宁县回龙寺镇河长办与农业综合服务中心同志在扶夷江流域进行了日常巡河工作。此次巡河行动行船12千米,历时4小时,工作人员在河流中打捞杂物5麻袋,同时对河流两岸的防溺水警示牌全部进行了检查加固。下一步,该镇将全面落实日常巡河,镇村两级齐发力,共同建造“水清、河畅、岸绿、景美”的水域风光。",
+        "入夏以来,灵璧县禅堂镇组织村级河长每周沿新濉河、唐河开展巡查,发现问题就用巡河软件拍照上报,由镇河长办派单给专门的清洁队限时清理。全镇设立镇级河长11名、村级河长14名、护河员28名,群众爱河护水蔚然成风。镇水利站站长说,每年镇村两级河长巡河八百余次,河道公示牌写明河长姓名和联系电话,方便群众监督。",
+    ];
+    for (dir, body) in [("a", bodies[0]), ("b", bodies[1])] {
+        std::fs::create_dir_all(raw.join(dir)).unwrap();
+        let text = format!("开展日常巡河\n\n2023-08-31 10:00 来源:邵阳日报\n\n{body}\n");
+        std::fs::write(raw.join(dir).join("001.txt"), text).unwrap();
+    }
+    let out = tmp.path().join("content");
+    let run = || {
+        let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
+        assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+        text(&o.stdout)
+    };
+    let first = run();
+    assert!(first.contains("(2 created, 0 updated"), "{first}");
+    let pages = pages(&out);
+    assert_eq!(pages.len(), 2);
+    let files: Vec<&str> = pages.iter().map(|p| p.front.import.as_ref().unwrap().file.as_str()).collect();
+    assert!(files.contains(&"a/001.txt") && files.contains(&"b/001.txt"), "{files:?}");
+    // A second run changes nothing (no flip-flopping between the two).
+    let again = run();
+    assert!(again.contains("(0 created, 0 updated, 2 unchanged"), "{again}");
+}

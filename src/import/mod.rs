@@ -65,6 +65,41 @@ pub struct FileReport {
     pub path: PathBuf,
     pub encoding: Option<&'static str>,
     pub result: Result<Vec<(PathBuf, Outcome)>, ImportError>,
+    /// Fields of the pages written from this file that a person should look at.
+    pub reviews: Vec<Review>,
+}
+
+/// One field import was unsure of, on one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub page: PathBuf,
+    pub field: String,
+    /// The value import wrote (empty when it wrote none).
+    pub value: String,
+    pub why: String,
+}
+
+impl Review {
+    fn of(page: &Path, front: &FrontMatter) -> Vec<Review> {
+        let Some(p) = &front.import else { return Vec::new() };
+        p.review
+            .iter()
+            .map(|field| {
+                let (value, why) = match field.as_str() {
+                    "title" => (front.title.clone(), "no line reads as the headline: the opening words stand in"),
+                    "year" if front.year.is_some() => (
+                        front.year.map(|y| y.to_string()).unwrap_or_default(),
+                        "no date printed: the year is inferred from the years the text mentions",
+                    ),
+                    "year" => (String::new(), "no date printed and no year mentioned"),
+                    "region" => (String::new(), "no place of the gazetteer is named often enough"),
+                    "mechanism" => (String::new(), "no term of the mechanism vocabulary is used often enough"),
+                    _ => (String::new(), "import was unsure"),
+                };
+                Review { page: page.to_path_buf(), field: field.clone(), value, why: why.to_string() }
+            })
+            .collect()
+    }
 }
 
 pub struct Importer<'a> {
@@ -526,9 +561,25 @@ fn headline_block(lines: &[String]) -> (String, Option<String>) {
     (title, (!sub.is_empty()).then_some(sub))
 }
 
+/// A stand-in title for a story that prints no headline: the first clause of its text that
+/// says something, past a dateline (`邵阳新闻网8月31日讯`), a bracketed byline and a time
+/// phrase (`10月23日上午`).
 fn first_clause(body: &[Line]) -> String {
+    static LEAD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(\S{0,16}?(讯|电|消息)\s*)?([(（][^)）]{0,30}[)）]\s*)?((\d{4}年)?\d{1,2}月\d{1,2}日(上午|下午|晚|晚上|早上|中午)?\s*[,，]?)?")
+            .expect("valid pattern")
+    });
     let first = body.first().map(|l| l.text.as_str()).unwrap_or("");
-    first.split(['，', ',', '。']).next().unwrap_or(first).chars().take(30).collect()
+    let rest = LEAD.find(first).map_or(first, |m| &first[m.end()..]);
+    let rest = if rest.chars().count() < 6 { first } else { rest };
+    rest.split(['，', ',', '。', '；', ';'])
+        .find(|c| c.chars().filter(|&ch| is_han(ch)).count() >= 6)
+        .unwrap_or(rest)
+        .chars()
+        .take(30)
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 /// Body lines as Markdown: subheads become `##` headings, text is escaped.
@@ -751,6 +802,17 @@ pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> 
         };
         results.push(write_all());
     }
+    let mut reviews: std::collections::HashMap<usize, Vec<Review>> = Default::default();
+    for (&(f, s), page) in &written {
+        if let Ok((stories, _)) = &parsed[f].1 {
+            let mut front = stories[s].front.clone();
+            if let Some(others) = keep.get(&(f, s)) {
+                let donors: Vec<&Story> = others.iter().map(story).collect();
+                fill_from(&mut front, &donors);
+            }
+            reviews.entry(f).or_default().extend(Review::of(page, &front));
+        }
+    }
     for (f, ((path, r), res)) in parsed.into_iter().zip(results).enumerate() {
         let (encoding, result) = match r {
             Err(e) => (None, Err(e)),
@@ -767,7 +829,9 @@ pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> 
                 (Some(enc), result)
             }
         };
-        reports.push(FileReport { path, encoding, result });
+        let mut reviews = reviews.remove(&f).unwrap_or_default();
+        reviews.sort_by(|a, b| (&a.page, &a.field).cmp(&(&b.page, &b.field)));
+        reports.push(FileReport { path, encoding, result, reviews });
     }
     reports
 }
