@@ -40,6 +40,8 @@ static AUTHOR_FIELD: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:作者|记者)\s*[:]\s*([\p{Han}·]{2,5}(?:[\s、][\p{Han}·]{2,5})*)"));
 static COLUMN: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[\p{Han}A-Za-z]{2,12}·[\p{Han}·]{2,24}[①-⑳]?$|^“[^”]{2,20}”$|^[\p{Han}]{2,20}[①-⑳]$"));
+/// A document number carries its year: `瓯组〔2013〕64号`, `国办发[2020]5号`.
+static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"[\p{Han}]{1,6}[〔\[［(（]((?:19|20)\d{2})[〕\]］)）]\s*\d{1,4}\s*号"));
 static YEAR_MENTION: LazyLock<Regex> = LazyLock::new(|| re(r"((?:19|20)\d{2})\s*年"));
 static SESSION: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -448,7 +450,17 @@ pub fn is_meta_line(line: &str) -> bool {
 pub fn infer_year(text: &str, not_after: i32) -> Option<i32> {
     let f = fold(text);
     let mut best: Option<i32> = None;
-    for c in YEAR_MENTION.captures_iter(&f) {
+    // The latest year a text mentions is its own year only when it speaks of “this year”
+    // (今年); a report of last year's results mentions last year last. Without that, only a
+    // document number (瓯组〔2013〕64号) or a congress session below dates it.
+    let speaks_of_now = f.contains("今年");
+    for c in DOC_NUMBER.captures_iter(&f) {
+        let y: i32 = c[1].parse().unwrap_or(0);
+        if y <= not_after {
+            best = best.max(Some(y));
+        }
+    }
+    for c in YEAR_MENTION.captures_iter(&f).filter(|_| speaks_of_now) {
         let m = c.get(0).expect("whole match");
         let before: String = f[..m.start()].chars().rev().take(2).collect::<String>().chars().rev().collect();
         if before.ends_with(['到', '至', '~', '—', '-', '–']) || before.ends_with("到 ") {
@@ -550,7 +562,9 @@ mod tests {
     fn year_inference() {
         assert_eq!(infer_year("2021年以来，大理市……2022年底，全市……今年1至9月", 2026), Some(2022));
         assert_eq!(infer_year("2023年5月,苏州出台……十四届全国人大二次会议江苏代表团", 2026), Some(2024));
-        assert_eq!(infer_year("到2035年基本实现……2020年以来", 2026), Some(2020));
+        assert_eq!(infer_year("到2035年基本实现……2020年以来,今年", 2026), Some(2020));
+        assert_eq!(infer_year("2020年,共有4个市州受到表扬", 2026), None, "last year's results date nothing");
+        assert_eq!(infer_year("根据瓯组〔2013〕64号文件要求", 2026), Some(2013));
         assert_eq!(infer_year("没有年份", 2026), None);
     }
 }
