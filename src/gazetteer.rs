@@ -144,6 +144,8 @@ fn is_ethnic(s: &str) -> bool {
         "门巴",
         "珞巴",
         "基诺",
+        // 龙胜各族自治县: "all the groups".
+        "各",
     ];
     ETHNIC.contains(&s)
 }

@@ -43,7 +43,7 @@ impl<'g> RegionTagger<'g> {
         // programme with a county example) is listed too.
         let actors = self.actor_scores(title, body);
         for a in g.lineage(focus).into_iter().rev().skip(1) {
-            if actors.get(&a).copied().unwrap_or(0) >= 3 {
+            if actors.get(&a).copied().unwrap_or(0) >= 2 {
                 regions.push(g.path(a));
             }
         }
@@ -84,8 +84,11 @@ impl<'g> RegionTagger<'g> {
         if weight < 2 || weight * 2 <= total {
             return None;
         }
+        // Walk down while one child holds most of what is said about places inside the unit
+        // (the unit's own mentions are listed apart, as an actor, by `tag`).
         while let Some((child, w)) = best_child(Some(focus)) {
-            if w >= 2 && w * 10 >= weight * 6 {
+            let inside = weight - scores.get(&focus).copied().unwrap_or(0);
+            if w >= 2 && w * 10 >= inside * 6 && w * 10 >= weight * 3 {
                 focus = child;
                 weight = w;
             } else {
@@ -171,8 +174,12 @@ impl<'g> RegionTagger<'g> {
                 (at_top.len() == 1 && top != Some(Level::County) && !COMMON_WORD_NAMES.contains(&name))
                     .then(|| at_top[0])
             };
-            if let Some(u) = unit {
-                let w = if m.full { 2 } else { 1 } * if *in_title { 3 } else { 1 };
+            // `福建省晋江市`: the province only qualifies the place after it.
+            let qualifier = found.iter().any(|(n, _, t)| std::ptr::eq(*t, *text) && n.start == m.end);
+            // …and lends the place it qualifies the weight of a full name.
+            let qualified = found.iter().any(|(n, _, t)| std::ptr::eq(*t, *text) && n.end == m.start);
+            if let Some(u) = unit.filter(|_| !qualifier) {
+                let w = if m.full || qualified { 2 } else { 1 } * if *in_title { 3 } else { 1 };
                 *scores.entry(u).or_default() += w;
             }
         }
