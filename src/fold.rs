@@ -14,8 +14,36 @@ fn t2s() -> &'static OpenCC {
 /// Folds `text` to Simplified Chinese with half-width ASCII. Simplified input is unchanged
 /// except for full-width letters, digits and punctuation that have an ASCII twin.
 pub fn fold(text: &str) -> String {
+    // Most text is Simplified: the phrase tables only run when a character would change.
+    if !text.chars().any(converts) {
+        return text.chars().map(half_width).collect();
+    }
     let simplified = t2s().convert(text);
     simplified.chars().map(half_width).collect()
+}
+
+/// Characters of the Basic Multilingual Plane that OpenCC's t2s changes on their own, as a
+/// bitset built on first use (a text with none of them reads the same in Simplified).
+fn converts(c: char) -> bool {
+    static TABLE: OnceLock<Vec<u64>> = OnceLock::new();
+    let code = c as u32;
+    if !(0x3400..=0xFFFF).contains(&code) {
+        return code > 0xFFFF && is_han(c);
+    }
+    let table = TABLE.get_or_init(|| {
+        let mut bits = vec![0u64; 0x10000 / 64];
+        let mut buf = [0u8; 4];
+        for code in (0x3400u32..=0x9FFF).chain(0xF900..=0xFAFF) {
+            if let Some(ch) = char::from_u32(code) {
+                let s: &str = ch.encode_utf8(&mut buf);
+                if t2s().convert(s) != s {
+                    bits[code as usize / 64] |= 1 << (code % 64);
+                }
+            }
+        }
+        bits
+    });
+    table[code as usize / 64] & (1 << (code % 64)) != 0
 }
 
 fn half_width(c: char) -> char {

@@ -133,10 +133,20 @@ impl<'g> RegionTagger<'g> {
                 context.extend(g.lineage(m.candidates[0]));
             }
         }
-        let clean_occurrences =
-            |name: &str| found.iter().filter(|(m, _, t)| &t[m.start..m.end] == name && !is_inside_word(t, m)).count();
+        // Counted once, so that scoring stays linear in the number of mentions.
+        let mut clean_counts: std::collections::HashMap<&str, usize> = Default::default();
+        let mut strong_full: HashSet<usize> = HashSet::new();
+        for (m, _, t) in &found {
+            if !is_inside_word(t, m) {
+                *clean_counts.entry(&t[m.start..m.end]).or_default() += 1;
+                if m.full && m.candidates.len() == 1 && !weak_full_name(&t[m.start..m.end]) {
+                    strong_full.insert(m.candidates[0]);
+                }
+            }
+        }
+        let clean_occurrences = |name: &str| clean_counts.get(name).copied().unwrap_or(0);
         let mut scores: BTreeMap<usize, u32> = BTreeMap::new();
-        for (m, in_title, text) in &found {
+        for (k, (m, in_title, text)) in found.iter().enumerate() {
             let name = &text[m.start..m.end];
             let with_parent: Vec<usize> = m
                 .candidates
@@ -152,9 +162,7 @@ impl<'g> RegionTagger<'g> {
                 let common = COMMON_WORD_NAMES.contains(&name);
                 // A county's short name (唐河, 金牛, 惠农) is also a river, a prize or a word:
                 // it counts beside its parent (resolved above) or the county's full name.
-                let full_elsewhere = found.iter().any(|(o, _, t)| {
-                    o.full && o.candidates == [c] && !weak_full_name(&t[o.start..o.end]) && !is_inside_word(t, o)
-                });
+                let full_elsewhere = strong_full.contains(&c);
                 let ok = if level != Level::County {
                     !common || m.full
                 } else if m.full && !weak_full_name(name) {
@@ -175,9 +183,11 @@ impl<'g> RegionTagger<'g> {
                     .then(|| at_top[0])
             };
             // `福建省晋江市`: the province only qualifies the place after it.
-            let qualifier = found.iter().any(|(n, _, t)| std::ptr::eq(*t, *text) && n.start == m.end);
+            // Mentions are in text order, so the neighbours are the next and previous ones.
+            let qualifier = found.get(k + 1).is_some_and(|(n, _, t)| std::ptr::eq(*t, *text) && n.start == m.end);
             // …and lends the place it qualifies the weight of a full name.
-            let qualified = found.iter().any(|(n, _, t)| std::ptr::eq(*t, *text) && n.end == m.start);
+            let qualified =
+                k > 0 && found.get(k - 1).is_some_and(|(n, _, t)| std::ptr::eq(*t, *text) && n.end == m.start);
             if let Some(u) = unit.filter(|_| !qualifier) {
                 let w = if m.full || qualified { 2 } else { 1 } * if *in_title { 3 } else { 1 };
                 *scores.entry(u).or_default() += w;
