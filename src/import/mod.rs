@@ -673,6 +673,22 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<(PathBuf, String)> {
     files
 }
 
+/// Pages already in `dir` that import wrote, by (raw file, story number).
+fn existing_pages(dir: &Path) -> std::collections::HashMap<(String, usize), PathBuf> {
+    let mut out = std::collections::HashMap::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let mut paths: Vec<PathBuf> =
+        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
+    paths.sort();
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        if let Some(p) = crate::content::read_provenance(&text) {
+            out.entry((p.file, p.story)).or_insert(path);
+        }
+    }
+    out
+}
+
 fn count_is_one(drafts: &[Draft]) -> bool {
     drafts.len() == 1
 }
@@ -766,6 +782,7 @@ pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> 
 
     let mut reports: Vec<FileReport> = Vec::with_capacity(parsed.len());
     let mut written: std::collections::HashMap<(usize, usize), PathBuf> = Default::default();
+    let existing = existing_pages(&dir);
     // Pages first, so a merged copy can name the page it went to.
     let mut results: Vec<Result<Vec<(PathBuf, Outcome)>, ImportError>> = Vec::new();
     for (f, (_, r)) in parsed.iter().enumerate() {
@@ -791,7 +808,12 @@ pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> 
                         .map(|o| Reprint { file: o.file.clone(), sha256: o.sha256.clone(), story: o.story })
                         .collect();
                 }
-                let target = dir.join(format!("{}.md", st.file_stem));
+                // A story imported before keeps its page, whatever its name says now (a better
+                // headline, an older naming scheme).
+                let key = front.import.as_ref().map(|p| (p.file.clone(), p.story));
+                let target = key
+                    .and_then(|k| existing.get(&k).cloned())
+                    .unwrap_or_else(|| dir.join(format!("{}.md", st.file_stem)));
                 let text = render_page(&front, &st.body);
                 let raw = front.import.as_ref().map_or("", |p| p.file.as_str());
                 let outcome = write::write_page(&target, &text, raw, force)?;
