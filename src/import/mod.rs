@@ -93,7 +93,10 @@ impl Review {
                     ),
                     "year" => (String::new(), "no date printed and no year mentioned"),
                     "region" => (String::new(), "no place of the gazetteer is named often enough"),
-                    "mechanism" => (String::new(), "no term of the mechanism vocabulary is used often enough"),
+                    "mechanism" if !front.mechanism.is_empty() => {
+                        (front.mechanism.join(" "), "named only once: weak evidence for this mechanism")
+                    }
+                    "mechanism" => (String::new(), "no term of the mechanism vocabulary is used"),
                     _ => (String::new(), "import was unsure"),
                 };
                 Review { page: page.to_path_buf(), field: field.clone(), value, why: why.to_string() }
@@ -391,11 +394,11 @@ impl<'a> Importer<'a> {
             let site = fold(&format!("{}\n{}\n{}", source.as_deref().unwrap_or(""), d_header, page.header_text));
             region = self.regions.tag(&title_f, &format!("{body_f}\n{site}"));
         }
-        let mechanism = self.mechanisms.tag(&title_f, &body_f);
+        let (mechanism, weak_mechanism) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
         if region.is_empty() {
             review.push("region".into());
         }
-        if mechanism.is_empty() {
+        if mechanism.is_empty() || weak_mechanism {
             review.push("mechanism".into());
         }
         provenance.review = review;

@@ -25,14 +25,35 @@ impl<'v> MechanismTagger<'v> {
         MechanismTagger { vocab, matcher, owners: terms.into_iter().map(|(_, m)| m).collect() }
     }
 
-    /// Mechanism ids for a story, strongest first. `title` and `body` are Simplified folds.
-    pub fn tag(&self, title: &str, body: &str) -> Vec<String> {
+    /// Mechanism ids for a story, strongest first, and whether the evidence is weak. When no
+    /// mechanism reaches its `min_score`, the best one named at all is returned as weak (for a
+    /// person to confirm) rather than nothing. `title` and `body` are Simplified folds.
+    pub fn tag_with_confidence(&self, title: &str, body: &str) -> (Vec<String>, bool) {
+        let strong = self.tag(title, body);
+        if !strong.is_empty() {
+            return (strong, false);
+        }
+        let scores = self.scores(title, body);
+        let best = scores.iter().enumerate().filter(|(_, &s)| s > 0).max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)));
+        match best {
+            Some((i, _)) => (vec![self.vocab.mechanisms[i].id.clone()], true),
+            None => (Vec::new(), false),
+        }
+    }
+
+    fn scores(&self, title: &str, body: &str) -> Vec<u32> {
         let mut scores = vec![0u32; self.vocab.mechanisms.len()];
         for (text, weight) in [(title, 3), (body, 1)] {
             for m in self.matcher.find_iter(text) {
                 scores[self.owners[m.pattern().as_usize()]] += weight;
             }
         }
+        scores
+    }
+
+    /// Mechanism ids for a story, strongest first. `title` and `body` are Simplified folds.
+    pub fn tag(&self, title: &str, body: &str) -> Vec<String> {
+        let scores = self.scores(title, body);
         let mut hits: Vec<(usize, u32)> =
             scores.into_iter().enumerate().filter(|&(i, s)| s > 0 && s >= self.vocab.mechanisms[i].min_score).collect();
         hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -58,6 +79,8 @@ mod tests {
         let v = Vocabulary::builtin();
         let t = MechanismTagger::new(&v);
         assert!(t.tag("", "推行网格化管理。").is_empty());
+        assert_eq!(t.tag_with_confidence("", "推行网格化管理。"), (vec!["grid-governance".to_string()], true), "weak");
+        assert_eq!(t.tag_with_confidence("", "没有机制。"), (vec![], false));
         assert_eq!(t.tag("推行网格化管理", "办法很多。"), ["grid-governance"]);
     }
 }
