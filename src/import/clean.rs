@@ -309,7 +309,8 @@ fn is_widget_bar(f: &str) -> bool {
 /// copyright declarations).
 pub fn is_trailer_marker(line: &str) -> bool {
     let f = fold(line);
-    let f = f.trim();
+    // `—  相关新闻  —`, `== 推荐阅读 ==`
+    let f = f.trim().trim_matches(|c: char| c.is_whitespace() || "—-－=·•*".contains(c));
     let n = f.chars().count();
     (n <= 16 && MARKER.is_match(f)) || (n <= 80 && DECLARATION.is_match(f))
 }

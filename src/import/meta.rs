@@ -27,7 +27,7 @@ static OUTLET: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"\d{1,2}:\d{2}"));
-static SOURCE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:来源|稿源|出处|来自)\s*[:]\s*([^\s:]+)"));
+static SOURCE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:来源|稿源|出处|来自|媒体|原载)\s*[:]\s*([^\s:]+)"));
 static JOURNAL: LazyLock<Regex> = LazyLock::new(|| re(r"^(\S{2,12})\s*((?:19|20)\d{2})年\s*第?\s*(\d{1,2})\s*期$"));
 static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| re(r"^(关键词|关键字|标签)\s*[:]"));
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -128,6 +128,40 @@ pub fn credited_names(segment: &str) -> Option<Vec<String>> {
         }
     }
     (!names.is_empty()).then_some(names)
+}
+
+/// The authors a header line names: a byline with roles, a line of bare names, or the author
+/// field of a date line.
+pub fn header_names(line: &str) -> Option<String> {
+    if let Some(n) = credited_names(line) {
+        return Some(spans_as_written(line, &fold(line), n));
+    }
+    if is_byline(line) || is_name_line(line) {
+        return Some(byline_names(line));
+    }
+    if is_names_only(line) {
+        return chunk_names(fold(line).trim()).map(|n| n.join("、"));
+    }
+    author_in_meta(line)
+}
+
+/// A closing credit: the last line of a story that is only a byline (`(供稿:张煜显 审核:董燕)`),
+/// or a bracketed byline ending the last paragraph (`…目标。(特约通讯员 周云)`): the byte
+/// offset where it starts and the names.
+pub fn closing_credit(paragraph: &str) -> Option<(usize, String)> {
+    let t = paragraph.trim_end();
+    if t.chars().count() <= 40 {
+        if let Some(n) = credited_names(t) {
+            return Some((0, spans_as_written(t, &fold(t), n)));
+        }
+    }
+    let open = t.rfind(['(', '（'])?;
+    let inner = t[open..].trim_start_matches(['(', '（']).trim_end_matches([')', '）']);
+    if !t.ends_with([')', '）']) || inner.chars().count() > 40 {
+        return None;
+    }
+    let names = credited_names(inner)?;
+    Some((open, spans_as_written(inner, &fold(inner), names)))
 }
 
 /// A line of names only (`王 坤 黃 巖 劉 樂`): the byline of a page that prints no role.
@@ -312,7 +346,13 @@ pub fn source_of(line: &str) -> Option<String> {
 pub fn author_in_meta(line: &str) -> Option<String> {
     let f = fold(line);
     if let Some(c) = AUTHOR_FIELD.captures(&f) {
-        return Some(byline_names(&original_span(line, &f, c.get(1)?.range())));
+        // `作者:睢宁新闻网 点击:` names a site, not a person: keep only what reads as names.
+        let names = byline_names(&original_span(line, &f, c.get(1)?.range()));
+        let names: Vec<&str> = names
+            .split('、')
+            .filter(|n| is_surname_start(&fold(n)) && !OUTLET.is_match(&fold(n)) && !["点击", "浏览"].contains(n))
+            .collect();
+        return (!names.is_empty()).then(|| names.join("、"));
     }
     let (m, _, _) = date_span(f.trim())?;
     let rest = f.trim()[m.end..].trim();
@@ -362,6 +402,13 @@ pub fn inline_byline(paragraph: &str) -> Option<String> {
         if let Some(close) = inner.find([')', '）']).filter(|&c| inner[..c].chars().count() <= 40) {
             if let Some(names) = credited_names(&inner[..close]) {
                 return Some(spans_as_written(paragraph.trim(), &f, names));
+            }
+            // `中新网西宁7月10日电 (李隽)`: a wire dateline, then the reporter's bare name.
+            let dateline = f[..open].trim_end();
+            if dateline.ends_with("电") || dateline.ends_with("讯") {
+                if let Some(names) = chunk_names(inner[..close].trim()) {
+                    return Some(spans_as_written(paragraph.trim(), &f, names));
+                }
             }
         }
     }

@@ -327,12 +327,7 @@ impl<'a> Importer<'a> {
                 source = meta::source_of(h)
                     .or_else(|| meta::is_date_line(h).then(|| meta::outlet_in_date_line(h)).flatten());
             }
-            let names = if meta::is_byline(h) || meta::is_name_line(h) {
-                Some(meta::byline_names(h))
-            } else {
-                meta::author_in_meta(h)
-            };
-            if let Some(n) = names {
+            if let Some(n) = meta::header_names(h).filter(|n| !n.is_empty()) {
                 add_names(&n, &mut authors);
             }
         }
@@ -346,13 +341,30 @@ impl<'a> Importer<'a> {
                 add_names(&n, &mut authors);
             }
             body.pop();
-        } else if let Some((at, names)) = body.last().and_then(|l| meta::closing_names(&l.text)) {
+        } else if let Some(name) = body.last().filter(|l| l.chars() <= 8 && meta::is_name_line(&l.text)).map(|l| l.text.clone()) {
+            // A bare name closing the story: its reporter.
+            add_names(&name, &mut authors);
+            body.pop();
+        } else if let Some((at, names)) =
+            body.last().and_then(|l| meta::closing_credit(&l.text).or_else(|| meta::closing_names(&l.text)))
+        {
             add_names(&names, &mut authors);
             let last = body.last_mut().expect("a last line");
             last.text.truncate(at);
             if last.text.trim().is_empty() {
                 body.pop();
             }
+        }
+        // A byline printed above the headline (`广西新闻网记者 伍永志`).
+        if authors.is_empty() {
+            for l in page.header_text.lines().filter(|l| l.chars().count() <= 40) {
+                if let Some(n) = meta::credited_names(l).map(|n| n.join("、")).or_else(|| meta::author_in_meta(l)) {
+                    add_names(&n, &mut authors);
+                }
+            }
+        }
+        if source.is_none() {
+            source = page.header_text.lines().filter(|l| l.chars().count() <= 40).find_map(meta::source_of);
         }
         // A short date line at the end of the story (some templates print it there).
         if date.is_none() {
@@ -455,7 +467,9 @@ fn single_story(lines: &[Line], titles: &PageTitles) -> (Vec<String>, Draft, Opt
         if title_f.as_deref().is_some_and(|f| fold(&headline::tidy(t)) == f) {
             continue;
         }
-        let meta_line = meta::is_meta_line(t) || meta::is_column(t) || (meta::is_name_line(t) && in_header);
+        let meta_line = meta::is_meta_line(t)
+            || meta::is_column(t)
+            || ((meta::is_name_line(t) || meta::is_names_only(t)) && in_header);
         if in_header && meta_line {
             d.header.push(t.to_string());
             continue;
