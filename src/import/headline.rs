@@ -312,7 +312,11 @@ fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>)
     // The other line must be about the story too: its words recur in the first paragraphs
     // (a site name, a search box or an app banner beside the headline does not).
     let other = if p == at { &lt } else { &pt };
-    if overlap(&bigrams(other), body_grams) < 0.3 {
+    const CHROME_WORDS: &[&str] =
+        &["首页", "登录", "注册", "桌面", "客户端", "移动版", "手机版", "搜索", "导航", "使用指南", "网站", "欢迎", "频道"];
+    let chrome = CHROME_WORDS.iter().any(|w| fold(other).contains(w));
+    // A parallel line is a main title even when the body does not repeat its words.
+    if chrome || (overlap(&bigrams(other), body_grams) < 0.3 && !parallel(other)) {
         return;
     }
     match (parallel(&pt), parallel(&lt)) {
