@@ -123,6 +123,8 @@ static NAV: LazyLock<Regex> = LazyLock::new(|| {
         r"^(当前位置|您的位置|您现在的位置|位置)\s*[:>]|^\S{2,12}\s*正文$|^[【\[]?(上一篇|下一篇|上一条|下一条|上一页|下一页|返回列表)[】\]]?",
     )
 });
+/// `县域新闻 > 通城新闻`: two short section names and one separator.
+static CRUMB: LazyLock<Regex> = LazyLock::new(|| re(r"^\S{2,12}\s*(>|›|»|>>)\s*\S{2,12}\s*>?$"));
 static NAV_SEP: LazyLock<Regex> = LazyLock::new(|| re(r">>|>|›|»|→|\|"));
 static EDITOR: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -262,7 +264,11 @@ pub fn junk(line: &str) -> Option<Junk> {
     if WIRE_HEADER.is_match(f) && n <= 160 {
         return Some(Junk::WireHeader);
     }
-    if n <= 60 && (NAV.is_match(f) || NAV_SEP.find_iter(f).count() >= 2 || (f.contains("首页") && NAV_SEP.is_match(f)))
+    if n <= 60
+        && (NAV.is_match(f)
+            || CRUMB.is_match(f)
+            || NAV_SEP.find_iter(f).count() >= 2
+            || (f.contains("首页") && NAV_SEP.is_match(f)))
     {
         return Some(Junk::Navigation);
     }
@@ -416,6 +422,7 @@ mod tests {
             ("首页 >> 江苏首页 >> 县域经济 >> 正文", Junk::Navigation),
             ("新華網 正文", Junk::Navigation),
             ("当前位置：首页 > 要闻", Junk::Navigation),
+            ("县域新闻 > 通城新闻", Junk::Navigation),
             ("上一篇：南宁推进基层治理", Junk::Navigation),
             ("微博", Junk::Widget),
             ("Qzone", Junk::Widget),

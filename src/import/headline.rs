@@ -106,6 +106,7 @@ pub fn eligible(text: &str) -> bool {
         && t.matches('。').count() <= 1
         && !t.ends_with([',', '，', '、', ':', '：'])
         && !t.starts_with("——")
+        && !t.contains(['>', '›', '»'])
         && !meta::is_meta_line(t)
         && !meta::is_name_line(t)
         && !meta::is_names_only(t)
@@ -191,8 +192,9 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
         } else if lines[i].heading.is_some() {
             score += 1.0;
         }
+        // A `原标题:` label names the headline outright (a repost's own title is the SEO one).
         if ORIGINAL.is_match(lines[i].text.trim()) {
-            score += 5.0;
+            score += 8.0;
         }
         // What follows: metadata (date, source, byline), then the first paragraph.
         let next: Vec<&Line> = lines[i + 1..].iter().take(4).collect();
@@ -312,11 +314,29 @@ fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>)
     // The other line must be about the story too: its words recur in the first paragraphs
     // (a site name, a search box or an app banner beside the headline does not).
     let other = if p == at { &lt } else { &pt };
-    const CHROME_WORDS: &[&str] =
-        &["首页", "登录", "注册", "桌面", "客户端", "移动版", "手机版", "搜索", "导航", "使用指南", "网站", "欢迎", "频道"];
+    const CHROME_WORDS: &[&str] = &[
+        "首页",
+        "登录",
+        "注册",
+        "桌面",
+        "客户端",
+        "移动版",
+        "手机版",
+        "搜索",
+        "导航",
+        "使用指南",
+        "网站",
+        "欢迎",
+        "频道",
+    ];
     let chrome = CHROME_WORDS.iter().any(|w| fold(other).contains(w));
-    // A parallel line is a main title even when the body does not repeat its words.
-    if chrome || (overlap(&bigrams(other), body_grams) < 0.3 && !parallel(other)) {
+    if chrome {
+        return;
+    }
+    // The partner becomes the title when it is parallel, or when it is the first of two plain
+    // lines: then the body must repeat its words (a parallel line needs no such proof).
+    let partner_first = l == at;
+    if partner_first && !parallel(other) && !parallel(&lines[at].text) && overlap(&bigrams(other), body_grams) < 0.3 {
         return;
     }
     match (parallel(&pt), parallel(&lt)) {
@@ -330,7 +350,7 @@ fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>)
         }
         // Two plain lines: the first is the title, the second its deck (a headline broken in
         // two reads the same as title plus subtitle).
-        (false, false) if short(&pt) && !ends_sentence(&pt) => {
+        (false, false) if short(&pt) && !pt.ends_with(['。', '；', ';', '，', ',']) => {
             h.title = pt;
             h.subtitle = Some(lt);
         }

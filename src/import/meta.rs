@@ -41,7 +41,8 @@ static AUTHOR_FIELD: LazyLock<Regex> =
 static COLUMN: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[\p{Han}A-Za-z]{2,12}·[\p{Han}·]{2,24}[①-⑳]?$|^“[^”]{2,20}”$|^[\p{Han}]{2,20}[①-⑳]$"));
 /// A document number carries its year: `瓯组〔2013〕64号`, `国办发[2020]5号`.
-static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"[\p{Han}]{1,6}[〔\[［(（]((?:19|20)\d{2})[〕\]］)）]\s*\d{1,4}\s*号"));
+static DOC_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[\p{Han}]{1,6}[〔\[［(（]((?:19|20)\d{2})[〕\]］)）]\s*\d{1,4}\s*号"));
 static YEAR_MENTION: LazyLock<Regex> = LazyLock::new(|| re(r"((?:19|20)\d{2})\s*年"));
 static SESSION: LazyLock<Regex> = LazyLock::new(|| {
     re(

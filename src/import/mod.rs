@@ -341,7 +341,9 @@ impl<'a> Importer<'a> {
                 add_names(&n, &mut authors);
             }
             body.pop();
-        } else if let Some(name) = body.last().filter(|l| l.chars() <= 8 && meta::is_name_line(&l.text)).map(|l| l.text.clone()) {
+        } else if let Some(name) =
+            body.last().filter(|l| l.chars() <= 8 && meta::is_name_line(&l.text)).map(|l| l.text.clone())
+        {
             // A bare name closing the story: its reporter.
             add_names(&name, &mut authors);
             body.pop();
