@@ -19,7 +19,8 @@ static DATE_Y_MD: LazyLock<Regex> = LazyLock::new(|| re(r"((?:19|20)\d{2})\s+(\d
 /// `9/17/2004 5:54:13 AM`: month/day/year, as US-configured servers print it.
 static DATE_MDY: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})"));
 /// `20241214`: eight digits standing alone.
-static DATE_COMPACT: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\d])((?:19|20)\d{2})(\d{2})(\d{2})(?:[^\d]|$)"));
+static DATE_COMPACT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:^|[^\dA-Za-z_/])((?:19|20)\d{2})(\d{2})(\d{2})(?:[^\dA-Za-z_]|$)"));
 static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*\d{1,2}:\d{2}(:\d{2})?(\s*[AaPp][Mm])?"));
 static OUTLET: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -287,6 +288,45 @@ pub fn date_field_end(text: &str) -> Option<usize> {
         end += t.end();
     }
     Some(end)
+}
+
+static LINK_LINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(原文)?(链接|网址|地址|url|URL)\s*[:：]\s*\S+$|^https?://\S+$"));
+
+/// `链接：http://…`, a bare URL: a line of page metadata.
+pub fn is_link_line(line: &str) -> bool {
+    LINK_LINE.is_match(fold(line).trim())
+}
+
+static CITATION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[(（]?\s*《\s*([^》]{2,16}?)\s*》\s*[(（]?\s*(.{0,30}?)\s*[)）]?\s*[)）]?$"));
+
+/// `《 人民日报 》( 2019年11月13日 16 版)`: a reprint's citation of the newspaper it comes
+/// from, with the date when printed.
+pub fn citation(line: &str) -> Option<(String, Option<(String, i32)>)> {
+    let f = fold(line);
+    let c = CITATION.captures(f.trim())?;
+    let rest = c.get(2).map_or("", |m| m.as_str());
+    let dated = find_date(rest);
+    (dated.is_some() || rest.contains('版')).then(|| (c[1].trim().to_string(), dated))
+}
+
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^([\p{Han}·A-Za-z]{2,14}?(?:网|报|社|台|客户端|新闻|频道|日报|晚报))(?:[\p{Han}]{0,6}?\d{1,2}月\d{1,2}日)?\s*(讯|电)",
+    )
+});
+
+/// The outlet a story's first paragraph opens with (`长城网·冀云客户端讯`, `新华社天津2月28日电`),
+/// and whether it is a wire agency's dateline (`…电`), which names the source outright.
+pub fn dateline_outlet(paragraph: &str) -> Option<(String, bool)> {
+    let f = fold(paragraph.trim());
+    let c = DATELINE.captures(&f)?;
+    let outlet = c[1].to_string();
+    if matches!(outlet.as_str(), "本报" | "本网" | "本台" | "本刊") {
+        return None;
+    }
+    Some((outlet, &c[2] == "电"))
 }
 
 /// The outlet printed on a date line (`滁州日报 2017-12-26 23:16`, `2017-05-11 新京报`).
@@ -596,6 +636,28 @@ mod tests {
             Some("杨彩霞".into())
         );
         assert_eq!(credited_names("记者在苏州姑苏区的夜市看到"), None);
+    }
+
+    #[test]
+    fn citations_datelines_and_links() {
+        assert_eq!(
+            citation("《 人民日报 》( 2019年11月13日 16 版)"),
+            Some(("人民日报".into(), Some(("2019-11-13".into(), 2019))))
+        );
+        assert_eq!(citation("《关于落实“四敢”要求推进风险报备工作指引》"), None, "a document title is no citation");
+        assert_eq!(dateline_outlet("新华社天津2月28日电 “居民朋友们大家好”"), Some(("新华社".into(), true)));
+        assert_eq!(
+            dateline_outlet("长城网·冀云客户端讯(记者 马静)为扎实推动"),
+            Some(("长城网·冀云客户端".into(), false))
+        );
+        assert_eq!(dateline_outlet("本报讯 近日"), None);
+        assert!(is_link_line("链接：http://news.xinhuanet.com/local/2015-12/13/c_128524139.htm"));
+        assert!(!is_link_line("详见链接说明的内容"));
+        assert_eq!(find_date("9/17/2004 5:54:13 AM"), Some(("2004-09-17".into(), 2004)));
+        assert_eq!(find_date("发布: 2021-1-29 13:18"), Some(("2021-01-29".into(), 2021)));
+        assert_eq!(find_date("2026 02/28 22:14:08"), Some(("2026-02-28".into(), 2026)));
+        assert_eq!(find_date("《新闻联播》 (20241214)"), Some(("2024-12-14".into(), 2024)));
+        assert_eq!(find_date("t20191210_6437741"), None, "digits inside an id are no date");
     }
 
     #[test]

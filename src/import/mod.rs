@@ -368,16 +368,39 @@ impl<'a> Importer<'a> {
         if source.is_none() {
             source = page.header_text.lines().filter(|l| l.chars().count() <= 40).find_map(meta::source_of);
         }
-        // A short date line at the end of the story (some templates print it there).
-        if date.is_none() {
-            date = body
-                .iter()
-                .rev()
-                .take(3)
-                .filter(|l| l.chars() <= 40 && meta::is_date_line(&l.text))
-                .find_map(|l| meta::find_date(&l.text));
-            if date.is_some() {
-                body.retain(|l| !(l.chars() <= 40 && meta::is_date_line(&l.text)));
+        // Metadata printed after the story (some templates put date, source and link there):
+        // read it, and take it out of the text.
+        let mut trailer: Vec<String> = Vec::new();
+        while let Some(l) = body.last().filter(|l| {
+            l.chars() <= 80
+                && (meta::is_meta_line(&l.text) || meta::is_link_line(&l.text) || meta::citation(&l.text).is_some())
+        }) {
+            trailer.push(l.text.clone());
+            body.pop();
+        }
+        for t in trailer.iter().rev() {
+            if date.is_none() && meta::is_date_line(t) {
+                date = meta::find_date(t);
+            }
+            if source.is_none() {
+                source = meta::source_of(t);
+            }
+        }
+        // A citation line names the newspaper a reprint comes from: `《人民日报》(2019年11月13日 16版)`.
+        if let Some(k) = body.iter().position(|l| l.chars() <= 60 && meta::citation(&l.text).is_some()) {
+            trailer.push(body.remove(k).text);
+        }
+        for t in &trailer {
+            if let Some((paper, when)) = meta::citation(t) {
+                source = Some(paper);
+                date = date.or(when);
+            }
+        }
+        // A wire story names its agency in the dateline (`新华社天津2月28日电`): that is its
+        // source, whichever site printed it.
+        if let Some(agency) = body.first().and_then(|l| meta::dateline_outlet(&l.text)) {
+            if agency.1 || source.is_none() {
+                source = Some(agency.0);
             }
         }
         for l in &mut body {
