@@ -37,6 +37,28 @@ pub struct Headline {
 #[derive(Debug, Clone, Default)]
 pub struct PageTitles {
     pub fields: Vec<String>,
+    /// Names of the site (`og:site_name`, the suffixes cut from `<title>`): a line that only
+    /// names the site is never the headline.
+    pub site_names: Vec<String>,
+}
+
+impl PageTitles {
+    /// Adds a `<title>`-like field, keeping the site suffix it carries as a site name.
+    pub fn add_field(&mut self, raw: &str) {
+        let head = strip_site_suffix(raw);
+        let tail =
+            raw.trim()[head.len().min(raw.trim().len())..].trim_start_matches(|c: char| "_|-－—– ".contains(c)).trim();
+        if !tail.is_empty() {
+            for part in
+                tail.split(['_', '|', '-', '－']).map(str::trim).filter(|p| (2..=12).contains(&p.chars().count()))
+            {
+                self.site_names.push(part.to_string());
+            }
+        }
+        if !head.is_empty() && !self.fields.contains(&head) {
+            self.fields.push(head);
+        }
+    }
 }
 
 static ORIGINAL: LazyLock<Regex> =
@@ -72,8 +94,10 @@ pub fn strip_site_suffix(title: &str) -> String {
     for sep in ["_", "|", " - ", "－", "-", "——", " – "] {
         if let Some(i) = t.rfind(sep) {
             let (head, tail) = (&t[..i], &t[i + sep.len()..]);
-            // A suffix is short and names a site; what precedes it is the headline.
-            if tail.chars().count() <= 20 && head.chars().filter(|&c| is_han(c)).count() >= 6 {
+            // A suffix is short and names a site; what precedes it is the headline. (`栏目 - 标题`
+            // puts the longer part last: then nothing is cut.)
+            let (tn, hn) = (tail.chars().count(), head.chars().count());
+            if tn <= 20 && tn < hn && head.chars().filter(|&c| is_han(c)).count() >= 6 {
                 t = head.trim();
             }
         }
@@ -170,7 +194,9 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
     let mut best: Option<Headline> = None;
     for i in 0..window {
         let text = tidy(&lines[i].text);
-        if !eligible(&text) {
+        if !eligible(&text)
+            || page.site_names.iter().any(|s| fold(s) == fold(&text) || strip_site_suffix(&text).is_empty())
+        {
             continue;
         }
         let n = text.chars().count();
@@ -237,8 +263,30 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
             best = Some(Headline { title: text, subtitle: None, lines: vec![i], score });
         }
     }
+    // The page's own title fields compete too: a saved page's headline may be printed nowhere
+    // in the text we kept, or only in a form a site name or a teaser outscores.
+    for (k, f) in page.fields.iter().enumerate() {
+        let text = tidy(f);
+        if !eligible(&text) || page.site_names.iter().any(|s| fold(s) == fold(&text)) {
+            continue;
+        }
+        let printed = folded.iter().any(|g| *g == fold(&text));
+        let n = text.chars().count();
+        let mut score = if (8..=40).contains(&n) { 3.0 } else { 1.5 };
+        score += 4.0 * overlap(&bigrams(&text), &body_grams) + 2.0 - k as f32 * 0.5;
+        // Printed as a line, the line itself is the candidate (it keeps its deck and place).
+        if printed {
+            continue;
+        }
+        if best.as_ref().is_none_or(|b| score > b.score) {
+            best = Some(Headline { title: text, subtitle: None, lines: Vec::new(), score });
+        }
+    }
     let mut h = best.filter(|b| b.score >= MIN_SCORE)?;
-    pair_up(lines, &mut h, &body_grams);
+    if h.lines.is_empty() {
+        return Some(h);
+    }
+    pair_up(lines, &mut h, &body_grams, &page.site_names);
     let at = *h.lines.iter().min().expect("a headline has a line");
     let last = *h.lines.iter().max().expect("a headline has a line");
     // A deck below (`——…`, or a parallel-less line right under it before the metadata) and a
@@ -287,12 +335,16 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
 /// A headline set on two lines: the line printed right above or below the chosen one, when it
 /// is headline-shaped too. Of the two, a parallel line (`“接”出速度 “办”出实效`) is the main title
 /// and the other its deck or kicker; two short plain lines are one headline broken in two.
-fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>) {
+fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>, site_names: &[String]) {
     let at = h.lines[0];
     let adjacent = |k: usize| {
         lines.get(k).is_some_and(|l| {
             let t = tidy(&l.text);
-            eligible(&t) && !t.ends_with("——") && !meta::is_column(&t) && !is_editors_note(&t)
+            eligible(&t)
+                && !t.ends_with("——")
+                && !meta::is_column(&t)
+                && !is_editors_note(&t)
+                && !site_names.iter().any(|s| fold(s) == fold(&t))
         })
     };
     let (p, l) = if at > 0 && adjacent(at - 1) && lines[at].gap <= 1 {

@@ -138,10 +138,13 @@ impl<'a> Importer<'a> {
         let (raw_lines, html_date) = if is_html {
             let page = html::html_lines(&text);
             // The page's own title fields, strongest first.
-            titles.fields.extend(page.jsonld_headline.iter().cloned());
-            titles.fields.extend(page.og_title.as_deref().map(headline::strip_site_suffix));
-            titles.fields.extend(page.title.as_deref().map(headline::strip_site_suffix));
-            titles.fields.extend(page.h1.iter().take(2).map(|h| h.text.clone()));
+            for f in page.jsonld_headline.iter().chain(&page.og_title).chain(&page.title) {
+                titles.add_field(f);
+            }
+            for h in page.h1.iter().take(2) {
+                titles.add_field(&h.text);
+            }
+            titles.site_names.extend(page.site_name.iter().cloned());
             site_name = page.site_name.clone();
             html_text = page.text;
             (page.lines, page.date.or(page.jsonld_date))
@@ -472,13 +475,13 @@ fn single_story(lines: &[Line], titles: &PageTitles) -> (Vec<String>, Draft, Opt
     let mut d = Draft::default();
     let mut preface = Vec::new();
     let start = match &h {
-        Some(h) => {
+        Some(h) if !h.lines.is_empty() => {
             let first = h.lines[0];
             preface.extend(lines[..first].iter().map(|l| l.text.clone()));
             // Date and source lines may sit between the headline and its deck.
             first + 1
         }
-        None => 0,
+        _ => 0,
     };
     let used: std::collections::HashSet<usize> = h.iter().flat_map(|h| h.lines.iter().copied()).collect();
     let title_f = h.as_ref().map(|h| fold(&h.title));
@@ -499,7 +502,12 @@ fn single_story(lines: &[Line], titles: &PageTitles) -> (Vec<String>, Draft, Opt
             d.header.push(t.to_string());
             continue;
         }
-        if h.is_none() && in_header && !is_paragraph(l) && !meta_line && d.body.is_empty() {
+        if h.as_ref().is_none_or(|h| h.lines.is_empty())
+            && in_header
+            && !is_paragraph(l)
+            && !meta_line
+            && d.body.is_empty()
+        {
             // Page chrome above the text of a page without a headline.
             preface.push(t.to_string());
             continue;
