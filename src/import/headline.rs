@@ -444,7 +444,7 @@ mod tests {
     use crate::import::lines::text_lines;
 
     fn title(text: &str, fields: &[&str]) -> Option<(String, Option<String>)> {
-        let page = PageTitles { fields: fields.iter().map(|s| s.to_string()).collect() };
+        let page = PageTitles { fields: fields.iter().map(|s| s.to_string()).collect(), site_names: Vec::new() };
         choose(&text_lines(text), &page).map(|h| (h.title, h.subtitle))
     }
 
