@@ -61,8 +61,10 @@ impl PageTitles {
     }
 }
 
-static ORIGINAL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[【\[(（]?\s*原(标题|题)\s*[】\])）]?\s*[:：]?\s*").expect("valid pattern"));
+static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[【\[(（]?\s*(原标题|原標題|原题|原題|标题|標題|主题|主題|题目|題目)\s*[】\])）]?\s*[:：]\s*|^[【\[(（]\s*原(标题|题)\s*[】\])）]\s*")
+        .expect("valid pattern")
+});
 static CHROME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"欢迎(访问|光临|来到)|^(首页|登录|注册|搜索|导读|内容详情|正文|详情|专题|订阅|投稿|网站首页|设为首页|加入收藏)$|^(导读|编者按|按语|核心提示|核心阅读|摘要|提要)\s*[:：]?|当前版\s*[:：]|^第\s*[0-9一二三四五六七八九十]+\s*版|^[(（].{0,20}[)）]$|^\d+$|我要(投稿|纠错)|^(字号|字体)",
@@ -91,14 +93,14 @@ pub fn tidy(title: &str) -> String {
 /// A page `<title>` without its site suffix: `安吉：全科网格_浙江新闻` → `安吉：全科网格`.
 pub fn strip_site_suffix(title: &str) -> String {
     let mut t = title.trim();
-    for sep in ["_", "|", " - ", "－", "-", "——", " – "] {
+    for sep in ["_", "|", "｜", " - ", "--", "－", "-", "——", "—", " – "] {
         if let Some(i) = t.rfind(sep) {
             let (head, tail) = (&t[..i], &t[i + sep.len()..]);
             // A suffix is short and names a site; what precedes it is the headline. (`栏目 - 标题`
             // puts the longer part last: then nothing is cut.)
             let (tn, hn) = (tail.chars().count(), head.chars().count());
             if tn <= 20 && tn < hn && head.chars().filter(|&c| is_han(c)).count() >= 6 {
-                t = head.trim();
+                t = head.trim().trim_end_matches(|c: char| "_|｜-－—– ".contains(c)).trim();
             }
         }
     }
