@@ -124,6 +124,12 @@ static NAV: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 /// `县域新闻 > 通城新闻`: two short section names and one separator.
+/// `第 [1] [2] [3] 页 |`, `下一页 |`: pagination.
+static PAGER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^第\s*(\[?\d+\]?\s*)+页\s*\|?$|^(上一页|下一页|首页|尾页|末页)\s*\|?\s*((上一页|下一页|首页|尾页|末页)\s*\|?\s*)*$",
+    )
+});
 static CRUMB: LazyLock<Regex> = LazyLock::new(|| re(r"^\S{2,12}\s*(>|›|»|>>)\s*\S{2,12}\s*>?$"));
 static NAV_SEP: LazyLock<Regex> = LazyLock::new(|| re(r">>|>|›|»|→|\|"));
 static EDITOR: LazyLock<Regex> = LazyLock::new(|| {
@@ -267,6 +273,7 @@ pub fn junk(line: &str) -> Option<Junk> {
     if n <= 60
         && (NAV.is_match(f)
             || CRUMB.is_match(f)
+            || PAGER.is_match(f)
             || NAV_SEP.find_iter(f).count() >= 2
             || (f.contains("首页") && NAV_SEP.is_match(f)))
     {

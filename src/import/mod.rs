@@ -474,10 +474,19 @@ fn single_story(lines: &[Line], titles: &PageTitles) -> (Vec<String>, Draft, Opt
     let h = headline::choose(lines, titles);
     let mut d = Draft::default();
     let mut preface = Vec::new();
+    let mut lead: Vec<Line> = Vec::new();
     let start = match &h {
         Some(h) if !h.lines.is_empty() => {
             let first = h.lines[0];
-            preface.extend(lines[..first].iter().map(|l| l.text.clone()));
+            // Text above the headline is page chrome, except paragraphs: an editor's note or a
+            // lead printed before the title stays with the story.
+            for l in &lines[..first] {
+                if l.text.chars().filter(|&c| is_han(c)).count() >= 30 && !meta::is_meta_line(&l.text) {
+                    lead.push(l.clone());
+                } else {
+                    preface.push(l.text.clone());
+                }
+            }
             // Date and source lines may sit between the headline and its deck.
             first + 1
         }
@@ -514,6 +523,9 @@ fn single_story(lines: &[Line], titles: &PageTitles) -> (Vec<String>, Draft, Opt
         }
         in_header = false;
         d.body.push(l.clone());
+    }
+    if !lead.is_empty() {
+        d.body.splice(0..0, lead);
     }
     // Bylines and short date lines set in the first lines of the body.
     let mut k = 0;

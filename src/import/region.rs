@@ -106,7 +106,10 @@ impl<'g> RegionTagger<'g> {
         for (text, weight) in [(title, 3), (body, 1)] {
             let ms = g.mentions(text);
             for (k, m) in ms.iter().enumerate() {
-                let qualifier = ms.get(k + 1).is_some_and(|n| n.start == m.end);
+                let qualifier = ms.get(k + 1).is_some_and(|n| {
+                    n.start == m.end
+                        && n.candidates.iter().any(|&i| m.candidates.iter().any(|&o| i != o && g.is_within(i, o)))
+                });
                 if m.candidates.len() == 1 && !qualifier && !is_dateline(text, m) && !is_benchmark(text, m) {
                     *out.entry(m.candidates[0]).or_default() += weight;
                 }
@@ -184,10 +187,17 @@ impl<'g> RegionTagger<'g> {
             };
             // `福建省晋江市`: the province only qualifies the place after it.
             // Mentions are in text order, so the neighbours are the next and previous ones.
-            let qualifier = found.get(k + 1).is_some_and(|(n, _, t)| std::ptr::eq(*t, *text) && n.start == m.end);
+            // (Only a place inside it: `仪征市公安局` is no qualifier of 公安县.)
+            let inside = |outer: &Mention, inner: &Mention| {
+                inner.candidates.iter().any(|&i| outer.candidates.iter().any(|&o| i != o && g.is_within(i, o)))
+            };
+            let qualifier =
+                found.get(k + 1).is_some_and(|(n, _, t)| std::ptr::eq(*t, *text) && n.start == m.end && inside(m, n));
             // …and lends the place it qualifies the weight of a full name.
-            let qualified =
-                k > 0 && found.get(k - 1).is_some_and(|(n, _, t)| std::ptr::eq(*t, *text) && n.end == m.start);
+            let qualified = k > 0
+                && found
+                    .get(k - 1)
+                    .is_some_and(|(n, _, t)| std::ptr::eq(*t, *text) && n.end == m.start && inside(n, m));
             if let Some(u) = unit.filter(|_| !qualifier) {
                 let w = if m.full || qualified { 2 } else { 1 } * if *in_title { 3 } else { 1 };
                 *scores.entry(u).or_default() += w;
