@@ -13,7 +13,7 @@ const COMMON_WORD_NAMES: &[&str] = &[
     "来宾", "安康", "阿里", "日照", "普洱", "中山", "新华", "和平", "长安", "城关", "开发", "高新", "新城", "城中",
     "城东", "城西", "城南", "城北", "东区", "西区", "南区", "北区", "市中", "郊区", "矿区", "白云", "青山", "红旗",
     "永安", "太平", "吉利", "新兴", "长寿", "和田", "昌都", "铁山", "东方", "海东", "金平", "平安", "江北", "江南",
-    "河东", "河西", "山南", "海南", "宝山", "南山", "离岛",
+    "河东", "河西", "山南", "海南", "宝山", "南山", "离岛", "公安",
 ];
 
 /// Words before a place name that make it the object of comparison, not the place of practice.
@@ -51,7 +51,7 @@ impl<'g> RegionTagger<'g> {
         let mut others: Vec<(usize, u32)> = scores
             .iter()
             // Not the focus or one of its ancestors, and inside the same province.
-            .filter(|(&u, &s)| s >= 4 && !g.is_within(focus, u) && g.is_within(u, province))
+            .filter(|(&u, &s)| s >= 2 && !g.is_within(focus, u) && g.is_within(u, province))
             .map(|(&u, &s)| (u, s))
             .collect();
         others.sort_by(|a, b| b.1.cmp(&a.1).then(g.unit(a.0).code.cmp(&g.unit(b.0).code)));
@@ -151,11 +151,31 @@ impl<'g> RegionTagger<'g> {
         let mut scores: BTreeMap<usize, u32> = BTreeMap::new();
         for (k, (m, in_title, text)) in found.iter().enumerate() {
             let name = &text[m.start..m.end];
+            // A county's short name needs its own city named somewhere, or its province or city
+            // right before it (`江苏昆山`); a province elsewhere in the text is not enough
+            // (`公安` in a 湖北 story is the police, not 公安县).
+            let right_after = |c: usize| {
+                k > 0
+                    && found.get(k - 1).is_some_and(|(n, _, t)| {
+                        std::ptr::eq(*t, *text)
+                            && n.end == m.start
+                            && n.candidates.iter().any(|&a| g.is_within(c, a) && a != c)
+                    })
+            };
             let with_parent: Vec<usize> = m
                 .candidates
                 .iter()
                 .copied()
-                .filter(|&c| g.lineage(c).iter().rev().skip(1).any(|a| context.contains(a)))
+                .filter(|&c| {
+                    let lineage = g.lineage(c);
+                    let parents = lineage.iter().rev().skip(1);
+                    if g.unit(c).level == Level::County && !m.full {
+                        let city = g.unit(c).parent;
+                        city.is_some_and(|p| context.contains(&p)) || right_after(c)
+                    } else {
+                        parents.clone().any(|a| context.contains(a))
+                    }
+                })
                 .collect();
             let unit = if with_parent.len() == 1 {
                 Some(with_parent[0])
