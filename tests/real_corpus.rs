@@ -9,19 +9,19 @@ use common::{kbgen, repo, text};
 
 /// Fields right (of those labelled) that import must keep reaching.
 const FLOORS: &[(&str, usize)] = &[
-    ("title", 64),
+    ("title", 69),
     ("date", 61),
-    ("year", 78),
-    ("source", 14),
-    ("author", 12),
-    ("region", 55),
+    ("year", 81),
+    ("source", 21),
+    ("author", 18),
+    ("region", 64),
     ("region_precision", 78),
-    ("mechanism", 68),
+    ("mechanism", 78),
     ("practice", 18),
-    ("clean", 101),
+    ("clean", 102),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 50;
+const MIN_FULLY_RIGHT: usize = 72;
 
 #[test]
 fn real_articles_import_field_by_field() {
