@@ -270,7 +270,10 @@ pub fn junk(line: &str) -> Option<Junk> {
     if WIRE_HEADER.is_match(f) && n <= 160 {
         return Some(Junk::WireHeader);
     }
+    // A date line (`2019-09-04 10:39:31 | 来源:… | 编辑:…`) is metadata, whatever separates its fields.
+    let dated = super::meta::is_date_line(f);
     if n <= 60
+        && !dated
         && (NAV.is_match(f)
             || CRUMB.is_match(f)
             || PAGER.is_match(f)

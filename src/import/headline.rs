@@ -154,7 +154,8 @@ fn parallel(t: &str) -> bool {
 }
 
 fn is_body(l: &Line) -> bool {
-    !is_editors_note(&l.text)
+    l.heading.is_none()
+        && !is_editors_note(&l.text)
         && (l.chars() > 50
             || (l.chars() > 25 && l.text.trim_end().ends_with(['。', '；']) && l.text.contains(['，', ','])))
 }
@@ -319,6 +320,16 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
             break;
         }
     }
+    // `引题,说明背景 主标题`: a long one-line headline whose first part is a kicker sentence.
+    if h.title.chars().count() > 40 && !parallel(&h.title) {
+        let parts: Vec<&str> = h.title.split(' ').filter(|p| !p.is_empty()).collect();
+        if let [kicker, main] = parts.as_slice() {
+            if kicker.contains([',', '，']) && kicker.chars().count() >= 8 && main.chars().count() >= 8 {
+                sub.insert(0, kicker.to_string());
+                h.title = main.to_string();
+            }
+        }
+    }
     if let Some((main, deck)) = h.title.clone().split_once("——") {
         if main.chars().count() >= 4 && deck.chars().count() >= 4 {
             h.title = main.trim().to_string();
@@ -420,6 +431,23 @@ pub fn unglue(line: &Line) -> Vec<Line> {
     let t = line.text.as_str();
     if line.chars() <= 60 {
         return vec![line.clone()];
+    }
+    // `标题 2021年01月20日`: an e-paper prints the date at the end of the headline line.
+    let f = fold(t);
+    if let Some((r, _, _)) = meta::date_span(&f) {
+        let tail = f[r.end..].trim();
+        if f.len() == t.len()
+            && tail.is_empty()
+            && f[..r.start].chars().count() >= 8
+            && !f[..r.start].trim().ends_with(['。', '！', '？', '；'])
+        {
+            let head = t[..r.start].trim();
+            // The head is marked as a heading: a long headline line is still a candidate.
+            return vec![
+                Line { text: head.to_string(), heading: line.heading.or(Some(3)), ..line.clone() },
+                Line { text: t[r.start..].trim().to_string(), gap: 0, heading: None, cut_before: false },
+            ];
+        }
     }
     let Some(m) = GLUED.find(t) else { return vec![line.clone()] };
     let head = t[..m.start()].trim();
