@@ -250,6 +250,9 @@ fn import_command(
                 eprintln!("error: {}: {e}", r.path.display());
             }
         }
+        for w in &r.warnings {
+            eprintln!("warning: {w}");
+        }
     }
     let reviews: Vec<(&Path, &import::Review)> =
         reports.iter().flat_map(|r| r.reviews.iter().map(move |v| (r.path.as_path(), v))).collect();

@@ -429,3 +429,20 @@ fn two_stories_with_one_headline_and_year_get_two_pages() {
     let again = run();
     assert!(again.contains("(0 created, 0 updated, 2 unchanged"), "{again}");
 }
+
+#[test]
+fn a_few_broken_bytes_in_utf8_are_replaced_with_a_warning_naming_the_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seed = std::fs::read(repo().join("sources/003_eb3b055d8e44d11e.txt")).unwrap();
+    let cut = seed.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let mut bytes = seed[..cut].to_vec();
+    bytes.push(0xFF);
+    bytes.extend_from_slice(&seed[cut..]);
+    std::fs::write(tmp.path().join("ff.txt"), &bytes).unwrap();
+    let out = tmp.path().join("content");
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), tmp.path().join("ff.txt").to_str().unwrap()]);
+    let stderr = text(&o.stderr);
+    assert!(o.status.success(), "{}{stderr}", text(&o.stdout));
+    assert!(stderr.contains("ff.txt:2: 1 invalid bytes read as U+FFFD"), "{stderr}");
+    assert_eq!(pages(&out).len(), 1);
+}

@@ -20,6 +20,8 @@ pub struct Decoded {
     pub text: String,
     /// The encoding's WHATWG name, e.g. `UTF-8`, `GBK`, `Big5`, `UTF-16LE`.
     pub encoding: &'static str,
+    /// Bytes that no encoding reads were replaced with U+FFFD: how many, and the first line.
+    pub replaced: Option<(usize, usize)>,
 }
 
 /// Decodes `bytes`; `html` allows a `<meta charset>` declaration to decide.
@@ -35,7 +37,9 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeError> {
         enc
     } else if looks_binary(bytes) {
         return Err(DecodeError::Binary);
-    } else if std::str::from_utf8(bytes).is_ok() {
+    } else if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
+        // UTF-8 with a few broken bytes (a cut multi-byte character, a stray 0xFF) is still
+        // UTF-8: the bytes become U+FFFD and the import says where.
         UTF_8
     } else {
         let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
@@ -60,7 +64,19 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeError> {
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
     }
-    Ok(Decoded { text, encoding: actual.name() })
+    // Replacement characters that were not in the file: count them and find the first line.
+    let replaced = (bad > 0 && !bytes.windows(3).any(|w| w == "\u{FFFD}".as_bytes()))
+        .then(|| (bad, text.lines().position(|l| l.contains('\u{FFFD}')).map_or(1, |i| i + 1)));
+    Ok(Decoded { text, encoding: actual.name(), replaced })
+}
+
+/// Valid UTF-8 but for a few bytes: at most one bad sequence per 200 characters, and Han text
+/// around them (a legacy encoding read as UTF-8 breaks nearly every character).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
+    let han = text.chars().filter(|&c| crate::fold::is_han(c)).count();
+    bad > 0 && bad * 200 <= text.chars().count() && han >= 20 * bad
 }
 
 /// Encodings Chinese text is written in (and the other CJK ones).

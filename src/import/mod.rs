@@ -65,6 +65,8 @@ pub struct FileReport {
     pub path: PathBuf,
     pub encoding: Option<&'static str>,
     pub result: Result<Vec<(PathBuf, Outcome)>, ImportError>,
+    /// What a person should know about how the file was read (bytes replaced, and where).
+    pub warnings: Vec<String>,
     /// Fields of the pages written from this file that a person should look at.
     pub reviews: Vec<Review>,
 }
@@ -128,7 +130,7 @@ impl<'a> Importer<'a> {
     /// Turns one raw file's bytes into stories. `name` is the raw file's name (or its path
     /// below the import folder), recorded as provenance; an `.html`/`.htm` name selects the
     /// HTML reader.
-    pub fn stories(&self, name: &str, bytes: &[u8]) -> Result<(Vec<Story>, &'static str), ImportError> {
+    pub fn stories(&self, name: &str, bytes: &[u8]) -> Result<(Vec<Story>, Decoding), ImportError> {
         let is_html = is_html_name(name);
         let decoded = decode::decode(bytes, is_html)?;
         let text = clean::strip_glosses(&decoded.text);
@@ -230,7 +232,7 @@ impl<'a> Importer<'a> {
         if stories.is_empty() {
             return Err(ImportError::NoArticle);
         }
-        Ok((stories, decoded.encoding))
+        Ok((stories, Decoding { name: decoded.encoding, replaced: decoded.replaced }))
     }
 
     /// `兰州市永登县: 标题` — a headline that opens with a place and a colon or dash.
@@ -795,7 +797,15 @@ fn fill_from(front: &mut FrontMatter, donors: &[&Story]) {
 }
 
 /// The stories of one raw file and its encoding, or why it has none.
-type Parsed = Result<(Vec<Story>, &'static str), ImportError>;
+type Parsed = Result<(Vec<Story>, Decoding), ImportError>;
+
+/// How a raw file was read.
+#[derive(Debug, Clone, Copy)]
+pub struct Decoding {
+    pub name: &'static str,
+    /// Bytes replaced with U+FFFD: how many, and the first line they were on.
+    pub replaced: Option<(usize, usize)>,
+}
 
 /// Imports every raw file into `out` (practice pages go to `out/practices/`). Files are read
 /// in parallel; a story found in several raw files is written once, as the page of its best
@@ -898,9 +908,14 @@ pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> 
         }
     }
     for (f, ((path, r), res)) in parsed.into_iter().zip(results).enumerate() {
+        let mut warnings = Vec::new();
         let (encoding, result) = match r {
             Err(e) => (None, Err(e)),
-            Ok((stories, enc)) => {
+            Ok((stories, dec)) => {
+                let enc = dec.name;
+                if let Some((n, line)) = dec.replaced {
+                    warnings.push(format!("{}:{line}: {n} invalid bytes read as U+FFFD (�)", path.display()));
+                }
                 let result = res.map(|mut pages| {
                     for s in 0..stories.len() {
                         if let Some(best) = merged_into.get(&(f, s)) {
@@ -915,7 +930,7 @@ pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> 
         };
         let mut reviews = reviews.remove(&f).unwrap_or_default();
         reviews.sort_by(|a, b| (&a.page, &a.field).cmp(&(&b.page, &b.field)));
-        reports.push(FileReport { path, encoding, result, reviews });
+        reports.push(FileReport { path, encoding, result, reviews, warnings });
     }
     reports
 }
