@@ -123,8 +123,10 @@ impl<'g> RegionTagger<'g> {
         let g = self.gazetteer;
         let mut found: Vec<(Mention, bool, &str)> = Vec::new();
         for (text, in_title) in [(title, true), (body, false)] {
-            for m in g.mentions(text) {
-                if !is_dateline(text, &m) && !is_benchmark(text, &m) {
+            let mentions = g.mentions(text);
+            let compared = comparison_sets(g, text, &mentions);
+            for (k, m) in mentions.into_iter().enumerate() {
+                if !is_dateline(text, &m) && !is_benchmark(text, &m) && !compared[k] {
                     found.push((m, in_title, text));
                 }
             }
@@ -240,6 +242,34 @@ fn is_inside_word(text: &str, m: &Mention) -> bool {
     text[..m.start].chars().next_back().is_some_and(|c| "县市区府委局".contains(c))
 }
 
+/// Mentions inside a sentence that names places in three or more provinces (`芜湖、遵义、曲靖、
+/// 绵阳分别为安徽省、贵州省、云南省、四川省经济总量第二大城市`): a comparison, not the place of
+/// practice.
+fn comparison_sets(g: &Gazetteer, text: &str, mentions: &[Mention]) -> Vec<bool> {
+    let mut out = vec![false; mentions.len()];
+    let ends: Vec<usize> = text.match_indices(['。', '；', ';', '！', '？', '\n']).map(|(i, _)| i).collect();
+    let sentence = |at: usize| ends.partition_point(|&e| e < at);
+    let mut start = 0;
+    while start < mentions.len() {
+        let s = sentence(mentions[start].start);
+        let mut end = start;
+        while end < mentions.len() && sentence(mentions[end].start) == s {
+            end += 1;
+        }
+        let provinces: HashSet<usize> = mentions[start..end]
+            .iter()
+            // Only names that stand for a place on their own (a county's short name may be a word).
+            .filter(|m| m.candidates.len() == 1 && (m.full || g.unit(m.candidates[0]).level != Level::County))
+            .map(|m| g.lineage(m.candidates[0])[0])
+            .collect();
+        if provinces.len() >= 3 {
+            out[start..end].iter_mut().for_each(|x| *x = true);
+        }
+        start = end;
+    }
+    out
+}
+
 /// `新华社南京7月3日电`, `本报北京3月5日讯`: the place a wire story was filed from.
 fn is_dateline(text: &str, m: &Mention) -> bool {
     let before: String = text[..m.start].chars().rev().take(4).collect::<String>().chars().rev().collect();
@@ -290,6 +320,12 @@ mod tests {
     fn a_national_commentary_has_no_region() {
         let body = "各地瞄准目标。北京深化技术攻关政策创新;上海连续7年举行优化营商环境大会。";
         assert!(tag("保持定力往前走", body).is_empty());
+    }
+
+    #[test]
+    fn a_sentence_comparing_provinces_names_no_region() {
+        let body = "宜宾要奋力追赶。从城市地位看,芜湖、遵义、曲靖、绵阳分别为安徽省、贵州省、云南省、四川省经济总量第二大城市。宜宾市委提出对标找差,宜宾干部要有紧迫感。";
+        assert_eq!(tag("宜宾如何追赶", body)[0], "四川省/宜宾市");
     }
 
     #[test]
