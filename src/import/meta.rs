@@ -272,6 +272,31 @@ pub fn date_near(text: &str, headline: &str) -> Option<(String, i32)> {
     after.or_else(before).map(|(_, d, y)| (d, y))
 }
 
+static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(发布时间|发表时间|发布日期|发表日期|发稿时间|发表于|发布于|更新时间|日期|时间)\s*[:：]?\s*$")
+});
+
+/// The first date a page prints behind a label (`发表于 2005-9-15 11:46:00`, `发布时间:`), in
+/// a short line that is not a comment's.
+pub fn labelled_date(text: &str) -> Option<(String, i32)> {
+    let f = fold(text);
+    let lines: Vec<&str> = f.lines().collect();
+    for (i, l) in lines.iter().enumerate() {
+        if l.chars().count() > 80 || l.contains("评论") || l.contains("留言") || l.contains("回复") {
+            continue;
+        }
+        if let Some((r, d, y)) = date_span(l) {
+            let before = &l[..r.start];
+            let label_before = DATE_LABEL.is_match(before.trim_end())
+                || (before.trim().is_empty() && i > 0 && DATE_LABEL.is_match(lines[i - 1].trim()));
+            if label_before {
+                return Some((d, y));
+            }
+        }
+    }
+    None
+}
+
 /// Byte length of a leading date field in `text` (a label, the date and its time).
 pub fn date_field_end(text: &str) -> Option<usize> {
     let (r, _, _) = date_span(text)?;
@@ -658,6 +683,17 @@ mod tests {
         assert_eq!(find_date("2026 02/28 22:14:08"), Some(("2026-02-28".into(), 2026)));
         assert_eq!(find_date("《新闻联播》 (20241214)"), Some(("2024-12-14".into(), 2024)));
         assert_eq!(find_date("t20191210_6437741"), None, "digits inside an id are no date");
+    }
+
+    #[test]
+    fn labelled_dates_in_page_text() {
+        let page = "首页\n网友评论 2006-08-10 12:00\n陈天华《警世钟》\nggjjzhzz 发表于 2005-9-15 11:46:00\n正文";
+        assert_eq!(labelled_date(page), Some(("2005-09-15".into(), 2005)));
+        assert_eq!(labelled_date("建立于:2004年10月6日 访问:121369"), None, "no label of publication");
+        assert_eq!(
+            date_near("标题在这里\n作者 张三\n2022年02月12日\n正文", "标题在这里"),
+            Some(("2022-02-12".into(), 2022))
+        );
     }
 
     #[test]

@@ -201,13 +201,18 @@ impl<'a> Importer<'a> {
         }
         let mut page = PageMeta::read(&preface, html_date.as_deref(), &page_text, self.this_year);
         page.source = page.source.or(site_name);
-        if page.date.is_none() && count_is_one(&drafts) {
-            // A saved page often prints its date outside the article block, beside the headline.
-            if let Some(t) = chosen.first().and_then(|h| h.as_ref()).map(|h| h.title.clone()) {
-                if let Some(d) = meta::date_near(&html_text, &t) {
-                    page.year = Some((d.1, false));
-                    page.date = Some(d);
-                }
+        if page.date.is_none() && count_is_one(&drafts) && !html_text.is_empty() {
+            // A saved page often prints its date outside the article block: beside the
+            // headline, above the first paragraph, or behind a label (`发表于`, `发布时间`).
+            let title = chosen.first().and_then(|h| h.as_ref()).map(|h| h.title.clone());
+            let lead = drafts[0].body.iter().find(|l| l.chars() >= 20).map(|l| l.text.clone());
+            let found = title
+                .and_then(|t| meta::date_near(&html_text, &t))
+                .or_else(|| lead.and_then(|l| meta::date_near(&html_text, &l)))
+                .or_else(|| meta::labelled_date(&html_text));
+            if let Some(d) = found {
+                page.year = Some((d.1, false));
+                page.date = Some(d);
             }
         }
         let sha = sha256_hex(bytes);
