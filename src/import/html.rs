@@ -671,6 +671,17 @@ fn assemble(raw: Vec<RawLine>, title: Option<&str>) -> (Vec<Line>, Option<String
         if between.iter().map(|l| l.line.chars()).sum::<usize>() <= 200 {
             out.extend(between.into_iter().map(|l| l.line.clone()));
         }
+    } else {
+        // No heading above the block: its nearest short lines still go along, for the
+        // importer's headline scorer to weigh (a title set in <b> or <font>, a date line).
+        let near: Vec<&RawLine> = before
+            .iter()
+            .rev()
+            .filter(|l| !link_dense(l))
+            .take_while(|l| (2..=60).contains(&l.line.chars()))
+            .take(4)
+            .collect();
+        out.extend(near.into_iter().rev().map(|l| l.line.clone()));
     }
     for l in &raw[first_inside..] {
         if l.region != Region::Inside {
