@@ -678,7 +678,7 @@ fn assemble(raw: Vec<RawLine>, title: Option<&str>) -> (Vec<Line>, Option<String
             .iter()
             .rev()
             .filter(|l| !link_dense(l))
-            .take_while(|l| (2..=60).contains(&l.line.chars()))
+            .take_while(|l| (2..=60).contains(&l.line.chars()) && !super::clean::is_trailer_marker(&l.line.text))
             .take(4)
             .collect();
         out.extend(near.into_iter().rev().map(|l| l.line.clone()));
