@@ -553,6 +553,10 @@ pub fn is_meta_line(line: &str) -> bool {
         || PAGE_LABEL.is_match(fold(line).trim())
         || {
             let f = fold(line);
+            f.chars().count() <= 40 && AUTHOR_FIELD.is_match(&f)
+        }
+        || {
+            let f = fold(line);
             f.chars().count() <= 40 && SOURCE.is_match(&f)
         }
 }
