@@ -82,7 +82,9 @@ static GLUED: LazyLock<Regex> = LazyLock::new(|| {
 /// Removes what never belongs to a headline: a `原标题:` label, a hype tag, a site suffix.
 pub fn tidy(title: &str) -> String {
     let t = title.trim();
-    let t = ORIGINAL.replace(t, "");
+    // Private-use characters are icon-font glyphs, not text.
+    let t: String = t.chars().filter(|&c| !('\u{E000}'..='\u{F8FF}').contains(&c)).collect();
+    let t = ORIGINAL.replace(t.trim(), "");
     let t = match HYPE.find(&t) {
         Some(m) if t[m.end()..].chars().count() >= 8 => t[m.end()..].to_string(),
         _ => t.to_string(),
@@ -273,7 +275,8 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
         if !eligible(&text) || page.site_names.iter().any(|s| fold(s) == fold(&text)) {
             continue;
         }
-        let printed = folded.iter().any(|g| *g == fold(&text));
+        // Printed among the candidate lines, the line itself competes (it keeps its deck).
+        let printed = tidied.iter().any(|g| fold(g) == fold(&text));
         let n = text.chars().count();
         let mut score = if (8..=40).contains(&n) { 3.0 } else { 1.5 };
         score += 4.0 * overlap(&bigrams(&text), &body_grams) + 2.0 - k as f32 * 0.5;

@@ -149,7 +149,15 @@ impl<'a> Importer<'a> {
             titles.site_names.extend(page.site_name.iter().cloned());
             site_name = page.site_name.clone();
             html_text = page.text;
-            (page.lines, page.date.or(page.jsonld_date))
+            // The extractor found the page's headline: other top-level headings on the page
+            // are sections of that one story, not stories of their own.
+            let mut lines = page.lines;
+            if page.headline.is_some() {
+                for l in lines.iter_mut().skip(1).filter(|l| l.heading == Some(1)) {
+                    l.heading = Some(2);
+                }
+            }
+            (lines, page.date.or(page.jsonld_date))
         } else {
             (lines::text_lines(&text), None)
         };
