@@ -9,19 +9,19 @@ use common::{kbgen, repo, text};
 
 /// Fields right (of those labelled) that import must keep reaching.
 const FLOORS: &[(&str, usize)] = &[
-    ("title", 69),
-    ("date", 61),
-    ("year", 81),
+    ("title", 70),
+    ("date", 62),
+    ("year", 82),
     ("source", 21),
     ("author", 18),
-    ("region", 64),
+    ("region", 65),
     ("region_precision", 78),
     ("mechanism", 78),
     ("practice", 18),
     ("clean", 102),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 72;
+const MIN_FULLY_RIGHT: usize = 75;
 
 #[test]
 fn real_articles_import_field_by_field() {
