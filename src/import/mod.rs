@@ -458,7 +458,12 @@ impl<'a> Importer<'a> {
         }
         provenance.review = review;
         let lang = (traditional_ratio(&body_text, &body_f) > 0.03).then(|| "zh-Hant".to_string());
-        let practice = practice::named(&format!("{title}\n{}\n{body_text}", subtitle.as_deref().unwrap_or("")));
+        // Names to group and search by, like publishers: one script for all.
+        let practice: Vec<String> =
+            practice::named(&format!("{title}\n{}\n{body_text}", subtitle.as_deref().unwrap_or("")))
+                .iter()
+                .map(|n| fold(n))
+                .collect();
         let front = FrontMatter {
             title: title.clone(),
             subtitle,
