@@ -149,8 +149,11 @@ static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CAPTION: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(图|上图|下图|左图|右图|图片|照片|题图)[①-⑳\d一二三四五六七八九十]*\s*[:为]|^图为"));
-static CREDIT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(数据|资料|图片|视频|图表|照片)来源\s*[:]|(摄|供图|摄影|制图)$|^(图片|照片|图)\s*[/:]"));
+static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(数据|资料|图片|视频|图表|照片)来源\s*[:]|(摄|供图|摄影|制图)$|^(图片|照片|图)\s*[/:]|^[(（]?[\p{Han}A-Za-z]{0,10}(图片|供图|照片)[)）]?$",
+    )
+});
 static CODE: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9A-Za-z]{16,}$"));
 static WIRE_HEADER: LazyLock<Regex> = LazyLock::new(|| re(r"社\S{0,8}\d{1,2}月\d{1,2}日电\s*题\s*[:]"));
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
@@ -451,6 +454,8 @@ mod tests {
             ("图①:在社区学院课堂上,谢兰(右一)与居民一起制作艺术作品。", Junk::Caption),
             ("图为网格员入户走访。", Junk::Caption),
             ("受访者供图", Junk::Credit),
+            ("網上圖片", Junk::Credit),
+            ("(新華網圖片)", Junk::Credit),
             ("张玮真摄", Junk::Credit),
             ("数据来源:中共永登县委组织部、中共永登县委宣传部", Junk::Credit),
             ("010020020110000000000000011199211126193816", Junk::Code),
