@@ -110,8 +110,16 @@ impl<'g> RegionTagger<'g> {
                     n.start == m.end
                         && n.candidates.iter().any(|&i| m.candidates.iter().any(|&o| i != o && g.is_within(i, o)))
                 });
-                if m.candidates.len() == 1 && !qualifier && !is_dateline(text, m) && !is_benchmark(text, m) {
-                    *out.entry(m.candidates[0]).or_default() += weight;
+                // One place, or a province among places of lower rank (海南: the province).
+                let provinces: Vec<usize> =
+                    m.candidates.iter().copied().filter(|&c| g.unit(c).level == Level::Province).collect();
+                let unit = match (m.candidates.as_slice(), provinces.as_slice()) {
+                    ([one], _) => Some(*one),
+                    (_, [p]) => Some(*p),
+                    _ => None,
+                };
+                if let Some(u) = unit.filter(|_| !qualifier && !is_dateline(text, m) && !is_benchmark(text, m)) {
+                    *out.entry(u).or_default() += weight;
                 }
             }
         }
@@ -204,8 +212,10 @@ impl<'g> RegionTagger<'g> {
                 let top = m.candidates.iter().map(|&c| g.unit(c).level).min();
                 let at_top: Vec<usize> =
                     m.candidates.iter().copied().filter(|&c| Some(g.unit(c).level) == top).collect();
-                (at_top.len() == 1 && top != Some(Level::County) && !COMMON_WORD_NAMES.contains(&name))
-                    .then(|| at_top[0])
+                (at_top.len() == 1
+                    && top != Some(Level::County)
+                    && (top == Some(Level::Province) || !COMMON_WORD_NAMES.contains(&name)))
+                .then(|| at_top[0])
             };
             // `福建省晋江市`: the province only qualifies the place after it.
             // Mentions are in text order, so the neighbours are the next and previous ones.
