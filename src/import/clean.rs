@@ -261,6 +261,11 @@ pub fn junk(line: &str) -> Option<Junk> {
     if f.contains("_fororder_") {
         return Some(Junk::Ad);
     }
+    // `------分隔线------`, `=====`: a rule drawn in characters.
+    let rule = f.chars().filter(|c| "-—=_*~·－–.".contains(*c)).count();
+    if n <= 80 && rule >= 5 && f.chars().filter(|&c| crate::fold::is_han(c)).count() <= 4 {
+        return Some(Junk::Widget);
+    }
     if n <= 200 && is_spam(f) {
         return Some(Junk::Spam);
     }
@@ -454,6 +459,7 @@ mod tests {
             ("图①:在社区学院课堂上,谢兰(右一)与居民一起制作艺术作品。", Junk::Caption),
             ("图为网格员入户走访。", Junk::Caption),
             ("受访者供图", Junk::Credit),
+            ("------分隔线----------------------------", Junk::Widget),
             ("網上圖片", Junk::Credit),
             ("(新華網圖片)", Junk::Credit),
             ("张玮真摄", Junk::Credit),

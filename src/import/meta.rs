@@ -400,6 +400,11 @@ pub fn is_date_line(line: &str) -> bool {
 pub fn source_of(line: &str) -> Option<String> {
     let f = fold(line);
     if let Some(c) = SOURCE.captures(&f) {
+        let s = &c[1];
+        // `来源:未知` says there is none.
+        if ["未知", "不详", "网络", "互联网", "佚名", "本站", "转载", "其他"].contains(&s) {
+            return None;
+        }
         return Some(original_span(line, &f, c.get(1)?.range()));
     }
     JOURNAL
@@ -523,6 +528,15 @@ static MASTHEAD: LazyLock<Regex> =
 /// A newspaper or site name standing alone in a page header: `经济日报`.
 pub fn is_masthead(line: &str) -> bool {
     MASTHEAD.is_match(fold(line).trim())
+}
+
+static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^[,，\s]*欢迎(光临|访问|来到)\s*([\p{Han}A-Za-z0-9·]{2,16}?(网|报|台|站|客户端|频道|在线))\s*[!！。]?$")
+});
+
+/// The site a page header greets its readers from (`欢迎光临睢宁新闻网!`).
+pub fn welcome_site(line: &str) -> Option<String> {
+    WELCOME.captures(fold(line).trim()).map(|c| c[2].to_string())
 }
 
 pub fn is_journal_line(line: &str) -> bool {

@@ -448,6 +448,10 @@ impl<'a> Importer<'a> {
             // story itself names no place it dwells on.
             let site = fold(&format!("{}\n{}\n{}", source.as_deref().unwrap_or(""), d_header, page.header_text));
             region = self.regions.tag(&title_f, &format!("{body_f}\n{site}"));
+            // A county site's name starts with the county (`睢宁新闻网`).
+            if region.is_empty() {
+                region = source.iter().filter_map(|s| self.regions.site_place(s)).take(1).collect();
+            }
         }
         let (mechanism, weak_mechanism) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
         if region.is_empty() {
@@ -597,7 +601,8 @@ impl PageMeta {
         let source = preface
             .iter()
             .find_map(|l| meta::source_of(l))
-            .or_else(|| preface.iter().find(|l| meta::is_masthead(l)).cloned());
+            .or_else(|| preface.iter().find(|l| meta::is_masthead(l)).cloned())
+            .or_else(|| preface.iter().find_map(|l| meta::welcome_site(l)));
         let journal = preface.iter().map(String::as_str).chain(page_text.lines()).find_map(meta::journal_year);
         let year = match (&date, journal) {
             (Some((_, y)), _) => Some((*y, false)),
@@ -997,6 +1002,13 @@ mod tests {
         assert_eq!(escape_markdown("<b>“红色引擎”</b>"), "\\<b\\>“红色引擎”\\</b\\>");
         assert_eq!(escape_markdown("+1"), "\\+1");
         assert_eq!(escape_markdown("“1+N”系列文件"), "“1+N”系列文件");
+    }
+
+    #[test]
+    fn a_greeting_names_the_site() {
+        assert_eq!(meta::welcome_site("欢迎光临睢宁新闻网!").as_deref(), Some("睢宁新闻网"));
+        assert_eq!(meta::welcome_site(",歡迎訪問拂曉新聞網").as_deref(), Some("拂晓新闻网"));
+        assert_eq!(meta::source_of("来源:未知 作者:睢宁新闻网"), None);
     }
 
     #[test]

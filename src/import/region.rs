@@ -59,6 +59,18 @@ impl<'g> RegionTagger<'g> {
         regions
     }
 
+    /// The place a local site is named after (`睢宁新闻网` → 睢宁县), when its name starts with
+    /// exactly one place's name.
+    pub fn site_place(&self, site: &str) -> Option<String> {
+        let f = crate::fold::fold(site);
+        let m = self.gazetteer.mentions(&f).into_iter().next().filter(|m| m.start == 0)?;
+        let rest = &f[m.end..];
+        let outlet = ["新闻网", "网", "日报", "报", "电视台", "融媒", "发布", "在线", "之窗"]
+            .iter()
+            .any(|s| rest.starts_with(s));
+        (outlet && m.candidates.len() == 1).then(|| self.gazetteer.path(m.candidates[0]))
+    }
+
     /// The unit a text is about, if one province holds most of its place weight.
     pub fn focus(&self, title: &str, body: &str) -> Option<usize> {
         self.focus_of(&self.scores(title, body))
