@@ -323,3 +323,66 @@ mod tests {
         assert!(none.contains("use the id of one of the vocabulary's"), "{none}");
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    //! Any front matter and any Markdown end in a practice or located errors, never a panic:
+    //! real pages with bytes flipped, lines shuffled and cut at random points.
+    use super::*;
+
+    #[test]
+    fn any_page_text_ends_in_a_practice_or_located_errors() {
+        let vocab = Vocabulary::builtin();
+        let g = Gazetteer::builtin();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/practices");
+        let mut pages: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .collect();
+        pages.sort();
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n.max(1) as u64) as usize
+        };
+        const NOISE: &[&str] =
+            &["\"", "'", ":", "- ", "[", "]", "{", "}", "---", "\t", "#", "`", "<script>", "&", "\u{0}", "年", "\n"];
+        for case in 0..600 {
+            let page = &pages[next(pages.len())];
+            let mut chars: Vec<char> = page.chars().collect();
+            let text: String = match case % 3 {
+                0 => {
+                    for _ in 0..1 + next(12) {
+                        let at = next(chars.len());
+                        let noise: Vec<char> = NOISE[next(NOISE.len())].chars().collect();
+                        chars.splice(at..at, noise);
+                    }
+                    chars.into_iter().collect()
+                }
+                1 => chars[..next(chars.len() + 1)].iter().collect(),
+                _ => {
+                    let mut lines: Vec<&str> = page.lines().collect();
+                    for i in (1..lines.len()).rev() {
+                        lines.swap(i, next(i + 1));
+                    }
+                    lines.join("\n")
+                }
+            };
+            let rel = Path::new("content/practices/case.md");
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_practice(rel, &text, &vocab, g)));
+            match r {
+                Ok(Ok(_)) => {}
+                Ok(Err(diags)) => {
+                    assert!(!diags.is_empty(), "case {case}: an error with no diagnostic");
+                    for d in &diags {
+                        assert!(d.to_string().contains("case.md"), "case {case}: {d} does not name the file");
+                    }
+                }
+                Err(_) => panic!("case {case} panicked on:\n{text}"),
+            }
+        }
+    }
+}

@@ -21,7 +21,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("clean", 102),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 75;
+const MIN_FULLY_RIGHT: usize = 77;
 
 #[test]
 fn real_articles_import_field_by_field() {

@@ -1016,3 +1016,73 @@ mod tests {
         assert!((2024..2100).contains(&current_year()));
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    //! Any bytes end in stories or a clear error, never a panic: random bytes, real articles cut
+    //! at random points (inside multi-byte characters too) and real articles with bytes flipped.
+    use super::*;
+
+    /// xorshift64*: deterministic, so a failing case can be replayed from its number.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    #[test]
+    fn any_bytes_end_in_stories_or_an_error() {
+        let vocab = Vocabulary::builtin();
+        let importer = Importer::new(Gazetteer::builtin(), &vocab);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/raw");
+        let mut seeds: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .expect("the real corpus fixtures")
+            .filter_map(Result::ok)
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        seeds.sort();
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let mut cases = 0;
+        for case in 0..1000 {
+            let (name, bytes) = &seeds[rng.below(seeds.len())];
+            let input: Vec<u8> = match case % 4 {
+                0 => (0..rng.below(3000)).map(|_| rng.next() as u8).collect(),
+                1 => bytes[..rng.below(bytes.len() + 1)].to_vec(),
+                2 => {
+                    let mut b = bytes.clone();
+                    for _ in 0..1 + rng.below(20) {
+                        let at = rng.below(b.len());
+                        if let Some(x) = b.get_mut(at) {
+                            *x = rng.next() as u8;
+                        }
+                    }
+                    b
+                }
+                _ => {
+                    // Lines shuffled: headline, date and byline out of their usual order.
+                    let text = String::from_utf8_lossy(bytes).into_owned();
+                    let mut lines: Vec<&str> = text.lines().collect();
+                    for i in (1..lines.len()).rev() {
+                        lines.swap(i, rng.below(i + 1));
+                    }
+                    lines.join("\n").into_bytes()
+                }
+            };
+            let file = if case % 2 == 0 { name.clone() } else { format!("{case}.html") };
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| importer.stories(&file, &input))) {
+                Ok(Ok((stories, _))) => assert!(!stories.is_empty(), "case {case}: Ok with no story"),
+                Ok(Err(_)) => {}
+                Err(_) => panic!("case {case} ({file}, {} bytes) panicked", input.len()),
+            }
+            cases += 1;
+        }
+        assert_eq!(cases, 1000);
+    }
+}
