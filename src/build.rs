@@ -101,7 +101,7 @@ impl Preview {
         let rel: Vec<PathBuf> = changed.iter().map(|p| p.strip_prefix(&self.root).unwrap_or(p).to_path_buf()).collect();
         let paths = &self.site.config.paths;
         let practices = paths.content.join(site::PRACTICES);
-        let is_page = |p: &PathBuf| p.parent() == Some(practices.as_path()) && p.extension().is_some_and(|e| e == "md");
+        let is_page = |p: &PathBuf| p.parent() == Some(practices.as_path()) && site::is_page_name(p);
         let is_render_input = |p: &PathBuf| p.starts_with(&paths.templates) || p.starts_with(&paths.static_dir);
         let is_other_content = |p: &PathBuf| p.starts_with(&paths.content);
         let reload = rel.iter().any(|p| !is_page(p) && !is_render_input(p) && !is_other_content(p));

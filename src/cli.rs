@@ -107,6 +107,14 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build => match crate::build::build(&root, true) {
             Ok(s) => {
+                if s.practices == 0 {
+                    eprintln!(
+                        "warning: no practice pages found in {}: the site has none (kbgen import RAW_FILES writes them)",
+                        crate::config::Config::load(&root)
+                            .map(|c| c.paths.content.join(crate::site::PRACTICES).display().to_string())
+                            .unwrap_or_else(|_| "content/practices".into())
+                    );
+                }
                 println!("built {} practices, {} pages in {:.2} s", s.practices, s.pages, s.seconds);
                 ExitCode::SUCCESS
             }

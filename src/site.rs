@@ -57,6 +57,11 @@ pub struct Site {
 /// The folder of practice pages inside the content folder.
 pub const PRACTICES: &str = "practices";
 
+/// A practice page's file name: `*.md`, in any letter case.
+pub fn is_page_name(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
 /// Loads the project at `root`: every error in every file, or the model.
 pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let config = Config::load(root).map_err(|d| vec![d])?;
@@ -72,13 +77,30 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         Ok(rd) => rd
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .filter(|p| p.is_file() && is_page_name(p))
             .filter_map(|p| p.file_name().map(|n| dir.join(n)))
             .collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(vec![Diagnostic::new(&dir, format!("cannot read the content folder: {e}"))]),
     };
     files.sort();
+    // Pages in subfolders are not read: say so instead of leaving them out quietly.
+    let nested: Vec<Diagnostic> = walkdir::WalkDir::new(root.join(&dir))
+        .min_depth(2)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && is_page_name(e.path()))
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf();
+            Diagnostic::new(
+                &rel,
+                format!("a page in a subfolder is not read: move it to {} (pages sit directly in it)", dir.display()),
+            )
+        })
+        .collect();
+    if !nested.is_empty() {
+        return Err(nested);
+    }
     let results: Vec<Result<Practice, Vec<Diagnostic>>> = crate::timing::phase("load", || {
         files.par_iter().map(|rel| load_practice(root, rel, &vocab, gazetteer)).collect()
     });

@@ -377,3 +377,32 @@ fn the_search_index_is_deterministic() {
     }
     insta::assert_snapshot!("search_index", all);
 }
+
+#[test]
+fn pages_in_subfolders_are_reported_upper_case_names_are_read_and_an_empty_site_warns() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/site"), tmp.path());
+    let practices = tmp.path().join("content/practices");
+    let first = std::fs::read_dir(&practices).unwrap().filter_map(Result::ok).map(|e| e.path()).min().unwrap();
+    // An upper-case extension is a page like any other.
+    let upper = first.with_extension("MD");
+    std::fs::rename(&first, &upper).unwrap();
+    let o = kbgen(tmp.path(), &["build"]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let stem = upper.file_stem().unwrap().to_str().unwrap();
+    assert!(tmp.path().join("site/practices").join(stem).join("index.html").exists(), "{stem}.MD is built");
+
+    // A page moved into a subfolder is an error naming it, not a page quietly left out.
+    std::fs::create_dir(practices.join("2024")).unwrap();
+    std::fs::rename(&upper, practices.join("2024").join("moved.md")).unwrap();
+    let o = kbgen(tmp.path(), &["build"]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/practices/2024/moved.md") && stderr.contains("subfolder"), "{stderr}");
+
+    // No pages at all: the build works and says so.
+    std::fs::remove_dir_all(&practices).unwrap();
+    let o = kbgen(tmp.path(), &["build"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("warning: no practice pages found in content/practices"), "{}", text(&o.stderr));
+}

@@ -446,3 +446,16 @@ fn a_few_broken_bytes_in_utf8_are_replaced_with_a_warning_naming_the_line() {
     assert!(stderr.contains("ff.txt:2: 1 invalid bytes read as U+FFFD"), "{stderr}");
     assert_eq!(pages(&out).len(), 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn raw_files_linked_into_an_import_folder_are_imported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let raw = tmp.path().join("raw");
+    std::fs::create_dir(&raw).unwrap();
+    std::os::unix::fs::symlink(repo().join("sources/003_eb3b055d8e44d11e.txt"), raw.join("linked.txt")).unwrap();
+    let out = tmp.path().join("content");
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    assert_eq!(pages(&out).len(), 1, "{}", text(&o.stdout));
+}

@@ -765,7 +765,7 @@ fn existing_pages(dir: &Path) -> std::collections::HashMap<(String, usize), Path
     let mut out = std::collections::HashMap::new();
     let Ok(entries) = std::fs::read_dir(dir) else { return out };
     let mut paths: Vec<PathBuf> =
-        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
+        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| crate::site::is_page_name(p)).collect();
     paths.sort();
     for path in paths {
         let Ok(text) = std::fs::read_to_string(&path) else { continue };
