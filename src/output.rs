@@ -287,11 +287,13 @@ fn page_links(files: &Files, page: &str, bytes: &[u8]) -> Vec<BrokenLink> {
 /// The internal links of an HTML page: each `href`/`src` that is not external or a fragment,
 /// with the file it points at (`None` when it is absolute or climbs out of the site).
 fn links<'a>(page: &'a str, html: &'a [u8]) -> impl Iterator<Item = (String, Option<String>)> + 'a {
-    static ATTR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?:href|src)="[^"]*""#).expect("valid pattern"));
-    ATTR.find_iter(html).filter_map(move |m| {
-        let quoted = m.as_bytes();
-        let start = quoted.iter().position(|&b| b == b'"').map_or(quoted.len(), |i| i + 1);
-        let href = String::from_utf8_lossy(&quoted[start..quoted.len() - 1]);
+    // Attributes of elements only: text that shows markup (`&lt;a href="x"&gt;` in a code span)
+    // has no `<` before it, so it is no link.
+    static ATTR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"<[a-zA-Z][a-zA-Z0-9-]*[^<>]*?\s(?:href|src)="([^"]*)""#).expect("valid pattern")
+    });
+    ATTR.captures_iter(html).filter_map(move |c| {
+        let href = String::from_utf8_lossy(c.get(1).map_or(&[][..], |m| m.as_bytes()));
         let href = if href.contains('&') { href.replace("&amp;", "&") } else { href.into_owned() };
         if href.is_empty() || href.starts_with('#') || href.contains(':') || href.starts_with("//") {
             return None;

@@ -406,3 +406,23 @@ fn pages_in_subfolders_are_reported_upper_case_names_are_read_and_an_empty_site_
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("warning: no practice pages found in content/practices"), "{}", text(&o.stderr));
 }
+
+#[test]
+fn markup_shown_as_text_is_no_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/site"), tmp.path());
+    let practices = tmp.path().join("content/practices");
+    let page = std::fs::read_dir(&practices).unwrap().filter_map(Result::ok).map(|e| e.path()).min().unwrap();
+    let mut text_of = std::fs::read_to_string(&page).unwrap();
+    text_of.push_str("\n旧版页面的写法是 `<a href=\"old/page.html\">` 和 `<img src=\"gone.png\">`。\n");
+    std::fs::write(&page, text_of).unwrap();
+    let o = kbgen(tmp.path(), &["build"]);
+    assert!(o.status.success(), "a code span is text, not a link:\n{}", text(&o.stderr));
+    // A real broken link in a body is still found.
+    let mut broken = std::fs::read_to_string(&page).unwrap();
+    broken.push_str("\n[旧页](old/missing.html)\n");
+    std::fs::write(&page, broken).unwrap();
+    let o = kbgen(tmp.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("old/missing.html"), "{}", text(&o.stderr));
+}
