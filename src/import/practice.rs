@@ -63,7 +63,20 @@ pub fn named(text: &str) -> Vec<String> {
         let close = after.find(['”', '」']);
         let Some(close) = close else { break };
         let inner = after[..close].trim();
+        let before: String = rest[..open].chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
         rest = &after[close + 3..];
+        let following: String = rest.chars().take(3).collect();
+        // What a report criticises or fights (不搞“一刀切”, “面子工程”问题) is no practice of its
+        // own, and a five-year plan (“十五五”) is a period.
+        let criticised =
+            ["不搞", "反对", "杜绝", "防止", "避免", "破除", "整治", "纠正", "克服", "摒弃", "拒绝", "治理"]
+                .iter()
+                .any(|w| before.ends_with(w))
+                || ["问题", "现象", "之风", "倾向", "顽疾"].iter().any(|w| following.starts_with(w));
+        let plan = inner.chars().count() == 3 && inner.starts_with('十') && inner.ends_with('五');
+        if criticised || plan {
+            continue;
+        }
         let n = inner.chars().count();
         if !(2..=16).contains(&n) || inner.contains(['。', '！', '？', '“', '：', ':']) {
             continue;
@@ -103,5 +116,7 @@ mod tests {
         assert_eq!(got[0], "“接诉即办”");
         assert!(got.contains(&"“五议”".to_string()));
         assert!(!got.iter().any(|n| n.contains("真没想到")));
+        let got = named("坚决杜绝“面子工程”,不搞“一刀切”。迈向“十五五”,推行“积分制”管理,“积分制”让村民受益。");
+        assert_eq!(got, ["“积分制”"]);
     }
 }
