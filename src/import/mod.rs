@@ -173,6 +173,14 @@ impl<'a> Importer<'a> {
             })
             .collect();
         let place_headline = |l: &str| self.is_place_headline(l);
+        // Photo credits go, but a reporter who took the pictures (`记者 王文生 通讯员 唐承斌 摄`)
+        // is the story's reporter when no byline names one.
+        let photographers: Vec<String> = raw_lines
+            .iter()
+            .filter(|l| l.chars() <= 40 && clean::junk(&l.text) == Some(clean::Junk::Credit))
+            .filter_map(|l| meta::credited_names(l.text.trim().trim_end_matches(['摄', '攝']).trim()))
+            .flatten()
+            .collect();
         let cleaned = clean::drop_junk(raw_lines, place_headline);
         let (preface, drafts) = split::split(&cleaned, &place_headline);
 
@@ -208,6 +216,7 @@ impl<'a> Importer<'a> {
             chosen.resize(drafts.len(), None);
         }
         let mut page = PageMeta::read(&preface, html_date.as_deref(), &page_text, self.this_year);
+        page.photographers = photographers;
         page.source = page.source.or(site_name);
         if page.date.is_none() && count_is_one(&drafts) && !html_text.is_empty() {
             // A saved page often prints its date outside the article block: beside the
@@ -382,6 +391,9 @@ impl<'a> Importer<'a> {
                     add_names(&n, &mut authors);
                 }
             }
+        }
+        if authors.is_empty() {
+            add_names(&page.photographers.join("、"), &mut authors);
         }
         if source.is_none() {
             source = page.header_text.lines().filter(|l| l.chars().count() <= 40).find_map(meta::source_of);
@@ -589,6 +601,8 @@ struct PageMeta {
     year: Option<(i32, bool)>,
     /// The page's lines above its stories (site name, navigation, mastheads).
     header_text: String,
+    /// Reporters named in photo credits.
+    photographers: Vec<String>,
 }
 
 impl PageMeta {
@@ -609,7 +623,7 @@ impl PageMeta {
             (None, Some(y)) => Some((y, false)),
             (None, None) => meta::infer_year(page_text, this_year).map(|y| (y, true)),
         };
-        PageMeta { date, source, year, header_text: preface.join("\n") }
+        PageMeta { date, source, year, header_text: preface.join("\n"), photographers: Vec::new() }
     }
 }
 
