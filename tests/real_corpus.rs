@@ -13,15 +13,15 @@ const FLOORS: &[(&str, usize)] = &[
     ("date", 62),
     ("year", 82),
     ("source", 21),
-    ("author", 18),
-    ("region", 65),
+    ("author", 20),
+    ("region", 66),
     ("region_precision", 78),
     ("mechanism", 78),
     ("practice", 25),
     ("clean", 102),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 77;
+const MIN_FULLY_RIGHT: usize = 78;
 
 #[test]
 fn real_articles_import_field_by_field() {

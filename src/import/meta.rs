@@ -157,6 +157,16 @@ pub fn closing_credit(paragraph: &str) -> Option<(usize, String)> {
             return Some((0, spans_as_written(t, &fold(t), n)));
         }
     }
+    // `…和諧共生。記者 王文生 通訊員 唐承斌 攝`: a credit after the last sentence.
+    if let Some(end) = t.rfind(['。', '！', '？']) {
+        let tail = &t[end + '。'.len_utf8()..];
+        let credit = tail.trim().trim_end_matches(['摄', '攝']).trim();
+        if !credit.is_empty() && credit.chars().count() <= 40 {
+            if let Some(n) = credited_names(credit) {
+                return Some((end + '。'.len_utf8(), spans_as_written(credit, &fold(credit), n)));
+            }
+        }
+    }
     let open = t.rfind(['(', '（'])?;
     let inner = t[open..].trim_start_matches(['(', '（']).trim_end_matches([')', '）']);
     if !t.ends_with([')', '）']) || inner.chars().count() > 40 {
@@ -712,6 +722,14 @@ mod tests {
             date_near("标题在这里\n作者 张三\n2022年02月12日\n正文", "标题在这里"),
             Some(("2022-02-12".into(), 2022))
         );
+    }
+
+    #[test]
+    fn credits_after_the_last_sentence() {
+        let p = "城與人和諧共生。記者 王文生 通訊員 唐承斌 攝";
+        let (at, names) = closing_credit(p).unwrap();
+        assert_eq!(names, "王文生、唐承斌");
+        assert_eq!(&p[..at], "城與人和諧共生。");
     }
 
     #[test]
