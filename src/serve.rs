@@ -35,6 +35,11 @@ const EVENTS: &str = "/__kbgen/events";
 /// How long the watcher waits for a burst of file events to end.
 const DEBOUNCE: Duration = Duration::from_millis(120);
 
+/// Only this machine can reach the address: `localhost`, all of 127.0.0.0/8, `::1`.
+fn is_loopback(bind: &str) -> bool {
+    bind == "localhost" || bind.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()> {
     let start = Instant::now();
     // The watcher reports absolute paths; rebuilds tell pages from other files by their path
@@ -55,7 +60,7 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
         tiny_http::Server::http((bind, port)).map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
     let addr = server.server_addr().to_ip().ok_or_else(|| anyhow::anyhow!("no IP address"))?;
     println!("serving http://{addr}/ ({pages} pages built in {} ms; Ctrl-C stops)", start.elapsed().as_millis());
-    if bind != "127.0.0.1" && bind != "localhost" && bind != "::1" {
+    if !is_loopback(bind) {
         eprintln!("warning: serving on {bind}: other machines can reach this preview");
     }
     if open {
@@ -356,6 +361,16 @@ fn events(req: tiny_http::Request, shared: &Arc<Shared>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_addresses_raise_no_warning() {
+        for b in ["127.0.0.1", "127.0.0.2", "127.255.0.9", "::1", "[::1]", "localhost"] {
+            assert!(is_loopback(b), "{b}");
+        }
+        for b in ["0.0.0.0", "192.168.1.5", "::", "example.org"] {
+            assert!(!is_loopback(b), "{b}");
+        }
+    }
 
     #[test]
     fn paths_never_leave_the_site() {
