@@ -66,8 +66,10 @@ impl Config {
     /// Reads `<root>/kbgen.toml`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = if root == Path::new(".") { PathBuf::from(FILE_NAME) } else { root.join(FILE_NAME) };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Diagnostic::new(&path, format!("cannot read the configuration: {e}")))?;
+        if !path.exists() {
+            return Err(Diagnostic::new(&path, "cannot read the configuration: no such file"));
+        }
+        let text = Diagnostic::read_utf8(&path, &path)?;
         Config::parse(&text, &path)
     }
 

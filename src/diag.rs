@@ -41,6 +41,22 @@ impl Diagnostic {
     }
 
     /// Points at the first occurrence of `needle` in `source` at or after line `from`.
+    /// Reads a text file that must be UTF-8: an error names the line and column of the first
+    /// byte that is not (so a person can find the pasted GBK text).
+    pub fn read_utf8(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+        let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(shown, format!("cannot read: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let col = String::from_utf8_lossy(&good[start..]).chars().count() + 1;
+            let mut d = Diagnostic::new(shown, "not UTF-8: save the file as UTF-8 (this byte is in another encoding)");
+            d.line = Some(line);
+            d.col = Some(col);
+            d
+        })
+    }
+
     pub fn at_text(self, source: &str, from: usize, needle: &str) -> Diagnostic {
         for (i, l) in source.lines().enumerate().skip(from.saturating_sub(1)) {
             if let Some(b) = l.find(needle) {

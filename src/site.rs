@@ -221,8 +221,7 @@ pub fn load_practice(
     vocab: &Vocabulary,
     gazetteer: &Gazetteer,
 ) -> Result<Practice, Vec<Diagnostic>> {
-    let text =
-        std::fs::read_to_string(root.join(rel)).map_err(|e| vec![Diagnostic::new(rel, format!("cannot read: {e}"))])?;
+    let text = Diagnostic::read_utf8(&root.join(rel), rel).map_err(|d| vec![d])?;
     parse_practice(rel, &text, vocab, gazetteer)
 }
 

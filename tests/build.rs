@@ -426,3 +426,26 @@ fn markup_shown_as_text_is_no_link() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("old/missing.html"), "{}", text(&o.stderr));
 }
+
+#[test]
+fn a_page_or_config_not_in_utf8_is_an_error_with_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/site"), tmp.path());
+    let practices = tmp.path().join("content/practices");
+    let page = std::fs::read_dir(&practices).unwrap().filter_map(Result::ok).map(|e| e.path()).min().unwrap();
+    let mut bytes = std::fs::read(&page).unwrap();
+    bytes.extend_from_slice("\n第二段\n".as_bytes());
+    bytes.extend_from_slice(&[0xB5, 0xDA, 0xC8, 0xFD]); // 第三 in GBK
+    std::fs::write(&page, &bytes).unwrap();
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+    let o = kbgen(tmp.path(), &["build"]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let name = page.file_name().unwrap().to_str().unwrap();
+    assert!(stderr.contains(&format!("{name}:{lines}:1: not UTF-8")), "{stderr}");
+
+    std::fs::write(tmp.path().join("kbgen.toml"), b"title = \"\xD6\xAA\xCA\xB6\xBF\xE2\"\n").unwrap();
+    let o = kbgen(tmp.path(), &["build"]);
+    let stderr = text(&o.stderr);
+    assert!(stderr.contains("kbgen.toml:1:") && stderr.contains("not UTF-8"), "{stderr}");
+}
