@@ -54,6 +54,41 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
 }
 
+/// The first line of a YAML block whose value opens a quote it never closes: 1-based line and
+/// column of the quote mark.
+fn unclosed_quote(yaml: &str) -> Option<(usize, usize)> {
+    for (i, line) in yaml.lines().enumerate() {
+        let value = match line.find(": ") {
+            Some(at) => (&line[at + 2..], at + 2),
+            None => match line.trim_start().strip_prefix("- ") {
+                Some(v) => (v, line.len() - v.len()),
+                None => continue,
+            },
+        };
+        let (v, offset) = (value.0.trim_end(), value.1 + (value.0.len() - value.0.trim_start().len()));
+        let v = v.trim_start();
+        for q in ['"', '\''] {
+            if v.starts_with(q) {
+                let body = &v[1..];
+                let closed = if q == '"' {
+                    let mut escaped = false;
+                    body.chars().any(|c| {
+                        let end = c == '"' && !escaped;
+                        escaped = c == '\\' && !escaped;
+                        end
+                    })
+                } else {
+                    body.replace("''", "").contains('\'')
+                };
+                if !closed {
+                    return Some((i + 1, line[..offset].chars().count() + 1));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// The folder of practice pages inside the content folder.
 pub const PRACTICES: &str = "practices";
 
@@ -251,6 +286,13 @@ pub fn parse_practice(
         Ok(f) => f,
         Err(e) => {
             let d = Diagnostic::new(rel, yaml_message(&e));
+            // An unclosed quote runs to the end of the block, where the parser notices it:
+            // point at the line that opens it instead.
+            if let Some((line, col)) = unclosed_quote(yaml) {
+                let d = Diagnostic::new(rel, "this quoted value is never closed: end it with the same quote mark");
+                diags.push(d.at(text, line + 1, col));
+                return Err(diags);
+            }
             // Line 1 of the YAML is line 2 of the file.
             diags.push(match e.location() {
                 Some(l) => d.at(text, l.line() + 1, l.column()),

@@ -449,3 +449,15 @@ fn a_page_or_config_not_in_utf8_is_an_error_with_its_line() {
     let stderr = text(&o.stderr);
     assert!(stderr.contains("kbgen.toml:1:") && stderr.contains("not UTF-8"), "{stderr}");
 }
+
+#[test]
+fn an_unclosed_quote_is_reported_where_it_opens() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/site"), tmp.path());
+    let page = tmp.path().join("content/practices/unclosed.md");
+    std::fs::write(&page, "---\ntitle: \"苏州推行网格化\nyear: 2020\nregion: []\n---\n\n正文。\n").unwrap();
+    let o = kbgen(tmp.path(), &["build"]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("unclosed.md:2:8: this quoted value is never closed"), "{stderr}");
+}
