@@ -25,11 +25,28 @@ pub fn render_project(root: &Path) -> Result<Built, Vec<Diagnostic>> {
     Ok(Built { site, files })
 }
 
+/// A broken link is blamed on the page file that writes it (file and line), else on the
+/// templates that drew it.
 fn link_errors(site: &Site, broken: Vec<BrokenLink>) -> Vec<Diagnostic> {
     let templates = &site.config.paths.templates;
     broken
         .into_iter()
-        .map(|b| Diagnostic::new(templates, format!("broken link `{}` in the rendered page `{}`", b.href, b.page)))
+        .map(|b| {
+            let slug = b.page.strip_prefix("practices/").and_then(|p| p.strip_suffix("/index.html"));
+            let written = slug
+                .and_then(|s| site.practices.iter().find(|p| p.slug == s))
+                .filter(|p| p.body.contains(&format!("]({}", b.href)) || p.body.contains(&format!("<{}>", b.href)));
+            match written {
+                Some(p) => {
+                    let text = std::fs::read_to_string(site.root.join(&p.source)).unwrap_or_default();
+                    Diagnostic::new(&p.source, format!("broken link `{}`: no page of the site is there", b.href))
+                        .at_text(&text, 1, &b.href)
+                }
+                None => {
+                    Diagnostic::new(templates, format!("broken link `{}` in the rendered page `{}`", b.href, b.page))
+                }
+            }
+        })
         .collect()
 }
 

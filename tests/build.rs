@@ -424,7 +424,15 @@ fn markup_shown_as_text_is_no_link() {
     std::fs::write(&page, broken).unwrap();
     let o = kbgen(tmp.path(), &["build"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stderr).contains("old/missing.html"), "{}", text(&o.stderr));
+    // …and blamed on the page file and line that write it, not on the templates.
+    let stderr = text(&o.stderr);
+    let name = page.file_name().unwrap().to_str().unwrap();
+    let line =
+        std::fs::read_to_string(&page).unwrap().lines().position(|l| l.contains("old/missing.html")).unwrap() + 1;
+    assert!(
+        stderr.contains(&format!("{name}:{line}:")) && stderr.contains("broken link `old/missing.html`"),
+        "{stderr}"
+    );
 }
 
 #[test]
