@@ -1047,6 +1047,8 @@ pub fn tera_diagnostic(site: &Site, template: &str, e: &tera::Error) -> Diagnost
     }
     let all = chain.join("\n");
     let name = quoted_after(&all, "template '")
+        .or_else(|| quoted_after(&all, "Template `").filter(|_| all.contains("loads macros from `")))
+        .or_else(|| quoted_after(&all, "Template '").filter(|_| all.contains("is inheriting from '")))
         .or_else(|| quoted_after(&all, "Failed to parse '"))
         .or_else(|| quoted_after(&all, "while rendering '"))
         .unwrap_or_else(|| template.to_string());
@@ -1068,17 +1070,30 @@ pub fn tera_diagnostic(site: &Site, template: &str, e: &tera::Error) -> Diagnost
                 .filter_map(|s| s.parse().ok())
                 .collect();
             if let [line, col] = lc[..] {
-                d.message = all
-                    .lines()
-                    .rev()
-                    .find(|l| {
-                        !l.trim().is_empty()
-                            && !l.contains("-->")
-                            && !l.trim_start().starts_with('|')
-                            && !l.trim_start().starts_with('=')
+                // The parser's own explanation (`= expected …`), else its last words that are
+                // not a quoted source line (`6 | <h1>…`).
+                let source_line = |l: &str| {
+                    let t = l.trim_start();
+                    t.starts_with('|')
+                        || t.split_once('|').is_some_and(|(n, _)| n.trim().chars().all(|c| c.is_ascii_digit()))
+                };
+                let explained = all.lines().map(str::trim).find_map(|l| l.strip_prefix("= ")).map(str::to_string);
+                d.message = explained
+                    .or_else(|| {
+                        all.lines()
+                            .rev()
+                            .find(|l| !l.trim().is_empty() && !l.contains("-->") && !source_line(l))
+                            .map(|l| l.trim().to_string())
                     })
-                    .map(|l| l.trim().to_string())
+                    .map(|m| if m.starts_with("expected") { format!("syntax error: {m}") } else { m })
                     .unwrap_or(d.message);
+                // At the very end of the file the parser is still waiting for an end tag.
+                if line >= text.lines().count() {
+                    if let Some((l, c, tag)) = unclosed_block(&text) {
+                        d.message = format!("`{{% {tag} %}}` is never closed: add `{{% end{tag} %}}`");
+                        return d.at(&text, l, c);
+                    }
+                }
                 return d.at(&text, line, col);
             }
         }
@@ -1086,8 +1101,54 @@ pub fn tera_diagnostic(site: &Site, template: &str, e: &tera::Error) -> Diagnost
             d.message = format!("unknown variable `{var}` (not in this template's context)");
             return d.at_text(&text, 1, &var);
         }
+        if let Some(parent) = all.split("is inheriting from '").nth(1).and_then(|r| r.split('\'').next()) {
+            d.message = format!("extends `{parent}`, but there is no such template");
+            return d.at_text(&text, 1, parent);
+        }
+        if let Some(missing) = all.split("loads macros from `").nth(1).and_then(|r| r.split('`').next()) {
+            d.message = format!("`{missing}` is imported here but there is no such template");
+            return d.at_text(&text, 1, missing);
+        }
+        // An unknown filter, test, function or macro, a missing template: point at its name.
+        for (prefix, what) in [
+            ("Filter '", "filter"),
+            ("Test '", "test"),
+            ("Function '", "function"),
+            ("Macro `", "macro"),
+            ("Template '", "template"),
+        ] {
+            if let Some(name) = quoted_after(&all, prefix).filter(|n| text.contains(n.as_str())) {
+                d.message = format!("unknown {what} `{name}`");
+                return d.at_text(&text, 1, &name);
+            }
+        }
     }
     d
+}
+
+/// The first block tag of a template that no end tag closes: line, column and tag name.
+fn unclosed_block(text: &str) -> Option<(usize, usize, &'static str)> {
+    const TAGS: &[&str] = &["if", "for", "block", "macro", "filter", "raw"];
+    let mut open: Vec<(usize, usize, &'static str)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut rest = line;
+        let mut offset = 0;
+        while let Some(at) = rest.find("{%") {
+            let tag = rest[at + 2..].trim_start_matches(['-', ' ']);
+            let word: String = tag.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            let col = line[..offset + at].chars().count() + 1;
+            if let Some(t) = TAGS.iter().find(|t| **t == word) {
+                open.push((i + 1, col, t));
+            } else if let Some(t) = word.strip_prefix("end") {
+                if let Some(k) = open.iter().rposition(|o| o.2 == t) {
+                    open.truncate(k);
+                }
+            }
+            offset += at + 2;
+            rest = &rest[at + 2..];
+        }
+    }
+    open.first().copied()
 }
 
 /// The text after `prefix` up to the next `'` or backtick.

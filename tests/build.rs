@@ -469,3 +469,32 @@ fn an_unclosed_quote_is_reported_where_it_opens() {
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("unclosed.md:2:8: this quoted value is never closed"), "{stderr}");
 }
+
+#[test]
+fn template_errors_name_the_file_line_and_what_is_wrong() {
+    let cases: &[(&dyn Fn(&str) -> String, &str)] = &[
+        (&|t| t.replacen("{{ page.title }}", "{{ page.title | nosuchfilter }}", 1), "unknown filter `nosuchfilter`"),
+        (&|t| t.replacen("{{ page.title }}", "{{ page.title ", 1), "syntax error: expected"),
+        (&|t| format!("{t}{{% if page.title %}}\n"), "`{% if %}` is never closed"),
+        (
+            &|t| t.replacen("{% import \"macros.html\" as m %}", "{% import \"nosuch.html\" as m %}", 1),
+            "`nosuch.html` is imported here",
+        ),
+        (&|t| t.replacen("{% extends \"base.html\" %}", "{% extends \"basee.html\" %}", 1), "extends `basee.html`"),
+    ];
+    let original = std::fs::read_to_string(repo().join("templates/practice.html")).unwrap();
+    for (edit, want) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        copy_dir(&repo().join("tests/fixtures/site"), tmp.path());
+        std::fs::create_dir_all(tmp.path().join("templates")).unwrap();
+        let edited = edit(&original);
+        assert_ne!(edited, original, "the case edits the template");
+        std::fs::write(tmp.path().join("templates/practice.html"), &edited).unwrap();
+        let o = kbgen(tmp.path(), &["build"]);
+        let stderr = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{stderr}");
+        let first = stderr.lines().next().unwrap_or("");
+        assert!(Regex::new(r"^error: templates/practice\.html:\d+:\d+: ").unwrap().is_match(first), "{want}: {stderr}");
+        assert!(first.contains(want), "{want}: {stderr}");
+    }
+}
