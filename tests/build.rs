@@ -472,7 +472,9 @@ fn an_unclosed_quote_is_reported_where_it_opens() {
 
 #[test]
 fn template_errors_name_the_file_line_and_what_is_wrong() {
-    let cases: &[(&dyn Fn(&str) -> String, &str)] = &[
+    type Edit<'a> = &'a dyn Fn(&str) -> String;
+    let located = Regex::new(r"^error: templates/practice\.html:\d+:\d+: ").unwrap();
+    let cases: &[(Edit, &str)] = &[
         (&|t| t.replacen("{{ page.title }}", "{{ page.title | nosuchfilter }}", 1), "unknown filter `nosuchfilter`"),
         (&|t| t.replacen("{{ page.title }}", "{{ page.title ", 1), "syntax error: expected"),
         (&|t| format!("{t}{{% if page.title %}}\n"), "`{% if %}` is never closed"),
@@ -494,7 +496,7 @@ fn template_errors_name_the_file_line_and_what_is_wrong() {
         let stderr = text(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{stderr}");
         let first = stderr.lines().next().unwrap_or("");
-        assert!(Regex::new(r"^error: templates/practice\.html:\d+:\d+: ").unwrap().is_match(first), "{want}: {stderr}");
+        assert!(located.is_match(first), "{want}: {stderr}");
         assert!(first.contains(want), "{want}: {stderr}");
     }
 }
