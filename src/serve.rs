@@ -100,8 +100,33 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
     Ok(())
 }
 
-/// The folders of a project a rebuild reads (besides `kbgen.toml` at the root).
-const PROJECT_FOLDERS: [&str; 4] = ["content", "templates", "static", "data"];
+/// The folders of a project a rebuild reads (besides `kbgen.toml` at the root), as its
+/// `[paths]` name them (the defaults when kbgen.toml does not parse).
+fn project_folders(root: &Path) -> Vec<PathBuf> {
+    let paths = crate::config::Config::load(root).map(|c| c.paths).ok();
+    match paths {
+        Some(p) => vec![p.content, p.templates, p.static_dir, p.data],
+        None => ["content", "templates", "static", "data"].iter().map(PathBuf::from).collect(),
+    }
+    .into_iter()
+    .map(|d| root.join(d))
+    .collect()
+}
+
+/// Identity of a folder: deleted and made again, it is another folder to watch.
+fn folder_id(dir: &Path) -> Option<u64> {
+    let meta = std::fs::metadata(dir).ok().filter(|m| m.is_dir())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Some(0)
+    }
+}
 
 /// Files whose changes never matter: editor swap and backup files, our own temporaries.
 fn ignored(path: &Path) -> bool {
@@ -120,7 +145,8 @@ struct Watch {
     root: PathBuf,
     watcher: notify::RecommendedWatcher,
     events: std::sync::mpsc::Receiver<PathBuf>,
-    watched: Vec<PathBuf>,
+    /// Folders watched, with the identity they had when the watch began.
+    watched: Vec<(PathBuf, u64)>,
 }
 
 impl Watch {
@@ -150,14 +176,28 @@ impl Watch {
         Ok(w)
     }
 
-    /// Starts watching project folders made since the last call (their creation is itself a
-    /// change: the rebuild it causes reads whatever they hold by then).
+    /// Brings the watches in line with the project folders: folders made since the last call
+    /// (their creation is itself a change: the rebuild it causes reads whatever they hold by
+    /// then), folders deleted and made again (the old watch died with the old folder), and the
+    /// folders `[paths]` names now.
     fn watch_new_folders(&mut self) -> notify::Result<()> {
-        for dir in PROJECT_FOLDERS {
-            let d = self.root.join(dir);
-            if !self.watched.contains(&d) && d.is_dir() {
+        let wanted = project_folders(&self.root);
+        let mut kept = Vec::new();
+        for (d, id) in std::mem::take(&mut self.watched) {
+            if wanted.contains(&d) && folder_id(&d) == Some(id) {
+                kept.push((d, id));
+            } else {
+                let _ = self.watcher.unwatch(&d);
+            }
+        }
+        self.watched = kept;
+        for d in wanted {
+            if self.watched.iter().any(|(w, _)| *w == d) {
+                continue;
+            }
+            if let Some(id) = folder_id(&d) {
                 self.watcher.watch(&d, RecursiveMode::Recursive)?;
-                self.watched.push(d);
+                self.watched.push((d, id));
             }
         }
         Ok(())
@@ -181,7 +221,7 @@ fn watch(mut w: Watch, shared: &Shared) -> anyhow::Result<()> {
             continue;
         }
         w.watch_new_folders()?;
-        let static_dir = root.join("static");
+        let static_dir = project_folders(root).swap_remove(2);
         let css_only = changed.iter().all(|p| p.starts_with(&static_dir) && p.extension().is_some_and(|e| e == "css"));
         let message = {
             let mut st = shared.state.lock().unwrap_or_else(|p| p.into_inner());

@@ -186,3 +186,27 @@ fn a_project_folder_made_while_serving_is_watched() {
     std::fs::write(root.join("templates/practice.html"), practice.replace("</h1>", "</h1><p>模板二</p>")).unwrap();
     eventually("an edit inside the new folder", || get(&s, PAGE).2.contains("模板二"));
 }
+
+#[test]
+fn a_folder_deleted_and_made_again_is_watched_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    let practice = kbgen::render::BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == "practice.html").unwrap().1;
+    std::fs::create_dir(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/practice.html"), practice.replace("</h1>", "</h1><p>模板一</p>")).unwrap();
+    let s = start(&root);
+    assert!(get(&s, PAGE).2.contains("模板一"));
+
+    // The folder goes (the built-in template is back) and comes again with a new override.
+    std::fs::remove_dir_all(root.join("templates")).unwrap();
+    eventually("the built-in template after the folder went", || !get(&s, PAGE).2.contains("模板一"));
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::create_dir(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/practice.html"), practice.replace("</h1>", "</h1><p>模板二</p>")).unwrap();
+    eventually("the folder made again", || get(&s, PAGE).2.contains("模板二"));
+    // Saves inside it are seen: it is watched again.
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(root.join("templates/practice.html"), practice.replace("</h1>", "</h1><p>模板三</p>")).unwrap();
+    eventually("an edit inside the folder made again", || get(&s, PAGE).2.contains("模板三"));
+}
