@@ -71,6 +71,10 @@ static CHROME: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid pattern")
 });
+/// `(图)`, `(组图)`, `[视频]`: a note that pictures come with the story, not part of its headline.
+static MEDIA_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s*[(（\[【]\s*(图|组图|附图|多图|图文|视频|图表|高清组图)\s*[)）\]】]\s*$").expect("valid pattern")
+});
 /// A short promotional tag in front of a headline: `环球通讯!`, `重磅!`.
 static HYPE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{Han}]{2,6}[!！]\s*").expect("valid pattern"));
 /// A headline glued to the date line and first paragraph that follow it (one-line pages).
@@ -89,7 +93,7 @@ pub fn tidy(title: &str) -> String {
         Some(m) if t[m.end()..].chars().count() >= 8 => t[m.end()..].to_string(),
         _ => t.to_string(),
     };
-    t.trim().to_string()
+    MEDIA_NOTE.replace(t.trim(), "").trim().to_string()
 }
 
 /// A page `<title>` without its site suffix: `安吉：全科网格_浙江新闻` → `安吉：全科网格`.
@@ -416,11 +420,15 @@ fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>,
             h.title = lt;
             h.subtitle = Some(pt);
         }
-        // Two plain lines: the first is the title, the second its deck (a headline broken in
-        // two reads the same as title plus subtitle).
+        // Two plain lines: a fragment too short to stand alone (`会议议程`) makes one headline
+        // with the other; otherwise the first is the title and the second its deck.
         (false, false) if short(&pt) && !pt.ends_with(['。', '；', ';', '，', ',']) => {
-            h.title = pt;
-            h.subtitle = Some(lt);
+            if pt.chars().count().min(lt.chars().count()) <= 10 {
+                h.title = format!("{pt} {lt}");
+            } else {
+                h.title = pt;
+                h.subtitle = Some(lt);
+            }
         }
         _ if l == at => h.subtitle = Some(pt),
         _ => return,
@@ -495,6 +503,8 @@ mod tests {
     fn original_title_lines_and_hype_tags() {
         assert_eq!(tidy("原标题 :2019山东之变|“对标”成热词"), "2019山东之变|“对标”成热词");
         assert_eq!(tidy("环球通讯!陇县:擂台比武晒实绩 比学赶超促担当"), "陇县:擂台比武晒实绩 比学赶超促担当");
+        assert_eq!(tidy("13岁女孩辍学后生下女婴(附图)"), "13岁女孩辍学后生下女婴");
+        assert_eq!(tidy("薛凯琪新专辑表情千奇百怪 再拿巨星开涮（图）"), "薛凯琪新专辑表情千奇百怪 再拿巨星开涮");
         assert_eq!(
             strip_site_suffix("街镇“探新记”:老寨新“招”激活治理“暖意”-新华网"),
             "街镇“探新记”:老寨新“招”激活治理“暖意”"
