@@ -105,7 +105,12 @@ pub fn strip_site_suffix(title: &str) -> String {
             // A suffix is short and names a site; what precedes it is the headline. (`栏目 - 标题`
             // puts the longer part last: then nothing is cut.)
             let (tn, hn) = (tail.chars().count(), head.chars().count());
-            if tn <= 20 && tn < hn && head.chars().filter(|&c| is_han(c)).count() >= 6 {
+            let names_site =
+                ["百科", "网", "报", "新闻", "在线", "频道", "官网", "门户", "论坛", "博客", "电台", "电视"]
+                    .iter()
+                    .any(|w| fold(tail).contains(w));
+            let head_han = head.chars().filter(|&c| is_han(c)).count();
+            if tn <= 20 && ((tn < hn && head_han >= 6) || (names_site && head_han >= 2)) {
                 t = head.trim().trim_end_matches(|c: char| "_|｜-－—– ".contains(c)).trim();
             }
         }

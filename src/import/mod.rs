@@ -182,7 +182,12 @@ impl<'a> Importer<'a> {
             .flatten()
             .collect();
         let cleaned = clean::drop_junk(raw_lines, place_headline);
-        let (preface, drafts) = split::split(&cleaned, &place_headline);
+        let (preface, mut drafts) = split::split(&cleaned, &place_headline);
+        // A line naming the site heads no story.
+        let site_line = |l: &String| titles.site_names.iter().any(|s| fold(s) == fold(l.trim()));
+        for d in &mut drafts {
+            d.headline.retain(|l| !site_line(l));
+        }
 
         let page_text: String = cleaned.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
         // A page header can look like a story with no text (masthead over a date line): its
