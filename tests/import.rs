@@ -459,3 +459,28 @@ fn raw_files_linked_into_an_import_folder_are_imported() {
     assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
     assert_eq!(pages(&out).len(), 1, "{}", text(&o.stdout));
 }
+
+#[test]
+fn a_file_read_into_more_stories_never_puts_one_story_on_anothers_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let raw = tmp.path().join("raw");
+    std::fs::create_dir(&raw).unwrap();
+    let one = "河长巡河成常态\n\n2023-08-31 10:00 来源:邵阳日报\n\n8月30日,新宁县回龙寺镇河长办与农业综合服务中心同志在扶夷江流域进行了日常巡河工作。此次巡河行动行船12千米,历时4小时,工作人员在河流中打捞杂物5麻袋,同时对河流两岸的防溺水警示牌全部进行了检查加固。下一步,该镇将全面落实日常巡河,镇村两级齐发力。\n";
+    std::fs::write(raw.join("page.txt"), one).unwrap();
+    let out = tmp.path().join("content");
+    let run = || {
+        let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
+        assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    };
+    run();
+    let first = pages(&out);
+    assert_eq!(first.len(), 1);
+    // The raw file is saved again with another story in front: it is story 1 now.
+    let other = "积分兑换激发村民热情\n\n2023-09-01 09:00 来源:晋江日报\n\n日前,晋江市内坑镇黎山村村民张克海到村里的指定便利店,使用乡村积分治理系统小程序上的积分兑换生活用品。黎山村探索推进自治、法治、德治三治融合,制定出台村民积分管理办法,将积分制纳入村民自治章程,越来越多的村民主动参与乡村治理。\n";
+    std::fs::write(raw.join("page.txt"), format!("{other}\n\n{one}")).unwrap();
+    run();
+    let after = pages(&out);
+    let kept = after.iter().find(|p| p.path == first[0].path).expect("the first page is still there");
+    assert!(kept.body.contains("回龙寺镇"), "the page of the river story still holds the river story");
+    assert!(after.iter().any(|p| p.body.contains("黎山村")), "the new story has a page of its own");
+}

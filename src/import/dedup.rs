@@ -34,7 +34,8 @@ pub fn shingles(folded: &str) -> Vec<u64> {
     out
 }
 
-fn containment(a: &[u64], b: &[u64]) -> f32 {
+/// Share of the smaller set's shingles that the other holds.
+pub fn containment(a: &[u64], b: &[u64]) -> f32 {
     let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if small.is_empty() {
         return 0.0;

@@ -923,10 +923,20 @@ pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> 
                         .collect();
                 }
                 // A story imported before keeps its page, whatever its name says now (a better
-                // headline, an older naming scheme).
+                // headline, an older naming scheme) — if that page still holds this story (a
+                // file read into more stories than before must not put one story on another's page).
                 let key = front.import.as_ref().map(|p| (p.file.clone(), p.story));
+                let same_story = |path: &PathBuf| {
+                    let Ok(old) = std::fs::read_to_string(path) else { return false };
+                    let old_body = crate::content::split_front_matter(&old).map_or("", |(_, b)| b);
+                    let old_set = dedup::shingles(&fold(old_body));
+                    // Too little text to compare: the provenance decides.
+                    old_set.len().min(st.fingerprint.len()) < 40
+                        || dedup::containment(&old_set, &st.fingerprint) >= dedup::SAME_STORY
+                };
                 let target = key
                     .and_then(|k| existing.get(&k).cloned())
+                    .filter(same_story)
                     .unwrap_or_else(|| dir.join(format!("{}.md", st.file_stem)));
                 let text = render_page(&front, &st.body);
                 let raw = front.import.as_ref().map_or("", |p| p.file.as_str());
