@@ -356,26 +356,3 @@ mod tests {
         assert!(tag("评论", "新华社记者报道了这件事。").is_empty());
     }
 }
-#[cfg(test)]
-mod debug_scratch {
-    use super::*;
-    #[test]
-    fn scratch() {
-        let t = RegionTagger::new(Gazetteer::builtin());
-        let body = crate::fold::fold(&std::fs::read_to_string("/tmp/body.txt").unwrap());
-        let g = Gazetteer::builtin();
-        for m in g.mentions(&body) {
-            eprintln!(
-                "mention {} {:?} full={}",
-                &body[m.start..m.end],
-                m.candidates.iter().map(|&c| g.path(c)).collect::<Vec<_>>(),
-                m.full
-            );
-        }
-        let s = t.scores("", &body);
-        for (u, w) in &s {
-            eprintln!("score {} {}", g.path(*u), w);
-        }
-        eprintln!("tag {:?}", t.tag("", &body));
-    }
-}
