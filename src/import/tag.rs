@@ -57,7 +57,16 @@ impl<'v> MechanismTagger<'v> {
         let mut hits: Vec<(usize, u32)> =
             scores.into_iter().enumerate().filter(|&(i, s)| s > 0 && s >= self.vocab.mechanisms[i].min_score).collect();
         hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        hits.into_iter().take(MAX_MECHANISMS).map(|(i, _)| self.vocab.mechanisms[i].id.clone()).collect()
+        let mut ids: Vec<String> =
+            hits.into_iter().take(MAX_MECHANISMS).map(|(i, _)| self.vocab.mechanisms[i].id.clone()).collect();
+        // A practice is an instance of its broader mechanism (枫桥经验 of 诉源治理): the
+        // strongest one's parent is tagged too, after the evidence-based tags.
+        if let Some(parent) = ids.first().and_then(|id| self.vocab.get(id)).and_then(|m| m.parent.clone()) {
+            if !ids.contains(&parent) && ids.len() < MAX_MECHANISMS + 1 {
+                ids.push(parent);
+            }
+        }
+        ids
     }
 }
 
