@@ -223,7 +223,7 @@ impl<'a> Importer<'a> {
         let mut page = PageMeta::read(&preface, html_date.as_deref(), &page_text, self.this_year);
         page.photographers = photographers;
         page.source = page.source.or(site_name);
-        if page.date.is_none() && count_is_one(&drafts) && !html_text.is_empty() {
+        if page.date.is_none() && drafts.len() == 1 && !html_text.is_empty() {
             // A saved page often prints its date outside the article block: beside the
             // headline, above the first paragraph, or behind a label (`发表于`, `发布时间`).
             let title = chosen.first().and_then(|h| h.as_ref()).map(|h| h.title.clone());
@@ -795,10 +795,6 @@ fn existing_pages(dir: &Path) -> std::collections::HashMap<(String, usize), Path
     out
 }
 
-fn count_is_one(drafts: &[Draft]) -> bool {
-    drafts.len() == 1
-}
-
 fn needs_review(front: &FrontMatter, field: &str) -> bool {
     front.import.as_ref().is_some_and(|p| p.review.iter().any(|r| r == field))
 }
@@ -898,6 +894,7 @@ pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> 
     let mut written: std::collections::HashMap<(usize, usize), PathBuf> = Default::default();
     let existing = existing_pages(&dir);
     // Pages first, so a merged copy can name the page it went to.
+    let mut reviews: std::collections::HashMap<usize, Vec<Review>> = Default::default();
     let mut results: Vec<Result<Vec<(PathBuf, Outcome)>, ImportError>> = Vec::new();
     for (f, (_, r)) in parsed.iter().enumerate() {
         let Ok((stories, _)) = r else {
@@ -941,23 +938,13 @@ pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> 
                 let text = render_page(&front, &st.body);
                 let raw = front.import.as_ref().map_or("", |p| p.file.as_str());
                 let outcome = write::write_page(&target, &text, raw, force)?;
+                reviews.entry(f).or_default().extend(Review::of(&target, &front));
                 written.insert((f, s), target.clone());
                 out.push((target, outcome));
             }
             Ok(out)
         };
         results.push(write_all());
-    }
-    let mut reviews: std::collections::HashMap<usize, Vec<Review>> = Default::default();
-    for (&(f, s), page) in &written {
-        if let Ok((stories, _)) = &parsed[f].1 {
-            let mut front = stories[s].front.clone();
-            if let Some(others) = keep.get(&(f, s)) {
-                let donors: Vec<&Story> = others.iter().map(story).collect();
-                fill_from(&mut front, &donors);
-            }
-            reviews.entry(f).or_default().extend(Review::of(page, &front));
-        }
     }
     for (f, ((path, r), res)) in parsed.into_iter().zip(results).enumerate() {
         let mut warnings = Vec::new();
