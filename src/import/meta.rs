@@ -44,6 +44,35 @@ static COLUMN: LazyLock<Regex> =
 /// A document number carries its year: `瓯组〔2013〕64号`, `国办发[2020]5号`.
 static DOC_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| re(r"[\p{Han}]{1,6}[〔\[［(（]((?:19|20)\d{2})[〕\]］)）]\s*\d{1,4}\s*号"));
+/// Words that put a sentence in the story's present.
+const NOW_CUES: &[&str] = &["日前", "近日", "目前", "眼下", "连日来", "当下", "正在", "即将"];
+/// Periods of a year that a present-tense sentence may name (`2020年春节`).
+const CURRENT_PERIODS: &[&str] = &[
+    "春节",
+    "元旦",
+    "清明",
+    "五一",
+    "端午",
+    "中秋",
+    "国庆",
+    "寒假",
+    "暑假",
+    "暑期",
+    "汛期",
+    "上半年",
+    "下半年",
+    "一季度",
+    "二季度",
+    "三季度",
+    "四季度",
+    "第一季度",
+    "第二季度",
+    "第三季度",
+    "第四季度",
+    "年底",
+    "年末",
+    "年初",
+];
 static YEAR_MENTION: LazyLock<Regex> = LazyLock::new(|| re(r"((?:19|20)\d{2})\s*年"));
 static SESSION: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -612,6 +641,26 @@ pub fn infer_year(text: &str, not_after: i32) -> Option<i32> {
             best = best.max(Some(y));
         }
     }
+    // A period the story is in right now: `日前陆续调整2020年春节假期`, `近日…2019年上半年`.
+    let ends: Vec<usize> = f.match_indices(['。', '！', '？', '!', '?', '\n']).map(|(i, _)| i).collect();
+    for c in YEAR_MENTION.captures_iter(&f) {
+        let m = c.get(0).expect("whole match");
+        let from = ends
+            .iter()
+            .rev()
+            .find(|&&e| e < m.start())
+            .map_or(0, |&e| e + f[e..].chars().next().map_or(1, char::len_utf8));
+        let to = ends.iter().find(|&&e| e >= m.end()).copied().unwrap_or(f.len());
+        let sentence = &f[from..to];
+        let after = &f[m.end()..to];
+        let before = f[from..m.start()].chars().next_back();
+        let now = NOW_CUES.iter().any(|cue| sentence.contains(cue));
+        let period = CURRENT_PERIODS.iter().any(|p| after.starts_with(p));
+        let y: i32 = c[1].parse().unwrap_or(0);
+        if now && period && !before.is_some_and(|b| "到至从自于起".contains(b)) && y <= not_after {
+            best = best.max(Some(y));
+        }
+    }
     let cn = |s: &str| "一二三四五六七八九".find(s).map(|i| i as i32 / 3 + 1);
     for c in SESSION.captures_iter(&f) {
         let (term, session) = match (c.get(1), c.get(2), c.get(3), c.get(4)) {
@@ -748,5 +797,12 @@ mod tests {
         assert_eq!(infer_year("2020年,共有4个市州受到表扬", 2026), None, "last year's results date nothing");
         assert_eq!(infer_year("根据瓯组〔2013〕64号文件要求", 2026), Some(2013));
         assert_eq!(infer_year("没有年份", 2026), None);
+        assert_eq!(infer_year("各中心日前陆续调整2020年春节假期对外服务时间。2013年,全市……", 2026), Some(2020));
+        assert_eq!(
+            infer_year("日前召开会议。2020年春节期间,全市……", 2026),
+            None,
+            "the cue must be in the same sentence"
+        );
+        assert_eq!(infer_year("近日,该县总结自2019年上半年以来的做法", 2026), None, "a start is no present");
     }
 }

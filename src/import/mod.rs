@@ -16,6 +16,7 @@ pub mod practice;
 pub mod region;
 pub mod split;
 pub mod tag;
+pub mod towns;
 pub mod write;
 
 use std::path::{Path, PathBuf};

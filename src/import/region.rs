@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use super::towns::{TownMention, Towns};
 use crate::gazetteer::{Gazetteer, Level, Mention};
 
 /// Short names that are also everyday words: they count only beside a parent place.
@@ -54,7 +55,12 @@ impl<'g> RegionTagger<'g> {
             .filter(|(&u, &s)| s >= 2 && !g.is_within(focus, u) && g.is_within(u, province))
             .map(|(&u, &s)| (u, s))
             .collect();
-        others.sort_by(|a, b| b.1.cmp(&a.1).then(g.unit(a.0).code.cmp(&g.unit(b.0).code)));
+        // Ties go to the place the story names first: a lead example before the ones that follow.
+        let first = |u: usize| {
+            let named = |text: &str| g.mentions(text).into_iter().find(|m| m.candidates.contains(&u)).map(|m| m.start);
+            named(title).map(|_| 0).or_else(|| named(body).map(|p| p + 1)).unwrap_or(usize::MAX)
+        };
+        others.sort_by_cached_key(|&(u, s)| (std::cmp::Reverse(s), first(u), u));
         regions.extend(others.into_iter().take(4).map(|(u, _)| g.path(u)));
         regions
     }
@@ -142,12 +148,19 @@ impl<'g> RegionTagger<'g> {
     fn scores(&self, title: &str, body: &str) -> BTreeMap<usize, u32> {
         let g = self.gazetteer;
         let mut found: Vec<(Mention, bool, &str)> = Vec::new();
+        let mut towns: Vec<(TownMention, bool, &str)> = Vec::new();
         for (text, in_title) in [(title, true), (body, false)] {
-            let mentions = g.mentions(text);
+            let (mentions, town_mentions) = self.mentions(text);
             let compared = comparison_sets(g, text, &mentions);
             for (k, m) in mentions.into_iter().enumerate() {
                 if !is_dateline(text, &m) && !is_benchmark(text, &m) && !compared[k] {
                     found.push((m, in_title, text));
+                }
+            }
+            for t in town_mentions {
+                let m = Mention { start: t.start, end: t.end, candidates: Vec::new(), full: true };
+                if !is_benchmark(text, &m) {
+                    towns.push((t, in_title, text));
                 }
             }
         }
@@ -247,7 +260,69 @@ impl<'g> RegionTagger<'g> {
                 *scores.entry(u).or_default() += w;
             }
         }
+        self.add_towns(&towns, context, &mut scores);
         scores
+    }
+
+    /// Gazetteer mentions and town mentions of one text. A place name inside a town's name is
+    /// part of that name (`金牛镇` names no 金牛区); a town match that starts inside a full place
+    /// name is a misreading across the two (`…山市镇`).
+    fn mentions(&self, text: &str) -> (Vec<Mention>, Vec<TownMention>) {
+        let mentions = self.gazetteer.mentions(text);
+        let towns: Vec<TownMention> = Towns::builtin()
+            .mentions(text)
+            .into_iter()
+            .filter(|t| !mentions.iter().any(|m| m.full && m.start < t.start && t.start < m.end))
+            .collect();
+        let mentions = mentions
+            .into_iter()
+            .filter(|m| {
+                !towns.iter().any(|t| t.start <= m.start && m.end <= t.end && t.end - t.start > m.end - m.start)
+            })
+            .collect();
+        (mentions, towns)
+    }
+
+    /// Towns count for their county with the weight of a full name. A name that several
+    /// counties share counts only where the story's other places (or its unambiguous towns)
+    /// pick one of them: first by city, then by province.
+    fn add_towns(
+        &self,
+        towns: &[(TownMention, bool, &str)],
+        mut context: HashSet<usize>,
+        scores: &mut BTreeMap<usize, u32>,
+    ) {
+        let g = self.gazetteer;
+        for u in scores.keys() {
+            context.extend(g.lineage(*u));
+        }
+        let counties = |t: &TownMention| -> Vec<usize> { t.counties.iter().filter_map(|c| g.by_code(c)).collect() };
+        let mut picked: Vec<Option<usize>> =
+            towns.iter().map(|(t, _, _)| Some(counties(t)).filter(|c| c.len() == 1).map(|c| c[0])).collect();
+        for u in picked.iter().flatten() {
+            context.extend(g.lineage(*u));
+        }
+        for ((t, _, _), pick) in towns.iter().zip(picked.iter_mut()).filter(|(_, p)| p.is_none()) {
+            let candidates = counties(t);
+            let within = |level: usize| -> Vec<usize> {
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|&c| g.lineage(c).get(level).is_some_and(|a| context.contains(a) && *a != c))
+                    .collect()
+            };
+            let city = within(1);
+            *pick = match city.as_slice() {
+                [one] => Some(*one),
+                [] => Some(within(0)).filter(|p| p.len() == 1).map(|p| p[0]),
+                _ => None,
+            };
+        }
+        for ((_, in_title, _), pick) in towns.iter().zip(picked) {
+            if let Some(u) = pick {
+                *scores.entry(u).or_default() += if *in_title { 6 } else { 2 };
+            }
+        }
     }
 }
 
@@ -348,6 +423,20 @@ mod tests {
     fn a_sentence_comparing_provinces_names_no_region() {
         let body = "宜宾要奋力追赶。从城市地位看,芜湖、遵义、曲靖、绵阳分别为安徽省、贵州省、云南省、四川省经济总量第二大城市。宜宾市委提出对标找差,宜宾干部要有紧迫感。";
         assert_eq!(tag("宜宾如何追赶", body)[0], "四川省/宜宾市");
+    }
+
+    #[test]
+    fn a_town_names_its_county() {
+        // Only the town is named; its name is unique.
+        let body = "近日,大济镇召开擂台赛,各村书记比拼实绩。大济镇党委书记说,擂台赛比出了干劲。";
+        assert_eq!(tag("村居分片区擂台赛", body), ["福建省/莆田市/仙游县"]);
+        // A name three counties share is read by the city the story names.
+        let body = "滁州日报讯 大柳镇开展河长巡河行动。大柳镇各村河长巡查河道,滁州市水利局参加。";
+        assert_eq!(tag("大柳镇巡河", body)[0], "安徽省/滁州市/南谯区");
+        // …and without one it names no county.
+        assert!(tag("安丰落实河长制", "近日,安丰镇河长制办公室巡查了全镇河道。安丰镇河长说。").is_empty());
+        // `联合乡镇社区` is no 联合乡.
+        assert!(tag("通知", "城乡建设局牵头,联合乡镇社区开展巡查。城管局联合乡镇开展行动。").is_empty());
     }
 
     #[test]
