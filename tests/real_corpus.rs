@@ -9,19 +9,19 @@ use common::{kbgen, repo, text};
 
 /// Fields right (of those labelled) that import must keep reaching.
 const FLOORS: &[(&str, usize)] = &[
-    ("title", 70),
+    ("title", 72),
     ("date", 62),
     ("year", 85),
     ("source", 21),
     ("author", 20),
-    ("region", 70),
+    ("region", 71),
     ("region_precision", 78),
     ("mechanism", 78),
     ("practice", 25),
     ("clean", 102),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 83;
+const MIN_FULLY_RIGHT: usize = 85;
 
 #[test]
 fn real_articles_import_field_by_field() {

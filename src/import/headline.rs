@@ -176,6 +176,20 @@ static NOTE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
+/// The text of an editor's note without its label (`导读 …` → `…`).
+pub fn strip_note_label(text: &str) -> &str {
+    let t = text.trim_start();
+    let f = fold(t);
+    match NOTE.find(&f) {
+        // The fold keeps one character for each: skip as many characters of the text.
+        Some(m) if f.chars().count() == t.chars().count() => {
+            let n = f[..m.end()].chars().count();
+            t.char_indices().nth(n).map_or("", |(i, _)| &t[i..]).trim_start()
+        }
+        _ => t,
+    }
+}
+
 /// An editor's note or teaser set above the headline (`编者按:…`, `导读 …`): not the story's
 /// first paragraph.
 pub fn is_editors_note(text: &str) -> bool {
@@ -301,7 +315,7 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
     if h.lines.is_empty() {
         return Some(h);
     }
-    pair_up(lines, &mut h, &body_grams, &page.site_names);
+    pair_up(lines, &mut h, &body_grams, page);
     let at = *h.lines.iter().min().expect("a headline has a line");
     let last = *h.lines.iter().max().expect("a headline has a line");
     // A deck below (`——…`, or a parallel-less line right under it before the metadata) and a
@@ -360,7 +374,8 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
 /// A headline set on two lines: the line printed right above or below the chosen one, when it
 /// is headline-shaped too. Of the two, a parallel line (`“接”出速度 “办”出实效`) is the main title
 /// and the other its deck or kicker; two short plain lines are one headline broken in two.
-fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>, site_names: &[String]) {
+fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>, page: &PageTitles) {
+    let site_names = &page.site_names;
     let at = h.lines[0];
     let adjacent = |k: usize| {
         lines.get(k).is_some_and(|l| {
@@ -410,6 +425,14 @@ fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>,
     if chrome {
         return;
     }
+    // The page's own title field prints the two lines as one headline (`<h1>引题<div>主题</div>`).
+    let squeeze = |t: &str| fold(t).chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let joined = squeeze(&format!("{pt}{lt}"));
+    if let Some(field) = page.fields.iter().find(|f| squeeze(f) == joined) {
+        h.title = tidy(field);
+        h.lines = vec![p, l];
+        return;
+    }
     // The partner becomes the title when it is parallel, or when it is the first of two plain
     // lines: then the body must repeat its words (a parallel line needs no such proof).
     let partner_first = l == at;
@@ -420,6 +443,16 @@ fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>,
         (true, false) => {
             h.title = pt;
             h.subtitle = Some(lt);
+        }
+        // A short kicker over a parallel main title (`西宁城中区为民排忧` / `需求网上说 纠纷云解决`)
+        // says whose story it is: the two make the headline. A longer one is context, a deck.
+        // (An advertisement over the headline is short too, but the body never repeats it.)
+        (false, true)
+            if pt.chars().count() <= 12
+                && !pt.ends_with(['。', '；', ';', '，', ',', '：', ':'])
+                && overlap(&bigrams(&pt), body_grams) >= 0.3 =>
+        {
+            h.title = format!("{pt} {lt}");
         }
         (false, true) => {
             h.title = lt;
@@ -523,6 +556,32 @@ mod tests {
             title(&text, &[]),
             Some(("“空壳村”破壳重生".into(), Some("宁商扶贫协作促村集体经济发展综述".into())))
         );
+    }
+
+    #[test]
+    fn a_kicker_joins_its_main_title_when_short_or_when_the_page_title_says_so() {
+        // A short kicker over a parallel main title: the two are the headline.
+        let body =
+            "今年以来,西宁市城中区将全区8个镇(办)、28个社区全部入驻微信群,为民排忧解难,群众需求网上说,纠纷云上解决。";
+        let text =
+            format!("西宁城中区为民排忧\n\n需求网上说 纠纷云解决\n\n2019-11-13 15:49:25 来源:人民网\n\n{body}\n");
+        assert_eq!(title(&text, &[]).unwrap().0, "西宁城中区为民排忧 需求网上说 纠纷云解决");
+        // An advertisement over it is not (the body never repeats it).
+        let text =
+            format!("西门子无绳电话邀您\n\n需求网上说 纠纷云解决\n\n2019-11-13 15:49:25 来源:人民网\n\n{PARA}\n");
+        assert_eq!(title(&text, &[]).unwrap().0, "需求网上说 纠纷云解决");
+        // A kicker that states context is a deck.
+        let text = format!("为进一步优化全市营商环境持续发力的新举措\n\n需求网上说 纠纷云解决\n\n2019-11-13 15:49:25 来源:人民网\n\n{PARA}\n");
+        assert_eq!(
+            title(&text, &[]),
+            Some(("需求网上说 纠纷云解决".into(), Some("为进一步优化全市营商环境持续发力的新举措".into())))
+        );
+        // The page's <title> prints both lines as one: so is the headline.
+        let text = format!(
+            "内蒙古延续部分到期税收优惠政策助企纾困\n预计4年为纳税人减负180亿元\n发布日期:2022-02-11 08:52\n\n{PARA}\n"
+        );
+        let field = "内蒙古延续部分到期税收优惠政策助企纾困预计4年为纳税人减负180亿元";
+        assert_eq!(title(&text, &[field]).unwrap().0, field);
     }
 
     #[test]

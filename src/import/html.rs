@@ -663,10 +663,25 @@ fn assemble(raw: Vec<RawLine>, title: Option<&str>) -> (Vec<Line>, Option<String
     let mut seen: HashSet<String> = HashSet::new();
     let mut headline = None;
     if let Some(i) = headline_at {
-        let mut l = before[i].line.clone();
-        l.heading = Some(1);
-        headline = Some(l.text.clone());
-        out.push(l);
+        // A heading set in two parts (`<h1>引题<div>主题</div></h1>`) comes out as two heading
+        // lines: the kicker above goes along.
+        let kicker = i.checked_sub(1).filter(|&k| {
+            let (above, at) = (&before[k], &before[i]);
+            above.line.heading.is_some()
+                && above.line.heading == at.line.heading
+                && !link_dense(above)
+                && (4..=40).contains(&above.line.chars())
+        });
+        let mut parts = Vec::new();
+        for k in kicker.into_iter().chain([i]) {
+            let mut l = before[k].line.clone();
+            l.heading = Some(1);
+            parts.push(l.text.clone());
+            out.push(l);
+        }
+        // The field the scorer weighs is the main line: the page's own <title> and <h1> fields
+        // vouch for a joined headline when there is one.
+        headline = parts.pop();
         let between: Vec<&RawLine> = before[i + 1..].iter().filter(|l| !link_dense(l)).collect();
         if between.iter().map(|l| l.line.chars()).sum::<usize>() <= 200 {
             out.extend(between.into_iter().map(|l| l.line.clone()));
@@ -939,6 +954,21 @@ mod tests {
         assert_eq!(p.headline.as_deref(), Some("安吉推行全科网格"));
         let h1: Vec<&str> = p.h1.iter().map(|h| h.text.as_str()).collect();
         assert_eq!(h1, ["浙江新闻网", "安吉推行全科网格"]);
+    }
+
+    #[test]
+    fn a_heading_in_two_parts_keeps_its_kicker() {
+        let page = format!(
+            "<html><body><h1>内蒙古延续税收优惠政策助企纾困<div>预计4年为纳税人减负180亿元</div></h1>
+             <div class='info'>发布日期：2022-02-11</div><div class='article-body'>{}</div></body></html>",
+            paragraphs(3)
+        );
+        let p = html_lines(&page);
+        assert_eq!(
+            texts(&p)[..3],
+            ["内蒙古延续税收优惠政策助企纾困", "预计4年为纳税人减负180亿元", "发布日期：2022-02-11"]
+        );
+        assert_eq!(p.headline.as_deref(), Some("预计4年为纳税人减负180亿元"));
     }
 
     #[test]

@@ -676,7 +676,26 @@ fn first_clause(body: &[Line]) -> String {
         regex::Regex::new(r"^(\S{0,16}?(讯|电|消息)\s*)?([(（][^)）]{0,30}[)）]\s*)?((\d{4}年)?\d{1,2}月\d{1,2}日(上午|下午|晚|晚上|早上|中午)?\s*[,，]?)?")
             .expect("valid pattern")
     });
+    // An editor's note that announces the piece (`今天起,我们推出系列报道《安徽全椒驻村影像(1)》`)
+    // gives its title.
+    static ANNOUNCED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?:推出|刊发|刊登|播发|编发|推送|刊出)[^。《》]{0,16}《([^》]{4,40})》")
+            .expect("valid pattern")
+    });
+    for l in body.iter().take(4) {
+        let f = fold(&l.text);
+        if let Some(title) = ANNOUNCED.captures(&f).and_then(|c| c.get(1)) {
+            // As printed: the fold leaves the brackets alone, so the same `《` opens it.
+            let k = f[..title.start()].matches('《').count();
+            let printed = l.text.match_indices('《').nth(k - 1).and_then(|(i, _)| {
+                let rest = &l.text[i + '《'.len_utf8()..];
+                rest.find('》').map(|j| &rest[..j])
+            });
+            return printed.unwrap_or(title.as_str()).to_string();
+        }
+    }
     let first = body.first().map(|l| l.text.as_str()).unwrap_or("");
+    let first = headline::strip_note_label(first);
     let rest = LEAD.find(first).map_or(first, |m| &first[m.end()..]);
     let rest = if rest.chars().count() < 6 { first } else { rest };
     rest.split(['，', ',', '。', '；', ';'])
@@ -991,6 +1010,7 @@ fn current_year() -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lines::text_lines;
 
     #[test]
     fn headline_blocks() {
@@ -1010,6 +1030,22 @@ mod tests {
         assert_eq!(
             h(&["“組織力”如何轉化為“生産力”?——蘇州“對標找差、再攀新高”機制觀察"]),
             ("“組織力”如何轉化為“生産力”?".into(), Some("蘇州“對標找差、再攀新高”機制觀察".into()))
+        );
+    }
+
+    #[test]
+    fn an_untitled_story_takes_the_title_its_editors_note_announces() {
+        let body = |t: &str| text_lines(t);
+        let note = "导读 安徽省滁州市政府办公室副调研员王鹏,2018年4月下派到全椒县石沛镇白庙村担任第一书记。\n今天起,我们推出融媒体系列报道《安徽全椒驻村影像(1)》。\n7月8日上午,我和第一书记王鹏成功碰头。";
+        assert_eq!(first_clause(&body(note)), "安徽全椒驻村影像(1)");
+        // As printed, in Traditional too.
+        let note =
+            "導讀 王鵬下派到全椒縣石沛鎮白廟村擔任第一書記。\n今天起,我們推出融媒體系列報道《安徽全椒駐村影像(1)》。";
+        assert_eq!(first_clause(&body(note)), "安徽全椒駐村影像(1)");
+        // Without one, the first clause past the note's label.
+        assert_eq!(
+            first_clause(&body("导读 王鹏下派到全椒县石沛镇白庙村担任第一书记,广受好评。")),
+            "王鹏下派到全椒县石沛镇白庙村担任第一书记"
         );
     }
 

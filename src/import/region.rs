@@ -137,7 +137,11 @@ impl<'g> RegionTagger<'g> {
                     _ => None,
                 };
                 if let Some(u) = unit.filter(|_| !qualifier && !is_dateline(text, m) && !is_benchmark(text, m)) {
-                    *out.entry(u).or_default() += weight;
+                    // `辽宁各级纪检监察机关`, `江苏各地`: the unit acting as a whole.
+                    let whole = ["各级", "各地", "全省", "全市", "全区", "各市", "各县", "各部门"]
+                        .iter()
+                        .any(|w| text[m.end..].starts_with(w));
+                    *out.entry(u).or_default() += weight + u32::from(whole);
                 }
             }
         }
@@ -437,6 +441,15 @@ mod tests {
         assert!(tag("安丰落实河长制", "近日,安丰镇河长制办公室巡查了全镇河道。安丰镇河长说。").is_empty());
         // `联合乡镇社区` is no 联合乡.
         assert!(tag("通知", "城乡建设局牵头,联合乡镇社区开展巡查。城管局联合乡镇开展行动。").is_empty());
+    }
+
+    #[test]
+    fn a_province_acting_as_a_whole_is_listed_beside_the_county() {
+        let body = "今年7月中旬,铁岭开原市纪委监委接到举报。开原市纪委监委迅速核查,为干部澄清正名。今年以来,辽宁各级纪检监察机关已为1806名党员干部澄清正名。";
+        assert_eq!(tag("澄清正名", body), ["辽宁省/铁岭市/开原市", "辽宁省"]);
+        // Named once in passing, it is not.
+        let body = "今年7月中旬,铁岭开原市纪委监委接到举报。开原市纪委监委迅速核查,为干部澄清正名。辽宁的干部说。";
+        assert_eq!(tag("澄清正名", body), ["辽宁省/铁岭市/开原市"]);
     }
 
     #[test]
