@@ -50,6 +50,9 @@ struct Shared {
     versions: watch::Sender<Versions>,
     /// Places for live-reload streams.
     streams: Arc<Semaphore>,
+    /// Responses of [`SHARED_FROM`] bytes or more for one version, by site path: readers of a
+    /// large file share one copy, however many there are and however slowly they read.
+    large: std::sync::Mutex<(u64, std::collections::HashMap<String, Bytes>)>,
 }
 
 const EVENTS: &str = "/__kbgen/events";
@@ -68,6 +71,8 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 /// An open live-reload stream sends a comment this often, so a closed page shows up as a failed
 /// write even where the closing is not seen.
 const PING: Duration = Duration::from_secs(15);
+/// Files this large are copied out of the site once per version, not once per request.
+const SHARED_FROM: usize = 256 * 1024;
 
 /// Only this machine can reach the address: `localhost`, all of 127.0.0.0/8, `::1`.
 fn is_loopback(bind: &str) -> bool {
@@ -93,6 +98,7 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
         state: RwLock::new(state),
         versions: watch::Sender::new((1, 1)),
         streams: Arc::new(Semaphore::new(MAX_STREAMS)),
+        large: Default::default(),
     });
     let listener = std::net::TcpListener::bind((bind, port))
         .and_then(|l| l.set_nonblocking(true).map(|()| l))
@@ -453,12 +459,21 @@ async fn page(url: &str, shared: &Shared) -> (StatusCode, &'static str, Bytes) {
         (StatusCode::NOT_FOUND, "404.html".to_string())
     };
     let ctype = content_type(&path);
-    let body = match files.get(&path) {
-        Some(b) if ctype.starts_with("text/html") => inject(b, st.version, st.error.as_deref()),
-        Some(b) => b.clone(),
-        None => inject(b"<!DOCTYPE html><title>404</title><p>not found</p>", st.version, st.error.as_deref()),
+    let file = files.get(&path).map_or(&b"<!DOCTYPE html><title>404</title><p>not found</p>"[..], Vec::as_slice);
+    let draw = || match ctype.starts_with("text/html") {
+        true => Bytes::from(inject(file, st.version, st.error.as_deref())),
+        false => Bytes::copy_from_slice(file),
     };
-    (status, ctype, Bytes::from(body))
+    if file.len() < SHARED_FROM {
+        return (status, ctype, draw());
+    }
+    let mut large = shared.large.lock().unwrap_or_else(|p| p.into_inner());
+    if large.0 != st.version {
+        // Copies of the last version stay alive only while responses still hold them.
+        *large = (st.version, Default::default());
+    }
+    let body = large.1.entry(path).or_insert_with(draw).clone();
+    (status, ctype, body)
 }
 
 /// Adds the live-reload script (and the error overlay) before `</body>`.

@@ -314,6 +314,12 @@ fn slow_readers_of_a_large_file_do_not_hold_up_others() {
     std::fs::write(root.join("static/big.bin"), (0..SIZE).map(|i| (i % 251) as u8).collect::<Vec<_>>()).unwrap();
     let mut s = start(&root);
     let before = threads(s.child.id());
+    let memory = |s: &Server| {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", s.child.id())).ok()?;
+        let kb = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.trim().trim_end_matches(" kB").parse::<usize>();
+        kb.ok().map(|kb| kb * 1024)
+    };
+    let memory_before = memory(&s);
 
     // Six clients (more than the old four workers) ask for the file and read one block only.
     let mut slow: Vec<TcpStream> = (0..6)
@@ -335,6 +341,10 @@ fn slow_readers_of_a_large_file_do_not_hold_up_others() {
     assert_eq!(status, 200);
     if let (Some(before), Some(now)) = (before, threads(s.child.id())) {
         assert!(now <= before + 1, "threads went from {before} to {now}");
+    }
+    // They share one copy of the file (six would be 192 MB).
+    if let (Some(before), Some(now)) = (memory_before, memory(&s)) {
+        assert!(now < before + 3 * SIZE, "resident memory went from {before} to {now} bytes");
     }
     // The stalled readers were kept, not dropped: each gets the rest of the file intact.
     for (n, c) in slow.iter_mut().enumerate() {
