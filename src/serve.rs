@@ -2,16 +2,32 @@
 //! open pages to reload (Server-Sent Events). Never touches `site/`. A failed rebuild keeps the
 //! last good site and shows the error over every page until it is fixed.
 //!
-//! HTTP is `tiny_http` (small, synchronous, compiles fast; SSE needs nothing more), watching
-//! is `notify` with our own debounce: editors save by writing in place, by writing a temporary
-//! file and renaming it over the original, or by deleting and recreating; all of those end in
-//! a burst of events, and one rebuild runs after the burst with the final content.
+//! HTTP is hyper (HTTP/1 only) on a single-threaded tokio runtime: no request can kill or
+//! stall it. Request heads are bounded ([`MAX_HEAD`], [`HEADER_TIMEOUT`]), request bodies are
+//! never read (only GET and HEAD are served; other methods get 405), connections are capped
+//! ([`MAX_CONNECTIONS`]; more wait in the listen queue), writes never block (a slow reader holds
+//! its connection, never a thread), and live-reload streams are tasks, at most [`MAX_STREAMS`].
+//!
+//! Watching is `notify` with our own debounce, on its own thread: editors save by writing in
+//! place, by writing a temporary file and renaming it over the original, or by deleting and
+//! recreating; all of those end in a burst of events, and one rebuild runs after the burst with
+//! the final content. The rebuild takes the state's write lock (requests wait for it without
+//! blocking the runtime) and announces the new version on a watch channel that every open
+//! stream listens to.
 
+use std::convert::Infallible;
+use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use hyper::body::{Bytes, Frame, Incoming};
+use hyper::header::{HeaderValue, ALLOW, CACHE_CONTROL, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use hyper::{Method, Request, Response, StatusCode};
 use notify::{RecursiveMode, Watcher};
+use tokio::sync::{watch, OwnedSemaphorePermit, RwLock, Semaphore};
 
 use crate::build::Preview;
 
@@ -26,14 +42,37 @@ struct State {
     error: Option<String>,
 }
 
+/// `(version, reload)` of [`State`], sent on every rebuild.
+type Versions = (u64, u64);
+
 struct Shared {
-    state: Mutex<State>,
-    changed: Condvar,
+    state: RwLock<State>,
+    versions: watch::Sender<Versions>,
+    /// Places for live-reload streams.
+    streams: Arc<Semaphore>,
+    /// Responses of [`SHARED_FROM`] bytes or more for one version, by site path: readers of a
+    /// large file share one copy, however many there are and however slowly they read.
+    large: std::sync::Mutex<(u64, std::collections::HashMap<String, Bytes>)>,
 }
 
 const EVENTS: &str = "/__kbgen/events";
 /// How long the watcher waits for a burst of file events to end.
 const DEBOUNCE: Duration = Duration::from_millis(120);
+/// Connections served at once; more wait in the listen queue until one closes.
+const MAX_CONNECTIONS: usize = 512;
+/// Live-reload streams open at once; more get 503 (the page's script tries again a second
+/// later). Far more than the tabs anyone keeps open on a preview.
+const MAX_STREAMS: usize = 256;
+/// Longest request line and headers together; longer ones get 431.
+const MAX_HEAD: usize = 16 * 1024;
+/// A request head must arrive within this time of the connection opening (or of the previous
+/// response, on a kept-alive connection); otherwise the connection is closed.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// An open live-reload stream sends a comment this often, so a closed page shows up as a failed
+/// write even where the closing is not seen.
+const PING: Duration = Duration::from_secs(15);
+/// Files this large are copied out of the site once per version, not once per request.
+const SHARED_FROM: usize = 256 * 1024;
 
 /// Only this machine can reach the address: `localhost`, all of 127.0.0.0/8, `::1`.
 fn is_loopback(bind: &str) -> bool {
@@ -55,10 +94,16 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
     }
     let pages = preview.as_ref().map_or(0, Preview::pages);
     let state = State { preview, version: 1, reload: 1, error };
-    let shared = Arc::new(Shared { state: Mutex::new(state), changed: Condvar::new() });
-    let server =
-        tiny_http::Server::http((bind, port)).map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
-    let addr = server.server_addr().to_ip().ok_or_else(|| anyhow::anyhow!("no IP address"))?;
+    let shared = Arc::new(Shared {
+        state: RwLock::new(state),
+        versions: watch::Sender::new((1, 1)),
+        streams: Arc::new(Semaphore::new(MAX_STREAMS)),
+        large: Default::default(),
+    });
+    let listener = std::net::TcpListener::bind((bind, port))
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
+    let addr = listener.local_addr()?;
     println!("serving http://{addr}/ ({pages} pages built in {} ms; Ctrl-C stops)", start.elapsed().as_millis());
     if !is_loopback(bind) {
         eprintln!("warning: serving on {bind}: other machines can reach this preview");
@@ -76,28 +121,44 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
         }
     });
 
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..4)
-        .map(|_| {
-            let server = Arc::clone(&server);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
+    runtime.block_on(accept(listener, shared))
+}
+
+/// Accepts connections for ever, each served by its own task.
+async fn accept(listener: std::net::TcpListener, shared: Arc<Shared>) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .max_header_size(MAX_HEAD)
+        .max_headers(64)
+        .max_buf_size(4 * MAX_HEAD);
+    loop {
+        let permit = Arc::clone(&connections).acquire_owned().await?;
+        let tcp = match listener.accept().await {
+            Ok((tcp, _)) => tcp,
+            Err(_) => {
+                // Out of file descriptors, or a connection reset before it was accepted: the
+                // listener is fine; try again shortly.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = tcp.set_nodelay(true);
+        let shared = Arc::clone(&shared);
+        let service = hyper::service::service_fn(move |req| {
             let shared = Arc::clone(&shared);
-            std::thread::spawn(move || {
-                while let Ok(req) = server.recv() {
-                    let shared = Arc::clone(&shared);
-                    if req.url().starts_with(EVENTS) {
-                        // An event stream lives as long as the page: its own thread.
-                        std::thread::spawn(move || events(req, &shared));
-                    } else {
-                        respond(req, &shared);
-                    }
-                }
-            })
-        })
-        .collect();
-    for w in workers {
-        let _ = w.join();
+            async move { Ok::<_, Infallible>(respond(req, &shared).await) }
+        });
+        let conn = http.serve_connection(hyper_util::rt::TokioIo::new(tcp), service);
+        tokio::spawn(async move {
+            // Errors are the client's (a bad request, a closed connection): nothing to report.
+            let _ = conn.await;
+            drop(permit);
+        });
     }
-    Ok(())
 }
 
 /// The folders of a project a rebuild reads (besides `kbgen.toml` at the root), as its
@@ -224,7 +285,7 @@ fn watch(mut w: Watch, shared: &Shared) -> anyhow::Result<()> {
         let static_dir = project_folders(root).swap_remove(2);
         let css_only = changed.iter().all(|p| p.starts_with(&static_dir) && p.extension().is_some_and(|e| e == "css"));
         let message = {
-            let mut st = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+            let mut st = shared.state.blocking_write();
             let start = Instant::now();
             let result = match st.preview.as_mut() {
                 Some(preview) => preview.update(&changed).map(|u| u.drawn),
@@ -239,7 +300,7 @@ fn watch(mut w: Watch, shared: &Shared) -> anyhow::Result<()> {
             if !css_only || st.error.is_some() || result.is_err() {
                 st.reload = st.version;
             }
-            match result {
+            let message = match result {
                 Ok(drawn) => {
                     st.error = None;
                     Ok(format!("rebuilt {drawn} pages in {ms} ms"))
@@ -249,7 +310,9 @@ fn watch(mut w: Watch, shared: &Shared) -> anyhow::Result<()> {
                     st.error = Some(report.clone());
                     Err(format!("{report}rebuild failed; still serving the last good site"))
                 }
-            }
+            };
+            shared.versions.send_replace((st.version, st.reload));
+            message
         };
         // Printed outside the lock, and a closed terminal does not stop the server.
         use std::io::Write;
@@ -257,7 +320,6 @@ fn watch(mut w: Watch, shared: &Shared) -> anyhow::Result<()> {
             Ok(m) => writeln!(std::io::stdout(), "{m}"),
             Err(m) => writeln!(std::io::stderr(), "{m}"),
         };
-        shared.changed.notify_all();
     }
 }
 
@@ -316,30 +378,102 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn respond(req: tiny_http::Request, shared: &Shared) {
+/// A response body: all of it at once, or a live-reload stream.
+enum Body {
+    Full(Option<Bytes>),
+    Events(Events),
+}
+
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.get_mut() {
+            Body::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Body::Events(events) => events.poll_next(cx).map(|b| Some(Ok(Frame::data(b)))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Body::Full(None))
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        match self {
+            Body::Full(bytes) => hyper::body::SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            Body::Events(_) => hyper::body::SizeHint::default(),
+        }
+    }
+}
+
+fn response(status: StatusCode, ctype: &'static str, body: Body) -> Response<Body> {
+    let mut r = Response::new(body);
+    *r.status_mut() = status;
+    r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(ctype));
+    r.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+fn text(status: StatusCode, text: &'static str) -> Response<Body> {
+    response(status, "text/plain; charset=utf-8", Body::Full(Some(Bytes::from_static(text.as_bytes()))))
+}
+
+/// Answers one request. The request body is never read: dropping it makes hyper discard what
+/// is already buffered, or close the connection.
+async fn respond(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
+    let head = req.method() == Method::HEAD;
+    if req.method() != Method::GET && !head {
+        let mut r = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+        r.headers_mut().insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+        r.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+        return r;
+    }
+    let url = req.uri().path();
+    if url.starts_with(EVENTS) {
+        return events(shared, head);
+    }
+    let (status, ctype, body) = page(url, shared).await;
+    if head {
+        let mut r = response(status, ctype, Body::Full(None));
+        r.headers_mut().insert(CONTENT_LENGTH, body.len().into());
+        return r;
+    }
+    response(status, ctype, Body::Full(Some(body)))
+}
+
+/// The file a URL path asks for, or the 404 page; HTML pages with the live-reload script.
+async fn page(url: &str, shared: &Shared) -> (StatusCode, &'static str, Bytes) {
     static EMPTY: std::sync::OnceLock<crate::render::Files> = std::sync::OnceLock::new();
-    let st = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+    let st = shared.state.read().await;
     let files = st.preview.as_ref().map_or_else(|| EMPTY.get_or_init(Default::default), |p| &p.files);
-    let wanted = site_path(req.url());
+    let wanted = site_path(url);
     let mut path = wanted.clone().unwrap_or_default();
     // `/practices/x` without a slash: the folder's page.
     if wanted.is_some() && !files.contains_key(&path) && files.contains_key(&format!("{path}/index.html")) {
         path = format!("{path}/index.html");
     }
-    let (status, path) =
-        if wanted.is_some() && files.contains_key(&path) { (200, path) } else { (404, "404.html".to_string()) };
-    let mut body =
-        files.get(&path).cloned().unwrap_or_else(|| b"<!DOCTYPE html><title>404</title><p>not found</p>".to_vec());
+    let (status, path) = if wanted.is_some() && files.contains_key(&path) {
+        (StatusCode::OK, path)
+    } else {
+        (StatusCode::NOT_FOUND, "404.html".to_string())
+    };
     let ctype = content_type(&path);
-    if ctype.starts_with("text/html") {
-        body = inject(&body, st.version, st.error.as_deref());
+    let file = files.get(&path).map_or(&b"<!DOCTYPE html><title>404</title><p>not found</p>"[..], Vec::as_slice);
+    let draw = || match ctype.starts_with("text/html") {
+        true => Bytes::from(inject(file, st.version, st.error.as_deref())),
+        false => Bytes::copy_from_slice(file),
+    };
+    if file.len() < SHARED_FROM {
+        return (status, ctype, draw());
     }
-    drop(st);
-    let header = tiny_http::Header::from_bytes("Content-Type", ctype).expect("valid header");
-    let no_cache = tiny_http::Header::from_bytes("Cache-Control", "no-store").expect("valid header");
-    let _ = req.respond(
-        tiny_http::Response::from_data(body).with_status_code(status).with_header(header).with_header(no_cache),
-    );
+    let mut large = shared.large.lock().unwrap_or_else(|p| p.into_inner());
+    if large.0 != st.version {
+        // Copies of the last version stay alive only while responses still hold them.
+        *large = (st.version, Default::default());
+    }
+    let body = large.1.entry(path).or_insert_with(draw).clone();
+    (status, ctype, body)
 }
 
 /// Adds the live-reload script (and the error overlay) before `</body>`.
@@ -361,41 +495,63 @@ fn inject(html: &[u8], version: u64, error: Option<&str>) -> Vec<u8> {
     }
 }
 
-/// A Server-Sent Events stream: the current version now, then every new one, written
-/// straight to the socket (tiny_http's chunked responses buffer, which would hold events back).
-fn events(req: tiny_http::Request, shared: &Arc<Shared>) {
-    use std::io::Write;
-    let mut w = req.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
-    if w.write_all(head.as_bytes()).and_then(|_| w.flush()).is_err() {
-        return;
+/// Opens a Server-Sent Events stream: the current version now, then every new one; 503 when
+/// [`MAX_STREAMS`] are open.
+fn events(shared: &Shared, head: bool) -> Response<Body> {
+    let Ok(permit) = Arc::clone(&shared.streams).try_acquire_owned() else {
+        let mut r = text(StatusCode::SERVICE_UNAVAILABLE, "too many live-reload streams\n");
+        r.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        return r;
+    };
+    let body = if head {
+        Body::Full(None)
+    } else {
+        let versions = shared.versions.subscribe();
+        Body::Events(Events { next: Box::pin(next_event(versions, 0)), _permit: permit })
+    };
+    response(StatusCode::OK, "text/event-stream; charset=utf-8", body)
+}
+
+/// An open live-reload stream: a task's worth of memory, no thread. Its place among the
+/// [`MAX_STREAMS`] is given back when hyper drops it (the page closed, or a write failed).
+struct Events {
+    next: Pin<Box<dyn Future<Output = Next> + Send>>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Events {
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Bytes> {
+        let (versions, seen, message) = std::task::ready!(self.next.as_mut().poll(cx));
+        self.next = Box::pin(next_event(versions, seen));
+        Poll::Ready(message)
     }
-    let mut seen = 0;
-    loop {
-        let message = {
-            let st = shared.state.lock().unwrap_or_else(|p| p.into_inner());
-            let (st, _) = shared
-                .changed
-                .wait_timeout_while(st, Duration::from_secs(15), |s| s.version == seen)
-                .unwrap_or_else(|p| p.into_inner());
-            if st.version != seen {
-                // Only stylesheets changed since the page's last event: swap them in place.
-                let css = seen != 0 && st.reload <= seen;
-                seen = st.version;
-                if css {
-                    format!("data: css {seen}\n\n")
-                } else {
-                    format!("data: {seen}\n\n")
-                }
-            } else {
-                // A keep-alive comment: a closed page shows up as a failed write.
-                ": ping\n\n".to_string()
+}
+
+/// A stream's receiver, the version its page has seen, and the message to send.
+type Next = (watch::Receiver<Versions>, u64, Bytes);
+
+/// The next message of a stream whose page has seen version `seen` (0: none yet): the new
+/// version, `css N` when only stylesheets changed since `seen`, or a keep-alive comment.
+async fn next_event(mut versions: watch::Receiver<Versions>, seen: u64) -> Next {
+    let ping = Bytes::from_static(b": ping\n\n");
+    if seen != 0 {
+        match tokio::time::timeout(PING, versions.changed()).await {
+            Err(_) => return (versions, seen, ping),
+            Ok(Err(_)) => {
+                // The watcher has stopped: no version will come.
+                tokio::time::sleep(PING).await;
+                return (versions, seen, ping);
             }
-        };
-        if w.write_all(message.as_bytes()).and_then(|_| w.flush()).is_err() {
-            return;
+            Ok(Ok(())) => {}
         }
     }
+    let (version, reload) = *versions.borrow_and_update();
+    if version == seen {
+        return (versions, seen, ping);
+    }
+    let message =
+        if seen != 0 && reload <= seen { format!("data: css {version}\n\n") } else { format!("data: {version}\n\n") };
+    (versions, version, Bytes::from(message))
 }
 
 #[cfg(test)]

@@ -210,3 +210,458 @@ fn a_folder_deleted_and_made_again_is_watched_again() {
     std::fs::write(root.join("templates/practice.html"), practice.replace("</h1>", "</h1><p>模板三</p>")).unwrap();
     eventually("an edit inside the folder made again", || get(&s, PAGE).2.contains("模板三"));
 }
+
+// Hostile and clumsy clients (issue 11, items 7 and 9): whatever one connection sends or however
+// slowly it reads, the server keeps answering everyone else.
+
+/// Sends `bytes` on a new connection (write errors ignored: the server may close early), closes
+/// the sending half, and returns what comes back before the server closes (or `wait` passes,
+/// or a live-reload stream has begun: it stays open).
+fn exchange(addr: &str, bytes: &[u8], wait: Duration) -> Vec<u8> {
+    let mut c = TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(wait)).unwrap();
+    c.set_write_timeout(Some(wait)).unwrap();
+    let _ = c.write_all(bytes);
+    let _ = c.shutdown(std::net::Shutdown::Write);
+    let mut raw = Vec::new();
+    let mut buf = [0; 16384];
+    while let Ok(n @ 1..) = c.read(&mut buf) {
+        raw.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&raw);
+        if text.contains("\r\n\r\n") && text.contains("text/event-stream") {
+            break;
+        }
+    }
+    raw
+}
+
+/// The status code of a raw response, 0 when there is none.
+fn status_of(raw: &[u8]) -> u16 {
+    let text = String::from_utf8_lossy(&raw[..raw.len().min(64)]).into_owned();
+    text.strip_prefix("HTTP/1.").and_then(|t| t.get(2..5)).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+/// Reads one response head (up to the blank line) from `c`.
+fn read_head(c: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0];
+    while !head.ends_with(b"\r\n\r\n") {
+        match c.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
+
+/// Asserts the server still answers a normal request and is still running.
+fn still_answering(s: &mut Server, after: &str) {
+    let (status, _, body) = get(s, PAGE);
+    assert_eq!(status, 200, "after {after}");
+    assert!(body.contains("山西太原对标先进找差距"), "after {after}");
+    assert!(s.child.try_wait().unwrap().is_none(), "serve exited after {after}");
+}
+
+/// Threads of a running process (Linux), to show streams and slow clients cost none each.
+fn threads(pid: u32) -> Option<usize> {
+    std::fs::read_dir(format!("/proc/{pid}/task")).ok().map(|d| d.count())
+}
+
+fn served_copy() -> (tempfile::TempDir, Server) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    let s = start(&root);
+    (tmp, s)
+}
+
+#[test]
+fn a_request_declaring_a_huge_body_does_not_kill_serve() {
+    let (_tmp, mut s) = served_copy();
+    let huge = "Content-Length: 99999999999\r\n";
+    for (request, want) in [
+        (format!("POST / HTTP/1.1\r\nHost: x\r\n{huge}\r\nabc"), 405),
+        (format!("PUT /index.html HTTP/1.1\r\nHost: x\r\n{huge}\r\n"), 405),
+        (format!("GET / HTTP/1.1\r\nHost: x\r\n{huge}\r\nabc"), 200),
+        (format!("HEAD / HTTP/1.1\r\nHost: x\r\n{huge}\r\n"), 200),
+        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999999\r\n\r\n".into(), 400),
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffff\r\nab".into(), 405),
+    ] {
+        let raw = exchange(&s.addr, request.as_bytes(), Duration::from_secs(10));
+        assert_eq!(status_of(&raw), want, "{request:?} → {:?}", String::from_utf8_lossy(&raw));
+        still_answering(&mut s, &request);
+    }
+    // Other methods are refused without reading a body; GET and HEAD are what a preview needs.
+    let raw = String::from_utf8(exchange(&s.addr, b"DELETE / HTTP/1.1\r\nHost: x\r\n\r\n", Duration::from_secs(10)))
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(raw.contains("\r\nallow: get, head\r\n"), "{raw}");
+    // HEAD: the headers of the GET, no body.
+    let raw = String::from_utf8(exchange(&s.addr, b"HEAD / HTTP/1.0\r\n\r\n", Duration::from_secs(10))).unwrap();
+    assert!(raw.to_ascii_lowercase().contains("content-type: text/html; charset=utf-8"), "{raw}");
+    assert!(raw.ends_with("\r\n\r\n"), "HEAD sends no body: {raw}");
+}
+
+#[test]
+fn slow_readers_of_a_large_file_do_not_hold_up_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    // Far more than the kernel buffers of a connection hold, so a reader that stops reading
+    // leaves the server with most of the file still to write.
+    const SIZE: usize = 32 << 20;
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(root.join("static/big.bin"), (0..SIZE).map(|i| (i % 251) as u8).collect::<Vec<_>>()).unwrap();
+    let mut s = start(&root);
+    let before = threads(s.child.id());
+    let memory = |s: &Server| {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", s.child.id())).ok()?;
+        let kb = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.trim().trim_end_matches(" kB").parse::<usize>();
+        kb.ok().map(|kb| kb * 1024)
+    };
+    let memory_before = memory(&s);
+
+    // Six clients (more than the old four workers) ask for the file and read one block only.
+    let mut slow: Vec<TcpStream> = (0..6)
+        .map(|_| {
+            let mut c = TcpStream::connect(&s.addr).unwrap();
+            c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+            write!(c, "GET /static/big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+            let head = read_head(&mut c);
+            assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+            assert!(head.to_ascii_lowercase().contains(&format!("content-length: {SIZE}")), "{head}");
+            let mut block = [0; 4096];
+            c.read_exact(&mut block).unwrap();
+            c
+        })
+        .collect();
+    // While all six are stalled, pages and the same file still come to others.
+    still_answering(&mut s, "six stalled readers");
+    let (status, _, _) = get(&s, "/static/style.css");
+    assert_eq!(status, 200);
+    if let (Some(before), Some(now)) = (before, threads(s.child.id())) {
+        assert!(now <= before + 1, "threads went from {before} to {now}");
+    }
+    // They share one copy of the file (six would be 192 MB).
+    if let (Some(before), Some(now)) = (memory_before, memory(&s)) {
+        assert!(now < before + 3 * SIZE, "resident memory went from {before} to {now} bytes");
+    }
+    // The stalled readers were kept, not dropped: each gets the rest of the file intact.
+    for (n, c) in slow.iter_mut().enumerate() {
+        let mut rest = Vec::new();
+        c.read_to_end(&mut rest).unwrap();
+        assert_eq!(rest.len(), SIZE - 4096, "reader {n}");
+        assert!(rest.iter().enumerate().all(|(i, b)| *b == ((i + 4096) % 251) as u8), "reader {n}");
+    }
+}
+
+#[test]
+fn live_reload_streams_are_bounded_and_cost_no_thread_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    let mut s = start(&root);
+    let before = threads(s.child.id());
+    let open = |s: &Server| {
+        let mut c = TcpStream::connect(&s.addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        write!(c, "GET /__kbgen/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+        let head = read_head(&mut c);
+        (c, head)
+    };
+    let mut streams = Vec::new();
+    let mut refused = 0;
+    for _ in 0..300 {
+        let (c, head) = open(&s);
+        if head.starts_with("HTTP/1.1 200") {
+            assert!(head.to_ascii_lowercase().contains("content-type: text/event-stream"), "{head}");
+            streams.push(c);
+        } else {
+            assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+            refused += 1;
+        }
+    }
+    assert_eq!((streams.len(), refused), (256, 44), "256 streams at most; the others are told to retry");
+    if let (Some(before), Some(now)) = (before, threads(s.child.id())) {
+        assert!(now <= before + 1, "threads went from {before} to {now} with 256 streams");
+    }
+    still_answering(&mut s, "256 open streams");
+
+    // Every stream hears the first version, then the rebuild after a save.
+    let next_event = |c: &mut TcpStream| -> String {
+        let mut text = Vec::new();
+        let mut byte = [0];
+        loop {
+            assert_eq!(c.read(&mut byte).unwrap(), 1, "stream closed");
+            text.push(byte[0]);
+            let t = String::from_utf8_lossy(&text);
+            if let Some(line) = t.lines().find_map(|l| l.strip_prefix("data: ")) {
+                if t.ends_with("\n\n") {
+                    return line.to_string();
+                }
+            }
+        }
+    };
+    let first: Vec<String> = streams.iter_mut().map(next_event).collect();
+    assert!(first.iter().all(|v| *v == first[0]), "one version for all: {first:?}");
+    let original = std::fs::read_to_string(root.join(FILE)).unwrap();
+    std::fs::write(root.join(FILE), original.replace("找差距、补短板", "找差距、补短板、一次编辑")).unwrap();
+    for c in &mut streams {
+        let v = next_event(c);
+        assert_ne!(v, first[0], "a new version after the save");
+    }
+
+    // Closed streams free their places.
+    streams.truncate(156);
+    eventually("a place for a new stream", || open(&s).1.starts_with("HTTP/1.1 200"));
+    still_answering(&mut s, "closing 100 streams");
+}
+
+#[test]
+fn silent_and_dribbling_connections_are_dropped_and_never_lock_serve_out() {
+    let (_tmp, mut s) = served_copy();
+    let mut dribble = TcpStream::connect(&s.addr).unwrap();
+    dribble.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    write!(dribble, "GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let start = Instant::now();
+    // More idle connections than serve takes at once: later clients wait, then get through
+    // as the header timeout drops the silent ones.
+    let idle: Vec<TcpStream> = (0..600).map(|_| TcpStream::connect(&s.addr).unwrap()).collect();
+    still_answering(&mut s, "600 idle connections");
+    // A header sent one byte at a time never completes: the connection is closed.
+    let mut closed = false;
+    while start.elapsed() < Duration::from_secs(30) {
+        if dribble.write_all(b"X").is_err() {
+            closed = true;
+            break;
+        }
+        match dribble.read(&mut [0; 512]) {
+            Ok(_) => {
+                closed = true;
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => {
+                closed = true;
+                break;
+            }
+        }
+    }
+    assert!(closed, "a header dribbled for 30 s still holds its connection");
+    drop(idle);
+    still_answering(&mut s, "a dribbled header");
+}
+
+/// xorshift64*: deterministic, so a failing case can be replayed from its number.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len())]
+    }
+}
+
+/// Requests no client should send, one per connection: a fixed corpus, then generated ones
+/// (random bytes, a valid request cut, flipped or spliced, random methods, targets, headers and
+/// chunked bodies). After each, the server answers a normal GET; what it sends back is an HTTP
+/// response or nothing, and never a file outside the site.
+#[test]
+fn malformed_requests_leave_serve_answering() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    std::fs::write(tmp.path().join("secret.txt"), "secret-words").unwrap();
+    let mut s = start(&root);
+
+    let good = format!("GET {PAGE} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let mut corpus: Vec<Vec<u8>> = [
+        "",
+        "\r\n\r\n",
+        "GET\r\n\r\n",
+        "GET / \r\n\r\n",
+        "GET / HTTP/9.9\r\n\r\n",
+        "GET / HTTP/1.1 extra\r\n\r\n",
+        "GET  /  HTTP/1.1\r\n\r\n",
+        "get / http/1.1\r\n\r\n",
+        "GET http://evil.example/../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /../secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /%2e%2e/%2e%2e/secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /..%5c..%5csecret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET //../secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET * HTTP/1.1\r\nHost: x\r\n\r\n",
+        "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
+        "CONNECT x:80 HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /% HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /%e7%bd HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /%00 HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /a\0b HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\0y\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\n: empty-name\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\n folded: line\r\n\r\n",
+        "GET / HTTP/1.1\nHost: x\n\n",
+        "GET / HTTP/1.1\rHost: x\r\r",
+        "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
+        "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffffffff\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=\"\r\nhello\r\n0\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked, chunked\r\n\r\n0\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 99999999999\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\n\r\n",
+        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\n",
+        "GET /practices/2023-shan",
+        "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc",
+        "GET /__kbgen/events HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n",
+        "POST /__kbgen/events HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n",
+        "HEAD /__kbgen/events HTTP/1.1\r\nHost: x\r\n\r\n",
+        "\u{16}\u{3}\u{1}\u{2}\u{0}\u{1}\u{0}\u{1}\u{fc}\u{3}\u{3}",
+    ]
+    .iter()
+    .map(|r| r.as_bytes().to_vec())
+    .collect();
+    // Pipelined requests, good and bad mixed.
+    corpus.push(format!("GET / HTTP/1.1\r\nHost: x\r\n\r\n{good}").repeat(3).into_bytes());
+    corpus.push(format!("GET / HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n{good}").into_bytes());
+    corpus.push("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(200).into_bytes());
+    // Huge request lines and headers, many headers.
+    corpus.push(format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100_000)).into_bytes());
+    corpus.push(format!("GET / HTTP/1.1\r\nHost: x\r\nX: {}\r\n\r\n", "b".repeat(1 << 20)).into_bytes());
+    corpus.push(format!("GET / HTTP/1.1\r\nHost: x\r\n{}\r\n", "X-A: b\r\n".repeat(5000)).into_bytes());
+    corpus.push(vec![0; 100_000]);
+    corpus.push(vec![b'\n'; 100_000]);
+    let fixed = corpus.len();
+
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "G\0T", "GET GET", "", "ÄÖÜ", "PATCH", "TRACE"];
+    let targets = [
+        "/",
+        PAGE,
+        "/../",
+        "/%",
+        "/%2",
+        "/%ZZ",
+        "/%2e%2e%2f",
+        "/\\..\\",
+        "/%00",
+        "//",
+        "/?",
+        "/#",
+        "/a b",
+        "/\u{7f}",
+        "/网",
+        "/%E7%BD%91",
+        "/__kbgen/events",
+        "/__kbgen/events?x",
+        "/static/style.css",
+        "*",
+        "",
+        "http://x/",
+        "/?q=%%%",
+    ];
+    let headers = [
+        "Host: x",
+        "Content-Length: 0",
+        "Content-Length: 18446744073709551616",
+        "Content-Length: 99999999999",
+        "Transfer-Encoding: chunked",
+        "Connection: close",
+        "Connection: keep-alive",
+        "Expect: 100-continue",
+        "Range: bytes=0-0",
+        "X:",
+        ":",
+        "Host",
+        "\0: \0",
+        "Accept: text/event-stream",
+    ];
+    let chunks =
+        ["0\r\n\r\n", "5\r\nhello\r\n0\r\n\r\n", "ffffffff\r\n", "g\r\n", "1\r\n", "\r\n\r\n", "0\r\nX: y\r\n\r\n"];
+    for case in 0..2000 {
+        let mut r: Vec<u8> = match case % 5 {
+            0 => (0..rng.below(2000)).map(|_| rng.next() as u8).collect(),
+            1 => {
+                // A good request cut anywhere.
+                let g = good.as_bytes();
+                g[..rng.below(g.len())].to_vec()
+            }
+            2 => {
+                // A good request with bytes replaced or inserted.
+                let mut g = good.clone().into_bytes();
+                for _ in 0..1 + rng.below(6) {
+                    let at = rng.below(g.len());
+                    let b =
+                        *[0u8, b'\r', b'\n', b' ', b':', b'%', 0x80, 0xff, rng.next() as u8].get(rng.below(9)).unwrap();
+                    if rng.below(2) == 0 {
+                        g[at] = b;
+                    } else {
+                        g.insert(at, b);
+                    }
+                }
+                g
+            }
+            _ => {
+                // Parts put together at random.
+                let mut t = format!("{} {} HTTP/1.{}\r\n", rng.pick(&methods), rng.pick(&targets), rng.below(3));
+                for _ in 0..rng.below(6) {
+                    t.push_str(rng.pick(&headers));
+                    t.push_str("\r\n");
+                }
+                if rng.below(4) == 0 {
+                    t.push_str(&format!("X-Long: {}\r\n", "y".repeat(rng.below(40_000))));
+                }
+                t.push_str("\r\n");
+                for _ in 0..rng.below(3) {
+                    t.push_str(rng.pick(&chunks));
+                }
+                if rng.below(3) == 0 {
+                    t.push_str(&good);
+                }
+                t.into_bytes()
+            }
+        };
+        if rng.below(10) == 0 {
+            r.truncate(rng.below(r.len() + 1));
+        }
+        corpus.push(r);
+    }
+
+    let start = Instant::now();
+    let mut statuses = std::collections::BTreeMap::new();
+    for (n, request) in corpus.iter().enumerate() {
+        let raw = exchange(&s.addr, request, Duration::from_secs(10));
+        let shown = || String::from_utf8_lossy(&request[..request.len().min(300)]).into_owned();
+        assert!(
+            raw.is_empty() || raw.starts_with(b"HTTP/1."),
+            "case {n} {:?}: not HTTP: {:?}",
+            shown(),
+            &raw[..raw.len().min(100)]
+        );
+        let text = String::from_utf8_lossy(&raw);
+        assert!(!text.contains("secret-words") && !text.contains("root:"), "case {n} {:?} left the site", shown());
+        *statuses.entry(status_of(&raw)).or_insert(0) += 1;
+        still_answering(&mut s, &format!("case {n} {:?}", shown()));
+    }
+    eprintln!(
+        "{} malformed requests ({fixed} fixed, {} generated) in {} ms; statuses {statuses:?}",
+        corpus.len(),
+        corpus.len() - fixed,
+        start.elapsed().as_millis()
+    );
+    assert!(corpus.len() >= 2000);
+}

@@ -5,6 +5,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,4 +69,48 @@ test("saving a stylesheet restyles the open page without reloading it", async (t
   await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor === "rgb(1, 2, 3)", null, { timeout: 15_000 });
   t.diagnostic(`save → new style shown: ${Date.now() - saved} ms`);
   assert.equal(await page.evaluate(() => window.kbgenMarker), "still here", "the page was not reloaded");
+});
+
+/** Opens a raw live-reload stream; resolves with the socket once the status line is in. */
+function openStream(base) {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () =>
+      socket.write(`GET /__kbgen/events HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`));
+    let head = "";
+    socket.on("data", function first(d) {
+      head += d;
+      if (!head.includes("\r\n")) return;
+      socket.off("data", first);
+      resolve({ socket, status: Number(head.split(" ")[1]) });
+    });
+    socket.on("error", reject);
+  });
+}
+
+test("a page that finds every live-reload place taken keeps trying and reloads once one frees", async (t) => {
+  const served = await servedCopy(t);
+  if (!served) return;
+  const { root, base, page } = served;
+  // Take all 256 places (the 257th is refused), then open the page: its stream is refused.
+  const streams = [];
+  for (;;) {
+    const s = await openStream(base);
+    if (s.status !== 200) {
+      assert.equal(s.status, 503);
+      s.socket.destroy();
+      break;
+    }
+    streams.push(s.socket);
+  }
+  assert.equal(streams.length, 256);
+  const refused = page.waitForResponse((r) => r.url().endsWith("/__kbgen/events") && r.status() === 503);
+  await page.goto(`${base}practices/2023-shanxi-dui-biao/index.html`);
+  await refused;
+  for (const s of streams) s.destroy();
+  await page.waitForResponse((r) => r.url().endsWith("/__kbgen/events") && r.status() === 200, { timeout: 15_000 });
+
+  const file = path.join(root, "content", "practices", "2023-shanxi-dui-biao.md");
+  writeFileSync(file, readFileSync(file, "utf8").replace("找差距、补短板", "等到位置后看到的新句子"));
+  await page.waitForFunction(() => document.querySelector("main").textContent.includes("等到位置后看到的新句子"), null, { timeout: 15_000 });
 });
