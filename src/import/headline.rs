@@ -450,6 +450,7 @@ fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>,
         (false, true)
             if pt.chars().count() <= 12
                 && !pt.ends_with(['。', '；', ';', '，', ',', '：', ':'])
+                && !is_organisation(&pt)
                 && overlap(&bigrams(&pt), body_grams) >= 0.3 =>
         {
             h.title = format!("{pt} {lt}");
@@ -472,6 +473,34 @@ fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>,
         _ => return,
     }
     h.lines = vec![p, l];
+}
+
+/// The name of a body or a site (`成都市郫都区人民政府`, `西宁新闻网`): a page's masthead.
+fn is_organisation(t: &str) -> bool {
+    const ENDS: &[&str] = &[
+        "政府",
+        "委员会",
+        "办公室",
+        "办公厅",
+        "人大",
+        "政协",
+        "法院",
+        "检察院",
+        "局",
+        "厅",
+        "委",
+        "网",
+        "报",
+        "台",
+        "门户",
+        "网站",
+        "频道",
+        "客户端",
+        "在线",
+        "融媒体中心",
+    ];
+    let f = fold(t.trim());
+    ENDS.iter().any(|e| f.ends_with(e))
 }
 
 /// Splits a line that runs a headline, a date or source field and the first paragraph together
@@ -566,6 +595,12 @@ mod tests {
         let text =
             format!("西宁城中区为民排忧\n\n需求网上说 纠纷云解决\n\n2019-11-13 15:49:25 来源:人民网\n\n{body}\n");
         assert_eq!(title(&text, &[]).unwrap().0, "西宁城中区为民排忧 需求网上说 纠纷云解决");
+        // Nor is the name of the site or body that publishes it.
+        let body = "11月18日,成都市郫都区唐昌街道战旗村举行集体经济分红大会,郫都区村集体经济壮大,村民分红更多了。";
+        let text = format!(
+            "成都市郫都区人民政府\n\n郫都:村集体经济壮大了 村民年底分红更多了\n发布时间:2023年11月20日\n\n{body}\n"
+        );
+        assert_eq!(title(&text, &[]).unwrap().0, "郫都:村集体经济壮大了 村民年底分红更多了");
         // An advertisement over it is not (the body never repeats it).
         let text =
             format!("西门子无绳电话邀您\n\n需求网上说 纠纷云解决\n\n2019-11-13 15:49:25 来源:人民网\n\n{PARA}\n");
