@@ -209,6 +209,15 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
     // A first line that holds another candidate whole is the page's <title> captured as text
     // (`标题-新华网`, `【栏目】标题`): it vouches for that candidate and is not the headline.
     let tidied: Vec<String> = (0..window).map(|i| tidy(&lines[i].text)).collect();
+    // What the first line adds around the other must be a site or column name set off from it
+    // (`-新华网`, `【栏目】`), not words of the headline (`第四届中国经济学年会` + `会议议程`).
+    let wrapper = |rest: &str| {
+        let rest = rest.trim();
+        let set_off = |c: char| "-_|｜—–·【】[]()（）:：".contains(c);
+        rest.starts_with(set_off)
+            || rest.ends_with(set_off)
+            || page.site_names.iter().any(|s| rest.contains(s.as_str()))
+    };
     let holds = |i: usize| {
         (0..window).any(|j| {
             j != i
@@ -216,6 +225,7 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
                 && tidied[j].chars().count() >= 6
                 && tidied[i].contains(tidied[j].as_str())
                 && tidied[i] != tidied[j]
+                && tidied[i].split(tidied[j].as_str()).all(|r| r.trim().is_empty() || wrapper(r))
         })
     };
     let held = |j: usize| (0..window).any(|i| i != j && i < 2 && holds(i) && tidied[i].contains(tidied[j].as_str()));
@@ -279,6 +289,9 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
         }
         if text.starts_with(['【', '[']) {
             score -= 0.5;
+        }
+        if is_organisation(&text) {
+            score -= 4.0;
         }
         if i < 2 && holds(i) {
             score -= 4.0;
@@ -475,28 +488,29 @@ fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &HashSet<(char, char)>,
     h.lines = vec![p, l];
 }
 
-/// The name of a body or a site (`成都市郫都区人民政府`, `西宁新闻网`): a page's masthead.
+/// The name of a body or a site (`成都市郫都区人民政府`, `…儿童心理调研课题组`): a masthead or
+/// a credit, not a headline.
 fn is_organisation(t: &str) -> bool {
     const ENDS: &[&str] = &[
-        "政府",
+        "人民政府",
         "委员会",
         "办公室",
         "办公厅",
-        "人大",
-        "政协",
-        "法院",
-        "检察院",
-        "局",
-        "厅",
-        "委",
-        "网",
-        "报",
-        "台",
-        "门户",
-        "网站",
-        "频道",
+        "人民法院",
+        "人民检察院",
+        "课题组",
+        "编辑部",
+        "秘书处",
+        "领导小组",
+        "新闻网",
+        "日报社",
+        "日报",
+        "晚报",
+        "电视台",
+        "广播电视台",
+        "门户网站",
+        "政府网",
         "客户端",
-        "在线",
         "融媒体中心",
     ];
     let f = fold(t.trim());
@@ -617,6 +631,22 @@ mod tests {
         );
         let field = "内蒙古延续部分到期税收优惠政策助企纾困预计4年为纳税人减负180亿元";
         assert_eq!(title(&text, &[field]).unwrap().0, field);
+    }
+
+    #[test]
+    fn a_line_that_holds_another_is_a_title_capture_only_when_the_rest_is_a_site_name() {
+        // `标题-新华网` over `标题`: the captured <title> vouches for the headline.
+        let text = format!("空壳村破壳重生的路径-新华网\n\n空壳村破壳重生的路径\n\n2018-11-28 08:40:56\n\n{PARA}\n");
+        assert_eq!(title(&text, &[]).unwrap().0, "空壳村破壳重生的路径");
+        // `会议议程` is part of the headline, and the shorter line is the programme's heading.
+        let text = format!("第四届中国经济学年会会议议程\n2004-12-10 阅读10544次\n第四届中国经济学年会\n(2004年12月11-12日,南开大学)\n会议议程\n{PARA}\n");
+        assert_eq!(title(&text, &[]).unwrap().0, "第四届中国经济学年会会议议程");
+    }
+
+    #[test]
+    fn the_name_of_a_body_is_a_credit_not_a_headline() {
+        let text = format!("北京市儿童心理素质发展现状调查研究报告\n北京市妇女儿童工作委员会儿童心理调研课题组\n2005-03-06 16:17:00\n\n{PARA}\n");
+        assert_eq!(title(&text, &[]).unwrap().0, "北京市儿童心理素质发展现状调查研究报告");
     }
 
     #[test]
