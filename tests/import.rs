@@ -484,3 +484,50 @@ fn a_file_read_into_more_stories_never_puts_one_story_on_anothers_page() {
     assert!(kept.body.contains("回龙寺镇"), "the page of the river story still holds the river story");
     assert!(after.iter().any(|p| p.body.contains("黎山村")), "the new story has a page of its own");
 }
+
+/// A WeChat article as a scraper saves it, built around a real story (`072` of the real corpus):
+/// its body is `visibility: hidden` until a script shows it, its date only in a script's
+/// `var ct` (a Unix time) and its account in `#js_name`.
+#[test]
+fn a_wechat_article_keeps_its_hidden_body_script_date_and_account() {
+    let raw = std::fs::read_to_string(repo().join("tests/fixtures/real/raw/072_xining_linli_footer.txt")).unwrap();
+    let paragraphs: Vec<&str> =
+        raw.lines().map(str::trim).filter(|l| l.chars().count() > 60 && l.contains('。')).take(3).collect();
+    assert_eq!(paragraphs.len(), 3);
+    let body: String = paragraphs.iter().map(|p| format!("<section><p><span>{p}</span></p></section>\n")).collect();
+    let title = "西宁城中区为民排忧 需求网上说 纠纷云解决";
+    let page = format!(
+        r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title></title>
+<meta property="og:title" content="{title}"><meta property="og:type" content="article"></head>
+<body id="activity-detail" class="zh_CN"><div class="rich_media_area_primary"><div id="img-content" class="rich_media_wrp">
+<h1 class="rich_media_title" id="activity-name">{title}</h1>
+<div id="meta_content" class="rich_media_meta_list"><span class="rich_media_meta rich_media_meta_text">王浩</span>
+<span class="rich_media_meta rich_media_meta_nickname" id="profileBt"><a href="javascript:void(0);" id="js_name">城中发布</a></span>
+<em id="publish_time" class="rich_media_meta rich_media_meta_text"></em></div>
+<div class="rich_media_content js_underline_content" id="js_content" style="visibility: hidden; opacity: 0;">
+{body}</div>
+<div id="js_pc_qr_code" style="visibility: hidden;">微信扫一扫关注该公众号</div></div></div>
+<script type="text/javascript">var ct = "1573631365"; var nickname = htmlDecode("城中发布");</script>
+</body></html>"#
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("wechat.html"), page).unwrap();
+    let out = tmp.path().join("content");
+    let o = kbgen(
+        tmp.path(),
+        &["import", "--out", out.to_str().unwrap(), tmp.path().join("wechat.html").to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let pages = pages(&out);
+    assert_eq!(pages.len(), 1);
+    let f = &pages[0].front;
+    assert_eq!(f.title, title);
+    assert_eq!(f.date.as_deref(), Some("2019-11-13"));
+    assert_eq!(f.source.as_deref(), Some("城中发布"));
+    assert_eq!(f.region, ["青海省/西宁市/城中区"]);
+    for p in paragraphs {
+        let start: String = p.chars().skip(2).take(20).collect();
+        assert!(pages[0].body.contains(&start), "missing: {p}\n{}", pages[0].body);
+    }
+    assert!(!pages[0].body.contains("微信扫一扫"), "{}", pages[0].body);
+}

@@ -7,6 +7,9 @@
 //! The page's own metadata (`<title>`, `og:title`, headings, JSON-LD, meta dates) is read too.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use scraper::{ElementRef, Html, Node, Selector};
 
@@ -208,7 +211,8 @@ pub fn html_lines(source: &str) -> HtmlPage {
         h1: headings(&doc),
         jsonld_headline: None,
         jsonld_date: None,
-        site_name: meta_content(&doc, &["og:site_name"]),
+        // A WeChat account names itself in `#js_name`.
+        site_name: meta_content(&doc, &["og:site_name"]).or_else(|| select_text(&doc, "#js_name")),
         description: meta_content(&doc, &["description", "og:description"]),
         text: visible_text(root),
     };
@@ -301,9 +305,19 @@ fn is_hidden(el: ElementRef) -> bool {
     }
     v.attr("style").is_some_and(|s| {
         let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-        s.contains("display:none") || s.contains("visibility:hidden")
+        if s.contains("display:none") {
+            return true;
+        }
+        // A page that shows its article by script hides it until then (WeChat's `#js_content`
+        // is `visibility: hidden; opacity: 0`): only a small block so hidden is a popup or a menu.
+        let veiled = s.contains("visibility:hidden") || s.split(';').any(|d| d == "opacity:0");
+        veiled && el.text().flat_map(str::chars).filter(|&c| crate::fold::is_han(c)).count() < REVEALED_HAN
     })
 }
+
+/// Han characters from which a block hidden by `visibility` or `opacity` is an article that a
+/// script reveals, not a widget.
+const REVEALED_HAN: usize = 200;
 
 fn is_punct(c: char) -> bool {
     matches!(c, '，' | '。' | '；' | '！' | '？' | '、' | ',' | ';')
@@ -786,10 +800,29 @@ const DATE_KEYS: &[&str] = &[
 ];
 
 fn meta_date(doc: &Html) -> Option<String> {
-    meta_content(doc, DATE_KEYS).or_else(|| {
-        let times = Selector::parse("time[datetime]").expect("valid selector");
-        doc.select(&times).next().and_then(|t| t.value().attr("datetime")).map(str::to_string)
-    })
+    meta_content(doc, DATE_KEYS)
+        .or_else(|| {
+            let times = Selector::parse("time[datetime]").expect("valid selector");
+            doc.select(&times).next().and_then(|t| t.value().attr("datetime")).map(str::to_string)
+        })
+        .or_else(|| script_time(doc))
+}
+
+/// The publication time a page's script carries when its date is filled in by script
+/// (WeChat: `var ct = "1683859200";`, a Unix time), as `YYYY-MM-DD HH:MM` in China time.
+fn script_time(doc: &Html) -> Option<String> {
+    static CT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"\bvar\s+ct\s*=\s*["']?(\d{10})["']?"#).expect("valid pattern"));
+    let scripts = Selector::parse("script").expect("valid selector");
+    let secs: i64 = doc
+        .select(&scripts)
+        .find_map(|s| CT.captures(&s.text().collect::<String>()).map(|c| c[1].to_string()))?
+        .parse()
+        .ok()?;
+    let local = secs + 8 * 3600;
+    let (days, rest) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let (y, m, d) = super::meta::civil_from_days(days);
+    Some(format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rest / 3600, rest % 3600 / 60))
 }
 
 /// `headline` and `datePublished` of the first JSON-LD article (`NewsArticle`, `Article`,
