@@ -134,6 +134,13 @@ const GENERIC: &[&str] = &[
     "新",
     "完善",
     "健全",
+    "协商",
+    "议事",
+    "沟通",
+    "联系",
+    "对接",
+    "合作",
+    "会商",
 ];
 /// Characters that end a noun phrase: particles, conjunctions and the commonest verbs.
 const STOPS: &str = "的地得是了在和与及等把将对为从被让由向于就也都还又并而或";
@@ -232,7 +239,9 @@ pub fn named(text: &str) -> Vec<String> {
         // What a report criticises or fights (不搞“一刀切”, “面子工程”问题) is no practice of its
         // own, and a five-year plan (“十五五”) is a period.
         let criticised = CRITICISE.iter().any(|w| before.ends_with(w))
-            || ["问题", "现象", "之风", "倾向", "顽疾"].iter().any(|w| following.starts_with(w));
+            || ["问题", "现象", "之风", "倾向", "顽疾"].iter().any(|w| following.starts_with(w))
+            // `推出“…”系列报道`: a newspaper's series, not a place's practice.
+            || ["系列", "专栏", "栏目", "报道", "专题"].iter().any(|w| fold(&following).starts_with(w));
         let plan = inner.chars().count() == 3 && inner.starts_with('十') && inner.ends_with('五');
         if criticised || plan {
             continue;
@@ -310,7 +319,8 @@ mod tests {
 
     #[test]
     fn a_phrase_a_place_set_up_is_a_name_even_when_quoted_once() {
-        let got = named("该县构建起“群众张嘴,干部跑腿”的为民服务机制。他说“真没想到”。");
+        let got =
+            named("该县构建起“群众张嘴,干部跑腿”的为民服务机制。他说“真没想到”。本版推出“提振干部精气神”系列报道。");
         assert_eq!(got, ["“群众张嘴,干部跑腿”"]);
     }
 
