@@ -12,8 +12,8 @@ const FLOORS: &[(&str, usize)] = &[
     ("title", 72),
     ("date", 62),
     ("year", 85),
-    ("source", 21),
-    ("author", 20),
+    ("source", 23),
+    ("author", 22),
     ("region", 71),
     ("region_precision", 78),
     ("mechanism", 78),
@@ -21,7 +21,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("clean", 102),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 85;
+const MIN_FULLY_RIGHT: usize = 86;
 
 #[test]
 fn real_articles_import_field_by_field() {

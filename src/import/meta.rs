@@ -533,6 +533,22 @@ pub fn inline_byline(paragraph: &str) -> Option<String> {
     Some(names.split([' ', '、', '\u{3000}']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("、"))
 }
 
+static LEAD_REPORTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:本报|本网|本台|([\p{Han}]{2,10}?(?:日报|晚报|报|网|电视台|通讯社)))[\p{Han}]{0,5}?记者\s*([\p{Han}·]{2,3}?)(?:[(（,，、\s]|来到|走进|深入|在|从|近日|日前|跟随|随|\d)",
+    )
+});
+
+/// A lead that opens with its own reporter (`本报记者王鹏近日走进…`, `乡村干部报年轻女记者李慧(…),
+/// 7月8日来到…`): the outlet when it names one, and the reporter's name as written.
+pub fn lead_reporter(paragraph: &str) -> Option<(Option<String>, String)> {
+    let t = paragraph.trim();
+    let f = fold(t);
+    let c = LEAD_REPORTER.captures(&f)?;
+    let name = original_span(t, &f, c.get(2)?.range());
+    is_surname_start(&fold(&name)).then(|| (c.get(1).map(|o| o.as_str().to_string()), name))
+}
+
 static CLOSING_NAMES: LazyLock<Regex> =
     LazyLock::new(|| re(r"[(（]([\p{Han}·]{2,4}(?:[\s、,，]*[\p{Han}·]{2,4}){0,4})[)）]\s*$"));
 
@@ -706,6 +722,17 @@ mod tests {
         assert!(!is_date_line(
             "2023年5月,苏州出台《关于落实“四敢”要求推进风险报备工作指引(试行)》,进一步细化完善容错纠错风险备案机制。"
         ));
+    }
+
+    #[test]
+    fn a_lead_that_opens_with_its_reporter() {
+        assert_eq!(
+            lead_reporter("乡村干部报年轻女记者李慧(同事叫她“小草莓”), 7月8日来到白庙村驻村蹲点。"),
+            Some((Some("乡村干部报".into()), "李慧".into()))
+        );
+        assert_eq!(lead_reporter("本报记者王鹏近日走进全椒县。"), Some((None, "王鹏".into())));
+        assert_eq!(lead_reporter("记者从市委组织部获悉,全市推行擂台赛。"), None);
+        assert_eq!(lead_reporter("他接受本报记者采访时说。"), None);
     }
 
     #[test]

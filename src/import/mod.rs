@@ -369,6 +369,14 @@ impl<'a> Importer<'a> {
         if let Some(names) = body.first().and_then(|l| meta::inline_byline(&l.text)) {
             add_names(&names, &mut authors);
         }
+        // A lead past an editor's note that opens with its reporter (`本报记者王鹏近日…`).
+        if authors.is_empty() {
+            let lead = body.iter().take(2).find(|l| !headline::is_editors_note(&l.text));
+            if let Some((outlet, name)) = lead.and_then(|l| meta::lead_reporter(&l.text)) {
+                add_names(&name, &mut authors);
+                source = source.or(outlet);
+            }
+        }
         if let Some(last) = body.last().filter(|l| meta::is_end_byline(&l.text)) {
             if let Some(n) = meta::inline_byline(&last.text) {
                 add_names(&n, &mut authors);
