@@ -531,3 +531,18 @@ fn a_wechat_article_keeps_its_hidden_body_script_date_and_account() {
     }
     assert!(!pages[0].body.contains("微信扫一扫"), "{}", pages[0].body);
 }
+
+/// A repost on a content farm stamps its copy (`更新时间:2022-04-12`): the story's own year is
+/// the one it speaks of as this year; built from a real repost (`046` of the real corpus).
+#[test]
+fn a_reposts_update_stamp_does_not_date_the_story() {
+    let raw = repo().join("tests/fixtures/real/raw/046_shandong_duibiao_seo.txt");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("content");
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let pages = pages(&out);
+    let f = &pages[0].front;
+    assert_eq!((f.date.as_deref(), f.year, f.year_inferred), (None, Some(2019), true));
+    assert!(f.import.as_ref().unwrap().review.contains(&"year".to_string()));
+}

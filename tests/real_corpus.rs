@@ -11,7 +11,7 @@ use common::{kbgen, repo, text};
 const FLOORS: &[(&str, usize)] = &[
     ("title", 72),
     ("date", 62),
-    ("year", 85),
+    ("year", 86),
     ("source", 23),
     ("author", 22),
     ("region", 71),

@@ -581,6 +581,12 @@ static MASTHEAD: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[\p{Han}]{2,8}(日报|晚报|时报|商报|青年报|法治报|报|新闻网|网|杂志)$"));
 
 /// A newspaper or site name standing alone in a page header: `经济日报`.
+/// A date line that stamps when a page was updated (`更新时间:2022-04-12`), not published.
+pub fn is_update_stamp(line: &str) -> bool {
+    let f = fold(line);
+    ["更新时间", "更新日期", "更新于", "修改时间", "最后更新", "最近更新"].iter().any(|l| f.contains(l))
+}
+
 pub fn is_masthead(line: &str) -> bool {
     MASTHEAD.is_match(fold(line).trim())
 }
@@ -722,6 +728,13 @@ mod tests {
         assert!(!is_date_line(
             "2023年5月,苏州出台《关于落实“四敢”要求推进风险报备工作指引(试行)》,进一步细化完善容错纠错风险备案机制。"
         ));
+    }
+
+    #[test]
+    fn update_stamps_are_not_publication_dates() {
+        assert!(is_update_stamp("首页维修大全生活更新时间:2022-04-12 02:35:34"));
+        assert!(is_update_stamp("最后更新: 2021-1-29 13:18"));
+        assert!(!is_update_stamp("发布时间:2022-04-12 02:35:34"));
     }
 
     #[test]

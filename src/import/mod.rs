@@ -452,14 +452,28 @@ impl<'a> Importer<'a> {
                 l.text = t;
             }
         }
-        let date = date.or_else(|| page.date.clone());
+        let mut date = date.or_else(|| page.date.clone());
         // Publishers are names to group by: one script for all.
         let source = source.or_else(|| page.source.clone()).map(|s| fold(&s));
-        let (year, year_inferred) = match (&date, page.year) {
+        let (mut year, mut year_inferred) = match (&date, page.year) {
             (Some((_, y)), _) => (Some(*y), false),
             (None, Some((y, inferred))) => (Some(y), inferred),
             (None, None) => (None, false),
         };
+        // A repost's `更新时间` stamps the copy, not the story: when the story speaks of an
+        // earlier year as its own (`今年` with 2019), that year is the story's.
+        if let Some((d, y)) = date.clone() {
+            let stamped = d_header
+                .lines()
+                .chain(page.header_text.lines())
+                .any(|l| meta::is_update_stamp(l) && meta::find_date(l).is_some_and(|(found, _)| found == d));
+            let body_text: String = body.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+            if let Some(own) = stamped.then(|| meta::infer_year(&format!("{title}\n{body_text}"), y)).flatten() {
+                if own < y {
+                    (date, year, year_inferred) = (None, Some(own), true);
+                }
+            }
+        }
         if year.is_none() || year_inferred {
             review.push("year".into());
         }
