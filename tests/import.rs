@@ -546,3 +546,33 @@ fn a_reposts_update_stamp_does_not_date_the_story() {
     assert_eq!((f.date.as_deref(), f.year, f.year_inferred), (None, Some(2019), true));
     assert!(f.import.as_ref().unwrap().review.contains(&"year".to_string()));
 }
+
+/// A Chinese government site's article page: its CMS writes `ArticleTitle`, `PubDate` and
+/// `ContentSource` meta tags (the 政府网站 template) while the visible page prints only a
+/// share bar; built around a real story (`041` of the real corpus).
+#[test]
+fn a_government_sites_meta_tags_give_headline_date_and_source() {
+    let raw = std::fs::read_to_string(repo().join("tests/fixtures/real/raw/041_tangyin_xinfang.txt")).unwrap();
+    let body: String = raw.lines().filter(|l| !l.trim().is_empty()).map(|p| format!("<p>{p}</p>\n")).collect();
+    let title = "汤阴县县长胡玮接待来访群众";
+    let page = format!(
+        r#"<html><head><meta charset="utf-8"><title>{title}_汤阴县人民政府</title>
+<meta name="SiteName" content="汤阴县人民政府"><meta name="ColumnName" content="政务要闻">
+<meta name="ArticleTitle" content="{title}"><meta name="PubDate" content="2026-01-21 09:30">
+<meta name="ContentSource" content="汤阴县信访局"></head><body>
+<div class="nav"><a href="/">首页</a> <a href="/zwyw/">政务要闻</a></div>
+<div class="article"><div class="share">分享到：</div><div class="content">{body}</div></div></body></html>"#
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("gov.html"), page).unwrap();
+    let out = tmp.path().join("content");
+    let o =
+        kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), tmp.path().join("gov.html").to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let pages = pages(&out);
+    let f = &pages[0].front;
+    assert_eq!(f.title, title);
+    assert_eq!(f.date.as_deref(), Some("2026-01-21"));
+    assert_eq!(f.source.as_deref(), Some("汤阴县信访局"));
+    assert_eq!(f.region, ["河南省/安阳市/汤阴县"]);
+}

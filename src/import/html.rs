@@ -166,8 +166,12 @@ pub struct HtmlPage {
     pub jsonld_headline: Option<String>,
     /// `datePublished` of a JSON-LD `NewsArticle`/`Article`, as written.
     pub jsonld_date: Option<String>,
-    /// `og:site_name`.
+    /// `og:site_name` (or a government site's `SiteName`, a WeChat account's `#js_name`).
     pub site_name: Option<String>,
+    /// `ArticleTitle` and `ContentSource`: the headline and the source a Chinese government
+    /// site's CMS writes into every article page (the 政府网站 meta tags).
+    pub article_title: Option<String>,
+    pub content_source: Option<String>,
     /// `<meta name="description">` (or `og:description`).
     pub description: Option<String>,
     /// Every visible text of the page in document order, one text node a line (no scripts or
@@ -212,7 +216,9 @@ pub fn html_lines(source: &str) -> HtmlPage {
         jsonld_headline: None,
         jsonld_date: None,
         // A WeChat account names itself in `#js_name`.
-        site_name: meta_content(&doc, &["og:site_name"]).or_else(|| select_text(&doc, "#js_name")),
+        site_name: meta_content(&doc, &["og:site_name", "SiteName"]).or_else(|| select_text(&doc, "#js_name")),
+        article_title: meta_content(&doc, &["ArticleTitle"]),
+        content_source: meta_content(&doc, &["ContentSource"]),
         description: meta_content(&doc, &["description", "og:description"]),
         text: visible_text(root),
     };

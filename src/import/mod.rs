@@ -141,14 +141,15 @@ impl<'a> Importer<'a> {
         let (raw_lines, html_date) = if is_html {
             let page = html::html_lines(&text);
             // The page's own title fields, strongest first.
-            for f in page.jsonld_headline.iter().chain(&page.og_title).chain(&page.title) {
+            for f in page.jsonld_headline.iter().chain(&page.article_title).chain(&page.og_title).chain(&page.title) {
                 titles.add_field(f);
             }
             for h in page.h1.iter().take(2) {
                 titles.add_field(&h.text);
             }
             titles.site_names.extend(page.site_name.iter().cloned());
-            site_name = page.site_name.clone();
+            // A government CMS names the article's source; else the site is its publisher.
+            site_name = page.content_source.clone().or_else(|| page.site_name.clone());
             html_text = page.text;
             // The extractor found the page's headline: other top-level headings on the page
             // are sections of that one story, not stories of their own.
