@@ -109,7 +109,8 @@ const NEGATIVE_HINTS: &[&str] = &[
     "rank",
     "login",
     "reply",
-    "tool",
+    "toolbar",
+    "tools",
 ];
 
 const BLOCK_TAGS: &[&str] = &[
@@ -329,6 +330,15 @@ fn is_punct(c: char) -> bool {
     matches!(c, '，' | '。' | '；' | '！' | '？' | '、' | ',' | ';')
 }
 
+/// An `<a>` that is a link. Broken markup (`<a href=…>name<a>` never closed) makes the parser
+/// wrap the rest of the page in one: an `<a>` holding blocks is no link.
+fn is_link(el: ElementRef) -> bool {
+    el.value().name() == "a"
+        && !el.descendants().filter_map(ElementRef::wrap).any(|d| {
+            matches!(d.value().name(), "div" | "table" | "p" | "ul" | "ol" | "section" | "article" | "h1" | "h2" | "h3")
+        })
+}
+
 /// Fills `out` with the stats of every element under `el` and returns `el`'s; the own-text
 /// part of the result is what `el` passes up to its block ancestor when it is inline.
 fn measure(el: ElementRef, skip: &HashSet<usize>, out: &mut HashMap<usize, Stats>) -> Stats {
@@ -336,7 +346,7 @@ fn measure(el: ElementRef, skip: &HashSet<usize>, out: &mut HashMap<usize, Stats
     if SKIP_TAGS.contains(&name) || is_hidden(el) || skip.contains(&key(el)) {
         return Stats::default();
     }
-    let link = name == "a";
+    let link = is_link(el);
     let mut s = Stats { paragraphs: usize::from(matches!(name, "p" | "br")), ..Stats::default() };
     for child in el.children() {
         match child.value() {
@@ -595,7 +605,8 @@ impl Walker<'_> {
         if level.is_some() {
             self.heading = level;
         }
-        if name == "a" {
+        let link = is_link(el);
+        if link {
             self.in_link += 1;
         }
         for child in el.children() {
@@ -616,7 +627,7 @@ impl Walker<'_> {
                 _ => {}
             }
         }
-        if name == "a" {
+        if link {
             self.in_link -= 1;
         }
         if block || is_chosen {
@@ -1008,6 +1019,18 @@ mod tests {
             ["内蒙古延续税收优惠政策助企纾困", "预计4年为纳税人减负180亿元", "发布日期：2022-02-11"]
         );
         assert_eq!(p.headline.as_deref(), Some("预计4年为纳税人减负180亿元"));
+    }
+
+    #[test]
+    fn an_unclosed_link_around_the_post_does_not_make_it_a_link() {
+        // `<a href=…>name<a>`: the parser puts the rest of the page inside the second <a>.
+        let page = format!(
+            "<html><body><div class='author'>作者：<a href='/u?id=1'>放飞&心情<a><br>将军</div>
+             <div><table class='tooltipbg'><tr><td>{}</td></tr></table></div></body></html>",
+            paragraphs(3).replace("<p>", "").replace("</p>", "<br><br>")
+        );
+        let p = html_lines(&page);
+        assert!(p.lines.len() >= 3, "{:?}", texts(&p));
     }
 
     #[test]
