@@ -667,12 +667,9 @@ pub fn infer_year(text: &str, not_after: i32) -> Option<i32> {
     let ends: Vec<usize> = f.match_indices(['。', '！', '？', '!', '?', '\n']).map(|(i, _)| i).collect();
     for c in YEAR_MENTION.captures_iter(&f) {
         let m = c.get(0).expect("whole match");
-        let from = ends
-            .iter()
-            .rev()
-            .find(|&&e| e < m.start())
-            .map_or(0, |&e| e + f[e..].chars().next().map_or(1, char::len_utf8));
-        let to = ends.iter().find(|&&e| e >= m.end()).copied().unwrap_or(f.len());
+        let k = ends.partition_point(|&e| e < m.start());
+        let from = k.checked_sub(1).map_or(0, |i| ends[i] + f[ends[i]..].chars().next().map_or(1, char::len_utf8));
+        let to = ends.get(ends.partition_point(|&e| e < m.end())).copied().unwrap_or(f.len());
         let sentence = &f[from..to];
         let after = &f[m.end()..to];
         let before = f[from..m.start()].chars().next_back();

@@ -504,11 +504,7 @@ impl<'a> Importer<'a> {
         provenance.review = review;
         let lang = (traditional_ratio(&body_text, &body_f) > 0.03).then(|| "zh-Hant".to_string());
         // Names to group and search by, like publishers: one script for all.
-        let practice: Vec<String> =
-            practice::named(&format!("{title}\n{}\n{body_text}", subtitle.as_deref().unwrap_or("")))
-                .iter()
-                .map(|n| fold(n))
-                .collect();
+        let practice: Vec<String> = practice::named(&format!("{title_f}\n{body_f}"));
         let front = FrontMatter {
             title: title.clone(),
             subtitle,

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::fold::{fold, is_han};
+use crate::fold::is_han;
 
 /// Words a practice name ends with or contains.
 const PRACTICE_WORDS: &[&str] = &[
@@ -148,7 +148,7 @@ const NUMERALS: &str = "一二三四五六七八九十百千双两0123456789+";
 
 /// What a name is worth as a practice's name: its shape.
 fn shape_score(name: &str) -> f32 {
-    let f = fold(name);
+    let f = name;
     let worded = is_worded(&f);
     let formula = f.chars().next().is_some_and(|c| NUMERALS.contains(c)) && f.chars().count() <= 8;
     (if worded { 2.0 } else { 0.0 }) + if formula { 2.0 } else { 0.0 }
@@ -168,7 +168,7 @@ fn is_worded(folded: &str) -> bool {
 fn tail_of(following: &str) -> Option<String> {
     // A particle or a verb ends the noun phrase (`“吹哨报到”的一个重点`).
     let run: String = following.chars().take_while(|&c| is_han(c) && !STOPS.contains(c)).take(10).collect();
-    let f = fold(&run);
+    let f = &run;
     (1..=run.chars().count())
         .rev()
         .map(|n| (n, f.chars().take(n).collect::<String>()))
@@ -182,15 +182,13 @@ fn tail_of(following: &str) -> Option<String> {
 /// what precedes the practice word is specific (not `建立健全工作机制`).
 fn unquoted(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    // Matched on the Simplified fold, copied from the text as written: the fold keeps one
-    // character for each, else the folded text is used as it is.
-    let f = fold(text);
-    let written: Vec<char> =
-        if f.chars().count() == text.chars().count() { text.chars().collect() } else { f.chars().collect() };
+    let f = text;
     let folded: Vec<char> = f.chars().collect();
+    // Byte offset of each character, to turn a match's byte offset into a character index.
+    let offsets: Vec<usize> = f.char_indices().map(|(i, _)| i).collect();
     for verb in SET_UP {
         for (at, _) in f.match_indices(verb) {
-            let from = f[..at].chars().count() + verb.chars().count();
+            let from = offsets.partition_point(|&o| o < at) + verb.chars().count();
             let from = from + usize::from(folded.get(from) == Some(&'了'));
             let run: String = folded[from..]
                 .iter()
@@ -213,16 +211,16 @@ fn unquoted(text: &str) -> Vec<String> {
             let n = name.chars().count();
             if specific.chars().filter(|&c| is_han(c)).count() >= 3 && n <= 14 {
                 let start = from + run[..end - name.len()].chars().count();
-                out.push(written[start..start + n].iter().collect());
+                out.push(folded[start..start + n].iter().collect());
             }
         }
     }
     out
 }
 
-/// Named practices in a story's text, strongest first: quoted names of a practice's shape
-/// (with the practice words that follow them), then unquoted ones a verb of setting up
-/// introduces.
+/// Named practices in a story's text (its Simplified fold: names are kept in one script, to
+/// group by), strongest first: quoted names of a practice's shape (with the practice words that
+/// follow them), then unquoted ones a verb of setting up introduces.
 pub fn named(text: &str) -> Vec<String> {
     // name → (count, first position, tail seen after it, introduced by a verb of setting up)
     let mut counts: HashMap<String, (usize, usize, Option<String>, bool)> = HashMap::new();
@@ -241,7 +239,7 @@ pub fn named(text: &str) -> Vec<String> {
         let criticised = CRITICISE.iter().any(|w| before.ends_with(w))
             || ["问题", "现象", "之风", "倾向", "顽疾"].iter().any(|w| following.starts_with(w))
             // `推出“…”系列报道`: a newspaper's series, not a place's practice.
-            || ["系列", "专栏", "栏目", "报道", "专题"].iter().any(|w| fold(&following).starts_with(w));
+            || ["系列", "专栏", "栏目", "报道", "专题"].iter().any(|w| following.starts_with(w));
         let plan = inner.chars().count() == 3 && inner.starts_with('十') && inner.ends_with('五');
         if criticised || plan {
             continue;
@@ -255,13 +253,13 @@ pub fn named(text: &str) -> Vec<String> {
             continue;
         }
         // `构建起“群众张嘴,干部跑腿”的…`, `推行“五议”`: set up, so a practice.
-        let set_up = INTRODUCE.iter().any(|v| fold(&before).ends_with(v));
+        let set_up = INTRODUCE.iter().any(|v| before.ends_with(v));
         let entry = counts.entry(inner.to_string()).or_insert((0, order, None, false));
         entry.0 += 1;
         entry.3 |= set_up;
         // Only a name that says nothing of a practice on its own takes them (`“三变”改革`, but
         // `“接诉即办”改革` stays `“接诉即办”`, one name on every page).
-        if entry.2.is_none() && !is_worded(&fold(inner)) {
+        if entry.2.is_none() && !is_worded(inner) {
             entry.2 = tail_of(rest);
         }
         order += 1;
@@ -295,6 +293,7 @@ pub fn named(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fold::fold;
 
     #[test]
     fn quoted_names_of_practices() {
@@ -330,7 +329,7 @@ mod tests {
         assert_eq!(named("广州建立营商环境观察员制度。"), ["营商环境观察员制度"]);
         // Generic: `建立健全工作机制`, `完善考核管理制度`.
         assert!(named("各地建立健全长效工作机制,完善考核管理制度。").is_empty());
-        // As written, in Traditional too.
-        assert_eq!(named("該縣實施服務專班制度。"), ["服務專班制度"]);
+        // Traditional text is read in its fold.
+        assert_eq!(named(&fold("該縣實施服務專班制度。")), ["服务专班制度"]);
     }
 }

@@ -56,11 +56,15 @@ impl<'g> RegionTagger<'g> {
             .map(|(&u, &s)| (u, s))
             .collect();
         // Ties go to the place the story names first: a lead example before the ones that follow.
-        let first = |u: usize| {
-            let named = |text: &str| g.mentions(text).into_iter().find(|m| m.candidates.contains(&u)).map(|m| m.start);
-            named(title).map(|_| 0).or_else(|| named(body).map(|p| p + 1)).unwrap_or(usize::MAX)
-        };
-        others.sort_by_cached_key(|&(u, s)| (std::cmp::Reverse(s), first(u), u));
+        let mut first: std::collections::HashMap<usize, usize> = Default::default();
+        for (text, base) in [(title, 0), (body, 1)] {
+            for m in g.mentions(text) {
+                for &c in &m.candidates {
+                    first.entry(c).or_insert(if base == 0 { 0 } else { m.start + 1 });
+                }
+            }
+        }
+        others.sort_by_key(|&(u, s)| (std::cmp::Reverse(s), first.get(&u).copied().unwrap_or(usize::MAX), u));
         regions.extend(others.into_iter().take(4).map(|(u, _)| g.path(u)));
         regions
     }
@@ -273,15 +277,26 @@ impl<'g> RegionTagger<'g> {
     /// name is a misreading across the two (`…山市镇`).
     fn mentions(&self, text: &str) -> (Vec<Mention>, Vec<TownMention>) {
         let mentions = self.gazetteer.mentions(text);
-        let towns: Vec<TownMention> = Towns::builtin()
-            .mentions(text)
-            .into_iter()
-            .filter(|t| !mentions.iter().any(|m| m.full && m.start < t.start && t.start < m.end))
-            .collect();
+        // Both lists are in text order and neither overlaps itself: one sweep pairs them.
+        let mut towns: Vec<TownMention> = Vec::new();
+        let mut k = 0;
+        for t in Towns::builtin().mentions(text) {
+            while k < mentions.len() && mentions[k].end <= t.start {
+                k += 1;
+            }
+            let m = mentions.get(k);
+            if !m.is_some_and(|m| m.full && m.start < t.start && t.start < m.end) {
+                towns.push(t);
+            }
+        }
+        let mut k = 0;
         let mentions = mentions
             .into_iter()
             .filter(|m| {
-                !towns.iter().any(|t| t.start <= m.start && m.end <= t.end && t.end - t.start > m.end - m.start)
+                while k < towns.len() && towns[k].end <= m.start {
+                    k += 1;
+                }
+                !towns.get(k).is_some_and(|t| t.start <= m.start && m.end <= t.end && t.end - t.start > m.end - m.start)
             })
             .collect();
         (mentions, towns)
