@@ -149,7 +149,7 @@ const NUMERALS: &str = "一二三四五六七八九十百千双两0123456789+";
 /// What a name is worth as a practice's name: its shape.
 fn shape_score(name: &str) -> f32 {
     let f = name;
-    let worded = is_worded(&f);
+    let worded = is_worded(f);
     let formula = f.chars().next().is_some_and(|c| NUMERALS.contains(c)) && f.chars().count() <= 8;
     (if worded { 2.0 } else { 0.0 }) + if formula { 2.0 } else { 0.0 }
 }
