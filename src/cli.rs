@@ -55,7 +55,8 @@ pub enum Command {
     /// (the contract the browser's tokenizer is tested against).
     #[command(hide = true)]
     Tokens,
-    /// Turn raw scraped articles (.txt, .html; any common encoding) into tagged Markdown pages.
+    /// Turn raw scraped articles into tagged Markdown pages: .txt and .html files (any common
+    /// encoding), JSON Lines and CSV with one article per record, WARC web archives (.warc, .warc.gz).
     Import {
         /// Raw article files or folders of them.
         #[arg(required = true, value_name = "INPUT")]
@@ -193,18 +194,19 @@ fn import_command(
 ) -> anyhow::Result<bool> {
     // The project's [paths] say where pages go and where the vocabulary and gazetteer are; a
     // folder without kbgen.toml imports with the defaults.
-    let paths = if root.join("kbgen.toml").exists() {
-        crate::config::Config::load(root).map_err(|d| anyhow::anyhow!("{}", crate::diag::report(&[d], 1)))?.paths
+    let config = if root.join("kbgen.toml").exists() {
+        crate::config::Config::load(root).map_err(|d| anyhow::anyhow!("{}", crate::diag::report(&[d], 1)))?
     } else {
-        crate::config::Config::parse("title = \"\"\n", Path::new("kbgen.toml")).expect("defaults parse").paths
+        crate::config::Config::parse("title = \"\"\n", Path::new("kbgen.toml")).expect("defaults parse")
     };
+    let paths = config.paths;
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| root.join(&paths.content));
     let out = out.as_path();
     let data = root.join(&paths.data);
     let vocab = Vocabulary::load_or_builtin(&data.join("mechanisms.yaml"))?;
     let gazetteer = Gazetteer::load_or_builtin(&data.join("regions.tsv")).map_err(anyhow::Error::msg)?;
     let importer = Importer::new(gazetteer, &vocab);
-    let reports = import::run(&importer, inputs, out, force);
+    let reports = import::run_with(&importer, inputs, out, force, &config.import.fields);
     let (mut created, mut updated, mut unchanged, mut skipped, mut failed, mut stories) = (0, 0, 0, 0, 0, 0);
     let mut merged = 0;
     for r in &reports {
