@@ -273,6 +273,32 @@ mod tests {
     }
 
     #[test]
+    fn an_archive_cut_anywhere_or_with_a_byte_changed_ends_in_pages_or_errors_never_a_panic() {
+        let http = "application/http; msgtype=response";
+        let chunked = b"5\r\n<html\r\n3\r\n><p\r\n0\r\n\r\n";
+        let warc = [
+            record("response", "http://x.org/a", http, &response("Content-Type: text/html\r\n", b"<html><p>x</p>")),
+            record(
+                "response",
+                "http://x.org/c",
+                http,
+                &response("Transfer-Encoding: chunked\r\nContent-Type: text/html\r\n", chunked),
+            ),
+        ]
+        .concat();
+        for cut in 0..warc.len() {
+            let _ = pages(&warc[..cut]);
+        }
+        for at in 0..warc.len() {
+            for b in [b'\n', b'\r', b':', b'0', b'f', 0xff, b' '] {
+                let mut w = warc.clone();
+                w[at] = b;
+                let _ = pages(&w);
+            }
+        }
+    }
+
+    #[test]
     fn a_broken_record_is_reported_by_number_after_the_good_ones() {
         let html = b"<html><p>x</p></html>";
         let http = "application/http; msgtype=response";
