@@ -197,6 +197,36 @@ fn installed_kbgen(root: &Path) -> PathBuf {
     bin
 }
 
+/// `kbgen serve --port 0` in `kb`: the home page it serves.
+fn serve_home(bin: &Path, kb: &Path) -> String {
+    use std::io::{BufRead, Read};
+    let mut child = Command::new(bin)
+        .current_dir(kb)
+        .args(["serve", "--port", "0"])
+        .env_clear()
+        .env("HOME", kb)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.strip_prefix("serving http://").and_then(|l| l.split('/').next()).map(str::to_string);
+    let page = addr.map(|addr| {
+        let mut c = std::net::TcpStream::connect(&addr).unwrap();
+        c.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        write!(c, "GET / HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+        let mut raw = Vec::new();
+        c.read_to_end(&mut raw).unwrap();
+        text(&raw)
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let page = page.unwrap_or_else(|| panic!("serve printed {line}"));
+    assert!(page.lines().next().is_some_and(|l| l.starts_with("HTTP/1.") && l.contains(" 200 ")), "{page}");
+    page
+}
+
 /// The definition of done: install, `kbgen init kb && cd kb && kbgen import FILE.jsonl
 /// && kbgen build`, in an empty folder outside the repository.
 #[test]
@@ -210,7 +240,10 @@ fn an_installed_kbgen_inits_imports_json_lines_and_builds_outside_the_repository
     let out = ok(&run(&bin, &home, &["init", "kb", "--title", "我的基层治理知识库"]), "init");
     assert!(out.contains("cd kb\n") && out.contains("kbgen import sources/"), "{out}");
     let kb = home.join("kb");
-    // It builds at once, and the empty home page says what to do.
+    // It serves at once…
+    let served = serve_home(&bin, &kb);
+    assert!(served.contains("还没有实践"), "{served}");
+    // …and builds, and the empty home page says what to do.
     ok(&run(&bin, &kb, &["build"]), "build of the empty knowledge base");
     let home_page = std::fs::read_to_string(kb.join("site/index.html")).unwrap();
     assert!(home_page.contains("还没有实践") && home_page.contains("kbgen import sources/"), "{home_page}");
