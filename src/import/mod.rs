@@ -142,11 +142,12 @@ impl<'a> Importer<'a> {
     }
 
     /// [`Importer::stories`] of a raw article that came with what its record says about it
-    /// (a JSON Lines, CSV or WARC record). Each hint is the weakest evidence of its kind but
-    /// one: the title leads the page's title fields; the date and source stand in when the
-    /// article prints none (the date before a saved page's meta date, the source before its
-    /// `og:site_name`); then the address's date, its host, and the author. The address and the
-    /// capture day go into provenance.
+    /// (a JSON Lines, CSV or WARC record). What the article prints wins over every hint: the
+    /// record's title is the first of the page's title fields (the headline scorer weighs
+    /// lines against them, and takes it when no line reads as a headline); its date and
+    /// source count where the article prints none (before a saved page's meta date and
+    /// `og:site_name`); weaker still, the URL's date, its host as the source, and the record's
+    /// author when no byline names one. The URL and the capture day go into provenance.
     pub fn stories_with(
         &self,
         name: &str,

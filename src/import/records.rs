@@ -136,7 +136,7 @@ fn article(get: &dyn Fn(&[String]) -> Option<String>, fields: &Fields) -> Result
     let field = |key: &str| get(&fields.names(key));
     let mut hints = Hints {
         title: field("title"),
-        date: field("date"),
+        date: field("date").map(|d| plain_date(&d)),
         author: field("author"),
         url: field("url").as_deref().and_then(web_url),
         ..Hints::default()
@@ -153,6 +153,38 @@ fn article(get: &dyn Fn(&[String]) -> Option<String>, fields: &Fields) -> Result
     };
     hints.html = Some(html);
     Ok((bytes, hints))
+}
+
+/// A record's date in a form the importer reads: an RSS date (`Tue, 21 Mar 2023 08:00:00
+/// GMT`) and a Unix time in seconds or milliseconds (taken in China's time zone) become
+/// `YYYY-MM-DD`; anything else is left as it is.
+fn plain_date(d: &str) -> String {
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let d = d.trim();
+    if d.bytes().all(|b| b.is_ascii_digit()) && (d.len() == 10 || d.len() == 13) {
+        let secs: i64 = d[..10].parse().unwrap_or(0);
+        // Civil date from days since 1970 (Howard Hinnant's algorithm), at UTC+8.
+        let z = (secs + 8 * 3600).div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        return format!("{year:04}-{month:02}-{day:02}");
+    }
+    let words: Vec<&str> = d.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    for w in words.windows(3) {
+        let month = MONTHS.iter().position(|m| w[1].len() >= 3 && w[1][..3].eq_ignore_ascii_case(m));
+        if let (Ok(day), Some(m), Ok(year)) = (w[0].parse::<u32>(), month, w[2].parse::<u32>()) {
+            if (1..=31).contains(&day) && (1900..=2100).contains(&year) {
+                return format!("{year:04}-{:02}-{day:02}", m + 1);
+            }
+        }
+    }
+    d.to_string()
 }
 
 /// A JSON value as text: strings as they are, numbers written out, lists of strings joined
@@ -381,6 +413,20 @@ mod tests {
         let (_, text, h) = ok(&r[0]);
         assert_eq!((text, h.title.as_deref(), h.url.as_deref()), ("内容", Some("甲"), Some("https://x.org/1")));
         assert!(toml::from_str::<Fields>("txt = \"x\"\n").is_err(), "unknown keys are errors");
+    }
+
+    #[test]
+    fn rss_dates_and_unix_times_become_plain_dates() {
+        assert_eq!(plain_date("Tue, 21 Mar 2023 08:00:00 GMT"), "2023-03-21");
+        assert_eq!(plain_date("21 March 2023"), "2023-03-21");
+        // 2023-03-20 16:30 UTC is the 21st in China; seconds or milliseconds.
+        assert_eq!(plain_date("1679329800"), "2023-03-21");
+        assert_eq!(plain_date("1679329800000"), "2023-03-21");
+        assert_eq!(plain_date("0"), "0");
+        assert_eq!(plain_date("1709136000"), "2024-02-29");
+        for kept in ["2023-03-21T08:00:00+08:00", "2023年3月21日", "20230321", "32 Mar 2023"] {
+            assert_eq!(plain_date(kept), kept);
+        }
     }
 
     #[test]
