@@ -375,6 +375,25 @@ fn json_lines_csv_warc_and_gzip_warc_import_with_their_addresses_and_a_bad_recor
     // Importing again changes nothing.
     let o = run(&bin, &kb, &["import", "sources/"]);
     assert!(text(&o.stdout).contains("11 stories (0 created, 0 updated, 11 unchanged"), "{}", text(&o.stdout));
+
+    // A feed exported again in another order: its records keep their pages, which now name
+    // their new lines; nothing is skipped or doubled.
+    let feed = std::fs::read_to_string(sources.join("feed.jsonl")).unwrap();
+    let reordered: Vec<&str> = feed.lines().rev().collect();
+    std::fs::write(sources.join("feed.jsonl"), reordered.join("\n") + "\n").unwrap();
+    let o = run(&bin, &kb, &["import", "sources/feed.jsonl"]);
+    assert!(
+        text(&o.stdout).contains("4 stories (0 created, 4 updated, 0 unchanged, 0 merged, 0 skipped)"),
+        "{}",
+        text(&o.stdout)
+    );
+    let after = common::pages(&kb.join("content"));
+    assert_eq!(after.len(), pages.len());
+    assert_eq!(after.iter().filter(|p| p.front.import.as_ref().unwrap().url.as_deref() == Some(FEED[0].0)).count(), 1);
+    assert_eq!(
+        by_file("feed.jsonl:1").path,
+        after.iter().find(|p| p.front.import.as_ref().unwrap().file == "feed.jsonl:5").unwrap().path
+    );
 }
 
 /// An address's date counts when the article prints none.

@@ -65,6 +65,17 @@ impl Input {
     }
 }
 
+/// Whether two raw article names are records of one file (`feed.jsonl:3`, `feed.jsonl:12`).
+pub fn same_file(a: &str, b: &str) -> bool {
+    let file = |n: &str| {
+        let at = n.rfind([':', '#'])?;
+        let number = &n[at + 1..];
+        (!number.is_empty() && number.bytes().all(|c| c.is_ascii_digit()) && is_record_file(&n[..at]))
+            .then(|| n[..at].to_string())
+    };
+    file(a).is_some_and(|f| file(b) == Some(f))
+}
+
 /// Record files: JSON Lines, CSV, WARC (gzip'd or not).
 pub fn is_record_file(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -413,6 +424,14 @@ mod tests {
         let (_, text, h) = ok(&r[0]);
         assert_eq!((text, h.title.as_deref(), h.url.as_deref()), ("内容", Some("甲"), Some("https://x.org/1")));
         assert!(toml::from_str::<Fields>("txt = \"x\"\n").is_err(), "unknown keys are errors");
+    }
+
+    #[test]
+    fn records_of_one_file_are_told_from_records_of_another() {
+        assert!(same_file("feed.jsonl:3", "feed.jsonl:12") && same_file("a/c.warc.gz#2", "a/c.warc.gz#9"));
+        assert!(!same_file("feed.jsonl:3", "other.jsonl:3") && !same_file("a.txt", "a.txt"));
+        assert!(!same_file("notes:3", "notes:4"), "not a record file");
+        assert!(!same_file("feed.jsonl:", "feed.jsonl:1"));
     }
 
     #[test]

@@ -75,7 +75,10 @@ pub fn write_page(path: &Path, text: &str, raw_file: &str, force: bool) -> std::
         None => Outcome::Created,
         Some(old) if old == text => return Ok(Outcome::Unchanged),
         Some(old) => {
-            let other_source = read_provenance(old).map(|p| p.file).filter(|f| f != raw_file);
+            // A record that moved in its file (a feed re-exported in another order) is the same source.
+            let other_source = read_provenance(old)
+                .map(|p| p.file)
+                .filter(|f| f != raw_file && !super::records::same_file(f, raw_file));
             match (page_state(old), other_source) {
                 _ if force => Outcome::Overwritten,
                 (PageState::Edited, _) => {
