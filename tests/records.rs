@@ -415,3 +415,33 @@ fn a_date_in_the_address_dates_an_undated_article() {
     assert_ne!(b.date.as_deref(), Some("2019-04-17"));
     assert_eq!(a.source.as_deref(), Some("djsjk.people.cn"));
 }
+
+/// 200 articles or more get a progress bar, but only on a terminal: into a pipe (as here, and
+/// in CI) standard error carries nothing but the report.
+#[test]
+fn a_large_import_into_a_pipe_shows_no_progress_bar() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_kbgen"));
+    let tmp = tempfile::tempdir().unwrap();
+    let (title, body) = title_and_text("009_beijing_12345.txt");
+    let mut feed = String::new();
+    for i in 0..210 {
+        let rec = serde_json::json!({ "url": format!("https://x.org/{i}.html"), "title": title, "text": body });
+        feed.push_str(&format!("{rec}\n"));
+    }
+    std::fs::write(tmp.path().join("many.jsonl"), feed).unwrap();
+    let o = Command::new(&bin)
+        .current_dir(tmp.path())
+        .args(["import", "--out", "c", "many.jsonl"])
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let out = ok(&o, "import");
+    assert!(
+        out.contains(
+            "imported 210 of 210 files: 210 stories (1 created, 0 updated, 0 unchanged, 0 merged, 209 skipped)"
+        ),
+        "{out}"
+    );
+    let stderr = text(&o.stderr);
+    assert!(!stderr.contains("importing") && !stderr.contains('\r') && !stderr.contains('\u{1b}'), "{stderr}");
+}
