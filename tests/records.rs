@@ -445,3 +445,27 @@ fn a_large_import_into_a_pipe_shows_no_progress_bar() {
     let stderr = text(&o.stderr);
     assert!(!stderr.contains("importing") && !stderr.contains('\r') && !stderr.contains('\u{1b}'), "{stderr}");
 }
+
+/// `import.url` is front matter a person may edit: only an `http`/`https` address is linked.
+#[test]
+fn an_original_url_that_is_not_a_web_address_is_not_linked() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_kbgen"));
+    let tmp = tempfile::tempdir().unwrap();
+    ok(&run(&bin, tmp.path(), &["init", "kb", "--title", "T"]), "init");
+    let kb = tmp.path().join("kb");
+    let (title, body) = title_and_text("009_beijing_12345.txt");
+    let rec = serde_json::json!({ "url": "https://x.org/a.html", "title": title, "text": body });
+    std::fs::write(kb.join("sources/a.jsonl"), format!("{rec}\n")).unwrap();
+    ok(&run(&bin, &kb, &["import", "sources/"]), "import");
+    let page = &pages(&kb.join("content"))[0];
+    for bad in
+        ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>", "//evil.example/"]
+    {
+        let edited = page.raw.replace("url: https://x.org/a.html", &format!("url: '{bad}'"));
+        assert_ne!(edited, page.raw);
+        std::fs::write(&page.path, edited).unwrap();
+        ok(&run(&bin, &kb, &["build"]), "build");
+        let html = site_page(&kb, &page.path);
+        assert!(!html.contains("原文链接") && !html.to_ascii_lowercase().contains("javascript:"), "{bad}");
+    }
+}
