@@ -73,7 +73,8 @@ pub enum Command {
     #[command(hide = true)]
     Tokens,
     /// Turn raw scraped articles into tagged Markdown pages: .txt and .html files (any common
-    /// encoding), JSON Lines and CSV with one article per record, WARC web archives (.warc, .warc.gz).
+    /// encoding), JSON Lines and CSV with one article per record (and, named here, a .json array
+    /// of them), WARC web archives (.warc, .warc.gz).
     Import {
         /// Raw article files or folders of them.
         #[arg(required = true, value_name = "INPUT")]

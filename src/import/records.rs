@@ -70,8 +70,10 @@ pub fn same_file(a: &str, b: &str) -> bool {
     let file = |n: &str| {
         let at = n.rfind([':', '#'])?;
         let number = &n[at + 1..];
-        (!number.is_empty() && number.bytes().all(|c| c.is_ascii_digit()) && is_record_file(&n[..at]))
-            .then(|| n[..at].to_string())
+        (!number.is_empty()
+            && number.bytes().all(|c| c.is_ascii_digit())
+            && (is_record_file(&n[..at]) || n[..at].to_ascii_lowercase().ends_with(".json")))
+        .then(|| n[..at].to_string())
     };
     file(a).is_some_and(|f| file(b) == Some(f))
 }
@@ -216,6 +218,38 @@ fn json_text(v: &serde_json::Value) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
+/// The records of a `.json` file named on the command line: an array of objects (Scrapy's
+/// `-o items.json`), each named by its place in the array (`items.json#3`), or one object
+/// (trafilatura's `--json`, one file per page), named as the file.
+pub fn json(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let record = |v: &serde_json::Value| match v {
+        serde_json::Value::Object(map) => {
+            let get = |names: &[String]| names.iter().find_map(|k| map.get(k).and_then(json_text));
+            article(&get, fields).map_err(|e| format!("bad record: {e}"))
+        }
+        _ => Err("bad record: not a JSON object".to_string()),
+    };
+    let input = |at: PathBuf, name: String, r: Result<(Vec<u8>, Hints), String>| match r {
+        Ok((bytes, hints)) => Input::Record { path: at, name, bytes, hints },
+        Err(error) => Input::Bad { path: at, error },
+    };
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Err(e) => vec![Input::Bad {
+            path: PathBuf::from(format!("{}:{}", path.display(), e.line())),
+            error: format!("not JSON: {e}"),
+        }],
+        Ok(serde_json::Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                input(PathBuf::from(format!("{}#{}", path.display(), i + 1)), format!("{name}#{}", i + 1), record(v))
+            })
+            .collect(),
+        Ok(v) => vec![input(path.to_path_buf(), name.to_string(), record(&v))],
+    }
+}
+
 /// The records of a JSON Lines file: one JSON object per line; blank lines are skipped.
 pub fn jsonl(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
@@ -305,7 +339,8 @@ pub fn expand(files: Vec<(PathBuf, String)>, fields: &Fields) -> Vec<Input> {
     let mut out = Vec::new();
     for (path, name) in files {
         let lower = name.to_ascii_lowercase();
-        if !is_record_file(&lower) {
+        // `.json` only when named on the command line: a folder's walk does not pick it up.
+        if !is_record_file(&lower) && !lower.ends_with(".json") {
             out.push(Input::File { path, name });
             continue;
         }
@@ -322,6 +357,8 @@ pub fn expand(files: Vec<(PathBuf, String)>, fields: &Fields) -> Vec<Input> {
         };
         if lower.ends_with(".csv") {
             out.extend(csv(&bytes, &path, &name, fields));
+        } else if lower.ends_with(".json") {
+            out.extend(json(&bytes, &path, &name, fields));
         } else {
             out.extend(jsonl(&bytes, &path, &name, fields));
         }
@@ -427,10 +464,32 @@ mod tests {
     }
 
     #[test]
+    fn a_json_array_is_records_numbered_by_place_and_a_json_object_is_one() {
+        let items = "[{\"url\": \"https://x.org/1\", \"text\": \"甲\"}, 3, {\"content\": \"乙\"}]";
+        let r = json(items.as_bytes(), Path::new("items.json"), "items.json", &Fields::default());
+        assert_eq!(r.len(), 3);
+        assert_eq!((ok(&r[0]).0, ok(&r[0]).1), ("items.json#1", "甲"));
+        assert_eq!(bad(&r[1]), ("items.json#2".into(), "bad record: not a JSON object"));
+        assert_eq!(ok(&r[2]).1, "乙");
+        let one = json(
+            "{\"raw_text\": \"丙\", \"hostname\": \"x.org\"}".as_bytes(),
+            Path::new("p.json"),
+            "p.json",
+            &Fields::default(),
+        );
+        let (name, text, h) = ok(&one[0]);
+        assert_eq!((name, text, h.source.as_deref()), ("p.json", "丙", Some("x.org")));
+        let broken = json(b"[{\"text\": \"a\"},\n{", Path::new("b.json"), "b.json", &Fields::default());
+        let (path, e) = bad(&broken[0]);
+        assert!(path == "b.json:2" && e.starts_with("not JSON"), "{path} {e}");
+    }
+
+    #[test]
     fn records_of_one_file_are_told_from_records_of_another() {
         assert!(same_file("feed.jsonl:3", "feed.jsonl:12") && same_file("a/c.warc.gz#2", "a/c.warc.gz#9"));
         assert!(!same_file("feed.jsonl:3", "other.jsonl:3") && !same_file("a.txt", "a.txt"));
         assert!(!same_file("notes:3", "notes:4"), "not a record file");
+        assert!(same_file("items.json#3", "items.json#1"));
         assert!(!same_file("feed.jsonl:", "feed.jsonl:1"));
     }
 
