@@ -259,7 +259,11 @@ fn import_command(
     // The project's [paths] say where pages go and where the vocabulary and gazetteer are; a
     // folder without kbgen.toml imports with the defaults.
     let config = if root.join("kbgen.toml").exists() {
-        crate::config::Config::load(root).map_err(|d| anyhow::anyhow!("{}", crate::diag::report(&[d], 1)))?
+        // The report says `error: ` itself, as does the caller.
+        crate::config::Config::load(root).map_err(|d| {
+            let report = crate::diag::report(&[d], 1);
+            anyhow::anyhow!("{}", report.strip_prefix("error: ").unwrap_or(&report).trim_end())
+        })?
     } else {
         crate::config::Config::parse("title = \"\"\n", Path::new("kbgen.toml")).expect("defaults parse")
     };
