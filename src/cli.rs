@@ -22,6 +22,23 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a new knowledge base in DIR (default: the current folder): kbgen.toml, content/,
+    /// sources/ and data/mechanisms.yaml. It builds and serves at once.
+    Init {
+        /// Folder to create it in; it must be empty (or not exist) unless --force.
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// The site's title (asked for on a terminal; otherwise the folder's name).
+        #[arg(long)]
+        title: Option<String>,
+        /// Create it in a folder that is not empty; no existing file is overwritten.
+        #[arg(long)]
+        force: bool,
+        /// Also copy the built-in templates into templates/ to edit them; in an existing
+        /// knowledge base, copy only them.
+        #[arg(long)]
+        templates: bool,
+    },
     /// Build the static site from content/ into site/ (replaced only when the build succeeds).
     Build,
     /// Serve a live preview that rebuilds and reloads open pages on every save.
@@ -55,7 +72,9 @@ pub enum Command {
     /// (the contract the browser's tokenizer is tested against).
     #[command(hide = true)]
     Tokens,
-    /// Turn raw scraped articles (.txt, .html; any common encoding) into tagged Markdown pages.
+    /// Turn raw scraped articles into tagged Markdown pages: .txt and .html files (any common
+    /// encoding), JSON Lines and CSV with one article per record (and, named here, a .json array
+    /// of them), WARC web archives (.warc, .warc.gz).
     Import {
         /// Raw article files or folders of them.
         #[arg(required = true, value_name = "INPUT")]
@@ -103,8 +122,17 @@ fn bench_rebuild(root: &Path, edit: &Path, runs: usize) -> anyhow::Result<String
 
 /// Runs a parsed command line; errors are printed here and turned into exit code 1.
 pub fn run(cli: Cli) -> ExitCode {
+    if let Command::Init { dir, title, force, templates } = cli.command {
+        let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+        let dir = match &cli.root {
+            Some(root) => root.join(dir),
+            None => dir,
+        };
+        return init_command(dir, title, force, templates);
+    }
     let root = cli.root.unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
+        Command::Init { .. } => unreachable!("handled above"),
         Command::Build => match crate::build::build(&root, true) {
             Ok(s) => {
                 if s.practices == 0 {
@@ -170,6 +198,43 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+fn init_command(dir: PathBuf, title: Option<String>, force: bool, templates: bool) -> ExitCode {
+    use std::io::{BufRead, IsTerminal, Write};
+    let ejecting = templates && dir.join(crate::config::FILE_NAME).is_file();
+    let title = title.or_else(|| {
+        if ejecting || !std::io::stdin().is_terminal() {
+            return None;
+        }
+        print!("title of the knowledge base (Enter: the folder's name): ");
+        std::io::stdout().flush().ok()?;
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).ok()?;
+        Some(line.trim().to_string()).filter(|t| !t.is_empty())
+    });
+    let done = match crate::init::init(&crate::init::Options { dir: dir.clone(), title, force, templates }) {
+        Ok(done) => done,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for p in &done.created {
+        println!("  created   {}{}", p.display(), if p.is_dir() { "/" } else { "" });
+    }
+    for p in &done.kept {
+        println!("  kept      {} (it was there)", p.display());
+    }
+    if done.ejected {
+        println!("copied {} templates into {}: edit them there", done.created.len(), dir.join("templates").display());
+        return ExitCode::SUCCESS;
+    }
+    println!("\nnew knowledge base in {}. Put your scraper's files (.txt, .html, .jsonl, .csv, .warc, .warc.gz) in sources/, then:", dir.display());
+    for c in crate::init::next_commands(&dir) {
+        println!("  {c}");
+    }
+    ExitCode::SUCCESS
+}
+
 /// Prints every diagnostic (the first 20 in full) and a summary line; exit code 1.
 fn fail(diags: &[crate::diag::Diagnostic], what: &str) -> ExitCode {
     let files: std::collections::BTreeSet<_> = diags.iter().map(|d| &d.file).collect();
@@ -193,18 +258,23 @@ fn import_command(
 ) -> anyhow::Result<bool> {
     // The project's [paths] say where pages go and where the vocabulary and gazetteer are; a
     // folder without kbgen.toml imports with the defaults.
-    let paths = if root.join("kbgen.toml").exists() {
-        crate::config::Config::load(root).map_err(|d| anyhow::anyhow!("{}", crate::diag::report(&[d], 1)))?.paths
+    let config = if root.join("kbgen.toml").exists() {
+        // The report says `error: ` itself, as does the caller.
+        crate::config::Config::load(root).map_err(|d| {
+            let report = crate::diag::report(&[d], 1);
+            anyhow::anyhow!("{}", report.strip_prefix("error: ").unwrap_or(&report).trim_end())
+        })?
     } else {
-        crate::config::Config::parse("title = \"\"\n", Path::new("kbgen.toml")).expect("defaults parse").paths
+        crate::config::Config::parse("title = \"\"\n", Path::new("kbgen.toml")).expect("defaults parse")
     };
+    let paths = config.paths;
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| root.join(&paths.content));
     let out = out.as_path();
     let data = root.join(&paths.data);
     let vocab = Vocabulary::load_or_builtin(&data.join("mechanisms.yaml"))?;
     let gazetteer = Gazetteer::load_or_builtin(&data.join("regions.tsv")).map_err(anyhow::Error::msg)?;
     let importer = Importer::new(gazetteer, &vocab);
-    let reports = import::run(&importer, inputs, out, force);
+    let reports = import::run_with(&importer, inputs, out, force, &config.import.fields);
     let (mut created, mut updated, mut unchanged, mut skipped, mut failed, mut stories) = (0, 0, 0, 0, 0, 0);
     let mut merged = 0;
     for r in &reports {

@@ -27,6 +27,17 @@ pub struct Config {
     pub paginate: usize,
     #[serde(default)]
     pub paths: Paths,
+    #[serde(default)]
+    pub import: Import,
+}
+
+/// `[import]`: how `kbgen import` reads record files.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Import {
+    /// `[import.fields]`: which field of a JSON Lines or CSV record holds the URL, title, text…
+    #[serde(default)]
+    pub fields: crate::import::records::Fields,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -46,8 +46,15 @@ pub struct FrontMatter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
-    /// The raw file's name.
+    /// The raw file's name (`feed.jsonl:12`, `crawl.warc.gz#3` for a record of a file).
     pub file: String,
+    /// The article's web address, when the raw article came with one (a scraper's record, a
+    /// web archive's capture): the page links it as 原文链接.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The day a web archive captured the page (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured: Option<String>,
     /// SHA-256 of the raw file's bytes.
     pub sha256: String,
     /// Which story of the raw file this page is (1-based), of how many.
@@ -164,6 +171,8 @@ mod tests {
             keywords: vec!["党建".into()],
             import: Some(Provenance {
                 file: "001.txt".into(),
+                url: None,
+                captured: None,
                 sha256: "ab".into(),
                 story: 1,
                 stories: 1,

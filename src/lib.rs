@@ -18,6 +18,7 @@ pub mod feed;
 pub mod fold;
 pub mod gazetteer;
 pub mod import;
+pub mod init;
 pub mod output;
 pub mod related;
 pub mod render;

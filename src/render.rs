@@ -110,6 +110,10 @@ struct ProvenanceView {
     stories: usize,
     /// Other raw files with the same story.
     also: Vec<String>,
+    /// The original article's web address (原文链接), when import knew it.
+    url: Option<String>,
+    /// The day a web archive captured it.
+    captured: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -610,6 +614,11 @@ impl Renderer<'_> {
                 story: i.story,
                 stories: i.stories,
                 also: i.also.iter().map(|a| a.file.clone()).collect(),
+                url: i.url.clone().filter(|u| {
+                    let lower = u.trim_start().to_ascii_lowercase();
+                    (lower.starts_with("http://") || lower.starts_with("https://")) && safe_url(u)
+                }),
+                captured: i.captured.clone(),
             }),
             related: site.related[i].iter().map(|&j| self.cards[j].clone()).collect(),
             source_file: p.source.display().to_string(),

@@ -12,11 +12,14 @@ pub mod headline;
 pub mod html;
 pub mod lines;
 pub mod meta;
+pub mod origin;
 pub mod practice;
+pub mod records;
 pub mod region;
 pub mod split;
 pub mod tag;
 pub mod towns;
+pub mod warc;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -48,6 +51,9 @@ pub enum ImportError {
     Decode(#[from] decode::DecodeError),
     #[error("no article found: no paragraph of body text once page furniture is removed")]
     NoArticle,
+    /// A record of a JSON Lines, CSV or WARC file that holds no readable article.
+    #[error("{0}")]
+    Record(String),
 }
 
 /// A story ready to be written.
@@ -132,10 +138,29 @@ impl<'a> Importer<'a> {
     /// below the import folder), recorded as provenance; an `.html`/`.htm` name selects the
     /// HTML reader.
     pub fn stories(&self, name: &str, bytes: &[u8]) -> Result<(Vec<Story>, Decoding), ImportError> {
-        let is_html = is_html_name(name);
+        self.stories_with(name, bytes, &records::Hints::default())
+    }
+
+    /// [`Importer::stories`] of a raw article that came with what its record says about it
+    /// (a JSON Lines, CSV or WARC record). What the article prints wins over every hint: the
+    /// record's title is the first of the page's title fields (the headline scorer weighs
+    /// lines against them, and takes it when no line reads as a headline); its date and
+    /// source count where the article prints none (before a saved page's meta date and
+    /// `og:site_name`); weaker still, the URL's date, its host as the source, and the record's
+    /// author when no byline names one. The URL and the capture day go into provenance.
+    pub fn stories_with(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        hints: &records::Hints,
+    ) -> Result<(Vec<Story>, Decoding), ImportError> {
+        let is_html = hints.html.unwrap_or_else(|| is_html_name(name));
         let decoded = decode::decode(bytes, is_html)?;
         let text = clean::strip_glosses(&decoded.text);
         let mut titles = PageTitles::default();
+        if let Some(t) = &hints.title {
+            titles.add_field(t);
+        }
         let mut site_name = None;
         let mut html_text = String::new();
         let (raw_lines, html_date) = if is_html {
@@ -222,9 +247,10 @@ impl<'a> Importer<'a> {
         } else {
             chosen.resize(drafts.len(), None);
         }
+        let html_date = hints.date.clone().or(html_date);
         let mut page = PageMeta::read(&preface, html_date.as_deref(), &page_text, self.this_year);
         page.photographers = photographers;
-        page.source = page.source.or(site_name);
+        page.source = page.source.or_else(|| hints.source.clone()).or(site_name);
         if page.date.is_none() && drafts.len() == 1 && !html_text.is_empty() {
             // A saved page often prints its date outside the article block: beside the
             // headline, above the first paragraph, or behind a label (`发表于`, `发布时间`).
@@ -239,6 +265,10 @@ impl<'a> Importer<'a> {
                 page.date = Some(d);
             }
         }
+        if let Some(d) = page.date.is_none().then(|| hints.url.as_deref().and_then(origin::date_in_url)).flatten() {
+            page.year = Some((d.1, false));
+            page.date = Some(d);
+        }
         let sha = sha256_hex(bytes);
         self.reunite_jumps(&mut drafts);
         let count = drafts.len();
@@ -249,6 +279,8 @@ impl<'a> Importer<'a> {
             }
             let provenance = Provenance {
                 file: name.to_string(),
+                url: hints.url.clone(),
+                captured: hints.captured.clone(),
                 sha256: sha.clone(),
                 story: i + 1,
                 stories: count,
@@ -256,7 +288,11 @@ impl<'a> Importer<'a> {
                 review: Vec::new(),
                 page_sha256: String::new(),
             };
-            stories.push(self.story(d, h, &page, provenance));
+            let mut story = self.story(d, h, &page, provenance);
+            let front = &mut story.front;
+            front.source = front.source.take().or_else(|| hints.url.as_deref().and_then(origin::host));
+            front.author = front.author.take().or_else(|| hints.author.clone());
+            stories.push(story);
         }
         if stories.is_empty() {
             return Err(ImportError::NoArticle);
@@ -788,7 +824,8 @@ pub fn is_html_name(name: &str) -> bool {
 
 fn is_raw_article(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    !name.starts_with('.') && (is_html_name(name) || name.to_ascii_lowercase().ends_with(".txt"))
+    !name.starts_with('.')
+        && (is_html_name(name) || name.to_ascii_lowercase().ends_with(".txt") || records::is_record_file(name))
 }
 
 /// The raw files named by `inputs`, in sorted order, each with the name its pages record: a
@@ -889,16 +926,39 @@ pub struct Decoding {
 /// copy (a headline found, Simplified, the longest text), which lists the others under
 /// `import.also`.
 pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> Vec<FileReport> {
+    run_with(importer, inputs, out, force, &records::Fields::default())
+}
+
+/// [`run`] with the field names of JSON Lines and CSV records (`[import.fields]`). A record
+/// file (`.jsonl`, `.csv`, `.warc`, `.warc.gz`) is read as many raw articles, each reported as
+/// a file of its own (`feed.jsonl:12`, `crawl.warc.gz#3`).
+pub fn run_with(
+    importer: &Importer,
+    inputs: &[PathBuf],
+    out: &Path,
+    force: bool,
+    fields: &records::Fields,
+) -> Vec<FileReport> {
     use rayon::prelude::*;
     let dir = out.join("practices");
-    let files = collect_inputs(inputs);
-    let parsed: Vec<(PathBuf, Parsed)> = files
+    let articles = records::expand(collect_inputs(inputs), fields);
+    let progress = records::progress_bar(articles.len());
+    let parsed: Vec<(PathBuf, Parsed)> = articles
         .par_iter()
-        .map(|(path, name)| {
-            let r = std::fs::read(path).map_err(ImportError::from).and_then(|b| importer.stories(name, &b));
-            (path.clone(), r)
+        .map(|input| {
+            let r = match input {
+                records::Input::File { path, name } => {
+                    std::fs::read(path).map_err(ImportError::from).and_then(|b| importer.stories(name, &b))
+                }
+                records::Input::Record { name, bytes, hints, .. } => importer.stories_with(name, bytes, hints),
+                records::Input::Bad { error, .. } => Err(ImportError::Record(error.clone())),
+            };
+            progress.inc(1);
+            (input.path().to_path_buf(), r)
         })
         .collect();
+    progress.finish_and_clear();
+    drop(articles);
 
     // One page per story: group the stories of all files by their text.
     let mut all: Vec<(usize, usize)> = Vec::new();

@@ -75,7 +75,11 @@ pub fn write_page(path: &Path, text: &str, raw_file: &str, force: bool) -> std::
         None => Outcome::Created,
         Some(old) if old == text => return Ok(Outcome::Unchanged),
         Some(old) => {
-            let other_source = read_provenance(old).map(|p| p.file).filter(|f| f != raw_file);
+            // A record that moved in its file (a feed exported again in another order: the same
+            // file, the same URL) is the same source.
+            let url = read_provenance(text).and_then(|p| p.url);
+            let moved = |p: &crate::content::Provenance| super::records::same_file(&p.file, raw_file) && p.url == url;
+            let other_source = read_provenance(old).filter(|p| p.file != raw_file && !moved(p)).map(|p| p.file);
             match (page_state(old), other_source) {
                 _ if force => Outcome::Overwritten,
                 (PageState::Edited, _) => {

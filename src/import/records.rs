@@ -1,0 +1,516 @@
+//! Raw articles that come many to a file, as scrapers write them: JSON Lines and CSV with one
+//! article per record (Scrapy feed exports, trafilatura and newspaper-style extractors), and
+//! WARC web archives (see [`super::warc`]). Each record becomes a raw article of its own —
+//! bytes, the name its page records as provenance (`feed.jsonl:12`, `crawl.warc.gz#3`) and
+//! what the record says about the article besides its text ([`Hints`]) — and goes through the
+//! same pipeline as a `.txt` or `.html` file. A bad record is reported by file and line (or
+//! record number), and the others import.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::origin::web_url;
+
+/// What a record says about its article besides the text. Every field is optional; the
+/// importer uses each where the article itself says nothing stronger (see
+/// `Importer::stories_with`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hints {
+    /// The article's web address (`http`/`https` only): provenance, the page's 原文链接, and a
+    /// date (`/2023-03/21/`) and source (the host) when the article prints none.
+    pub url: Option<String>,
+    /// A title field: the strongest of the page's title fields.
+    pub title: Option<String>,
+    /// A publication date as the record gives it (`2023-03-21`, `2023-03-21T08:00:00+08:00`,
+    /// `2023年3月21日`): used when the article prints no date line of its own.
+    pub date: Option<String>,
+    /// The publisher or site: used when the article names no source.
+    pub source: Option<String>,
+    /// Used when the article names no reporter.
+    pub author: Option<String>,
+    /// When a web archive captured the page (`YYYY-MM-DD`): provenance only, never the date.
+    pub captured: Option<String>,
+    /// `Some(true)` when the bytes are HTML, `Some(false)` when plain text; `None` decides by
+    /// the name, as for a file.
+    pub html: Option<bool>,
+}
+
+/// One raw article to import: a file read when its turn comes, or a record already read.
+#[derive(Debug)]
+pub enum Input {
+    File {
+        path: PathBuf,
+        name: String,
+    },
+    Record {
+        path: PathBuf,
+        name: String,
+        bytes: Vec<u8>,
+        hints: Hints,
+    },
+    /// A record (or a file of records) that cannot be read; `path` says which.
+    Bad {
+        path: PathBuf,
+        error: String,
+    },
+}
+
+impl Input {
+    /// What reports name: the file, or `file:line` / `file#record` for a record.
+    pub fn path(&self) -> &Path {
+        match self {
+            Input::File { path, .. } | Input::Record { path, .. } | Input::Bad { path, .. } => path,
+        }
+    }
+}
+
+/// Whether two raw article names are records of one file (`feed.jsonl:3`, `feed.jsonl:12`).
+pub fn same_file(a: &str, b: &str) -> bool {
+    let file = |n: &str| {
+        let at = n.rfind([':', '#'])?;
+        let number = &n[at + 1..];
+        (!number.is_empty()
+            && number.bytes().all(|c| c.is_ascii_digit())
+            && (is_record_file(&n[..at]) || n[..at].to_ascii_lowercase().ends_with(".json")))
+        .then(|| n[..at].to_string())
+    };
+    file(a).is_some_and(|f| file(b) == Some(f))
+}
+
+/// Record files: JSON Lines, CSV, WARC (gzip'd or not).
+pub fn is_record_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".jsonl", ".ndjson", ".csv", ".warc", ".warc.gz"].iter().any(|e| lower.ends_with(e))
+}
+
+/// Field names or lists of them: `text = "正文"` or `text = ["正文", "content"]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Names {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// `[import.fields]` in kbgen.toml: which field of a JSON Lines or CSV record holds what. Each
+/// key takes a field name or a list tried in order; a key given replaces its defaults.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fields {
+    pub url: Option<Names>,
+    pub title: Option<Names>,
+    pub text: Option<Names>,
+    pub html: Option<Names>,
+    pub date: Option<Names>,
+    pub source: Option<Names>,
+    pub author: Option<Names>,
+}
+
+/// Field names of Scrapy items, trafilatura (`raw_text`, `sitename`, `hostname`),
+/// newspaper/news-please (`maintext`, `date_publish`, `source_domain`, `authors`).
+pub const DEFAULTS: [(&str, &[&str]); 7] = [
+    ("url", &["url", "link", "canonical_url", "source_url", "source"]),
+    ("title", &["title", "headline"]),
+    ("text", &["text", "content", "body", "maintext", "raw_text", "article"]),
+    ("html", &["html", "raw_html", "content_html", "body_html"]),
+    ("date", &["date", "published", "date_publish", "publish_date", "pubdate", "published_at", "time"]),
+    ("source", &["source", "site", "sitename", "site_name", "publisher", "source_domain", "hostname"]),
+    ("author", &["author", "authors", "byline"]),
+];
+
+impl Fields {
+    /// The names tried for `key`, first to last.
+    pub fn names(&self, key: &str) -> Vec<String> {
+        let given = match key {
+            "url" => &self.url,
+            "title" => &self.title,
+            "text" => &self.text,
+            "html" => &self.html,
+            "date" => &self.date,
+            "source" => &self.source,
+            "author" => &self.author,
+            _ => &None,
+        };
+        match given {
+            Some(Names::One(n)) => vec![n.clone()],
+            Some(Names::Many(v)) => v.clone(),
+            None => DEFAULTS
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.iter().map(|s| s.to_string()).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The article a record holds, from a lookup of its fields by name (the first non-empty
+/// value of the names tried).
+fn article(get: &dyn Fn(&[String]) -> Option<String>, fields: &Fields) -> Result<(Vec<u8>, Hints), String> {
+    let field = |key: &str| get(&fields.names(key));
+    let mut hints = Hints {
+        title: field("title"),
+        date: field("date").map(|d| plain_date(&d)),
+        author: field("author"),
+        url: field("url").as_deref().and_then(web_url),
+        ..Hints::default()
+    };
+    // trafilatura's `source` is the page's address, elsewhere it names the publisher.
+    hints.source = field("source").filter(|s| web_url(s).is_none() && !s.contains("://"));
+    let (bytes, html) = if let Some(html) = field("html") {
+        (html.into_bytes(), true)
+    } else if let Some(text) = field("text") {
+        (text.into_bytes(), false)
+    } else {
+        let names: Vec<String> = fields.names("text").into_iter().chain(fields.names("html")).collect();
+        return Err(format!("no article text: none of the fields {} holds any", names.join(", ")));
+    };
+    hints.html = Some(html);
+    Ok((bytes, hints))
+}
+
+/// A record's date in a form the importer reads: an RSS date (`Tue, 21 Mar 2023 08:00:00
+/// GMT`) and a Unix time in seconds or milliseconds (taken in China's time zone) become
+/// `YYYY-MM-DD`; anything else is left as it is.
+fn plain_date(d: &str) -> String {
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let d = d.trim();
+    if d.bytes().all(|b| b.is_ascii_digit()) && (d.len() == 10 || d.len() == 13) {
+        let secs: i64 = d[..10].parse().unwrap_or(0);
+        // Civil date from days since 1970 (Howard Hinnant's algorithm), at UTC+8.
+        let z = (secs + 8 * 3600).div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        return format!("{year:04}-{month:02}-{day:02}");
+    }
+    let words: Vec<&str> = d.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    for w in words.windows(3) {
+        let month = MONTHS.iter().position(|m| w[1].len() >= 3 && w[1][..3].eq_ignore_ascii_case(m));
+        if let (Ok(day), Some(m), Ok(year)) = (w[0].parse::<u32>(), month, w[2].parse::<u32>()) {
+            if (1..=31).contains(&day) && (1900..=2100).contains(&year) {
+                return format!("{year:04}-{:02}-{day:02}", m + 1);
+            }
+        }
+    }
+    d.to_string()
+}
+
+/// A JSON value as text: strings as they are, numbers written out, lists of strings joined
+/// with `、` (`authors: ["王文生", "唐承斌"]`); anything else is no value.
+fn json_text(v: &serde_json::Value) -> Option<String> {
+    let s = match v {
+        serde_json::Value::String(s) => s.trim().to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .filter_map(|i| i.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("、"),
+        _ => String::new(),
+    };
+    (!s.is_empty()).then_some(s)
+}
+
+/// The records of a `.json` file named on the command line: an array of objects (Scrapy's
+/// `-o items.json`), each named by its place in the array (`items.json#3`), or one object
+/// (trafilatura's `--json`, one file per page), named as the file.
+pub fn json(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let record = |v: &serde_json::Value| match v {
+        serde_json::Value::Object(map) => {
+            let get = |names: &[String]| names.iter().find_map(|k| map.get(k).and_then(json_text));
+            article(&get, fields).map_err(|e| format!("bad record: {e}"))
+        }
+        _ => Err("bad record: not a JSON object".to_string()),
+    };
+    let input = |at: PathBuf, name: String, r: Result<(Vec<u8>, Hints), String>| match r {
+        Ok((bytes, hints)) => Input::Record { path: at, name, bytes, hints },
+        Err(error) => Input::Bad { path: at, error },
+    };
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Err(e) => vec![Input::Bad {
+            path: PathBuf::from(format!("{}:{}", path.display(), e.line())),
+            error: format!("not JSON: {e}"),
+        }],
+        Ok(serde_json::Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                input(PathBuf::from(format!("{}#{}", path.display(), i + 1)), format!("{name}#{}", i + 1), record(v))
+            })
+            .collect(),
+        Ok(v) => vec![input(path.to_path_buf(), name.to_string(), record(&v))],
+    }
+}
+
+/// The records of a JSON Lines file: one JSON object per line; blank lines are skipped.
+pub fn jsonl(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let mut out = Vec::new();
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let n = i + 1;
+        let at = PathBuf::from(format!("{}:{n}", path.display()));
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let parsed = std::str::from_utf8(line).map_err(|e| format!("bad record: not UTF-8 ({e})")).and_then(|l| {
+            serde_json::from_str::<serde_json::Value>(l).map_err(|e| format!("bad record: not JSON: {e}"))
+        });
+        let result = parsed.and_then(|v| match v {
+            serde_json::Value::Object(map) => {
+                let get = |names: &[String]| names.iter().find_map(|k| map.get(k).and_then(json_text));
+                article(&get, fields).map_err(|e| format!("bad record: {e}"))
+            }
+            _ => Err("bad record: not a JSON object".to_string()),
+        });
+        out.push(match result {
+            Ok((bytes, hints)) => Input::Record { path: at, name: format!("{name}:{n}"), bytes, hints },
+            Err(error) => Input::Bad { path: at, error },
+        });
+    }
+    out
+}
+
+/// The records of a CSV file with a header row (any common encoding; quoted fields may span
+/// lines). A record is named by the line it starts on.
+pub fn csv(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input> {
+    let text = match super::decode::decode(bytes, false) {
+        Ok(d) => d.text,
+        Err(e) => return vec![Input::Bad { path: path.to_path_buf(), error: e.to_string() }],
+    };
+    let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+        Err(e) => return vec![Input::Bad { path: path.to_path_buf(), error: format!("bad header row: {e}") }],
+    };
+    let column = |names: &[String]| names.iter().find_map(|n| header.iter().position(|h| h == n));
+    if column(&fields.names("text")).is_none() && column(&fields.names("html")).is_none() {
+        let names: Vec<String> = fields.names("text").into_iter().chain(fields.names("html")).collect();
+        return vec![Input::Bad {
+            path: path.to_path_buf(),
+            error: format!(
+                "not a table of articles: no column is named {} (name yours under [import.fields] in kbgen.toml)",
+                names.join(", ")
+            ),
+        }];
+    }
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let (line, result) = match record {
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                let why = match e.kind() {
+                    ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                        format!("bad record: {len} fields where the header has {expected_len}")
+                    }
+                    _ => format!("bad record: {e}"),
+                };
+                (line, Err(why))
+            }
+            Ok(r) => {
+                let line = r.position().map_or(0, |p| p.line());
+                let get = |names: &[String]| {
+                    names.iter().find_map(|n| {
+                        let i = header.iter().position(|h| h == n)?;
+                        r.get(i).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+                    })
+                };
+                (line, article(&get, fields).map_err(|e| format!("bad record: {e}")))
+            }
+        };
+        let at = PathBuf::from(format!("{}:{line}", path.display()));
+        out.push(match result {
+            Ok((bytes, hints)) => Input::Record { path: at, name: format!("{name}:{line}"), bytes, hints },
+            Err(error) => Input::Bad { path: at, error },
+        });
+    }
+    out
+}
+
+/// The raw articles of `files`: record files become their records, other files stay files.
+pub fn expand(files: Vec<(PathBuf, String)>, fields: &Fields) -> Vec<Input> {
+    let mut out = Vec::new();
+    for (path, name) in files {
+        let lower = name.to_ascii_lowercase();
+        // `.json` only when named on the command line: a folder's walk does not pick it up.
+        if !is_record_file(&lower) && !lower.ends_with(".json") {
+            out.push(Input::File { path, name });
+            continue;
+        }
+        if lower.ends_with(".warc") || lower.ends_with(".warc.gz") {
+            out.extend(super::warc::records(&path, &name));
+            continue;
+        }
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                out.push(Input::Bad { path, error: format!("cannot read: {e}") });
+                continue;
+            }
+        };
+        if lower.ends_with(".csv") {
+            out.extend(csv(&bytes, &path, &name, fields));
+        } else if lower.ends_with(".json") {
+            out.extend(json(&bytes, &path, &name, fields));
+        } else {
+            out.extend(jsonl(&bytes, &path, &name, fields));
+        }
+    }
+    out
+}
+
+/// A progress bar on standard error for imports of [`PROGRESS_FROM`] raw articles or more;
+/// hidden when standard error is not a terminal or `CI` is set.
+pub fn progress_bar(len: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if std::env::var_os("CI").is_some() || !std::io::stderr().is_terminal() || len < PROGRESS_FROM {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("importing {bar:40} {pos}/{len} articles ({eta})") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Imports this large show a progress bar.
+pub const PROGRESS_FROM: usize = 200;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(i: &Input) -> (&str, &str, &Hints) {
+        match i {
+            Input::Record { name, bytes, hints, .. } => (name, std::str::from_utf8(bytes).unwrap(), hints),
+            other => panic!("not a record: {other:?}"),
+        }
+    }
+
+    fn bad(i: &Input) -> (String, &str) {
+        match i {
+            Input::Bad { path, error } => (path.display().to_string(), error),
+            other => panic!("not bad: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_lines_records_carry_their_fields_and_a_bad_line_is_reported_by_number() {
+        let feed = concat!(
+            "{\"url\": \"http://www.news.cn/2023-03/21/c_1.htm\", \"title\": \"网格员\", \"text\": \"正文一\", ",
+            "\"date\": \"2023-03-21\", \"site\": \"新华网\", \"authors\": [\"王文生\", \"唐承斌\"]}\n",
+            "\n",
+            "{\"title\": \"坏记录\", \"text\": \"正文\"\n",
+            "{\"html\": \"<p>正文三</p>\", \"source\": \"https://x.org/a.html\"}\n",
+            "[1, 2]\n",
+            "{\"title\": \"没有正文\"}\n",
+        );
+        let r = jsonl(feed.as_bytes(), Path::new("feed.jsonl"), "feed.jsonl", &Fields::default());
+        assert_eq!(r.len(), 5);
+        let (name, text, h) = ok(&r[0]);
+        assert_eq!((name, text), ("feed.jsonl:1", "正文一"));
+        assert_eq!(h.url.as_deref(), Some("http://www.news.cn/2023-03/21/c_1.htm"));
+        assert_eq!((h.title.as_deref(), h.date.as_deref()), (Some("网格员"), Some("2023-03-21")));
+        assert_eq!((h.source.as_deref(), h.author.as_deref()), (Some("新华网"), Some("王文生、唐承斌")));
+        assert_eq!(h.html, Some(false));
+        let (path, e) = bad(&r[1]);
+        assert_eq!(path, "feed.jsonl:3");
+        assert!(e.starts_with("bad record: not JSON"), "{e}");
+        // trafilatura's `source` is the address, not the publisher.
+        let (name, text, h) = ok(&r[2]);
+        assert_eq!((name, text, h.html), ("feed.jsonl:4", "<p>正文三</p>", Some(true)));
+        assert_eq!((h.url.as_deref(), h.source.as_deref()), (Some("https://x.org/a.html"), None));
+        assert_eq!(bad(&r[3]), ("feed.jsonl:5".into(), "bad record: not a JSON object"));
+        let (path, e) = bad(&r[4]);
+        assert_eq!(path, "feed.jsonl:6");
+        assert!(e.contains("no article text") && e.contains("text, content"), "{e}");
+    }
+
+    #[test]
+    fn csv_records_are_named_by_their_first_line_and_a_short_row_is_reported() {
+        let table = "url,title,text,date\n\
+                     https://x.org/1,甲,\"第一段\n第二段\",2023-01-02\n\
+                     https://x.org/2,乙\n\
+                     javascript:alert(1),丙,正文,\n";
+        let r = csv(table.as_bytes(), Path::new("a.csv"), "a.csv", &Fields::default());
+        assert_eq!(r.len(), 3, "{r:?}");
+        let (name, text, h) = ok(&r[0]);
+        assert_eq!((name, text, h.title.as_deref()), ("a.csv:2", "第一段\n第二段", Some("甲")));
+        assert_eq!(bad(&r[1]), ("a.csv:4".into(), "bad record: 2 fields where the header has 4"));
+        // Not a web address: not kept. An empty date is no date.
+        let (name, _, h) = ok(&r[2]);
+        assert_eq!((name, h.url.as_deref(), h.date.as_deref()), ("a.csv:5", None, None));
+    }
+
+    #[test]
+    fn a_csv_without_a_text_column_is_one_error_and_the_mapping_is_configurable() {
+        let table = "链接,标题,正文\nhttps://x.org/1,甲,内容\n";
+        let r = csv(table.as_bytes(), Path::new("b.csv"), "b.csv", &Fields::default());
+        let (path, e) = bad(&r[0]);
+        assert_eq!((r.len(), path.as_str()), (1, "b.csv"));
+        assert!(e.contains("[import.fields]"), "{e}");
+        let fields: Fields = toml::from_str("text = \"正文\"\ntitle = [\"题目\", \"标题\"]\nurl = \"链接\"\n").unwrap();
+        let r = csv(table.as_bytes(), Path::new("b.csv"), "b.csv", &fields);
+        let (_, text, h) = ok(&r[0]);
+        assert_eq!((text, h.title.as_deref(), h.url.as_deref()), ("内容", Some("甲"), Some("https://x.org/1")));
+        assert!(toml::from_str::<Fields>("txt = \"x\"\n").is_err(), "unknown keys are errors");
+    }
+
+    #[test]
+    fn a_json_array_is_records_numbered_by_place_and_a_json_object_is_one() {
+        let items = "[{\"url\": \"https://x.org/1\", \"text\": \"甲\"}, 3, {\"content\": \"乙\"}]";
+        let r = json(items.as_bytes(), Path::new("items.json"), "items.json", &Fields::default());
+        assert_eq!(r.len(), 3);
+        assert_eq!((ok(&r[0]).0, ok(&r[0]).1), ("items.json#1", "甲"));
+        assert_eq!(bad(&r[1]), ("items.json#2".into(), "bad record: not a JSON object"));
+        assert_eq!(ok(&r[2]).1, "乙");
+        let one = json(
+            "{\"raw_text\": \"丙\", \"hostname\": \"x.org\"}".as_bytes(),
+            Path::new("p.json"),
+            "p.json",
+            &Fields::default(),
+        );
+        let (name, text, h) = ok(&one[0]);
+        assert_eq!((name, text, h.source.as_deref()), ("p.json", "丙", Some("x.org")));
+        let broken = json(b"[{\"text\": \"a\"},\n{", Path::new("b.json"), "b.json", &Fields::default());
+        let (path, e) = bad(&broken[0]);
+        assert!(path == "b.json:2" && e.starts_with("not JSON"), "{path} {e}");
+    }
+
+    #[test]
+    fn records_of_one_file_are_told_from_records_of_another() {
+        assert!(same_file("feed.jsonl:3", "feed.jsonl:12") && same_file("a/c.warc.gz#2", "a/c.warc.gz#9"));
+        assert!(!same_file("feed.jsonl:3", "other.jsonl:3") && !same_file("a.txt", "a.txt"));
+        assert!(!same_file("notes:3", "notes:4"), "not a record file");
+        assert!(same_file("items.json#3", "items.json#1"));
+        assert!(!same_file("feed.jsonl:", "feed.jsonl:1"));
+    }
+
+    #[test]
+    fn rss_dates_and_unix_times_become_plain_dates() {
+        assert_eq!(plain_date("Tue, 21 Mar 2023 08:00:00 GMT"), "2023-03-21");
+        assert_eq!(plain_date("21 March 2023"), "2023-03-21");
+        // 2023-03-20 16:30 UTC is the 21st in China; seconds or milliseconds.
+        assert_eq!(plain_date("1679329800"), "2023-03-21");
+        assert_eq!(plain_date("1679329800000"), "2023-03-21");
+        assert_eq!(plain_date("0"), "0");
+        assert_eq!(plain_date("1709136000"), "2024-02-29");
+        for kept in ["2023-03-21T08:00:00+08:00", "2023年3月21日", "20230321", "32 Mar 2023"] {
+            assert_eq!(plain_date(kept), kept);
+        }
+    }
+
+    #[test]
+    fn a_gbk_csv_with_a_bom_less_header_reads() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("title,text\n基层治理,网格员入户走访\n");
+        let r = csv(&bytes, Path::new("g.csv"), "g.csv", &Fields::default());
+        assert_eq!(ok(&r[0]).1, "网格员入户走访");
+    }
+}

@@ -1,0 +1,471 @@
+//! A new user's path, end to end: `kbgen init`, then `kbgen import` of what scrapers write —
+//! JSON Lines, CSV, WARC and `.warc.gz` files, built here from the real saved pages in
+//! `tests/fixtures/real/raw/` and `tests/fixtures/import/` — then `kbgen build`. The first test
+//! runs a `kbgen` that `cargo install` put in a temporary root (see `installed_kbgen`), the
+//! others the binary under test.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{pages, repo, text};
+
+fn real(name: &str) -> Vec<u8> {
+    std::fs::read(repo().join("tests/fixtures/real/raw").join(name)).unwrap()
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(repo().join("tests/fixtures/import").join(name)).unwrap()
+}
+
+/// A real plain-text article as an extractor gives it: the headline as a field, the text without it.
+fn title_and_text(name: &str) -> (String, String) {
+    let t = String::from_utf8(real(name)).unwrap();
+    let (title, rest) = t.trim_start().split_once('\n').unwrap();
+    (title.trim().to_string(), rest.trim().to_string())
+}
+
+/// A real article with its title as `labels.tsv` gives it, and its whole text as scraped
+/// (page furniture and all), as a scraper's item holds them.
+fn labelled(name: &str) -> (String, String) {
+    let labels = std::fs::read_to_string(repo().join("tests/fixtures/real/labels.tsv")).unwrap();
+    let row = labels.lines().find(|l| l.starts_with(&format!("{name}\t"))).unwrap();
+    let title = row.split('\t').nth(1).unwrap().to_string();
+    assert!(!title.is_empty(), "{name} has a labelled title");
+    (title, String::from_utf8(real(name)).unwrap())
+}
+
+/// (url, file) of the articles in [`feed`], in order.
+const FEED: [(&str, &str); 4] = [
+    ("http://www.people.com.cn/n1/2025/1201/c1001-40614021.html", "009_beijing_12345.txt"),
+    ("https://www.chuzhou.gov.cn/xwzx/20171226/a.html", "004_ningjin_hezhang.txt"),
+    ("https://www.example-mirror.cn/read/41234.html", "030_tianjin_zhaishang.txt"),
+    ("https://news.example.org/2023-06/09/c_1.htm", "005_danzhou_xunhe.txt"),
+];
+
+/// JSON Lines as a Scrapy feed export writes them; with `bad`, line 3 is cut short.
+fn feed(bad: bool) -> String {
+    let mut out = String::new();
+    for (i, (url, file)) in FEED.iter().enumerate() {
+        if bad && i == 2 {
+            out.push_str("{\"url\": \"https://x.org/cut\", \"title\": \"被截断的记录\", \"text\": \"正文\n");
+        }
+        let (title, text) = if i == 0 { title_and_text(file) } else { labelled(file) };
+        let mut rec = serde_json::json!({ "url": url, "title": title, "text": text });
+        if i == 3 {
+            // newspaper-style names: `maintext`, `authors` as a list.
+            rec = serde_json::json!({ "url": url, "title": title, "maintext": text, "authors": ["王建斌"] });
+        }
+        out.push_str(&rec.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// One WARC record; `block` is its content (an HTTP response for `response` records).
+fn warc_record(n: usize, kind: &str, uri: &str, block_type: &str, block: &[u8]) -> Vec<u8> {
+    let head = format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-{n:012}>\r\n\
+         WARC-Date: 2025-12-20T08:00:00Z\r\nWARC-Target-URI: {uri}\r\nContent-Type: {block_type}\r\n\
+         Content-Length: {}\r\n\r\n",
+        block.len()
+    );
+    [head.as_bytes(), block, b"\r\n\r\n"].concat()
+}
+
+fn http(content_type: &str, body: &[u8]) -> Vec<u8> {
+    [
+        format!("HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n", body.len()).as_bytes(),
+        body,
+    ]
+    .concat()
+}
+
+/// A web archive as `wget --warc-file` writes it: a warcinfo record, then request and response
+/// for each page, with a stylesheet and a redirect among them. Returns its records (each to
+/// be written as it is, or gzip'd one by one) and the addresses of its pages.
+fn archive(pages: &[(&str, Vec<u8>, &str)]) -> Vec<Vec<u8>> {
+    let mut records = vec![warc_record(0, "warcinfo", "", "application/warc-fields", b"software: Wget/1.21\r\n")];
+    let response = "application/http; msgtype=response";
+    for (i, (url, body, content_type)) in pages.iter().enumerate() {
+        let req = format!("GET / HTTP/1.1\r\nHost: {url}\r\n\r\n");
+        records.push(warc_record(10 * i + 1, "request", url, "application/http; msgtype=request", req.as_bytes()));
+        records.push(warc_record(10 * i + 2, "response", url, response, &http(content_type, body)));
+        if i == 0 {
+            let css = http("text/css", b"body{color:#333}");
+            records.push(warc_record(10 * i + 3, "response", "https://x.org/s.css", response, &css));
+            let moved = b"HTTP/1.1 301 Moved Permanently\r\nLocation: /new\r\nContent-Length: 0\r\n\r\n";
+            records.push(warc_record(10 * i + 4, "response", "https://x.org/old", response, moved));
+        }
+    }
+    records
+}
+
+fn gzip(records: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in records {
+        let mut e = libflate::gzip::Encoder::new(Vec::new()).unwrap();
+        e.write_all(r).unwrap();
+        out.extend(e.finish().into_result().unwrap());
+    }
+    out
+}
+
+/// A real plain-text article as a minimal HTML page.
+fn as_html(file: &str) -> Vec<u8> {
+    let (title, text) = labelled(file);
+    let paras: String =
+        text.lines().filter(|l| !l.trim().is_empty()).map(|l| format!("<p>{}</p>\n", l.trim())).collect();
+    format!(
+        "<!DOCTYPE html><html><head><title>{title}_示例网</title></head><body><h1>{title}</h1>\n{paras}</body></html>"
+    )
+    .into_bytes()
+}
+
+fn run(bin: &Path, cwd: &Path, args: &[&str]) -> Output {
+    // Nothing from the repository's environment: a user's shell, in a folder of their own.
+    Command::new(bin)
+        .current_dir(cwd)
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", cwd)
+        .output()
+        .expect("kbgen runs")
+}
+
+fn ok(o: &Output, what: &str) -> String {
+    let out = format!("{}{}", text(&o.stdout), text(&o.stderr));
+    assert!(o.status.success(), "{what} failed:\n{out}");
+    out
+}
+
+/// The built page of a practice page file `content/practices/STEM.md`.
+fn site_page(kb: &Path, md: &Path) -> String {
+    let stem = md.file_stem().unwrap().to_str().unwrap();
+    std::fs::read_to_string(kb.join("site/practices").join(stem).join("index.html")).unwrap()
+}
+
+/// The repository's tracked files (what a fresh clone holds), copied with their modification
+/// times (so that an unchanged copy needs no rebuild), into `dst`.
+fn copy_tracked(dst: &Path) {
+    let listed = Command::new("git").arg("-C").arg(repo()).args(["ls-files", "-z"]).output().expect("git runs");
+    assert!(listed.status.success(), "git ls-files: {}", text(&listed.stderr));
+    if dst.exists() {
+        std::fs::remove_dir_all(dst).unwrap();
+    }
+    for rel in listed.stdout.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+        let rel = Path::new(std::str::from_utf8(rel).unwrap());
+        let (from, to) = (repo().join(rel), dst.join(rel));
+        let Ok(meta) = std::fs::symlink_metadata(&from) else { continue }; // deleted, not yet committed
+        if !meta.is_file() {
+            continue;
+        }
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&from, &to).unwrap();
+        std::fs::File::options().write(true).open(&to).unwrap().set_modified(meta.modified().unwrap()).unwrap();
+    }
+}
+
+/// `cargo install --path COPY --root ROOT` of a copy of the tracked files, offline and with
+/// the locked dependencies; then the copy is deleted, so the installed `kbgen` has only what
+/// it carries. The build folder (`target/install-test/target`) is kept between runs: the first
+/// run builds every dependency in release mode, later ones only what changed.
+fn installed_kbgen(root: &Path) -> PathBuf {
+    let work = repo().join("target/install-test");
+    let src = work.join("src");
+    copy_tracked(&src);
+    let start = std::time::Instant::now();
+    let o = Command::new(env!("CARGO"))
+        .args(["install", "--locked", "--offline", "--quiet", "--path"])
+        .arg(&src)
+        .arg("--root")
+        .arg(root)
+        .arg("--target-dir")
+        .arg(work.join("target"))
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(o.status.success(), "cargo install failed:\n{}", text(&o.stderr));
+    eprintln!("cargo install took {:.1} s", start.elapsed().as_secs_f64());
+    std::fs::remove_dir_all(&src).unwrap();
+    let bin = root.join("bin").join(format!("kbgen{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.is_file(), "no {}", bin.display());
+    bin
+}
+
+/// `kbgen serve --port 0` in `kb`: the home page it serves.
+fn serve_home(bin: &Path, kb: &Path) -> String {
+    use std::io::{BufRead, Read};
+    let mut child = Command::new(bin)
+        .current_dir(kb)
+        .args(["serve", "--port", "0"])
+        .env_clear()
+        .env("HOME", kb)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.strip_prefix("serving http://").and_then(|l| l.split('/').next()).map(str::to_string);
+    let page = addr.map(|addr| {
+        let mut c = std::net::TcpStream::connect(&addr).unwrap();
+        c.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        write!(c, "GET / HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+        let mut raw = Vec::new();
+        c.read_to_end(&mut raw).unwrap();
+        text(&raw)
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let page = page.unwrap_or_else(|| panic!("serve printed {line}"));
+    assert!(page.lines().next().is_some_and(|l| l.starts_with("HTTP/1.") && l.contains(" 200 ")), "{page}");
+    page
+}
+
+/// The issue's definition of done: install, `kbgen init kb && cd kb && kbgen import FILE.jsonl
+/// && kbgen build`, in an empty folder outside the repository.
+#[test]
+fn an_installed_kbgen_inits_imports_json_lines_and_builds_outside_the_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = installed_kbgen(&tmp.path().join("root"));
+    let home = tmp.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::write(home.join("scraped.jsonl"), feed(false)).unwrap();
+
+    let out = ok(&run(&bin, &home, &["init", "kb", "--title", "我的基层治理知识库"]), "init");
+    assert!(out.contains("cd kb\n") && out.contains("kbgen import sources/"), "{out}");
+    let kb = home.join("kb");
+    // It serves at once…
+    let served = serve_home(&bin, &kb);
+    assert!(served.contains("还没有实践"), "{served}");
+    // …and builds, and the empty home page says what to do.
+    ok(&run(&bin, &kb, &["build"]), "build of the empty knowledge base");
+    let home_page = std::fs::read_to_string(kb.join("site/index.html")).unwrap();
+    assert!(home_page.contains("还没有实践") && home_page.contains("kbgen import sources/"), "{home_page}");
+    assert!(home_page.contains("我的基层治理知识库"));
+
+    let out = ok(&run(&bin, &kb, &["import", "../scraped.jsonl"]), "import");
+    assert!(out.contains("imported 4 of 4 files: 4 stories (4 created"), "{out}");
+    let out = ok(&run(&bin, &kb, &["build"]), "build");
+    assert!(out.contains("built 4 practices"), "{out}");
+    let home_page = std::fs::read_to_string(kb.join("site/index.html")).unwrap();
+    assert!(!home_page.contains("还没有实践"));
+    // Stylesheet and search come from the binary.
+    for f in ["static/style.css", "static/search.js", "search/index.html", "mechanism/index.html"] {
+        assert!(kb.join("site").join(f).is_file(), "{f}");
+    }
+    let pages = pages(&kb.join("content"));
+    assert_eq!(pages.len(), 4);
+    for (p, (url, _)) in pages.iter().zip(FEED) {
+        assert_eq!(p.front.import.as_ref().unwrap().url.as_deref(), Some(url));
+        let html = site_page(&kb, &p.path);
+        assert!(html.contains(&format!("<a href=\"{url}\" rel=\"external noopener\">原文链接</a>")), "{url}");
+    }
+}
+
+#[test]
+fn json_lines_csv_warc_and_gzip_warc_import_with_their_addresses_and_a_bad_record_is_named() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_kbgen"));
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    ok(&run(&bin, home, &["init", "kb", "--title", "T"]), "init");
+    let kb = home.join("kb");
+    let sources = kb.join("sources");
+    std::fs::write(sources.join("feed.jsonl"), feed(true)).unwrap();
+
+    // CSV as a spreadsheet saves it: a header row, quoted multi-line text, and a short row.
+    let mut csv = String::from("url,title,text,date,site\n");
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    for (url, file, date) in [
+        ("https://www.hnszgh.cn/a/1.html", "025_tongcheng_leitai.txt", "2016-10-12"),
+        ("https://www.xzbu.cn/a/2.html", "023_suining_bixue.txt", "2017年5月11日"),
+    ] {
+        let (title, text) = labelled(file);
+        csv.push_str(&format!("{url},{},{},{date},示例站\n", q(&title), q(&text)));
+        if file.starts_with("025") {
+            csv.push_str("https://x.org/short,只有标题\n");
+        }
+    }
+    std::fs::write(sources.join("table.csv"), &csv).unwrap();
+    let line_of = |start: &str| 1 + csv.lines().position(|l| l.starts_with(start)).unwrap();
+    let (short_line, second) =
+        (line_of("https://x.org/short"), format!("table.csv:{}", line_of("https://www.xzbu.cn")));
+
+    // Saved pages (one GBK) in a WARC; plain-text articles as HTML pages in a .warc.gz.
+    let plain = archive(&[
+        ("https://www.puning.gov.cn/a/061.jsp", real("061_puning_queren_jsp.html"), "text/html;charset=utf-8"),
+        ("http://www.dingnan.gov.cn/a/066.php", real("066_dingnan_minsheng_php_gbk.html"), "text/html"),
+        ("https://www.hlj.gov.cn/a/2024-05/08/saved.html", fixture("saved_page_heilongjiang.html"), "text/html"),
+    ]);
+    std::fs::write(sources.join("crawl.warc"), plain.concat()).unwrap();
+    let gz = archive(&[
+        (
+            "https://www.zgxcfx.com/2022/0805/linzhang.html",
+            as_html("034_qianshan_linzhang.txt"),
+            "text/html; charset=UTF-8",
+        ),
+        ("https://www.dzwww.com/a/47.html", as_html("047_shandong_duibiao_dzwww.txt"), "text/html"),
+    ]);
+    std::fs::write(sources.join("crawl.warc.gz"), gzip(&gz)).unwrap();
+
+    let o = run(&bin, &kb, &["import", "sources/"]);
+    let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(1), "a bad record makes import fail:\n{stdout}{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(errors.len(), 2, "{stderr}");
+    assert!(errors[0].starts_with("error: sources/feed.jsonl:3: bad record: not JSON"), "{stderr}");
+    assert!(
+        errors[1].starts_with(&format!(
+            "error: sources/table.csv:{short_line}: bad record: 2 fields where the header has 5"
+        )),
+        "{stderr}"
+    );
+    // 4 + 2 + 3 + 2 articles; the stylesheet, redirect and requests are no articles.
+    assert!(stdout.contains("imported 11 of 13 files: 11 stories (11 created"), "{stdout}");
+    ok(&run(&bin, &kb, &["build"]), "build");
+
+    let pages = pages(&kb.join("content"));
+    let by_file = |f: &str| {
+        pages.iter().find(|p| p.front.import.as_ref().unwrap().file == f).unwrap_or_else(|| {
+            panic!(
+                "no page from {f}: {:?}",
+                pages.iter().map(|p| &p.front.import.as_ref().unwrap().file).collect::<Vec<_>>()
+            )
+        })
+    };
+    let expect = [
+        ("feed.jsonl:1", FEED[0].0),
+        ("feed.jsonl:2", FEED[1].0),
+        ("feed.jsonl:4", FEED[2].0),
+        ("feed.jsonl:5", FEED[3].0),
+        ("table.csv:2", "https://www.hnszgh.cn/a/1.html"),
+        ("crawl.warc#3", "https://www.puning.gov.cn/a/061.jsp"),
+        ("crawl.warc#7", "http://www.dingnan.gov.cn/a/066.php"),
+        ("crawl.warc#9", "https://www.hlj.gov.cn/a/2024-05/08/saved.html"),
+        ("crawl.warc.gz#3", "https://www.zgxcfx.com/2022/0805/linzhang.html"),
+        ("crawl.warc.gz#7", "https://www.dzwww.com/a/47.html"),
+    ];
+    for (file, url) in expect {
+        let p = by_file(file);
+        let prov = p.front.import.as_ref().unwrap();
+        assert_eq!(prov.url.as_deref(), Some(url), "{file}");
+        let html = site_page(&kb, &p.path);
+        assert!(html.contains(&format!("<a href=\"{url}\" rel=\"external noopener\">原文链接</a>")), "{file}");
+        if file.starts_with("crawl") {
+            assert_eq!(prov.captured.as_deref(), Some("2025-12-20"), "{file}");
+            assert!(html.contains("（存档于 2025-12-20）"), "{file}");
+        }
+    }
+    // What the records say stands where the articles say nothing: the title field (the text
+    // has no headline line), the CSV's date in Chinese, the author list, the host as source.
+    let (title, _) = labelled("023_suining_bixue.txt");
+    let p = by_file(&second);
+    assert_eq!((p.front.title.as_str(), p.front.date.as_deref()), (title.as_str(), Some("2017-05-11")));
+    let (title, _) = title_and_text("009_beijing_12345.txt");
+    assert_eq!(by_file("feed.jsonl:1").front.title, title);
+    assert_eq!(by_file("feed.jsonl:5").front.author.as_deref(), Some("王建斌"));
+    // The GBK page is read as GBK.
+    assert!(stdout.contains("sources/crawl.warc#7 (GBK)"), "{stdout}");
+
+    // Importing again changes nothing.
+    let o = run(&bin, &kb, &["import", "sources/"]);
+    assert!(text(&o.stdout).contains("11 stories (0 created, 0 updated, 11 unchanged"), "{}", text(&o.stdout));
+
+    // A feed exported again in another order: its records keep their pages, which now name
+    // their new lines; nothing is skipped or doubled.
+    let feed = std::fs::read_to_string(sources.join("feed.jsonl")).unwrap();
+    let reordered: Vec<&str> = feed.lines().rev().collect();
+    std::fs::write(sources.join("feed.jsonl"), reordered.join("\n") + "\n").unwrap();
+    let o = run(&bin, &kb, &["import", "sources/feed.jsonl"]);
+    assert!(
+        text(&o.stdout).contains("4 stories (0 created, 4 updated, 0 unchanged, 0 merged, 0 skipped)"),
+        "{}",
+        text(&o.stdout)
+    );
+    let after = common::pages(&kb.join("content"));
+    assert_eq!(after.len(), pages.len());
+    assert_eq!(after.iter().filter(|p| p.front.import.as_ref().unwrap().url.as_deref() == Some(FEED[0].0)).count(), 1);
+    assert_eq!(
+        by_file("feed.jsonl:1").path,
+        after.iter().find(|p| p.front.import.as_ref().unwrap().file == "feed.jsonl:5").unwrap().path
+    );
+}
+
+/// An address's date counts when the article prints none.
+#[test]
+fn a_date_in_the_address_dates_an_undated_article() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_kbgen"));
+    let tmp = tempfile::tempdir().unwrap();
+    let text_001 = String::from_utf8(real("001_tanghe_kaohe.txt")).unwrap();
+    let rec = serde_json::json!({ "url": "http://djsjk.people.cn/2019-04/17/content_1.html", "text": text_001 });
+    std::fs::write(tmp.path().join("a.jsonl"), format!("{rec}\n")).unwrap();
+    let plain = serde_json::json!({ "text": text_001 });
+    std::fs::write(tmp.path().join("b.jsonl"), format!("{plain}\n")).unwrap();
+    ok(&run(&bin, tmp.path(), &["import", "--out", "a", "a.jsonl"]), "import");
+    ok(&run(&bin, tmp.path(), &["import", "--out", "b", "b.jsonl"]), "import");
+    let a = &pages(&tmp.path().join("a"))[0].front;
+    let b = &pages(&tmp.path().join("b"))[0].front;
+    assert_eq!((a.date.as_deref(), a.year, a.year_inferred), (Some("2019-04-17"), Some(2019), false));
+    assert!(!a.import.as_ref().unwrap().review.contains(&"year".to_string()));
+    assert_ne!(b.date.as_deref(), Some("2019-04-17"));
+    assert_eq!(a.source.as_deref(), Some("djsjk.people.cn"));
+}
+
+/// 200 articles or more get a progress bar, but only on a terminal: into a pipe (as here, and
+/// in CI) standard error carries nothing but the report.
+#[test]
+fn a_large_import_into_a_pipe_shows_no_progress_bar() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_kbgen"));
+    let tmp = tempfile::tempdir().unwrap();
+    let (title, body) = title_and_text("009_beijing_12345.txt");
+    let mut feed = String::new();
+    for i in 0..210 {
+        let rec = serde_json::json!({ "url": format!("https://x.org/{i}.html"), "title": title, "text": body });
+        feed.push_str(&format!("{rec}\n"));
+    }
+    std::fs::write(tmp.path().join("many.jsonl"), feed).unwrap();
+    let o = Command::new(&bin)
+        .current_dir(tmp.path())
+        .args(["import", "--out", "c", "many.jsonl"])
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let out = ok(&o, "import");
+    assert!(
+        out.contains(
+            "imported 210 of 210 files: 210 stories (1 created, 0 updated, 0 unchanged, 0 merged, 209 skipped)"
+        ),
+        "{out}"
+    );
+    let stderr = text(&o.stderr);
+    assert!(!stderr.contains("importing") && !stderr.contains('\r') && !stderr.contains('\u{1b}'), "{stderr}");
+}
+
+/// `import.url` is front matter a person may edit: only an `http`/`https` address is linked.
+#[test]
+fn an_original_url_that_is_not_a_web_address_is_not_linked() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_kbgen"));
+    let tmp = tempfile::tempdir().unwrap();
+    ok(&run(&bin, tmp.path(), &["init", "kb", "--title", "T"]), "init");
+    let kb = tmp.path().join("kb");
+    let (title, body) = title_and_text("009_beijing_12345.txt");
+    let rec = serde_json::json!({ "url": "https://x.org/a.html", "title": title, "text": body });
+    std::fs::write(kb.join("sources/a.jsonl"), format!("{rec}\n")).unwrap();
+    ok(&run(&bin, &kb, &["import", "sources/"]), "import");
+    let page = &pages(&kb.join("content"))[0];
+    for bad in
+        ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>", "//evil.example/"]
+    {
+        let edited = page.raw.replace("url: https://x.org/a.html", &format!("url: '{bad}'"));
+        assert_ne!(edited, page.raw);
+        std::fs::write(&page.path, edited).unwrap();
+        ok(&run(&bin, &kb, &["build"]), "build");
+        let html = site_page(&kb, &page.path);
+        assert!(!html.contains("原文链接") && !html.to_ascii_lowercase().contains("javascript:"), "{bad}");
+    }
+}
