@@ -576,3 +576,27 @@ fn a_government_sites_meta_tags_give_headline_date_and_source() {
     assert_eq!(f.source.as_deref(), Some("汤阴县信访局"));
     assert_eq!(f.region, ["河南省/安阳市/汤阴县"]);
 }
+
+/// A page saved by a browser carries its address in a comment: the address goes into
+/// provenance and the page links it, and the date in its path dates a page that prints none.
+#[test]
+fn a_saved_pages_address_is_kept_and_dates_it() {
+    let raw = std::fs::read_to_string(repo().join("tests/fixtures/real/raw/041_tangyin_xinfang.txt")).unwrap();
+    let body: String = raw.lines().filter(|l| !l.trim().is_empty()).map(|p| format!("<p>{p}</p>\n")).collect();
+    let url = "http://www.tangyin.gov.cn/2026-01/21/content_37791.html";
+    let page = format!(
+        "<!DOCTYPE html>\n<!-- saved from url=({:04}){url} -->\n<html><head><meta charset=\"utf-8\">\
+         <title>胡玮接待来访群众_汤阴县人民政府</title></head><body><div class=\"content\">{body}</div></body></html>",
+        url.len()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("saved.html"), page).unwrap();
+    let out = tmp.path().join("content");
+    let o =
+        kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), tmp.path().join("saved.html").to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let pages = pages(&out);
+    let f = &pages[0].front;
+    assert_eq!(f.import.as_ref().unwrap().url.as_deref(), Some(url));
+    assert_eq!((f.date.as_deref(), f.year), (Some("2026-01-21"), Some(2026)));
+}

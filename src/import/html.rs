@@ -173,6 +173,9 @@ pub struct HtmlPage {
     /// site's CMS writes into every article page (the 政府网站 meta tags).
     pub article_title: Option<String>,
     pub content_source: Option<String>,
+    /// The page's own address: `<link rel="canonical">`, `og:url`, a government CMS's `Url`,
+    /// or the `<!-- saved from url=(0055)http://… -->` a browser writes when it saves a page.
+    pub url: Option<String>,
     /// `<meta name="description">` (or `og:description`).
     pub description: Option<String>,
     /// Every visible text of the page in document order, one text node a line (no scripts or
@@ -220,6 +223,7 @@ pub fn html_lines(source: &str) -> HtmlPage {
         site_name: meta_content(&doc, &["og:site_name", "SiteName"]).or_else(|| select_text(&doc, "#js_name")),
         article_title: meta_content(&doc, &["ArticleTitle"]),
         content_source: meta_content(&doc, &["ContentSource"]),
+        url: page_url(&doc, source),
         description: meta_content(&doc, &["description", "og:description"]),
         text: visible_text(root),
     };
@@ -816,6 +820,20 @@ const DATE_KEYS: &[&str] = &[
     "created",
 ];
 
+fn page_url(doc: &Html, source: &str) -> Option<String> {
+    static SAVED_FROM: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->").expect("valid pattern"));
+    let canonical = Selector::parse("link[rel=canonical]").expect("valid selector");
+    let end = (0..=source.len().min(4096)).rev().find(|&i| source.is_char_boundary(i)).unwrap_or(0);
+    let head = &source[..end];
+    doc.select(&canonical)
+        .filter_map(|l| l.value().attr("href"))
+        .map(str::to_string)
+        .chain(meta_content(doc, &["og:url", "Url"]))
+        .chain(SAVED_FROM.captures(head).map(|c| c[1].to_string()))
+        .find_map(|u| super::origin::web_url(&u))
+}
+
 fn meta_date(doc: &Html) -> Option<String> {
     meta_content(doc, DATE_KEYS)
         .or_else(|| {
@@ -1031,6 +1049,17 @@ mod tests {
         );
         let p = html_lines(&page);
         assert!(p.lines.len() >= 3, "{:?}", texts(&p));
+    }
+
+    #[test]
+    fn a_saved_page_knows_its_address() {
+        let saved = "<!-- saved from url=(0061)http://www.hnxinyang.gov.cn/2023-05/12/content_1234.html -->\n<html><body><p>正文</p></body></html>";
+        assert_eq!(html_lines(saved).url.as_deref(), Some("http://www.hnxinyang.gov.cn/2023-05/12/content_1234.html"));
+        let canonical = "<html><head><link rel='canonical' href='https://www.gov.cn/zhengce/202303/t20230321_1.htm'></head><body></body></html>";
+        assert_eq!(html_lines(canonical).url.as_deref(), Some("https://www.gov.cn/zhengce/202303/t20230321_1.htm"));
+        // Far into a page of multi-byte text, and a relative or script address, are none.
+        assert_eq!(html_lines(&format!("<html><body><p>{}</p></body></html>", "商".repeat(2000))).url, None);
+        assert_eq!(html_lines("<html><head><link rel='canonical' href='/a/b.html'><meta property='og:url' content='javascript:x'></head></html>").url, None);
     }
 
     #[test]

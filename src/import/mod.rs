@@ -163,8 +163,11 @@ impl<'a> Importer<'a> {
         }
         let mut site_name = None;
         let mut html_text = String::new();
+        // The article's address: the record's, else the one a saved page carries.
+        let mut url = hints.url.clone();
         let (raw_lines, html_date) = if is_html {
             let page = html::html_lines(&text);
+            url = url.or_else(|| page.url.clone());
             // The page's own title fields, strongest first.
             for f in page.jsonld_headline.iter().chain(&page.article_title).chain(&page.og_title).chain(&page.title) {
                 titles.add_field(f);
@@ -265,7 +268,7 @@ impl<'a> Importer<'a> {
                 page.date = Some(d);
             }
         }
-        if let Some(d) = page.date.is_none().then(|| hints.url.as_deref().and_then(origin::date_in_url)).flatten() {
+        if let Some(d) = page.date.is_none().then(|| url.as_deref().and_then(origin::date_in_url)).flatten() {
             page.year = Some((d.1, false));
             page.date = Some(d);
         }
@@ -279,7 +282,7 @@ impl<'a> Importer<'a> {
             }
             let provenance = Provenance {
                 file: name.to_string(),
-                url: hints.url.clone(),
+                url: url.clone(),
                 captured: hints.captured.clone(),
                 sha256: sha.clone(),
                 story: i + 1,
@@ -290,7 +293,7 @@ impl<'a> Importer<'a> {
             };
             let mut story = self.story(d, h, &page, provenance);
             let front = &mut story.front;
-            front.source = front.source.take().or_else(|| hints.url.as_deref().and_then(origin::host));
+            front.source = front.source.take().or_else(|| url.as_deref().and_then(origin::host));
             front.author = front.author.take().or_else(|| hints.author.clone());
             stories.push(story);
         }
