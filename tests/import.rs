@@ -600,3 +600,34 @@ fn a_saved_pages_address_is_kept_and_dates_it() {
     assert_eq!(f.import.as_ref().unwrap().url.as_deref(), Some(url));
     assert_eq!((f.date.as_deref(), f.year), (Some("2026-01-21"), Some(2026)));
 }
+
+/// What reader tools write (`Title:`, `URL Source:`, `Published Time:`, then Markdown) is a raw
+/// article, as `.md` too; a Markdown file with front matter (a knowledge base's own page) is not.
+#[test]
+fn markdown_from_reader_tools_imports_and_pages_with_front_matter_are_not_raw_articles() {
+    let raw = std::fs::read_to_string(repo().join("tests/fixtures/real/raw/041_tangyin_xinfang.txt")).unwrap();
+    let url = "http://www.tangyin.gov.cn/2026-01/21/content_37791.html";
+    let md = format!(
+        "Title: 汤阴县县长胡玮接待来访群众\n\nURL Source: {url}\n\nPublished Time: 2026-01-21T09:30:00+08:00\n\n\
+         Markdown Content:\n汤阴县县长胡玮接待来访群众\n===============\n\n\
+         [首页](http://www.tangyin.gov.cn/) > [政务要闻](http://www.tangyin.gov.cn/zwyw/)\n\n{}\n\n\
+         ![Image 1](http://www.tangyin.gov.cn/images/a.jpg)\n",
+        raw.trim()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    std::fs::write(inbox.join("reader.md"), md).unwrap();
+    let page = std::fs::read_dir(repo().join("content/practices")).unwrap().next().unwrap().unwrap().path();
+    std::fs::copy(&page, inbox.join("a-page.md")).unwrap();
+    let out = tmp.path().join("content");
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), inbox.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let pages = pages(&out);
+    assert_eq!(pages.len(), 1, "{}", text(&o.stdout));
+    let f = &pages[0].front;
+    assert_eq!(f.title, "汤阴县县长胡玮接待来访群众");
+    assert_eq!(f.date.as_deref(), Some("2026-01-21"));
+    assert_eq!(f.import.as_ref().unwrap().url.as_deref(), Some(url));
+    assert!(!pages[0].body.contains("Image 1") && !pages[0].body.contains("URL Source"), "{}", pages[0].body);
+}

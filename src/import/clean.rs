@@ -89,6 +89,8 @@ fn is_spam(f: &str) -> bool {
 
 static REVIEW: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[\[【(]?(一审|二审|三审|初审|复审|终审|审核|审签|签发|校审)[\]】)]?\s*[:：]"));
+static MARKDOWN_IMAGE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:\[?!\[[^\]]{0,80}\]\([^)\s]*(?:\s+\x22[^\x22]*\x22)?\)(?:\]\([^)\s]*\))?\s*)+$"));
 static IMAGE_FILE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^\S.{0,60}\.(jpe?g|png|gif|webp|bmp)(\?\S*)?$|^\d{3,4}\s*\(\d+\)$"));
 static EDITION: LazyLock<Regex> = LazyLock::new(|| {
@@ -272,6 +274,10 @@ pub fn junk(line: &str) -> Option<Junk> {
     if n <= 60 && (REVIEW.is_match(f) || IMAGE_FILE.is_match(f)) {
         return Some(Junk::Spam);
     }
+    // `![Image 1](http://…/a.jpg)`: a Markdown image of a reader tool's output, no text.
+    if MARKDOWN_IMAGE.is_match(f) {
+        return Some(Junk::Caption);
+    }
     if n <= 80 && EDITION.is_match(f) {
         return Some(Junk::Edition);
     }
@@ -442,6 +448,7 @@ mod tests {
             ("当前位置：首页 > 要闻", Junk::Navigation),
             ("县域新闻 > 通城新闻", Junk::Navigation),
             ("上一篇：南宁推进基层治理", Junk::Navigation),
+            ("![Image 1](http://www.tangyin.gov.cn/images/a.jpg)", Junk::Caption),
             ("微博", Junk::Widget),
             ("Qzone", Junk::Widget),
             ("評論", Junk::Widget),

@@ -581,6 +581,18 @@ static MASTHEAD: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[\p{Han}]{2,8}(日报|晚报|时报|商报|青年报|法治报|报|新闻网|网|杂志)$"));
 
 /// A newspaper or site name standing alone in a page header: `经济日报`.
+static ADDRESS_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^\s*(?:URL Source|Source URL|URL|原文链接|原文地址|原文网址|文章链接|链接|网址)\s*[:：]\s*(https?://\S+?)\s*$")
+});
+
+/// The article's address, when a text file prints it on a labelled line near its top or end
+/// (`URL Source: https://…` of reader tools, `原文链接：http://…`).
+pub fn address_line(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let near = lines.iter().take(12).chain(lines.iter().rev().take(12));
+    near.filter_map(|l| ADDRESS_LINE.captures(l)).find_map(|c| super::origin::web_url(&c[1]))
+}
+
 /// A date line that stamps when a page was updated (`更新时间:2022-04-12`), not published.
 pub fn is_update_stamp(line: &str) -> bool {
     let f = fold(line);
@@ -725,6 +737,15 @@ mod tests {
         assert!(!is_date_line(
             "2023年5月,苏州出台《关于落实“四敢”要求推进风险报备工作指引(试行)》,进一步细化完善容错纠错风险备案机制。"
         ));
+    }
+
+    #[test]
+    fn a_text_files_address_line() {
+        let jina = "Title: 标题\n\nURL Source: http://www.tangyin.gov.cn/2026-01/21/content_1.html\n\nPublished Time: 2026-01-21\n\n正文";
+        assert_eq!(address_line(jina).as_deref(), Some("http://www.tangyin.gov.cn/2026-01/21/content_1.html"));
+        let end = "正文。\n时间：2015年12月13日\n链接：http://news.xinhuanet.com/local/2015-12/13/c_128524139.htm\n";
+        assert_eq!(address_line(end).as_deref(), Some("http://news.xinhuanet.com/local/2015-12/13/c_128524139.htm"));
+        assert_eq!(address_line("正文提到 http://example.com 一处网址。"), None);
     }
 
     #[test]

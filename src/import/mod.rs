@@ -189,6 +189,7 @@ impl<'a> Importer<'a> {
             }
             (lines, page.date.or(page.jsonld_date))
         } else {
+            url = url.or_else(|| meta::address_line(&text));
             (lines::text_lines(&text), None)
         };
         // A one-line page runs headline, date line and text together: take them apart.
@@ -825,10 +826,27 @@ pub fn is_html_name(name: &str) -> bool {
     lower.ends_with(".html") || lower.ends_with(".htm")
 }
 
+/// A raw article by its name: saved pages, text and Markdown (what reader tools and scrapers
+/// write), and record files. A Markdown file with front matter is somebody's page, not a raw
+/// article (`kbgen import content/` must not read the knowledge base back in).
 fn is_raw_article(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    let markdown = lower.ends_with(".md") || lower.ends_with(".markdown");
     !name.starts_with('.')
-        && (is_html_name(name) || name.to_ascii_lowercase().ends_with(".txt") || records::is_record_file(name))
+        && (is_html_name(name)
+            || lower.ends_with(".txt")
+            || records::is_record_file(name)
+            || (markdown && !has_front_matter(path)))
+}
+
+fn has_front_matter(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    let head = &head[..n];
+    let head = head.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(head);
+    head.starts_with(b"---\n") || head.starts_with(b"---\r\n")
 }
 
 /// The raw files named by `inputs`, in sorted order, each with the name its pages record: a
