@@ -32,7 +32,7 @@ fn link_errors(site: &Site, broken: Vec<BrokenLink>) -> Vec<Diagnostic> {
     broken
         .into_iter()
         .map(|b| {
-            let slug = b.page.strip_prefix("practices/").and_then(|p| p.strip_suffix("/index.html"));
+            let slug = crate::routes::practice_slug(&b.page);
             let written = slug
                 .and_then(|s| site.practices.iter().find(|p| p.slug == s))
                 .filter(|p| p.body.contains(&format!("]({}", b.href)) || p.body.contains(&format!("<{}>", b.href)));
@@ -176,11 +176,7 @@ impl Preview {
                     crate::search::update_index(&self.site, &mut files, &replaced)
                 }));
         if !patched {
-            let stale: Vec<String> = files
-                .range("search/".to_string().."search0".to_string())
-                .map(|(k, _)| k.clone())
-                .filter(|k| k.ends_with(".js"))
-                .collect();
+            let stale: Vec<String> = files.keys().filter(|k| crate::routes::is_search_file(k)).cloned().collect();
             for k in stale {
                 files.remove(&k);
             }

@@ -21,6 +21,7 @@ pub mod import;
 pub mod output;
 pub mod related;
 pub mod render;
+pub mod routes;
 pub mod search;
 pub mod segment;
 pub mod serve;

@@ -19,6 +19,7 @@ pub use place::MANIFEST;
 use crate::config::Paths;
 use crate::diag::Diagnostic;
 use crate::render::Files;
+pub use crate::routes::resolve;
 
 /// Where rendering puts the files it makes, one by one, from any thread.
 pub trait Sink: Sync {
@@ -251,7 +252,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// The not-found page is served at any depth: its links are absolute by design.
-const NOT_FOUND: &str = "404.html";
+const NOT_FOUND: &str = crate::routes::NOT_FOUND;
 
 /// A link that points at no file of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,40 +307,9 @@ fn links<'a>(page: &'a str, html: &'a [u8]) -> impl Iterator<Item = (String, Opt
     })
 }
 
-/// Resolves `href` relative to the folder of `page` (both inside the site); `None` when it
-/// climbs out of the site.
-pub fn resolve(page: &str, href: &str) -> Option<String> {
-    let mut parts: Vec<&str> = page.split('/').collect();
-    parts.pop();
-    for seg in href.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut p = parts.join("/");
-    if href.ends_with('/') || p.is_empty() {
-        p = if p.is_empty() { "index.html".into() } else { format!("{p}/index.html") };
-    }
-    Some(p)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn resolves_relative_links() {
-        assert_eq!(
-            resolve("practices/a/index.html", "../../region/1-x/index.html").as_deref(),
-            Some("region/1-x/index.html")
-        );
-        assert_eq!(resolve("index.html", "./static/style.css").as_deref(), Some("static/style.css"));
-        assert_eq!(resolve("a/index.html", "../../x.html"), None);
-    }
 
     #[test]
     fn finds_broken_links() {

@@ -16,8 +16,9 @@ use tera::{Context, Tera};
 use crate::chart::{self, Bar};
 use crate::diag::Diagnostic;
 use crate::output::{Collect, Sink};
+use crate::routes::{self, root_of};
 use crate::site::{Practice, Site};
-use crate::taxonomy::RegionTerm;
+use crate::taxonomy::Kind;
 
 mod recursion;
 
@@ -265,23 +266,18 @@ pub fn render_pages(
         global: hash_of(&(format!("{:?}", site.config), format!("{:?}", site.vocab.mechanisms))),
         taxonomy_key: taxonomy_key(site),
     };
-    let mut jobs: Vec<Job> = vec![
-        Job::Home,
-        Job::Search,
-        Job::Taxonomy("region"),
-        Job::Taxonomy("mechanism"),
-        Job::Taxonomy("year"),
-        Job::NotFound,
-    ];
+    let mut jobs: Vec<Job> = vec![Job::Home, Job::Search];
+    jobs.extend(Kind::ALL.map(Job::Taxonomy));
+    jobs.push(Job::NotFound);
     jobs.extend((0..site.practices.len()).map(Job::Practice));
     for (i, t) in site.taxonomies.regions.iter().enumerate() {
-        jobs.extend((0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Region(i, p)));
+        jobs.extend((0..routes::pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Region(i, p)));
     }
     for (i, t) in site.taxonomies.mechanisms.iter().enumerate() {
-        jobs.extend((0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Mechanism(i, p)));
+        jobs.extend((0..routes::pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Mechanism(i, p)));
     }
     for (i, t) in site.taxonomies.years.iter().enumerate() {
-        jobs.extend((0..pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Year(i, p)));
+        jobs.extend((0..routes::pages_of(t.practices.len(), site.config.paginate)).map(|p| Job::Year(i, p)));
     }
     let keyed: Vec<(String, u64)> =
         crate::timing::phase("keys", || jobs.par_iter().map(|j| (r.path(j), r.key(j))).collect());
@@ -293,7 +289,8 @@ pub fn render_pages(
     let rendered: Vec<Result<String, Diagnostic>> = crate::timing::phase("pages", || {
         todo.par_iter()
             .map(|&n| {
-                let (path, bytes) = r.job(&jobs[n])?;
+                let path = keyed[n].0.clone();
+                let bytes = r.job(&jobs[n], &path)?;
                 sink.put(path.clone(), bytes)
                     .map_err(|e| Diagnostic::new(&out.join(&path), format!("cannot write: {e}")))?;
                 progress.inc(1);
@@ -389,16 +386,12 @@ fn job_id(job: &Job) -> String {
     format!("{job:?}")
 }
 
-fn pages_of(n: usize, per: usize) -> usize {
-    n.div_ceil(per).max(1)
-}
-
 #[derive(Debug)]
 enum Job {
     Home,
     Search,
     NotFound,
-    Taxonomy(&'static str),
+    Taxonomy(Kind),
     Practice(usize),
     Region(usize, usize),
     Mechanism(usize, usize),
@@ -416,16 +409,6 @@ struct Renderer<'a> {
     taxonomy_key: u64,
 }
 
-/// `../../` for `a/b/index.html`.
-pub fn root_of(path: &str) -> String {
-    let depth = path.matches('/').count();
-    if depth == 0 {
-        "./".into()
-    } else {
-        "../".repeat(depth)
-    }
-}
-
 impl Renderer<'_> {
     fn template(job: &Job) -> &'static str {
         match job {
@@ -438,27 +421,18 @@ impl Renderer<'_> {
         }
     }
 
-    /// The output path of a job.
+    /// The output path of a job: where it is drawn, and what its fingerprint is filed under.
     fn path(&self, job: &Job) -> String {
         let t = &self.site.taxonomies;
-        let paged = |base: String, page: usize| {
-            if page == 0 {
-                format!("{base}index.html")
-            } else {
-                format!("{base}page/{}/index.html", page + 1)
-            }
-        };
         match *job {
-            Job::Home => "index.html".into(),
-            Job::Search => "search/index.html".into(),
-            Job::NotFound => "404.html".into(),
-            Job::Taxonomy(kind) => format!("{kind}/index.html"),
-            Job::Practice(i) => self.site.practices[i].url(),
-            Job::Region(i, p) => paged(format!("region/{}/", t.regions[i].slug), p),
-            Job::Mechanism(i, p) => {
-                paged(format!("mechanism/{}/", self.site.vocab.mechanisms[t.mechanisms[i].mechanism].id), p)
-            }
-            Job::Year(i, p) => paged(format!("year/{}/", t.years[i].year), p),
+            Job::Home => routes::HOME.into(),
+            Job::Search => routes::SEARCH.into(),
+            Job::NotFound => routes::NOT_FOUND.into(),
+            Job::Taxonomy(kind) => routes::taxonomy(kind),
+            Job::Practice(i) => routes::practice(&self.site.practices[i].slug),
+            Job::Region(i, p) => routes::region(&t.regions[i].slug, p),
+            Job::Mechanism(i, p) => routes::mechanism(&self.site.vocab.mechanisms[t.mechanisms[i].mechanism].id, p),
+            Job::Year(i, p) => routes::year(t.years[i].year, p),
         }
     }
 
@@ -501,20 +475,17 @@ impl Renderer<'_> {
         hash_of(&(self.global, template, job_id(job), own))
     }
 
-    fn job(&self, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
+    /// Draws a job's page, which lives at `path` (see [`Renderer::path`]).
+    fn job(&self, job: &Job, path: &str) -> Result<Vec<u8>, Diagnostic> {
         match *job {
-            Job::Home => self.home(),
-            Job::Search => {
-                let path = "search/index.html".to_string();
-                let ctx = self.context(&path, "search", "搜索");
-                self.draw("search.html", path, &ctx)
-            }
-            Job::NotFound => self.not_found(),
-            Job::Taxonomy(kind) => self.taxonomy(kind),
-            Job::Practice(i) => self.practice(i),
-            Job::Region(i, p) => self.region(i, p),
-            Job::Mechanism(i, p) => self.mechanism(i, p),
-            Job::Year(i, p) => self.year(i, p),
+            Job::Home => self.home(path),
+            Job::Search => self.draw("search.html", &self.context(path, "search", "搜索")),
+            Job::NotFound => self.not_found(path),
+            Job::Taxonomy(kind) => self.taxonomy(kind, path),
+            Job::Practice(i) => self.practice(i, path),
+            Job::Region(i, p) => self.region(i, p, path),
+            Job::Mechanism(i, p) => self.mechanism(i, p, path),
+            Job::Year(i, p) => self.year(i, p, path),
         }
     }
 
@@ -528,20 +499,18 @@ impl Renderer<'_> {
         ctx.insert("root", &root_of(path));
         ctx.insert("section", section);
         ctx.insert("page_title", title);
-        let canonical = path.strip_suffix("index.html").unwrap_or(path);
-        ctx.insert("canonical", &format!("{}{}", c.base_url, canonical));
+        ctx.insert("canonical", &format!("{}{}", c.base_url, routes::public(path)));
         ctx
     }
 
-    fn draw(&self, template: &str, path: String, ctx: &Context) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn draw(&self, template: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
         let html = self.tera.render(template, ctx).map_err(|e| tera_diagnostic(self.site, template, &e))?;
-        Ok((path, html.into_bytes()))
+        Ok(html.into_bytes())
     }
 
-    fn home(&self) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn home(&self, path: &str) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
-        let path = "index.html".to_string();
-        let mut ctx = self.context(&path, "home", &site.config.title);
+        let mut ctx = self.context(path, "home", &site.config.title);
         let t = &site.taxonomies;
         ctx.insert("count_practices", &site.practices.len());
         ctx.insert("count_regions", &t.regions.len());
@@ -555,17 +524,16 @@ impl Renderer<'_> {
         ctx.insert("chart_years", &chart::bars("chart-years", "各年份实践数", &self.year_bars()));
         ctx.insert("chart_mechanisms", &chart::bars("chart-mechanisms", "各机制实践数", &self.mechanism_bars()));
         ctx.insert("chart_provinces", &chart::bars("chart-provinces", "各省份实践数", &self.province_bars()));
-        self.draw("index.html", path, &ctx)
+        self.draw("index.html", &ctx)
     }
 
-    fn not_found(&self) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn not_found(&self, path: &str) -> Result<Vec<u8>, Diagnostic> {
         // Served for missing URLs at any depth, where relative links cannot work: links use
         // base_url and the stylesheet is inlined.
-        let path = "404.html".to_string();
-        let mut ctx = self.context(&path, "404", "页面未找到");
+        let mut ctx = self.context(path, "404", "页面未找到");
         ctx.insert("root", &self.site.config.base_url);
         ctx.insert("inline_css", &self.stylesheet());
-        self.draw("404.html", path, &ctx)
+        self.draw("404.html", &ctx)
     }
 
     fn stylesheet(&self) -> String {
@@ -573,11 +541,10 @@ impl Renderer<'_> {
             .unwrap_or_else(|_| BUILTIN_STATIC[0].1.to_string())
     }
 
-    fn practice(&self, i: usize) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn practice(&self, i: usize, path: &str) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let p = &site.practices[i];
-        let path = p.url();
-        let mut ctx = self.context(&path, "practice", &p.front.title);
+        let mut ctx = self.context(path, "practice", &p.front.title);
         let g = site.gazetteer;
         let regions =
             p.regions.iter().map(|&u| g.lineage(u).into_iter().filter_map(|a| self.region_link(a)).collect()).collect();
@@ -586,7 +553,7 @@ impl Renderer<'_> {
             .iter()
             .map(|&m| {
                 let v = &site.vocab.mechanisms[m];
-                MechanismView { name: v.name.clone(), en: v.en.clone(), url: mechanism_url(&v.id) }
+                MechanismView { name: v.name.clone(), en: v.en.clone(), url: routes::mechanism(&v.id, 0) }
             })
             .collect();
         let view = PracticeView {
@@ -595,7 +562,7 @@ impl Renderer<'_> {
             date: p.front.date.clone(),
             year: p.front.year,
             year_inferred: p.front.year_inferred,
-            year_url: p.front.year.map(|y| format!("year/{y}/index.html")),
+            year_url: p.front.year.map(|y| routes::year(y, 0)),
             practice: p.front.practice.clone(),
             source: p.front.source.clone(),
             author: p.front.author.clone(),
@@ -615,27 +582,21 @@ impl Renderer<'_> {
             source_file: p.source.display().to_string(),
         };
         ctx.insert("page", &view);
-        self.draw("practice.html", path, &ctx)
+        self.draw("practice.html", &ctx)
     }
 
     fn region_link(&self, unit: usize) -> Option<Link> {
         let t = self.site.taxonomies.region_term(unit)?;
         Some(Link {
             name: self.site.gazetteer.unit(unit).name.clone(),
-            url: region_url(&self.site.taxonomies.regions[t]),
+            url: routes::region(&self.site.taxonomies.regions[t].slug, 0),
         })
     }
 
-    fn paginate(&self, base: &str, items: &[usize], page: usize) -> Paginator {
+    /// Page `page` of a list whose page n is at `url(n)`.
+    fn paginate(&self, url: &dyn Fn(usize) -> String, items: &[usize], page: usize) -> Paginator {
         let per = self.site.config.paginate;
-        let pages = pages_of(items.len(), per);
-        let url = |n: usize| {
-            if n == 0 {
-                format!("{base}index.html")
-            } else {
-                format!("{base}page/{}/index.html", n + 1)
-            }
-        };
+        let pages = routes::pages_of(items.len(), per);
         Paginator {
             items: items.iter().skip(page * per).take(per).map(|&i| self.cards[i].clone()).collect(),
             page: page + 1,
@@ -652,22 +613,22 @@ impl Renderer<'_> {
         }
     }
 
+    /// Page `page` of a term, at `path`; the term's page n is at `url(n)`.
     fn term_page(
         &self,
-        base: String,
+        (path, url): (&str, &dyn Fn(usize) -> String),
         page: usize,
         term: TermView,
         items: &[usize],
-    ) -> Result<(String, Vec<u8>), Diagnostic> {
-        let path = if page == 0 { format!("{base}index.html") } else { format!("{base}page/{}/index.html", page + 1) };
+    ) -> Result<Vec<u8>, Diagnostic> {
         let title = if page == 0 { term.name.clone() } else { format!("{}（第{}页）", term.name, page + 1) };
-        let mut ctx = self.context(&path, term.kind, &title);
-        ctx.insert("paginator", &self.paginate(&base, items, page));
+        let mut ctx = self.context(path, term.kind, &title);
+        ctx.insert("paginator", &self.paginate(url, items, page));
         ctx.insert("term", &term);
-        self.draw("term.html", path, &ctx)
+        self.draw("term.html", &ctx)
     }
 
-    fn region(&self, i: usize, page: usize) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn region(&self, i: usize, page: usize, path: &str) -> Result<Vec<u8>, Diagnostic> {
         let t = &self.site.taxonomies.regions[i];
         let g = self.site.gazetteer;
         let ancestors = g
@@ -682,7 +643,7 @@ impl Renderer<'_> {
             .collect();
         let children = t.children.iter().map(|&c| self.region_term_link(c)).collect();
         let view = TermView {
-            kind: "region",
+            kind: Kind::Region.as_str(),
             name: g.unit(t.unit).name.clone(),
             en: None,
             description: None,
@@ -692,20 +653,23 @@ impl Renderer<'_> {
             children,
             feed: None,
         };
-        self.term_page(format!("region/{}/", t.slug), page, view, &t.practices)
+        self.term_page((path, &|n| routes::region(&t.slug, n)), page, view, &t.practices)
     }
 
-    fn mechanism(&self, i: usize, page: usize) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn mechanism(&self, i: usize, page: usize, path: &str) -> Result<Vec<u8>, Diagnostic> {
         let t = &self.site.taxonomies.mechanisms[i];
         let vocab = &self.site.vocab;
         let m = &vocab.mechanisms[t.mechanism];
         let ancestors = vocab
             .ancestors(t.mechanism)
             .into_iter()
-            .map(|a| Link { name: vocab.mechanisms[a].name.clone(), url: mechanism_url(&vocab.mechanisms[a].id) })
+            .map(|a| Link {
+                name: vocab.mechanisms[a].name.clone(),
+                url: routes::mechanism(&vocab.mechanisms[a].id, 0),
+            })
             .collect();
         let view = TermView {
-            kind: "mechanism",
+            kind: Kind::Mechanism.as_str(),
             name: m.name.clone(),
             en: Some(m.en.clone()),
             description: Some(m.description.clone()),
@@ -713,15 +677,15 @@ impl Renderer<'_> {
             count: t.practices.len(),
             ancestors,
             children: vocab.children(t.mechanism).into_iter().map(|c| self.mechanism_link(c)).collect(),
-            feed: Some(format!("mechanism/{}/atom.xml", m.id)),
+            feed: Some(routes::mechanism_feed(&m.id)),
         };
-        self.term_page(format!("mechanism/{}/", m.id), page, view, &t.practices)
+        self.term_page((path, &|n| routes::mechanism(&m.id, n)), page, view, &t.practices)
     }
 
-    fn year(&self, i: usize, page: usize) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn year(&self, i: usize, page: usize, path: &str) -> Result<Vec<u8>, Diagnostic> {
         let t = &self.site.taxonomies.years[i];
         let view = TermView {
-            kind: "year",
+            kind: Kind::Year.as_str(),
             name: format!("{}年", t.year),
             en: None,
             description: None,
@@ -731,36 +695,35 @@ impl Renderer<'_> {
             children: Vec::new(),
             feed: None,
         };
-        self.term_page(format!("year/{}/", t.year), page, view, &t.practices)
+        self.term_page((path, &|n| routes::year(t.year, n)), page, view, &t.practices)
     }
 
-    fn taxonomy(&self, kind: &'static str) -> Result<(String, Vec<u8>), Diagnostic> {
-        let path = format!("{kind}/index.html");
+    fn taxonomy(&self, kind: Kind, path: &str) -> Result<Vec<u8>, Diagnostic> {
         let (title, terms, chart) = match kind {
-            "region" => ("地区", Vec::new(), chart::bars("chart-provinces", "各省份实践数", &self.province_bars())),
-            "mechanism" => (
+            Kind::Region => ("地区", Vec::new(), chart::bars("chart-provinces", "各省份实践数", &self.province_bars())),
+            Kind::Mechanism => (
                 "机制",
                 self.mechanism_links(),
                 chart::bars("chart-mechanisms", "各机制实践数", &self.mechanism_bars()),
             ),
-            _ => ("年份", self.year_links(), chart::bars("chart-years", "各年份实践数", &self.year_bars())),
+            Kind::Year => ("年份", self.year_links(), chart::bars("chart-years", "各年份实践数", &self.year_bars())),
         };
-        let mut ctx = self.context(&path, kind, title);
-        ctx.insert("kind", kind);
+        let mut ctx = self.context(path, kind.as_str(), title);
+        ctx.insert("kind", kind.as_str());
         ctx.insert("terms", &terms);
         ctx.insert("tree", &self.region_tree());
-        if kind == "mechanism" {
+        if kind == Kind::Mechanism {
             ctx.insert("mechanism_tree", &self.mechanism_tree());
         }
         ctx.insert("chart", &chart);
-        self.draw("taxonomy.html", path, &ctx)
+        self.draw("taxonomy.html", &ctx)
     }
 
     fn region_term_link(&self, i: usize) -> TermLink {
         let t = &self.site.taxonomies.regions[i];
         TermLink {
             name: self.site.gazetteer.unit(t.unit).name.clone(),
-            url: region_url(t),
+            url: routes::region(&t.slug, 0),
             count: t.practices.len(),
             en: None,
             description: None,
@@ -797,7 +760,7 @@ impl Renderer<'_> {
         let v = &self.site.vocab.mechanisms[m];
         TermLink {
             name: v.name.clone(),
-            url: mechanism_url(&v.id),
+            url: routes::mechanism(&v.id, 0),
             count: self.mechanism_count(m),
             en: Some(v.en.clone()),
             description: Some(v.description.clone()),
@@ -811,7 +774,7 @@ impl Renderer<'_> {
             let v = &r.site.vocab.mechanisms[m];
             MechanismNode {
                 name: v.name.clone(),
-                url: mechanism_url(&v.id),
+                url: routes::mechanism(&v.id, 0),
                 count: r.mechanism_count(m),
                 en: v.en.clone(),
                 description: v.description.clone(),
@@ -829,7 +792,7 @@ impl Renderer<'_> {
             .iter()
             .map(|t| TermLink {
                 name: format!("{}年", t.year),
-                url: format!("year/{}/index.html", t.year),
+                url: routes::year(t.year, 0),
                 count: t.practices.len(),
                 en: None,
                 description: None,
@@ -862,14 +825,6 @@ impl Renderer<'_> {
     }
 }
 
-pub fn mechanism_url(id: &str) -> String {
-    format!("mechanism/{id}/index.html")
-}
-
-pub fn region_url(t: &RegionTerm) -> String {
-    format!("region/{}/index.html", t.slug)
-}
-
 /// A card per practice, in site order.
 fn cards(site: &Site, cached: Option<HashMap<u64, Card>>) -> Vec<Card> {
     match cached {
@@ -883,7 +838,7 @@ fn cards(site: &Site, cached: Option<HashMap<u64, Card>>) -> Vec<Card> {
 fn card(site: &Site, p: &Practice) -> Card {
     {
         Card {
-            url: p.url(),
+            url: routes::practice(&p.slug),
             title: p.front.title.clone(),
             subtitle: p.front.subtitle.clone(),
             when: p
@@ -898,7 +853,7 @@ fn card(site: &Site, p: &Practice) -> Card {
                 .iter()
                 .map(|&m| {
                     let v = &site.vocab.mechanisms[m];
-                    Link { name: v.name.clone(), url: mechanism_url(&v.id) }
+                    Link { name: v.name.clone(), url: routes::mechanism(&v.id, 0) }
                 })
                 .collect(),
             excerpt: excerpt(&p.body, 90),
@@ -1162,7 +1117,7 @@ fn quoted_after(s: &str, prefix: &str) -> Option<String> {
 /// Copies the built-in and the project's static files under `static/`.
 fn static_files(site: &Site, files: &mut Files) -> Result<(), Diagnostic> {
     for (name, text) in BUILTIN_STATIC {
-        files.insert(format!("static/{name}"), text.as_bytes().to_vec());
+        files.insert(routes::static_file(name), text.as_bytes().to_vec());
     }
     let dir = site.root.join(&site.config.paths.static_dir);
     if dir.is_dir() {
@@ -1170,7 +1125,7 @@ fn static_files(site: &Site, files: &mut Files) -> Result<(), Diagnostic> {
             let rel = e.path().strip_prefix(&dir).expect("inside the static folder");
             let bytes =
                 std::fs::read(e.path()).map_err(|err| Diagnostic::new(e.path(), format!("cannot read: {err}")))?;
-            files.insert(format!("static/{}", rel.to_string_lossy().replace('\\', "/")), bytes);
+            files.insert(routes::static_file(&rel.to_string_lossy().replace('\\', "/")), bytes);
         }
     }
     Ok(())
@@ -1191,9 +1146,7 @@ mod tests {
     }
 
     #[test]
-    fn roots_and_excerpts() {
-        assert_eq!(root_of("index.html"), "./");
-        assert_eq!(root_of("practices/x/index.html"), "../../");
+    fn excerpts() {
         assert_eq!(excerpt("## 小标题\n\n第一段文字。\n\n第二段。", 8), "第一段文字。 第…");
     }
 

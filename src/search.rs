@@ -35,6 +35,7 @@ use rustc_hash::FxHashMap;
 
 use crate::fold::is_han;
 use crate::output::Sink;
+use crate::routes;
 use crate::site::{Practice, Site};
 
 /// Traditional → Simplified per character: every Han character OpenCC changes on its own.
@@ -317,7 +318,7 @@ fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
     let region = p.regions.first().map(|&u| g.path(u).replace('/', " › ")).unwrap_or_default();
     let names: Vec<&str> = p.mechanisms.iter().map(|&m| site.vocab.mechanisms[m].name.as_str()).collect();
     let json = serde_json::json!({
-        "url": p.url(),
+        "url": routes::practice(&p.slug),
         "title": f.title,
         "year": f.year,
         "region": region,
@@ -363,7 +364,8 @@ pub fn index(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
                         }
                     }
                 }
-                sink.put(format!("search/d/{i}.js"), put(&format!("d/{i}"), &entry.json))?;
+                let key = format!("d/{i}");
+                sink.put(routes::search_file(&key), put(&key, &entry.json))?;
                 len.push(entry.chars);
             }
             Ok((len, map, postings))
@@ -386,7 +388,7 @@ pub fn index(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
         }
     }
     let shards = shard_count(postings);
-    sink.put("search/meta.js".to_string(), put("meta", &meta_json(site, &len, shards, postings)))?;
+    sink.put(routes::search_file(META), put(META, &meta_json(site, &len, shards, postings)))?;
     write_shards(all, shards, sink)
 }
 
@@ -411,7 +413,8 @@ fn write_shards(all: FxHashMap<Key, Run>, shards: u32, sink: &dyn Sink) -> std::
         }
         json.push('}');
         drop(tokens);
-        sink.put(format!("search/s/{k}.js"), put(&format!("s/{k}"), &json))
+        let key = format!("s/{k}");
+        sink.put(routes::search_file(&key), put(&key, &json))
     })
 }
 
@@ -430,7 +433,7 @@ pub fn update_index(site: &Site, files: &mut crate::render::Files, replaced: &[(
         postings: usize,
         len: Vec<usize>,
     }
-    let Some(meta) = files.get("search/meta.js").and_then(|b| value_of(b)) else { return false };
+    let Some(meta) = files.get(&routes::search_file(META)).and_then(|b| value_of(b)) else { return false };
     let Ok(meta) = serde_json::from_str::<Meta>(meta) else { return false };
     let (mut postings, mut len) = (meta.postings as i64, meta.len);
     if len.len() != site.practices.len() {
@@ -466,7 +469,8 @@ pub fn update_index(site: &Site, files: &mut crate::render::Files, replaced: &[(
         return false;
     }
     for (shard, tokens) in changes {
-        let path = format!("search/s/{shard}.js");
+        let key = format!("s/{shard}");
+        let path = routes::search_file(&key);
         let Some(mut map) = files
             .get(&path)
             .and_then(|b| value_of(b))
@@ -500,12 +504,13 @@ pub fn update_index(site: &Site, files: &mut crate::render::Files, replaced: &[(
             }
         }
         let json = serde_json::to_string(&map).expect("strings serialise");
-        files.insert(path, put(&format!("s/{shard}"), &json));
+        files.insert(path, put(&key, &json));
     }
     for (i, json) in docs {
-        files.insert(format!("search/d/{i}.js"), put(&format!("d/{i}"), &json));
+        let key = format!("d/{i}");
+        files.insert(routes::search_file(&key), put(&key, &json));
     }
-    files.insert("search/meta.js".into(), put("meta", &meta_json(site, &len, meta.shards, postings)));
+    files.insert(routes::search_file(META), put(META, &meta_json(site, &len, meta.shards, postings)));
     true
 }
 
@@ -571,6 +576,9 @@ fn meta_json(site: &Site, len: &[usize], shards: u32, postings: usize) -> String
     })
     .to_string()
 }
+
+/// The key of the index's table of columns (`search/meta.js`).
+const META: &str = "meta";
 
 /// A search file: a script that hands its value to the page's loader.
 fn put(key: &str, json: &str) -> Vec<u8> {

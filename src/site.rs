@@ -36,10 +36,6 @@ impl Practice {
     pub fn sort_key(&self) -> String {
         self.front.date.clone().unwrap_or_else(|| self.front.year.map(|y| y.to_string()).unwrap_or_default())
     }
-
-    pub fn url(&self) -> String {
-        format!("practices/{}/index.html", self.slug)
-    }
 }
 
 pub struct Site {

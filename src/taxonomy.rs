@@ -11,6 +11,27 @@ use crate::gazetteer::Gazetteer;
 use crate::site::Practice;
 use crate::vocab::Vocabulary;
 
+/// The three taxonomies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Region,
+    Mechanism,
+    Year,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Region, Kind::Mechanism, Kind::Year];
+
+    /// The name in URLs and templates (`region`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Region => "region",
+            Kind::Mechanism => "mechanism",
+            Kind::Year => "year",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RegionTerm {
     pub unit: usize,
