@@ -19,6 +19,7 @@ pub mod fold;
 pub mod gazetteer;
 pub mod import;
 pub mod output;
+pub mod pipeline;
 pub mod related;
 pub mod render;
 pub mod routes;

@@ -15,7 +15,7 @@ use tera::{Context, Tera};
 
 use crate::chart::{self, Bar};
 use crate::diag::Diagnostic;
-use crate::output::{Collect, Sink};
+use crate::output::Sink;
 use crate::routes::{self, root_of};
 use crate::site::{Practice, Site};
 use crate::taxonomy::Kind;
@@ -38,8 +38,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 pub const BUILTIN_STATIC: &[(&str, &str)] =
     &[("style.css", include_str!("../static/style.css")), ("search.js", include_str!("../static/search.js"))];
 
-/// Rendered output: path inside the site folder → bytes.
-pub type Files = BTreeMap<String, Vec<u8>>;
+pub use crate::output::Files;
 
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -213,34 +212,6 @@ pub struct Pages {
     pub drawn: Vec<String>,
     pub keys: Keys,
     pub cards: Vec<Card>,
-}
-
-/// Renders the whole site into memory.
-pub fn render(site: &Site) -> Result<Files, Vec<Diagnostic>> {
-    let sink = Collect::default();
-    render_into(site, &sink)?;
-    Ok(sink.into_files().into_iter().collect())
-}
-
-/// Renders the whole site into `sink`: pages, search index, feeds, static files.
-pub fn render_into(site: &Site, sink: &dyn Sink) -> Result<(), Vec<Diagnostic>> {
-    let pages = render_pages(site, None, None, sink)?;
-    let out = site.root.join(&site.config.paths.output);
-    crate::timing::phase("search", || crate::search::index(site, sink))
-        .map_err(|e| vec![Diagnostic::new(&out, format!("cannot write the search index: {e}"))])?;
-    let mut files = Files::new();
-    finish(site, &pages, &mut files).map_err(|d| vec![d])?;
-    for (path, bytes) in files {
-        sink.put(path, bytes).map_err(|e| vec![Diagnostic::new(&out, format!("cannot write: {e}"))])?;
-    }
-    Ok(())
-}
-
-/// The files besides pages and the search index: feeds, sitemap, robots.txt, static files.
-pub fn finish(site: &Site, pages: &Pages, files: &mut Files) -> Result<(), Diagnostic> {
-    let paths: Vec<&str> = pages.keys.keys().map(String::as_str).collect();
-    crate::timing::phase("feeds", || crate::feed::write_feeds(site, &pages.cards, &paths, files));
-    static_files(site, files)
 }
 
 /// Renders the site's pages, drawing only those whose fingerprint differs from `prev` (all of
@@ -1115,7 +1086,7 @@ fn quoted_after(s: &str, prefix: &str) -> Option<String> {
 }
 
 /// Copies the built-in and the project's static files under `static/`.
-fn static_files(site: &Site, files: &mut Files) -> Result<(), Diagnostic> {
+pub fn static_files(site: &Site, files: &mut Files) -> Result<(), Diagnostic> {
     for (name, text) in BUILTIN_STATIC {
         files.insert(routes::static_file(name), text.as_bytes().to_vec());
     }

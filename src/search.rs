@@ -330,13 +330,6 @@ fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
     (DocEntry { chars: body.chars().count(), json }, counts)
 }
 
-/// The search index files, by path under the site root.
-pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let sink = crate::output::Collect::default();
-    index(site, &sink).expect("collecting in memory cannot fail");
-    sink.into_files()
-}
-
 /// Writes the search index into `sink`; a document's fragment goes out as soon as it is
 /// tokenized, a shard as soon as it is encoded.
 pub fn index(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
@@ -424,7 +417,7 @@ fn shard_count(postings: usize) -> u32 {
 
 /// Updates the index in `files` for practices replaced in place (ids unchanged): their
 /// documents, the postings of the tokens whose weight changed, and `meta.js`. The result is
-/// what [`index_files`] would write. False when only a full rewrite can do it (no index yet,
+/// what [`index`] would write. False when only a full rewrite can do it (no index yet,
 /// or the shard count changes).
 pub fn update_index(site: &Site, files: &mut crate::render::Files, replaced: &[(usize, Practice)]) -> bool {
     #[derive(serde::Deserialize)]
