@@ -1,7 +1,7 @@
 //! Small bar charts rendered at build time as inline SVG: no chart library in the browser.
 //! Colours come from CSS (`.chart-bar`, `.chart-label`), so light and dark themes apply.
 
-use crate::render::escape_html;
+use crate::markdown::escape_html;
 
 /// One bar. Charts carry no links (a chart is one image to assistive technology); the term
 /// lists beside them do.

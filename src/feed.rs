@@ -1,7 +1,9 @@
 //! Build stage 3b: machine-readable outputs: Atom feeds (all practices, and per mechanism),
 //! `sitemap.xml` and `robots.txt`. These need absolute URLs, the only place `base_url` is used.
 
-use crate::render::{escape_html as esc, Card, Files};
+use crate::markdown::escape_html as esc;
+use crate::output::Files;
+use crate::render::Card;
 use crate::routes;
 use crate::site::Site;
 

@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::diag::Diagnostic;
 use crate::output::{BrokenLink, Files, Output};
-use crate::render::{self, Card, Keys as Fingerprints};
+use crate::render::{self, Card, Fingerprints};
 use crate::routes;
 use crate::site::{Practice, Site};
 use crate::timing::phase;
@@ -94,15 +94,15 @@ pub fn render(
         }
     };
     let page_set_changed = memory.redraw_all
-        || memory.fingerprints.len() != pages.keys.len()
-        || pages.keys.keys().any(|p| !memory.fingerprints.contains_key(p));
-    for old in memory.fingerprints.keys().filter(|p| !pages.keys.contains_key(*p)) {
+        || memory.fingerprints.len() != pages.fingerprints.len()
+        || pages.fingerprints.keys().any(|p| !memory.fingerprints.contains_key(p));
+    for old in memory.fingerprints.keys().filter(|p| !pages.fingerprints.contains_key(*p)) {
         out.remove(old);
     }
     let extras = phase("feeds", || extras(site, &pages, memory, out));
     let patched = phase("search", || search_index(site, memory, changes, out))?;
     memory.cards = Some(site.practices.iter().map(|p| p.hash).zip(pages.cards).collect());
-    memory.fingerprints = pages.keys;
+    memory.fingerprints = pages.fingerprints;
     memory.redraw_all = false;
     let broken = phase("links", || out.broken_links(&pages.drawn, page_set_changed));
     extras.map_err(|d| vec![d])?;
@@ -128,7 +128,7 @@ fn extras(
         out.remove(&p);
     }
     let mut files = Files::new();
-    let paths: Vec<&str> = pages.keys.keys().map(String::as_str).collect();
+    let paths: Vec<&str> = pages.fingerprints.keys().map(String::as_str).collect();
     crate::feed::write_feeds(site, &pages.cards, &paths, &mut files);
     let theme = render::static_files(site, &mut files);
     memory.extras = files.keys().cloned().collect();

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::gazetteer::Gazetteer;
-use crate::site::Practice;
+use crate::practice::Practice;
 
 /// What ranking reads of a practice, packed so comparing two is a few instructions.
 struct Profile {

@@ -310,7 +310,7 @@ fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
     terms.extend(f.source.iter().cloned());
     terms.extend(f.author.iter().cloned());
     let title = format!("{} {}", f.title, f.subtitle.as_deref().unwrap_or(""));
-    let body = crate::render::plain_text(&p.body);
+    let body = crate::markdown::plain_text(&p.body);
     let mut counts = Counts::with_capacity(body.len() / 2);
     count_tokens(&title, TITLE, &mut counts);
     count_tokens(&terms.join(" "), TERMS, &mut counts);
@@ -419,7 +419,7 @@ fn shard_count(postings: usize) -> u32 {
 /// documents, the postings of the tokens whose weight changed, and `meta.js`. The result is
 /// what [`index`] would write. False when only a full rewrite can do it (no index yet,
 /// or the shard count changes).
-pub fn update_index(site: &Site, files: &mut crate::render::Files, replaced: &[(usize, Practice)]) -> bool {
+pub fn update_index(site: &Site, files: &mut crate::output::Files, replaced: &[(usize, Practice)]) -> bool {
     #[derive(serde::Deserialize)]
     struct Meta {
         shards: u32,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use pinyin::ToPinyin;
 
 use crate::gazetteer::Gazetteer;
-use crate::site::Practice;
+use crate::practice::Practice;
 use crate::vocab::Vocabulary;
 
 /// The three taxonomies.
