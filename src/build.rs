@@ -9,6 +9,7 @@ use crate::diag::Diagnostic;
 use crate::output::{self, Files, InMemory, Staging};
 use crate::pipeline::{self, Changes, Incremental};
 use crate::site::{self, Site};
+use crate::theme::Theme;
 
 pub struct Built {
     pub site: Site,
@@ -73,15 +74,27 @@ impl Preview {
         let is_other_content = |p: &PathBuf| p.starts_with(&paths.content);
         let reload = rel.iter().any(|p| !is_page(p) && !is_render_input(p) && !is_other_content(p));
         let pages: Vec<PathBuf> = rel.iter().filter(|p| is_page(p)).cloned().collect();
+        let theme_changed = rel.iter().any(is_render_input);
         let mut changes = Changes::default();
         if reload {
             self.site = site::load(&self.root)?;
             // The gazetteer is not part of the fingerprints: draw everything.
             self.memory.reloaded();
             changes.reordered = true;
-        } else if !pages.is_empty() {
-            let applied = crate::timing::phase("apply", || site::apply(&mut self.site, &pages))?;
-            changes = Changes { replaced: applied.replaced, reordered: !applied.same_order };
+        } else {
+            if !pages.is_empty() {
+                let applied = crate::timing::phase("apply", || site::apply(&mut self.site, &pages))?;
+                changes = Changes { replaced: applied.replaced, reordered: !applied.same_order };
+            }
+            if theme_changed {
+                match Theme::load(&self.root, &self.site.config.paths) {
+                    Ok(theme) => self.site.theme = theme,
+                    Err(d) => {
+                        self.memory.not_rendered(&changes);
+                        return Err(vec![d]);
+                    }
+                }
+            }
         }
         let mut out = InMemory::new(std::mem::take(&mut self.files));
         let rendered = pipeline::render(&self.site, &mut self.memory, &changes, &mut out);

@@ -3,7 +3,7 @@
 //! taxonomies and related lists) gives the site model; [`render`] runs the stages after it:
 //!
 //! 1. **pages** (`render`): every page whose fingerprint changed since the last run;
-//! 2. **extras**: feeds and sitemap (`feed`), the theme's static files (`render::static_files`);
+//! 2. **extras**: feeds and sitemap (`feed`), the theme's static files (`theme`);
 //! 3. **search index** (`search`): patched for practices edited in place, else written whole;
 //! 4. **links** (`output::Links`): every internal link of the pages drawn must resolve.
 //!
@@ -47,6 +47,14 @@ enum Index {
 }
 
 impl Incremental {
+    /// `changes` were applied to the site, but no render followed: the search index is behind
+    /// the site when they touched it.
+    pub fn not_rendered(&mut self, changes: &Changes) {
+        if !changes.replaced.is_empty() || changes.reordered {
+            self.index = Index::Stale;
+        }
+    }
+
     /// The site was loaded again (settings, vocabulary or gazetteer changed): nothing of the
     /// last render can be reused, but its files are still in the output.
     pub fn reloaded(&mut self) {
@@ -86,10 +94,7 @@ pub fn render(
         Ok(p) => p,
         Err(d) => {
             out.discard();
-            if !changes.replaced.is_empty() || changes.reordered {
-                // The site is ahead of the index now.
-                memory.index = Index::Stale;
-            }
+            memory.not_rendered(changes);
             return Err(d);
         }
     };
@@ -130,12 +135,12 @@ fn extras(
     let mut files = Files::new();
     let paths: Vec<&str> = pages.fingerprints.keys().map(String::as_str).collect();
     crate::feed::write_feeds(site, &pages.cards, &paths, &mut files);
-    let theme = render::static_files(site, &mut files);
+    files.extend(site.theme.static_files().iter().map(|(p, b)| (p.clone(), b.clone())));
     memory.extras = files.keys().cloned().collect();
     for (path, bytes) in files {
         out.sink().put(path, bytes).map_err(|e| Diagnostic::new(&output_dir(site), format!("cannot write: {e}")))?;
     }
-    theme
+    Ok(())
 }
 
 /// Patches the search index in the output for the practices replaced in place, or writes it

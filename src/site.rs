@@ -12,6 +12,7 @@ use crate::gazetteer::Gazetteer;
 use crate::practice::load_practice;
 pub use crate::practice::Practice;
 use crate::taxonomy::Taxonomies;
+use crate::theme::Theme;
 use crate::vocab::Vocabulary;
 
 pub struct Site {
@@ -24,6 +25,8 @@ pub struct Site {
     pub taxonomies: Taxonomies,
     /// Per practice, the related practices, best first.
     pub related: Vec<Vec<usize>>,
+    /// The templates and static files.
+    pub theme: Theme,
 }
 
 /// The folder of practice pages inside the content folder.
@@ -90,7 +93,8 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     practices.sort_by(|a, b| b.sort_key().cmp(&a.sort_key()).then_with(|| a.slug.cmp(&b.slug)));
     let taxonomies = crate::timing::phase("taxonomies", || Taxonomies::build(&practices, gazetteer, &vocab));
     let related = crate::timing::phase("related", || crate::related::related(&practices, gazetteer, 5));
-    Ok(Site { root: root.to_path_buf(), config, vocab, gazetteer, practices, taxonomies, related })
+    let theme = Theme::load(root, &config.paths).map_err(|d| vec![d])?;
+    Ok(Site { root: root.to_path_buf(), config, vocab, gazetteer, practices, taxonomies, related, theme })
 }
 
 /// What [`apply`] changed: whether document ids (site order) survived, and the practices it

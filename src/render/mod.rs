@@ -23,7 +23,7 @@ mod views;
 
 pub use crate::markdown::escape_html;
 pub use crate::output::Files;
-pub use crate::theme::{static_files, BUILTIN_STATIC, BUILTIN_TEMPLATES};
+pub use crate::theme::{BUILTIN_STATIC, BUILTIN_TEMPLATES};
 pub use fingerprints::Fingerprints;
 pub use views::{Card, Link, TermLink};
 
@@ -46,7 +46,7 @@ pub fn render_pages(
     cached: Option<HashMap<u64, Card>>,
     sink: &dyn Sink,
 ) -> Result<Pages, Vec<Diagnostic>> {
-    let (tera, sources) = crate::timing::phase("templates", || templates::templates(site)).map_err(|d| vec![d])?;
+    let tera = crate::timing::phase("templates", || templates::templates(site)).map_err(|d| vec![d])?;
     let cards = crate::timing::phase("cards", || views::cards(site, cached));
     let card_fingerprints = cards.iter().map(fingerprints::hash_of).collect();
     let r = Renderer {
@@ -54,10 +54,10 @@ pub fn render_pages(
         tera: &tera,
         cards,
         card_fingerprints,
-        template_fingerprints: fingerprints::template_fingerprints(&sources),
+        template_fingerprints: fingerprints::template_fingerprints(site.theme.templates()),
         global: fingerprints::hash_of(&(format!("{:?}", site.config), format!("{:?}", site.vocab.mechanisms))),
         taxonomy_fingerprint: fingerprints::taxonomy_fingerprint(site),
-        stylesheet: crate::theme::stylesheet(site),
+        stylesheet: site.theme.stylesheet(),
     };
     let jobs = jobs(site);
     let keyed: Vec<(String, u64)> =

@@ -1,32 +1,17 @@
 //! Templates: the built-in ones replaced by the project's files of the same name, loaded
 //! into Tera, and Tera's errors turned into diagnostics that point into the template.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
 use tera::Tera;
 
 use super::recursion;
 use crate::diag::Diagnostic;
 use crate::markdown::escape_html;
 use crate::site::Site;
-use crate::theme::BUILTIN_TEMPLATES;
 
-/// Loads the built-in templates, replaced by the project's files of the same name.
-pub(super) fn templates(site: &Site) -> Result<(Tera, BTreeMap<String, String>), Diagnostic> {
-    let dir = site.root.join(&site.config.paths.templates);
-    let mut sources: BTreeMap<String, String> =
-        BUILTIN_TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
-    if let Ok(rd) = std::fs::read_dir(&dir) {
-        for e in rd.filter_map(Result::ok) {
-            let name = e.file_name().to_string_lossy().to_string();
-            if name.ends_with(".html") || name.ends_with(".xml") {
-                let text = std::fs::read_to_string(e.path())
-                    .map_err(|err| Diagnostic::new(&e.path(), format!("cannot read: {err}")))?;
-                sources.insert(name, text);
-            }
-        }
-    }
+/// The site's templates (see `theme`) in Tera, checked for endless recursion; and their
+/// sources, for the fingerprints.
+pub(super) fn templates(site: &Site) -> Result<Tera, Diagnostic> {
+    let sources = site.theme.templates();
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default escaper also writes `/` as `&#x2F;`, which makes every URL unreadable.
@@ -34,7 +19,7 @@ pub(super) fn templates(site: &Site) -> Result<(Tera, BTreeMap<String, String>),
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| tera_diagnostic(site, "", &e))?;
     if let Some(c) = recursion::find_cycle(&tera) {
-        let (file, text) = template_source(site, &c.template);
+        let (file, text) = site.theme.source(&c.template);
         let d = Diagnostic::new(
             &file,
             format!(
@@ -47,19 +32,7 @@ pub(super) fn templates(site: &Site) -> Result<(Tera, BTreeMap<String, String>),
             None => d,
         });
     }
-    Ok((tera, sources))
-}
-
-/// The file a template name comes from: the project's, or the built-in one.
-fn template_source(site: &Site, name: &str) -> (PathBuf, Option<String>) {
-    let rel = site.config.paths.templates.join(name);
-    match std::fs::read_to_string(site.root.join(&rel)) {
-        Ok(text) => (rel, Some(text)),
-        Err(_) => (
-            Path::new("<built-in templates>").join(name),
-            BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == name).map(|(_, s)| s.to_string()),
-        ),
-    }
+    Ok(tera)
 }
 
 /// A Tera error as a diagnostic pointing into the template: parse errors carry `--> L:C`;
@@ -78,7 +51,7 @@ pub fn tera_diagnostic(site: &Site, template: &str, e: &tera::Error) -> Diagnost
         .or_else(|| quoted_after(&all, "Failed to parse '"))
         .or_else(|| quoted_after(&all, "while rendering '"))
         .unwrap_or_else(|| template.to_string());
-    let (file, text) = template_source(site, &name);
+    let (file, text) = site.theme.source(&name);
     let message = chain.last().cloned().unwrap_or_default();
     let first_line = message
         .lines()
@@ -86,67 +59,76 @@ pub fn tera_diagnostic(site: &Site, template: &str, e: &tera::Error) -> Diagnost
         .unwrap_or("")
         .trim()
         .to_string();
-    let mut d = Diagnostic::new(&file, if first_line.is_empty() { all.clone() } else { first_line });
-    if let Some(text) = text {
-        if let Some(pos) = all.find("--> ") {
-            let lc: Vec<usize> = all[pos + 4..]
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|s| !s.is_empty())
-                .take(2)
-                .filter_map(|s| s.parse().ok())
-                .collect();
-            if let [line, col] = lc[..] {
-                // The parser's own explanation (`= expected …`), else its last words that are
-                // not a quoted source line (`6 | <h1>…`).
-                let source_line = |l: &str| {
-                    let t = l.trim_start();
-                    t.starts_with('|')
-                        || t.split_once('|').is_some_and(|(n, _)| n.trim().chars().all(|c| c.is_ascii_digit()))
-                };
-                let explained = all.lines().map(str::trim).find_map(|l| l.strip_prefix("= ")).map(str::to_string);
-                d.message = explained
-                    .or_else(|| {
-                        all.lines()
-                            .rev()
-                            .find(|l| !l.trim().is_empty() && !l.contains("-->") && !source_line(l))
-                            .map(|l| l.trim().to_string())
-                    })
-                    .map(|m| if m.starts_with("expected") { format!("syntax error: {m}") } else { m })
-                    .unwrap_or(d.message);
-                // At the very end of the file the parser is still waiting for an end tag.
-                if line >= text.lines().count() {
-                    if let Some((l, c, tag)) = unclosed_block(&text) {
-                        d.message = format!("`{{% {tag} %}}` is never closed: add `{{% end{tag} %}}`");
-                        return d.at(&text, l, c);
-                    }
-                }
-                return d.at(&text, line, col);
-            }
+    let d = Diagnostic::new(&file, if first_line.is_empty() { all.clone() } else { first_line });
+    match text {
+        Some(text) => at_parse_position(d, &all, &text).unwrap_or_else(|d| at_named_thing(d, &all, &text)),
+        None => d,
+    }
+}
+
+/// A parse error (`--> L:C` in Tera's message) placed in the template, with the parser's
+/// explanation; `Err` (the diagnostic back) when the message has no position.
+fn at_parse_position(mut d: Diagnostic, all: &str, text: &str) -> Result<Diagnostic, Diagnostic> {
+    let Some(pos) = all.find("--> ") else { return Err(d) };
+    let lc: Vec<usize> = all[pos + 4..]
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .take(2)
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let [line, col] = lc[..] else { return Err(d) };
+    // The parser's own explanation (`= expected …`), else its last words that are not a
+    // quoted source line (`6 | <h1>…`).
+    let source_line = |l: &str| {
+        let t = l.trim_start();
+        t.starts_with('|') || t.split_once('|').is_some_and(|(n, _)| n.trim().chars().all(|c| c.is_ascii_digit()))
+    };
+    let explained = all.lines().map(str::trim).find_map(|l| l.strip_prefix("= ")).map(str::to_string);
+    d.message = explained
+        .or_else(|| {
+            all.lines()
+                .rev()
+                .find(|l| !l.trim().is_empty() && !l.contains("-->") && !source_line(l))
+                .map(|l| l.trim().to_string())
+        })
+        .map(|m| if m.starts_with("expected") { format!("syntax error: {m}") } else { m })
+        .unwrap_or(d.message);
+    // At the very end of the file the parser is still waiting for an end tag.
+    if line >= text.lines().count() {
+        if let Some((l, c, tag)) = unclosed_block(text) {
+            d.message = format!("`{{% {tag} %}}` is never closed: add `{{% end{tag} %}}`");
+            return Ok(d.at(text, l, c));
         }
-        if let Some(var) = quoted_after(&all, "Variable `").map(|v| v.trim_end_matches('`').to_string()) {
-            d.message = format!("unknown variable `{var}` (not in this template's context)");
-            return d.at_text(&text, 1, &var);
-        }
-        if let Some(parent) = all.split("is inheriting from '").nth(1).and_then(|r| r.split('\'').next()) {
-            d.message = format!("extends `{parent}`, but there is no such template");
-            return d.at_text(&text, 1, parent);
-        }
-        if let Some(missing) = all.split("loads macros from `").nth(1).and_then(|r| r.split('`').next()) {
-            d.message = format!("`{missing}` is imported here but there is no such template");
-            return d.at_text(&text, 1, missing);
-        }
-        // An unknown filter, test, function or macro, a missing template: point at its name.
-        for (prefix, what) in [
-            ("Filter '", "filter"),
-            ("Test '", "test"),
-            ("Function '", "function"),
-            ("Macro `", "macro"),
-            ("Template '", "template"),
-        ] {
-            if let Some(name) = quoted_after(&all, prefix).filter(|n| text.contains(n.as_str())) {
-                d.message = format!("unknown {what} `{name}`");
-                return d.at_text(&text, 1, &name);
-            }
+    }
+    Ok(d.at(text, line, col))
+}
+
+/// A render error placed at the first use of what it names: an unknown variable, a missing
+/// parent or imported template, an unknown filter, test, function or macro.
+fn at_named_thing(mut d: Diagnostic, all: &str, text: &str) -> Diagnostic {
+    if let Some(var) = quoted_after(all, "Variable `").map(|v| v.trim_end_matches('`').to_string()) {
+        d.message = format!("unknown variable `{var}` (not in this template's context)");
+        return d.at_text(text, 1, &var);
+    }
+    if let Some(parent) = all.split("is inheriting from '").nth(1).and_then(|r| r.split('\'').next()) {
+        d.message = format!("extends `{parent}`, but there is no such template");
+        return d.at_text(text, 1, parent);
+    }
+    if let Some(missing) = all.split("loads macros from `").nth(1).and_then(|r| r.split('`').next()) {
+        d.message = format!("`{missing}` is imported here but there is no such template");
+        return d.at_text(text, 1, missing);
+    }
+    // An unknown filter, test, function or macro, a missing template: point at its name.
+    for (prefix, what) in [
+        ("Filter '", "filter"),
+        ("Test '", "test"),
+        ("Function '", "function"),
+        ("Macro `", "macro"),
+        ("Template '", "template"),
+    ] {
+        if let Some(name) = quoted_after(all, prefix).filter(|n| text.contains(n.as_str())) {
+            d.message = format!("unknown {what} `{name}`");
+            return d.at_text(text, 1, &name);
         }
     }
     d
