@@ -37,7 +37,7 @@ pub(super) fn templates(site: &Site) -> Result<Tera, Diagnostic> {
 
 /// A Tera error as a diagnostic pointing into the template: parse errors carry `--> L:C`;
 /// for an unknown variable the first use of its name is found in the template.
-pub fn tera_diagnostic(site: &Site, template: &str, e: &tera::Error) -> Diagnostic {
+pub(super) fn tera_diagnostic(site: &Site, template: &str, e: &tera::Error) -> Diagnostic {
     let mut chain = vec![e.to_string()];
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
