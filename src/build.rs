@@ -29,7 +29,7 @@ pub fn render_project(root: &Path) -> Result<Built, Vec<Diagnostic>> {
 ///
 /// An update re-reads only the changed page files (a change to kbgen.toml or data/ reloads
 /// everything) and runs the pipeline with what the last run remembers: it redraws only the
-/// pages whose fingerprint changed (see `render::Keys`), patches the search index for pages
+/// pages whose fingerprint changed (see `render::Fingerprints`), patches the search index for pages
 /// edited in place, and checks the links of the redrawn pages. The files are always the ones a
 /// full build of the same sources writes (tests/incremental.rs proves it).
 pub struct Preview {

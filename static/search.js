@@ -1,4 +1,4 @@
-/* kbgen search — the browser half of the tokenizer contract and index format in src/search.rs.
+/* kbgen search — the browser half of the tokenizer contract and index format in src/search/ (contract.rs, wire.rs).
  *
  * fold key: per character, full-width → half-width, Traditional → Simplified (the table comes
  * with the index), A-Z → a-z. Base tokens: [a-z0-9]+ runs; Han runs give overlapping bigrams
@@ -61,7 +61,7 @@
     return out;
   }
 
-  /** Base tokens of a text: identical to base_tokens in src/search.rs. */
+  /** Base tokens of a text: identical to base_tokens in src/search/contract.rs. */
   function baseTokens(text, fold) {
     var out = [];
     for (var r of runs(foldKey(text, fold))) {
@@ -104,7 +104,7 @@
     return t.length > 0 && isAsciiAlnum(t[0]);
   }
 
-  /** The shard of a token: FNV-1a 32 over the code points of its shard key (src/search.rs). */
+  /** The shard of a token: FNV-1a 32 over the code points of its shard key (src/search/wire.rs). */
   function shardOf(token, shards) {
     var h = 0x811c9dc5;
     var n = 0;

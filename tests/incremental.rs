@@ -152,3 +152,27 @@ fn a_broken_page_leaves_the_preview_as_it_was_and_the_fix_applies() {
     preview.update(std::slice::from_ref(&path)).unwrap();
     assert_same_as_full_build(&preview, &root, "after the fix");
 }
+
+#[test]
+fn build_check_and_serve_report_the_same_broken_links() {
+    use common::site_test::SiteTest;
+    let site = SiteTest::fixture("site");
+    let practice = SiteTest::builtin_template("practice.html");
+    site.write(
+        "templates/practice.html",
+        &practice
+            .replace("</h1>", r#"</h1><a href="{{ root }}year/1999/index.html">1999</a><img src="/logo.png" alt="">"#),
+    );
+    let served = match Preview::new(&site.root) {
+        Ok(_) => panic!("the preview has broken links"),
+        Err(d) => d.iter().map(|d| d.message.clone()).collect::<Vec<_>>(),
+    };
+    // One missing target once, and the root-absolute link on every practice page.
+    assert_eq!(served.iter().filter(|m| m.contains("year/1999/index.html")).count(), 1, "{served:?}");
+    assert!(served.iter().filter(|m| m.contains("/logo.png")).count() > 1, "{served:?}");
+    for run in [site.build().failed(), site.check().failed()] {
+        for message in &served {
+            assert_eq!(run.stderr.matches(message.as_str()).count(), 1, "{message}:\n{}", run.stderr);
+        }
+    }
+}

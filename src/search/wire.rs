@@ -102,7 +102,7 @@ pub(super) fn decode(s: &str) -> Vec<(u32, u32)> {
 /// `meta.js`: the fold table, the shard count, and per document the ranking and facet columns.
 pub(super) fn meta_json(site: &Site, len: &[usize], shards: u32, postings: usize) -> String {
     let g = site.gazetteer;
-    let province = |p: &crate::site::Practice| p.regions.first().map(|&u| g.unit(g.lineage(u)[0]).name.clone());
+    let province = |p: &crate::practice::Practice| p.regions.first().map(|&u| g.unit(g.lineage(u)[0]).name.clone());
     let mut provinces: Vec<String> = site.practices.iter().filter_map(province).collect();
     provinces.sort();
     provinces.dedup();

@@ -1,4 +1,4 @@
-// The browser tokenizer (static/search.js) against the Rust one (src/search.rs), and search
+// The browser tokenizer (static/search.js) against the Rust one (src/search/contract.rs), and search
 // behaviour on the built site's real index. Needs KBGEN_BIN (default target/debug/kbgen) and
 // KBGEN_SITE (default site/): run after `kbgen build`.
 import { test } from "node:test";
