@@ -10,7 +10,7 @@ use crate::site::Site;
 /// Entries per feed.
 const FEED_ENTRIES: usize = 50;
 
-pub fn write_feeds(site: &Site, cards: &[Card], pages: &[&str], files: &mut Files) {
+pub(crate) fn write_feeds(site: &Site, cards: &[Card], pages: &[&str], files: &mut Files) {
     let base = &site.config.base_url;
     let all: Vec<usize> = (0..site.practices.len()).collect();
     files.insert(routes::FEED.into(), atom(site, cards, &all, &site.config.title, routes::FEED).into_bytes());

@@ -40,27 +40,27 @@ pub mod theme;
 pub mod vocab;
 
 // Model: what the pages are grouped and linked by.
-pub mod related;
+pub(crate) mod related;
 pub mod taxonomy;
 
 // Render: where everything lives, the text of pages, the pages, charts, feeds and sitemap.
-pub mod chart;
-pub mod feed;
-pub mod markdown;
+pub(crate) mod chart;
+pub(crate) mod feed;
+pub(crate) mod markdown;
 pub mod render;
-pub mod routes;
+pub(crate) mod routes;
 
 // Search index.
-pub mod search;
+pub(crate) mod search;
 
 // Output: staging, links, the swap; the pipeline and its callers.
 pub mod build;
 pub mod output;
-pub mod pipeline;
+pub(crate) mod pipeline;
 pub mod serve;
 
 // Shared: the command line, messages, Traditional → Simplified, timing.
 pub mod cli;
 pub mod diag;
 pub mod fold;
-pub mod timing;
+pub(crate) mod timing;

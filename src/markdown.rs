@@ -20,7 +20,7 @@ pub fn escape_html(s: &str) -> String {
 }
 
 /// The first `n` characters of a page's text (headings skipped), for lists and feeds.
-pub fn excerpt(markdown: &str, n: usize) -> String {
+pub(crate) fn excerpt(markdown: &str, n: usize) -> String {
     let mut text = String::new();
     let mut in_heading = false;
     for ev in Parser::new(markdown) {
@@ -45,7 +45,7 @@ pub fn excerpt(markdown: &str, n: usize) -> String {
 
 /// All the text of a Markdown page, paragraphs on their own lines (for the search index and
 /// excerpts).
-pub fn plain_text(markdown: &str) -> String {
+pub(crate) fn plain_text(markdown: &str) -> String {
     let mut text = String::with_capacity(markdown.len());
     for ev in Parser::new(markdown) {
         match ev {
@@ -61,7 +61,7 @@ pub fn plain_text(markdown: &str) -> String {
 /// A page's Markdown as HTML. Pages come from scraped articles, so nothing in one may run:
 /// raw HTML is shown as text (a stray `<script>` or `onerror=` is visible, not executed), and a
 /// link or image whose URL is not [`safe_url`] is dropped, keeping its text.
-pub fn markdown_to_html(md: &str) -> String {
+pub(crate) fn markdown_to_html(md: &str) -> String {
     let mut html = String::with_capacity(md.len() * 3 / 2);
     // Per open link or image: whether it was dropped (they do not nest, but images sit in links).
     let mut dropped: Vec<bool> = Vec::new();
@@ -86,7 +86,7 @@ pub fn markdown_to_html(md: &str) -> String {
 /// (relative, fragment). The URL is read as a browser reads it: entities are already decoded
 /// by the Markdown parser, and a browser ignores control characters, spaces, tabs and newlines
 /// around and inside the scheme (`\tjava\nscript:`), so they are ignored here too.
-pub fn safe_url(url: &str) -> bool {
+pub(crate) fn safe_url(url: &str) -> bool {
     let squeezed: String = url.chars().filter(|&c| c > ' ' && c != '\u{7f}').take(64).collect();
     let Some(colon) = squeezed.find(':') else { return true };
     let scheme = &squeezed[..colon];

@@ -22,7 +22,7 @@ use crate::timing::phase;
 
 /// What a render remembers for the next one over the same output.
 #[derive(Default)]
-pub struct Incremental {
+pub(crate) struct Incremental {
     /// Every page's fingerprint, by path.
     fingerprints: Fingerprints,
     /// Draw every page next time (the fingerprints do not cover what changed).
@@ -49,7 +49,7 @@ enum Index {
 impl Incremental {
     /// `changes` were applied to the site, but no render followed: the search index is behind
     /// the site when they touched it.
-    pub fn not_rendered(&mut self, changes: &Changes) {
+    pub(crate) fn not_rendered(&mut self, changes: &Changes) {
         if !changes.replaced.is_empty() || changes.reordered {
             self.index = Index::Stale;
         }
@@ -57,7 +57,7 @@ impl Incremental {
 
     /// The site was loaded again (settings, vocabulary or gazetteer changed): nothing of the
     /// last render can be reused, but its files are still in the output.
-    pub fn reloaded(&mut self) {
+    pub(crate) fn reloaded(&mut self) {
         self.redraw_all = true;
         self.cards = None;
     }
@@ -65,7 +65,7 @@ impl Incremental {
 
 /// How the site changed since the last render (serve applies edited page files).
 #[derive(Default)]
-pub struct Changes {
+pub(crate) struct Changes {
     /// Practices replaced in place (their ids unchanged), with their previous version.
     pub replaced: Vec<(usize, Practice)>,
     /// Practice ids (site order) changed, or the site was loaded again.
@@ -73,7 +73,7 @@ pub struct Changes {
 }
 
 /// What a render did.
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// Pages drawn (the others kept their bytes).
     pub drawn: usize,
     /// Whether the search index was patched for replaced practices.
@@ -83,7 +83,7 @@ pub struct Rendered {
 /// Renders `site` into `out`: the pages whose fingerprint changed since `memory`'s last render,
 /// the extras, the search index; then checks the links of the pages drawn (of every page when
 /// the set of pages changed). On an error in the pages, the output is left as it was.
-pub fn render(
+pub(crate) fn render(
     site: &Site,
     memory: &mut Incremental,
     changes: &Changes,

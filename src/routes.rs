@@ -9,50 +9,50 @@
 use crate::taxonomy::Kind;
 
 /// The home page.
-pub const HOME: &str = "index.html";
+pub(crate) const HOME: &str = "index.html";
 /// The search page.
-pub const SEARCH: &str = "search/index.html";
+pub(crate) const SEARCH: &str = "search/index.html";
 /// The not-found page, served at any depth (its links are absolute by design).
-pub const NOT_FOUND: &str = "404.html";
+pub(crate) const NOT_FOUND: &str = "404.html";
 /// The Atom feed of every practice.
-pub const FEED: &str = "atom.xml";
-pub const SITEMAP: &str = "sitemap.xml";
-pub const ROBOTS: &str = "robots.txt";
+pub(crate) const FEED: &str = "atom.xml";
+pub(crate) const SITEMAP: &str = "sitemap.xml";
+pub(crate) const ROBOTS: &str = "robots.txt";
 /// The folder of the search index; its files are `search/<key>.js` ([`search_file`]).
-pub const SEARCH_DIR: &str = "search/";
+pub(crate) const SEARCH_DIR: &str = "search/";
 
 /// The page of a practice.
-pub fn practice(slug: &str) -> String {
+pub(crate) fn practice(slug: &str) -> String {
     format!("practices/{slug}/index.html")
 }
 
 /// The practice slug of a page path: the inverse of [`practice`].
-pub fn practice_slug(path: &str) -> Option<&str> {
+pub(crate) fn practice_slug(path: &str) -> Option<&str> {
     path.strip_prefix("practices/")?.strip_suffix("/index.html")
 }
 
 /// The index page of a taxonomy (`region/index.html`).
-pub fn taxonomy(kind: Kind) -> String {
+pub(crate) fn taxonomy(kind: Kind) -> String {
     format!("{}/index.html", kind.as_str())
 }
 
 /// Page `page` (0-based) of a region term.
-pub fn region(slug: &str, page: usize) -> String {
+pub(crate) fn region(slug: &str, page: usize) -> String {
     paged(&term_folder(Kind::Region, slug), page)
 }
 
 /// Page `page` (0-based) of a mechanism term.
-pub fn mechanism(id: &str, page: usize) -> String {
+pub(crate) fn mechanism(id: &str, page: usize) -> String {
     paged(&term_folder(Kind::Mechanism, id), page)
 }
 
 /// Page `page` (0-based) of a year term.
-pub fn year(year: i32, page: usize) -> String {
+pub(crate) fn year(year: i32, page: usize) -> String {
     paged(&term_folder(Kind::Year, &year.to_string()), page)
 }
 
 /// The Atom feed of a mechanism.
-pub fn mechanism_feed(id: &str) -> String {
+pub(crate) fn mechanism_feed(id: &str) -> String {
     format!("{}atom.xml", term_folder(Kind::Mechanism, id))
 }
 
@@ -71,27 +71,27 @@ fn paged(folder: &str, page: usize) -> String {
 }
 
 /// How many pages a list of `n` items takes at `per` a page (one, even when empty).
-pub fn pages_of(n: usize, per: usize) -> usize {
+pub(crate) fn pages_of(n: usize, per: usize) -> usize {
     n.div_ceil(per).max(1)
 }
 
 /// A file of the theme (`static/style.css`).
-pub fn static_file(name: &str) -> String {
+pub(crate) fn static_file(name: &str) -> String {
     format!("static/{name}")
 }
 
 /// A file of the search index: `key` is the name its loader asks for (`meta`, `s/3`, `d/17`).
-pub fn search_file(key: &str) -> String {
+pub(crate) fn search_file(key: &str) -> String {
     format!("{SEARCH_DIR}{key}.js")
 }
 
 /// Whether a path is a file of the search index.
-pub fn is_search_file(path: &str) -> bool {
+pub(crate) fn is_search_file(path: &str) -> bool {
     path.starts_with(SEARCH_DIR) && path.ends_with(".js")
 }
 
 /// `../../` for `a/b/index.html`: what a page's relative links start with.
-pub fn root_of(path: &str) -> String {
+pub(crate) fn root_of(path: &str) -> String {
     let depth = path.matches('/').count();
     if depth == 0 {
         "./".into()
@@ -101,7 +101,7 @@ pub fn root_of(path: &str) -> String {
 }
 
 /// A path as it is published, after `base_url`: a folder's `index.html` is the folder.
-pub fn public(path: &str) -> &str {
+pub(crate) fn public(path: &str) -> &str {
     path.strip_suffix("index.html").unwrap_or(path)
 }
 

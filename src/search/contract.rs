@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use crate::fold::is_han;
 
 /// Traditional → Simplified per character: every Han character OpenCC changes on its own.
-pub fn fold_table() -> &'static BTreeMap<char, char> {
+pub(crate) fn fold_table() -> &'static BTreeMap<char, char> {
     static TABLE: OnceLock<BTreeMap<char, char>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let ranges = [0x3400u32..=0x4DBF, 0x4E00..=0x9FFF, 0xF900..=0xFAFF];
@@ -59,12 +59,12 @@ pub(super) fn fold_char(c: char) -> char {
 
 /// The match key of a text: per-character fold, half-width, lower case. Keeps one character
 /// per character, so positions in the key are positions in the text.
-pub fn fold_key(text: &str) -> String {
+pub(crate) fn fold_key(text: &str) -> String {
     text.chars().map(fold_char).collect()
 }
 
 /// Base tokens of a text (see the module docs): the part of the contract both sides share.
-pub fn base_tokens(text: &str) -> Vec<String> {
+pub(crate) fn base_tokens(text: &str) -> Vec<String> {
     let key = fold_key(text);
     let mut out = Vec::new();
     let mut han: Vec<char> = Vec::new();
@@ -101,7 +101,7 @@ pub fn base_tokens(text: &str) -> Vec<String> {
 }
 
 /// Index tokens of a text, as the index holds them: base tokens and every Han character alone.
-pub fn index_tokens(text: &str) -> Vec<String> {
+pub(crate) fn index_tokens(text: &str) -> Vec<String> {
     let mut tokens = base_tokens(text);
     tokens.extend(fold_key(text).chars().filter(|&c| is_han(c)).map(String::from));
     tokens

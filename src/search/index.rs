@@ -92,7 +92,7 @@ pub(super) fn count_tokens(text: &str, weight: u32, counts: &mut Counts) {
 }
 
 /// What a document gives the index: its weighted tokens and what a result shows.
-pub struct DocEntry {
+pub(crate) struct DocEntry {
     pub(super) chars: usize,
     pub(super) json: String,
 }
@@ -138,7 +138,7 @@ pub(super) fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
 
 /// Writes the search index into `sink`; a document's fragment goes out as soon as it is
 /// tokenized, a shard as soon as it is encoded.
-pub fn index(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
+pub(crate) fn index(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
     // Documents are tokenized and inverted in parallel runs of consecutive ids; a run's
     // postings join the previous run's by re-encoding one gap.
     let n = site.practices.len();

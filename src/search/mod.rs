@@ -32,7 +32,6 @@ mod index;
 mod patch;
 mod wire;
 
-pub use contract::{base_tokens, fold_key, fold_table, index_tokens};
-pub use index::{index, DocEntry};
-pub use patch::update_index;
-pub use wire::{shard_of, POSTINGS_PER_SHARD, VERSION};
+pub(crate) use contract::{base_tokens, fold_table, index_tokens};
+pub(crate) use index::index;
+pub(crate) use patch::update_index;

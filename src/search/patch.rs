@@ -36,7 +36,7 @@ struct Diff {
 /// documents, the postings of the tokens whose weight changed, and `meta.js`. The result is
 /// what [`index`](super::index) would write. False when only a full rewrite can do it (no
 /// index yet, or the shard count changes).
-pub fn update_index(site: &Site, files: &mut Files, replaced: &[(usize, Practice)]) -> bool {
+pub(crate) fn update_index(site: &Site, files: &mut Files, replaced: &[(usize, Practice)]) -> bool {
     let Some(meta) = files.get(&routes::search_file(META)).and_then(|b| value_of(b)) else { return false };
     let Ok(meta) = serde_json::from_str::<Meta>(meta) else { return false };
     if meta.len.len() != site.practices.len() {

@@ -5,10 +5,10 @@
 use crate::site::Site;
 
 /// The version of the format, written in `meta.js` (`v`).
-pub const VERSION: u32 = 2;
+pub(crate) const VERSION: u32 = 2;
 
 /// Postings a shard aims at; the shard count is the next power of two that gets there.
-pub const POSTINGS_PER_SHARD: usize = 6000;
+pub(crate) const POSTINGS_PER_SHARD: usize = 6000;
 
 /// The 64 digits of the postings encoding: 0–31 end a number, 32–63 carry five more bits.
 pub(super) const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvWXYZwxyz-_";
@@ -22,7 +22,7 @@ pub(super) fn push_varint(out: &mut Vec<u8>, mut v: u32) {
 }
 
 /// The shard of a token: FNV-1a over the code points of its shard key.
-pub fn shard_of(token: &str, shards: u32) -> u32 {
+pub(crate) fn shard_of(token: &str, shards: u32) -> u32 {
     let latin = token.starts_with(|c: char| c.is_ascii_alphanumeric());
     let mut h: u32 = 0x811C_9DC5;
     for c in token.chars().take(if latin { 2 } else { usize::MAX }) {
