@@ -232,9 +232,16 @@
 
   var FACETS = { region: true, mechanism: true, year: true };
 
-  /** Opens the index whose files `load(key)` fetches (see Engine). */
+  /** The version of the index format this reads: `v` in meta.js (src/search/wire.rs). */
+  var VERSION = 2;
+
+  /** Opens the index whose files `load(key)` fetches (see Engine); an index in another format
+   * is refused rather than misread. */
   function open(load) {
-    return load("meta").then(function (meta) { return new Engine(meta, load); });
+    return load("meta").then(function (meta) {
+      if (meta.v !== VERSION) throw new Error("search index format " + meta.v + ", this page reads " + VERSION);
+      return new Engine(meta, load);
+    });
   }
 
   /** The registry the index files call: KBGEN_SEARCH.put(key, value). */
@@ -280,7 +287,7 @@
 
   var api = {
     makeFold: makeFold, foldKey: foldKey, baseTokens: baseTokens, shardOf: shardOf, decode: decode,
-    open: open, registry: registry, excerpt: excerpt,
+    open: open, registry: registry, excerpt: excerpt, VERSION: VERSION,
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   global.KbgenSearch = api;

@@ -145,6 +145,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_browser_reads_the_version_written() {
+        let js = include_str!("../../static/search.js");
+        assert!(js.contains(&format!("var VERSION = {VERSION};")), "static/search.js reads another format version");
+    }
+
+    #[test]
     fn postings_encode_as_gaps_and_weights_in_base64_varints() {
         // The same string tests/js/search.test.mjs decodes: (10, 1), (11, 2), (43, 128).
         let mut run = Run::new(10, 1);

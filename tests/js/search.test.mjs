@@ -163,3 +163,10 @@ test("excerpts mark the match and never turn text into markup", () => {
   assert.deepEqual(marked, ["网格", "网格"]);
   assert.equal(segs.map((s) => s.text).join(""), "网格员<script>alert(1)</script>走访网格", "text stays text");
 });
+
+test("an index in another format version is refused, the built one is read", async () => {
+  const engine = await openIndex();
+  assert.equal(engine.meta.v, S.VERSION);
+  const other = { ...engine.meta, v: S.VERSION + 1 };
+  await assert.rejects(S.open(async () => other), /format/);
+});
