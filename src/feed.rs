@@ -23,7 +23,7 @@ pub(crate) fn write_feeds(site: &Site, cards: &[Card], pages: &[&str], files: &m
     let mut sitemap = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut pages: Vec<&str> = pages.iter().copied().filter(|p| p.ends_with("index.html")).collect();
+    let mut pages: Vec<&str> = pages.iter().copied().filter(|p| routes::public(p) != *p).collect();
     pages.sort_unstable();
     for path in pages {
         let url = format!("{base}{}", routes::public(path));

@@ -1,7 +1,8 @@
-//! Build stage 4: output. Files go into a temporary folder beside the output folder as they
-//! are made ([`Staging`]), and the folder is swapped in only when everything is written and
-//! every internal link resolves, so a failed build leaves the previous site untouched. A big
-//! site never sits in memory whole: a page is written and dropped as soon as it is drawn.
+//! Build stage 5: output. Where a render puts the site ([`Output`]): for `build` and `check`,
+//! a temporary folder beside the output folder, written as files are made ([`Staging`]) and
+//! swapped in only when everything is written and every internal link resolves, so a failed
+//! build leaves the previous site untouched and a big site never sits in memory whole; for
+//! `serve`, memory ([`InMemory`]). Both check links by the one rule of [`Links`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,24 @@ pub trait Sink: Sync {
     fn put(&self, path: String, bytes: Vec<u8>) -> std::io::Result<()>;
     /// Told, before the pages are put, the paths of all pages that will be.
     fn expect(&self, _pages: &[&str]) {}
+}
+
+/// Where a render puts the site: a staged folder (`build`, `check`) or memory (`serve`).
+pub trait Output {
+    /// Where files go as they are made, from any thread.
+    fn sink(&self) -> &dyn Sink;
+    /// Removes a file an earlier render put (only an output that outlives a render has any).
+    fn remove(&mut self, _path: &str) {}
+    /// Drops what this render put so far.
+    fn discard(&mut self) {}
+    /// The files of earlier renders, when the output keeps them: the search index is patched
+    /// in them.
+    fn previous(&mut self) -> Option<&mut Files> {
+        None
+    }
+    /// The links that point at no file of the site: of the pages `drawn` by the last render,
+    /// or of every page (`all`, when the set of pages changed).
+    fn broken_links(&mut self, drawn: &[String], all: bool) -> Vec<BrokenLink>;
 }
 
 /// The output folder of the project at `root`, checked: refused (an error naming kbgen.toml and
@@ -282,24 +301,6 @@ impl Output for InMemory {
         pages.par_iter().for_each(|(path, bytes)| links.page(path, bytes));
         links.broken(|t| files.contains_key(t))
     }
-}
-
-/// Where a render puts the site: a staged folder (`build`, `check`) or memory (`serve`).
-pub trait Output {
-    /// Where files go as they are made, from any thread.
-    fn sink(&self) -> &dyn Sink;
-    /// Removes a file an earlier render put (only an output that outlives a render has any).
-    fn remove(&mut self, _path: &str) {}
-    /// Drops what this render put so far.
-    fn discard(&mut self) {}
-    /// The files of earlier renders, when the output keeps them: the search index is patched
-    /// in them.
-    fn previous(&mut self) -> Option<&mut Files> {
-        None
-    }
-    /// The links that point at no file of the site: of the pages `drawn` by the last render,
-    /// or of every page (`all`, when the set of pages changed).
-    fn broken_links(&mut self, drawn: &[String], all: bool) -> Vec<BrokenLink>;
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

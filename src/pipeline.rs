@@ -1,6 +1,6 @@
 //! The build pipeline, one for `kbgen build`, `kbgen check` and `kbgen serve` (see `build`, its
 //! three callers). Loading (`site::load`: config, vocabulary, gazetteer, pages, then the
-//! taxonomies and related lists) gives the site model; [`render`] runs the stages after it:
+//! taxonomies and related lists) gives the site model; [`render()`] runs the stages after it:
 //!
 //! 1. **pages** (`render`): every page whose fingerprint changed since the last run;
 //! 2. **extras**: feeds and sitemap (`feed`), the theme's static files (`theme`);

@@ -1,6 +1,6 @@
 //! Build stage 3: render. Turns the site model into HTML pages through Tera templates, which
-//! see only the view structs of [`views`]. One job per page; each page's fingerprint
-//! ([`fingerprints`]) says whether an incremental render must draw it again. Every internal
+//! see only the view structs of `views`. One job per page; each page's fingerprint
+//! (`fingerprints`) says whether an incremental render must draw it again. Every internal
 //! link is relative (`root` + a path of `routes`), so one output works at a domain root, under
 //! a sub-path and from `file://`.
 

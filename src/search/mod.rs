@@ -1,4 +1,4 @@
-//! Build stage 3c: the search index. One tokenizer contract, shared with the browser
+//! Build stage 4: the search index. One tokenizer contract, shared with the browser
 //! (`static/search.js`), so the index and the query cannot disagree:
 //!
 //! 1. **fold key**: each character through the same table on both sides — Traditional →
@@ -14,8 +14,9 @@
 //! **Format** (`search/`, every file a script calling `KBGEN_SEARCH.put(key, value)`, so it
 //! loads from `file://` as well as over HTTP, and a query loads only what it needs):
 //!
-//! - `meta.js` — the fold table, the shard count, and per document only what ranking and facets
-//!   need (year, province, mechanisms, length), as columns;
+//! - `meta.js` — the format version (`v`, which `search.js` checks), the fold table, the shard
+//!   count, and per document only what ranking and facets need (year, province, mechanisms,
+//!   length), as columns;
 //! - `s/<k>.js` — shard `k` of the inverted index: `{token: postings}` for the tokens whose shard
 //!   key hashes to `k` (FNV-1a 32 over code points; a Latin token's shard key is its first two
 //!   characters, so a prefix lives in one shard). Postings are a string of base-64 varints,
@@ -24,8 +25,11 @@
 //! - `d/<id>.js` — one document as a result shows it (url, title, meta line, plain text for the
 //!   excerpt), loaded only for the results on screen.
 //!
-//! The shard count grows with the corpus (about [`POSTINGS_PER_SHARD`] postings per shard), so a
-//! first query downloads a few small files whatever the size of the site.
+//! The shard count grows with the corpus (about [`wire::POSTINGS_PER_SHARD`] postings per
+//! shard), so a first query downloads a few small files whatever the size of the site.
+//!
+//! The parts: [`contract`] (the tokenizer the browser mirrors), [`wire`] (the format),
+//! [`index`](mod@index) (building the index), [`patch`] (patching it for pages edited in place).
 
 mod contract;
 mod index;

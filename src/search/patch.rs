@@ -34,7 +34,7 @@ struct Diff {
 
 /// Updates the index in `files` for practices replaced in place (ids unchanged): their
 /// documents, the postings of the tokens whose weight changed, and `meta.js`. The result is
-/// what [`index`](super::index) would write. False when only a full rewrite can do it (no
+/// what [`index`](fn@super::index) would write. False when only a full rewrite can do it (no
 /// index yet, or the shard count changes).
 pub(crate) fn update_index(site: &Site, files: &mut Files, replaced: &[(usize, Practice)]) -> bool {
     let Some(meta) = files.get(&routes::search_file(META)).and_then(|b| value_of(b)) else { return false };
