@@ -5,18 +5,14 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{copy_dir, repo};
+use common::site_test::SiteTest;
 use kbgen::build::{render_project, Preview};
 
 /// The repo's own project (content, templates, static, data, config) in a temporary folder.
-fn project() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
-    for d in ["content", "templates", "static", "data"] {
-        copy_dir(&repo().join(d), &root.join(d));
-    }
-    std::fs::copy(repo().join("kbgen.toml"), root.join("kbgen.toml")).unwrap();
-    (tmp, root)
+fn project() -> (SiteTest, PathBuf) {
+    let site = SiteTest::repo();
+    let root = site.root.clone();
+    (site, root)
 }
 
 fn page(root: &Path, name: &str) -> PathBuf {
@@ -155,7 +151,6 @@ fn a_broken_page_leaves_the_preview_as_it_was_and_the_fix_applies() {
 
 #[test]
 fn build_check_and_serve_report_the_same_broken_links() {
-    use common::site_test::SiteTest;
     let site = SiteTest::fixture("site");
     let practice = SiteTest::builtin_template("practice.html");
     site.write(
