@@ -158,15 +158,20 @@ impl Gazetteer {
         G.get_or_init(|| Gazetteer::parse(BUILTIN_TSV).expect("the built-in gazetteer parses"))
     }
 
-    /// The gazetteer at `path`, or the built-in one when the file is absent or the same.
+    /// The gazetteer at `path`, or the built-in one when the file is absent or the same; a file
+    /// that cannot be read or is not UTF-8 is an error.
     /// A project's own file is parsed once per distinct content and kept for the process
     /// (`serve` rebuilds often and must not parse or leak it again each time).
     pub fn load_or_builtin(path: &std::path::Path) -> Result<&'static Gazetteer, crate::diag::Diagnostic> {
         use std::sync::{Mutex, OnceLock};
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) if t != BUILTIN_TSV => t,
-            _ => return Ok(Gazetteer::builtin()),
-        };
+        // Absent: the built-in one. Unreadable or not UTF-8: an error, not a silent fallback.
+        if !path.exists() {
+            return Ok(Gazetteer::builtin());
+        }
+        let text = crate::diag::Diagnostic::read_utf8(path, path)?;
+        if text == BUILTIN_TSV {
+            return Ok(Gazetteer::builtin());
+        }
         static LOADED: OnceLock<Mutex<HashMap<String, &'static Gazetteer>>> = OnceLock::new();
         let key = crate::content::sha256_hex(text.as_bytes());
         let mut loaded = LOADED.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
@@ -343,6 +348,16 @@ fn name_entries(units: &[Unit]) -> Vec<((String, bool), Vec<usize>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gazetteer_file_that_is_not_utf8_is_an_error_not_the_builtin_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("regions.tsv");
+        std::fs::write(&path, b"110000\tprovince\t\xb1\xb1\xbe\xa9\xca\xd0\t\n").unwrap();
+        let e = Gazetteer::load_or_builtin(&path).map(|_| ()).unwrap_err();
+        assert!(e.message.contains("not UTF-8") && e.line == Some(1), "{e}");
+        assert!(std::ptr::eq(Gazetteer::load_or_builtin(&tmp.path().join("none.tsv")).unwrap(), Gazetteer::builtin()));
+    }
 
     #[test]
     fn short_names_strip_suffixes_and_ethnic_groups() {

@@ -86,7 +86,7 @@ impl Vocabulary {
     pub fn parse(text: &str, file: &Path) -> Result<Vocabulary, VocabularyError> {
         let err = |line: Option<usize>, message: String| VocabularyError { file: file.into(), line, message };
         let parsed: VocabularyFile =
-            serde_yaml_ng::from_str(text).map_err(|e| err(e.location().map(|l| l.line()), e.to_string()))?;
+            serde_yaml_ng::from_str(text).map_err(|e| err(e.location().map(|l| l.line()), yaml_message(&e)))?;
         let mut by_id = HashMap::new();
         let mut owner: HashMap<String, String> = HashMap::new();
         for (i, m) in parsed.mechanisms.iter().enumerate() {
@@ -210,6 +210,15 @@ fn key_line(text: &str, id: &str, key: &str) -> Option<usize> {
         .map_or(Some(start + 1), |(i, _)| Some(i + 1))
 }
 
+/// serde_yaml_ng's message without its trailing " at line L column C" (the error has the line).
+fn yaml_message(e: &serde_yaml_ng::Error) -> String {
+    let s = e.to_string();
+    match s.find(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
 /// The 0-based line of the entry with this id: `- id: x` (block style) or `- {id: x, …}`.
 fn entry_line(text: &str, id: &str) -> Option<usize> {
     text.lines().position(|l| {
@@ -224,6 +233,13 @@ fn entry_line(text: &str, id: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_yaml_error_gives_its_line_once() {
+        let e = Vocabulary::parse("mechanisms:\n  - id: a\n    name: x\n", Path::new("m.yaml")).unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(!e.message.contains("at line"), "{e}");
+    }
 
     #[test]
     fn builtin_vocabulary_is_valid() {

@@ -510,7 +510,7 @@ fn help_and_error_messages_snapshots() {
     let shown = |s: String| s.replace(&site.root.display().to_string(), "<root>");
     insta::assert_snapshot!("help", site.run(&["--help"]).ok().stdout);
 
-    // An entry with a field missing (serde's message, and its position again: issue 13).
+    // An entry with a field missing: serde's message, the line given once.
     site.write("data/mechanisms.yaml", &format!("{}\n  - id: bad-id\n    name: 坏\n", kbgen::vocab::BUILTIN_YAML));
     insta::assert_snapshot!("vocabulary_error", shown(site.check().failed().stderr));
     std::fs::remove_file(site.path("data/mechanisms.yaml")).unwrap();
