@@ -36,7 +36,7 @@ pub struct Pages {
 }
 
 /// Renders the site's pages, drawing only those whose fingerprint differs from `prev` (all of
-/// them without `prev`). `keys` holds every page's fingerprint, drawn or not.
+/// them without `prev`). `fingerprints` holds every page's fingerprint, drawn or not.
 ///
 /// `cached` maps a practice's content hash to its card from an earlier render of the same
 /// vocabulary and gazetteer; cards not in it are made.
@@ -61,9 +61,9 @@ pub fn render_pages(
     };
     let jobs = jobs(site);
     let keyed: Vec<(String, u64)> =
-        crate::timing::phase("keys", || jobs.par_iter().map(|j| (r.path(j), r.fingerprint(j))).collect());
+        crate::timing::phase("fingerprints", || jobs.par_iter().map(|j| (r.path(j), r.fingerprint(j))).collect());
     let todo: Vec<usize> =
-        (0..jobs.len()).filter(|&n| prev.is_none_or(|keys| keys.get(&keyed[n].0) != Some(&keyed[n].1))).collect();
+        (0..jobs.len()).filter(|&n| prev.is_none_or(|prev| prev.get(&keyed[n].0) != Some(&keyed[n].1))).collect();
     let progress = progress_bar(todo.len());
     sink.expect(&keyed.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>());
     let out = site.root.join(&site.config.paths.output);
@@ -133,6 +133,8 @@ fn progress_bar(len: usize) -> indicatif::ProgressBar {
     bar
 }
 
+/// One page to draw: which page of the site (practices and terms by index, the page of a
+/// term's list 0-based). Its `Debug` form is part of its fingerprint.
 #[derive(Debug)]
 enum Job {
     Home,
@@ -145,6 +147,8 @@ enum Job {
     Year(usize, usize),
 }
 
+/// What drawing pages reads: the site, the templates, the cards, and the fingerprints of the
+/// parts pages are made of.
 struct Renderer<'a> {
     site: &'a Site,
     tera: &'a Tera,
