@@ -32,6 +32,8 @@ pub(crate) struct Incremental {
     /// Paths of the extras (feeds, sitemap, static files), replaced on every render.
     extras: BTreeSet<String>,
     index: Index,
+    /// The postings of the index in the output, when the output outlives a render (serve).
+    postings: Option<crate::search::Postings>,
 }
 
 /// The search index in the output.
@@ -151,18 +153,28 @@ fn search_index(
     changes: &Changes,
     out: &mut dyn Output,
 ) -> Result<bool, Vec<Diagnostic>> {
+    let cannot_write =
+        |e: std::io::Error| vec![Diagnostic::new(&output_dir(site), format!("cannot write the search index: {e}"))];
     let patchable = memory.index == Index::Current && !changes.reordered;
     let patched = patchable
         && (changes.replaced.is_empty()
-            || out.previous().is_some_and(|files| {
-                phase("index patch", || crate::search::update_index(site, files, &changes.replaced))
-            }));
+            || match memory.postings.as_mut() {
+                Some(kept) => {
+                    phase("index patch", || crate::search::update_index(site, kept, &changes.replaced, out.sink()))
+                        .map_err(cannot_write)?
+                }
+                None => false,
+            });
     if !patched {
-        if let Some(files) = out.previous() {
-            files.retain(|p, _| !routes::is_search_file(p));
-        }
-        crate::search::index(site, out.sink())
-            .map_err(|e| vec![Diagnostic::new(&output_dir(site), format!("cannot write the search index: {e}"))])?;
+        // Only an output that keeps earlier files has any to remove, and patches later.
+        let keep = match out.previous() {
+            Some(files) => {
+                files.retain(|p, _| !routes::is_search_file(p));
+                true
+            }
+            None => false,
+        };
+        memory.postings = crate::search::index(site, out.sink(), keep).map_err(cannot_write)?;
     }
     memory.index = Index::Current;
     Ok(patched)

@@ -2,10 +2,13 @@
 //! making strings, inverted in parallel runs of consecutive ids, and written as shards,
 //! per-document fragments and `meta.js` (see `wire`).
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::contract::fold_char;
+use super::patch::Postings;
 use super::wire::{meta_json, put, shard_count, shard_of, Run, META};
 use crate::fold::is_han;
 use crate::output::Sink;
@@ -137,8 +140,9 @@ pub(super) fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
 }
 
 /// Writes the search index into `sink`; a document's fragment goes out as soon as it is
-/// tokenized, a shard as soon as it is encoded.
-pub(crate) fn index(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
+/// tokenized, a shard as soon as it is encoded. With `keep`, also gives the postings back,
+/// for patching them later ([`Postings`]).
+pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: bool) -> std::io::Result<Option<Postings>> {
     // Documents are tokenized and inverted in parallel runs of consecutive ids; a run's
     // postings join the previous run's by re-encoding one gap.
     let n = site.practices.len();
@@ -188,31 +192,46 @@ pub(crate) fn index(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
     }
     let shards = shard_count(postings);
     sink.put(routes::search_file(META), put(META, &meta_json(site, &len, shards, postings)))?;
-    write_shards(all, shards, sink)
+    let maps = write_shards(all, shards, sink, keep)?;
+    Ok(keep.then_some(Postings { shards, postings, len, maps }))
 }
 
-/// The shard files of an inverted index.
-fn write_shards(all: FxHashMap<Token, Run>, shards: u32, sink: &dyn Sink) -> std::io::Result<()> {
+/// The shard files of an inverted index; with `keep`, also each shard's postings by token.
+fn write_shards(
+    all: FxHashMap<Token, Run>,
+    shards: u32,
+    sink: &dyn Sink,
+    keep: bool,
+) -> std::io::Result<Vec<BTreeMap<String, String>>> {
     let mut by_shard: Vec<Vec<(String, Run)>> = (0..shards).map(|_| Vec::new()).collect();
     for (key, run) in all {
         let text = key.text();
         by_shard[shard_of(&text, shards) as usize].push((text, run));
     }
-    by_shard.into_par_iter().enumerate().try_for_each(|(k, mut tokens)| {
-        tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut json = String::from("{");
-        for (n, (token, run)) in tokens.iter().enumerate() {
-            if n > 0 {
-                json.push(',');
+    by_shard
+        .into_par_iter()
+        .enumerate()
+        .map(|(k, mut tokens)| {
+            tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            let mut json = String::from("{");
+            let mut kept = BTreeMap::new();
+            for (n, (token, run)) in tokens.into_iter().enumerate() {
+                if n > 0 {
+                    json.push(',');
+                }
+                let encoded = run.encode();
+                json.push_str(&serde_json::to_string(&token).expect("a string serialises"));
+                json.push_str(":\"");
+                json.push_str(&encoded);
+                json.push('"');
+                if keep {
+                    kept.insert(token, encoded);
+                }
             }
-            json.push_str(&serde_json::to_string(token).expect("a string serialises"));
-            json.push_str(":\"");
-            json.push_str(&run.encode());
-            json.push('"');
-        }
-        json.push('}');
-        drop(tokens);
-        let key = format!("s/{k}");
-        sink.put(routes::search_file(&key), put(&key, &json))
-    })
+            json.push('}');
+            let key = format!("s/{k}");
+            sink.put(routes::search_file(&key), put(&key, &json))?;
+            Ok(kept)
+        })
+        .collect()
 }

@@ -1,23 +1,28 @@
 //! Patching the index for practices edited in place (ids unchanged): their documents, the
-//! postings of the tokens whose weight changed, and `meta.js`, in the files of the last build.
+//! postings of the tokens whose weight changed, and `meta.js`. The postings of the last index
+//! are kept in memory ([`Postings`]); the files written are never read back.
 
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
 use super::index::{doc_entry, Token};
-use super::wire::{decode, meta_json, put, shard_count, shard_of, value_of, Run, META};
-use crate::output::Files;
+use super::wire::{decode, meta_json, put, shard_count, shard_of, Run, META};
+use crate::output::Sink;
 use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;
 
-/// What `meta.js` says that patching needs.
-#[derive(serde::Deserialize)]
-struct Meta {
-    shards: u32,
-    postings: usize,
-    len: Vec<usize>,
+/// The postings of the index last written, kept in memory (by `serve`) to patch them without
+/// reading the index files back.
+pub(crate) struct Postings {
+    pub(super) shards: u32,
+    /// How many postings there are in all.
+    pub(super) postings: usize,
+    /// Per document, its length in characters (a column of `meta.js`).
+    pub(super) len: Vec<usize>,
+    /// Per shard, the postings string of each token.
+    pub(super) maps: Vec<BTreeMap<String, String>>,
 }
 
 /// Per token, (doc, new weight or removal).
@@ -32,37 +37,42 @@ struct Diff {
     postings: usize,
 }
 
-/// Updates the index in `files` for practices replaced in place (ids unchanged): their
-/// documents, the postings of the tokens whose weight changed, and `meta.js`. The result is
-/// what [`index`](fn@super::index) would write. False when only a full rewrite can do it (no
-/// index yet, or the shard count changes).
-pub(crate) fn update_index(site: &Site, files: &mut Files, replaced: &[(usize, Practice)]) -> bool {
-    let Some(meta) = files.get(&routes::search_file(META)).and_then(|b| value_of(b)) else { return false };
-    let Ok(meta) = serde_json::from_str::<Meta>(meta) else { return false };
-    if meta.len.len() != site.practices.len() {
-        return false;
+/// Updates the index for practices replaced in place (ids unchanged): puts into `sink` their
+/// documents, the shards whose postings changed, and `meta.js`, and keeps `kept` up to date.
+/// The files are what [`index`](fn@super::index) would write. False, with nothing put or
+/// changed, when only a full rewrite can do it (the shard count changes).
+pub(crate) fn update_index(
+    site: &Site,
+    kept: &mut Postings,
+    replaced: &[(usize, Practice)],
+    sink: &dyn Sink,
+) -> std::io::Result<bool> {
+    if kept.len.len() != site.practices.len() {
+        return Ok(false);
     }
-    let shards = meta.shards;
-    let diff = diff(site, replaced, meta);
-    if shard_count(diff.postings) != shards {
-        return false;
+    let diff = diff(site, replaced, kept);
+    if shard_count(diff.postings) != kept.shards {
+        return Ok(false);
     }
     for (shard, tokens) in diff.shards {
-        if !patch_shard(files, shard, tokens) {
-            return false;
-        }
+        let map = &mut kept.maps[shard as usize];
+        patch_shard(map, tokens);
+        let key = format!("s/{shard}");
+        let json = serde_json::to_string(&map).expect("strings serialise");
+        sink.put(routes::search_file(&key), put(&key, &json))?;
     }
     for (i, json) in diff.docs {
         let key = format!("d/{i}");
-        files.insert(routes::search_file(&key), put(&key, &json));
+        sink.put(routes::search_file(&key), put(&key, &json))?;
     }
-    files.insert(routes::search_file(META), put(META, &meta_json(site, &diff.len, shards, diff.postings)));
-    true
+    (kept.len, kept.postings) = (diff.len, diff.postings);
+    sink.put(routes::search_file(META), put(META, &meta_json(site, &kept.len, kept.shards, kept.postings)))?;
+    Ok(true)
 }
 
-/// The token edits, documents and counts of replacing `replaced` in an index described by `meta`.
-fn diff(site: &Site, replaced: &[(usize, Practice)], meta: Meta) -> Diff {
-    let (mut postings, mut len) = (meta.postings as i64, meta.len);
+/// The token edits, documents and counts of replacing `replaced` in the index `meta`.
+fn diff(site: &Site, replaced: &[(usize, Practice)], meta: &Postings) -> Diff {
+    let (mut postings, mut len) = (meta.postings as i64, meta.len.clone());
     let mut shards: BTreeMap<u32, Edits> = BTreeMap::new();
     let mut docs = Vec::new();
     for (i, old) in replaced {
@@ -89,17 +99,8 @@ fn diff(site: &Site, replaced: &[(usize, Practice)], meta: Meta) -> Diff {
     Diff { shards, docs, len, postings: postings.max(0) as usize }
 }
 
-/// Applies token edits to shard `shard` in `files`; false when the shard cannot be read.
-fn patch_shard(files: &mut Files, shard: u32, tokens: Edits) -> bool {
-    let key = format!("s/{shard}");
-    let path = routes::search_file(&key);
-    let Some(mut map) = files
-        .get(&path)
-        .and_then(|b| value_of(b))
-        .and_then(|v| serde_json::from_str::<BTreeMap<String, String>>(v).ok())
-    else {
-        return false;
-    };
+/// Applies token edits to the postings of one shard.
+fn patch_shard(map: &mut BTreeMap<String, String>, tokens: Edits) {
     for (token, edits) in tokens {
         let mut list = map.get(&token).map(|s| decode(s)).unwrap_or_default();
         for (doc, w) in edits {
@@ -125,7 +126,4 @@ fn patch_shard(files: &mut Files, shard: u32, tokens: Edits) -> bool {
             }
         }
     }
-    let json = serde_json::to_string(&map).expect("strings serialise");
-    files.insert(path, put(&key, &json));
-    true
 }

@@ -69,13 +69,6 @@ pub(super) fn shard_count(postings: usize) -> u32 {
     postings.div_ceil(POSTINGS_PER_SHARD).next_power_of_two().clamp(1, 1 << 14) as u32
 }
 
-/// The JSON value inside a search file written by [`put`].
-pub(super) fn value_of(bytes: &[u8]) -> Option<&str> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let start = text.find(',')? + 1;
-    text.get(start..text.len().checked_sub(3)?)
-}
-
 /// Postings string → (doc, weight) pairs; the inverse of [`Run::encode`].
 pub(super) fn decode(s: &str) -> Vec<(u32, u32)> {
     let mut nums = Vec::new();
