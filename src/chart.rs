@@ -1,11 +1,11 @@
 //! Small bar charts rendered at build time as inline SVG: no chart library in the browser.
 //! Colours come from CSS (`.chart-bar`, `.chart-label`), so light and dark themes apply.
 
-use crate::render::escape_html;
+use crate::markdown::escape_html;
 
 /// One bar. Charts carry no links (a chart is one image to assistive technology); the term
 /// lists beside them do.
-pub struct Bar {
+pub(crate) struct Bar {
     pub label: String,
     pub value: usize,
 }
@@ -16,7 +16,7 @@ const BAR_W: usize = 420;
 const WIDTH: usize = LABEL_W + BAR_W + 60;
 
 /// A horizontal bar chart. `id` must be unique on the page (it names the SVG's title).
-pub fn bars(id: &str, title: &str, bars: &[Bar]) -> String {
+pub(crate) fn bars(id: &str, title: &str, bars: &[Bar]) -> String {
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
     let height = bars.len() * ROW + 10;
     let mut s = format!(

@@ -133,21 +133,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let root = cli.root.unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
         Command::Init { .. } => unreachable!("handled above"),
-        Command::Build => match crate::build::build(&root, true) {
-            Ok(s) => {
-                if s.practices == 0 {
-                    eprintln!(
-                        "warning: no practice pages found in {}: the site has none (kbgen import RAW_FILES writes them)",
-                        crate::config::Config::load(&root)
-                            .map(|c| c.paths.content.join(crate::site::PRACTICES).display().to_string())
-                            .unwrap_or_else(|_| "content/practices".into())
-                    );
-                }
-                println!("built {} practices, {} pages in {:.2} s", s.practices, s.pages, s.seconds);
-                ExitCode::SUCCESS
-            }
-            Err(diags) => fail(&diags, "build failed; the previous site was left as it was"),
-        },
+        Command::Build => build_command(&root),
         Command::Check => match crate::build::build(&root, false) {
             Ok(s) => {
                 println!("checked {} practices, {} pages: no problems", s.practices, s.pages);
@@ -172,19 +158,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Tokens => {
-            let fold: String = crate::search::fold_table().iter().flat_map(|(a, b)| [*a, *b]).collect();
-            println!("{}", serde_json::json!({ "fold": fold }));
-            for line in std::io::stdin().lines().map_while(Result::ok) {
-                let out = serde_json::json!({
-                    "text": line,
-                    "base": crate::search::base_tokens(&line),
-                    "index": crate::search::index_tokens(&line),
-                });
-                println!("{out}");
-            }
-            ExitCode::SUCCESS
-        }
+        Command::Tokens => tokens_command(),
         Command::Import { inputs, out, force, report } => {
             match import_command(&root, &inputs, out.as_deref(), force, report.as_deref()) {
                 Ok(true) => ExitCode::SUCCESS,
@@ -231,6 +205,41 @@ fn init_command(dir: PathBuf, title: Option<String>, force: bool, templates: boo
     println!("\nnew knowledge base in {}. Put your scraper's files (.txt, .html, .jsonl, .csv, .warc, .warc.gz) in sources/, then:", dir.display());
     for c in crate::init::next_commands(&dir) {
         println!("  {c}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// `kbgen build`: the summary line, and a warning when there is no page at all.
+fn build_command(root: &Path) -> ExitCode {
+    match crate::build::build(root, true) {
+        Ok(s) => {
+            if s.practices == 0 {
+                eprintln!(
+                    "warning: no practice pages found in {}: the site has none (kbgen import RAW_FILES writes them)",
+                    crate::config::Config::load(root)
+                        .map(|c| c.paths.content.join(crate::site::PRACTICES).display().to_string())
+                        .unwrap_or_else(|_| "content/practices".into())
+                );
+            }
+            println!("built {} practices, {} pages in {:.2} s", s.practices, s.pages, s.seconds);
+            ExitCode::SUCCESS
+        }
+        Err(diags) => fail(&diags, "build failed; the previous site was left as it was"),
+    }
+}
+
+/// `kbgen tokens`: the fold table, then per line of standard input its base and index tokens
+/// (what tests/js compares the browser's tokenizer with).
+fn tokens_command() -> ExitCode {
+    let fold: String = crate::search::fold_table().iter().flat_map(|(a, b)| [*a, *b]).collect();
+    println!("{}", serde_json::json!({ "fold": fold }));
+    for line in std::io::stdin().lines().map_while(Result::ok) {
+        let out = serde_json::json!({
+            "text": line,
+            "base": crate::search::base_tokens(&line),
+            "index": crate::search::index_tokens(&line),
+        });
+        println!("{out}");
     }
     ExitCode::SUCCESS
 }

@@ -1,34 +1,38 @@
 //! Build stage 3b: machine-readable outputs: Atom feeds (all practices, and per mechanism),
 //! `sitemap.xml` and `robots.txt`. These need absolute URLs, the only place `base_url` is used.
 
-use crate::render::{escape_html as esc, Card, Files};
+use crate::markdown::escape_html as esc;
+use crate::output::Files;
+use crate::render::Card;
+use crate::routes;
 use crate::site::Site;
 
 /// Entries per feed.
 const FEED_ENTRIES: usize = 50;
 
-pub fn write_feeds(site: &Site, cards: &[Card], pages: &[&str], files: &mut Files) {
+pub(crate) fn write_feeds(site: &Site, cards: &[Card], pages: &[&str], files: &mut Files) {
     let base = &site.config.base_url;
     let all: Vec<usize> = (0..site.practices.len()).collect();
-    files.insert("atom.xml".into(), atom(site, cards, &all, &site.config.title, "atom.xml").into_bytes());
+    files.insert(routes::FEED.into(), atom(site, cards, &all, &site.config.title, routes::FEED).into_bytes());
     for t in &site.taxonomies.mechanisms {
         let m = &site.vocab.mechanisms[t.mechanism];
-        let path = format!("mechanism/{}/atom.xml", m.id);
+        let path = routes::mechanism_feed(&m.id);
         let title = format!("{} · {}", m.name, site.config.title);
         files.insert(path.clone(), atom(site, cards, &t.practices, &title, &path).into_bytes());
     }
     let mut sitemap = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut pages: Vec<&str> = pages.iter().copied().filter(|p| p.ends_with("index.html")).collect();
+    let mut pages: Vec<&str> = pages.iter().copied().filter(|p| routes::public(p) != *p).collect();
     pages.sort_unstable();
     for path in pages {
-        let url = format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path));
+        let url = format!("{base}{}", routes::public(path));
         sitemap.push_str(&format!("  <url><loc>{}</loc></url>\n", esc(&url)));
     }
     sitemap.push_str("</urlset>\n");
-    files.insert("sitemap.xml".into(), sitemap.into_bytes());
-    files.insert("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n").into_bytes());
+    files.insert(routes::SITEMAP.into(), sitemap.into_bytes());
+    let robots = format!("User-agent: *\nAllow: /\nSitemap: {base}{}\n", routes::SITEMAP);
+    files.insert(routes::ROBOTS.into(), robots.into_bytes());
 }
 
 fn updated(site: &Site, i: usize) -> String {
@@ -51,7 +55,7 @@ fn atom(site: &Site, cards: &[Card], items: &[usize], title: &str, path: &str) -
     );
     for &i in items.iter().take(FEED_ENTRIES) {
         let c = &cards[i];
-        let url = format!("{base}{}", c.url.strip_suffix("index.html").unwrap_or(&c.url));
+        let url = format!("{base}{}", routes::public(&c.url));
         s.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <summary>{}</summary>\n  </entry>\n",
             esc(&c.title),

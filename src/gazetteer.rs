@@ -87,66 +87,67 @@ pub fn short_name(name: &str) -> Option<String> {
 }
 
 /// The 55 ethnic minority names (without 族) that occur in autonomous-area names.
+const ETHNIC: &[&str] = &[
+    "蒙古",
+    "回",
+    "藏",
+    "维吾尔",
+    "苗",
+    "彝",
+    "壮",
+    "布依",
+    "朝鲜",
+    "满",
+    "侗",
+    "瑶",
+    "白",
+    "土家",
+    "哈尼",
+    "哈萨克",
+    "傣",
+    "黎",
+    "傈僳",
+    "佤",
+    "畲",
+    "高山",
+    "拉祜",
+    "水",
+    "东乡",
+    "纳西",
+    "景颇",
+    "柯尔克孜",
+    "土",
+    "达斡尔",
+    "仫佬",
+    "羌",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "塔吉克",
+    "怒",
+    "乌孜别克",
+    "俄罗斯",
+    "鄂温克",
+    "德昂",
+    "保安",
+    "裕固",
+    "京",
+    "塔塔尔",
+    "独龙",
+    "鄂伦春",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
+    // 龙胜各族自治县: "all the groups".
+    "各",
+];
+
 fn is_ethnic(s: &str) -> bool {
-    const ETHNIC: &[&str] = &[
-        "蒙古",
-        "回",
-        "藏",
-        "维吾尔",
-        "苗",
-        "彝",
-        "壮",
-        "布依",
-        "朝鲜",
-        "满",
-        "侗",
-        "瑶",
-        "白",
-        "土家",
-        "哈尼",
-        "哈萨克",
-        "傣",
-        "黎",
-        "傈僳",
-        "佤",
-        "畲",
-        "高山",
-        "拉祜",
-        "水",
-        "东乡",
-        "纳西",
-        "景颇",
-        "柯尔克孜",
-        "土",
-        "达斡尔",
-        "仫佬",
-        "羌",
-        "布朗",
-        "撒拉",
-        "毛南",
-        "仡佬",
-        "锡伯",
-        "阿昌",
-        "普米",
-        "塔吉克",
-        "怒",
-        "乌孜别克",
-        "俄罗斯",
-        "鄂温克",
-        "德昂",
-        "保安",
-        "裕固",
-        "京",
-        "塔塔尔",
-        "独龙",
-        "鄂伦春",
-        "赫哲",
-        "门巴",
-        "珞巴",
-        "基诺",
-        // 龙胜各族自治县: "all the groups".
-        "各",
-    ];
     ETHNIC.contains(&s)
 }
 
@@ -157,15 +158,20 @@ impl Gazetteer {
         G.get_or_init(|| Gazetteer::parse(BUILTIN_TSV).expect("the built-in gazetteer parses"))
     }
 
-    /// The gazetteer at `path`, or the built-in one when the file is absent or the same.
+    /// The gazetteer at `path`, or the built-in one when the file is absent or the same; a file
+    /// that cannot be read or is not UTF-8 is an error.
     /// A project's own file is parsed once per distinct content and kept for the process
     /// (`serve` rebuilds often and must not parse or leak it again each time).
     pub fn load_or_builtin(path: &std::path::Path) -> Result<&'static Gazetteer, crate::diag::Diagnostic> {
         use std::sync::{Mutex, OnceLock};
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) if t != BUILTIN_TSV => t,
-            _ => return Ok(Gazetteer::builtin()),
-        };
+        // Absent: the built-in one. Unreadable or not UTF-8: an error, not a silent fallback.
+        if !path.exists() {
+            return Ok(Gazetteer::builtin());
+        }
+        let text = crate::diag::Diagnostic::read_utf8(path, path)?;
+        if text == BUILTIN_TSV {
+            return Ok(Gazetteer::builtin());
+        }
         static LOADED: OnceLock<Mutex<HashMap<String, &'static Gazetteer>>> = OnceLock::new();
         let key = crate::content::sha256_hex(text.as_bytes());
         let mut loaded = LOADED.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
@@ -182,42 +188,7 @@ impl Gazetteer {
 
     /// Parses `code<TAB>level<TAB>name<TAB>parent` lines; `#` starts a comment line.
     pub fn parse(tsv: &str) -> Result<Gazetteer, GazetteerError> {
-        let mut units = Vec::new();
-        let mut parents = Vec::new();
-        let mut by_code = HashMap::new();
-        for (i, line) in tsv.lines().enumerate() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let syntax = |message: String| GazetteerError::Syntax { line: i + 1, message };
-            let cols: Vec<&str> = line.split('\t').collect();
-            if cols.len() != 4 {
-                return Err(syntax(format!("expected 4 tab-separated columns, found {}", cols.len())));
-            }
-            let level = match cols[1] {
-                "province" => Level::Province,
-                "city" => Level::City,
-                "county" => Level::County,
-                other => return Err(syntax(format!("unknown level `{other}`"))),
-            };
-            if !is_division_code(cols[0]) {
-                return Err(syntax(format!(
-                    "division code `{}` must be 6, 9 or 12 ASCII digits (codes become URLs and file names)",
-                    cols[0]
-                )));
-            }
-            if by_code.insert(cols[0].to_string(), units.len()).is_some() {
-                return Err(syntax(format!("duplicate code {}", cols[0])));
-            }
-            units.push(Unit {
-                code: cols[0].to_string(),
-                level,
-                name: cols[2].to_string(),
-                short: short_name(cols[2]),
-                parent: None,
-            });
-            parents.push((i + 1, cols[3].to_string()));
-        }
+        let (mut units, by_code, parents) = parse_units(tsv)?;
         for (idx, (line, parent)) in parents.into_iter().enumerate() {
             if parent.is_empty() {
                 continue;
@@ -227,27 +198,7 @@ impl Gazetteer {
                 .ok_or(GazetteerError::Syntax { line, message: format!("unknown parent code {parent}") })?;
             units[idx].parent = Some(p);
         }
-
-        let mut names: HashMap<(String, bool), Vec<usize>> = HashMap::new();
-        for (idx, u) in units.iter().enumerate() {
-            names.entry((u.name.clone(), true)).or_default().push(idx);
-            if let Some(s) = &u.short {
-                names.entry((s.clone(), false)).or_default().push(idx);
-                // Autonomous areas go by their stem and the plain suffix: 白沙县, 恩施州.
-                for (long, plain) in [("自治县", "县"), ("自治州", "州"), ("自治旗", "旗")] {
-                    if u.name.ends_with(long) {
-                        names.entry((format!("{s}{plain}"), true)).or_default().push(idx);
-                    }
-                }
-            }
-        }
-        let mut entries: Vec<((String, bool), Vec<usize>)> = names.into_iter().collect();
-        entries.sort();
-        // A short form that equals some unit's full name (e.g. 吉林 is not, but 城区 might be) is
-        // kept only as the full name.
-        let fulls: std::collections::HashSet<String> =
-            entries.iter().filter(|((_, f), _)| *f).map(|((n, _), _)| n.clone()).collect();
-        entries.retain(|((n, full), _)| *full || !fulls.contains(n));
+        let entries = name_entries(&units);
         let matcher = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(entries.iter().map(|((n, _), _)| n.as_str()))
@@ -324,9 +275,89 @@ impl Gazetteer {
     }
 }
 
+/// What one line of the file gives: units, their index by code, and per unit its line and
+/// parent code.
+type Parsed = (Vec<Unit>, HashMap<String, usize>, Vec<(usize, String)>);
+
+/// The units of a gazetteer file, parents not linked yet.
+fn parse_units(tsv: &str) -> Result<Parsed, GazetteerError> {
+    let mut units = Vec::new();
+    let mut parents = Vec::new();
+    let mut by_code = HashMap::new();
+    for (i, line) in tsv.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let syntax = |message: String| GazetteerError::Syntax { line: i + 1, message };
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 4 {
+            return Err(syntax(format!("expected 4 tab-separated columns, found {}", cols.len())));
+        }
+        let level = match cols[1] {
+            "province" => Level::Province,
+            "city" => Level::City,
+            "county" => Level::County,
+            other => return Err(syntax(format!("unknown level `{other}`"))),
+        };
+        if !is_division_code(cols[0]) {
+            return Err(syntax(format!(
+                "division code `{}` must be 6, 9 or 12 ASCII digits (codes become URLs and file names)",
+                cols[0]
+            )));
+        }
+        if by_code.insert(cols[0].to_string(), units.len()).is_some() {
+            return Err(syntax(format!("duplicate code {}", cols[0])));
+        }
+        units.push(Unit {
+            code: cols[0].to_string(),
+            level,
+            name: cols[2].to_string(),
+            short: short_name(cols[2]),
+            parent: None,
+        });
+        parents.push((i + 1, cols[3].to_string()));
+    }
+    Ok((units, by_code, parents))
+}
+
+/// The names a mention can use, sorted: (name, whether it is a full name) → the units so named.
+fn name_entries(units: &[Unit]) -> Vec<((String, bool), Vec<usize>)> {
+    let mut names: HashMap<(String, bool), Vec<usize>> = HashMap::new();
+    for (idx, u) in units.iter().enumerate() {
+        names.entry((u.name.clone(), true)).or_default().push(idx);
+        if let Some(s) = &u.short {
+            names.entry((s.clone(), false)).or_default().push(idx);
+            // Autonomous areas go by their stem and the plain suffix: 白沙县, 恩施州.
+            for (long, plain) in [("自治县", "县"), ("自治州", "州"), ("自治旗", "旗")] {
+                if u.name.ends_with(long) {
+                    names.entry((format!("{s}{plain}"), true)).or_default().push(idx);
+                }
+            }
+        }
+    }
+    let mut entries: Vec<((String, bool), Vec<usize>)> = names.into_iter().collect();
+    entries.sort();
+    // A short form that equals some unit's full name (e.g. 吉林 is not, but 城区 might be) is
+    // kept only as the full name.
+    let fulls: std::collections::HashSet<String> =
+        entries.iter().filter(|((_, f), _)| *f).map(|((n, _), _)| n.clone()).collect();
+    entries.retain(|((n, full), _)| *full || !fulls.contains(n));
+    entries
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gazetteer_file_that_is_not_utf8_is_an_error_not_the_builtin_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("regions.tsv");
+        std::fs::write(&path, b"110000\tprovince\t\xb1\xb1\xbe\xa9\xca\xd0\t\n").unwrap();
+        let e = Gazetteer::load_or_builtin(&path).map(|_| ()).unwrap_err();
+        assert!(e.message.contains("not UTF-8") && e.line == Some(1), "{e}");
+        assert!(std::ptr::eq(Gazetteer::load_or_builtin(&tmp.path().join("none.tsv")).unwrap(), Gazetteer::builtin()));
+    }
 
     #[test]
     fn short_names_strip_suffixes_and_ethnic_groups() {

@@ -1,30 +1,53 @@
-//! Build stage 4: output. Files go into a temporary folder beside the output folder as they
-//! are made ([`Staging`]), and the folder is swapped in only when everything is written and
-//! every internal link resolves, so a failed build leaves the previous site untouched. A big
-//! site never sits in memory whole: a page is written and dropped as soon as it is drawn.
+//! Build stage 5: output. Where a render puts the site ([`Output`]): for `build` and `check`,
+//! a temporary folder beside the output folder, written as files are made ([`Staging`]) and
+//! swapped in only when everything is written and every internal link resolves, so a failed
+//! build leaves the previous site untouched and a big site never sits in memory whole; for
+//! `serve`, memory ([`InMemory`]). Both check links by the one rule of [`Links`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{LazyLock, Mutex, OnceLock};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
-use regex::bytes::Regex;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
+mod links;
 mod place;
 
+pub use links::{BrokenLink, Links};
 use place::remove_tree;
 pub use place::MANIFEST;
 
 use crate::config::Paths;
 use crate::diag::Diagnostic;
-use crate::render::Files;
+pub use crate::routes::resolve;
+
+/// Files of the site: path inside the output folder → bytes.
+pub type Files = BTreeMap<String, Vec<u8>>;
 
 /// Where rendering puts the files it makes, one by one, from any thread.
 pub trait Sink: Sync {
     fn put(&self, path: String, bytes: Vec<u8>) -> std::io::Result<()>;
     /// Told, before the pages are put, the paths of all pages that will be.
     fn expect(&self, _pages: &[&str]) {}
+}
+
+/// Where a render puts the site: a staged folder (`build`, `check`) or memory (`serve`).
+pub trait Output {
+    /// Where files go as they are made, from any thread.
+    fn sink(&self) -> &dyn Sink;
+    /// Removes a file an earlier render put (only an output that outlives a render has any).
+    fn remove(&mut self, _path: &str) {}
+    /// Drops what this render put so far.
+    fn discard(&mut self) {}
+    /// The files of earlier renders, when the output keeps them: the search index is patched
+    /// in them.
+    fn previous(&mut self) -> Option<&mut Files> {
+        None
+    }
+    /// The links that point at no file of the site: of the pages `drawn` by the last render,
+    /// or of every page (`all`, when the set of pages changed).
+    fn broken_links(&mut self, drawn: &[String], all: bool) -> Vec<BrokenLink>;
 }
 
 /// The output folder of the project at `root`, checked: refused (an error naming kbgen.toml and
@@ -101,7 +124,7 @@ fn resolved(path: &Path) -> PathBuf {
     out
 }
 
-/// A sink that keeps the files in memory (`kbgen serve`, tests).
+/// A sink that keeps the files in memory, in the order they were put.
 #[derive(Default)]
 pub struct Collect(Mutex<Vec<(String, Vec<u8>)>>);
 
@@ -119,19 +142,14 @@ impl Sink for Collect {
 }
 
 /// A sink that writes each file into a private folder beside `out` (or nowhere, for `kbgen
-/// check`) and remembers what links point at, to check them once everything is written.
+/// check`) and records the links of each page, to check them once everything is written.
 /// Dropped without [`Staging::commit`], it removes its folder.
 pub struct Staging {
     out: PathBuf,
     tmp: Option<PathBuf>,
     dirs: Mutex<FxHashSet<String>>,
     written: Mutex<FxHashSet<String>>,
-    /// The pages that will be put: a link to one of them needs no further check.
-    pages: OnceLock<FxHashSet<String>>,
-    /// Any other link target → the first page (in path order) linking there, and how.
-    targets: Mutex<FxHashMap<String, (String, String)>>,
-    /// Links that cannot resolve whatever is written (absolute, or climbing out of the site).
-    bad: Mutex<Vec<BrokenLink>>,
+    links: Links,
 }
 
 /// Why a staged site was not swapped in.
@@ -162,9 +180,7 @@ impl Staging {
             tmp,
             dirs: Mutex::default(),
             written: Mutex::default(),
-            pages: OnceLock::new(),
-            targets: Mutex::default(),
-            bad: Mutex::default(),
+            links: Links::default(),
         })
     }
 
@@ -173,21 +189,26 @@ impl Staging {
         lock(&self.written).iter().filter(|p| p.ends_with(".html")).count()
     }
 
+    /// The links of the pages put so far that point at no file put so far.
+    pub fn broken_links(&self) -> Vec<BrokenLink> {
+        let written = lock(&self.written);
+        self.links.broken(|t| written.contains(t))
+    }
+
     /// Checks the links, then swaps the staged folder in for `out`.
-    pub fn commit(mut self) -> Result<(), CommitError> {
-        let written = std::mem::take(&mut *lock(&self.written));
-        let mut broken = std::mem::take(&mut *lock(&self.bad));
-        for (target, (page, href)) in std::mem::take(&mut *lock(&self.targets)) {
-            if !written.contains(&target) {
-                broken.push(BrokenLink { page, href });
-            }
-        }
+    pub fn commit(self) -> Result<(), CommitError> {
+        let broken = self.broken_links();
         if !broken.is_empty() {
-            broken.sort_by(|a, b| (&a.page, &a.href).cmp(&(&b.page, &b.href)));
             return Err(CommitError::Broken(broken));
         }
+        self.place().map_err(CommitError::Io)
+    }
+
+    /// Swaps the staged folder in for `out` (the links are checked already).
+    pub fn place(mut self) -> std::io::Result<()> {
+        let written = std::mem::take(&mut *lock(&self.written));
         let Some(tmp) = self.tmp.take() else { return Ok(()) };
-        place::place(&tmp, &self.out, &written).map_err(CommitError::Io)
+        place::place(&tmp, &self.out, &written)
     }
 }
 
@@ -201,37 +222,11 @@ impl Drop for Staging {
 
 impl Sink for Staging {
     fn expect(&self, pages: &[&str]) {
-        let _ = self.pages.set(pages.iter().map(|p| p.to_string()).collect());
+        self.links.expect(pages);
     }
 
     fn put(&self, path: String, bytes: Vec<u8>) -> std::io::Result<()> {
-        if path.ends_with(".html") && path != NOT_FOUND {
-            let pages = self.pages.get();
-            let mut mine: BTreeMap<String, String> = BTreeMap::new();
-            let mut bad = Vec::new();
-            for (href, target) in links(&path, &bytes) {
-                match target {
-                    Some(t) if pages.is_some_and(|p| p.contains(&t)) => {}
-                    Some(t) => {
-                        mine.entry(t).or_insert(href);
-                    }
-                    None => bad.push(BrokenLink { page: path.clone(), href }),
-                }
-            }
-            if !bad.is_empty() {
-                lock(&self.bad).extend(bad);
-            }
-            let mut targets = lock(&self.targets);
-            for (target, href) in mine {
-                match targets.get_mut(&target) {
-                    Some(first) if first.0 <= path => {}
-                    Some(first) => *first = (path.clone(), href),
-                    None => {
-                        targets.insert(target, (path.clone(), href));
-                    }
-                }
-            }
-        }
+        self.links.page(&path, &bytes);
         if let Some(tmp) = &self.tmp {
             if let Some((dir, _)) = path.rsplit_once('/') {
                 if !lock(&self.dirs).contains(dir) {
@@ -246,85 +241,70 @@ impl Sink for Staging {
     }
 }
 
+impl Output for Staging {
+    fn sink(&self) -> &dyn Sink {
+        self
+    }
+
+    fn broken_links(&mut self, _drawn: &[String], _all: bool) -> Vec<BrokenLink> {
+        Staging::broken_links(self)
+    }
+}
+
+/// The site kept in memory (`kbgen serve`, tests). Files put by a render wait beside the
+/// files of earlier renders until the render asks for those (or ends), so a render that fails
+/// while drawing pages leaves them as they were.
+#[derive(Default)]
+pub struct InMemory {
+    files: Files,
+    pending: Collect,
+}
+
+impl InMemory {
+    pub fn new(files: Files) -> InMemory {
+        InMemory { files, pending: Collect::default() }
+    }
+
+    pub fn into_files(mut self) -> Files {
+        self.settle();
+        self.files
+    }
+
+    fn settle(&mut self) -> &mut Files {
+        self.files.extend(std::mem::take(&mut self.pending).into_files());
+        &mut self.files
+    }
+}
+
+impl Output for InMemory {
+    fn sink(&self) -> &dyn Sink {
+        &self.pending
+    }
+
+    fn discard(&mut self) {
+        self.pending = Collect::default();
+    }
+
+    fn remove(&mut self, path: &str) {
+        self.settle().remove(path);
+    }
+
+    fn previous(&mut self) -> Option<&mut Files> {
+        Some(self.settle())
+    }
+
+    fn broken_links(&mut self, drawn: &[String], all: bool) -> Vec<BrokenLink> {
+        let files = self.settle();
+        let links = Links::default();
+        let pages: Vec<(&String, &Vec<u8>)> =
+            if all { files.iter().collect() } else { drawn.iter().filter_map(|p| files.get_key_value(p)).collect() };
+        pages.par_iter().for_each(|(path, bytes)| links.page(path, bytes));
+        links.broken(|t| files.contains_key(t))
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// The not-found page is served at any depth: its links are absolute by design.
-const NOT_FOUND: &str = "404.html";
-
-/// A link that points at no file of the site.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokenLink {
-    pub page: String,
-    pub href: String,
-}
-
-/// Checks every `href`/`src` in every HTML file: relative ones must resolve to a file of the
-/// site (this is what makes sub-path and `file://` deployment work).
-pub fn check_links(files: &Files) -> Vec<BrokenLink> {
-    let pages: Vec<&String> = files.keys().collect();
-    check_links_of(files, &pages)
-}
-
-/// [`check_links`] for some pages of the site only.
-pub fn check_links_of(files: &Files, pages: &[&String]) -> Vec<BrokenLink> {
-    let pages: Vec<(&String, &Vec<u8>)> =
-        pages.iter().filter(|p| p.ends_with(".html")).filter_map(|p| files.get_key_value(*p)).collect();
-    pages.par_iter().flat_map_iter(|(page, bytes)| page_links(files, page, bytes)).collect()
-}
-
-fn page_links(files: &Files, page: &str, bytes: &[u8]) -> Vec<BrokenLink> {
-    if page == NOT_FOUND {
-        return Vec::new();
-    }
-    links(page, bytes)
-        .filter(|(_, target)| target.as_ref().is_none_or(|t| !files.contains_key(t)))
-        .map(|(href, _)| BrokenLink { page: page.to_string(), href })
-        .collect()
-}
-
-/// The internal links of an HTML page: each `href`/`src` that is not external or a fragment,
-/// with the file it points at (`None` when it is absolute or climbs out of the site).
-fn links<'a>(page: &'a str, html: &'a [u8]) -> impl Iterator<Item = (String, Option<String>)> + 'a {
-    // Attributes of elements only: text that shows markup (`&lt;a href="x"&gt;` in a code span)
-    // has no `<` before it, so it is no link.
-    static ATTR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"<[a-zA-Z][a-zA-Z0-9-]*[^<>]*?\s(?:href|src)="([^"]*)""#).expect("valid pattern")
-    });
-    ATTR.captures_iter(html).filter_map(move |c| {
-        let href = String::from_utf8_lossy(c.get(1).map_or(&[][..], |m| m.as_bytes()));
-        let href = if href.contains('&') { href.replace("&amp;", "&") } else { href.into_owned() };
-        if href.is_empty() || href.starts_with('#') || href.contains(':') || href.starts_with("//") {
-            return None;
-        }
-        if href.starts_with('/') {
-            return Some((href, None));
-        }
-        let target = resolve(page, href.split(['#', '?']).next().unwrap_or(""));
-        Some((href, target))
-    })
-}
-
-/// Resolves `href` relative to the folder of `page` (both inside the site); `None` when it
-/// climbs out of the site.
-pub fn resolve(page: &str, href: &str) -> Option<String> {
-    let mut parts: Vec<&str> = page.split('/').collect();
-    parts.pop();
-    for seg in href.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut p = parts.join("/");
-    if href.ends_with('/') || p.is_empty() {
-        p = if p.is_empty() { "index.html".into() } else { format!("{p}/index.html") };
-    }
-    Some(p)
 }
 
 #[cfg(test)]
@@ -332,21 +312,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resolves_relative_links() {
-        assert_eq!(
-            resolve("practices/a/index.html", "../../region/1-x/index.html").as_deref(),
-            Some("region/1-x/index.html")
-        );
-        assert_eq!(resolve("index.html", "./static/style.css").as_deref(), Some("static/style.css"));
-        assert_eq!(resolve("a/index.html", "../../x.html"), None);
-    }
-
-    #[test]
     fn finds_broken_links() {
         let mut files = Files::new();
         files.insert("index.html".into(), br#"<a href="a/index.html">a</a><a href="b/index.html">b</a><a href="https://x.org/">x</a><link href="/abs.css">"#.to_vec());
         files.insert("a/index.html".into(), br#"<a href="../index.html#top">up</a>"#.to_vec());
-        let broken = check_links(&files);
+        let broken = InMemory::new(files).broken_links(&[], true);
         assert_eq!(broken.iter().map(|b| b.href.as_str()).collect::<Vec<_>>(), ["b/index.html", "/abs.css"]);
     }
 

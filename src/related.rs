@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::gazetteer::Gazetteer;
-use crate::site::Practice;
+use crate::practice::Practice;
 
 /// What ranking reads of a practice, packed so comparing two is a few instructions.
 struct Profile {
@@ -30,7 +30,7 @@ struct Profile {
 const PLACE_AND_TIME: u32 = 3 * 4 + 3;
 
 /// For every practice, up to `n` others that share a mechanism or a place, best first.
-pub fn related(practices: &[Practice], g: &Gazetteer, n: usize) -> Vec<Vec<usize>> {
+pub(crate) fn related(practices: &[Practice], g: &Gazetteer, n: usize) -> Vec<Vec<usize>> {
     let profiles: Vec<Profile> = practices
         .iter()
         .map(|p| {

@@ -7,40 +7,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{split_front_matter, FrontMatter};
 use crate::diag::Diagnostic;
 use crate::gazetteer::Gazetteer;
+use crate::practice::load_practice;
+pub use crate::practice::Practice;
 use crate::taxonomy::Taxonomies;
+use crate::theme::Theme;
 use crate::vocab::Vocabulary;
-
-/// One practice page of the model.
-#[derive(Debug, Clone)]
-pub struct Practice {
-    /// URL segment: the file stem (ASCII, unique because file names are).
-    pub slug: String,
-    /// The source file, as given to messages (relative to the project root).
-    pub source: PathBuf,
-    pub front: FrontMatter,
-    /// Markdown body.
-    pub body: String,
-    /// Gazetteer units, in front-matter order.
-    pub regions: Vec<usize>,
-    /// Vocabulary indexes, in front-matter order.
-    pub mechanisms: Vec<usize>,
-    /// A hash of the file's text: what incremental rebuilds compare.
-    pub hash: u64,
-}
-
-impl Practice {
-    /// `YYYY-MM-DD`, or the year alone: newest-first ordering uses it.
-    pub fn sort_key(&self) -> String {
-        self.front.date.clone().unwrap_or_else(|| self.front.year.map(|y| y.to_string()).unwrap_or_default())
-    }
-
-    pub fn url(&self) -> String {
-        format!("practices/{}/index.html", self.slug)
-    }
-}
 
 pub struct Site {
     pub root: PathBuf,
@@ -52,41 +25,8 @@ pub struct Site {
     pub taxonomies: Taxonomies,
     /// Per practice, the related practices, best first.
     pub related: Vec<Vec<usize>>,
-}
-
-/// The first line of a YAML block whose value opens a quote it never closes: 1-based line and
-/// column of the quote mark.
-fn unclosed_quote(yaml: &str) -> Option<(usize, usize)> {
-    for (i, line) in yaml.lines().enumerate() {
-        let value = match line.find(": ") {
-            Some(at) => (&line[at + 2..], at + 2),
-            None => match line.trim_start().strip_prefix("- ") {
-                Some(v) => (v, line.len() - v.len()),
-                None => continue,
-            },
-        };
-        let (v, offset) = (value.0.trim_end(), value.1 + (value.0.len() - value.0.trim_start().len()));
-        let v = v.trim_start();
-        for q in ['"', '\''] {
-            if v.starts_with(q) {
-                let body = &v[1..];
-                let closed = if q == '"' {
-                    let mut escaped = false;
-                    body.chars().any(|c| {
-                        let end = c == '"' && !escaped;
-                        escaped = c == '\\' && !escaped;
-                        end
-                    })
-                } else {
-                    body.replace("''", "").contains('\'')
-                };
-                if !closed {
-                    return Some((i + 1, line[..offset].chars().count() + 1));
-                }
-            }
-        }
-    }
-    None
+    /// The templates and static files.
+    pub theme: Theme,
 }
 
 /// The folder of practice pages inside the content folder.
@@ -153,7 +93,8 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     practices.sort_by(|a, b| b.sort_key().cmp(&a.sort_key()).then_with(|| a.slug.cmp(&b.slug)));
     let taxonomies = crate::timing::phase("taxonomies", || Taxonomies::build(&practices, gazetteer, &vocab));
     let related = crate::timing::phase("related", || crate::related::related(&practices, gazetteer, 5));
-    Ok(Site { root: root.to_path_buf(), config, vocab, gazetteer, practices, taxonomies, related })
+    let theme = Theme::load(root, &config.paths).map_err(|d| vec![d])?;
+    Ok(Site { root: root.to_path_buf(), config, vocab, gazetteer, practices, taxonomies, related, theme })
 }
 
 /// What [`apply`] changed: whether document ids (site order) survived, and the practices it
@@ -217,235 +158,4 @@ pub fn apply(site: &mut Site, changed: &[PathBuf]) -> Result<Applied, Vec<Diagno
         site.related = crate::related::related(&site.practices, site.gazetteer, 5);
     }
     Ok(Applied { same_order, replaced: if same_order { replaced } else { Vec::new() } })
-}
-
-/// The message for a mechanism id that is not in the vocabulary: every id when there are few,
-/// else the entries meant (the Chinese name or a synonym written instead of the id, or ids
-/// sharing a word with it).
-fn unknown_mechanism(vocab: &Vocabulary, m: &str) -> String {
-    if vocab.mechanisms.len() <= 20 {
-        let known: Vec<&str> = vocab.ids().collect();
-        return format!("unknown mechanism `{m}`; the vocabulary has: {}", known.join(", "));
-    }
-    let key = crate::fold::fold(m);
-    let words: Vec<&str> = m.split('-').filter(|w| w.len() > 2).collect();
-    let near: Vec<String> = vocab
-        .mechanisms
-        .iter()
-        .filter(|v| {
-            let phrases = std::iter::once(&v.name).chain(&v.synonyms.hans).chain(&v.synonyms.hant);
-            v.id.split('-').any(|w| words.contains(&w)) || phrases.into_iter().any(|s| crate::fold::fold(s) == key)
-        })
-        .map(|v| format!("`{}` ({})", v.id, v.name))
-        .collect();
-    let n = vocab.mechanisms.len();
-    if near.is_empty() {
-        format!("unknown mechanism `{m}`; use the id of one of the vocabulary's {n} entries (data/mechanisms.yaml)")
-    } else {
-        format!(
-            "unknown mechanism `{m}`; did you mean {}? (ids of the vocabulary's {n} entries: data/mechanisms.yaml)",
-            near.join(" or ")
-        )
-    }
-}
-
-/// Reads and validates one page file; `rel` is relative to `root`.
-pub fn load_practice(
-    root: &Path,
-    rel: &Path,
-    vocab: &Vocabulary,
-    gazetteer: &Gazetteer,
-) -> Result<Practice, Vec<Diagnostic>> {
-    let text = Diagnostic::read_utf8(&root.join(rel), rel).map_err(|d| vec![d])?;
-    parse_practice(rel, &text, vocab, gazetteer)
-}
-
-/// Validates a page's text: every problem in it, or the practice.
-pub fn parse_practice(
-    rel: &Path,
-    text: &str,
-    vocab: &Vocabulary,
-    gazetteer: &Gazetteer,
-) -> Result<Practice, Vec<Diagnostic>> {
-    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let mut diags = Vec::new();
-    if stem.is_empty() || !stem.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        diags.push(Diagnostic::new(
-            rel,
-            format!("file name `{stem}` must be lowercase ASCII letters, digits and `-` (it becomes the page's URL)"),
-        ));
-    }
-    let Some((yaml, body)) = split_front_matter(text) else {
-        diags.push(
-            Diagnostic::new(rel, "no front matter: a page starts with a `---` line, YAML, and another `---` line")
-                .at(text, 1, 1),
-        );
-        return Err(diags);
-    };
-    let front: FrontMatter = match serde_yaml_ng::from_str(yaml) {
-        Ok(f) => f,
-        Err(e) => {
-            let d = Diagnostic::new(rel, yaml_message(&e));
-            // An unclosed quote runs to the end of the block, where the parser notices it:
-            // point at the line that opens it instead.
-            if let Some((line, col)) = unclosed_quote(yaml) {
-                let d = Diagnostic::new(rel, "this quoted value is never closed: end it with the same quote mark");
-                diags.push(d.at(text, line + 1, col));
-                return Err(diags);
-            }
-            // Line 1 of the YAML is line 2 of the file.
-            diags.push(match e.location() {
-                Some(l) => d.at(text, l.line() + 1, l.column()),
-                None => d,
-            });
-            return Err(diags);
-        }
-    };
-    let field = |needle: &str, msg: String| Diagnostic::new(rel, msg).at_text(text, 2, needle);
-    if front.title.trim().is_empty() {
-        diags.push(field("title:", "`title` is empty".into()));
-    }
-    if let Some(date) = &front.date {
-        match crate::import::meta::find_date(date) {
-            Some((d, y)) if d == *date => match front.year {
-                Some(year) if year != y => diags.push(field("year:", format!("`year` is {year} but `date` is in {y}"))),
-                None => diags.push(field(date, format!("`date` is {date} but `year` is missing: add `year: {y}`"))),
-                _ => {}
-            },
-            _ => diags.push(field(date, format!("`date` must be a real date written YYYY-MM-DD, not `{date}`"))),
-        }
-    }
-    if let Some(year) = front.year.filter(|y| !(1900..=2100).contains(y)) {
-        diags.push(field("year:", format!("`year` {year} is out of range")));
-    }
-    if let Some(lang) = &front.lang {
-        if !["zh-CN", "zh-Hans", "zh-Hant", "zh-TW", "zh-HK"].contains(&lang.as_str()) {
-            diags.push(field(lang, format!("`lang` must be zh-CN, zh-Hans, zh-Hant, zh-TW or zh-HK, not `{lang}`")));
-        }
-    }
-    let mut regions = Vec::new();
-    for r in &front.region {
-        match gazetteer.resolve(r) {
-            Ok(u) => regions.push(u),
-            Err(candidates) if candidates.is_empty() => diags
-                .push(field(r, format!("unknown region `{r}`: write a gazetteer path such as `江苏省/苏州市/昆山市`"))),
-            Err(candidates) => {
-                let paths: Vec<String> = candidates.iter().take(4).map(|&c| gazetteer.path(c)).collect();
-                diags
-                    .push(field(r, format!("ambiguous region `{r}`: write the full path, one of {}", paths.join(", "))))
-            }
-        }
-    }
-    let mut mechanisms = Vec::new();
-    for m in &front.mechanism {
-        match vocab.mechanisms.iter().position(|v| v.id == *m) {
-            Some(i) => mechanisms.push(i),
-            None => diags.push(field(m, unknown_mechanism(vocab, m))),
-        }
-    }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    Ok(Practice {
-        slug: stem.to_string(),
-        source: rel.to_path_buf(),
-        front,
-        body: body.to_string(),
-        regions,
-        mechanisms,
-        hash: {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            text.hash(&mut h);
-            h.finish()
-        },
-    })
-}
-
-/// serde_yaml_ng's message without its trailing " at line L column C".
-fn yaml_message(e: &serde_yaml_ng::Error) -> String {
-    let s = e.to_string();
-    match s.find(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_unknown_mechanism_names_the_entry_meant() {
-        let v = Vocabulary::builtin();
-        let by_name = unknown_mechanism(&v, "河長制");
-        assert!(by_name.starts_with("unknown mechanism `河長制`; did you mean `river-chief` (河长制)?"), "{by_name}");
-        let by_word = unknown_mechanism(&v, "river-chiefs");
-        assert!(by_word.contains("`river-chief` (河长制) or `river-police-chief` (河湖警长)"), "{by_word}");
-        let none = unknown_mechanism(&v, "teleportation");
-        assert!(none.contains("use the id of one of the vocabulary's"), "{none}");
-    }
-}
-
-#[cfg(test)]
-mod robustness {
-    //! Any front matter and any Markdown end in a practice or located errors, never a panic:
-    //! real pages with bytes flipped, lines shuffled and cut at random points.
-    use super::*;
-
-    #[test]
-    fn any_page_text_ends_in_a_practice_or_located_errors() {
-        let vocab = Vocabulary::builtin();
-        let g = Gazetteer::builtin();
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/practices");
-        let mut pages: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .filter_map(Result::ok)
-            .map(|e| std::fs::read_to_string(e.path()).unwrap())
-            .collect();
-        pages.sort();
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n.max(1) as u64) as usize
-        };
-        const NOISE: &[&str] =
-            &["\"", "'", ":", "- ", "[", "]", "{", "}", "---", "\t", "#", "`", "<script>", "&", "\u{0}", "年", "\n"];
-        for case in 0..600 {
-            let page = &pages[next(pages.len())];
-            let mut chars: Vec<char> = page.chars().collect();
-            let text: String = match case % 3 {
-                0 => {
-                    for _ in 0..1 + next(12) {
-                        let at = next(chars.len());
-                        let noise: Vec<char> = NOISE[next(NOISE.len())].chars().collect();
-                        chars.splice(at..at, noise);
-                    }
-                    chars.into_iter().collect()
-                }
-                1 => chars[..next(chars.len() + 1)].iter().collect(),
-                _ => {
-                    let mut lines: Vec<&str> = page.lines().collect();
-                    for i in (1..lines.len()).rev() {
-                        lines.swap(i, next(i + 1));
-                    }
-                    lines.join("\n")
-                }
-            };
-            let rel = Path::new("content/practices/case.md");
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_practice(rel, &text, &vocab, g)));
-            match r {
-                Ok(Ok(_)) => {}
-                Ok(Err(diags)) => {
-                    assert!(!diags.is_empty(), "case {case}: an error with no diagnostic");
-                    for d in &diags {
-                        assert!(d.to_string().contains("case.md"), "case {case}: {d} does not name the file");
-                    }
-                }
-                Err(_) => panic!("case {case} panicked on:\n{text}"),
-            }
-        }
-    }
 }

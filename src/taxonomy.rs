@@ -8,8 +8,29 @@ use std::collections::BTreeMap;
 use pinyin::ToPinyin;
 
 use crate::gazetteer::Gazetteer;
-use crate::site::Practice;
+use crate::practice::Practice;
 use crate::vocab::Vocabulary;
+
+/// The three taxonomies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Region,
+    Mechanism,
+    Year,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Region, Kind::Mechanism, Kind::Year];
+
+    /// The name in URLs and templates (`region`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Region => "region",
+            Kind::Mechanism => "mechanism",
+            Kind::Year => "year",
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct RegionTerm {

@@ -86,82 +86,15 @@ impl Vocabulary {
     pub fn parse(text: &str, file: &Path) -> Result<Vocabulary, VocabularyError> {
         let err = |line: Option<usize>, message: String| VocabularyError { file: file.into(), line, message };
         let parsed: VocabularyFile =
-            serde_yaml_ng::from_str(text).map_err(|e| err(e.location().map(|l| l.line()), e.to_string()))?;
-        let line_of = |id: &str| entry_line(text, id).map(|i| i + 1);
-        // The line of `key:` inside the entry `id` (block style), else the entry's own line.
-        let key_line = |id: &str, key: &str| {
-            let start = entry_line(text, id)?;
-            let own = text.lines().enumerate().skip(start + 1).take_while(|(_, l)| !l.trim_start().starts_with("- "));
-            own.map(|(i, l)| (i, l.trim_start()))
-                .find(|(_, l)| l.starts_with(&format!("{key}:")))
-                .map_or(Some(start + 1), |(i, _)| Some(i + 1))
-        };
+            serde_yaml_ng::from_str(text).map_err(|e| err(e.location().map(|l| l.line()), yaml_message(&e)))?;
         let mut by_id = HashMap::new();
         let mut owner: HashMap<String, String> = HashMap::new();
         for (i, m) in parsed.mechanisms.iter().enumerate() {
-            let valid_id = !m.id.is_empty()
-                && m.id
-                    .split('-')
-                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
-            if !valid_id {
-                return Err(err(
-                    line_of(&m.id),
-                    format!("mechanism id `{}` must be lowercase ASCII words joined by `-`", m.id),
-                ));
-            }
-            if by_id.insert(m.id.clone(), i).is_some() {
-                return Err(err(line_of(&m.id), format!("mechanism id `{}` is used twice", m.id)));
-            }
-            let optional = [("description_en", &m.description_en), ("parent", &m.parent)];
-            let given = optional.iter().filter_map(|(f, v)| v.as_ref().map(|v| (*f, v)));
-            for (field, value) in
-                [("name", &m.name), ("en", &m.en), ("description", &m.description)].into_iter().chain(given)
-            {
-                if value.trim().is_empty() {
-                    return Err(err(line_of(&m.id), format!("mechanism `{}` has an empty `{field}`", m.id)));
-                }
-            }
-            if m.synonyms.hans.is_empty() {
-                return Err(err(line_of(&m.id), format!("mechanism `{}` needs at least one Simplified synonym", m.id)));
-            }
-            for s in std::iter::once(&m.name).chain(&m.synonyms.hans).chain(&m.synonyms.hant) {
-                let key = fold(s);
-                if let Some(other) = owner.insert(key.clone(), m.id.clone()) {
-                    if other != m.id {
-                        return Err(err(
-                            line_of(&m.id),
-                            format!("synonym `{s}` of `{}` is also a synonym of `{other}`", m.id),
-                        ));
-                    }
-                }
-            }
+            check_entry(m, i, &mut by_id, &mut owner)
+                .map_err(|message| err(entry_line(text, &m.id).map(|i| i + 1), message))?;
         }
-        for m in &parsed.mechanisms {
-            let Some(parent) = &m.parent else { continue };
-            if !by_id.contains_key(parent) {
-                return Err(err(
-                    key_line(&m.id, "parent"),
-                    format!("mechanism `{}` has parent `{parent}`, which is not in the vocabulary", m.id),
-                ));
-            }
-            // Walk up from `m`: coming back to it is a loop (a loop above it is reported for
-            // the entries on that loop).
-            let mut chain = vec![m.id.as_str()];
-            let mut up = Some(parent.as_str());
-            while let Some(p) = up {
-                chain.push(p);
-                if p == m.id {
-                    return Err(err(
-                        key_line(&m.id, "parent"),
-                        format!("mechanism parents form a loop: {}", chain.join(" › ")),
-                    ));
-                }
-                if chain.len() > parsed.mechanisms.len() {
-                    break;
-                }
-                up = by_id.get(p).and_then(|&i| parsed.mechanisms[i].parent.as_deref());
-            }
-        }
+        check_parents(&parsed.mechanisms, &by_id)
+            .map_err(|(id, message)| err(key_line(text, id, "parent"), message))?;
         Ok(Vocabulary { mechanisms: parsed.mechanisms, by_id })
     }
 
@@ -205,6 +138,87 @@ impl Vocabulary {
     }
 }
 
+/// Checks one entry (entry `i`): its id (well-formed, not used before), its fields, its
+/// synonyms (none another entry has). Records its id and synonyms.
+fn check_entry(
+    m: &Mechanism,
+    i: usize,
+    by_id: &mut HashMap<String, usize>,
+    owner: &mut HashMap<String, String>,
+) -> Result<(), String> {
+    let valid_id = !m.id.is_empty()
+        && m.id.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    if !valid_id {
+        return Err(format!("mechanism id `{}` must be lowercase ASCII words joined by `-`", m.id));
+    }
+    if by_id.insert(m.id.clone(), i).is_some() {
+        return Err(format!("mechanism id `{}` is used twice", m.id));
+    }
+    let optional = [("description_en", &m.description_en), ("parent", &m.parent)];
+    let given = optional.iter().filter_map(|(f, v)| v.as_ref().map(|v| (*f, v)));
+    for (field, value) in [("name", &m.name), ("en", &m.en), ("description", &m.description)].into_iter().chain(given) {
+        if value.trim().is_empty() {
+            return Err(format!("mechanism `{}` has an empty `{field}`", m.id));
+        }
+    }
+    if m.synonyms.hans.is_empty() {
+        return Err(format!("mechanism `{}` needs at least one Simplified synonym", m.id));
+    }
+    for s in std::iter::once(&m.name).chain(&m.synonyms.hans).chain(&m.synonyms.hant) {
+        let key = fold(s);
+        if let Some(other) = owner.insert(key.clone(), m.id.clone()) {
+            if other != m.id {
+                return Err(format!("synonym `{s}` of `{}` is also a synonym of `{other}`", m.id));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks that every parent is an entry and that parents form no loop: the id of the entry at
+/// fault and the message otherwise.
+fn check_parents<'a>(mechanisms: &'a [Mechanism], by_id: &HashMap<String, usize>) -> Result<(), (&'a str, String)> {
+    for m in mechanisms {
+        let Some(parent) = &m.parent else { continue };
+        if !by_id.contains_key(parent) {
+            return Err((&m.id, format!("mechanism `{}` has parent `{parent}`, which is not in the vocabulary", m.id)));
+        }
+        // Walk up from `m`: coming back to it is a loop (a loop above it is reported for the
+        // entries on that loop).
+        let mut chain = vec![m.id.as_str()];
+        let mut up = Some(parent.as_str());
+        while let Some(p) = up {
+            chain.push(p);
+            if p == m.id {
+                return Err((&m.id, format!("mechanism parents form a loop: {}", chain.join(" › "))));
+            }
+            if chain.len() > mechanisms.len() {
+                break;
+            }
+            up = by_id.get(p).and_then(|&i| mechanisms[i].parent.as_deref());
+        }
+    }
+    Ok(())
+}
+
+/// The line (1-based) of `key:` inside the entry `id` (block style), else the entry's own line.
+fn key_line(text: &str, id: &str, key: &str) -> Option<usize> {
+    let start = entry_line(text, id)?;
+    let own = text.lines().enumerate().skip(start + 1).take_while(|(_, l)| !l.trim_start().starts_with("- "));
+    own.map(|(i, l)| (i, l.trim_start()))
+        .find(|(_, l)| l.starts_with(&format!("{key}:")))
+        .map_or(Some(start + 1), |(i, _)| Some(i + 1))
+}
+
+/// serde_yaml_ng's message without its trailing " at line L column C" (the error has the line).
+fn yaml_message(e: &serde_yaml_ng::Error) -> String {
+    let s = e.to_string();
+    match s.find(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
 /// The 0-based line of the entry with this id: `- id: x` (block style) or `- {id: x, …}`.
 fn entry_line(text: &str, id: &str) -> Option<usize> {
     text.lines().position(|l| {
@@ -219,6 +233,13 @@ fn entry_line(text: &str, id: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_yaml_error_gives_its_line_once() {
+        let e = Vocabulary::parse("mechanisms:\n  - id: a\n    name: x\n", Path::new("m.yaml")).unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(!e.message.contains("at line"), "{e}");
+    }
 
     #[test]
     fn builtin_vocabulary_is_valid() {

@@ -1,4 +1,4 @@
-/* kbgen search — the browser half of the tokenizer contract and index format in src/search.rs.
+/* kbgen search — the browser half of the tokenizer contract and index format in src/search/ (contract.rs, wire.rs).
  *
  * fold key: per character, full-width → half-width, Traditional → Simplified (the table comes
  * with the index), A-Z → a-z. Base tokens: [a-z0-9]+ runs; Han runs give overlapping bigrams
@@ -61,7 +61,7 @@
     return out;
   }
 
-  /** Base tokens of a text: identical to base_tokens in src/search.rs. */
+  /** Base tokens of a text: identical to base_tokens in src/search/contract.rs. */
   function baseTokens(text, fold) {
     var out = [];
     for (var r of runs(foldKey(text, fold))) {
@@ -104,7 +104,7 @@
     return t.length > 0 && isAsciiAlnum(t[0]);
   }
 
-  /** The shard of a token: FNV-1a 32 over the code points of its shard key (src/search.rs). */
+  /** The shard of a token: FNV-1a 32 over the code points of its shard key (src/search/wire.rs). */
   function shardOf(token, shards) {
     var h = 0x811c9dc5;
     var n = 0;
@@ -232,9 +232,16 @@
 
   var FACETS = { region: true, mechanism: true, year: true };
 
-  /** Opens the index whose files `load(key)` fetches (see Engine). */
+  /** The version of the index format this reads: `v` in meta.js (src/search/wire.rs). */
+  var VERSION = 2;
+
+  /** Opens the index whose files `load(key)` fetches (see Engine); an index in another format
+   * is refused rather than misread. */
   function open(load) {
-    return load("meta").then(function (meta) { return new Engine(meta, load); });
+    return load("meta").then(function (meta) {
+      if (meta.v !== VERSION) throw new Error("search index format " + meta.v + ", this page reads " + VERSION);
+      return new Engine(meta, load);
+    });
   }
 
   /** The registry the index files call: KBGEN_SEARCH.put(key, value). */
@@ -280,7 +287,7 @@
 
   var api = {
     makeFold: makeFold, foldKey: foldKey, baseTokens: baseTokens, shardOf: shardOf, decode: decode,
-    open: open, registry: registry, excerpt: excerpt,
+    open: open, registry: registry, excerpt: excerpt, VERSION: VERSION,
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   global.KbgenSearch = api;

@@ -500,3 +500,29 @@ fn template_errors_name_the_file_line_and_what_is_wrong() {
         assert!(first.contains(want), "{want}: {stderr}");
     }
 }
+
+/// What people read when something is wrong: `--help`, a vocabulary error, a gazetteer error and
+/// broken links, as snapshots (the project folder shown as `<root>`).
+#[test]
+fn help_and_error_messages_snapshots() {
+    use common::site_test::SiteTest;
+    let site = SiteTest::fixture("site");
+    let shown = |s: String| s.replace(&site.root.display().to_string(), "<root>");
+    insta::assert_snapshot!("help", site.run(&["--help"]).ok().stdout);
+
+    // An entry with a field missing: serde's message, the line given once.
+    site.write("data/mechanisms.yaml", &format!("{}\n  - id: bad-id\n    name: 坏\n", kbgen::vocab::BUILTIN_YAML));
+    insta::assert_snapshot!("vocabulary_error", shown(site.check().failed().stderr));
+    std::fs::remove_file(site.path("data/mechanisms.yaml")).unwrap();
+
+    site.write("data/regions.tsv", &format!("{}999999\tcounty\t无名县\t000000\n", kbgen::gazetteer::BUILTIN_TSV));
+    insta::assert_snapshot!("gazetteer_error", shown(site.check().failed().stderr));
+    std::fs::remove_file(site.path("data/regions.tsv")).unwrap();
+
+    let practice = SiteTest::builtin_template("practice.html");
+    site.write(
+        "templates/practice.html",
+        &practice.replace("</h1>", r#"</h1><a href="{{ root }}gone/index.html">x</a>"#),
+    );
+    insta::assert_snapshot!("link_errors", shown(site.check().failed().stderr));
+}

@@ -5,18 +5,14 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{copy_dir, repo};
+use common::site_test::SiteTest;
 use kbgen::build::{render_project, Preview};
 
 /// The repo's own project (content, templates, static, data, config) in a temporary folder.
-fn project() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
-    for d in ["content", "templates", "static", "data"] {
-        copy_dir(&repo().join(d), &root.join(d));
-    }
-    std::fs::copy(repo().join("kbgen.toml"), root.join("kbgen.toml")).unwrap();
-    (tmp, root)
+fn project() -> (SiteTest, PathBuf) {
+    let site = SiteTest::repo();
+    let root = site.root.clone();
+    (site, root)
 }
 
 fn page(root: &Path, name: &str) -> PathBuf {
@@ -151,4 +147,27 @@ fn a_broken_page_leaves_the_preview_as_it_was_and_the_fix_applies() {
     std::fs::write(&path, good.replace("\n\n", "\n\n修好了。\n\n")).unwrap();
     preview.update(std::slice::from_ref(&path)).unwrap();
     assert_same_as_full_build(&preview, &root, "after the fix");
+}
+
+#[test]
+fn build_check_and_serve_report_the_same_broken_links() {
+    let site = SiteTest::fixture("site");
+    let practice = SiteTest::builtin_template("practice.html");
+    site.write(
+        "templates/practice.html",
+        &practice
+            .replace("</h1>", r#"</h1><a href="{{ root }}year/1999/index.html">1999</a><img src="/logo.png" alt="">"#),
+    );
+    let served = match Preview::new(&site.root) {
+        Ok(_) => panic!("the preview has broken links"),
+        Err(d) => d.iter().map(|d| d.message.clone()).collect::<Vec<_>>(),
+    };
+    // One missing target once, and the root-absolute link on every practice page.
+    assert_eq!(served.iter().filter(|m| m.contains("year/1999/index.html")).count(), 1, "{served:?}");
+    assert!(served.iter().filter(|m| m.contains("/logo.png")).count() > 1, "{served:?}");
+    for run in [site.build().failed(), site.check().failed()] {
+        for message in &served {
+            assert_eq!(run.stderr.matches(message.as_str()).count(), 1, "{message}:\n{}", run.stderr);
+        }
+    }
 }

@@ -18,7 +18,7 @@ pub const MANIFEST: &str = ".kbgen-manifest";
 
 /// Puts the staged folder `tmp` (holding the files `written`) in place of `out`. On an error
 /// `out` is as it was and `tmp` is gone, unless the error says where host files were left.
-pub fn place(tmp: &Path, out: &Path, written: &FxHashSet<String>) -> io::Result<()> {
+pub(super) fn place(tmp: &Path, out: &Path, written: &FxHashSet<String>) -> io::Result<()> {
     let old = std::fs::symlink_metadata(out).ok();
     let previous = if old.is_some() { read_manifest(out) } else { None };
     let placed = write_manifest(tmp, written).and_then(|()| match &old {
@@ -183,7 +183,7 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
 }
 
 /// `.<name>-<what>-<pid>` beside `out`: this process's staging folders.
-pub fn sibling(out: &Path, what: &str) -> PathBuf {
+pub(super) fn sibling(out: &Path, what: &str) -> PathBuf {
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     parent.join(format!(".{}-{what}-{}", out_name(out), std::process::id()))
 }
@@ -272,7 +272,7 @@ fn check_folders(target: &Path, rel: &str) -> io::Result<()> {
 /// Removes what a killed build left beside `out`: `.<name>-new-PID` and `.<name>-old-PID` of
 /// processes no longer running. An old site left while `out` itself is missing (killed between
 /// the two renames of a swap) is put back instead.
-pub fn clean_stale(out: &Path) {
+pub(super) fn clean_stale(out: &Path) {
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     let prefix = format!(".{}-", out_name(out));
@@ -308,7 +308,7 @@ fn is_running(pid: &str) -> bool {
 
 /// Removes a folder, its subfolders in parallel (a big site is tens of thousands of files).
 /// Links are removed as links, never followed.
-pub fn remove_tree(dir: &Path) {
+pub(super) fn remove_tree(dir: &Path) {
     if let Ok(entries) = std::fs::read_dir(dir) {
         let entries: Vec<_> = entries.filter_map(Result::ok).collect();
         entries.par_iter().for_each(|e| {

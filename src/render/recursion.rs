@@ -28,14 +28,14 @@ impl Item {
 
 /// A cycle of unconditional includes or calls: the template file it starts in, the text of its
 /// first step (to point at) and the chain, first item repeated at the end.
-pub struct Cycle {
+pub(super) struct Cycle {
     pub template: String,
     pub needle: String,
     pub chain: String,
 }
 
 /// The first endless cycle among the templates of `tera`, if any.
-pub fn find_cycle(tera: &Tera) -> Option<Cycle> {
+pub(super) fn find_cycle(tera: &Tera) -> Option<Cycle> {
     let mut edges: BTreeMap<Item, Vec<(Item, String)>> = BTreeMap::new();
     let mut names: Vec<&str> = tera.get_template_names().collect();
     names.sort_unstable();

@@ -6,6 +6,8 @@ use std::process::{Command, Output};
 
 use kbgen::content::{split_front_matter, FrontMatter};
 
+pub mod site_test;
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

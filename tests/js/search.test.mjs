@@ -1,4 +1,4 @@
-// The browser tokenizer (static/search.js) against the Rust one (src/search.rs), and search
+// The browser tokenizer (static/search.js) against the Rust one (src/search/contract.rs), and search
 // behaviour on the built site's real index. Needs KBGEN_BIN (default target/debug/kbgen) and
 // KBGEN_SITE (default site/): run after `kbgen build`.
 import { test } from "node:test";
@@ -162,4 +162,11 @@ test("excerpts mark the match and never turn text into markup", () => {
   const marked = segs.filter((s) => s.mark).map((s) => s.text);
   assert.deepEqual(marked, ["网格", "网格"]);
   assert.equal(segs.map((s) => s.text).join(""), "网格员<script>alert(1)</script>走访网格", "text stays text");
+});
+
+test("an index in another format version is refused, the built one is read", async () => {
+  const engine = await openIndex();
+  assert.equal(engine.meta.v, S.VERSION);
+  const other = { ...engine.meta, v: S.VERSION + 1 };
+  await assert.rejects(S.open(async () => other), /format/);
 });

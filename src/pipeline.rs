@@ -1,0 +1,210 @@
+//! The build pipeline, one for `kbgen build`, `kbgen check` and `kbgen serve` (see `build`, its
+//! three callers). Loading (`site::load`: config, vocabulary, gazetteer, pages, then the
+//! taxonomies and related lists) gives the site model; [`render()`] runs the stages after it:
+//!
+//! 1. **pages** (`render`): every page whose fingerprint changed since the last run;
+//! 2. **extras**: feeds and sitemap (`feed`), the theme's static files (`theme`);
+//! 3. **search index** (`search`): patched for practices edited in place, else written whole;
+//! 4. **links** (`output::Links`): every internal link of the pages drawn must resolve.
+//!
+//! Files go to an [`Output`]: a staged folder swapped in afterwards (build, check), or memory
+//! (serve). What a run remembers for the next ([`Incremental`]) is serve's: a fresh one draws
+//! every page and writes the whole index, which is a full build.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::diag::Diagnostic;
+use crate::output::{BrokenLink, Files, Output};
+use crate::render::{self, Card, Fingerprints};
+use crate::routes;
+use crate::site::{Practice, Site};
+use crate::timing::phase;
+
+/// What a render remembers for the next one over the same output.
+#[derive(Default)]
+pub(crate) struct Incremental {
+    /// Every page's fingerprint, by path.
+    fingerprints: Fingerprints,
+    /// Draw every page next time (the fingerprints do not cover what changed).
+    redraw_all: bool,
+    /// The cards of the last render, by the content hash of their practice.
+    cards: Option<HashMap<u64, Card>>,
+    /// Paths of the extras (feeds, sitemap, static files), replaced on every render.
+    extras: BTreeSet<String>,
+    index: Index,
+    /// The postings of the index in the output, when the output outlives a render (serve).
+    postings: Option<crate::search::Postings>,
+}
+
+/// The search index in the output.
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum Index {
+    /// None yet.
+    #[default]
+    Missing,
+    /// It matches the site of the last render.
+    Current,
+    /// The site changed and the index was not brought along (a render failed half-way).
+    Stale,
+}
+
+impl Incremental {
+    /// `changes` were applied to the site, but no render followed: the search index is behind
+    /// the site when they touched it.
+    pub(crate) fn not_rendered(&mut self, changes: &Changes) {
+        if !changes.replaced.is_empty() || changes.reordered {
+            self.index = Index::Stale;
+        }
+    }
+
+    /// The site was loaded again (settings, vocabulary or gazetteer changed): nothing of the
+    /// last render can be reused, but its files are still in the output.
+    pub(crate) fn reloaded(&mut self) {
+        self.redraw_all = true;
+        self.cards = None;
+    }
+}
+
+/// How the site changed since the last render (serve applies edited page files).
+#[derive(Default)]
+pub(crate) struct Changes {
+    /// Practices replaced in place (their ids unchanged), with their previous version.
+    pub replaced: Vec<(usize, Practice)>,
+    /// Practice ids (site order) changed, or the site was loaded again.
+    pub reordered: bool,
+}
+
+/// What a render did.
+pub(crate) struct Rendered {
+    /// Pages drawn (the others kept their bytes).
+    pub drawn: usize,
+    /// Whether the search index was patched for replaced practices.
+    pub index_patched: bool,
+}
+
+/// Renders `site` into `out`: the pages whose fingerprint changed since `memory`'s last render,
+/// the extras, the search index; then checks the links of the pages drawn (of every page when
+/// the set of pages changed). On an error in the pages, the output is left as it was.
+pub(crate) fn render(
+    site: &Site,
+    memory: &mut Incremental,
+    changes: &Changes,
+    out: &mut dyn Output,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let prev = (!memory.redraw_all).then_some(&memory.fingerprints);
+    let pages = match render::render_pages(site, prev, memory.cards.take(), out.sink()) {
+        Ok(p) => p,
+        Err(d) => {
+            out.discard();
+            memory.not_rendered(changes);
+            return Err(d);
+        }
+    };
+    let page_set_changed = memory.redraw_all
+        || memory.fingerprints.len() != pages.fingerprints.len()
+        || pages.fingerprints.keys().any(|p| !memory.fingerprints.contains_key(p));
+    for old in memory.fingerprints.keys().filter(|p| !pages.fingerprints.contains_key(*p)) {
+        out.remove(old);
+    }
+    let extras = phase("feeds", || extras(site, &pages, memory, out));
+    let patched = phase("search", || search_index(site, memory, changes, out))?;
+    memory.cards = Some(site.practices.iter().map(|p| p.hash).zip(pages.cards).collect());
+    memory.fingerprints = pages.fingerprints;
+    memory.redraw_all = false;
+    let broken = phase("links", || out.broken_links(&pages.drawn, page_set_changed));
+    extras.map_err(|d| vec![d])?;
+    if !broken.is_empty() {
+        // Pages with broken links are drawn again next time, so the error shows again.
+        for b in &broken {
+            memory.fingerprints.remove(&b.page);
+        }
+        return Err(link_errors(site, broken));
+    }
+    Ok(Rendered { drawn: pages.drawn.len(), index_patched: patched && !changes.replaced.is_empty() })
+}
+
+/// The files besides pages and the search index: feeds, sitemap, robots.txt, static files.
+/// Those of the last render are removed first.
+fn extras(
+    site: &Site,
+    pages: &render::Pages,
+    memory: &mut Incremental,
+    out: &mut dyn Output,
+) -> Result<(), Diagnostic> {
+    for p in std::mem::take(&mut memory.extras) {
+        out.remove(&p);
+    }
+    let mut files = Files::new();
+    let paths: Vec<&str> = pages.fingerprints.keys().map(String::as_str).collect();
+    crate::feed::write_feeds(site, &pages.cards, &paths, &mut files);
+    files.extend(site.theme.static_files().iter().map(|(p, b)| (p.clone(), b.clone())));
+    memory.extras = files.keys().cloned().collect();
+    for (path, bytes) in files {
+        out.sink().put(path, bytes).map_err(|e| Diagnostic::new(&output_dir(site), format!("cannot write: {e}")))?;
+    }
+    Ok(())
+}
+
+/// Patches the search index in the output for the practices replaced in place, or writes it
+/// whole; true when patched (or when nothing it reads changed).
+fn search_index(
+    site: &Site,
+    memory: &mut Incremental,
+    changes: &Changes,
+    out: &mut dyn Output,
+) -> Result<bool, Vec<Diagnostic>> {
+    let cannot_write =
+        |e: std::io::Error| vec![Diagnostic::new(&output_dir(site), format!("cannot write the search index: {e}"))];
+    let patchable = memory.index == Index::Current && !changes.reordered;
+    let patched = patchable
+        && (changes.replaced.is_empty()
+            || match memory.postings.as_mut() {
+                Some(kept) => {
+                    phase("index patch", || crate::search::update_index(site, kept, &changes.replaced, out.sink()))
+                        .map_err(cannot_write)?
+                }
+                None => false,
+            });
+    if !patched {
+        // Only an output that keeps earlier files has any to remove, and patches later.
+        let keep = match out.previous() {
+            Some(files) => {
+                files.retain(|p, _| !routes::is_search_file(p));
+                true
+            }
+            None => false,
+        };
+        memory.postings = crate::search::index(site, out.sink(), keep).map_err(cannot_write)?;
+    }
+    memory.index = Index::Current;
+    Ok(patched)
+}
+
+fn output_dir(site: &Site) -> std::path::PathBuf {
+    site.root.join(&site.config.paths.output)
+}
+
+/// A broken link is blamed on the page file that writes it (file and line), else on the
+/// templates that drew it.
+fn link_errors(site: &Site, broken: Vec<BrokenLink>) -> Vec<Diagnostic> {
+    let templates = &site.config.paths.templates;
+    broken
+        .into_iter()
+        .map(|b| {
+            let slug = routes::practice_slug(&b.page);
+            let written = slug
+                .and_then(|s| site.practices.iter().find(|p| p.slug == s))
+                .filter(|p| p.body.contains(&format!("]({}", b.href)) || p.body.contains(&format!("<{}>", b.href)));
+            match written {
+                Some(p) => {
+                    let text = std::fs::read_to_string(site.root.join(&p.source)).unwrap_or_default();
+                    Diagnostic::new(&p.source, format!("broken link `{}`: no page of the site is there", b.href))
+                        .at_text(&text, 1, &b.href)
+                }
+                None => {
+                    Diagnostic::new(templates, format!("broken link `{}` in the rendered page `{}`", b.href, b.page))
+                }
+            }
+        })
+        .collect()
+}

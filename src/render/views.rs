@@ -1,0 +1,209 @@
+//! The views: what templates see. Each page's template gets one of these structs (and the
+//! site settings); nothing else of the model reaches a template.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::markdown::excerpt;
+use crate::practice::Practice;
+use crate::routes;
+use crate::site::Site;
+
+#[derive(Serialize)]
+pub(super) struct SiteView<'a> {
+    pub(super) title: &'a str,
+    pub(super) description: &'a str,
+    pub(super) language: &'a str,
+    pub(super) base_url: &'a str,
+}
+
+#[derive(Serialize, Clone, Hash)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct TermLink {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+    /// English gloss (mechanisms).
+    pub en: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A practice in a list.
+#[derive(Serialize, Clone, Hash)]
+pub struct Card {
+    pub url: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub when: String,
+    pub lang: Option<String>,
+    /// First region as `江苏省 › 苏州市`.
+    pub region: Option<String>,
+    pub mechanisms: Vec<Link>,
+    pub excerpt: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct MechanismView {
+    pub(super) name: String,
+    pub(super) en: String,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct ProvenanceView {
+    pub(super) file: String,
+    pub(super) sha256: String,
+    pub(super) story: usize,
+    pub(super) stories: usize,
+    /// Other raw files with the same story.
+    pub(super) also: Vec<String>,
+    /// The original article's web address (原文链接), when import knew it.
+    pub(super) url: Option<String>,
+    /// The day a web archive captured it.
+    pub(super) captured: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PracticeView {
+    pub(super) title: String,
+    pub(super) subtitle: Option<String>,
+    pub(super) date: Option<String>,
+    pub(super) year: Option<i32>,
+    pub(super) year_inferred: bool,
+    pub(super) year_url: Option<String>,
+    pub(super) practice: Vec<String>,
+    pub(super) source: Option<String>,
+    pub(super) author: Option<String>,
+    pub(super) lang: Option<String>,
+    /// Each region as its path of links, province first.
+    pub(super) regions: Vec<Vec<Link>>,
+    pub(super) mechanisms: Vec<MechanismView>,
+    pub(super) keywords: Vec<String>,
+    pub(super) body: String,
+    pub(super) provenance: Option<ProvenanceView>,
+    pub(super) related: Vec<Card>,
+    pub(super) source_file: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct Paginator {
+    pub(super) items: Vec<Card>,
+    pub(super) page: usize,
+    pub(super) pages: usize,
+    pub(super) prev: Option<String>,
+    pub(super) next: Option<String>,
+    /// The page list: the first and last pages and those within [`PAGER_REACH`] of this one,
+    /// in order (a list of every page would make a big term's pages quadratic in size).
+    pub(super) links: Vec<PageLink>,
+}
+
+#[derive(Serialize, Debug, PartialEq)]
+pub(super) struct PageLink {
+    pub(super) number: usize,
+    pub(super) url: String,
+    /// Pages are left out between the previous link and this one.
+    pub(super) gap_before: bool,
+}
+
+/// How many pages on each side of the current one the page list shows.
+const PAGER_REACH: usize = 2;
+
+/// Which page numbers (0-based) a page list shows on page `page` of `pages`.
+pub(super) fn pager_window(page: usize, pages: usize) -> impl Iterator<Item = usize> {
+    (0..pages).filter(move |&n| n == 0 || n + 1 == pages || n.abs_diff(page) <= PAGER_REACH)
+}
+
+/// A mechanism on the mechanism index, with its narrower entries (the vocabulary's `parent`).
+#[derive(Serialize)]
+pub(super) struct MechanismNode {
+    pub(super) name: String,
+    pub(super) url: String,
+    pub(super) count: usize,
+    pub(super) en: String,
+    pub(super) description: String,
+    pub(super) description_en: Option<String>,
+    pub(super) children: Vec<MechanismNode>,
+}
+
+#[derive(Serialize)]
+pub(super) struct TermView {
+    pub(super) kind: &'static str,
+    pub(super) name: String,
+    pub(super) en: Option<String>,
+    /// Chinese (mechanisms).
+    pub(super) description: Option<String>,
+    pub(super) description_en: Option<String>,
+    pub(super) count: usize,
+    /// Ancestors, outermost first: the province and city of a county, the broader mechanisms
+    /// of a mechanism.
+    pub(super) ancestors: Vec<Link>,
+    /// Sub-terms: cities of a province, counties of a city, narrower mechanisms.
+    pub(super) children: Vec<TermLink>,
+    pub(super) feed: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct TreeNode {
+    pub(super) name: String,
+    pub(super) url: String,
+    pub(super) count: usize,
+    pub(super) children: Vec<TreeNode>,
+}
+
+/// A card per practice, in site order.
+pub(super) fn cards(site: &Site, cached: Option<HashMap<u64, Card>>) -> Vec<Card> {
+    match cached {
+        Some(mut cached) => {
+            site.practices.iter().map(|p| cached.remove(&p.hash).unwrap_or_else(|| card(site, p))).collect()
+        }
+        None => site.practices.par_iter().map(|p| card(site, p)).collect(),
+    }
+}
+
+pub(super) fn card(site: &Site, p: &Practice) -> Card {
+    {
+        Card {
+            url: routes::practice(&p.slug),
+            title: p.front.title.clone(),
+            subtitle: p.front.subtitle.clone(),
+            when: p
+                .front
+                .date
+                .clone()
+                .unwrap_or_else(|| p.front.year.map(|y| format!("{y}年")).unwrap_or_else(|| "年份不详".into())),
+            lang: p.front.lang.clone(),
+            region: p.regions.first().map(|&u| site.gazetteer.path(u).replace('/', " › ")),
+            mechanisms: p
+                .mechanisms
+                .iter()
+                .map(|&m| {
+                    let v = &site.vocab.mechanisms[m];
+                    Link { name: v.name.clone(), url: routes::mechanism(&v.id, 0) }
+                })
+                .collect(),
+            excerpt: excerpt(&p.body, 90),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_lists_show_the_ends_and_a_window_around_the_current_page() {
+        let shown = |page, pages| pager_window(page, pages).map(|n| n + 1).collect::<Vec<_>>();
+        assert_eq!(shown(14, 30), [1, 13, 14, 15, 16, 17, 30]);
+        assert_eq!(shown(0, 30), [1, 2, 3, 30]);
+        assert_eq!(shown(29, 30), [1, 28, 29, 30]);
+        assert_eq!(shown(1, 4), [1, 2, 3, 4]);
+        assert_eq!(shown(0, 1), [1]);
+    }
+}

@@ -1,0 +1,237 @@
+//! Building the index: each practice's weighted tokens (title, terms, body), counted without
+//! making strings, inverted in parallel runs of consecutive ids, and written as shards,
+//! per-document fragments and `meta.js` (see `wire`).
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::contract::fold_char;
+use super::patch::Postings;
+use super::wire::{meta_json, put, shard_count, shard_of, Run, META};
+use crate::fold::is_han;
+use crate::output::Sink;
+use crate::practice::Practice;
+use crate::routes;
+use crate::site::Site;
+
+/// Field weights: a token in the title counts four times, in the terms (places, mechanisms,
+/// keywords, source) twice.
+const TITLE: u32 = 4;
+const TERMS: u32 = 2;
+const BODY: u32 = 1;
+
+/// A token while indexing: Han unigrams and bigrams as code points, Latin runs as text.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(super) enum Token {
+    Han(u64),
+    Latin(Box<str>),
+}
+
+impl Token {
+    pub(super) fn text(&self) -> String {
+        match self {
+            Token::Han(k) => {
+                let (a, b) = ((k >> 32) as u32, (k & 0xFFFF_FFFF) as u32);
+                [a, b].into_iter().filter(|&c| c != 0).filter_map(char::from_u32).collect()
+            }
+            Token::Latin(s) => s.to_string(),
+        }
+    }
+}
+
+/// Token counts of one document: Han unigrams and bigrams packed as code points (the hot
+/// path: every character of every page), Latin runs as text.
+#[derive(Default)]
+pub(super) struct Counts {
+    han: FxHashMap<u64, u32>,
+    latin: FxHashMap<Box<str>, u32>,
+}
+
+impl Counts {
+    pub(super) fn with_capacity(n: usize) -> Counts {
+        Counts { han: FxHashMap::with_capacity_and_hasher(n, Default::default()), latin: FxHashMap::default() }
+    }
+    pub(super) fn len(&self) -> usize {
+        self.han.len() + self.latin.len()
+    }
+    pub(super) fn into_tokens(self) -> impl Iterator<Item = (Token, u32)> {
+        self.han
+            .into_iter()
+            .map(|(k, w)| (Token::Han(k), w))
+            .chain(self.latin.into_iter().map(|(k, w)| (Token::Latin(k), w)))
+    }
+}
+
+/// Adds the index tokens of `text` to `counts`, each occurrence weighing `weight`.
+pub(super) fn count_tokens(text: &str, weight: u32, counts: &mut Counts) {
+    let mut prev: u32 = 0;
+    let mut latin = String::new();
+    for c in text.chars() {
+        let c = fold_char(c);
+        if is_han(c) {
+            if !latin.is_empty() {
+                *counts.latin.entry(std::mem::take(&mut latin).into()).or_default() += weight;
+            }
+            let cp = c as u32;
+            *counts.han.entry(cp as u64).or_default() += weight;
+            if prev != 0 {
+                *counts.han.entry((prev as u64) << 32 | cp as u64).or_default() += weight;
+            }
+            prev = cp;
+        } else {
+            prev = 0;
+            if c.is_ascii_alphanumeric() {
+                latin.push(c);
+            } else if !latin.is_empty() {
+                *counts.latin.entry(std::mem::take(&mut latin).into()).or_default() += weight;
+            }
+        }
+    }
+    if !latin.is_empty() {
+        *counts.latin.entry(latin.into()).or_default() += weight;
+    }
+}
+
+/// What a document gives the index: its weighted tokens and what a result shows.
+pub(crate) struct DocEntry {
+    pub(super) chars: usize,
+    pub(super) json: String,
+}
+
+/// The weighted tokens of practice `i`, and its result fragment.
+pub(super) fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
+    let g = site.gazetteer;
+    let f = &p.front;
+    let mut terms: Vec<String> = Vec::new();
+    for &u in &p.regions {
+        terms.extend(g.lineage(u).into_iter().map(|a| g.unit(a).name.clone()));
+    }
+    for &m in &p.mechanisms {
+        let v = &site.vocab.mechanisms[m];
+        terms.push(v.name.clone());
+        terms.push(v.en.clone());
+    }
+    terms.extend(f.year.map(|y| y.to_string()));
+    terms.extend(f.practice.iter().cloned());
+    terms.extend(f.keywords.iter().cloned());
+    terms.extend(f.source.iter().cloned());
+    terms.extend(f.author.iter().cloned());
+    let title = format!("{} {}", f.title, f.subtitle.as_deref().unwrap_or(""));
+    let body = crate::markdown::plain_text(&p.body);
+    let mut counts = Counts::with_capacity(body.len() / 2);
+    count_tokens(&title, TITLE, &mut counts);
+    count_tokens(&terms.join(" "), TERMS, &mut counts);
+    count_tokens(&body, BODY, &mut counts);
+    let region = p.regions.first().map(|&u| g.path(u).replace('/', " › ")).unwrap_or_default();
+    let names: Vec<&str> = p.mechanisms.iter().map(|&m| site.vocab.mechanisms[m].name.as_str()).collect();
+    let json = serde_json::json!({
+        "url": routes::practice(&p.slug),
+        "title": f.title,
+        "year": f.year,
+        "region": region,
+        "mechanisms": names.join("、"),
+        "lang": f.lang.clone().unwrap_or_default(),
+        "body": body,
+    })
+    .to_string();
+    (DocEntry { chars: body.chars().count(), json }, counts)
+}
+
+/// Writes the search index into `sink`; a document's fragment goes out as soon as it is
+/// tokenized, a shard as soon as it is encoded. With `keep`, also gives the postings back,
+/// for patching them later ([`Postings`]).
+pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: bool) -> std::io::Result<Option<Postings>> {
+    // Documents are tokenized and inverted in parallel runs of consecutive ids; a run's
+    // postings join the previous run's by re-encoding one gap.
+    let n = site.practices.len();
+    let chunk = n.div_ceil(rayon::current_num_threads() * 4).max(1);
+    let ids: Vec<usize> = (0..n).collect();
+    // Per run: document lengths, postings by token, number of postings.
+    type Part = (Vec<usize>, FxHashMap<Token, Run>, usize);
+    let parts: Vec<std::io::Result<Part>> = ids
+        .par_chunks(chunk)
+        .map(|ids| {
+            let mut len = Vec::with_capacity(ids.len());
+            let mut map: FxHashMap<Token, Run> = FxHashMap::default();
+            let mut postings = 0;
+            for &i in ids {
+                let (entry, tokens) = doc_entry(site, &site.practices[i]);
+                postings += tokens.len();
+                for (key, w) in tokens.into_tokens() {
+                    match map.get_mut(&key) {
+                        Some(run) => run.push(i as u32, w),
+                        None => {
+                            map.insert(key, Run::new(i as u32, w));
+                        }
+                    }
+                }
+                let key = format!("d/{i}");
+                sink.put(routes::search_file(&key), put(&key, &entry.json))?;
+                len.push(entry.chars);
+            }
+            Ok((len, map, postings))
+        })
+        .collect();
+    let mut len = Vec::with_capacity(n);
+    let mut all: FxHashMap<Token, Run> = FxHashMap::default();
+    let mut postings = 0;
+    for part in parts {
+        let (l, map, p) = part?;
+        len.extend(l);
+        postings += p;
+        for (key, run) in map {
+            match all.get_mut(&key) {
+                Some(have) => have.append(run),
+                None => {
+                    all.insert(key, run);
+                }
+            }
+        }
+    }
+    let shards = shard_count(postings);
+    sink.put(routes::search_file(META), put(META, &meta_json(site, &len, shards, postings)))?;
+    let maps = write_shards(all, shards, sink, keep)?;
+    Ok(keep.then_some(Postings { shards, postings, len, maps }))
+}
+
+/// The shard files of an inverted index; with `keep`, also each shard's postings by token.
+fn write_shards(
+    all: FxHashMap<Token, Run>,
+    shards: u32,
+    sink: &dyn Sink,
+    keep: bool,
+) -> std::io::Result<Vec<BTreeMap<String, String>>> {
+    let mut by_shard: Vec<Vec<(String, Run)>> = (0..shards).map(|_| Vec::new()).collect();
+    for (key, run) in all {
+        let text = key.text();
+        by_shard[shard_of(&text, shards) as usize].push((text, run));
+    }
+    by_shard
+        .into_par_iter()
+        .enumerate()
+        .map(|(k, mut tokens)| {
+            tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            let mut json = String::from("{");
+            let mut kept = BTreeMap::new();
+            for (n, (token, run)) in tokens.into_iter().enumerate() {
+                if n > 0 {
+                    json.push(',');
+                }
+                let encoded = run.encode();
+                json.push_str(&serde_json::to_string(&token).expect("a string serialises"));
+                json.push_str(":\"");
+                json.push_str(&encoded);
+                json.push('"');
+                if keep {
+                    kept.insert(token, encoded);
+                }
+            }
+            json.push('}');
+            let key = format!("s/{k}");
+            sink.put(routes::search_file(&key), put(&key, &json))?;
+            Ok(kept)
+        })
+        .collect()
+}

@@ -1,0 +1,41 @@
+//! Build stage 4: the search index. One tokenizer contract, shared with the browser
+//! (`static/search.js`), so the index and the query cannot disagree:
+//!
+//! 1. **fold key**: each character through the same table on both sides — Traditional →
+//!    Simplified per character (derived from OpenCC and shipped in the index), full-width →
+//!    half-width, Latin lower-cased;
+//! 2. **base tokens**: runs of `[a-z0-9]` are tokens (years and numbers kept); runs of Han
+//!    characters give their overlapping bigrams (a lone character gives itself), so any
+//!    substring of two characters or more is found — 找差 finds 对标找差;
+//! 3. the index adds every Han character alone (a one-character query finds it anywhere);
+//!    Latin query tokens of two characters or more match as prefixes (`gd` finds `gdp`).
+//!    A document matches when it holds every base token of the query.
+//!
+//! **Format** (`search/`, every file a script calling `KBGEN_SEARCH.put(key, value)`, so it
+//! loads from `file://` as well as over HTTP, and a query loads only what it needs):
+//!
+//! - `meta.js` — the format version (`v`, which `search.js` checks), the fold table, the shard
+//!   count, and per document only what ranking and facets need (year, province, mechanisms,
+//!   length), as columns;
+//! - `s/<k>.js` — shard `k` of the inverted index: `{token: postings}` for the tokens whose shard
+//!   key hashes to `k` (FNV-1a 32 over code points; a Latin token's shard key is its first two
+//!   characters, so a prefix lives in one shard). Postings are a string of base-64 varints,
+//!   pairs of (doc id gap − 1, weight − 1), doc ids ascending; the weight is 4 × title + 2 ×
+//!   terms + 1 × body occurrences;
+//! - `d/<id>.js` — one document as a result shows it (url, title, meta line, plain text for the
+//!   excerpt), loaded only for the results on screen.
+//!
+//! The shard count grows with the corpus (about [`wire::POSTINGS_PER_SHARD`] postings per
+//! shard), so a first query downloads a few small files whatever the size of the site.
+//!
+//! The parts: [`contract`] (the tokenizer the browser mirrors), [`wire`] (the format),
+//! [`index`](mod@index) (building the index), [`patch`] (patching it for pages edited in place).
+
+mod contract;
+mod index;
+mod patch;
+mod wire;
+
+pub(crate) use contract::{base_tokens, fold_table, index_tokens};
+pub(crate) use index::index;
+pub(crate) use patch::{update_index, Postings};

@@ -1,0 +1,129 @@
+//! Patching the index for practices edited in place (ids unchanged): their documents, the
+//! postings of the tokens whose weight changed, and `meta.js`. The postings of the last index
+//! are kept in memory ([`Postings`]); the files written are never read back.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use super::index::{doc_entry, Token};
+use super::wire::{decode, meta_json, put, shard_count, shard_of, Run, META};
+use crate::output::Sink;
+use crate::practice::Practice;
+use crate::routes;
+use crate::site::Site;
+
+/// The postings of the index last written, kept in memory (by `serve`) to patch them without
+/// reading the index files back.
+pub(crate) struct Postings {
+    pub(super) shards: u32,
+    /// How many postings there are in all.
+    pub(super) postings: usize,
+    /// Per document, its length in characters (a column of `meta.js`).
+    pub(super) len: Vec<usize>,
+    /// Per shard, the postings string of each token.
+    pub(super) maps: Vec<BTreeMap<String, String>>,
+}
+
+/// Per token, (doc, new weight or removal).
+type Edits = BTreeMap<String, Vec<(u32, Option<u32>)>>;
+
+/// What replacing some practices changes: the token edits by shard, the new documents, the
+/// document lengths and the number of postings.
+struct Diff {
+    shards: BTreeMap<u32, Edits>,
+    docs: Vec<(usize, String)>,
+    len: Vec<usize>,
+    postings: usize,
+}
+
+/// Updates the index for practices replaced in place (ids unchanged): puts into `sink` their
+/// documents, the shards whose postings changed, and `meta.js`, and keeps `kept` up to date.
+/// The files are what [`index`](fn@super::index) would write. False, with nothing put or
+/// changed, when only a full rewrite can do it (the shard count changes).
+pub(crate) fn update_index(
+    site: &Site,
+    kept: &mut Postings,
+    replaced: &[(usize, Practice)],
+    sink: &dyn Sink,
+) -> std::io::Result<bool> {
+    if kept.len.len() != site.practices.len() {
+        return Ok(false);
+    }
+    let diff = diff(site, replaced, kept);
+    if shard_count(diff.postings) != kept.shards {
+        return Ok(false);
+    }
+    for (shard, tokens) in diff.shards {
+        let map = &mut kept.maps[shard as usize];
+        patch_shard(map, tokens);
+        let key = format!("s/{shard}");
+        let json = serde_json::to_string(&map).expect("strings serialise");
+        sink.put(routes::search_file(&key), put(&key, &json))?;
+    }
+    for (i, json) in diff.docs {
+        let key = format!("d/{i}");
+        sink.put(routes::search_file(&key), put(&key, &json))?;
+    }
+    (kept.len, kept.postings) = (diff.len, diff.postings);
+    sink.put(routes::search_file(META), put(META, &meta_json(site, &kept.len, kept.shards, kept.postings)))?;
+    Ok(true)
+}
+
+/// The token edits, documents and counts of replacing `replaced` in the index `meta`.
+fn diff(site: &Site, replaced: &[(usize, Practice)], meta: &Postings) -> Diff {
+    let (mut postings, mut len) = (meta.postings as i64, meta.len.clone());
+    let mut shards: BTreeMap<u32, Edits> = BTreeMap::new();
+    let mut docs = Vec::new();
+    for (i, old) in replaced {
+        let old: FxHashMap<Token, u32> = doc_entry(site, old).1.into_tokens().collect();
+        let (entry, new) = doc_entry(site, &site.practices[*i]);
+        let new: FxHashMap<Token, u32> = new.into_tokens().collect();
+        postings += new.len() as i64 - old.len() as i64;
+        let doc = *i as u32;
+        let mut change = |token: &Token, w: Option<u32>| {
+            let text = token.text();
+            shards.entry(shard_of(&text, meta.shards)).or_default().entry(text).or_default().push((doc, w));
+        };
+        for (t, w) in &new {
+            if old.get(t) != Some(w) {
+                change(t, Some(*w));
+            }
+        }
+        for t in old.keys().filter(|t| !new.contains_key(*t)) {
+            change(t, None);
+        }
+        len[*i] = entry.chars;
+        docs.push((*i, entry.json));
+    }
+    Diff { shards, docs, len, postings: postings.max(0) as usize }
+}
+
+/// Applies token edits to the postings of one shard.
+fn patch_shard(map: &mut BTreeMap<String, String>, tokens: Edits) {
+    for (token, edits) in tokens {
+        let mut list = map.get(&token).map(|s| decode(s)).unwrap_or_default();
+        for (doc, w) in edits {
+            match (list.binary_search_by_key(&doc, |p| p.0), w) {
+                (Ok(at), Some(w)) => list[at].1 = w,
+                (Ok(at), None) => {
+                    list.remove(at);
+                }
+                (Err(at), Some(w)) => list.insert(at, (doc, w)),
+                (Err(_), None) => {}
+            }
+        }
+        match list.split_first() {
+            None => {
+                map.remove(&token);
+            }
+            Some((&(d, w), rest)) => {
+                let mut run = Run::new(d, w);
+                for &(d, w) in rest {
+                    run.push(d, w);
+                }
+                map.insert(token, run.encode());
+            }
+        }
+    }
+}

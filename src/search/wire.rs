@@ -1,0 +1,157 @@
+//! The wire format of the index (see `search`): the postings encoding (base-64 varints), the
+//! shard of a token and the shard count, the script each file is, and the columns of
+//! `meta.js`. `static/search.js` reads what this writes.
+
+use crate::site::Site;
+
+/// The version of the format, written in `meta.js` (`v`).
+pub(crate) const VERSION: u32 = 2;
+
+/// Postings a shard aims at; the shard count is the next power of two that gets there.
+pub(crate) const POSTINGS_PER_SHARD: usize = 6000;
+
+/// The 64 digits of the postings encoding: 0–31 end a number, 32–63 carry five more bits.
+pub(super) const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvWXYZwxyz-_";
+
+pub(super) fn push_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 32 {
+        out.push(DIGITS[32 + (v & 31) as usize]);
+        v >>= 5;
+    }
+    out.push(DIGITS[v as usize]);
+}
+
+/// The shard of a token: FNV-1a over the code points of its shard key.
+pub(crate) fn shard_of(token: &str, shards: u32) -> u32 {
+    let latin = token.starts_with(|c: char| c.is_ascii_alphanumeric());
+    let mut h: u32 = 0x811C_9DC5;
+    for c in token.chars().take(if latin { 2 } else { usize::MAX }) {
+        h ^= c as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h & (shards - 1)
+}
+
+/// One token's postings for a run of documents: the first posting apart, so runs built in
+/// parallel join by re-encoding one gap.
+pub(super) struct Run {
+    pub(super) first: u32,
+    pub(super) first_weight: u32,
+    pub(super) last: u32,
+    pub(super) rest: Vec<u8>,
+}
+
+impl Run {
+    pub(super) fn new(doc: u32, weight: u32) -> Run {
+        Run { first: doc, first_weight: weight, last: doc, rest: Vec::new() }
+    }
+    pub(super) fn push(&mut self, doc: u32, weight: u32) {
+        push_varint(&mut self.rest, doc - self.last - 1);
+        push_varint(&mut self.rest, weight - 1);
+        self.last = doc;
+    }
+    pub(super) fn append(&mut self, other: Run) {
+        self.push(other.first, other.first_weight);
+        self.rest.extend_from_slice(&other.rest);
+        self.last = other.last;
+    }
+    /// The postings string: the first gap counts from −1.
+    pub(super) fn encode(&self) -> String {
+        let mut out = Vec::with_capacity(self.rest.len() + 4);
+        push_varint(&mut out, self.first);
+        push_varint(&mut out, self.first_weight - 1);
+        out.extend_from_slice(&self.rest);
+        String::from_utf8(out).expect("digits are ASCII")
+    }
+}
+
+pub(super) fn shard_count(postings: usize) -> u32 {
+    postings.div_ceil(POSTINGS_PER_SHARD).next_power_of_two().clamp(1, 1 << 14) as u32
+}
+
+/// Postings string → (doc, weight) pairs; the inverse of [`Run::encode`].
+pub(super) fn decode(s: &str) -> Vec<(u32, u32)> {
+    let mut nums = Vec::new();
+    let (mut v, mut shift) = (0u32, 0u32);
+    for b in s.bytes() {
+        let d = DIGITS.iter().position(|&x| x == b).unwrap_or(0) as u32;
+        if d >= 32 {
+            v |= (d - 32) << shift;
+            shift += 5;
+        } else {
+            nums.push(v | d << shift);
+            (v, shift) = (0, 0);
+        }
+    }
+    let mut doc: i64 = -1;
+    nums.chunks_exact(2)
+        .map(|p| {
+            doc += p[0] as i64 + 1;
+            (doc as u32, p[1] + 1)
+        })
+        .collect()
+}
+
+/// `meta.js`: the fold table, the shard count, and per document the ranking and facet columns.
+pub(super) fn meta_json(site: &Site, len: &[usize], shards: u32, postings: usize) -> String {
+    let g = site.gazetteer;
+    let province = |p: &crate::practice::Practice| p.regions.first().map(|&u| g.unit(g.lineage(u)[0]).name.clone());
+    let mut provinces: Vec<String> = site.practices.iter().filter_map(province).collect();
+    provinces.sort();
+    provinces.dedup();
+    let prov: Vec<i64> = site
+        .practices
+        .iter()
+        .map(|p| province(p).map_or(-1, |n| provinces.binary_search(&n).map_or(-1, |i| i as i64)))
+        .collect();
+    // 0: the year is unknown (no facet value).
+    let years: Vec<i32> = site.practices.iter().map(|p| p.front.year.unwrap_or(0)).collect();
+    let mech: Vec<&[usize]> = site.practices.iter().map(|p| p.mechanisms.as_slice()).collect();
+    let mechanisms: Vec<[&str; 2]> = site.vocab.mechanisms.iter().map(|m| [m.id.as_str(), m.name.as_str()]).collect();
+    let fold: String = super::fold_table().iter().flat_map(|(a, b)| [*a, *b]).collect();
+    serde_json::json!({
+        "v": VERSION,
+        "n": site.practices.len(),
+        "shards": shards,
+        "postings": postings,
+        "fold": fold,
+        "provinces": provinces,
+        "mechanisms": mechanisms,
+        "year": years,
+        "prov": prov,
+        "mech": mech,
+        "len": len,
+    })
+    .to_string()
+}
+
+/// The key of the index's table of columns (`search/meta.js`).
+pub(super) const META: &str = "meta";
+
+/// A search file: a script that hands its value to the page's loader.
+pub(super) fn put(key: &str, json: &str) -> Vec<u8> {
+    format!("KBGEN_SEARCH.put(\"{key}\",{json});\n").into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_reads_the_version_written() {
+        let js = include_str!("../../static/search.js");
+        assert!(js.contains(&format!("var VERSION = {VERSION};")), "static/search.js reads another format version");
+    }
+
+    #[test]
+    fn postings_encode_as_gaps_and_weights_in_base64_varints() {
+        // The same string tests/js/search.test.mjs decodes: (10, 1), (11, 2), (43, 128).
+        let mut run = Run::new(10, 1);
+        run.push(11, 2);
+        let mut later = Run::new(43, 128);
+        later.push(44, 1);
+        run.append(later);
+        assert_eq!(run.encode(), "A001V_300");
+        assert_eq!(shard_of("gdp", 1024), shard_of("gd", 1024), "a Latin prefix shares its shard");
+    }
+}

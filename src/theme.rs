@@ -1,0 +1,106 @@
+//! The theme: templates and static files shipped with kbgen, replaced and added to by the
+//! project's `templates/` and `static/`. Loaded once with the site (and again by `serve` when
+//! one of those files changes), so rendering reads no files.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::config::Paths;
+use crate::diag::Diagnostic;
+use crate::output::Files;
+use crate::routes;
+
+/// Templates shipped with kbgen; a project's `templates/NAME` replaces the one of that name.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("practice.html", include_str!("../templates/practice.html")),
+    ("taxonomy.html", include_str!("../templates/taxonomy.html")),
+    ("term.html", include_str!("../templates/term.html")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("search.html", include_str!("../templates/search.html")),
+];
+
+/// Static files shipped with kbgen; a project's `static/` adds to and replaces them.
+pub const BUILTIN_STATIC: &[(&str, &str)] =
+    &[("style.css", include_str!("../static/style.css")), ("search.js", include_str!("../static/search.js"))];
+
+/// The templates and static files of a site.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    /// Template name → source: the built-in ones, replaced by the project's of the same name.
+    templates: BTreeMap<String, String>,
+    /// The names of the templates the project gives.
+    own: BTreeSet<String>,
+    /// The project's template folder, as messages show it.
+    folder: PathBuf,
+    /// The static files by site path (`static/style.css`): built-in, then the project's.
+    files: Files,
+}
+
+impl Theme {
+    /// The built-in theme with the project's templates (`*.html`, `*.xml` in the template
+    /// folder) and static files (everything under the static folder) over it.
+    pub fn load(root: &Path, paths: &Paths) -> Result<Theme, Diagnostic> {
+        let mut templates: BTreeMap<String, String> =
+            BUILTIN_TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+        let mut own = BTreeSet::new();
+        if let Ok(rd) = std::fs::read_dir(root.join(&paths.templates)) {
+            for e in rd.filter_map(Result::ok) {
+                let name = e.file_name().to_string_lossy().to_string();
+                if name.ends_with(".html") || name.ends_with(".xml") {
+                    let text = std::fs::read_to_string(e.path())
+                        .map_err(|err| Diagnostic::new(&e.path(), format!("cannot read: {err}")))?;
+                    templates.insert(name.clone(), text);
+                    own.insert(name);
+                }
+            }
+        }
+        let mut files = Files::new();
+        for (name, text) in BUILTIN_STATIC {
+            files.insert(routes::static_file(name), text.as_bytes().to_vec());
+        }
+        let dir = root.join(&paths.static_dir);
+        if dir.is_dir() {
+            for e in walkdir::WalkDir::new(&dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file())
+            {
+                let rel = e.path().strip_prefix(&dir).expect("inside the static folder");
+                let bytes =
+                    std::fs::read(e.path()).map_err(|err| Diagnostic::new(e.path(), format!("cannot read: {err}")))?;
+                files.insert(routes::static_file(&rel.to_string_lossy().replace('\\', "/")), bytes);
+            }
+        }
+        Ok(Theme { templates, own, folder: paths.templates.clone(), files })
+    }
+
+    /// Template name → source.
+    pub fn templates(&self) -> &BTreeMap<String, String> {
+        &self.templates
+    }
+
+    /// The file a template name comes from (the project's, or the built-in one), and its text.
+    pub fn source(&self, name: &str) -> (PathBuf, Option<String>) {
+        if self.own.contains(name) {
+            (self.folder.join(name), self.templates.get(name).cloned())
+        } else {
+            (
+                Path::new("<built-in templates>").join(name),
+                BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == name).map(|(_, s)| s.to_string()),
+            )
+        }
+    }
+
+    /// The static files, by site path.
+    pub fn static_files(&self) -> &Files {
+        &self.files
+    }
+
+    /// The stylesheet: the project's `static/style.css` (when it is UTF-8), else the built-in one.
+    pub fn stylesheet(&self) -> String {
+        self.files
+            .get(&routes::static_file("style.css"))
+            .and_then(|b| String::from_utf8(b.clone()).ok())
+            .unwrap_or_else(|| BUILTIN_STATIC[0].1.to_string())
+    }
+}
