@@ -72,7 +72,7 @@ pub enum Command {
     /// (the contract the browser's tokenizer is tested against).
     #[command(hide = true)]
     Tokens,
-    /// Turn raw scraped articles into tagged Markdown pages: .txt and .html files (any common
+    /// Turn raw scraped articles into tagged Markdown pages: .txt, .md and .html files (any common
     /// encoding), JSON Lines and CSV with one article per record (and, named here, a .json array
     /// of them), WARC web archives (.warc, .warc.gz).
     Import {
@@ -202,7 +202,7 @@ fn init_command(dir: PathBuf, title: Option<String>, force: bool, templates: boo
         println!("copied {} templates into {}: edit them there", done.created.len(), dir.join("templates").display());
         return ExitCode::SUCCESS;
     }
-    println!("\nnew knowledge base in {}. Put your scraper's files (.txt, .html, .jsonl, .csv, .warc, .warc.gz) in sources/, then:", dir.display());
+    println!("\nnew knowledge base in {}. Put your scraper's files (.txt, .md, .html, .jsonl, .csv, .warc, .warc.gz) in sources/, then:", dir.display());
     for c in crate::init::next_commands(&dir) {
         println!("  {c}");
     }

@@ -61,7 +61,7 @@ pub mod serve;
 
 // Shared: the command line, a new knowledge base, messages, Traditional → Simplified, timing.
 pub mod cli;
-pub mod init;
 pub mod diag;
 pub mod fold;
+pub mod init;
 pub(crate) mod timing;
