@@ -37,7 +37,7 @@ pub struct Config {
 pub struct Import {
     /// `[import.fields]`: which field of a JSON Lines or CSV record holds the URL, title, text…
     #[serde(default)]
-    pub fields: crate::import::records::Fields,
+    pub fields: Fields,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -105,6 +105,65 @@ impl Config {
             config.base_url.push('/');
         }
         Ok(config)
+    }
+}
+
+/// Field names or lists of them: `text = "正文"` or `text = ["正文", "content"]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Names {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// `[import.fields]` in kbgen.toml: which field of a JSON Lines or CSV record holds what. Each
+/// key takes a field name or a list tried in order; a key given replaces its defaults.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fields {
+    pub url: Option<Names>,
+    pub title: Option<Names>,
+    pub text: Option<Names>,
+    pub html: Option<Names>,
+    pub date: Option<Names>,
+    pub source: Option<Names>,
+    pub author: Option<Names>,
+}
+
+/// Field names of Scrapy items, trafilatura (`raw_text`, `sitename`, `hostname`),
+/// newspaper/news-please (`maintext`, `date_publish`, `source_domain`, `authors`).
+pub const DEFAULTS: [(&str, &[&str]); 7] = [
+    ("url", &["url", "link", "canonical_url", "source_url", "source"]),
+    ("title", &["title", "headline"]),
+    ("text", &["text", "content", "body", "maintext", "raw_text", "article"]),
+    ("html", &["html", "raw_html", "content_html", "body_html"]),
+    ("date", &["date", "published", "date_publish", "publish_date", "pubdate", "published_at", "time"]),
+    ("source", &["source", "site", "sitename", "site_name", "publisher", "source_domain", "hostname"]),
+    ("author", &["author", "authors", "byline"]),
+];
+
+impl Fields {
+    /// The names tried for `key`, first to last.
+    pub fn names(&self, key: &str) -> Vec<String> {
+        let given = match key {
+            "url" => &self.url,
+            "title" => &self.title,
+            "text" => &self.text,
+            "html" => &self.html,
+            "date" => &self.date,
+            "source" => &self.source,
+            "author" => &self.author,
+            _ => &None,
+        };
+        match given {
+            Some(Names::One(n)) => vec![n.clone()],
+            Some(Names::Many(v)) => v.clone(),
+            None => DEFAULTS
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.iter().map(|s| s.to_string()).collect())
+                .unwrap_or_default(),
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod decode;
 pub mod dedup;
 pub mod headline;
 pub mod html;
+pub mod input;
 pub mod lines;
 pub mod meta;
 pub mod origin;

@@ -8,62 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 use super::origin::web_url;
 
-/// What a record says about its article besides the text. Every field is optional; the
-/// importer uses each where the article itself says nothing stronger (see
-/// `Importer::stories_with`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Hints {
-    /// The article's web address (`http`/`https` only): provenance, the page's 原文链接, and a
-    /// date (`/2023-03/21/`) and source (the host) when the article prints none.
-    pub url: Option<String>,
-    /// A title field: the strongest of the page's title fields.
-    pub title: Option<String>,
-    /// A publication date as the record gives it (`2023-03-21`, `2023-03-21T08:00:00+08:00`,
-    /// `2023年3月21日`): used when the article prints no date line of its own.
-    pub date: Option<String>,
-    /// The publisher or site: used when the article names no source.
-    pub source: Option<String>,
-    /// Used when the article names no reporter.
-    pub author: Option<String>,
-    /// When a web archive captured the page (`YYYY-MM-DD`): provenance only, never the date.
-    pub captured: Option<String>,
-    /// `Some(true)` when the bytes are HTML, `Some(false)` when plain text; `None` decides by
-    /// the name, as for a file.
-    pub html: Option<bool>,
-}
-
-/// One raw article to import: a file read when its turn comes, or a record already read.
-#[derive(Debug)]
-pub enum Input {
-    File {
-        path: PathBuf,
-        name: String,
-    },
-    Record {
-        path: PathBuf,
-        name: String,
-        bytes: Vec<u8>,
-        hints: Hints,
-    },
-    /// A record (or a file of records) that cannot be read; `path` says which.
-    Bad {
-        path: PathBuf,
-        error: String,
-    },
-}
-
-impl Input {
-    /// What reports name: the file, or `file:line` / `file#record` for a record.
-    pub fn path(&self) -> &Path {
-        match self {
-            Input::File { path, .. } | Input::Record { path, .. } | Input::Bad { path, .. } => path,
-        }
-    }
-}
+pub use super::input::{Hints, Input};
 
 /// Whether two raw article names are records of one file (`feed.jsonl:3`, `feed.jsonl:12`).
 pub fn same_file(a: &str, b: &str) -> bool {
@@ -84,64 +31,7 @@ pub fn is_record_file(name: &str) -> bool {
     [".jsonl", ".ndjson", ".csv", ".warc", ".warc.gz"].iter().any(|e| lower.ends_with(e))
 }
 
-/// Field names or lists of them: `text = "正文"` or `text = ["正文", "content"]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum Names {
-    One(String),
-    Many(Vec<String>),
-}
-
-/// `[import.fields]` in kbgen.toml: which field of a JSON Lines or CSV record holds what. Each
-/// key takes a field name or a list tried in order; a key given replaces its defaults.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fields {
-    pub url: Option<Names>,
-    pub title: Option<Names>,
-    pub text: Option<Names>,
-    pub html: Option<Names>,
-    pub date: Option<Names>,
-    pub source: Option<Names>,
-    pub author: Option<Names>,
-}
-
-/// Field names of Scrapy items, trafilatura (`raw_text`, `sitename`, `hostname`),
-/// newspaper/news-please (`maintext`, `date_publish`, `source_domain`, `authors`).
-pub const DEFAULTS: [(&str, &[&str]); 7] = [
-    ("url", &["url", "link", "canonical_url", "source_url", "source"]),
-    ("title", &["title", "headline"]),
-    ("text", &["text", "content", "body", "maintext", "raw_text", "article"]),
-    ("html", &["html", "raw_html", "content_html", "body_html"]),
-    ("date", &["date", "published", "date_publish", "publish_date", "pubdate", "published_at", "time"]),
-    ("source", &["source", "site", "sitename", "site_name", "publisher", "source_domain", "hostname"]),
-    ("author", &["author", "authors", "byline"]),
-];
-
-impl Fields {
-    /// The names tried for `key`, first to last.
-    pub fn names(&self, key: &str) -> Vec<String> {
-        let given = match key {
-            "url" => &self.url,
-            "title" => &self.title,
-            "text" => &self.text,
-            "html" => &self.html,
-            "date" => &self.date,
-            "source" => &self.source,
-            "author" => &self.author,
-            _ => &None,
-        };
-        match given {
-            Some(Names::One(n)) => vec![n.clone()],
-            Some(Names::Many(v)) => v.clone(),
-            None => DEFAULTS
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| v.iter().map(|s| s.to_string()).collect())
-                .unwrap_or_default(),
-        }
-    }
-}
+pub use crate::config::{Fields, Names, DEFAULTS};
 
 /// The article a record holds, from a lookup of its fields by name (the first non-empty
 /// value of the names tried).

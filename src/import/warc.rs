@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use ::warc::{WarcHeader, WarcReader};
 
-use super::records::{Hints, Input};
+use super::input::{Hints, Input};
 
 /// Pages larger than this (after decompression) are not articles.
 const MAX_PAGE: u64 = 32 << 20;

@@ -8,13 +8,24 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::contract::fold_char;
-use super::patch::Postings;
 use super::wire::{meta_json, put, shard_count, shard_of, Run, META};
 use crate::fold::is_han;
 use crate::output::Sink;
 use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;
+
+/// The postings of the index last written, kept in memory (by `serve`) to patch them without
+/// reading the index files back.
+pub(crate) struct Postings {
+    pub(super) shards: u32,
+    /// How many postings there are in all.
+    pub(super) postings: usize,
+    /// Per document, its length in characters (a column of `meta.js`).
+    pub(super) len: Vec<usize>,
+    /// Per shard, the postings string of each token.
+    pub(super) maps: Vec<BTreeMap<String, String>>,
+}
 
 /// Field weights: a token in the title counts four times, in the terms (places, mechanisms,
 /// keywords, source) twice.

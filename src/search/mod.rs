@@ -38,4 +38,5 @@ mod wire;
 
 pub(crate) use contract::{base_tokens, fold_table, index_tokens};
 pub(crate) use index::index;
-pub(crate) use patch::{update_index, Postings};
+pub(crate) use index::Postings;
+pub(crate) use patch::update_index;

@@ -6,24 +6,12 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::index::{doc_entry, Token};
+use super::index::{doc_entry, Postings, Token};
 use super::wire::{decode, meta_json, put, shard_count, shard_of, Run, META};
 use crate::output::Sink;
 use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;
-
-/// The postings of the index last written, kept in memory (by `serve`) to patch them without
-/// reading the index files back.
-pub(crate) struct Postings {
-    pub(super) shards: u32,
-    /// How many postings there are in all.
-    pub(super) postings: usize,
-    /// Per document, its length in characters (a column of `meta.js`).
-    pub(super) len: Vec<usize>,
-    /// Per shard, the postings string of each token.
-    pub(super) maps: Vec<BTreeMap<String, String>>,
-}
 
 /// Per token, (doc, new weight or removal).
 type Edits = BTreeMap<String, Vec<(u32, Option<u32>)>>;
