@@ -5,11 +5,14 @@
 //! ```
 //! Nothing else in kbgen reads raw articles.
 
+mod body;
 pub mod clean;
+pub mod dates;
 pub mod decode;
 pub mod dedup;
 pub mod headline;
 pub mod html;
+mod html_meta;
 pub mod input;
 pub mod lines;
 pub mod meta;
@@ -17,23 +20,25 @@ pub mod origin;
 pub mod practice;
 pub mod records;
 pub mod region;
+pub mod run;
 pub mod split;
 pub mod tag;
 pub mod towns;
 pub mod warc;
 pub mod write;
 
-use std::path::{Path, PathBuf};
-
-use crate::content::{render_page, sha256_hex, FrontMatter, Provenance, Reprint};
+use crate::content::{sha256_hex, FrontMatter, Provenance};
 use crate::fold::{fold, is_han, traditional_ratio};
 use crate::gazetteer::Gazetteer;
 use crate::segment::Segmenter;
 use crate::vocab::Vocabulary;
+pub use body::escape_markdown;
+use body::{first_clause, headline_block, markdown_body};
 use headline::{Headline, PageTitles};
 use lines::Line;
 use region::RegionTagger;
-use split::Draft;
+pub use run::{collect_inputs, is_html_name, run, run_with, FileReport, Review};
+use split::{page_with_one_story, sections, Draft};
 use tag::MechanismTagger;
 pub use write::Outcome;
 
@@ -65,54 +70,6 @@ pub struct Story {
     pub file_stem: String,
     /// Shingles of the body text, to find the same story in other raw files.
     pub fingerprint: Vec<u64>,
-}
-
-/// What happened to one raw file.
-#[derive(Debug)]
-pub struct FileReport {
-    pub path: PathBuf,
-    pub encoding: Option<&'static str>,
-    pub result: Result<Vec<(PathBuf, Outcome)>, ImportError>,
-    /// What a person should know about how the file was read (bytes replaced, and where).
-    pub warnings: Vec<String>,
-    /// Fields of the pages written from this file that a person should look at.
-    pub reviews: Vec<Review>,
-}
-
-/// One field import was unsure of, on one page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Review {
-    pub page: PathBuf,
-    pub field: String,
-    /// The value import wrote (empty when it wrote none).
-    pub value: String,
-    pub why: String,
-}
-
-impl Review {
-    fn of(page: &Path, front: &FrontMatter) -> Vec<Review> {
-        let Some(p) = &front.import else { return Vec::new() };
-        p.review
-            .iter()
-            .map(|field| {
-                let (value, why) = match field.as_str() {
-                    "title" => (front.title.clone(), "no line reads as the headline: the opening words stand in"),
-                    "year" if front.year.is_some() => (
-                        front.year.map(|y| y.to_string()).unwrap_or_default(),
-                        "no date printed: the year is inferred from the years the text mentions",
-                    ),
-                    "year" => (String::new(), "no date printed and no year mentioned"),
-                    "region" => (String::new(), "no place of the gazetteer is named often enough"),
-                    "mechanism" if !front.mechanism.is_empty() => {
-                        (front.mechanism.join(" "), "named only once: weak evidence for this mechanism")
-                    }
-                    "mechanism" => (String::new(), "no term of the mechanism vocabulary is used"),
-                    _ => (String::new(), "import was unsure"),
-                };
-                Review { page: page.to_path_buf(), field: field.clone(), value, why: why.to_string() }
-            })
-            .collect()
-    }
 }
 
 pub struct Importer<'a> {
@@ -236,7 +193,7 @@ impl<'a> Importer<'a> {
         let mut chosen: Vec<Option<Headline>> = Vec::new();
         if drafts.len() <= 1 {
             // One story: its headline is scored over the whole top of the page.
-            let (pre, d, mut h) = single_story(&cleaned, &titles);
+            let (pre, d, mut h) = page_with_one_story(&cleaned, &titles);
             // No line reads as the headline: a saved page's own title field stands in.
             if h.is_none() {
                 h = titles
@@ -570,95 +527,6 @@ impl<'a> Importer<'a> {
     }
 }
 
-/// A page with one story: the scored headline, the metadata lines around it, and the body
-/// below. Returns the page header (lines above the headline), the story and its headline.
-fn single_story(lines: &[Line], titles: &PageTitles) -> (Vec<String>, Draft, Option<Headline>) {
-    let h = headline::choose(lines, titles);
-    let mut d = Draft::default();
-    let mut preface = Vec::new();
-    let mut lead: Vec<Line> = Vec::new();
-    let start = match &h {
-        Some(h) if !h.lines.is_empty() => {
-            let first = h.lines[0];
-            // Text above the headline is page chrome, except paragraphs: an editor's note or a
-            // lead printed before the title stays with the story.
-            for l in &lines[..first] {
-                if l.text.chars().filter(|&c| is_han(c)).count() >= 30 && !meta::is_meta_line(&l.text) {
-                    lead.push(l.clone());
-                } else {
-                    preface.push(l.text.clone());
-                }
-            }
-            // Date and source lines may sit between the headline and its deck.
-            first + 1
-        }
-        _ => 0,
-    };
-    let used: std::collections::HashSet<usize> = h.iter().flat_map(|h| h.lines.iter().copied()).collect();
-    let title_f = h.as_ref().map(|h| fold(&h.title));
-    let mut in_header = true;
-    for (i, l) in lines.iter().enumerate().skip(start) {
-        if used.contains(&i) {
-            continue;
-        }
-        let t = l.text.as_str();
-        // The headline printed again (a template's second copy) is not text.
-        if title_f.as_deref().is_some_and(|f| fold(&headline::tidy(t)) == f) {
-            continue;
-        }
-        let meta_line = meta::is_meta_line(t)
-            || meta::is_column(t)
-            || ((meta::is_name_line(t) || meta::is_names_only(t)) && in_header);
-        if in_header && meta_line {
-            d.header.push(t.to_string());
-            continue;
-        }
-        if h.as_ref().is_none_or(|h| h.lines.is_empty())
-            && in_header
-            && !is_paragraph(l)
-            && !meta_line
-            && d.body.is_empty()
-        {
-            // Page chrome above the text of a page without a headline.
-            preface.push(t.to_string());
-            continue;
-        }
-        in_header = false;
-        d.body.push(l.clone());
-    }
-    if !lead.is_empty() {
-        d.body.splice(0..0, lead);
-    }
-    // Bylines and short date lines set in the first lines of the body.
-    let mut k = 0;
-    while k < d.body.len().min(3) {
-        let t = &d.body[k].text;
-        if meta::is_byline(t) || meta::is_date_line(t) && d.body[k].chars() <= 40 {
-            d.header.push(d.body.remove(k).text);
-        } else {
-            k += 1;
-        }
-    }
-    (preface, d, h)
-}
-
-fn is_paragraph(l: &Line) -> bool {
-    l.chars() > 30 || (l.chars() > 12 && clean::ends_sentence(&l.text))
-}
-
-/// Ranges of body lines that open with a run of subheads and hold the paragraphs under them.
-fn sections(body: &[Line]) -> Vec<std::ops::Range<usize>> {
-    let mut starts = vec![0];
-    for i in 1..body.len() {
-        let head = split::is_headline_shape(&body[i].text);
-        let after_text = !split::is_headline_shape(&body[i - 1].text);
-        if head && after_text {
-            starts.push(i);
-        }
-    }
-    starts.iter().enumerate().map(|(n, &s)| s..starts.get(n + 1).copied().unwrap_or(body.len())).collect()
-}
-
 /// Page-level metadata that every story on the page shares.
 struct PageMeta {
     date: Option<(String, i32)>,
@@ -693,406 +561,12 @@ impl PageMeta {
     }
 }
 
-/// Title and subtitle from a headline block: column labels go, kickers (`…——`) and decks
-/// (`——…`) become the subtitle, the last remaining line is the title.
-fn headline_block(lines: &[String]) -> (String, Option<String>) {
-    let mut kept: Vec<&str> =
-        lines.iter().map(|s| s.trim()).filter(|l| !meta::is_column(l) || l.starts_with('“')).collect();
-    if kept.is_empty() {
-        kept = lines.iter().map(|s| s.trim()).collect();
-    }
-    let mut sub: Vec<String> = Vec::new();
-    let mut title = String::new();
-    for l in &kept {
-        if let Some(k) = l.strip_suffix("——") {
-            sub.push(k.trim().to_string());
-        } else if let Some(deck) = l.strip_prefix("——") {
-            sub.push(deck.trim().to_string());
-        } else {
-            if !title.is_empty() {
-                sub.push(std::mem::take(&mut title));
-            }
-            title = l.to_string();
-        }
-    }
-    if title.is_empty() {
-        title = sub.pop().unwrap_or_default();
-    }
-    if let Some((main, deck)) = title.clone().split_once("——") {
-        if main.chars().count() >= 4 && deck.chars().count() >= 4 {
-            title = main.trim().to_string();
-            sub.push(deck.trim().to_string());
-        }
-    }
-    let sub = sub.into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
-    (title, (!sub.is_empty()).then_some(sub))
-}
-
-/// A stand-in title for a story that prints no headline: the first clause of its text that
-/// says something, past a dateline (`邵阳新闻网8月31日讯`), a bracketed byline and a time
-/// phrase (`10月23日上午`).
-fn first_clause(body: &[Line]) -> String {
-    static LEAD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^(\S{0,16}?(讯|电|消息)\s*)?([(（][^)）]{0,30}[)）]\s*)?((\d{4}年)?\d{1,2}月\d{1,2}日(上午|下午|晚|晚上|早上|中午)?\s*[,，]?)?")
-            .expect("valid pattern")
-    });
-    // An editor's note that announces the piece (`今天起,我们推出系列报道《安徽全椒驻村影像(1)》`)
-    // gives its title.
-    static ANNOUNCED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?:推出|刊发|刊登|播发|编发|推送|刊出)[^。《》]{0,16}《([^》]{4,40})》")
-            .expect("valid pattern")
-    });
-    for l in body.iter().take(4) {
-        let f = fold(&l.text);
-        if let Some(title) = ANNOUNCED.captures(&f).and_then(|c| c.get(1)) {
-            // As printed: the fold leaves the brackets alone, so the same `《` opens it.
-            let k = f[..title.start()].matches('《').count();
-            let printed = l.text.match_indices('《').nth(k - 1).and_then(|(i, _)| {
-                let rest = &l.text[i + '《'.len_utf8()..];
-                rest.find('》').map(|j| &rest[..j])
-            });
-            return printed.unwrap_or(title.as_str()).to_string();
-        }
-    }
-    let first = body.first().map(|l| l.text.as_str()).unwrap_or("");
-    let first = headline::strip_note_label(first);
-    let rest = LEAD.find(first).map_or(first, |m| &first[m.end()..]);
-    let rest = if rest.chars().count() < 6 { first } else { rest };
-    rest.split(['，', ',', '。', '；', ';'])
-        .find(|c| c.chars().filter(|&ch| is_han(ch)).count() >= 6)
-        .unwrap_or(rest)
-        .chars()
-        .take(30)
-        .collect::<String>()
-        .trim()
-        .to_string()
-}
-
-/// Body lines as Markdown: subheads become `##` headings, text is escaped.
-fn markdown_body(body: &[Line]) -> String {
-    let subhead = |i: usize| {
-        let t = body[i].text.trim();
-        split::is_headline_shape(t) && !t.starts_with("——") && i + 1 < body.len() && t.chars().count() <= 40
-    };
-    let mut out: Vec<String> = Vec::new();
-    let mut open_question = false;
-    for (i, l) in body.iter().enumerate() {
-        let t = escape_markdown(l.text.trim());
-        match out.last_mut() {
-            // A question subhead and its answer line (考什么? / 开展分类考核…) make one heading.
-            Some(prev) if subhead(i) && open_question => {
-                prev.push(' ');
-                prev.push_str(&t);
-                open_question = false;
-            }
-            _ if subhead(i) => {
-                open_question = t.ends_with(['?', '？']);
-                out.push(format!("## {t}"));
-            }
-            _ => {
-                open_question = false;
-                out.push(t);
-            }
-        }
-    }
-    out.join("\n\n")
-}
-
-/// Escapes what Markdown would read as markup, so article text renders as written.
-pub fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    let starts_block = out.starts_with(['#', '+', '-', '=']) || {
-        let digits: String = out.chars().take_while(|c| c.is_ascii_digit()).collect();
-        !digits.is_empty() && out[digits.len()..].starts_with(['.', ')'])
-    };
-    if starts_block {
-        let digits = out.chars().take_while(|c| c.is_ascii_digit()).count();
-        if digits > 0 {
-            out.insert(digits, '\\');
-        } else {
-            out.insert(0, '\\');
-        }
-    }
-    out
-}
-
-pub fn is_html_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".html") || lower.ends_with(".htm")
-}
-
-/// A raw article by its name: saved pages, text and Markdown (what reader tools and scrapers
-/// write), and record files. A Markdown file with front matter is somebody's page, not a raw
-/// article (`kbgen import content/` must not read the knowledge base back in).
-fn is_raw_article(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let lower = name.to_ascii_lowercase();
-    let markdown = lower.ends_with(".md") || lower.ends_with(".markdown");
-    !name.starts_with('.')
-        && (is_html_name(name)
-            || lower.ends_with(".txt")
-            || records::is_record_file(name)
-            || (markdown && !has_front_matter(path)))
-}
-
-fn has_front_matter(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 8];
-    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
-    let head = &head[..n];
-    let head = head.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(head);
-    head.starts_with(b"---\n") || head.starts_with(b"---\r\n")
-}
-
-/// The raw files named by `inputs`, in sorted order, each with the name its pages record: a
-/// file given by itself by its file name, a file found in a folder by its path below that
-/// folder (so `a/001.txt` and `b/001.txt` stay apart).
-pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<(PathBuf, String)> {
-    let mut files = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let mut found: Vec<(PathBuf, String)> = walkdir::WalkDir::new(input)
-                .follow_links(true)
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file() && is_raw_article(e.path()))
-                .map(|e| {
-                    let name = e.path().strip_prefix(input).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
-                    (e.into_path(), name)
-                })
-                .collect();
-            found.sort();
-            files.extend(found);
-        } else {
-            let name = input.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
-            files.push((input.clone(), name));
-        }
-    }
-    files
-}
-
-/// Pages already in `dir` that import wrote, by (raw file, story number).
-fn existing_pages(dir: &Path) -> std::collections::HashMap<(String, usize), PathBuf> {
-    let mut out = std::collections::HashMap::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
-    let mut paths: Vec<PathBuf> =
-        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| crate::site::is_page_name(p)).collect();
-    paths.sort();
-    for path in paths {
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
-        if let Some(p) = crate::content::read_provenance(&text) {
-            out.entry((p.file, p.story)).or_insert(path);
-        }
-    }
-    out
-}
-
-fn needs_review(front: &FrontMatter, field: &str) -> bool {
-    front.import.as_ref().is_some_and(|p| p.review.iter().any(|r| r == field))
-}
-
-/// Fills what a story's page lacks (headline, date, source, author, region, mechanism) from
-/// other copies of the same story, best first.
-fn fill_from(front: &mut FrontMatter, donors: &[&Story]) {
-    let resolve = |front: &mut FrontMatter, field: &str| {
-        if let Some(p) = front.import.as_mut() {
-            p.review.retain(|r| r != field);
-        }
-    };
-    for d in donors.iter().map(|s| &s.front) {
-        if needs_review(front, "title") && !needs_review(d, "title") {
-            front.title = d.title.clone();
-            front.subtitle = d.subtitle.clone();
-            resolve(front, "title");
-        }
-        if front.date.is_none() && d.date.is_some() {
-            (front.date, front.year, front.year_inferred) = (d.date.clone(), d.year, false);
-            resolve(front, "year");
-        }
-        if front.source.is_none() {
-            front.source = d.source.clone();
-        }
-        if front.author.is_none() {
-            front.author = d.author.clone();
-        }
-        if front.region.is_empty() && !d.region.is_empty() {
-            front.region = d.region.clone();
-            resolve(front, "region");
-        }
-        if front.mechanism.is_empty() && !d.mechanism.is_empty() {
-            front.mechanism = d.mechanism.clone();
-            resolve(front, "mechanism");
-        }
-    }
-}
-
-/// The stories of one raw file and its encoding, or why it has none.
-type Parsed = Result<(Vec<Story>, Decoding), ImportError>;
-
 /// How a raw file was read.
 #[derive(Debug, Clone, Copy)]
 pub struct Decoding {
     pub name: &'static str,
     /// Bytes replaced with U+FFFD: how many, and the first line they were on.
     pub replaced: Option<(usize, usize)>,
-}
-
-/// Imports every raw file into `out` (practice pages go to `out/practices/`). Files are read
-/// in parallel; a story found in several raw files is written once, as the page of its best
-/// copy (a headline found, Simplified, the longest text), which lists the others under
-/// `import.also`.
-pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> Vec<FileReport> {
-    run_with(importer, inputs, out, force, &records::Fields::default())
-}
-
-/// [`run`] with the field names of JSON Lines and CSV records (`[import.fields]`). A record
-/// file (`.jsonl`, `.csv`, `.warc`, `.warc.gz`) is read as many raw articles, each reported as
-/// a file of its own (`feed.jsonl:12`, `crawl.warc.gz#3`).
-pub fn run_with(
-    importer: &Importer,
-    inputs: &[PathBuf],
-    out: &Path,
-    force: bool,
-    fields: &records::Fields,
-) -> Vec<FileReport> {
-    use rayon::prelude::*;
-    let dir = out.join("practices");
-    let articles = records::expand(collect_inputs(inputs), fields);
-    let progress = records::progress_bar(articles.len());
-    let parsed: Vec<(PathBuf, Parsed)> = articles
-        .par_iter()
-        .map(|input| {
-            let r = match input {
-                records::Input::File { path, name } => {
-                    std::fs::read(path).map_err(ImportError::from).and_then(|b| importer.stories(name, &b))
-                }
-                records::Input::Record { name, bytes, hints, .. } => importer.stories_with(name, bytes, hints),
-                records::Input::Bad { error, .. } => Err(ImportError::Record(error.clone())),
-            };
-            progress.inc(1);
-            (input.path().to_path_buf(), r)
-        })
-        .collect();
-    progress.finish_and_clear();
-    drop(articles);
-
-    // One page per story: group the stories of all files by their text.
-    let mut all: Vec<(usize, usize)> = Vec::new();
-    for (f, (_, r)) in parsed.iter().enumerate() {
-        if let Ok((stories, _)) = r {
-            all.extend((0..stories.len()).map(|s| (f, s)));
-        }
-    }
-    let story = |&(f, s): &(usize, usize)| -> &Story {
-        match &parsed[f].1 {
-            Ok((stories, _)) => &stories[s],
-            Err(_) => unreachable!("only stories of parsed files are listed"),
-        }
-    };
-    let sets: Vec<&[u64]> = all.iter().map(|k| story(k).fingerprint.as_slice()).collect();
-    let mut keep: std::collections::HashMap<(usize, usize), Vec<(usize, usize)>> = Default::default();
-    let mut merged_into: std::collections::HashMap<(usize, usize), (usize, usize)> = Default::default();
-    for group in dedup::groups(&sets) {
-        let members: Vec<(usize, usize)> = group.iter().map(|&i| all[i]).collect();
-        // The first copy in input order keeps the page (stable as files are added after it);
-        // the others lend it what it lacks.
-        let best = members[0];
-        for m in &members {
-            if *m != best {
-                merged_into.insert(*m, best);
-            }
-        }
-        keep.insert(best, members.into_iter().filter(|m| *m != best).collect());
-    }
-
-    let mut reports: Vec<FileReport> = Vec::with_capacity(parsed.len());
-    let mut written: std::collections::HashMap<(usize, usize), PathBuf> = Default::default();
-    let existing = existing_pages(&dir);
-    // Pages first, so a merged copy can name the page it went to.
-    let mut reviews: std::collections::HashMap<usize, Vec<Review>> = Default::default();
-    let mut results: Vec<Result<Vec<(PathBuf, Outcome)>, ImportError>> = Vec::new();
-    for (f, (_, r)) in parsed.iter().enumerate() {
-        let Ok((stories, _)) = r else {
-            results.push(Ok(Vec::new()));
-            continue;
-        };
-        let mut write_all = || -> Result<Vec<(PathBuf, Outcome)>, ImportError> {
-            let mut out = Vec::new();
-            for (s, st) in stories.iter().enumerate() {
-                let Some(others) = keep.get(&(f, s)) else { continue };
-                let mut front = st.front.clone();
-                let mut donors: Vec<&Story> = others.iter().map(story).collect();
-                donors.sort_by_key(|s| {
-                    let titled = !needs_review(&s.front, "title");
-                    std::cmp::Reverse((titled, s.front.lang.is_none(), s.body.chars().count()))
-                });
-                fill_from(&mut front, &donors);
-                if let Some(p) = front.import.as_mut() {
-                    p.also = others
-                        .iter()
-                        .filter_map(|k| story(k).front.import.as_ref())
-                        .map(|o| Reprint { file: o.file.clone(), sha256: o.sha256.clone(), story: o.story })
-                        .collect();
-                }
-                // A story imported before keeps its page, whatever its name says now (a better
-                // headline, an older naming scheme) — if that page still holds this story (a
-                // file read into more stories than before must not put one story on another's page).
-                let key = front.import.as_ref().map(|p| (p.file.clone(), p.story));
-                let same_story = |path: &PathBuf| {
-                    let Ok(old) = std::fs::read_to_string(path) else { return false };
-                    let old_body = crate::content::split_front_matter(&old).map_or("", |(_, b)| b);
-                    let old_set = dedup::shingles(&fold(old_body));
-                    // Too little text to compare: the provenance decides.
-                    old_set.len().min(st.fingerprint.len()) < 40
-                        || dedup::containment(&old_set, &st.fingerprint) >= dedup::SAME_STORY
-                };
-                let target = key
-                    .and_then(|k| existing.get(&k).cloned())
-                    .filter(same_story)
-                    .unwrap_or_else(|| dir.join(format!("{}.md", st.file_stem)));
-                let text = render_page(&front, &st.body);
-                let raw = front.import.as_ref().map_or("", |p| p.file.as_str());
-                let outcome = write::write_page(&target, &text, raw, force)?;
-                reviews.entry(f).or_default().extend(Review::of(&target, &front));
-                written.insert((f, s), target.clone());
-                out.push((target, outcome));
-            }
-            Ok(out)
-        };
-        results.push(write_all());
-    }
-    for (f, ((path, r), res)) in parsed.into_iter().zip(results).enumerate() {
-        let mut warnings = Vec::new();
-        let (encoding, result) = match r {
-            Err(e) => (None, Err(e)),
-            Ok((stories, dec)) => {
-                let enc = dec.name;
-                if let Some((n, line)) = dec.replaced {
-                    warnings.push(format!("{}:{line}: {n} invalid bytes read as U+FFFD (�)", path.display()));
-                }
-                let result = res.map(|mut pages| {
-                    for s in 0..stories.len() {
-                        if let Some(best) = merged_into.get(&(f, s)) {
-                            let into = written.get(best).cloned().unwrap_or_default();
-                            pages.push((into.clone(), Outcome::Merged(into)));
-                        }
-                    }
-                    pages
-                });
-                (Some(enc), result)
-            }
-        };
-        let mut reviews = reviews.remove(&f).unwrap_or_default();
-        reviews.sort_by(|a, b| (&a.page, &a.field).cmp(&(&b.page, &b.field)));
-        reports.push(FileReport { path, encoding, result, reviews, warnings });
-    }
-    reports
 }
 
 fn current_year() -> i32 {

@@ -5,8 +5,10 @@
 //! under its text) adopts the unheaded text just above it.
 
 use super::clean::{ends_sentence, is_trailer_marker};
+use super::headline::{self, Headline, PageTitles};
 use super::lines::Line;
 use super::meta;
+use crate::fold::{fold, is_han};
 
 /// A story as found on the page, before metadata is interpreted.
 #[derive(Debug, Clone, Default)]
@@ -199,6 +201,95 @@ fn adopt_orphans(drafts: &mut [Draft]) {
         taken.extend(own);
         drafts[k].body = taken;
     }
+}
+
+/// A page with one story: the scored headline, the metadata lines around it, and the body
+/// below. Returns the page header (lines above the headline), the story and its headline.
+pub(super) fn page_with_one_story(lines: &[Line], titles: &PageTitles) -> (Vec<String>, Draft, Option<Headline>) {
+    let h = headline::choose(lines, titles);
+    let mut d = Draft::default();
+    let mut preface = Vec::new();
+    let mut lead: Vec<Line> = Vec::new();
+    let start = match &h {
+        Some(h) if !h.lines.is_empty() => {
+            let first = h.lines[0];
+            // Text above the headline is page chrome, except paragraphs: an editor's note or a
+            // lead printed before the title stays with the story.
+            for l in &lines[..first] {
+                if l.text.chars().filter(|&c| is_han(c)).count() >= 30 && !meta::is_meta_line(&l.text) {
+                    lead.push(l.clone());
+                } else {
+                    preface.push(l.text.clone());
+                }
+            }
+            // Date and source lines may sit between the headline and its deck.
+            first + 1
+        }
+        _ => 0,
+    };
+    let used: std::collections::HashSet<usize> = h.iter().flat_map(|h| h.lines.iter().copied()).collect();
+    let title_f = h.as_ref().map(|h| fold(&h.title));
+    let mut in_header = true;
+    for (i, l) in lines.iter().enumerate().skip(start) {
+        if used.contains(&i) {
+            continue;
+        }
+        let t = l.text.as_str();
+        // The headline printed again (a template's second copy) is not text.
+        if title_f.as_deref().is_some_and(|f| fold(&headline::tidy(t)) == f) {
+            continue;
+        }
+        let meta_line = meta::is_meta_line(t)
+            || meta::is_column(t)
+            || ((meta::is_name_line(t) || meta::is_names_only(t)) && in_header);
+        if in_header && meta_line {
+            d.header.push(t.to_string());
+            continue;
+        }
+        if h.as_ref().is_none_or(|h| h.lines.is_empty())
+            && in_header
+            && !is_paragraph(l)
+            && !meta_line
+            && d.body.is_empty()
+        {
+            // Page chrome above the text of a page without a headline.
+            preface.push(t.to_string());
+            continue;
+        }
+        in_header = false;
+        d.body.push(l.clone());
+    }
+    if !lead.is_empty() {
+        d.body.splice(0..0, lead);
+    }
+    // Bylines and short date lines set in the first lines of the body.
+    let mut k = 0;
+    while k < d.body.len().min(3) {
+        let t = &d.body[k].text;
+        if meta::is_byline(t) || meta::is_date_line(t) && d.body[k].chars() <= 40 {
+            d.header.push(d.body.remove(k).text);
+        } else {
+            k += 1;
+        }
+    }
+    (preface, d, h)
+}
+
+fn is_paragraph(l: &Line) -> bool {
+    l.chars() > 30 || (l.chars() > 12 && ends_sentence(&l.text))
+}
+
+/// Ranges of body lines that open with a run of subheads and hold the paragraphs under them.
+pub(super) fn sections(body: &[Line]) -> Vec<std::ops::Range<usize>> {
+    let mut starts = vec![0];
+    for i in 1..body.len() {
+        let head = is_headline_shape(&body[i].text);
+        let after_text = !is_headline_shape(&body[i - 1].text);
+        if head && after_text {
+            starts.push(i);
+        }
+    }
+    starts.iter().enumerate().map(|(n, &s)| s..starts.get(n + 1).copied().unwrap_or(body.len())).collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,322 @@
+//! The run of `kbgen import` over many raw files: which files are raw articles, reading them in
+//! parallel, merging the copies of one story, writing pages without overwriting a person's
+//! edits or another story, and the report of what was done and what needs a person's look.
+
+use std::path::{Path, PathBuf};
+
+use super::{dedup, records, write, Decoding, ImportError, Importer, Outcome, Story};
+use crate::content::{render_page, FrontMatter, Reprint};
+use crate::fold::fold;
+
+/// What happened to one raw file.
+#[derive(Debug)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub encoding: Option<&'static str>,
+    pub result: Result<Vec<(PathBuf, Outcome)>, ImportError>,
+    /// What a person should know about how the file was read (bytes replaced, and where).
+    pub warnings: Vec<String>,
+    /// Fields of the pages written from this file that a person should look at.
+    pub reviews: Vec<Review>,
+}
+
+/// One field import was unsure of, on one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub page: PathBuf,
+    pub field: String,
+    /// The value import wrote (empty when it wrote none).
+    pub value: String,
+    pub why: String,
+}
+
+impl Review {
+    fn of(page: &Path, front: &FrontMatter) -> Vec<Review> {
+        let Some(p) = &front.import else { return Vec::new() };
+        p.review
+            .iter()
+            .map(|field| {
+                let (value, why) = match field.as_str() {
+                    "title" => (front.title.clone(), "no line reads as the headline: the opening words stand in"),
+                    "year" if front.year.is_some() => (
+                        front.year.map(|y| y.to_string()).unwrap_or_default(),
+                        "no date printed: the year is inferred from the years the text mentions",
+                    ),
+                    "year" => (String::new(), "no date printed and no year mentioned"),
+                    "region" => (String::new(), "no place of the gazetteer is named often enough"),
+                    "mechanism" if !front.mechanism.is_empty() => {
+                        (front.mechanism.join(" "), "named only once: weak evidence for this mechanism")
+                    }
+                    "mechanism" => (String::new(), "no term of the mechanism vocabulary is used"),
+                    _ => (String::new(), "import was unsure"),
+                };
+                Review { page: page.to_path_buf(), field: field.clone(), value, why: why.to_string() }
+            })
+            .collect()
+    }
+}
+
+pub fn is_html_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".html") || lower.ends_with(".htm")
+}
+
+/// A raw article by its name: saved pages, text and Markdown (what reader tools and scrapers
+/// write), and record files. A Markdown file with front matter is somebody's page, not a raw
+/// article (`kbgen import content/` must not read the knowledge base back in).
+fn is_raw_article(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    let markdown = lower.ends_with(".md") || lower.ends_with(".markdown");
+    !name.starts_with('.')
+        && (is_html_name(name)
+            || lower.ends_with(".txt")
+            || records::is_record_file(name)
+            || (markdown && !has_front_matter(path)))
+}
+
+fn has_front_matter(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    let head = &head[..n];
+    let head = head.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(head);
+    head.starts_with(b"---\n") || head.starts_with(b"---\r\n")
+}
+
+/// The raw files named by `inputs`, in sorted order, each with the name its pages record: a
+/// file given by itself by its file name, a file found in a folder by its path below that
+/// folder (so `a/001.txt` and `b/001.txt` stay apart).
+pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found: Vec<(PathBuf, String)> = walkdir::WalkDir::new(input)
+                .follow_links(true)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file() && is_raw_article(e.path()))
+                .map(|e| {
+                    let name = e.path().strip_prefix(input).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+                    (e.into_path(), name)
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            let name = input.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+            files.push((input.clone(), name));
+        }
+    }
+    files
+}
+
+/// Pages already in `dir` that import wrote, by (raw file, story number).
+fn existing_pages(dir: &Path) -> std::collections::HashMap<(String, usize), PathBuf> {
+    let mut out = std::collections::HashMap::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let mut paths: Vec<PathBuf> =
+        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| crate::site::is_page_name(p)).collect();
+    paths.sort();
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        if let Some(p) = crate::content::read_provenance(&text) {
+            out.entry((p.file, p.story)).or_insert(path);
+        }
+    }
+    out
+}
+
+fn needs_review(front: &FrontMatter, field: &str) -> bool {
+    front.import.as_ref().is_some_and(|p| p.review.iter().any(|r| r == field))
+}
+
+/// Fills what a story's page lacks (headline, date, source, author, region, mechanism) from
+/// other copies of the same story, best first.
+fn fill_from(front: &mut FrontMatter, donors: &[&Story]) {
+    let resolve = |front: &mut FrontMatter, field: &str| {
+        if let Some(p) = front.import.as_mut() {
+            p.review.retain(|r| r != field);
+        }
+    };
+    for d in donors.iter().map(|s| &s.front) {
+        if needs_review(front, "title") && !needs_review(d, "title") {
+            front.title = d.title.clone();
+            front.subtitle = d.subtitle.clone();
+            resolve(front, "title");
+        }
+        if front.date.is_none() && d.date.is_some() {
+            (front.date, front.year, front.year_inferred) = (d.date.clone(), d.year, false);
+            resolve(front, "year");
+        }
+        if front.source.is_none() {
+            front.source = d.source.clone();
+        }
+        if front.author.is_none() {
+            front.author = d.author.clone();
+        }
+        if front.region.is_empty() && !d.region.is_empty() {
+            front.region = d.region.clone();
+            resolve(front, "region");
+        }
+        if front.mechanism.is_empty() && !d.mechanism.is_empty() {
+            front.mechanism = d.mechanism.clone();
+            resolve(front, "mechanism");
+        }
+    }
+}
+
+/// The stories of one raw file and its encoding, or why it has none.
+type Parsed = Result<(Vec<Story>, Decoding), ImportError>;
+
+/// Imports every raw file into `out` (practice pages go to `out/practices/`). Files are read
+/// in parallel; a story found in several raw files is written once, as the page of its best
+/// copy (a headline found, Simplified, the longest text), which lists the others under
+/// `import.also`.
+pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> Vec<FileReport> {
+    run_with(importer, inputs, out, force, &records::Fields::default())
+}
+
+/// [`run`] with the field names of JSON Lines and CSV records (`[import.fields]`). A record
+/// file (`.jsonl`, `.csv`, `.warc`, `.warc.gz`) is read as many raw articles, each reported as
+/// a file of its own (`feed.jsonl:12`, `crawl.warc.gz#3`).
+pub fn run_with(
+    importer: &Importer,
+    inputs: &[PathBuf],
+    out: &Path,
+    force: bool,
+    fields: &records::Fields,
+) -> Vec<FileReport> {
+    use rayon::prelude::*;
+    let dir = out.join("practices");
+    let articles = records::expand(collect_inputs(inputs), fields);
+    let progress = records::progress_bar(articles.len());
+    let parsed: Vec<(PathBuf, Parsed)> = articles
+        .par_iter()
+        .map(|input| {
+            let r = match input {
+                records::Input::File { path, name } => {
+                    std::fs::read(path).map_err(ImportError::from).and_then(|b| importer.stories(name, &b))
+                }
+                records::Input::Record { name, bytes, hints, .. } => importer.stories_with(name, bytes, hints),
+                records::Input::Bad { error, .. } => Err(ImportError::Record(error.clone())),
+            };
+            progress.inc(1);
+            (input.path().to_path_buf(), r)
+        })
+        .collect();
+    progress.finish_and_clear();
+    drop(articles);
+
+    // One page per story: group the stories of all files by their text.
+    let mut all: Vec<(usize, usize)> = Vec::new();
+    for (f, (_, r)) in parsed.iter().enumerate() {
+        if let Ok((stories, _)) = r {
+            all.extend((0..stories.len()).map(|s| (f, s)));
+        }
+    }
+    let story = |&(f, s): &(usize, usize)| -> &Story {
+        match &parsed[f].1 {
+            Ok((stories, _)) => &stories[s],
+            Err(_) => unreachable!("only stories of parsed files are listed"),
+        }
+    };
+    let sets: Vec<&[u64]> = all.iter().map(|k| story(k).fingerprint.as_slice()).collect();
+    let mut keep: std::collections::HashMap<(usize, usize), Vec<(usize, usize)>> = Default::default();
+    let mut merged_into: std::collections::HashMap<(usize, usize), (usize, usize)> = Default::default();
+    for group in dedup::groups(&sets) {
+        let members: Vec<(usize, usize)> = group.iter().map(|&i| all[i]).collect();
+        // The first copy in input order keeps the page (stable as files are added after it);
+        // the others lend it what it lacks.
+        let best = members[0];
+        for m in &members {
+            if *m != best {
+                merged_into.insert(*m, best);
+            }
+        }
+        keep.insert(best, members.into_iter().filter(|m| *m != best).collect());
+    }
+
+    let mut reports: Vec<FileReport> = Vec::with_capacity(parsed.len());
+    let mut written: std::collections::HashMap<(usize, usize), PathBuf> = Default::default();
+    let existing = existing_pages(&dir);
+    // Pages first, so a merged copy can name the page it went to.
+    let mut reviews: std::collections::HashMap<usize, Vec<Review>> = Default::default();
+    let mut results: Vec<Result<Vec<(PathBuf, Outcome)>, ImportError>> = Vec::new();
+    for (f, (_, r)) in parsed.iter().enumerate() {
+        let Ok((stories, _)) = r else {
+            results.push(Ok(Vec::new()));
+            continue;
+        };
+        let mut write_all = || -> Result<Vec<(PathBuf, Outcome)>, ImportError> {
+            let mut out = Vec::new();
+            for (s, st) in stories.iter().enumerate() {
+                let Some(others) = keep.get(&(f, s)) else { continue };
+                let mut front = st.front.clone();
+                let mut donors: Vec<&Story> = others.iter().map(story).collect();
+                donors.sort_by_key(|s| {
+                    let titled = !needs_review(&s.front, "title");
+                    std::cmp::Reverse((titled, s.front.lang.is_none(), s.body.chars().count()))
+                });
+                fill_from(&mut front, &donors);
+                if let Some(p) = front.import.as_mut() {
+                    p.also = others
+                        .iter()
+                        .filter_map(|k| story(k).front.import.as_ref())
+                        .map(|o| Reprint { file: o.file.clone(), sha256: o.sha256.clone(), story: o.story })
+                        .collect();
+                }
+                // A story imported before keeps its page, whatever its name says now (a better
+                // headline, an older naming scheme) — if that page still holds this story (a
+                // file read into more stories than before must not put one story on another's page).
+                let key = front.import.as_ref().map(|p| (p.file.clone(), p.story));
+                let same_story = |path: &PathBuf| {
+                    let Ok(old) = std::fs::read_to_string(path) else { return false };
+                    let old_body = crate::content::split_front_matter(&old).map_or("", |(_, b)| b);
+                    let old_set = dedup::shingles(&fold(old_body));
+                    // Too little text to compare: the provenance decides.
+                    old_set.len().min(st.fingerprint.len()) < 40
+                        || dedup::containment(&old_set, &st.fingerprint) >= dedup::SAME_STORY
+                };
+                let target = key
+                    .and_then(|k| existing.get(&k).cloned())
+                    .filter(same_story)
+                    .unwrap_or_else(|| dir.join(format!("{}.md", st.file_stem)));
+                let text = render_page(&front, &st.body);
+                let raw = front.import.as_ref().map_or("", |p| p.file.as_str());
+                let outcome = write::write_page(&target, &text, raw, force)?;
+                reviews.entry(f).or_default().extend(Review::of(&target, &front));
+                written.insert((f, s), target.clone());
+                out.push((target, outcome));
+            }
+            Ok(out)
+        };
+        results.push(write_all());
+    }
+    for (f, ((path, r), res)) in parsed.into_iter().zip(results).enumerate() {
+        let mut warnings = Vec::new();
+        let (encoding, result) = match r {
+            Err(e) => (None, Err(e)),
+            Ok((stories, dec)) => {
+                let enc = dec.name;
+                if let Some((n, line)) = dec.replaced {
+                    warnings.push(format!("{}:{line}: {n} invalid bytes read as U+FFFD (�)", path.display()));
+                }
+                let result = res.map(|mut pages| {
+                    for s in 0..stories.len() {
+                        if let Some(best) = merged_into.get(&(f, s)) {
+                            let into = written.get(best).cloned().unwrap_or_default();
+                            pages.push((into.clone(), Outcome::Merged(into)));
+                        }
+                    }
+                    pages
+                });
+                (Some(enc), result)
+            }
+        };
+        let mut reviews = reviews.remove(&f).unwrap_or_default();
+        reviews.sort_by(|a, b| (&a.page, &a.field).cmp(&(&b.page, &b.field)));
+        reports.push(FileReport { path, encoding, result, reviews, warnings });
+    }
+    reports
+}
