@@ -256,14 +256,18 @@ pub fn iso_date_year(date: &str) -> Option<i32> {
         return None;
     }
     let (y, m, d): (i32, u32, u32) = (date[..4].parse().ok()?, date[5..7].parse().ok()?, date[8..].parse().ok()?);
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => return None,
-    };
-    ((1900..=2099).contains(&y) && (1..=days).contains(&d)).then_some(y)
+    ((1900..=2099).contains(&y) && (1..=days_in_month(y, m)?).contains(&d)).then_some(y)
+}
+
+/// Days in month `m` (1–12) of year `y` in the Gregorian calendar; `None` for no month.
+pub fn days_in_month(y: i32, m: u32) -> Option<u32> {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
+        4 | 6 | 9 | 11 => Some(30),
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => Some(29),
+        2 => Some(28),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

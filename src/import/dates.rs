@@ -163,16 +163,18 @@ pub fn date_field_end(text: &str) -> Option<usize> {
     Some(end)
 }
 
-fn valid_date(y: &str, m: &str, d: &str) -> Option<(String, i32)> {
+/// Year, month and day as written, when they make a calendar date: `(YYYY-MM-DD, year)`.
+pub fn valid_date(y: &str, m: &str, d: &str) -> Option<(String, i32)> {
     let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=days).contains(&d).then(|| (format!("{y:04}-{m:02}-{d:02}"), y))
+    (1..=crate::practice::days_in_month(y, m)?).contains(&d).then(|| (format!("{y:04}-{m:02}-{d:02}"), y))
+}
+
+/// A Unix time in China's time zone (UTC+8), as `YYYY-MM-DD HH:MM`.
+pub fn china_time(secs: i64) -> String {
+    let local = secs + 8 * 3600;
+    let (days, rest) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rest / 3600, rest % 3600 / 60)
 }
 
 /// A date in `line`, as `YYYY-MM-DD`, if it is a valid calendar date.

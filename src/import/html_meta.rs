@@ -90,10 +90,7 @@ fn script_time(doc: &Html) -> Option<String> {
         .find_map(|s| CT.captures(&s.text().collect::<String>()).map(|c| c[1].to_string()))?
         .parse()
         .ok()?;
-    let local = secs + 8 * 3600;
-    let (days, rest) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    let (y, m, d) = super::meta::civil_from_days(days);
-    Some(format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rest / 3600, rest % 3600 / 60))
+    Some(super::dates::china_time(secs))
 }
 
 /// `headline` and `datePublished` of the first JSON-LD article (`NewsArticle`, `Article`,

@@ -59,15 +59,7 @@ pub fn date_in_url(url: &str) -> Option<(String, i32)> {
     });
     let path = path_of(url);
     let c = DATE.captures(path)?;
-    let (y, m, d): (i32, u32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    (d <= days).then(|| (format!("{y:04}-{m:02}-{d:02}"), y))
+    super::dates::valid_date(&c[1], &c[2], &c[3])
 }
 
 #[cfg(test)]

@@ -66,17 +66,8 @@ fn plain_date(d: &str) -> String {
     let d = d.trim();
     if d.bytes().all(|b| b.is_ascii_digit()) && (d.len() == 10 || d.len() == 13) {
         let secs: i64 = d[..10].parse().unwrap_or(0);
-        // Civil date from days since 1970 (Howard Hinnant's algorithm), at UTC+8.
-        let z = (secs + 8 * 3600).div_euclid(86_400) + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        return format!("{year:04}-{month:02}-{day:02}");
+        // The day in China's time zone.
+        return super::dates::china_time(secs)[..10].to_string();
     }
     let words: Vec<&str> = d.split([' ', ',']).filter(|w| !w.is_empty()).collect();
     for w in words.windows(3) {
