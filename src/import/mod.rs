@@ -451,6 +451,7 @@ impl<'a> Importer<'a> {
                 l.text = t;
             }
         }
+        let body_text: String = body.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
         let mut date = date.or_else(|| page.date.clone());
         // Publishers are names to group by: one script for all.
         let source = source.or_else(|| page.source.clone()).map(|s| fold(&s));
@@ -466,7 +467,6 @@ impl<'a> Importer<'a> {
                 .lines()
                 .chain(page.header_text.lines())
                 .any(|l| meta::is_update_stamp(l) && meta::find_date(l).is_some_and(|(found, _)| found == d));
-            let body_text: String = body.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
             if let Some(own) = stamped.then(|| meta::infer_year(&format!("{title}\n{body_text}"), y)).flatten() {
                 if own < y {
                     (date, year, year_inferred) = (None, Some(own), true);
@@ -478,7 +478,6 @@ impl<'a> Importer<'a> {
         }
 
         let body_md = markdown_body(&body);
-        let body_text: String = body.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
         let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&body_text);
         let mut region = self.regions.tag(&title_f, &body_f);

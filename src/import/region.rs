@@ -4,7 +4,7 @@
 //! count three times, full official names twice) and walks down the hierarchy while one child
 //! holds most of the weight.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::towns::{TownMention, Towns};
 use crate::gazetteer::{Gazetteer, Level, Mention};
@@ -34,7 +34,7 @@ impl<'g> RegionTagger<'g> {
     /// Region paths for a story, the practice's location first, then other places within it
     /// that the story dwells on (at most four). `title` and `body` are Simplified folds.
     pub fn tag(&self, title: &str, body: &str) -> Vec<String> {
-        let scores = self.scores(title, body);
+        let (scores, first) = self.scores(title, body);
         let Some(focus) = self.focus_of(&scores) else {
             return Vec::new();
         };
@@ -56,14 +56,6 @@ impl<'g> RegionTagger<'g> {
             .map(|(&u, &s)| (u, s))
             .collect();
         // Ties go to the place the story names first: a lead example before the ones that follow.
-        let mut first: std::collections::HashMap<usize, usize> = Default::default();
-        for (text, base) in [(title, 0), (body, 1)] {
-            for m in g.mentions(text) {
-                for &c in &m.candidates {
-                    first.entry(c).or_insert(if base == 0 { 0 } else { m.start + 1 });
-                }
-            }
-        }
         others.sort_by_key(|&(u, s)| (std::cmp::Reverse(s), first.get(&u).copied().unwrap_or(usize::MAX), u));
         regions.extend(others.into_iter().take(4).map(|(u, _)| g.path(u)));
         regions
@@ -83,7 +75,7 @@ impl<'g> RegionTagger<'g> {
 
     /// The unit a text is about, if one province holds most of its place weight.
     pub fn focus(&self, title: &str, body: &str) -> Option<usize> {
-        self.focus_of(&self.scores(title, body))
+        self.focus_of(&self.scores(title, body).0)
     }
 
     fn focus_of(&self, scores: &BTreeMap<usize, u32>) -> Option<usize> {
@@ -153,13 +145,21 @@ impl<'g> RegionTagger<'g> {
     }
 
     /// Weight of each unit's own (resolved, non-benchmark) mentions.
-    fn scores(&self, title: &str, body: &str) -> BTreeMap<usize, u32> {
+    /// Also where each unit is first named (0 in the title, else 1 + its byte offset in the
+    /// body), whatever its mention then counts for.
+    fn scores(&self, title: &str, body: &str) -> (BTreeMap<usize, u32>, HashMap<usize, usize>) {
         let g = self.gazetteer;
+        let mut first: HashMap<usize, usize> = HashMap::new();
         let mut found: Vec<(Mention, bool, &str)> = Vec::new();
         let mut towns: Vec<(TownMention, bool, &str)> = Vec::new();
         for (text, in_title) in [(title, true), (body, false)] {
             let (mentions, town_mentions) = self.mentions(text);
             let compared = comparison_sets(g, text, &mentions);
+            for m in &mentions {
+                for &c in &m.candidates {
+                    first.entry(c).or_insert(if in_title { 0 } else { m.start + 1 });
+                }
+            }
             for (k, m) in mentions.into_iter().enumerate() {
                 if !is_dateline(text, &m) && !is_benchmark(text, &m) && !compared[k] {
                     found.push((m, in_title, text));
@@ -180,7 +180,7 @@ impl<'g> RegionTagger<'g> {
             }
         }
         // Counted once, so that scoring stays linear in the number of mentions.
-        let mut clean_counts: std::collections::HashMap<&str, usize> = Default::default();
+        let mut clean_counts: HashMap<&str, usize> = HashMap::new();
         let mut strong_full: HashSet<usize> = HashSet::new();
         for (m, _, t) in &found {
             if !is_inside_word(t, m) {
@@ -269,7 +269,7 @@ impl<'g> RegionTagger<'g> {
             }
         }
         self.add_towns(&towns, context, &mut scores);
-        scores
+        (scores, first)
     }
 
     /// Gazetteer mentions and town mentions of one text. A place name inside a town's name is
