@@ -22,23 +22,24 @@ pub mod records;
 pub mod region;
 pub mod run;
 pub mod split;
+mod story;
 pub mod tag;
 pub mod towns;
 pub mod warc;
 pub mod write;
 
 use crate::content::{sha256_hex, FrontMatter, Provenance};
-use crate::fold::{fold, is_han, traditional_ratio};
+use crate::fold::{fold, is_han};
 use crate::gazetteer::Gazetteer;
 use crate::segment::Segmenter;
 use crate::vocab::Vocabulary;
 pub use body::escape_markdown;
-use body::{first_clause, headline_block, markdown_body};
 use headline::{Headline, PageTitles};
 use lines::Line;
 use region::RegionTagger;
 pub use run::{collect_inputs, is_html_name, run, run_with, FileReport, Review};
 use split::{page_with_one_story, sections, Draft};
+use story::PageMeta;
 use tag::MechanismTagger;
 pub use write::Outcome;
 
@@ -115,142 +116,47 @@ impl<'a> Importer<'a> {
         let is_html = hints.html.unwrap_or_else(|| is_html_name(name));
         let decoded = decode::decode(bytes, is_html)?;
         let text = clean::strip_glosses(&decoded.text);
-        let mut titles = PageTitles::default();
-        if let Some(t) = &hints.title {
-            titles.add_field(t);
-        }
-        let mut site_name = None;
-        let mut html_text = String::new();
-        // The article's address: the record's, else the one a saved page carries.
-        let mut url = hints.url.clone();
-        let (raw_lines, html_date) = if is_html {
-            let page = html::html_lines(&text);
-            url = url.or_else(|| page.url.clone());
-            // The page's own title fields, strongest first.
-            for f in page.jsonld_headline.iter().chain(&page.article_title).chain(&page.og_title).chain(&page.title) {
-                titles.add_field(f);
-            }
-            for h in page.h1.iter().take(2) {
-                titles.add_field(&h.text);
-            }
-            titles.site_names.extend(page.site_name.iter().cloned());
-            // A government CMS names the article's source; else the site is its publisher.
-            site_name = page.content_source.clone().or_else(|| page.site_name.clone());
-            html_text = page.text;
-            // The extractor found the page's headline: other top-level headings on the page
-            // are sections of that one story, not stories of their own.
-            let mut lines = page.lines;
-            if page.headline.is_some() {
-                for l in lines.iter_mut().skip(1).filter(|l| l.heading == Some(1)) {
-                    l.heading = Some(2);
-                }
-            }
-            (lines, page.date.or(page.jsonld_date))
-        } else {
-            url = url.or_else(|| meta::address_line(&text));
-            (lines::text_lines(&text), None)
-        };
-        // A one-line page runs headline, date line and text together: take them apart.
-        let raw_lines: Vec<Line> = raw_lines
-            .into_iter()
-            .enumerate()
-            .flat_map(|(i, l)| match clean::wire_title(&l.text) {
-                // `新华社南宁2月23日电 题:标题`: the headline stands on its own line.
-                Some(t) if i < 6 => vec![Line { text: t, ..l }],
-                _ if i < 6 => headline::unglue(&l),
-                _ => vec![l],
-            })
-            .collect();
+        let read = ReadPage::of(&text, is_html, hints);
+        let raw_lines = unglue_top(read.lines);
         let place_headline = |l: &str| self.is_place_headline(l);
-        // Photo credits go, but a reporter who took the pictures (`记者 王文生 通讯员 唐承斌 摄`)
-        // is the story's reporter when no byline names one.
-        let photographers: Vec<String> = raw_lines
-            .iter()
-            .filter(|l| l.chars() <= 40 && clean::junk(&l.text) == Some(clean::Junk::Credit))
-            .filter_map(|l| meta::credited_names(l.text.trim().trim_end_matches(['摄', '攝']).trim()))
-            .flatten()
-            .collect();
+        let photographers = photographers(&raw_lines);
         let cleaned = clean::drop_junk(raw_lines, place_headline);
-        let (preface, mut drafts) = split::split(&cleaned, &place_headline);
-        // A line naming the site heads no story.
-        let site_line = |l: &String| titles.site_names.iter().any(|s| fold(s) == fold(l.trim()));
-        for d in &mut drafts {
-            d.headline.retain(|l| !site_line(l));
-        }
-
+        let (preface, mut drafts, chosen) = self.drafts(&cleaned, &read.titles);
         let page_text: String = cleaned.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
-        // A page header can look like a story with no text (masthead over a date line): its
-        // lines still date the page.
-        let mut preface = preface;
-        let mut kept = Vec::new();
-        for d in drafts {
-            match self.finish_draft(d) {
-                Ok(d) => kept.push(d),
-                Err(header) => preface.extend(header.headline.into_iter().chain(header.header)),
-            }
-        }
-        let mut drafts = kept;
-        let mut chosen: Vec<Option<Headline>> = Vec::new();
-        if drafts.len() <= 1 {
-            // One story: its headline is scored over the whole top of the page.
-            let (pre, d, mut h) = page_with_one_story(&cleaned, &titles);
-            // No line reads as the headline: a saved page's own title field stands in.
-            if h.is_none() {
-                h = titles
-                    .fields
-                    .iter()
-                    .map(|t| headline::tidy(t))
-                    .find(|t| headline::eligible(t))
-                    .map(|title| Headline { title, subtitle: None, lines: Vec::new(), score: 0.0 });
-            }
-            preface = pre;
-            drafts = self.finish_draft(d).into_iter().collect();
-            chosen.push(h);
-        } else {
-            chosen.resize(drafts.len(), None);
-        }
-        let html_date = hints.date.clone().or(html_date);
+        let html_date = hints.date.clone().or(read.html_date);
         let mut page = PageMeta::read(&preface, html_date.as_deref(), &page_text, self.this_year);
         page.photographers = photographers;
-        page.source = page.source.or_else(|| hints.source.clone()).or(site_name);
-        if page.date.is_none() && drafts.len() == 1 && !html_text.is_empty() {
-            // A saved page often prints its date outside the article block: beside the
-            // headline, above the first paragraph, or behind a label (`发表于`, `发布时间`).
-            let title = chosen.first().and_then(|h| h.as_ref()).map(|h| h.title.clone());
-            let lead = drafts[0].body.iter().find(|l| l.chars() >= 20).map(|l| l.text.clone());
-            let found = title
-                .and_then(|t| meta::date_near(&html_text, &t))
-                .or_else(|| lead.and_then(|l| meta::date_near(&html_text, &l)))
-                .or_else(|| meta::labelled_date(&html_text));
-            if let Some(d) = found {
+        page.source = page.source.or_else(|| hints.source.clone()).or(read.site_name);
+        if page.date.is_none() && drafts.len() == 1 && !read.html_text.is_empty() {
+            let title = chosen.first().and_then(|h| h.as_ref()).map(|h| h.title.as_str());
+            if let Some(d) = date_on_saved_page(&read.html_text, title, &drafts[0]) {
                 page.year = Some((d.1, false));
                 page.date = Some(d);
             }
         }
+        let url = read.url;
         if let Some(d) = page.date.is_none().then(|| url.as_deref().and_then(origin::date_in_url)).flatten() {
             page.year = Some((d.1, false));
             page.date = Some(d);
         }
-        let sha = sha256_hex(bytes);
         self.reunite_jumps(&mut drafts);
-        let count = drafts.len();
+        let provenance = Provenance {
+            file: name.to_string(),
+            url: url.clone(),
+            captured: hints.captured.clone(),
+            sha256: sha256_hex(bytes),
+            story: 0,
+            stories: drafts.len(),
+            also: Vec::new(),
+            review: Vec::new(),
+            page_sha256: String::new(),
+        };
         let mut stories = Vec::new();
         for (i, (d, h)) in drafts.into_iter().zip(chosen).enumerate() {
             if d.body.iter().map(|l| l.text.chars().filter(|&c| is_han(c)).count()).sum::<usize>() == 0 {
                 continue;
             }
-            let provenance = Provenance {
-                file: name.to_string(),
-                url: url.clone(),
-                captured: hints.captured.clone(),
-                sha256: sha.clone(),
-                story: i + 1,
-                stories: count,
-                also: Vec::new(),
-                review: Vec::new(),
-                page_sha256: String::new(),
-            };
-            let mut story = self.story(d, h, &page, provenance);
+            let mut story = self.story(d, h, &page, Provenance { story: i + 1, ..provenance.clone() });
             let front = &mut story.front;
             front.source = front.source.take().or_else(|| url.as_deref().and_then(origin::host));
             front.author = front.author.take().or_else(|| hints.author.clone());
@@ -260,6 +166,42 @@ impl<'a> Importer<'a> {
             return Err(ImportError::NoArticle);
         }
         Ok((stories, Decoding { name: decoded.encoding, replaced: decoded.replaced }))
+    }
+
+    /// The page's stories and the headline chosen for each (`None`: left to the story's own
+    /// headline lines), and the lines above them. One story has its headline scored over the
+    /// whole top of the page; when no line reads as one, a saved page's title field stands in.
+    fn drafts(&self, cleaned: &[Line], titles: &PageTitles) -> (Vec<String>, Vec<Draft>, Vec<Option<Headline>>) {
+        let place_headline = |l: &str| self.is_place_headline(l);
+        let (mut preface, mut drafts) = split::split(cleaned, &place_headline);
+        // A line naming the site heads no story.
+        let site_line = |l: &String| titles.site_names.iter().any(|s| fold(s) == fold(l.trim()));
+        for d in &mut drafts {
+            d.headline.retain(|l| !site_line(l));
+        }
+        // A page header can look like a story with no text (masthead over a date line): its
+        // lines still date the page.
+        let mut kept = Vec::new();
+        for d in drafts {
+            match self.finish_draft(d) {
+                Ok(d) => kept.push(d),
+                Err(header) => preface.extend(header.headline.into_iter().chain(header.header)),
+            }
+        }
+        if kept.len() > 1 {
+            let n = kept.len();
+            return (preface, kept, vec![None; n]);
+        }
+        let (preface, d, h) = page_with_one_story(cleaned, titles);
+        let h = h.or_else(|| {
+            titles.fields.iter().map(|t| headline::tidy(t)).find(|t| headline::eligible(t)).map(|title| Headline {
+                title,
+                subtitle: None,
+                lines: Vec::new(),
+                score: 0.0,
+            })
+        });
+        (preface, self.finish_draft(d).into_iter().collect(), vec![h])
     }
 
     /// `兰州市永登县: 标题` — a headline that opens with a place and a colon or dash.
@@ -326,238 +268,95 @@ impl<'a> Importer<'a> {
             }
         }
     }
+}
 
-    fn story(&self, d: Draft, chosen: Option<Headline>, page: &PageMeta, mut provenance: Provenance) -> Story {
-        let mut review: Vec<String> = Vec::new();
-        let (title, subtitle) = match chosen {
-            Some(h) => (h.title, h.subtitle),
-            None if !d.headline.is_empty() => {
-                let (t, s) = headline_block(&d.headline);
-                (headline::tidy(&t), s)
-            }
-            None => {
-                review.push("title".into());
-                (first_clause(&d.body), None)
-            }
-        };
-        let mut date = None;
-        let mut source = None;
-        let mut authors: Vec<String> = Vec::new();
-        let d_header = d.header.join("\n");
-        let add_names = |names: &str, authors: &mut Vec<String>| {
-            for n in names.split('、').map(str::trim) {
-                if !n.is_empty() && !authors.iter().any(|a| a == n) {
-                    authors.push(n.to_string());
-                }
-            }
-        };
-        for h in &d.header {
-            if date.is_none() && meta::is_date_line(h) {
-                date = meta::find_date(h);
-            }
-            if source.is_none() {
-                source = meta::source_of(h)
-                    .or_else(|| meta::is_date_line(h).then(|| meta::outlet_in_date_line(h)).flatten());
-            }
-            if let Some(n) = meta::header_names(h).filter(|n| !n.is_empty()) {
-                add_names(&n, &mut authors);
-            }
-        }
-        // Bylines inside the lead paragraph or closing the story.
-        let mut body = d.body;
-        if let Some(names) = body.first().and_then(|l| meta::inline_byline(&l.text)) {
-            add_names(&names, &mut authors);
-        }
-        // A lead past an editor's note that opens with its reporter (`本报记者王鹏近日…`).
-        if authors.is_empty() {
-            let lead = body.iter().take(2).find(|l| !headline::is_editors_note(&l.text));
-            if let Some((outlet, name)) = lead.and_then(|l| meta::lead_reporter(&l.text)) {
-                add_names(&name, &mut authors);
-                source = source.or(outlet);
-            }
-        }
-        if let Some(last) = body.last().filter(|l| meta::is_end_byline(&l.text)) {
-            if let Some(n) = meta::inline_byline(&last.text) {
-                add_names(&n, &mut authors);
-            }
-            body.pop();
-        } else if let Some(name) =
-            body.last().filter(|l| l.chars() <= 8 && meta::is_name_line(&l.text)).map(|l| l.text.clone())
-        {
-            // A bare name closing the story: its reporter.
-            add_names(&name, &mut authors);
-            body.pop();
-        } else if let Some((at, names)) =
-            body.last().and_then(|l| meta::closing_credit(&l.text).or_else(|| meta::closing_names(&l.text)))
-        {
-            add_names(&names, &mut authors);
-            let last = body.last_mut().expect("a last line");
-            last.text.truncate(at);
-            if last.text.trim().is_empty() {
-                body.pop();
-            }
-        }
-        // A byline printed above the headline (`广西新闻网记者 伍永志`).
-        if authors.is_empty() {
-            for l in page.header_text.lines().filter(|l| l.chars().count() <= 40) {
-                if let Some(n) = meta::credited_names(l).map(|n| n.join("、")).or_else(|| meta::author_in_meta(l)) {
-                    add_names(&n, &mut authors);
-                }
-            }
-        }
-        if authors.is_empty() {
-            add_names(&page.photographers.join("、"), &mut authors);
-        }
-        if source.is_none() {
-            source = page.header_text.lines().filter(|l| l.chars().count() <= 40).find_map(meta::source_of);
-        }
-        // Metadata printed after the story (some templates put date, source and link there):
-        // read it, and take it out of the text.
-        let mut trailer: Vec<String> = Vec::new();
-        while let Some(l) = body.last().filter(|l| {
-            l.chars() <= 80
-                && (meta::is_meta_line(&l.text) || meta::is_link_line(&l.text) || meta::citation(&l.text).is_some())
-        }) {
-            trailer.push(l.text.clone());
-            body.pop();
-        }
-        for t in trailer.iter().rev() {
-            if date.is_none() && meta::is_date_line(t) {
-                date = meta::find_date(t);
-            }
-            if source.is_none() {
-                source = meta::source_of(t);
-            }
-        }
-        // A citation line names the newspaper a reprint comes from: `《人民日报》(2019年11月13日 16版)`.
-        if let Some(k) = body.iter().position(|l| l.chars() <= 60 && meta::citation(&l.text).is_some()) {
-            trailer.push(body.remove(k).text);
-        }
-        for t in &trailer {
-            if let Some((paper, when)) = meta::citation(t) {
-                source = Some(paper);
-                date = date.or(when);
-            }
-        }
-        // A wire story names its agency in the dateline (`新华社天津2月28日电`): that is its
-        // source, whichever site printed it.
-        if let Some(agency) = body.first().and_then(|l| meta::dateline_outlet(&l.text)) {
-            if agency.1 || source.is_none() {
-                source = Some(agency.0);
-            }
-        }
-        for l in &mut body {
-            if let std::borrow::Cow::Owned(t) = clean::strip_jumps(&l.text) {
-                l.text = t;
-            }
-        }
-        let body_text: String = body.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
-        let mut date = date.or_else(|| page.date.clone());
-        // Publishers are names to group by: one script for all.
-        let source = source.or_else(|| page.source.clone()).map(|s| fold(&s));
-        let (mut year, mut year_inferred) = match (&date, page.year) {
-            (Some((_, y)), _) => (Some(*y), false),
-            (None, Some((y, inferred))) => (Some(y), inferred),
-            (None, None) => (None, false),
-        };
-        // A repost's `更新时间` stamps the copy, not the story: when the story speaks of an
-        // earlier year as its own (`今年` with 2019), that year is the story's.
-        if let Some((d, y)) = date.clone() {
-            let stamped = d_header
-                .lines()
-                .chain(page.header_text.lines())
-                .any(|l| meta::is_update_stamp(l) && meta::find_date(l).is_some_and(|(found, _)| found == d));
-            if let Some(own) = stamped.then(|| meta::infer_year(&format!("{title}\n{body_text}"), y)).flatten() {
-                if own < y {
-                    (date, year, year_inferred) = (None, Some(own), true);
-                }
-            }
-        }
-        if year.is_none() || year_inferred {
-            review.push("year".into());
-        }
+/// What a raw article's text gives before its lines are cleaned: the lines, and on a saved
+/// page its title fields, date, site name, text and address.
+struct ReadPage {
+    lines: Vec<Line>,
+    html_date: Option<String>,
+    titles: PageTitles,
+    site_name: Option<String>,
+    /// A saved page's whole text (empty for a text file), where its date may be printed.
+    html_text: String,
+    /// The article's address: the record's, else the one a saved page (or a text file's
+    /// address line) carries.
+    url: Option<String>,
+}
 
-        let body_md = markdown_body(&body);
-        let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
-        let body_f = fold(&body_text);
-        let mut region = self.regions.tag(&title_f, &body_f);
-        if region.is_empty() {
-            // A local site names its county (睢宁新闻网): weak evidence, used only when the
-            // story itself names no place it dwells on.
-            let site = fold(&format!("{}\n{}\n{}", source.as_deref().unwrap_or(""), d_header, page.header_text));
-            region = self.regions.tag(&title_f, &format!("{body_f}\n{site}"));
-            // A county site's name starts with the county (`睢宁新闻网`).
-            if region.is_empty() {
-                region = source.iter().filter_map(|s| self.regions.site_place(s)).take(1).collect();
+impl ReadPage {
+    fn of(text: &str, is_html: bool, hints: &records::Hints) -> ReadPage {
+        let mut titles = PageTitles::default();
+        if let Some(t) = &hints.title {
+            titles.add_field(t);
+        }
+        if !is_html {
+            let url = hints.url.clone().or_else(|| meta::address_line(text));
+            let lines = lines::text_lines(text);
+            return ReadPage { lines, html_date: None, titles, site_name: None, html_text: String::new(), url };
+        }
+        let page = html::html_lines(text);
+        // The page's own title fields, strongest first.
+        for f in page.jsonld_headline.iter().chain(&page.article_title).chain(&page.og_title).chain(&page.title) {
+            titles.add_field(f);
+        }
+        for h in page.h1.iter().take(2) {
+            titles.add_field(&h.text);
+        }
+        titles.site_names.extend(page.site_name.iter().cloned());
+        // The extractor found the page's headline: other top-level headings on the page
+        // are sections of that one story, not stories of their own.
+        let mut lines = page.lines;
+        if page.headline.is_some() {
+            for l in lines.iter_mut().skip(1).filter(|l| l.heading == Some(1)) {
+                l.heading = Some(2);
             }
         }
-        let (mechanism, weak_mechanism) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
-        if region.is_empty() {
-            review.push("region".into());
-        }
-        if mechanism.is_empty() || weak_mechanism {
-            review.push("mechanism".into());
-        }
-        provenance.review = review;
-        let lang = (traditional_ratio(&body_text, &body_f) > 0.03).then(|| "zh-Hant".to_string());
-        // Names to group and search by, like publishers: one script for all.
-        let practice: Vec<String> = practice::named(&format!("{title_f}\n{body_f}"));
-        let front = FrontMatter {
-            title: title.clone(),
-            subtitle,
-            date: date.map(|(d, _)| d),
-            year,
-            year_inferred,
-            source,
-            author: (!authors.is_empty()).then(|| authors.join("、")),
-            lang,
-            region,
-            mechanism,
-            practice,
-            keywords: self.segmenter.keywords(&format!("{title_f}\n{body_f}"), KEYWORDS),
-            import: Some(provenance),
-        };
-        Story {
-            file_stem: write::file_stem(&title, year, &body_f),
-            front,
-            body: body_md,
-            fingerprint: dedup::shingles(&body_f),
+        ReadPage {
+            lines,
+            html_date: page.date.or(page.jsonld_date),
+            titles,
+            // A government CMS names the article's source; else the site is its publisher.
+            site_name: page.content_source.or(page.site_name),
+            html_text: page.text,
+            url: hints.url.clone().or(page.url),
         }
     }
 }
 
-/// Page-level metadata that every story on the page shares.
-struct PageMeta {
-    date: Option<(String, i32)>,
-    source: Option<String>,
-    /// The year, and whether it was inferred.
-    year: Option<(i32, bool)>,
-    /// The page's lines above its stories (site name, navigation, mastheads).
-    header_text: String,
-    /// Reporters named in photo credits.
-    photographers: Vec<String>,
+/// A one-line page runs headline, date line and text together: take them apart.
+fn unglue_top(lines: Vec<Line>) -> Vec<Line> {
+    lines
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, l)| match clean::wire_title(&l.text) {
+            // `新华社南宁2月23日电 题:标题`: the headline stands on its own line.
+            Some(t) if i < 6 => vec![Line { text: t, ..l }],
+            _ if i < 6 => headline::unglue(&l),
+            _ => vec![l],
+        })
+        .collect()
 }
 
-impl PageMeta {
-    fn read(preface: &[String], html_date: Option<&str>, page_text: &str, this_year: i32) -> PageMeta {
-        let date = preface
-            .iter()
-            .filter(|l| meta::is_date_line(l))
-            .find_map(|l| meta::find_date(l))
-            .or_else(|| html_date.and_then(meta::find_date));
-        let source = preface
-            .iter()
-            .find_map(|l| meta::source_of(l))
-            .or_else(|| preface.iter().find(|l| meta::is_masthead(l)).cloned())
-            .or_else(|| preface.iter().find_map(|l| meta::welcome_site(l)));
-        let journal = preface.iter().map(String::as_str).chain(page_text.lines()).find_map(meta::journal_year);
-        let year = match (&date, journal) {
-            (Some((_, y)), _) => Some((*y, false)),
-            (None, Some(y)) => Some((y, false)),
-            (None, None) => meta::infer_year(page_text, this_year).map(|y| (y, true)),
-        };
-        PageMeta { date, source, year, header_text: preface.join("\n"), photographers: Vec::new() }
-    }
+/// Photo credits go, but a reporter who took the pictures (`记者 王文生 通讯员 唐承斌 摄`)
+/// is the story's reporter when no byline names one.
+fn photographers(lines: &[Line]) -> Vec<String> {
+    lines
+        .iter()
+        .filter(|l| l.chars() <= 40 && clean::junk(&l.text) == Some(clean::Junk::Credit))
+        .filter_map(|l| meta::credited_names(l.text.trim().trim_end_matches(['摄', '攝']).trim()))
+        .flatten()
+        .collect()
+}
+
+/// A saved page often prints its date outside the article block: beside the headline, above
+/// the first paragraph, or behind a label (`发表于`, `发布时间`).
+fn date_on_saved_page(html_text: &str, title: Option<&str>, story: &Draft) -> Option<(String, i32)> {
+    let lead = story.body.iter().find(|l| l.chars() >= 20);
+    title
+        .and_then(|t| meta::date_near(html_text, t))
+        .or_else(|| lead.and_then(|l| meta::date_near(html_text, &l.text)))
+        .or_else(|| meta::labelled_date(html_text))
 }
 
 /// How a raw file was read.
@@ -576,6 +375,7 @@ fn current_year() -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use body::{first_clause, headline_block};
     use lines::text_lines;
 
     #[test]
