@@ -2,6 +2,7 @@
 //! parallel, merging the copies of one story, writing pages without overwriting a person's
 //! edits or another story, and the report of what was done and what needs a person's look.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{dedup, records, write, Decoding, ImportError, Importer, Outcome, Story};
@@ -112,7 +113,7 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<(PathBuf, String)> {
 }
 
 /// Pages already in `dir` that import wrote, by (raw file, story number).
-fn existing_pages(dir: &Path) -> std::collections::HashMap<(String, usize), PathBuf> {
+fn existing_pages(dir: &Path) -> HashMap<(String, usize), PathBuf> {
     let mut out = std::collections::HashMap::new();
     let Ok(entries) = std::fs::read_dir(dir) else { return out };
     let mut paths: Vec<PathBuf> =
@@ -177,6 +178,9 @@ pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> 
     run_with(importer, inputs, out, force, &records::Fields::default())
 }
 
+/// A story: its file's index among the parsed files, and its index in that file.
+type StoryKey = (usize, usize);
+
 /// [`run`] with the field names of JSON Lines and CSV records (`[import.fields]`). A record
 /// file (`.jsonl`, `.csv`, `.warc`, `.warc.gz`) is read as many raw articles, each reported as
 /// a file of its own (`feed.jsonl:12`, `crawl.warc.gz#3`).
@@ -187,11 +191,53 @@ pub fn run_with(
     force: bool,
     fields: &records::Fields,
 ) -> Vec<FileReport> {
+    let parsed = parse_all(importer, records::expand(collect_inputs(inputs), fields));
+    let copies = Copies::of(&parsed);
+    let mut writer = Writer {
+        parsed: &parsed,
+        copies: &copies,
+        dir: out.join("practices"),
+        existing: existing_pages(&out.join("practices")),
+        force,
+        written: Default::default(),
+        reviews: Default::default(),
+    };
+    // Pages first, so a merged copy can name the page it went to.
+    let results: Vec<_> = (0..parsed.len()).map(|f| writer.write_file(f)).collect();
+    let (written, mut reviews) = (writer.written, writer.reviews);
+    let mut reports: Vec<FileReport> = Vec::with_capacity(parsed.len());
+    for (f, ((path, r), res)) in parsed.into_iter().zip(results).enumerate() {
+        let mut warnings = Vec::new();
+        let (encoding, result) = match r {
+            Err(e) => (None, Err(e)),
+            Ok((stories, dec)) => {
+                if let Some((n, line)) = dec.replaced {
+                    warnings.push(format!("{}:{line}: {n} invalid bytes read as U+FFFD (�)", path.display()));
+                }
+                let result = res.map(|mut pages| {
+                    for s in 0..stories.len() {
+                        if let Some(best) = copies.merged_into.get(&(f, s)) {
+                            let into = written.get(best).cloned().unwrap_or_default();
+                            pages.push((into.clone(), Outcome::Merged(into)));
+                        }
+                    }
+                    pages
+                });
+                (Some(dec.name), result)
+            }
+        };
+        let mut reviews = reviews.remove(&f).unwrap_or_default();
+        reviews.sort_by(|a, b| (&a.page, &a.field).cmp(&(&b.page, &b.field)));
+        reports.push(FileReport { path, encoding, result, reviews, warnings });
+    }
+    reports
+}
+
+/// Reads every raw article in parallel, with a progress bar on a terminal.
+fn parse_all(importer: &Importer, articles: Vec<records::Input>) -> Vec<(PathBuf, Parsed)> {
     use rayon::prelude::*;
-    let dir = out.join("practices");
-    let articles = records::expand(collect_inputs(inputs), fields);
     let progress = records::progress_bar(articles.len());
-    let parsed: Vec<(PathBuf, Parsed)> = articles
+    let parsed = articles
         .par_iter()
         .map(|input| {
             let r = match input {
@@ -206,117 +252,119 @@ pub fn run_with(
         })
         .collect();
     progress.finish_and_clear();
-    drop(articles);
+    parsed
+}
 
-    // One page per story: group the stories of all files by their text.
-    let mut all: Vec<(usize, usize)> = Vec::new();
-    for (f, (_, r)) in parsed.iter().enumerate() {
-        if let Ok((stories, _)) = r {
-            all.extend((0..stories.len()).map(|s| (f, s)));
-        }
+fn story_of(parsed: &[(PathBuf, Parsed)], (f, s): StoryKey) -> &Story {
+    match &parsed[f].1 {
+        Ok((stories, _)) => &stories[s],
+        Err(_) => unreachable!("only stories of parsed files are listed"),
     }
-    let story = |&(f, s): &(usize, usize)| -> &Story {
-        match &parsed[f].1 {
-            Ok((stories, _)) => &stories[s],
-            Err(_) => unreachable!("only stories of parsed files are listed"),
-        }
-    };
-    let sets: Vec<&[u64]> = all.iter().map(|k| story(k).fingerprint.as_slice()).collect();
-    let mut keep: std::collections::HashMap<(usize, usize), Vec<(usize, usize)>> = Default::default();
-    let mut merged_into: std::collections::HashMap<(usize, usize), (usize, usize)> = Default::default();
-    for group in dedup::groups(&sets) {
-        let members: Vec<(usize, usize)> = group.iter().map(|&i| all[i]).collect();
-        // The first copy in input order keeps the page (stable as files are added after it);
-        // the others lend it what it lacks.
-        let best = members[0];
-        for m in &members {
-            if *m != best {
-                merged_into.insert(*m, best);
+}
+
+/// One page per story: the stories of all files grouped by their text.
+struct Copies {
+    /// The story that keeps the page, and the other copies of it.
+    keep: HashMap<StoryKey, Vec<StoryKey>>,
+    /// A copy, and the story whose page it went to.
+    merged_into: HashMap<StoryKey, StoryKey>,
+}
+
+impl Copies {
+    fn of(parsed: &[(PathBuf, Parsed)]) -> Copies {
+        let mut all: Vec<StoryKey> = Vec::new();
+        for (f, (_, r)) in parsed.iter().enumerate() {
+            if let Ok((stories, _)) = r {
+                all.extend((0..stories.len()).map(|s| (f, s)));
             }
         }
-        keep.insert(best, members.into_iter().filter(|m| *m != best).collect());
+        let sets: Vec<&[u64]> = all.iter().map(|&k| story_of(parsed, k).fingerprint.as_slice()).collect();
+        let mut copies = Copies { keep: HashMap::new(), merged_into: HashMap::new() };
+        for group in dedup::groups(&sets) {
+            let members: Vec<StoryKey> = group.iter().map(|&i| all[i]).collect();
+            // The first copy in input order keeps the page (stable as files are added after
+            // it); the others lend it what it lacks.
+            let best = members[0];
+            for m in &members {
+                if *m != best {
+                    copies.merged_into.insert(*m, best);
+                }
+            }
+            copies.keep.insert(best, members.into_iter().filter(|m| *m != best).collect());
+        }
+        copies
+    }
+}
+
+/// Writes the pages of the parsed files, never over a person's edits or another story.
+struct Writer<'a> {
+    parsed: &'a [(PathBuf, Parsed)],
+    copies: &'a Copies,
+    dir: PathBuf,
+    /// Pages already there, by the raw file and story they came from.
+    existing: HashMap<(String, usize), PathBuf>,
+    force: bool,
+    written: HashMap<StoryKey, PathBuf>,
+    reviews: HashMap<usize, Vec<Review>>,
+}
+
+impl Writer<'_> {
+    /// The pages of file `f`'s stories that keep a page.
+    fn write_file(&mut self, f: usize) -> Result<Vec<(PathBuf, Outcome)>, ImportError> {
+        let parsed = self.parsed;
+        let Ok((stories, _)) = &parsed[f].1 else { return Ok(Vec::new()) };
+        let mut out = Vec::new();
+        for (s, st) in stories.iter().enumerate() {
+            let Some(others) = self.copies.keep.get(&(f, s)) else { continue };
+            let front = self.merged_front(st, others);
+            let target = self.target(&front, st);
+            let text = render_page(&front, &st.body);
+            let raw = front.import.as_ref().map_or("", |p| p.file.as_str());
+            let outcome = write::write_page(&target, &text, raw, self.force)?;
+            self.reviews.entry(f).or_default().extend(Review::of(&target, &front));
+            self.written.insert((f, s), target.clone());
+            out.push((target, outcome));
+        }
+        Ok(out)
     }
 
-    let mut reports: Vec<FileReport> = Vec::with_capacity(parsed.len());
-    let mut written: std::collections::HashMap<(usize, usize), PathBuf> = Default::default();
-    let existing = existing_pages(&dir);
-    // Pages first, so a merged copy can name the page it went to.
-    let mut reviews: std::collections::HashMap<usize, Vec<Review>> = Default::default();
-    let mut results: Vec<Result<Vec<(PathBuf, Outcome)>, ImportError>> = Vec::new();
-    for (f, (_, r)) in parsed.iter().enumerate() {
-        let Ok((stories, _)) = r else {
-            results.push(Ok(Vec::new()));
-            continue;
-        };
-        let mut write_all = || -> Result<Vec<(PathBuf, Outcome)>, ImportError> {
-            let mut out = Vec::new();
-            for (s, st) in stories.iter().enumerate() {
-                let Some(others) = keep.get(&(f, s)) else { continue };
-                let mut front = st.front.clone();
-                let mut donors: Vec<&Story> = others.iter().map(story).collect();
-                donors.sort_by_key(|s| {
-                    let titled = !needs_review(&s.front, "title");
-                    std::cmp::Reverse((titled, s.front.lang.is_none(), s.body.chars().count()))
-                });
-                fill_from(&mut front, &donors);
-                if let Some(p) = front.import.as_mut() {
-                    p.also = others
-                        .iter()
-                        .filter_map(|k| story(k).front.import.as_ref())
-                        .map(|o| Reprint { file: o.file.clone(), sha256: o.sha256.clone(), story: o.story })
-                        .collect();
-                }
-                // A story imported before keeps its page, whatever its name says now (a better
-                // headline, an older naming scheme) — if that page still holds this story (a
-                // file read into more stories than before must not put one story on another's page).
-                let key = front.import.as_ref().map(|p| (p.file.clone(), p.story));
-                let same_story = |path: &PathBuf| {
-                    let Ok(old) = std::fs::read_to_string(path) else { return false };
-                    let old_body = crate::content::split_front_matter(&old).map_or("", |(_, b)| b);
-                    let old_set = dedup::shingles(&fold(old_body));
-                    // Too little text to compare: the provenance decides.
-                    old_set.len().min(st.fingerprint.len()) < 40
-                        || dedup::containment(&old_set, &st.fingerprint) >= dedup::SAME_STORY
-                };
-                let target = key
-                    .and_then(|k| existing.get(&k).cloned())
-                    .filter(same_story)
-                    .unwrap_or_else(|| dir.join(format!("{}.md", st.file_stem)));
-                let text = render_page(&front, &st.body);
-                let raw = front.import.as_ref().map_or("", |p| p.file.as_str());
-                let outcome = write::write_page(&target, &text, raw, force)?;
-                reviews.entry(f).or_default().extend(Review::of(&target, &front));
-                written.insert((f, s), target.clone());
-                out.push((target, outcome));
-            }
-            Ok(out)
-        };
-        results.push(write_all());
+    /// The story's front matter, filled from its other copies (best first: a headline found,
+    /// Simplified, the longest text), which it lists under `import.also`.
+    fn merged_front(&self, st: &Story, others: &[StoryKey]) -> FrontMatter {
+        let mut front = st.front.clone();
+        let mut donors: Vec<&Story> = others.iter().map(|&k| story_of(self.parsed, k)).collect();
+        donors.sort_by_key(|s| {
+            let titled = !needs_review(&s.front, "title");
+            std::cmp::Reverse((titled, s.front.lang.is_none(), s.body.chars().count()))
+        });
+        fill_from(&mut front, &donors);
+        if let Some(p) = front.import.as_mut() {
+            p.also = others
+                .iter()
+                .filter_map(|&k| story_of(self.parsed, k).front.import.as_ref())
+                .map(|o| Reprint { file: o.file.clone(), sha256: o.sha256.clone(), story: o.story })
+                .collect();
+        }
+        front
     }
-    for (f, ((path, r), res)) in parsed.into_iter().zip(results).enumerate() {
-        let mut warnings = Vec::new();
-        let (encoding, result) = match r {
-            Err(e) => (None, Err(e)),
-            Ok((stories, dec)) => {
-                let enc = dec.name;
-                if let Some((n, line)) = dec.replaced {
-                    warnings.push(format!("{}:{line}: {n} invalid bytes read as U+FFFD (�)", path.display()));
-                }
-                let result = res.map(|mut pages| {
-                    for s in 0..stories.len() {
-                        if let Some(best) = merged_into.get(&(f, s)) {
-                            let into = written.get(best).cloned().unwrap_or_default();
-                            pages.push((into.clone(), Outcome::Merged(into)));
-                        }
-                    }
-                    pages
-                });
-                (Some(enc), result)
-            }
+
+    /// A story imported before keeps its page, whatever its name says now (a better headline,
+    /// an older naming scheme) — if that page still holds this story (a file read into more
+    /// stories than before must not put one story on another's page).
+    fn target(&self, front: &FrontMatter, st: &Story) -> PathBuf {
+        let same_story = |path: &PathBuf| {
+            let Ok(old) = std::fs::read_to_string(path) else { return false };
+            let old_body = crate::content::split_front_matter(&old).map_or("", |(_, b)| b);
+            let old_set = dedup::shingles(&fold(old_body));
+            // Too little text to compare: the provenance decides.
+            old_set.len().min(st.fingerprint.len()) < 40
+                || dedup::containment(&old_set, &st.fingerprint) >= dedup::SAME_STORY
         };
-        let mut reviews = reviews.remove(&f).unwrap_or_default();
-        reviews.sort_by(|a, b| (&a.page, &a.field).cmp(&(&b.page, &b.field)));
-        reports.push(FileReport { path, encoding, result, reviews, warnings });
+        front
+            .import
+            .as_ref()
+            .and_then(|p| self.existing.get(&(p.file.clone(), p.story)).cloned())
+            .filter(same_story)
+            .unwrap_or_else(|| self.dir.join(format!("{}.md", st.file_stem)))
     }
-    reports
 }
