@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::gazetteer::Gazetteer;
-use crate::import::{self, Importer, Outcome};
+use crate::import::{self, Importer};
 use crate::vocab::Vocabulary;
 
 /// kbgen — build a searchable static site from Chinese policy-practice articles.
@@ -284,114 +284,5 @@ fn import_command(
     let gazetteer = Gazetteer::load_or_builtin(&data.join("regions.tsv")).map_err(anyhow::Error::msg)?;
     let importer = Importer::new(gazetteer, &vocab);
     let reports = import::run_with(&importer, inputs, out, force, &config.import.fields);
-    let (mut created, mut updated, mut unchanged, mut skipped, mut failed, mut stories) = (0, 0, 0, 0, 0, 0);
-    let mut merged = 0;
-    for r in &reports {
-        match &r.result {
-            Ok(pages) => {
-                println!(
-                    "{} ({}): {} {}",
-                    r.path.display(),
-                    r.encoding.unwrap_or("?"),
-                    pages.len(),
-                    if pages.len() == 1 { "story" } else { "stories" }
-                );
-                for (path, outcome) in pages {
-                    stories += 1;
-                    let what = match outcome {
-                        Outcome::Created => {
-                            created += 1;
-                            "created".to_string()
-                        }
-                        Outcome::Updated => {
-                            updated += 1;
-                            "updated".to_string()
-                        }
-                        Outcome::Unchanged => {
-                            unchanged += 1;
-                            "unchanged".to_string()
-                        }
-                        Outcome::Overwritten => {
-                            updated += 1;
-                            "overwrote (edited, --force)".to_string()
-                        }
-                        Outcome::Merged(_) => {
-                            merged += 1;
-                            "merged into (same story; listed in its import.also)".to_string()
-                        }
-                        Outcome::Skipped(why) => {
-                            skipped += 1;
-                            format!("skipped ({why})")
-                        }
-                    };
-                    match outcome {
-                        Outcome::Merged(_) => {
-                            println!("  merged    into {} (same story; listed in its import.also)", path.display())
-                        }
-                        _ => println!("  {what:<9} {}", path.display()),
-                    }
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("error: {}: {e}", r.path.display());
-            }
-        }
-        for w in &r.warnings {
-            eprintln!("warning: {w}");
-        }
-    }
-    let reviews: Vec<(&Path, &import::Review)> =
-        reports.iter().flat_map(|r| r.reviews.iter().map(move |v| (r.path.as_path(), v))).collect();
-    if !reviews.is_empty() {
-        let pages: std::collections::HashSet<&Path> = reviews.iter().map(|(_, v)| v.page.as_path()).collect();
-        println!("\nneeds a person's look: {} fields on {} pages", reviews.len(), pages.len());
-        // Columns padded by display width (a Han character takes two).
-        let pad = |s: &str, w: usize| {
-            use unicode_width::UnicodeWidthStr;
-            let mut out = String::new();
-            for c in s.chars() {
-                if (out.as_str().width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)) > w {
-                    break;
-                }
-                out.push(c);
-            }
-            let fill = w.saturating_sub(out.as_str().width());
-            format!("{out}{}", " ".repeat(fill))
-        };
-        println!("  {} {} {} why", pad("field", 9), pad("value", 24), pad("page", 52));
-        for (_, v) in reviews.iter().take(30) {
-            let page = v.page.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            println!("  {} {} {} {}", pad(&v.field, 9), pad(&v.value, 24), pad(&page, 52), v.why);
-        }
-        if reviews.len() > 30 {
-            println!(
-                "  … {} more{}",
-                reviews.len() - 30,
-                if report.is_none() { " (--report FILE lists them all)" } else { "" }
-            );
-        }
-    }
-    if let Some(path) = report {
-        let mut csv = String::from("file,page,field,value,why\n");
-        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-        for (file, v) in &reviews {
-            csv.push_str(&format!(
-                "{},{},{},{},{}\n",
-                quote(&file.to_string_lossy()),
-                quote(&v.page.to_string_lossy()),
-                quote(&v.field),
-                quote(&v.value),
-                quote(&v.why)
-            ));
-        }
-        std::fs::write(path, csv).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-        println!("review report: {}", path.display());
-    }
-    println!(
-        "imported {} of {} files: {stories} stories ({created} created, {updated} updated, {unchanged} unchanged, {merged} merged, {skipped} skipped), {failed} failed",
-        reports.len() - failed,
-        reports.len()
-    );
-    Ok(failed == 0)
+    import::report::print(&reports, report)
 }

@@ -20,6 +20,7 @@ pub mod origin;
 pub mod practice;
 pub mod records;
 pub mod region;
+pub mod report;
 pub mod run;
 pub mod split;
 mod story;
