@@ -149,9 +149,42 @@ impl<'g> RegionTagger<'g> {
     /// body), whatever its mention then counts for.
     fn scores(&self, title: &str, body: &str) -> (BTreeMap<usize, u32>, HashMap<usize, usize>) {
         let g = self.gazetteer;
+        let (found, towns, first) = self.gather(title, body);
+        let ev = Evidence::of(g, &found);
+        let mut scores: BTreeMap<usize, u32> = BTreeMap::new();
+        // Mentions are in text order, so a mention's neighbours are the next and previous ones
+        // (in the same text).
+        let beside =
+            |k: usize, j: Option<usize>| j.and_then(|j| found.get(j)).filter(|(_, _, t)| std::ptr::eq(*t, found[k].2));
+        let inside = |outer: &Mention, inner: &Mention| {
+            inner.candidates.iter().any(|&i| outer.candidates.iter().any(|&o| i != o && g.is_within(i, o)))
+        };
+        for (k, (m, in_title, _)) in found.iter().enumerate() {
+            // `福建省晋江市`: the province only qualifies the place after it (only a place inside
+            // it: `仪征市公安局` is no qualifier of 公安县)…
+            let qualifier = beside(k, Some(k + 1)).is_some_and(|(n, _, _)| n.start == m.end && inside(m, n));
+            // …and lends the place it qualifies the weight of a full name.
+            let qualified = beside(k, k.checked_sub(1)).is_some_and(|(n, _, _)| n.end == m.start && inside(n, m));
+            if let Some(u) = self.resolve(&found, k, &ev).filter(|_| !qualifier) {
+                let w = if m.full || qualified { 2 } else { 1 } * if *in_title { 3 } else { 1 };
+                *scores.entry(u).or_default() += w;
+            }
+        }
+        self.add_towns(&towns, ev.context, &mut scores);
+        (scores, first)
+    }
+
+    /// The title's and the body's place mentions that count (not datelines, benchmarks or
+    /// comparisons), their town mentions, and where each unit is first named.
+    fn gather<'t>(
+        &self,
+        title: &'t str,
+        body: &'t str,
+    ) -> (Vec<Found<'t>>, Vec<Found<'t, TownMention>>, HashMap<usize, usize>) {
+        let g = self.gazetteer;
         let mut first: HashMap<usize, usize> = HashMap::new();
-        let mut found: Vec<(Mention, bool, &str)> = Vec::new();
-        let mut towns: Vec<(TownMention, bool, &str)> = Vec::new();
+        let mut found = Vec::new();
+        let mut towns = Vec::new();
         for (text, in_title) in [(title, true), (body, false)] {
             let (mentions, town_mentions) = self.mentions(text);
             let compared = comparison_sets(g, text, &mentions);
@@ -172,104 +205,59 @@ impl<'g> RegionTagger<'g> {
                 }
             }
         }
-        // Places named unambiguously give the context that resolves the others.
-        let mut context: HashSet<usize> = HashSet::new();
-        for (m, _, _) in &found {
-            if m.candidates.len() == 1 && (m.full || g.unit(m.candidates[0]).level != Level::County) {
-                context.extend(g.lineage(m.candidates[0]));
-            }
-        }
-        // Counted once, so that scoring stays linear in the number of mentions.
-        let mut clean_counts: HashMap<&str, usize> = HashMap::new();
-        let mut strong_full: HashSet<usize> = HashSet::new();
-        for (m, _, t) in &found {
-            if !is_inside_word(t, m) {
-                *clean_counts.entry(&t[m.start..m.end]).or_default() += 1;
-                if m.full && m.candidates.len() == 1 && !weak_full_name(&t[m.start..m.end]) {
-                    strong_full.insert(m.candidates[0]);
-                }
-            }
-        }
-        let clean_occurrences = |name: &str| clean_counts.get(name).copied().unwrap_or(0);
-        let mut scores: BTreeMap<usize, u32> = BTreeMap::new();
-        for (k, (m, in_title, text)) in found.iter().enumerate() {
-            let name = &text[m.start..m.end];
-            // A county's short name needs its own city named somewhere, or its province or city
-            // right before it (`江苏昆山`); a province elsewhere in the text is not enough
-            // (`公安` in a 湖北 story is the police, not 公安县).
-            let right_after = |c: usize| {
-                k > 0
-                    && found.get(k - 1).is_some_and(|(n, _, t)| {
-                        std::ptr::eq(*t, *text)
-                            && n.end == m.start
-                            && n.candidates.iter().any(|&a| g.is_within(c, a) && a != c)
-                    })
-            };
-            let with_parent: Vec<usize> = m
-                .candidates
-                .iter()
-                .copied()
-                .filter(|&c| {
-                    let lineage = g.lineage(c);
-                    let parents = lineage.iter().rev().skip(1);
-                    if g.unit(c).level == Level::County && !m.full {
-                        let city = g.unit(c).parent;
-                        city.is_some_and(|p| context.contains(&p)) || right_after(c)
-                    } else {
-                        parents.clone().any(|a| context.contains(a))
-                    }
-                })
-                .collect();
-            let unit = if with_parent.len() == 1 {
-                Some(with_parent[0])
-            } else if m.candidates.len() == 1 {
-                let c = m.candidates[0];
-                let level = g.unit(c).level;
-                let common = COMMON_WORD_NAMES.contains(&name);
-                // A county's short name (唐河, 金牛, 惠农) is also a river, a prize or a word:
-                // it counts beside its parent (resolved above) or the county's full name.
-                let full_elsewhere = strong_full.contains(&c);
-                let ok = if level != Level::County {
-                    !common || m.full
-                } else if m.full && !weak_full_name(name) {
-                    !common && !is_inside_word(text, m)
-                } else if m.full {
-                    // 陇县, 和县: two characters, also `县政府和县直部门`.
-                    !common && (full_elsewhere || *in_title || clean_occurrences(name) >= 2)
+        (found, towns, first)
+    }
+
+    /// The unit mention `k` names, if the story lets us tell which.
+    fn resolve(&self, found: &[Found<'_>], k: usize, ev: &Evidence<'_>) -> Option<usize> {
+        let g = self.gazetteer;
+        let (m, in_title, text) = &found[k];
+        let name = &text[m.start..m.end];
+        // A county's short name needs its own city named somewhere, or its province or city
+        // right before it (`江苏昆山`); a province elsewhere in the text is not enough
+        // (`公安` in a 湖北 story is the police, not 公安县).
+        let right_after = |c: usize| {
+            k.checked_sub(1).and_then(|j| found.get(j)).is_some_and(|(n, _, t)| {
+                std::ptr::eq(*t, *text) && n.end == m.start && n.candidates.iter().any(|&a| g.is_within(c, a) && a != c)
+            })
+        };
+        let with_parent: Vec<usize> = m
+            .candidates
+            .iter()
+            .copied()
+            .filter(|&c| {
+                if g.unit(c).level == Level::County && !m.full {
+                    g.unit(c).parent.is_some_and(|p| ev.context.contains(&p)) || right_after(c)
                 } else {
-                    !common && full_elsewhere
-                };
-                ok.then_some(c)
-            } else {
-                // Several candidates and no context: the highest level wins if it is alone there.
-                let top = m.candidates.iter().map(|&c| g.unit(c).level).min();
-                let at_top: Vec<usize> =
-                    m.candidates.iter().copied().filter(|&c| Some(g.unit(c).level) == top).collect();
-                (at_top.len() == 1
-                    && top != Some(Level::County)
-                    && (top == Some(Level::Province) || !COMMON_WORD_NAMES.contains(&name)))
-                .then(|| at_top[0])
-            };
-            // `福建省晋江市`: the province only qualifies the place after it.
-            // Mentions are in text order, so the neighbours are the next and previous ones.
-            // (Only a place inside it: `仪征市公安局` is no qualifier of 公安县.)
-            let inside = |outer: &Mention, inner: &Mention| {
-                inner.candidates.iter().any(|&i| outer.candidates.iter().any(|&o| i != o && g.is_within(i, o)))
-            };
-            let qualifier =
-                found.get(k + 1).is_some_and(|(n, _, t)| std::ptr::eq(*t, *text) && n.start == m.end && inside(m, n));
-            // …and lends the place it qualifies the weight of a full name.
-            let qualified = k > 0
-                && found
-                    .get(k - 1)
-                    .is_some_and(|(n, _, t)| std::ptr::eq(*t, *text) && n.end == m.start && inside(n, m));
-            if let Some(u) = unit.filter(|_| !qualifier) {
-                let w = if m.full || qualified { 2 } else { 1 } * if *in_title { 3 } else { 1 };
-                *scores.entry(u).or_default() += w;
-            }
+                    g.lineage(c).iter().rev().skip(1).any(|a| ev.context.contains(a))
+                }
+            })
+            .collect();
+        let common = COMMON_WORD_NAMES.contains(&name);
+        if with_parent.len() == 1 {
+            return Some(with_parent[0]);
         }
-        self.add_towns(&towns, context, &mut scores);
-        (scores, first)
+        if let [c] = m.candidates[..] {
+            // A county's short name (唐河, 金牛, 惠农) is also a river, a prize or a word: it
+            // counts beside its parent (resolved above) or the county's full name.
+            let full_elsewhere = ev.strong_full.contains(&c);
+            let ok = if g.unit(c).level != Level::County {
+                !common || m.full
+            } else if m.full && !weak_full_name(name) {
+                !common && !is_inside_word(text, m)
+            } else if m.full {
+                // 陇县, 和县: two characters, also `县政府和县直部门`.
+                !common && (full_elsewhere || *in_title || ev.clean_occurrences(name) >= 2)
+            } else {
+                !common && full_elsewhere
+            };
+            return ok.then_some(c);
+        }
+        // Several candidates and no context: the highest level wins if it is alone there.
+        let top = m.candidates.iter().map(|&c| g.unit(c).level).min();
+        let at_top: Vec<usize> = m.candidates.iter().copied().filter(|&c| Some(g.unit(c).level) == top).collect();
+        (at_top.len() == 1 && top != Some(Level::County) && (top == Some(Level::Province) || !common))
+            .then(|| at_top[0])
     }
 
     /// Gazetteer mentions and town mentions of one text. A place name inside a town's name is
@@ -342,6 +330,42 @@ impl<'g> RegionTagger<'g> {
                 *scores.entry(u).or_default() += if *in_title { 6 } else { 2 };
             }
         }
+    }
+}
+
+/// A place mention that counts, whether it is in the title, and the text it is in.
+type Found<'t, M = Mention> = (M, bool, &'t str);
+
+/// What the whole story says that resolves one mention.
+struct Evidence<'t> {
+    /// Places named unambiguously, and their ancestors.
+    context: HashSet<usize>,
+    /// Units named by a full name of their own, not inside a word (`唐河县`).
+    strong_full: HashSet<usize>,
+    /// How often each name occurs not inside a word (counted once, so that scoring stays
+    /// linear in the number of mentions).
+    clean_counts: HashMap<&'t str, usize>,
+}
+
+impl<'t> Evidence<'t> {
+    fn of(g: &Gazetteer, found: &[Found<'t>]) -> Evidence<'t> {
+        let mut ev = Evidence { context: HashSet::new(), strong_full: HashSet::new(), clean_counts: HashMap::new() };
+        for (m, _, t) in found {
+            if m.candidates.len() == 1 && (m.full || g.unit(m.candidates[0]).level != Level::County) {
+                ev.context.extend(g.lineage(m.candidates[0]));
+            }
+            if !is_inside_word(t, m) {
+                *ev.clean_counts.entry(&t[m.start..m.end]).or_default() += 1;
+                if m.full && m.candidates.len() == 1 && !weak_full_name(&t[m.start..m.end]) {
+                    ev.strong_full.insert(m.candidates[0]);
+                }
+            }
+        }
+        ev
+    }
+
+    fn clean_occurrences(&self, name: &str) -> usize {
+        self.clean_counts.get(name).copied().unwrap_or(0)
     }
 }
 
