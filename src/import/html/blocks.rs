@@ -1,0 +1,399 @@
+//! Which block of a saved page is the article: the text under every element counted (Han
+//! characters, link text, Chinese punctuation), furniture found by tag or class/id word, and
+//! readability's paragraph scores given to containers, with the article-like siblings of the
+//! best one.
+
+use std::collections::{HashMap, HashSet};
+
+use scraper::{ElementRef, Node};
+
+use super::{is_hidden, is_link, key};
+
+/// Elements whose whole subtree is never article text.
+pub(super) const SKIP_TAGS: &[&str] = &[
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "figcaption",
+    "head",
+    "title",
+    "object",
+    "embed",
+    "video",
+    "audio",
+];
+
+/// Elements that are page furniture when small: an ASP.NET page wraps the whole page in one
+/// `<form>`, some sites the article in a `<nav>`-classed shell.
+const FURNITURE_TAGS: &[&str] = &["nav", "aside", "footer", "form"];
+
+/// Class/id words that mark page furniture rather than the article.
+const SKIP_WORDS: &[&str] = &[
+    "nav",
+    "navbar",
+    "menu",
+    "breadcrumb",
+    "breadcrumbs",
+    "crumb",
+    "crumbs",
+    "footer",
+    "foot",
+    "share",
+    "sharing",
+    "social",
+    "comment",
+    "comments",
+    "related",
+    "recommend",
+    "sidebar",
+    "aside",
+    "ad",
+    "ads",
+    "advert",
+    "banner",
+    "copyright",
+    "toolbar",
+    "login",
+    "topbar",
+    "hot",
+    "rank",
+    "caption",
+    "pic-info",
+    "pictext",
+    "tags",
+    "pager",
+    "pagination",
+    "qrcode",
+    "app",
+];
+
+/// Class/id word starts that name a list of readers' comments or replies.
+const COMMENT_WORDS: &[&str] = &["comment", "reply", "replies", "feedback"];
+
+/// Class/id parts that make a block more likely the article (matched inside words, like
+/// readability: `artibody`, `endText`, `article-content`, `TRS_Editor`).
+const POSITIVE_HINTS: &[&str] =
+    &["article", "content", "text", "detail", "artibody", "story", "entry", "post", "main", "editor", "正文"];
+/// Short positive words matched whole (`zw` = 正文, `nr` = 内容, `con`, `txt`).
+const POSITIVE_WORDS: &[&str] = &["zw", "nr", "con", "txt", "body", "wz", "zhengwen"];
+/// Class/id parts that make a block less likely the article.
+const NEGATIVE_HINTS: &[&str] = &[
+    "comment",
+    "sidebar",
+    "footer",
+    "nav",
+    "related",
+    "recommend",
+    "menu",
+    "share",
+    "banner",
+    "widget",
+    "sponsor",
+    "copyright",
+    "friendlink",
+    "links",
+    "hot",
+    "rank",
+    "login",
+    "reply",
+    "toolbar",
+    "tools",
+];
+
+pub(super) const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "tbody",
+    "blockquote",
+    "dd",
+    "dt",
+    "dl",
+    "pre",
+    "figure",
+    "header",
+    "center",
+    "body",
+    "html",
+    "hr",
+    "form",
+    "nav",
+    "aside",
+    "footer",
+];
+
+/// Counts of the text under an element (hidden and skipped subtrees excluded).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Stats {
+    /// Non-space characters.
+    pub(super) chars: usize,
+    /// Of which inside `<a>`.
+    link_chars: usize,
+    /// Han characters, and those of them inside `<a>`.
+    han: usize,
+    link_han: usize,
+    /// Sentence punctuation: `，。；！？、` and ASCII `,;`.
+    punct: usize,
+    /// Characters whose nearest block ancestor is this element (its own paragraph text).
+    own_chars: usize,
+    own_link_chars: usize,
+    own_han: usize,
+    own_link_han: usize,
+    own_punct: usize,
+    /// `<p>` and `<br>` elements below.
+    paragraphs: usize,
+}
+
+impl Stats {
+    /// The share of link text, in Han characters when there are some (dates, counts and
+    /// bullets beside a link are not reading text), else in all characters.
+    fn link_density(&self) -> f64 {
+        if self.han >= 10 {
+            self.link_han as f64 / self.han as f64
+        } else {
+            self.link_chars as f64 / self.chars.max(1) as f64
+        }
+    }
+
+    /// The element's own text is mostly link text.
+    fn own_links(&self) -> bool {
+        if self.own_han >= 10 {
+            self.own_link_han * 2 > self.own_han
+        } else {
+            self.own_link_chars * 2 > self.own_chars
+        }
+    }
+}
+
+fn is_punct(c: char) -> bool {
+    matches!(c, '，' | '。' | '；' | '！' | '？' | '、' | ',' | ';')
+}
+
+/// Fills `out` with the stats of every element under `el` and returns `el`'s; the own-text
+/// part of the result is what `el` passes up to its block ancestor when it is inline.
+pub(super) fn measure(el: ElementRef, skip: &HashSet<usize>, out: &mut HashMap<usize, Stats>) -> Stats {
+    let name = el.value().name();
+    if SKIP_TAGS.contains(&name) || is_hidden(el) || skip.contains(&key(el)) {
+        return Stats::default();
+    }
+    let link = is_link(el);
+    let mut s = Stats { paragraphs: usize::from(matches!(name, "p" | "br")), ..Stats::default() };
+    for child in el.children() {
+        match child.value() {
+            Node::Text(t) => {
+                for c in t.chars().filter(|c| !c.is_whitespace() && *c != '\u{3000}') {
+                    s.chars += 1;
+                    s.own_chars += 1;
+                    if crate::fold::is_han(c) {
+                        s.han += 1;
+                        s.own_han += 1;
+                    }
+                    if is_punct(c) {
+                        s.punct += 1;
+                        s.own_punct += 1;
+                    }
+                }
+            }
+            Node::Element(_) => {
+                let Some(c) = ElementRef::wrap(child) else { continue };
+                let cs = measure(c, skip, out);
+                s.chars += cs.chars;
+                s.link_chars += cs.link_chars;
+                s.han += cs.han;
+                s.link_han += cs.link_han;
+                s.punct += cs.punct;
+                s.paragraphs += cs.paragraphs;
+                if !BLOCK_TAGS.contains(&c.value().name()) {
+                    s.own_chars += cs.own_chars;
+                    s.own_link_chars += cs.own_link_chars;
+                    s.own_han += cs.own_han;
+                    s.own_link_han += cs.own_link_han;
+                    s.own_punct += cs.own_punct;
+                }
+            }
+            _ => {}
+        }
+    }
+    if link {
+        s.link_chars = s.chars;
+        s.own_link_chars = s.own_chars;
+        s.link_han = s.han;
+        s.own_link_han = s.own_han;
+    }
+    out.insert(key(el), s);
+    s
+}
+
+fn class_words(el: ElementRef) -> Vec<String> {
+    let v = el.value();
+    v.attr("class")
+        .into_iter()
+        .chain(v.attr("id"))
+        .flat_map(|s| s.split(|c: char| c.is_whitespace() || c == '-' || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn has_skip_word(el: ElementRef) -> bool {
+    class_words(el).iter().any(|w| SKIP_WORDS.contains(&w.as_str()))
+}
+
+/// Elements to drop as furniture: a furniture tag or class/id word, unless the element is
+/// `<html>`/`<body>` or holds at least half of the page's text (then it is the page's shell).
+pub(super) fn furniture(root: ElementRef, all: &HashMap<usize, Stats>, page_chars: usize) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    for el in root.descendants().filter_map(ElementRef::wrap) {
+        let name = el.value().name();
+        if matches!(name, "html" | "body") || !(FURNITURE_TAGS.contains(&name) || has_skip_word(el)) {
+            continue;
+        }
+        let chars = all.get(&key(el)).map_or(0, |s| s.chars);
+        if chars * 2 < page_chars.max(1) || names_comments(el) {
+            out.insert(key(el));
+        }
+    }
+    out
+}
+
+/// Comment and reply lists are never the article's container, however long they are.
+fn names_comments(el: ElementRef) -> bool {
+    class_words(el).iter().any(|w| COMMENT_WORDS.iter().any(|c| w.starts_with(c)))
+}
+
+/// +25 for a class/id that names the article, −25 for one that names furniture (readability).
+fn class_weight(el: ElementRef) -> f64 {
+    let words = class_words(el);
+    let mut w = 0.0;
+    let has = |hints: &[&str]| words.iter().any(|word| hints.iter().any(|h| word.contains(h)));
+    if has(NEGATIVE_HINTS) {
+        w -= 25.0;
+    }
+    if has(POSITIVE_HINTS) || words.iter().any(|word| POSITIVE_WORDS.contains(&word.as_str())) {
+        w += 25.0;
+    }
+    w
+}
+
+fn tag_weight(name: &str) -> f64 {
+    match name {
+        "div" | "article" | "section" | "main" => 5.0,
+        "pre" | "td" | "blockquote" => 3.0,
+        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// The article block and its article-like siblings, in page order. Empty when the page has
+/// no paragraph of text (then every line is kept).
+pub(super) fn choose_blocks(root: ElementRef, stats: &HashMap<usize, Stats>, furniture: &HashSet<usize>) -> Vec<usize> {
+    let st = |el: ElementRef| stats.get(&key(el)).copied().unwrap_or_default();
+    // Readability: every paragraph of at least 20 characters scores 1 + its punctuation +
+    // one per 100 characters (at most 3), given to its container (a `<td>` or `<div>` holding
+    // the text itself) and its parent in full, to the grandparent by half, to the next by a sixth.
+    let mut score: HashMap<usize, f64> = HashMap::new();
+    let mut elems: HashMap<usize, ElementRef> = HashMap::new();
+    for el in root.descendants().filter_map(ElementRef::wrap) {
+        let name = el.value().name();
+        if !BLOCK_TAGS.contains(&name) || name.starts_with('h') && name.len() == 2 {
+            continue;
+        }
+        let s = st(el);
+        if s.own_chars < 20 || s.own_links() {
+            continue;
+        }
+        if el.ancestors().filter_map(ElementRef::wrap).any(|a| furniture.contains(&key(a))) {
+            continue;
+        }
+        let points = 1.0 + s.own_punct as f64 + (s.own_chars as f64 / 100.0).min(3.0);
+        let mut targets: Vec<(ElementRef, f64)> = Vec::new();
+        if name != "p" {
+            targets.push((el, 1.0));
+        }
+        for (level, a) in el.ancestors().filter_map(ElementRef::wrap).take(3).enumerate() {
+            targets.push((a, [1.0, 2.0, 6.0][level]));
+        }
+        for (t, divider) in targets {
+            let entry = score.entry(key(t)).or_insert_with(|| tag_weight(t.value().name()) + class_weight(t));
+            *entry += points / divider;
+            elems.insert(key(t), t);
+        }
+    }
+    let final_score = |k: usize| score[&k] * (1.0 - stats.get(&k).map_or(0.0, Stats::link_density));
+    let Some((&top_key, _)) = score
+        .iter()
+        .filter(|(k, _)| !matches!(elems[*k].value().name(), "html" | "body"))
+        .max_by(|a, b| final_score(*a.0).total_cmp(&final_score(*b.0)).then(b.0.cmp(a.0)))
+    else {
+        return Vec::new();
+    };
+    let mut top = elems[&top_key];
+    let top_score = final_score(top_key);
+    // A block alone in its parent (a `<td>` alone in its row and table) stands for the parent,
+    // so the parent's siblings (the rest of the article in the next table) are considered.
+    while let Some(parent) = top.parent().and_then(ElementRef::wrap) {
+        let only_child =
+            parent.children().filter_map(ElementRef::wrap).filter(|c| !SKIP_TAGS.contains(&c.value().name())).count()
+                == 1;
+        if !only_child || matches!(parent.value().name(), "body" | "html") || furniture.contains(&key(parent)) {
+            break;
+        }
+        top = parent;
+    }
+    let top_key = key(top);
+    let Some(parent) = top.parent().and_then(ElementRef::wrap) else {
+        return vec![top_key];
+    };
+    // Readability's sibling rule: a sibling scoring a fifth of the top (at least 10), or one
+    // that reads like prose (little link text, sentence punctuation), is part of the article.
+    let threshold = (top_score * 0.2).max(10.0);
+    let top_class = top.value().attr("class").filter(|c| !c.trim().is_empty());
+    let mut out = Vec::new();
+    for sib in parent.children().filter_map(ElementRef::wrap) {
+        let k = key(sib);
+        if k == top_key {
+            out.push(k);
+            continue;
+        }
+        if furniture.contains(&k) || !BLOCK_TAGS.contains(&sib.value().name()) {
+            continue;
+        }
+        let bonus = if top_class.is_some() && sib.value().attr("class") == top_class { top_score * 0.2 } else { 0.0 };
+        let s = st(sib);
+        let scored = score.contains_key(&k) && final_score(k) + bonus >= threshold;
+        // Prose: a paragraph (a `<p>`, or a `<div>` or `<table>` with no class or id) of sentences.
+        let plain = match sib.value().name() {
+            "p" => true,
+            "div" | "table" => sib.value().attr("class").is_none() && sib.value().attr("id").is_none(),
+            _ => false,
+        };
+        let prose = plain && s.link_density() < 0.25 && s.chars >= 40 && s.punct >= 3;
+        if scored || prose {
+            out.push(k);
+        }
+    }
+    out
+}

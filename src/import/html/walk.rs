@@ -1,0 +1,247 @@
+//! The saved page's lines, walked in document order: block elements and `<br>` end a line,
+//! link text is counted per line, and each line knows whether it is before, inside or after
+//! the chosen article blocks; then the article's lines are assembled from the headline above
+//! the block, the date line under it and the block's own lines.
+
+use std::collections::HashSet;
+
+use scraper::{ElementRef, Node};
+
+use super::blocks::{BLOCK_TAGS, SKIP_TAGS};
+use super::{is_hidden, is_link, key};
+use crate::import::lines::Line;
+
+/// The article's lines under `root` (furniture left out) and the headline found above the
+/// chosen blocks; with no block chosen, the whole page is the article.
+pub(super) fn article_lines(
+    root: ElementRef,
+    furniture: &HashSet<usize>,
+    chosen: &[usize],
+    title: Option<&str>,
+) -> (Vec<Line>, Option<String>) {
+    let mut w = Walker {
+        lines: Vec::new(),
+        current: String::new(),
+        link_chars: 0,
+        link_han: 0,
+        beside_control: false,
+        in_link: 0,
+        heading: None,
+        furniture,
+        chosen,
+        inside: 0,
+        region: if chosen.is_empty() { Region::Inside } else { Region::Before },
+    };
+    w.walk(root);
+    w.flush();
+    assemble(w.lines, title)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Region {
+    /// Before the first chosen block.
+    Before,
+    /// Inside a chosen block.
+    Inside,
+    /// After the first chosen block, outside every chosen block.
+    Outside,
+}
+
+struct RawLine {
+    line: Line,
+    link_chars: usize,
+    link_han: usize,
+    region: Region,
+}
+
+struct Walker<'a> {
+    lines: Vec<RawLine>,
+    current: String,
+    link_chars: usize,
+    link_han: usize,
+    /// A form control (input, select, button) was met since the last line break.
+    beside_control: bool,
+    in_link: usize,
+    heading: Option<u8>,
+    furniture: &'a HashSet<usize>,
+    chosen: &'a [usize],
+    inside: usize,
+    region: Region,
+}
+
+impl Walker<'_> {
+    fn walk(&mut self, el: ElementRef) {
+        let name = el.value().name();
+        if matches!(name, "input" | "select" | "textarea" | "button") && el.value().attr("type") != Some("hidden") {
+            self.beside_control = true;
+        }
+        if SKIP_TAGS.contains(&name) || is_hidden(el) || self.furniture.contains(&key(el)) {
+            return;
+        }
+        let block = BLOCK_TAGS.contains(&name);
+        let is_chosen = self.chosen.contains(&key(el));
+        if block || is_chosen {
+            self.flush();
+        }
+        if is_chosen {
+            self.inside += 1;
+            self.region = Region::Inside;
+        }
+        let level = match name {
+            "h1" => Some(1),
+            "h2" => Some(2),
+            "h3" => Some(3),
+            _ => None,
+        };
+        if level.is_some() {
+            self.heading = level;
+        }
+        let link = is_link(el);
+        if link {
+            self.in_link += 1;
+        }
+        for child in el.children() {
+            match child.value() {
+                Node::Text(t) => {
+                    self.current.push_str(t);
+                    if self.in_link > 0 {
+                        self.link_chars += t.chars().filter(|c| !c.is_whitespace()).count();
+                        self.link_han += t.chars().filter(|&c| crate::fold::is_han(c)).count();
+                    }
+                }
+                Node::Element(e) if e.name() == "br" => self.flush(),
+                Node::Element(_) => {
+                    if let Some(c) = ElementRef::wrap(child) {
+                        self.walk(c);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if link {
+            self.in_link -= 1;
+        }
+        if block || is_chosen {
+            self.flush();
+        }
+        if level.is_some() {
+            self.heading = None;
+        }
+        if is_chosen {
+            self.inside -= 1;
+            if self.inside == 0 {
+                self.region = Region::Outside;
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        let text: String = self.current.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').to_string();
+        // A short text beside a form control is its label (`相关新闻:` before a search box).
+        let label = self.beside_control && text.chars().count() <= 12;
+        if !text.is_empty() && !label {
+            let line = Line { text, gap: 1, heading: self.heading, cut_before: false };
+            let (link_chars, link_han) = (self.link_chars, self.link_han);
+            self.lines.push(RawLine { line, link_chars, link_han, region: self.region });
+        }
+        self.current.clear();
+        self.link_chars = 0;
+        self.link_han = 0;
+        self.beside_control = false;
+    }
+}
+
+/// Most of the line is link text (a menu entry, a related-article link with its date):
+/// counted in Han characters when the line has some, else in all characters.
+fn link_dense(l: &RawLine) -> bool {
+    let han = l.line.text.chars().filter(|&c| crate::fold::is_han(c)).count();
+    if han >= 4 {
+        return l.link_han * 2 > han;
+    }
+    let chars = l.line.text.chars().filter(|c| !c.is_whitespace()).count();
+    l.link_chars * 2 > chars
+}
+
+/// The article's lines: the headline above the block (if there is one), the short stretch
+/// between it and the block (the date and source line), then the block's lines without the
+/// link-dense ones and without repeated paragraphs.
+fn assemble(raw: Vec<RawLine>, title: Option<&str>) -> (Vec<Line>, Option<String>) {
+    let first_inside = raw.iter().position(|l| l.region == Region::Inside).unwrap_or(raw.len());
+    let before = &raw[..first_inside];
+    // The headline: the nearest line above the block that is a heading or that `<title>` repeats.
+    let headline_at = before.iter().rposition(|l| {
+        let n = l.line.chars();
+        (2..=80).contains(&n)
+            && (title.is_some_and(|t| repeats_title(t, &l.line.text))
+                || (l.line.heading.is_some() && !link_dense(l) && n >= 4))
+    });
+    let headline_at = headline_at.filter(|&i| {
+        // A heading far above the block (a site banner) is not the article's.
+        let between: usize = before[i + 1..].iter().filter(|l| !link_dense(l)).map(|l| l.line.chars()).sum();
+        between <= 400 || title.is_some_and(|t| repeats_title(t, &before[i].line.text))
+    });
+    let mut out: Vec<Line> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut headline = None;
+    if let Some(i) = headline_at {
+        // A heading set in two parts (`<h1>引题<div>主题</div></h1>`) comes out as two heading
+        // lines: the kicker above goes along.
+        let kicker = i.checked_sub(1).filter(|&k| {
+            let (above, at) = (&before[k], &before[i]);
+            above.line.heading.is_some()
+                && above.line.heading == at.line.heading
+                && !link_dense(above)
+                && (4..=40).contains(&above.line.chars())
+        });
+        let mut parts = Vec::new();
+        for k in kicker.into_iter().chain([i]) {
+            let mut l = before[k].line.clone();
+            l.heading = Some(1);
+            parts.push(l.text.clone());
+            out.push(l);
+        }
+        // The field the scorer weighs is the main line: the page's own <title> and <h1> fields
+        // vouch for a joined headline when there is one.
+        headline = parts.pop();
+        let between: Vec<&RawLine> = before[i + 1..].iter().filter(|l| !link_dense(l)).collect();
+        if between.iter().map(|l| l.line.chars()).sum::<usize>() <= 200 {
+            out.extend(between.into_iter().map(|l| l.line.clone()));
+        }
+    } else {
+        // No heading above the block: its nearest short lines still go along, for the
+        // importer's headline scorer to weigh (a title set in <b> or <font>, a date line).
+        let near: Vec<&RawLine> = before
+            .iter()
+            .rev()
+            .filter(|l| !link_dense(l))
+            .take_while(|l| {
+                (2..=60).contains(&l.line.chars()) && !crate::import::clean::is_trailer_marker(&l.line.text)
+            })
+            .take(4)
+            .collect();
+        out.extend(near.into_iter().rev().map(|l| l.line.clone()));
+    }
+    for l in &raw[first_inside..] {
+        if l.region != Region::Inside {
+            continue;
+        }
+        if link_dense(l) && l.line.heading.is_none() {
+            continue;
+        }
+        if l.line.chars() >= 20 && !seen.insert(l.line.text.clone()) {
+            continue;
+        }
+        out.push(l.line.clone());
+    }
+    (out, headline)
+}
+
+/// `<title>` repeats the line: it holds the line (a headline plus a site suffix), or the
+/// line holds it.
+fn repeats_title(title: &str, line: &str) -> bool {
+    let squash = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    let (t, l) = (squash(title), squash(line));
+    let (tn, ln) = (t.chars().count(), l.chars().count());
+    ln >= 4 && (t.contains(&l) && ln * 2 >= tn.min(40) || l.contains(&t) && tn * 2 >= ln)
+}
