@@ -310,48 +310,17 @@ fn tag_weight(name: &str) -> f64 {
 /// The article block and its article-like siblings, in page order. Empty when the page has
 /// no paragraph of text (then every line is kept).
 pub(super) fn choose_blocks(root: ElementRef, stats: &HashMap<usize, Stats>, furniture: &HashSet<usize>) -> Vec<usize> {
-    let st = |el: ElementRef| stats.get(&key(el)).copied().unwrap_or_default();
-    // Readability: every paragraph of at least 20 characters scores 1 + its punctuation +
-    // one per 100 characters (at most 3), given to its container (a `<td>` or `<div>` holding
-    // the text itself) and its parent in full, to the grandparent by half, to the next by a sixth.
-    let mut score: HashMap<usize, f64> = HashMap::new();
-    let mut elems: HashMap<usize, ElementRef> = HashMap::new();
-    for el in root.descendants().filter_map(ElementRef::wrap) {
-        let name = el.value().name();
-        if !BLOCK_TAGS.contains(&name) || name.starts_with('h') && name.len() == 2 {
-            continue;
-        }
-        let s = st(el);
-        if s.own_chars < 20 || s.own_links() {
-            continue;
-        }
-        if el.ancestors().filter_map(ElementRef::wrap).any(|a| furniture.contains(&key(a))) {
-            continue;
-        }
-        let points = 1.0 + s.own_punct as f64 + (s.own_chars as f64 / 100.0).min(3.0);
-        let mut targets: Vec<(ElementRef, f64)> = Vec::new();
-        if name != "p" {
-            targets.push((el, 1.0));
-        }
-        for (level, a) in el.ancestors().filter_map(ElementRef::wrap).take(3).enumerate() {
-            targets.push((a, [1.0, 2.0, 6.0][level]));
-        }
-        for (t, divider) in targets {
-            let entry = score.entry(key(t)).or_insert_with(|| tag_weight(t.value().name()) + class_weight(t));
-            *entry += points / divider;
-            elems.insert(key(t), t);
-        }
-    }
-    let final_score = |k: usize| score[&k] * (1.0 - stats.get(&k).map_or(0.0, Stats::link_density));
-    let Some((&top_key, _)) = score
+    let scores = Scores::of(root, stats, furniture);
+    let Some((&top_key, _)) = scores
+        .points
         .iter()
-        .filter(|(k, _)| !matches!(elems[*k].value().name(), "html" | "body"))
-        .max_by(|a, b| final_score(*a.0).total_cmp(&final_score(*b.0)).then(b.0.cmp(a.0)))
+        .filter(|(k, _)| !matches!(scores.elems[*k].value().name(), "html" | "body"))
+        .max_by(|a, b| scores.of_key(*a.0).total_cmp(&scores.of_key(*b.0)).then(b.0.cmp(a.0)))
     else {
         return Vec::new();
     };
-    let mut top = elems[&top_key];
-    let top_score = final_score(top_key);
+    let mut top = scores.elems[&top_key];
+    let top_score = scores.of_key(top_key);
     // A block alone in its parent (a `<td>` alone in its row and table) stands for the parent,
     // so the parent's siblings (the rest of the article in the next table) are considered.
     while let Some(parent) = top.parent().and_then(ElementRef::wrap) {
@@ -363,37 +332,90 @@ pub(super) fn choose_blocks(root: ElementRef, stats: &HashMap<usize, Stats>, fur
         }
         top = parent;
     }
-    let top_key = key(top);
-    let Some(parent) = top.parent().and_then(ElementRef::wrap) else {
-        return vec![top_key];
-    };
-    // Readability's sibling rule: a sibling scoring a fifth of the top (at least 10), or one
-    // that reads like prose (little link text, sentence punctuation), is part of the article.
-    let threshold = (top_score * 0.2).max(10.0);
-    let top_class = top.value().attr("class").filter(|c| !c.trim().is_empty());
-    let mut out = Vec::new();
-    for sib in parent.children().filter_map(ElementRef::wrap) {
-        let k = key(sib);
-        if k == top_key {
-            out.push(k);
-            continue;
+    scores.with_siblings(top, top_score, furniture)
+}
+
+/// Readability's content scores of the page's containers.
+struct Scores<'a> {
+    points: HashMap<usize, f64>,
+    elems: HashMap<usize, ElementRef<'a>>,
+    stats: &'a HashMap<usize, Stats>,
+}
+
+impl<'a> Scores<'a> {
+    /// Every paragraph of at least 20 characters scores 1 + its punctuation + one per 100
+    /// characters (at most 3), given to its container (a `<td>` or `<div>` holding the text
+    /// itself) and its parent in full, to the grandparent by half, to the next by a sixth.
+    fn of(root: ElementRef<'a>, stats: &'a HashMap<usize, Stats>, furniture: &HashSet<usize>) -> Scores<'a> {
+        let mut scores = Scores { points: HashMap::new(), elems: HashMap::new(), stats };
+        for el in root.descendants().filter_map(ElementRef::wrap) {
+            let name = el.value().name();
+            if !BLOCK_TAGS.contains(&name) || name.starts_with('h') && name.len() == 2 {
+                continue;
+            }
+            let s = scores.stats_of(el);
+            if s.own_chars < 20 || s.own_links() {
+                continue;
+            }
+            if el.ancestors().filter_map(ElementRef::wrap).any(|a| furniture.contains(&key(a))) {
+                continue;
+            }
+            let points = 1.0 + s.own_punct as f64 + (s.own_chars as f64 / 100.0).min(3.0);
+            let own = (name != "p").then_some((el, 1.0));
+            let up = el.ancestors().filter_map(ElementRef::wrap).take(3).zip([1.0, 2.0, 6.0]);
+            for (t, divider) in own.into_iter().chain(up) {
+                let entry =
+                    scores.points.entry(key(t)).or_insert_with(|| tag_weight(t.value().name()) + class_weight(t));
+                *entry += points / divider;
+                scores.elems.insert(key(t), t);
+            }
         }
-        if furniture.contains(&k) || !BLOCK_TAGS.contains(&sib.value().name()) {
-            continue;
-        }
-        let bonus = if top_class.is_some() && sib.value().attr("class") == top_class { top_score * 0.2 } else { 0.0 };
-        let s = st(sib);
-        let scored = score.contains_key(&k) && final_score(k) + bonus >= threshold;
-        // Prose: a paragraph (a `<p>`, or a `<div>` or `<table>` with no class or id) of sentences.
-        let plain = match sib.value().name() {
-            "p" => true,
-            "div" | "table" => sib.value().attr("class").is_none() && sib.value().attr("id").is_none(),
-            _ => false,
-        };
-        let prose = plain && s.link_density() < 0.25 && s.chars >= 40 && s.punct >= 3;
-        if scored || prose {
-            out.push(k);
-        }
+        scores
     }
-    out
+
+    fn stats_of(&self, el: ElementRef) -> Stats {
+        self.stats.get(&key(el)).copied().unwrap_or_default()
+    }
+
+    /// The score, less the share of link text.
+    fn of_key(&self, k: usize) -> f64 {
+        self.points[&k] * (1.0 - self.stats.get(&k).map_or(0.0, Stats::link_density))
+    }
+
+    /// Readability's sibling rule: a sibling scoring a fifth of the top (at least 10), or one
+    /// that reads like prose (little link text, sentence punctuation), is part of the article.
+    fn with_siblings(&self, top: ElementRef, top_score: f64, furniture: &HashSet<usize>) -> Vec<usize> {
+        let top_key = key(top);
+        let Some(parent) = top.parent().and_then(ElementRef::wrap) else {
+            return vec![top_key];
+        };
+        let threshold = (top_score * 0.2).max(10.0);
+        let top_class = top.value().attr("class").filter(|c| !c.trim().is_empty());
+        let mut out = Vec::new();
+        for sib in parent.children().filter_map(ElementRef::wrap) {
+            let k = key(sib);
+            if k == top_key {
+                out.push(k);
+                continue;
+            }
+            if furniture.contains(&k) || !BLOCK_TAGS.contains(&sib.value().name()) {
+                continue;
+            }
+            let bonus =
+                if top_class.is_some() && sib.value().attr("class") == top_class { top_score * 0.2 } else { 0.0 };
+            let s = self.stats_of(sib);
+            let scored = self.points.contains_key(&k) && self.of_key(k) + bonus >= threshold;
+            // Prose: a paragraph (a `<p>`, or a `<div>` or `<table>` with no class or id) of sentences.
+            let plain = match sib.value().name() {
+                "p" => true,
+                "div" | "table" => sib.value().attr("class").is_none() && sib.value().attr("id").is_none(),
+                _ => false,
+            };
+            let prose = plain && s.link_density() < 0.25 && s.chars >= 40 && s.punct >= 3;
+            if scored || prose {
+                out.push(k);
+            }
+        }
+        out
+    }
 }

@@ -100,6 +100,26 @@ impl Walker<'_> {
         if link {
             self.in_link += 1;
         }
+        self.children(el);
+        if link {
+            self.in_link -= 1;
+        }
+        if block || is_chosen {
+            self.flush();
+        }
+        if level.is_some() {
+            self.heading = None;
+        }
+        if is_chosen {
+            self.inside -= 1;
+            if self.inside == 0 {
+                self.region = Region::Outside;
+            }
+        }
+    }
+
+    /// The text and elements under `el`, in order; `<br>` ends a line.
+    fn children(&mut self, el: ElementRef) {
         for child in el.children() {
             match child.value() {
                 Node::Text(t) => {
@@ -116,21 +136,6 @@ impl Walker<'_> {
                     }
                 }
                 _ => {}
-            }
-        }
-        if link {
-            self.in_link -= 1;
-        }
-        if block || is_chosen {
-            self.flush();
-        }
-        if level.is_some() {
-            self.heading = None;
-        }
-        if is_chosen {
-            self.inside -= 1;
-            if self.inside == 0 {
-                self.region = Region::Outside;
             }
         }
     }
@@ -168,60 +173,8 @@ fn link_dense(l: &RawLine) -> bool {
 /// link-dense ones and without repeated paragraphs.
 fn assemble(raw: Vec<RawLine>, title: Option<&str>) -> (Vec<Line>, Option<String>) {
     let first_inside = raw.iter().position(|l| l.region == Region::Inside).unwrap_or(raw.len());
-    let before = &raw[..first_inside];
-    // The headline: the nearest line above the block that is a heading or that `<title>` repeats.
-    let headline_at = before.iter().rposition(|l| {
-        let n = l.line.chars();
-        (2..=80).contains(&n)
-            && (title.is_some_and(|t| repeats_title(t, &l.line.text))
-                || (l.line.heading.is_some() && !link_dense(l) && n >= 4))
-    });
-    let headline_at = headline_at.filter(|&i| {
-        // A heading far above the block (a site banner) is not the article's.
-        let between: usize = before[i + 1..].iter().filter(|l| !link_dense(l)).map(|l| l.line.chars()).sum();
-        between <= 400 || title.is_some_and(|t| repeats_title(t, &before[i].line.text))
-    });
-    let mut out: Vec<Line> = Vec::new();
+    let (mut out, headline) = above_block(&raw[..first_inside], title);
     let mut seen: HashSet<String> = HashSet::new();
-    let mut headline = None;
-    if let Some(i) = headline_at {
-        // A heading set in two parts (`<h1>引题<div>主题</div></h1>`) comes out as two heading
-        // lines: the kicker above goes along.
-        let kicker = i.checked_sub(1).filter(|&k| {
-            let (above, at) = (&before[k], &before[i]);
-            above.line.heading.is_some()
-                && above.line.heading == at.line.heading
-                && !link_dense(above)
-                && (4..=40).contains(&above.line.chars())
-        });
-        let mut parts = Vec::new();
-        for k in kicker.into_iter().chain([i]) {
-            let mut l = before[k].line.clone();
-            l.heading = Some(1);
-            parts.push(l.text.clone());
-            out.push(l);
-        }
-        // The field the scorer weighs is the main line: the page's own <title> and <h1> fields
-        // vouch for a joined headline when there is one.
-        headline = parts.pop();
-        let between: Vec<&RawLine> = before[i + 1..].iter().filter(|l| !link_dense(l)).collect();
-        if between.iter().map(|l| l.line.chars()).sum::<usize>() <= 200 {
-            out.extend(between.into_iter().map(|l| l.line.clone()));
-        }
-    } else {
-        // No heading above the block: its nearest short lines still go along, for the
-        // importer's headline scorer to weigh (a title set in <b> or <font>, a date line).
-        let near: Vec<&RawLine> = before
-            .iter()
-            .rev()
-            .filter(|l| !link_dense(l))
-            .take_while(|l| {
-                (2..=60).contains(&l.line.chars()) && !crate::import::clean::is_trailer_marker(&l.line.text)
-            })
-            .take(4)
-            .collect();
-        out.extend(near.into_iter().rev().map(|l| l.line.clone()));
-    }
     for l in &raw[first_inside..] {
         if l.region != Region::Inside {
             continue;
@@ -235,6 +188,60 @@ fn assemble(raw: Vec<RawLine>, title: Option<&str>) -> (Vec<Line>, Option<String
         out.push(l.line.clone());
     }
     (out, headline)
+}
+
+/// The lines kept from above the block, and the headline among them: the nearest line above
+/// the block that is a heading or that `<title>` repeats, with the lines between.
+fn above_block(before: &[RawLine], title: Option<&str>) -> (Vec<Line>, Option<String>) {
+    let headline_at = before.iter().rposition(|l| {
+        let n = l.line.chars();
+        (2..=80).contains(&n)
+            && (title.is_some_and(|t| repeats_title(t, &l.line.text))
+                || (l.line.heading.is_some() && !link_dense(l) && n >= 4))
+    });
+    let headline_at = headline_at.filter(|&i| {
+        // A heading far above the block (a site banner) is not the article's.
+        let between: usize = before[i + 1..].iter().filter(|l| !link_dense(l)).map(|l| l.line.chars()).sum();
+        between <= 400 || title.is_some_and(|t| repeats_title(t, &before[i].line.text))
+    });
+    let Some(i) = headline_at else {
+        // No heading above the block: its nearest short lines still go along, for the
+        // importer's headline scorer to weigh (a title set in <b> or <font>, a date line).
+        let near: Vec<&RawLine> = before
+            .iter()
+            .rev()
+            .filter(|l| !link_dense(l))
+            .take_while(|l| {
+                (2..=60).contains(&l.line.chars()) && !crate::import::clean::is_trailer_marker(&l.line.text)
+            })
+            .take(4)
+            .collect();
+        return (near.into_iter().rev().map(|l| l.line.clone()).collect(), None);
+    };
+    // A heading set in two parts (`<h1>引题<div>主题</div></h1>`) comes out as two heading
+    // lines: the kicker above goes along.
+    let kicker = i.checked_sub(1).filter(|&k| {
+        let (above, at) = (&before[k], &before[i]);
+        above.line.heading.is_some()
+            && above.line.heading == at.line.heading
+            && !link_dense(above)
+            && (4..=40).contains(&above.line.chars())
+    });
+    let mut out: Vec<Line> = Vec::new();
+    let mut parts = Vec::new();
+    for k in kicker.into_iter().chain([i]) {
+        let mut l = before[k].line.clone();
+        l.heading = Some(1);
+        parts.push(l.text.clone());
+        out.push(l);
+    }
+    let between: Vec<&RawLine> = before[i + 1..].iter().filter(|l| !link_dense(l)).collect();
+    if between.iter().map(|l| l.line.chars()).sum::<usize>() <= 200 {
+        out.extend(between.into_iter().map(|l| l.line.clone()));
+    }
+    // The field the scorer weighs is the main line: the page's own <title> and <h1> fields
+    // vouch for a joined headline when there is one.
+    (out, parts.pop())
 }
 
 /// `<title>` repeats the line: it holds the line (a headline plus a site suffix), or the
