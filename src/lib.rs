@@ -28,7 +28,6 @@
 
 // Import: raw articles → pages.
 pub mod import;
-pub mod segment;
 
 // Load: settings, vocabulary, gazetteer, the page format and the content model, the site.
 pub mod config;
@@ -59,9 +58,11 @@ pub mod output;
 pub(crate) mod pipeline;
 pub mod serve;
 
-// Shared: the command line, a new knowledge base, messages, Traditional → Simplified, timing.
+// Shared: the command line, a new knowledge base, messages, Traditional → Simplified, pinyin
+// names, timing.
 pub mod cli;
 pub mod diag;
 pub mod fold;
 pub mod init;
+pub(crate) mod slug;
 pub(crate) mod timing;

@@ -5,8 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use pinyin::ToPinyin;
-
 use crate::gazetteer::Gazetteer;
 use crate::practice::Practice;
 use crate::vocab::Vocabulary;
@@ -68,50 +66,7 @@ pub struct Taxonomies {
 /// `320500-suzhou`: the code makes it unique, the toneless pinyin makes it readable.
 pub fn region_slug(g: &Gazetteer, unit: usize) -> String {
     let u = g.unit(unit);
-    format!("{}-{}", u.code, place_pinyin(u.short.as_deref().unwrap_or(&u.name)))
-}
-
-/// Place names whose reading differs from the characters' first reading.
-const PLACE_READINGS: &[(&str, &str)] = &[
-    ("六安", "luan"),
-    ("六合", "luhe"),
-    ("单县", "shanxian"),
-    ("东阿", "donge"),
-    ("长子", "zhangzi"),
-    ("番禺", "panyu"),
-    ("洪洞", "hongtong"),
-    ("乐亭", "laoting"),
-    ("铅山", "yanshan"),
-    ("蔚县", "yuxian"),
-    ("莘县", "shenxian"),
-    ("涡阳", "guoyang"),
-    ("台州", "taizhou"),
-    ("天台", "tiantai"),
-    ("筠连", "junlian"),
-    ("枞阳", "zongyang"),
-    ("歙县", "shexian"),
-    ("黟县", "yixian"),
-    ("亳州", "bozhou"),
-    ("濮阳", "puyang"),
-];
-
-/// Toneless pinyin of a place name, with the readings places actually use (重庆 chongqing,
-/// 长沙 changsha, 厦门 xiamen, 蚌埠 bengbu).
-pub fn place_pinyin(name: &str) -> String {
-    if let Some((_, py)) = PLACE_READINGS.iter().find(|(n, _)| name.starts_with(n)) {
-        return (*py).to_string();
-    }
-    name.chars()
-        .filter_map(|c| match c {
-            '长' => Some("chang"),
-            '重' => Some("chong"),
-            '厦' => Some("xia"),
-            '蚌' => Some("beng"),
-            '乐' => Some("le"),
-            _ => c.to_pinyin().map(|p| p.plain()),
-        })
-        .collect::<String>()
-        .replace('ü', "v")
+    format!("{}-{}", u.code, crate::slug::place_pinyin(u.short.as_deref().unwrap_or(&u.name)))
 }
 
 impl Taxonomies {
@@ -176,15 +131,6 @@ impl Taxonomies {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn place_readings() {
-        assert_eq!(place_pinyin("重庆"), "chongqing");
-        assert_eq!(place_pinyin("长沙"), "changsha");
-        assert_eq!(place_pinyin("厦门"), "xiamen");
-        assert_eq!(place_pinyin("六安"), "luan");
-        assert_eq!(place_pinyin("苏州"), "suzhou");
-    }
 
     #[test]
     fn region_slugs_keep_homophones_apart() {

@@ -6,8 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use pinyin::ToPinyin;
-
 use crate::content::{page_state, read_provenance, sha256_hex, PageState};
 use crate::fold::fold;
 
@@ -21,23 +19,7 @@ const OPENING: usize = 120;
 /// `body` is the Simplified fold of the story's text.
 pub fn file_stem(title: &str, year: Option<i32>, body: &str) -> String {
     let folded = fold(title);
-    let mut words: Vec<String> = Vec::new();
-    let mut ascii = String::new();
-    for c in folded.chars() {
-        if c.is_ascii_alphanumeric() {
-            ascii.push(c.to_ascii_lowercase());
-            continue;
-        }
-        if !ascii.is_empty() {
-            words.push(std::mem::take(&mut ascii));
-        }
-        if let Some(p) = c.to_pinyin() {
-            words.push(p.plain().replace('ü', "v"));
-        }
-    }
-    if !ascii.is_empty() {
-        words.push(ascii);
-    }
+    let mut words = crate::slug::syllables(&folded);
     words.truncate(SLUG_SYLLABLES);
     let opening: String = body.chars().filter(|&c| crate::fold::is_han(c)).take(OPENING).collect();
     let year = year.map_or_else(|| "undated".to_string(), |y| y.to_string());

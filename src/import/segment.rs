@@ -15,7 +15,7 @@ pub struct Segmenter {
 }
 
 /// Policy vocabulary missing from jieba's dictionary (one word per line, optional frequency).
-pub const USER_DICT: &str = include_str!("../data/userdict.txt");
+pub const USER_DICT: &str = include_str!("../../data/userdict.txt");
 
 /// Words that TF-IDF ranks high in news text but say nothing about a practice.
 const STOP_WORDS: &[&str] = &[
@@ -165,7 +165,7 @@ mod tests {
     #[test]
     fn folding_makes_traditional_text_segment_into_dictionary_words() {
         let s = segmenter();
-        let seed = include_str!("../sources/000_051dcedc16680ad4.txt");
+        let seed = include_str!("../../sources/000_051dcedc16680ad4.txt");
         let share = |text: &str| {
             let words: Vec<&str> = s.cut(text).into_iter().filter(|w| w.chars().all(crate::fold::is_han)).collect();
             words.iter().filter(|w| s.jieba().has_word(w)).count() as f64 / words.len() as f64
