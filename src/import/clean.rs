@@ -263,9 +263,7 @@ pub fn junk(line: &str) -> Option<Junk> {
     if f.contains("_fororder_") {
         return Some(Junk::Ad);
     }
-    // `------分隔线------`, `=====`: a rule drawn in characters.
-    let rule = f.chars().filter(|c| "-—=_*~·－–.".contains(*c)).count();
-    if n <= 80 && rule >= 5 && f.chars().filter(|&c| crate::fold::is_han(c)).count() <= 4 {
+    if n <= 80 && is_rule(f) {
         return Some(Junk::Widget);
     }
     if n <= 200 && is_spam(f) {
@@ -284,16 +282,7 @@ pub fn junk(line: &str) -> Option<Junk> {
     if WIRE_HEADER.is_match(f) && n <= 160 {
         return Some(Junk::WireHeader);
     }
-    // A date line (`2019-09-04 10:39:31 | 来源:… | 编辑:…`) is metadata, whatever separates its fields.
-    let dated = super::meta::is_date_line(f);
-    if n <= 60
-        && !dated
-        && (NAV.is_match(f)
-            || CRUMB.is_match(f)
-            || PAGER.is_match(f)
-            || NAV_SEP.find_iter(f).count() >= 2
-            || (f.contains("首页") && NAV_SEP.is_match(f)))
-    {
+    if n <= 60 && is_navigation(f) {
         return Some(Junk::Navigation);
     }
     if n <= 60 && is_widget_bar(f) {
@@ -318,6 +307,23 @@ pub fn junk(line: &str) -> Option<Junk> {
         return Some(Junk::Code);
     }
     None
+}
+
+/// `------分隔线------`, `=====`: a rule drawn in characters.
+fn is_rule(f: &str) -> bool {
+    let rule = f.chars().filter(|c| "-—=_*~·－–.".contains(*c)).count();
+    rule >= 5 && f.chars().filter(|&c| crate::fold::is_han(c)).count() <= 4
+}
+
+/// Menus, breadcrumbs, pagers. A date line (`2019-09-04 10:39:31 | 来源:… | 编辑:…`) is
+/// metadata, whatever separates its fields.
+fn is_navigation(f: &str) -> bool {
+    !super::meta::is_date_line(f)
+        && (NAV.is_match(f)
+            || CRUMB.is_match(f)
+            || PAGER.is_match(f)
+            || NAV_SEP.find_iter(f).count() >= 2
+            || (f.contains("首页") && NAV_SEP.is_match(f)))
 }
 
 fn is_widget_bar(f: &str) -> bool {

@@ -218,6 +218,37 @@ fn unquoted(text: &str) -> Vec<String> {
     out
 }
 
+/// A quoted phrase, with the four characters `before` it and three `following`, that could be a
+/// practice's name: two to sixteen characters, at least two Han, no sentence inside, and not
+/// what a report criticises or fights (不搞“一刀切”, “面子工程”问题), a newspaper's series
+/// (`推出“…”系列报道`) or a five-year plan (“十五五”, a period).
+fn could_name_a_practice(inner: &str, before: &str, following: &str) -> bool {
+    let criticised = CRITICISE.iter().any(|w| before.ends_with(w))
+        || ["问题", "现象", "之风", "倾向", "顽疾"].iter().any(|w| following.starts_with(w))
+        || ["系列", "专栏", "栏目", "报道", "专题"].iter().any(|w| following.starts_with(w));
+    let plan = inner.chars().count() == 3 && inner.starts_with('十') && inner.ends_with('五');
+    let n = inner.chars().count();
+    !criticised
+        && !plan
+        && (2..=16).contains(&n)
+        && !inner.contains(['。', '！', '？', '“', '：', ':'])
+        && inner.chars().filter(|&c| is_han(c)).count() >= 2
+}
+
+/// Tops `names` up to three with unquoted names a verb of setting up introduces, each once and
+/// none that a quoted name already holds.
+fn add_unquoted(names: &mut Vec<String>, text: &str) {
+    let mut seen: Vec<String> = Vec::new();
+    for name in unquoted(text) {
+        if !seen.contains(&name)
+            && !names.iter().any(|n| n.contains(&name) || name.contains(n.trim_matches(['“', '”'])))
+        {
+            seen.push(name);
+        }
+    }
+    names.extend(seen.into_iter().take(3 - names.len()));
+}
+
 /// Named practices in a story's text (its Simplified fold: names are kept in one script, to
 /// group by), strongest first: quoted names of a practice's shape (with the practice words that
 /// follow them), then unquoted ones a verb of setting up introduces.
@@ -234,22 +265,7 @@ pub fn named(text: &str) -> Vec<String> {
         let before: String = rest[..open].chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
         rest = &after[close + 3..];
         let following: String = rest.chars().take(3).collect();
-        // What a report criticises or fights (不搞“一刀切”, “面子工程”问题) is no practice of its
-        // own, and a five-year plan (“十五五”) is a period.
-        let criticised = CRITICISE.iter().any(|w| before.ends_with(w))
-            || ["问题", "现象", "之风", "倾向", "顽疾"].iter().any(|w| following.starts_with(w))
-            // `推出“…”系列报道`: a newspaper's series, not a place's practice.
-            || ["系列", "专栏", "栏目", "报道", "专题"].iter().any(|w| following.starts_with(w));
-        let plan = inner.chars().count() == 3 && inner.starts_with('十') && inner.ends_with('五');
-        if criticised || plan {
-            continue;
-        }
-        let n = inner.chars().count();
-        if !(2..=16).contains(&n) || inner.contains(['。', '！', '？', '“', '：', ':']) {
-            continue;
-        }
-        let han = inner.chars().filter(|&c| is_han(c)).count();
-        if han < 2 {
+        if !could_name_a_practice(inner, &before, &following) {
             continue;
         }
         // `构建起“群众张嘴,干部跑腿”的…`, `推行“五议”`: set up, so a practice.
@@ -277,15 +293,7 @@ pub fn named(text: &str) -> Vec<String> {
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut names: Vec<String> = scored.into_iter().take(3).map(|(_, _, n)| n).collect();
     if names.len() < 3 {
-        let mut seen: Vec<String> = Vec::new();
-        for name in unquoted(text) {
-            if !seen.contains(&name)
-                && !names.iter().any(|n| n.contains(&name) || name.contains(n.trim_matches(['“', '”'])))
-            {
-                seen.push(name);
-            }
-        }
-        names.extend(seen.into_iter().take(3 - names.len()));
+        add_unquoted(&mut names, text);
     }
     names
 }

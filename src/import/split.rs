@@ -262,7 +262,12 @@ pub(super) fn page_with_one_story(lines: &[Line], titles: &PageTitles) -> (Vec<S
     if !lead.is_empty() {
         d.body.splice(0..0, lead);
     }
-    // Bylines and short date lines set in the first lines of the body.
+    lift_opening_bylines(&mut d);
+    (preface, d, h)
+}
+
+/// Bylines and short date lines set in the first lines of the body go to the header.
+fn lift_opening_bylines(d: &mut Draft) {
     let mut k = 0;
     while k < d.body.len().min(3) {
         let t = &d.body[k].text;
@@ -272,7 +277,6 @@ pub(super) fn page_with_one_story(lines: &[Line], titles: &PageTitles) -> (Vec<S
             k += 1;
         }
     }
-    (preface, d, h)
 }
 
 fn is_paragraph(l: &Line) -> bool {
