@@ -276,10 +276,16 @@ pub fn is_date_line(line: &str) -> bool {
         return false;
     }
     let Some((m, _, _)) = date_span(f) else { return false };
-    m.start == 0
-        || TIME.is_match(f)
-        || ["来源", "发布", "发表", "更新", "时间", "编辑", "作者", "稿源", "日期"].iter().any(|k| f.contains(k))
-        || f.chars().count() <= 16
+    let labelled =
+        ["来源", "发布", "发表", "更新", "时间", "编辑", "作者", "稿源", "日期"].iter().any(|k| f.contains(k));
+    // `2020年11月18日上午11点半，得知…。`: a lead sentence that opens with its date is text.
+    let rest = &f[m.end..];
+    let sentence = rest.chars().filter(|&c| crate::fold::is_han(c)).count() >= 12
+        && (rest.contains(['，', ',']) || rest.trim_end().ends_with('。'));
+    if sentence && !labelled {
+        return false;
+    }
+    m.start == 0 || TIME.is_match(f) || labelled || f.chars().count() <= 16
 }
 
 pub fn source_of(line: &str) -> Option<String> {
@@ -503,6 +509,13 @@ mod tests {
         assert!(!is_date_line(
             "2023年5月,苏州出台《关于落实“四敢”要求推进风险报备工作指引(试行)》,进一步细化完善容错纠错风险备案机制。"
         ));
+        // A lead that opens with its date is the story's first paragraph, not its date line.
+        assert!(!is_date_line("2020年11月18日上午11点半，得知自己减刑释放的于欢还没缓过神来，被送到了冠县高速路口。"));
+        assert!(!is_date_line(
+            "2012年6月11日,農振鋒的妻子在南寧順利產下一女。而這時,農振鋒擔任第一書記已有3個月之久。"
+        ));
+        assert!(is_date_line("2022年02月12日 星期六 第A01版"));
+        assert!(is_date_line("2021-01-29 13:18 来源：湖北日报，作者：记者张婧、吴丹，编辑：李明"));
     }
 
     #[test]
