@@ -79,8 +79,8 @@ pub fn date_span(f: &str) -> Option<(std::ops::Range<usize>, String, i32)> {
             let whole = c.get(0).expect("whole match");
             let g = |k: usize| c.get(order[k]).map(|m| m.as_str().to_string()).unwrap_or_default();
             if let Some((d, y)) = valid_date(&g(0), &g(1), &g(2)) {
-                let r =
-                    c.get(order[0]).expect("year").start().min(c.get(order[1]).expect("month").start())..whole.end();
+                let start = order.iter().filter_map(|&k| c.get(k)).map(|m| m.start()).min().expect("a date's parts");
+                let r = start..whole.end();
                 found.push((r, d, y));
                 break;
             }
@@ -89,8 +89,23 @@ pub fn date_span(f: &str) -> Option<(std::ops::Range<usize>, String, i32)> {
     take(&DATE, [1, 2, 3]);
     take(&DATE_Y_MD, [1, 2, 3]);
     take(&DATE_MDY, [3, 1, 2]);
+    // `13/02/2022`: no month 13, so day/month/year, as most of the world prints it. (When both
+    // readings are dates, month first wins here; a page's meta date may settle it: `swapped`.)
+    take(&DATE_MDY, [3, 2, 1]);
     take(&DATE_COMPACT, [1, 2, 3]);
     found.into_iter().min_by_key(|(r, _, _)| r.start)
+}
+
+/// `b` is `a` with day and month swapped (`2022-06-02`, `2022-02-06`): the same numeric date
+/// read month first and day first.
+pub fn swapped(a: &str, b: &str) -> bool {
+    let (Some((ay, am, ad)), Some((by, bm, bd))) = (parts(a), parts(b)) else { return false };
+    ay == by && am == bd && ad == bm && am != ad
+}
+
+fn parts(iso: &str) -> Option<(&str, &str, &str)> {
+    let mut it = iso.splitn(3, '-');
+    Some((it.next()?, it.next()?, it.next()?))
 }
 
 /// The date printed nearest after (else before) the headline in a page's whole text: the

@@ -10,6 +10,7 @@ use crate::fold::fold;
 
 pub use super::dates::{
     civil_from_days, date_field_end, date_near, date_span, find_date, infer_year, is_update_stamp, labelled_date,
+    swapped,
 };
 
 fn re(pattern: &str) -> Regex {
@@ -606,6 +607,13 @@ mod tests {
         assert!(is_link_line("链接：http://news.xinhuanet.com/local/2015-12/13/c_128524139.htm"));
         assert!(!is_link_line("详见链接说明的内容"));
         assert_eq!(find_date("9/17/2004 5:54:13 AM"), Some(("2004-09-17".into(), 2004)));
+        // Day first where month first cannot be a date; month first where both can.
+        assert_eq!(find_date("发表时间：13/02/2022 - 13:48"), Some(("2022-02-13".into(), 2022)));
+        assert_eq!(date_span("发表时间：13/02/2022").map(|(r, _, _)| r.start), Some("发表时间：".len()));
+        assert_eq!(find_date("06/02/2022"), Some(("2022-06-02".into(), 2022)));
+        assert!(swapped("2022-06-02", "2022-02-06"));
+        assert!(!swapped("2022-06-06", "2022-06-06"));
+        assert!(!swapped("2022-06-02", "2021-02-06"));
         assert_eq!(find_date("发布: 2021-1-29 13:18"), Some(("2021-01-29".into(), 2021)));
         assert_eq!(find_date("2026 02/28 22:14:08"), Some(("2026-02-28".into(), 2026)));
         assert_eq!(find_date("《新闻联播》 (20241214)"), Some(("2024-12-14".into(), 2024)));

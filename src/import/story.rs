@@ -20,6 +20,8 @@ pub(super) struct PageMeta {
     pub(super) header_text: String,
     /// Reporters named in photo credits.
     pub(super) photographers: Vec<String>,
+    /// The date the page's metadata gives (a `<meta>` or JSON-LD date, a record's date).
+    pub(super) meta_date: Option<(String, i32)>,
 }
 
 impl PageMeta {
@@ -40,7 +42,8 @@ impl PageMeta {
             (None, Some(y)) => Some((y, false)),
             (None, None) => meta::infer_year(page_text, this_year).map(|y| (y, true)),
         };
-        PageMeta { date, source, year, header_text: preface.join("\n"), photographers: Vec::new() }
+        let meta_date = html_date.and_then(meta::find_date);
+        PageMeta { date, source, year, header_text: preface.join("\n"), photographers: Vec::new(), meta_date }
     }
 
     /// The page's header lines short enough to be a byline or a source line.
@@ -216,11 +219,18 @@ struct When {
 }
 
 impl When {
-    /// The story's own date, else the page's; else the page's year.
+    /// The story's own date, else the page's; else the page's year. A date printed with its
+    /// day and month the other way round from the page's metadata date is that date.
     /// A repost's `更新时间` stamps the copy, not the story: when the story speaks of an
     /// earlier year as its own (`今年` with 2019), that year is the story's.
     fn of(own: Option<(String, i32)>, page: &PageMeta, header: &str, text: &str) -> When {
-        let date = own.or_else(|| page.date.clone());
+        let mut date = own.or_else(|| page.date.clone());
+        // `06/02/2022` read month first, where the page's metadata says 2022-02-06: day first.
+        if let (Some((d, _)), Some(m)) = (&date, &page.meta_date) {
+            if meta::swapped(d, &m.0) {
+                date = Some(m.clone());
+            }
+        }
         let (year, inferred) = match (&date, page.year) {
             (Some((_, y)), _) => (Some(*y), false),
             (None, Some((y, inferred))) => (Some(y), inferred),
