@@ -313,7 +313,14 @@ fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &Grams, page: &PageTitl
     let squeeze = |t: &str| fold(t).chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let joined = squeeze(&format!("{pt}{lt}"));
     if let Some(field) = page.fields.iter().find(|f| squeeze(f) == joined) {
-        h.title = tidy(field);
+        // …unless another field names the upper line alone: then that is the main title and
+        // the lower its deck (`<h1>主题<td>副题</td></h1>` under `<title>主题</title>`); a kicker
+        // is printed above its title, a deck below.
+        if page.fields.iter().any(|f| squeeze(&tidy(f)) == squeeze(&pt)) {
+            (h.title, h.subtitle) = (pt, Some(lt));
+        } else {
+            h.title = tidy(field);
+        }
         h.lines = vec![p, l];
         return;
     }

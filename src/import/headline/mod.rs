@@ -342,6 +342,10 @@ mod tests {
         );
         let field = "内蒙古延续部分到期税收优惠政策助企纾困预计4年为纳税人减负180亿元";
         assert_eq!(title(&text, &[field]).unwrap().0, field);
+        // …but where another field names the upper line alone, that is the title and the
+        // lower line its deck.
+        let upper = "内蒙古延续部分到期税收优惠政策助企纾困";
+        assert_eq!(title(&text, &[upper, field]), Some((upper.into(), Some("预计4年为纳税人减负180亿元".into()))));
     }
 
     #[test]
