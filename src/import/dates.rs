@@ -139,6 +139,27 @@ static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(发布时间|发表时间|发布日期|发表日期|发稿时间|发表于|发布于|更新时间|日期|时间)\s*[:：]?\s*$")
 });
 
+/// The one date a page prints on a line of its own (an e-paper's issue date in its header:
+/// `2022年02月12日 星期六`), when it prints no other such line with another date. A page that
+/// lists dated links prints many and gets none.
+pub fn lone_date_line(text: &str) -> Option<(String, i32)> {
+    let f = fold(text);
+    let mut found: Option<(String, i32)> = None;
+    for l in f.lines().map(str::trim).filter(|l| l.chars().count() <= 24) {
+        let Some((r, d, y)) = date_span(l) else { continue };
+        let rest = l[..r.start].trim().chars().count() + l[r.end..].trim().chars().count();
+        let weekday = ["星期", "周"].iter().any(|w| l[r.end..].trim().starts_with(w));
+        if rest > 0 && !weekday {
+            continue;
+        }
+        match &found {
+            Some((other, _)) if *other != d => return None,
+            _ => found = Some((d, y)),
+        }
+    }
+    found
+}
+
 /// The first date a page prints behind a label (`发表于 2005-9-15 11:46:00`, `发布时间:`), in
 /// a short line that is not a comment's.
 pub fn labelled_date(text: &str) -> Option<(String, i32)> {

@@ -10,7 +10,7 @@ use crate::fold::fold;
 
 pub use super::dates::{
     civil_from_days, date_field_end, date_near, date_span, find_date, infer_year, is_update_stamp, labelled_date,
-    swapped,
+    lone_date_line, swapped,
 };
 
 fn re(pattern: &str) -> Regex {
@@ -612,6 +612,12 @@ mod tests {
         assert_eq!(date_span("发表时间：13/02/2022").map(|(r, _, _)| r.start), Some("发表时间：".len()));
         assert_eq!(find_date("06/02/2022"), Some(("2022-06-02".into(), 2022)));
         assert!(swapped("2022-06-02", "2022-02-06"));
+        // An e-paper's issue date on a line of its own dates the page; a list of dated links does not.
+        let epaper = "首页\n2022年02月12日 星期六\n第A01版\n标题\n正文";
+        assert_eq!(lone_date_line(epaper), Some(("2022-02-12".into(), 2022)));
+        assert_eq!(lone_date_line("首页\n2022-02-12\n其他\n2022-02-12"), Some(("2022-02-12".into(), 2022)));
+        assert_eq!(lone_date_line("相关新闻\n2022-02-12\n2022-02-10\n"), None);
+        assert_eq!(lone_date_line("2022-02-12 某某新闻标题在此\n"), None);
         assert!(!swapped("2022-06-06", "2022-06-06"));
         assert!(!swapped("2022-06-02", "2021-02-06"));
         assert_eq!(find_date("发布: 2021-1-29 13:18"), Some(("2021-01-29".into(), 2021)));

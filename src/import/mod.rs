@@ -352,13 +352,14 @@ fn photographers(lines: &[Line]) -> Vec<String> {
 }
 
 /// A saved page often prints its date outside the article block: beside the headline, above
-/// the first paragraph, or behind a label (`发表于`, `发布时间`).
+/// the first paragraph, behind a label (`发表于`, `发布时间`), or alone on a line of its own.
 fn date_on_saved_page(html_text: &str, title: Option<&str>, story: &Draft) -> Option<(String, i32)> {
     let lead = story.body.iter().find(|l| l.chars() >= 20);
     title
         .and_then(|t| meta::date_near(html_text, t))
         .or_else(|| lead.and_then(|l| meta::date_near(html_text, &l.text)))
         .or_else(|| meta::labelled_date(html_text))
+        .or_else(|| meta::lone_date_line(html_text))
 }
 
 /// How a raw file was read.
