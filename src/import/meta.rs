@@ -277,17 +277,22 @@ pub fn is_date_line(line: &str) -> bool {
         return false;
     }
     let Some((m, _, _)) = date_span(f) else { return false };
-    let labelled =
+    let keyword =
         ["来源", "发布", "发表", "更新", "时间", "编辑", "作者", "稿源", "日期"].iter().any(|k| f.contains(k));
-    // `2020年11月18日上午11点半，得知…。`: a lead sentence that opens with its date is text.
-    let rest = &f[m.end..];
-    let sentence = rest.chars().filter(|&c| crate::fold::is_han(c)).count() >= 12
-        && (rest.contains(['，', ',']) || rest.trim_end().ends_with('。'));
-    if sentence && !labelled {
+    // A sentence with a date in it is text (`2020年11月18日上午11点半，得知…。`, `…发布《规定》，
+    // 自2022年2月10日起施行。`) unless its fields are labelled (`来源：…，作者：…`).
+    let han = f[..m.start].chars().chain(f[m.end..].chars()).filter(|&c| crate::fold::is_han(c)).count();
+    let sentence = han >= 12 && (f.contains(['，', ',']) || f.trim_end().ends_with('。'));
+    if sentence && !META_LABEL.is_match(f) {
         return false;
     }
-    m.start == 0 || TIME.is_match(f) || labelled || f.chars().count() <= 16
+    m.start == 0 || TIME.is_match(f) || keyword || f.chars().count() <= 16
 }
+
+/// A metadata field's label: `来源：`, `发布时间`, `发表于`.
+static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(来源|稿源|时间|日期|编辑|作者|责编|记者)\s*[:：]|发布时间|发表时间|更新时间|发布日期|发表日期|发表于|发布于")
+});
 
 pub fn source_of(line: &str) -> Option<String> {
     let f = fold(line);
@@ -516,6 +521,9 @@ mod tests {
             "2012年6月11日,農振鋒的妻子在南寧順利產下一女。而這時,農振鋒擔任第一書記已有3個月之久。"
         ));
         assert!(is_date_line("2022年02月12日 星期六 第A01版"));
+        assert!(!is_date_line(
+            "央广网北京2月13日消息 据中央广播电视总台中国之声《新闻和报纸摘要》报道，中央军委主席签署命令，发布《军队装备试验鉴定规定》，自2022年2月10日起施行。"
+        ));
         assert!(is_date_line("2021-01-29 13:18 来源：湖北日报，作者：记者张婧、吴丹，编辑：李明"));
     }
 
