@@ -210,7 +210,7 @@ fn above_block(before: &[RawLine], title: Option<&str>) -> (Vec<Line>, Option<St
         let near: Vec<&RawLine> = before
             .iter()
             .rev()
-            .filter(|l| !link_dense(l))
+            .filter(|l| !link_dense(l) || is_meta(l))
             .take_while(|l| {
                 (2..=60).contains(&l.line.chars()) && !crate::import::clean::is_trailer_marker(&l.line.text)
             })
@@ -235,13 +235,19 @@ fn above_block(before: &[RawLine], title: Option<&str>) -> (Vec<Line>, Option<St
         parts.push(l.text.clone());
         out.push(l);
     }
-    let between: Vec<&RawLine> = before[i + 1..].iter().filter(|l| !link_dense(l)).collect();
+    let between: Vec<&RawLine> = before[i + 1..].iter().filter(|l| !link_dense(l) || is_meta(l)).collect();
     if between.iter().map(|l| l.line.chars()).sum::<usize>() <= 200 {
         out.extend(between.into_iter().map(|l| l.line.clone()));
     }
     // The field the scorer weighs is the main line: the page's own <title> and <h1> fields
     // vouch for a joined headline when there is one.
     (out, parts.pop())
+}
+
+/// A date or source line, kept above the block even when its outlet is a link (`来源：<a>中国
+/// 新闻网</a>`).
+fn is_meta(l: &RawLine) -> bool {
+    l.line.chars() <= 80 && crate::import::meta::is_meta_line(&l.line.text)
 }
 
 /// `<title>` repeats the line: it holds the line (a headline plus a site suffix), or the
