@@ -112,7 +112,7 @@ pub(crate) struct DocEntry {
 }
 
 /// The weighted tokens of practice `i`, and its result fragment.
-pub(super) fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
+pub(super) fn doc_entry(site: &Site, p: &Practice) -> std::io::Result<(DocEntry, Counts)> {
     let g = site.gazetteer;
     let f = &p.front;
     let mut terms: Vec<String> = Vec::new();
@@ -130,7 +130,7 @@ pub(super) fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
     terms.extend(f.source.iter().cloned());
     terms.extend(f.author.iter().cloned());
     let title = format!("{} {}", f.title, f.subtitle.as_deref().unwrap_or(""));
-    let body = crate::markdown::plain_text(&p.body);
+    let body = crate::markdown::plain_text(&p.body(&site.root)?);
     let mut counts = Counts::with_capacity(body.len() / 2);
     count_tokens(&title, TITLE, &mut counts);
     count_tokens(&terms.join(" "), TERMS, &mut counts);
@@ -147,7 +147,7 @@ pub(super) fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
         "body": body,
     })
     .to_string();
-    (DocEntry { chars: body.chars().count(), json }, counts)
+    Ok((DocEntry { chars: body.chars().count(), json }, counts))
 }
 
 /// Writes the search index into `sink`; a document's fragment goes out as soon as it is
@@ -168,7 +168,7 @@ pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: bool) -> std::io::Result
             let mut map: FxHashMap<Token, Run> = FxHashMap::default();
             let mut postings = 0;
             for &i in ids {
-                let (entry, tokens) = doc_entry(site, &site.practices[i]);
+                let (entry, tokens) = doc_entry(site, &site.practices[i])?;
                 postings += tokens.len();
                 for (key, w) in tokens.into_tokens() {
                     match map.get_mut(&key) {

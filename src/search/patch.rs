@@ -38,7 +38,7 @@ pub(crate) fn update_index(
     if kept.len.len() != site.practices.len() {
         return Ok(false);
     }
-    let diff = diff(site, replaced, kept);
+    let diff = diff(site, replaced, kept)?;
     if shard_count(diff.postings) != kept.shards {
         return Ok(false);
     }
@@ -59,13 +59,13 @@ pub(crate) fn update_index(
 }
 
 /// The token edits, documents and counts of replacing `replaced` in the index `meta`.
-fn diff(site: &Site, replaced: &[(usize, Practice)], meta: &Postings) -> Diff {
+fn diff(site: &Site, replaced: &[(usize, Practice)], meta: &Postings) -> std::io::Result<Diff> {
     let (mut postings, mut len) = (meta.postings as i64, meta.len.clone());
     let mut shards: BTreeMap<u32, Edits> = BTreeMap::new();
     let mut docs = Vec::new();
     for (i, old) in replaced {
-        let old: FxHashMap<Token, u32> = doc_entry(site, old).1.into_tokens().collect();
-        let (entry, new) = doc_entry(site, &site.practices[*i]);
+        let old: FxHashMap<Token, u32> = doc_entry(site, old)?.1.into_tokens().collect();
+        let (entry, new) = doc_entry(site, &site.practices[*i])?;
         let new: FxHashMap<Token, u32> = new.into_tokens().collect();
         postings += new.len() as i64 - old.len() as i64;
         let doc = *i as u32;
@@ -84,7 +84,7 @@ fn diff(site: &Site, replaced: &[(usize, Practice)], meta: &Postings) -> Diff {
         len[*i] = entry.chars;
         docs.push((*i, entry.json));
     }
-    Diff { shards, docs, len, postings: postings.max(0) as usize }
+    Ok(Diff { shards, docs, len, postings: postings.max(0) as usize })
 }
 
 /// Applies token edits to the postings of one shard.
