@@ -1,6 +1,8 @@
 // Bytes a browser downloads (gzip -9) before it shows the first results of a query, on a
 // built kbgen site: static/search.js, search/meta.js, the shards of the query's tokens and the
-// documents of the first 20 results. Also the time to answer each query in node.
+// documents of the first 20 results; then with the facet columns (search/f.js), which the
+// search page loads next for the counts beside the results. Also the time to answer each
+// query in node (results and facets).
 //
 //   node bench/first-query.mjs SITE_DIR [QUERY...]
 import { readFileSync } from "node:fs";
@@ -26,8 +28,10 @@ for (const q of queries) {
   };
   const started = performance.now();
   const engine = await S.open(load);
-  const out = await engine.search(q, {});
-  await Promise.all(out.results.slice(0, 20).map((r) => engine.doc(r.id)));
+  const ranked = await engine.ranked(q);
+  await Promise.all(ranked.results.slice(0, 20).map((r) => engine.doc(r.id)));
+  const first = bytes;
+  await engine.refine(ranked, {});
   const ms = performance.now() - started;
-  console.log(`${JSON.stringify(q)}\t${out.results.length} results\t${(bytes / 1024).toFixed(1)} KB gzip\t${ms.toFixed(0)} ms`);
+  console.log(`${JSON.stringify(q)}\t${ranked.results.length} results\t${(first / 1024).toFixed(1)} KB gzip\t${ms.toFixed(0)} ms\t${(bytes / 1024).toFixed(1)} KB gzip with facets`);
 }

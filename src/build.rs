@@ -51,7 +51,7 @@ pub struct Update {
 impl Preview {
     /// Loads and renders the whole project.
     pub fn new(root: &Path) -> Result<Preview, Vec<Diagnostic>> {
-        let site = site::load(root)?;
+        let site = site::load_keeping_bodies(root)?;
         let mut memory = Incremental::default();
         let mut out = InMemory::default();
         pipeline::render(&site, &mut memory, &Changes::default(), &mut out)?;
@@ -77,7 +77,7 @@ impl Preview {
         let theme_changed = rel.iter().any(is_render_input);
         let mut changes = Changes::default();
         if reload {
-            self.site = site::load(&self.root)?;
+            self.site = site::load_keeping_bodies(&self.root)?;
             // The gazetteer is not part of the fingerprints: draw everything.
             self.memory.reloaded();
             changes.reordered = true;

@@ -1,5 +1,5 @@
 //! Build stage 3b: machine-readable outputs: Atom feeds (all practices, and per mechanism),
-//! `sitemap.xml` and `robots.txt`. These need absolute URLs, the only place `base_url` is used.
+//! the sitemap (`sitemap`) and `robots.txt`. These need absolute URLs, the only place `base_url` is used.
 
 use crate::markdown::escape_html as esc;
 use crate::output::Files;
@@ -20,17 +20,7 @@ pub(crate) fn write_feeds(site: &Site, cards: &[Card], pages: &[&str], files: &m
         let title = format!("{} · {}", m.name, site.config.title);
         files.insert(path.clone(), atom(site, cards, &t.practices, &title, &path).into_bytes());
     }
-    let mut sitemap = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let mut pages: Vec<&str> = pages.iter().copied().filter(|p| routes::public(p) != *p).collect();
-    pages.sort_unstable();
-    for path in pages {
-        let url = format!("{base}{}", routes::public(path));
-        sitemap.push_str(&format!("  <url><loc>{}</loc></url>\n", esc(&url)));
-    }
-    sitemap.push_str("</urlset>\n");
-    files.insert(routes::SITEMAP.into(), sitemap.into_bytes());
+    crate::sitemap::write_sitemaps(site, pages, files);
     let robots = format!("User-agent: *\nAllow: /\nSitemap: {base}{}\n", routes::SITEMAP);
     files.insert(routes::ROBOTS.into(), robots.into_bytes());
 }

@@ -48,6 +48,7 @@ pub(crate) mod feed;
 pub(crate) mod markdown;
 pub mod render;
 pub(crate) mod routes;
+pub(crate) mod sitemap;
 
 // Search index.
 pub(crate) mod search;

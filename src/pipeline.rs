@@ -192,9 +192,10 @@ fn link_errors(site: &Site, broken: Vec<BrokenLink>) -> Vec<Diagnostic> {
         .into_iter()
         .map(|b| {
             let slug = routes::practice_slug(&b.page);
-            let written = slug
-                .and_then(|s| site.practices.iter().find(|p| p.slug == s))
-                .filter(|p| p.body.contains(&format!("]({}", b.href)) || p.body.contains(&format!("<{}>", b.href)));
+            let written = slug.and_then(|s| site.practices.iter().find(|p| p.slug == s)).filter(|p| {
+                let body = p.body(&site.root).unwrap_or_default();
+                body.contains(&format!("]({}", b.href)) || body.contains(&format!("<{}>", b.href))
+            });
             match written {
                 Some(p) => {
                     let text = std::fs::read_to_string(site.root.join(&p.source)).unwrap_or_default();

@@ -18,8 +18,15 @@ pub struct Practice {
     /// The source file, as given to messages (relative to the project root).
     pub source: PathBuf,
     pub front: FrontMatter,
-    /// Markdown body.
-    pub body: String,
+    /// The Markdown body, when the model keeps it (serve, which patches the search index
+    /// against the previous body); a build reads it again from the file ([`Practice::body`]),
+    /// so its memory follows the metadata, not the bodies.
+    pub body: Option<String>,
+    /// What lists and feeds show of the body (its first 90 characters).
+    pub excerpt: String,
+    /// When the page file was last modified, in seconds since 1970 (the sitemap's `lastmod`
+    /// of an undated page).
+    pub modified: Option<u64>,
     /// Gazetteer units, in front-matter order.
     pub regions: Vec<usize>,
     /// Vocabulary indexes, in front-matter order.
@@ -32,6 +39,16 @@ impl Practice {
     /// `YYYY-MM-DD`, or the year alone: newest-first ordering uses it.
     pub fn sort_key(&self) -> String {
         self.front.date.clone().unwrap_or_else(|| self.front.year.map(|y| y.to_string()).unwrap_or_default())
+    }
+
+    /// The Markdown body: the one kept, else read again from the page file under `root`.
+    pub fn body(&self, root: &Path) -> std::io::Result<std::borrow::Cow<'_, str>> {
+        if let Some(b) = &self.body {
+            return Ok(b.into());
+        }
+        let text = String::from_utf8(std::fs::read(root.join(&self.source))?)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        Ok(split_front_matter(&text).map_or(String::new(), |(_, body)| body.to_string()).into())
     }
 }
 
@@ -100,15 +117,27 @@ fn unknown_mechanism(vocab: &Vocabulary, m: &str) -> String {
     }
 }
 
-/// Reads and validates one page file; `rel` is relative to `root`.
+/// Reads and validates one page file; `rel` is relative to `root`. Without `keep_body` the
+/// practice keeps only what lists show of its body ([`Practice::body`] reads it again).
 pub fn load_practice(
     root: &Path,
     rel: &Path,
     vocab: &Vocabulary,
     gazetteer: &Gazetteer,
+    keep_body: bool,
 ) -> Result<Practice, Vec<Diagnostic>> {
-    let text = Diagnostic::read_utf8(&root.join(rel), rel).map_err(|d| vec![d])?;
-    parse_practice(rel, &text, vocab, gazetteer)
+    let path = root.join(rel);
+    let text = Diagnostic::read_utf8(&path, rel).map_err(|d| vec![d])?;
+    let mut p = parse_practice(rel, &text, vocab, gazetteer)?;
+    p.modified = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs());
+    if !keep_body {
+        p.body = None;
+    }
+    Ok(p)
 }
 
 /// Validates a page's text: every problem in it, or the practice.
@@ -150,7 +179,9 @@ pub fn parse_practice(
         slug: stem.to_string(),
         source: rel.to_path_buf(),
         front,
-        body: body.to_string(),
+        excerpt: crate::markdown::excerpt(body, 90),
+        body: Some(body.to_string()),
+        modified: None,
         regions,
         mechanisms,
         hash: {

@@ -16,6 +16,7 @@ pub(crate) const SEARCH: &str = "search/index.html";
 pub(crate) const NOT_FOUND: &str = "404.html";
 /// The Atom feed of every practice.
 pub(crate) const FEED: &str = "atom.xml";
+/// The sitemap index; its parts are [`sitemap_part`]s.
 pub(crate) const SITEMAP: &str = "sitemap.xml";
 pub(crate) const ROBOTS: &str = "robots.txt";
 /// The folder of the search index; its files are `search/<key>.js` ([`search_file`]).
@@ -73,6 +74,11 @@ fn paged(folder: &str, page: usize) -> String {
 /// How many pages a list of `n` items takes at `per` a page (one, even when empty).
 pub(crate) fn pages_of(n: usize, per: usize) -> usize {
     n.div_ceil(per).max(1)
+}
+
+/// Part `n` (1-based) of the sitemap: `sitemap-<n>.xml`, listed by the index at [`SITEMAP`].
+pub(crate) fn sitemap_part(n: usize) -> String {
+    format!("sitemap-{n}.xml")
 }
 
 /// A file of the theme (`static/style.css`).

@@ -37,8 +37,19 @@ pub fn is_page_name(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("md"))
 }
 
-/// Loads the project at `root`: every error in every file, or the model.
+/// Loads the project at `root`: every error in every file, or the model. The practices keep
+/// no body (`kbgen build` reads each again when it needs it): see [`load_keeping_bodies`].
 pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
+    load_with(root, false)
+}
+
+/// [`load`], the practices keeping their bodies: serve's model, whose search index is patched
+/// against a page's previous body.
+pub fn load_keeping_bodies(root: &Path) -> Result<Site, Vec<Diagnostic>> {
+    load_with(root, true)
+}
+
+fn load_with(root: &Path, keep_bodies: bool) -> Result<Site, Vec<Diagnostic>> {
     let config = Config::load(root).map_err(|d| vec![d])?;
     let data = root.join(&config.paths.data);
     let vocab = Vocabulary::load_or_builtin(&data.join("mechanisms.yaml")).map_err(|e| {
@@ -77,7 +88,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         return Err(nested);
     }
     let results: Vec<Result<Practice, Vec<Diagnostic>>> = crate::timing::phase("load", || {
-        files.par_iter().map(|rel| load_practice(root, rel, &vocab, gazetteer)).collect()
+        files.par_iter().map(|rel| load_practice(root, rel, &vocab, gazetteer, keep_bodies)).collect()
     });
     let mut practices = Vec::new();
     let mut diags = Vec::new();
@@ -113,7 +124,7 @@ pub fn apply(site: &mut Site, changed: &[PathBuf]) -> Result<Applied, Vec<Diagno
     for rel in changed {
         let slug = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
         if site.root.join(rel).is_file() {
-            match load_practice(&site.root, rel, &site.vocab, site.gazetteer) {
+            match load_practice(&site.root, rel, &site.vocab, site.gazetteer, true) {
                 Ok(p) => parsed.push((slug, Some(p))),
                 Err(d) => diags.extend(d),
             }

@@ -23,8 +23,11 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Static files shipped with kbgen; a project's `static/` adds to and replaces them.
-pub const BUILTIN_STATIC: &[(&str, &str)] =
-    &[("style.css", include_str!("../static/style.css")), ("search.js", include_str!("../static/search.js"))];
+pub const BUILTIN_STATIC: &[(&str, &str)] = &[
+    ("style.css", include_str!("../static/style.css")),
+    ("search.js", include_str!("../static/search.js")),
+    ("favicon.svg", include_str!("../static/favicon.svg")),
+];
 
 /// The templates and static files of a site.
 #[derive(Debug, Clone)]

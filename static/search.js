@@ -3,8 +3,9 @@
  * fold key: per character, full-width → half-width, Traditional → Simplified (the table comes
  * with the index), A-Z → a-z. Base tokens: [a-z0-9]+ runs; Han runs give overlapping bigrams
  * (a lone character gives itself). A document matches when it holds every base token; Latin
- * tokens of two characters or more match as prefixes. The index is sharded: a query loads
- * meta.js, the shards of its tokens, and the documents of the results on screen.
+ * tokens of two characters or more match as prefixes (the index holds each Latin word under its
+ * prefixes). The index is sharded: a query loads meta.js, the shards of its tokens and the
+ * documents of the results on screen; the facet columns (f.js) come after the results.
  *
  * A classic script (no modules: those do not load from file://). In node, require() it.
  */
@@ -100,16 +101,10 @@
     return out;
   }
 
-  function isLatin(t) {
-    return t.length > 0 && isAsciiAlnum(t[0]);
-  }
-
-  /** The shard of a token: FNV-1a 32 over the code points of its shard key (src/search/wire.rs). */
+  /** The shard of a token: FNV-1a 32 over its code points (src/search/wire.rs). */
   function shardOf(token, shards) {
     var h = 0x811c9dc5;
-    var n = 0;
     for (var c of token) {
-      if (isLatin(token) && n++ >= 2) break;
       h = Math.imul(h ^ c.codePointAt(0), 0x01000193) >>> 0;
     }
     return (h & (shards - 1)) >>> 0;
@@ -124,10 +119,7 @@
     this.fold = makeFold(meta.fold);
     this.load = load;
     this.cache = new Map();
-    var lens = meta.len;
-    var sum = 0;
-    for (var i = 0; i < lens.length; i++) sum += lens[i];
-    this.avglen = lens.length ? sum / lens.length : 1;
+    this.facets = null;
     this.names = {};
     for (var m of meta.mechanisms) this.names[m[0]] = m[1];
   }
@@ -142,31 +134,31 @@
     return this.file("d/" + id);
   };
 
-  /** Map(doc → weight) of a query token; Latin tokens of 2+ characters match as prefixes. */
+  /** Map(doc → impact) of a query token (a Latin one is held under its prefixes, so it is
+   * looked up as it is). */
   Engine.prototype.postings = function (token) {
-    var self = this;
     return this.file("s/" + shardOf(token, this.meta.shards)).then(function (shard) {
-      if (!isLatin(token) || token.length < 2) return shard[token] ? decode(shard[token]) : new Map();
-      var out = new Map();
-      for (var t in shard) {
-        if (t.lastIndexOf(token, 0) !== 0) continue;
-        decode(shard[t]).forEach(function (w, doc) { out.set(doc, Math.max(w, out.get(doc) || 0)); });
-      }
-      return out;
+      return Object.prototype.hasOwnProperty.call(shard, token) ? decode(shard[token]) : new Map();
     });
   };
 
-  /** Facet values of document `id`. */
+  /** The facet columns (f.js), loaded once, when a query first needs counts or filters. */
+  Engine.prototype.loadFacets = function () {
+    var self = this;
+    return this.file("f").then(function (f) { self.facets = f; return f; });
+  };
+
+  /** Facet values of document `id` (after loadFacets). */
   Engine.prototype.facetValues = function (k, id) {
-    var m = this.meta;
+    var m = this.facets;
+    var mechanisms = this.meta.mechanisms;
     if (k === "region") return m.prov[id] >= 0 ? [m.provinces[m.prov[id]]] : [];
-    if (k === "mechanism") return m.mech[id].map(function (i) { return m.mechanisms[i][0]; });
+    if (k === "mechanism") return m.mech[id].map(function (i) { return mechanisms[i][0]; });
     return m.year[id] ? [String(m.year[id])] : [];
   };
 
-  var K1 = 1.2, B = 0.75;
-
-  /** Documents matching every base token of `query`, scored (BM25 over the weighted counts). */
+  /** Documents matching every base token of `query`, scored: the sum of their postings (each
+   * the token's idf × BM25's term-frequency part, computed by the indexer). */
   Engine.prototype.match = function (query) {
     var self = this;
     var meta = this.meta;
@@ -182,11 +174,7 @@
       order[0].forEach(function (_, doc) {
         for (var l of order) if (!l.has(doc)) return;
         var score = 0;
-        for (var p of lists) {
-          var w = p.get(doc);
-          var idf = Math.log(1 + (meta.n - p.size + 0.5) / (p.size + 0.5));
-          score += idf * (w * (K1 + 1)) / (w + K1 * (1 - B + B * meta.len[doc] / self.avglen));
-        }
+        for (var p of lists) score += p.get(doc);
         results.push({ id: doc, score: score });
       });
       return { results: results, tokens: tokens };
@@ -202,16 +190,21 @@
     return true;
   };
 
-  /**
-   * Search: results after filters, best first (then newest), and per facet the live counts
-   * (the other facets applied). Resolves to {results: [{id, score}], facets, tokens}.
-   */
-  Engine.prototype.search = function (query, filters) {
+  /** The matches of `query`, best first, then newest (documents are in site order, newest
+   * first): what results show before any facet loads. Resolves to {results, tokens}. */
+  Engine.prototype.ranked = function (query) {
+    return this.match(query).then(function (m) {
+      m.results.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+      return m;
+    });
+  };
+
+  /** `ranked` matches after filters, and per facet the live counts (the other facets
+   * applied); loads the facet columns. Resolves to {results, facets, tokens}. */
+  Engine.prototype.refine = function (m, filters) {
     var self = this;
     filters = filters || {};
-    return this.match(query).then(function (m) {
-      var year = self.meta.year;
-      m.results.sort(function (a, b) { return b.score - a.score || year[b.id] - year[a.id] || a.id - b.id; });
+    return this.loadFacets().then(function () {
       var facets = {};
       for (var k in FACETS) {
         var counts = {};
@@ -226,6 +219,12 @@
     });
   };
 
+  /** Search: `ranked`, then `refine`d by `filters`. */
+  Engine.prototype.search = function (query, filters) {
+    var self = this;
+    return this.ranked(query).then(function (m) { return self.refine(m, filters); });
+  };
+
   function unique(list) {
     return Array.from(new Set(list));
   }
@@ -233,7 +232,7 @@
   var FACETS = { region: true, mechanism: true, year: true };
 
   /** The version of the index format this reads: `v` in meta.js (src/search/wire.rs). */
-  var VERSION = 2;
+  var VERSION = 3;
 
   /** Opens the index whose files `load(key)` fetches (see Engine); an index in another format
    * is refused rather than misread. */
@@ -374,24 +373,39 @@
         results.removeAttribute("data-search-complete");
         writeState(state);
         var hasFilter = Object.keys(FACETS).some(function (k) { return state.filters[k].length > 0; });
-        engine.search(state.q, state.filters).then(function (out) {
+        // Without filters the results show as soon as the postings are in; the facet counts
+        // follow (their columns load once). With filters the results wait for the columns.
+        var shownEarly = null;
+        engine.ranked(state.q).then(function (m) {
           if (mine !== generation) return;
+          if (!hasFilter) shownEarly = show(m);
+          return engine.refine(m, state.filters);
+        }).then(function (out) {
+          if (!out || mine !== generation) return;
           renderFacets(out.facets);
-          results.textContent = "";
-          current = out;
-          shown = 0;
-          if (!state.q.trim() && !hasFilter) {
-            status.textContent = "输入关键词（简体或繁体均可），或选择左侧的筛选条件。";
-            more.hidden = true;
-            results.setAttribute("data-search-complete", "");
-            return;
-          }
-          status.textContent = out.results.length ? "找到 " + out.results.length + " 篇实践" : "没有找到匹配的实践。";
-          return showMore(mine);
+          return (shownEarly || show(out)).then(function () {
+            if (mine === generation) results.setAttribute("data-search-complete", "");
+          });
         }).then(null, function (e) {
           if (mine === generation) failed();
           if (global.console) console.error(e);
         });
+      }
+
+      /** Shows `out`'s results from the first (their documents load now). */
+      function show(out) {
+        var mine = generation;
+        results.textContent = "";
+        current = out;
+        shown = 0;
+        var hasFilter = Object.keys(FACETS).some(function (k) { return state.filters[k].length > 0; });
+        if (!state.q.trim() && !hasFilter) {
+          status.textContent = "输入关键词（简体或繁体均可），或选择左侧的筛选条件。";
+          more.hidden = true;
+          return Promise.resolve();
+        }
+        status.textContent = out.results.length ? "找到 " + out.results.length + " 篇实践" : "没有找到匹配的实践。";
+        return showMore(mine);
       }
 
       /** Renders the next PAGE results (their documents load now). */
@@ -403,7 +417,6 @@
           if (mine !== generation) return;
           docs.forEach(function (d) { results.appendChild(renderResult(d, current.tokens)); });
           more.hidden = shown >= current.results.length;
-          results.setAttribute("data-search-complete", "");
         });
       }
 
@@ -468,7 +481,10 @@
       });
       more.addEventListener("click", function () {
         results.removeAttribute("data-search-complete");
-        showMore(generation);
+        var mine = generation;
+        showMore(mine).then(function () {
+          if (mine === generation) results.setAttribute("data-search-complete", "");
+        });
       });
       run();
     }, failed);

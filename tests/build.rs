@@ -69,6 +69,43 @@ fn assert_links_resolve(files: &BTreeMap<String, Vec<u8>>) -> usize {
     checked
 }
 
+/// The sitemap index and every part are valid against the sitemap protocol's XML Schemas
+/// (`tests/fixtures/sitemap/`), checked by `xmllint` (Debian `libxml2-utils`, which
+/// `scripts/test` installs). Without `xmllint` this fails under CI and says so elsewhere.
+fn assert_sitemaps_are_valid(site: &Path) {
+    if std::process::Command::new("xmllint").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "xmllint is missing: install libxml2-utils");
+        eprintln!("SKIPPED the sitemap schema check: xmllint is missing (install libxml2-utils)");
+        return;
+    }
+    let schemas = repo().join("tests/fixtures/sitemap");
+    let mut files = vec![(site.join("sitemap.xml"), schemas.join("siteindex.xsd"))];
+    for n in 1.. {
+        let part = site.join(format!("sitemap-{n}.xml"));
+        if !part.is_file() {
+            break;
+        }
+        files.push((part, schemas.join("sitemap.xsd")));
+    }
+    assert!(files.len() > 1, "the index lists at least one part");
+    for (file, schema) in files {
+        let o = std::process::Command::new("xmllint")
+            .arg("--noout")
+            .arg("--schema")
+            .arg(&schema)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{} is not valid against {}:\n{}",
+            file.display(),
+            schema.display(),
+            text(&o.stderr)
+        );
+    }
+}
+
 #[test]
 fn the_repos_own_knowledge_base_builds_completely() {
     let tmp = tempfile::tempdir().unwrap();
@@ -143,9 +180,21 @@ fn the_repos_own_knowledge_base_builds_completely() {
     {
         assert!(files.contains_key(f), "{f}");
     }
-    let sitemap = html(&files, "sitemap.xml");
+    let index = html(&files, "sitemap.xml");
+    assert!(index.contains("<sitemapindex "), "sitemap.xml is a sitemap index");
+    assert!(index.contains("<loc>https://example.org/kb/sitemap-1.xml</loc>"), "{index}");
+    let sitemap = html(&files, "sitemap-1.xml");
     assert!(sitemap.contains("<loc>https://example.org/kb/practices/"), "absolute URLs from base_url");
     assert_eq!(sitemap.matches("<loc>").count(), files.keys().filter(|k| k.ends_with("index.html")).count());
+    for p in pages.iter().filter(|p| p.front.date.is_some()) {
+        let slug = p.path.file_stem().unwrap().to_str().unwrap();
+        let entry = format!(
+            "<url><loc>https://example.org/kb/practices/{slug}/</loc><lastmod>{}</lastmod></url>",
+            p.front.date.as_ref().unwrap()
+        );
+        assert!(sitemap.contains(&entry), "a dated practice's lastmod is its date: {entry}");
+    }
+    assert_sitemaps_are_valid(&root.join("site"));
     let atom = html(&files, "atom.xml");
     assert_eq!(atom.matches("<entry>").count(), 11);
     let home = html(&files, "index.html");

@@ -79,6 +79,8 @@ impl Renderer<'_> {
     fn practice(&self, i: usize, path: &str) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let p = &site.practices[i];
+        let body =
+            p.body(&site.root).map_err(|e| Diagnostic::new(&p.source, format!("cannot read the page again: {e}")))?;
         let mut ctx = self.context(path, "practice", &p.front.title);
         let g = site.gazetteer;
         let regions =
@@ -105,7 +107,7 @@ impl Renderer<'_> {
             regions,
             mechanisms,
             keywords: p.front.keywords.clone(),
-            body: markdown_to_html(&p.body),
+            body: markdown_to_html(&body),
             provenance: p.front.import.as_ref().map(|i| ProvenanceView {
                 file: i.file.clone(),
                 sha256: i.sha256.clone(),

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::markdown::excerpt;
 use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;
@@ -188,7 +187,7 @@ pub(super) fn card(site: &Site, p: &Practice) -> Card {
                     Link { name: v.name.clone(), url: routes::mechanism(&v.id, 0) }
                 })
                 .collect(),
-            excerpt: excerpt(&p.body, 90),
+            excerpt: p.excerpt.clone(),
         }
     }
 }

@@ -100,9 +100,18 @@ pub(crate) fn base_tokens(text: &str) -> Vec<String> {
     out
 }
 
-/// Index tokens of a text, as the index holds them: base tokens and every Han character alone.
+/// Index tokens of a text, as the index holds them: the base tokens, a Latin one of two
+/// characters or more as each of its prefixes of two or more (so a query token finds the
+/// words it begins), and every Han character alone.
 pub(crate) fn index_tokens(text: &str) -> Vec<String> {
-    let mut tokens = base_tokens(text);
+    let mut tokens = Vec::new();
+    for t in base_tokens(text) {
+        let latin = t.starts_with(|c: char| c.is_ascii_alphanumeric());
+        match latin && t.len() >= 2 {
+            true => tokens.extend((2..=t.len()).map(|end| t[..end].to_string())),
+            false => tokens.push(t),
+        }
+    }
     tokens.extend(fold_key(text).chars().filter(|&c| is_han(c)).map(String::from));
     tokens
 }

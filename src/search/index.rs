@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::contract::fold_char;
-use super::wire::{meta_json, put, shard_count, shard_of, Run, META};
+use super::wire::{decode, facets_json, impact, meta_json, put, scored, shard_count, shard_of, Run, FACETS, META};
 use crate::fold::is_han;
 use crate::output::Sink;
 use crate::practice::Practice;
@@ -21,8 +21,8 @@ pub(crate) struct Postings {
     pub(super) shards: u32,
     /// How many postings there are in all.
     pub(super) postings: usize,
-    /// Per document, its length in characters (a column of `meta.js`).
-    pub(super) len: Vec<usize>,
+    /// How many documents there are.
+    pub(super) n: usize,
     /// Per shard, the postings string of each token.
     pub(super) maps: Vec<BTreeMap<String, String>>,
 }
@@ -67,6 +67,21 @@ impl Counts {
     pub(super) fn len(&self) -> usize {
         self.han.len() + self.latin.len()
     }
+    /// The weighted counts of a document of `chars` characters as the impacts its postings carry.
+    pub(super) fn into_impacts(mut self, chars: usize) -> Counts {
+        self.han.values_mut().chain(self.latin.values_mut()).for_each(|w| *w = impact(*w, chars));
+        self
+    }
+    fn add_latin(&mut self, run: &str, weight: u32) {
+        // A Latin token of two characters or more is indexed under each of its prefixes of two
+        // characters or more: a query token is then looked up as it is, and finds its prefix.
+        if run.len() == 1 {
+            *self.latin.entry(run.into()).or_default() += weight;
+        }
+        for end in 2..=run.len() {
+            *self.latin.entry(run[..end].into()).or_default() += weight;
+        }
+    }
     pub(super) fn into_tokens(self) -> impl Iterator<Item = (Token, u32)> {
         self.han
             .into_iter()
@@ -83,7 +98,7 @@ pub(super) fn count_tokens(text: &str, weight: u32, counts: &mut Counts) {
         let c = fold_char(c);
         if is_han(c) {
             if !latin.is_empty() {
-                *counts.latin.entry(std::mem::take(&mut latin).into()).or_default() += weight;
+                counts.add_latin(&std::mem::take(&mut latin), weight);
             }
             let cp = c as u32;
             *counts.han.entry(cp as u64).or_default() += weight;
@@ -96,23 +111,22 @@ pub(super) fn count_tokens(text: &str, weight: u32, counts: &mut Counts) {
             if c.is_ascii_alphanumeric() {
                 latin.push(c);
             } else if !latin.is_empty() {
-                *counts.latin.entry(std::mem::take(&mut latin).into()).or_default() += weight;
+                counts.add_latin(&std::mem::take(&mut latin), weight);
             }
         }
     }
     if !latin.is_empty() {
-        *counts.latin.entry(latin.into()).or_default() += weight;
+        counts.add_latin(&latin, weight);
     }
 }
 
 /// What a document gives the index: its weighted tokens and what a result shows.
 pub(crate) struct DocEntry {
-    pub(super) chars: usize,
     pub(super) json: String,
 }
 
 /// The weighted tokens of practice `i`, and its result fragment.
-pub(super) fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
+pub(super) fn doc_entry(site: &Site, p: &Practice) -> std::io::Result<(DocEntry, Counts)> {
     let g = site.gazetteer;
     let f = &p.front;
     let mut terms: Vec<String> = Vec::new();
@@ -130,7 +144,7 @@ pub(super) fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
     terms.extend(f.source.iter().cloned());
     terms.extend(f.author.iter().cloned());
     let title = format!("{} {}", f.title, f.subtitle.as_deref().unwrap_or(""));
-    let body = crate::markdown::plain_text(&p.body);
+    let body = crate::markdown::plain_text(&p.body(&site.root)?);
     let mut counts = Counts::with_capacity(body.len() / 2);
     count_tokens(&title, TITLE, &mut counts);
     count_tokens(&terms.join(" "), TERMS, &mut counts);
@@ -147,7 +161,8 @@ pub(super) fn doc_entry(site: &Site, p: &Practice) -> (DocEntry, Counts) {
         "body": body,
     })
     .to_string();
-    (DocEntry { chars: body.chars().count(), json }, counts)
+    let chars = body.chars().count();
+    Ok((DocEntry { json }, counts.into_impacts(chars)))
 }
 
 /// Writes the search index into `sink`; a document's fragment goes out as soon as it is
@@ -159,16 +174,15 @@ pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: bool) -> std::io::Result
     let n = site.practices.len();
     let chunk = n.div_ceil(rayon::current_num_threads() * 4).max(1);
     let ids: Vec<usize> = (0..n).collect();
-    // Per run: document lengths, postings by token, number of postings.
-    type Part = (Vec<usize>, FxHashMap<Token, Run>, usize);
+    // Per run: postings by token, number of postings.
+    type Part = (FxHashMap<Token, Run>, usize);
     let parts: Vec<std::io::Result<Part>> = ids
         .par_chunks(chunk)
         .map(|ids| {
-            let mut len = Vec::with_capacity(ids.len());
             let mut map: FxHashMap<Token, Run> = FxHashMap::default();
             let mut postings = 0;
             for &i in ids {
-                let (entry, tokens) = doc_entry(site, &site.practices[i]);
+                let (entry, tokens) = doc_entry(site, &site.practices[i])?;
                 postings += tokens.len();
                 for (key, w) in tokens.into_tokens() {
                     match map.get_mut(&key) {
@@ -180,17 +194,14 @@ pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: bool) -> std::io::Result
                 }
                 let key = format!("d/{i}");
                 sink.put(routes::search_file(&key), put(&key, &entry.json))?;
-                len.push(entry.chars);
             }
-            Ok((len, map, postings))
+            Ok((map, postings))
         })
         .collect();
-    let mut len = Vec::with_capacity(n);
     let mut all: FxHashMap<Token, Run> = FxHashMap::default();
     let mut postings = 0;
     for part in parts {
-        let (l, map, p) = part?;
-        len.extend(l);
+        let (map, p) = part?;
         postings += p;
         for (key, run) in map {
             match all.get_mut(&key) {
@@ -202,15 +213,18 @@ pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: bool) -> std::io::Result
         }
     }
     let shards = shard_count(postings);
-    sink.put(routes::search_file(META), put(META, &meta_json(site, &len, shards, postings)))?;
-    let maps = write_shards(all, shards, sink, keep)?;
-    Ok(keep.then_some(Postings { shards, postings, len, maps }))
+    sink.put(routes::search_file(META), put(META, &meta_json(site, shards, postings)))?;
+    sink.put(routes::search_file(FACETS), put(FACETS, &facets_json(site)))?;
+    let maps = write_shards(all, shards, n, sink, keep)?;
+    Ok(keep.then_some(Postings { shards, postings, n, maps }))
 }
 
-/// The shard files of an inverted index; with `keep`, also each shard's postings by token.
+/// The shard files of an inverted index of `n` documents (postings [`scored`]); with `keep`,
+/// also each shard's postings by token, with their impacts (what a patch starts from).
 fn write_shards(
     all: FxHashMap<Token, Run>,
     shards: u32,
+    n: usize,
     sink: &dyn Sink,
     keep: bool,
 ) -> std::io::Result<Vec<BTreeMap<String, String>>> {
@@ -226,14 +240,14 @@ fn write_shards(
             tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             let mut json = String::from("{");
             let mut kept = BTreeMap::new();
-            for (n, (token, run)) in tokens.into_iter().enumerate() {
-                if n > 0 {
+            for (i, (token, run)) in tokens.into_iter().enumerate() {
+                if i > 0 {
                     json.push(',');
                 }
                 let encoded = run.encode();
                 json.push_str(&serde_json::to_string(&token).expect("a string serialises"));
                 json.push_str(":\"");
-                json.push_str(&encoded);
+                json.push_str(&scored(&decode(&encoded), n));
                 json.push('"');
                 if keep {
                     kept.insert(token, encoded);

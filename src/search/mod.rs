@@ -7,21 +7,26 @@
 //! 2. **base tokens**: runs of `[a-z0-9]` are tokens (years and numbers kept); runs of Han
 //!    characters give their overlapping bigrams (a lone character gives itself), so any
 //!    substring of two characters or more is found — 找差 finds 对标找差;
-//! 3. the index adds every Han character alone (a one-character query finds it anywhere);
-//!    Latin query tokens of two characters or more match as prefixes (`gd` finds `gdp`).
-//!    A document matches when it holds every base token of the query.
+//! 3. the index adds every Han character alone (a one-character query finds it anywhere), and
+//!    holds a Latin token of two characters or more under each of its prefixes of two or more,
+//!    so a Latin query token of two characters or more matches as a prefix (`gd` finds `gdp`)
+//!    by an exact look-up. A document matches when it holds every base token of the query.
 //!
-//! **Format** (`search/`, every file a script calling `KBGEN_SEARCH.put(key, value)`, so it
-//! loads from `file://` as well as over HTTP, and a query loads only what it needs):
+//! **Format** (version 3; `search/`, every file a script calling `KBGEN_SEARCH.put(key, value)`,
+//! so it loads from `file://` as well as over HTTP, and a query loads only what it needs):
 //!
 //! - `meta.js` — the format version (`v`, which `search.js` checks), the fold table, the shard
-//!   count, and per document only what ranking and facets need (year, province, mechanisms,
-//!   length), as columns;
-//! - `s/<k>.js` — shard `k` of the inverted index: `{token: postings}` for the tokens whose shard
-//!   key hashes to `k` (FNV-1a 32 over code points; a Latin token's shard key is its first two
-//!   characters, so a prefix lives in one shard). Postings are a string of base-64 varints,
-//!   pairs of (doc id gap − 1, weight − 1), doc ids ascending; the weight is 4 × title + 2 ×
-//!   terms + 1 × body occurrences;
+//!   count and the mechanism names: no column per document, so it stays small at any size;
+//! - `s/<k>.js` — shard `k` of the inverted index: `{token: postings}` for the tokens whose
+//!   FNV-1a 32 hash (over code points) is `k`. Postings are a string of base-64 varints, pairs
+//!   of (doc id gap − 1, score − 1), doc ids ascending; a posting's score is its whole share of
+//!   the document's score, the token's BM25 idf × the document's impact (BM25's term-frequency
+//!   part of 4 × title + 2 × terms + 1 × body occurrences, length-normalised against a fixed
+//!   length, quantised to 1–31), in whole units: a token most documents hold scores one unit
+//!   everywhere and its postings compress to almost nothing. Ties rank newest first (doc ids are
+//!   in site order);
+//! - `f.js` — the facet columns (year, province, mechanisms per document), loaded after the
+//!   first results show, for the counts beside them and for filters;
 //! - `d/<id>.js` — one document as a result shows it (url, title, meta line, plain text for the
 //!   excerpt), loaded only for the results on screen.
 //!

@@ -1,5 +1,6 @@
 //! Patching the index for practices edited in place (ids unchanged): their documents, the
-//! postings of the tokens whose weight changed, and `meta.js`. The postings of the last index
+//! postings of the tokens whose weight changed (a shard is written again whole: a token's
+//! document frequency scales all its postings), `meta.js` and `f.js`. The postings of the last index
 //! are kept in memory ([`Postings`]); the files written are never read back.
 
 use std::collections::BTreeMap;
@@ -7,7 +8,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 use super::index::{doc_entry, Postings, Token};
-use super::wire::{decode, meta_json, put, shard_count, shard_of, Run, META};
+use super::wire::{decode, facets_json, meta_json, put, scored, shard_count, shard_of, Run, FACETS, META};
 use crate::output::Sink;
 use crate::practice::Practice;
 use crate::routes;
@@ -16,12 +17,11 @@ use crate::site::Site;
 /// Per token, (doc, new weight or removal).
 type Edits = BTreeMap<String, Vec<(u32, Option<u32>)>>;
 
-/// What replacing some practices changes: the token edits by shard, the new documents, the
-/// document lengths and the number of postings.
+/// What replacing some practices changes: the token edits by shard, the new documents and the
+/// number of postings.
 struct Diff {
     shards: BTreeMap<u32, Edits>,
     docs: Vec<(usize, String)>,
-    len: Vec<usize>,
     postings: usize,
 }
 
@@ -35,10 +35,10 @@ pub(crate) fn update_index(
     replaced: &[(usize, Practice)],
     sink: &dyn Sink,
 ) -> std::io::Result<bool> {
-    if kept.len.len() != site.practices.len() {
+    if kept.n != site.practices.len() {
         return Ok(false);
     }
-    let diff = diff(site, replaced, kept);
+    let diff = diff(site, replaced, kept)?;
     if shard_count(diff.postings) != kept.shards {
         return Ok(false);
     }
@@ -46,26 +46,29 @@ pub(crate) fn update_index(
         let map = &mut kept.maps[shard as usize];
         patch_shard(map, tokens);
         let key = format!("s/{shard}");
-        let json = serde_json::to_string(&map).expect("strings serialise");
+        let n = site.practices.len();
+        let out: BTreeMap<&String, String> = map.iter().map(|(t, p)| (t, scored(&decode(p), n))).collect();
+        let json = serde_json::to_string(&out).expect("strings serialise");
         sink.put(routes::search_file(&key), put(&key, &json))?;
     }
     for (i, json) in diff.docs {
         let key = format!("d/{i}");
         sink.put(routes::search_file(&key), put(&key, &json))?;
     }
-    (kept.len, kept.postings) = (diff.len, diff.postings);
-    sink.put(routes::search_file(META), put(META, &meta_json(site, &kept.len, kept.shards, kept.postings)))?;
+    kept.postings = diff.postings;
+    sink.put(routes::search_file(META), put(META, &meta_json(site, kept.shards, kept.postings)))?;
+    sink.put(routes::search_file(FACETS), put(FACETS, &facets_json(site)))?;
     Ok(true)
 }
 
 /// The token edits, documents and counts of replacing `replaced` in the index `meta`.
-fn diff(site: &Site, replaced: &[(usize, Practice)], meta: &Postings) -> Diff {
-    let (mut postings, mut len) = (meta.postings as i64, meta.len.clone());
+fn diff(site: &Site, replaced: &[(usize, Practice)], meta: &Postings) -> std::io::Result<Diff> {
+    let mut postings = meta.postings as i64;
     let mut shards: BTreeMap<u32, Edits> = BTreeMap::new();
     let mut docs = Vec::new();
     for (i, old) in replaced {
-        let old: FxHashMap<Token, u32> = doc_entry(site, old).1.into_tokens().collect();
-        let (entry, new) = doc_entry(site, &site.practices[*i]);
+        let old: FxHashMap<Token, u32> = doc_entry(site, old)?.1.into_tokens().collect();
+        let (entry, new) = doc_entry(site, &site.practices[*i])?;
         let new: FxHashMap<Token, u32> = new.into_tokens().collect();
         postings += new.len() as i64 - old.len() as i64;
         let doc = *i as u32;
@@ -81,10 +84,9 @@ fn diff(site: &Site, replaced: &[(usize, Practice)], meta: &Postings) -> Diff {
         for t in old.keys().filter(|t| !new.contains_key(*t)) {
             change(t, None);
         }
-        len[*i] = entry.chars;
         docs.push((*i, entry.json));
     }
-    Diff { shards, docs, len, postings: postings.max(0) as usize }
+    Ok(Diff { shards, docs, postings: postings.max(0) as usize })
 }
 
 /// Applies token edits to the postings of one shard.

@@ -5,10 +5,10 @@
 use crate::site::Site;
 
 /// The version of the format, written in `meta.js` (`v`).
-pub(crate) const VERSION: u32 = 2;
+pub(crate) const VERSION: u32 = 3;
 
 /// Postings a shard aims at; the shard count is the next power of two that gets there.
-pub(crate) const POSTINGS_PER_SHARD: usize = 6000;
+pub(crate) const POSTINGS_PER_SHARD: usize = 12_000;
 
 /// The 64 digits of the postings encoding: 0–31 end a number, 32–63 carry five more bits.
 pub(super) const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvWXYZwxyz-_";
@@ -21,11 +21,10 @@ pub(super) fn push_varint(out: &mut Vec<u8>, mut v: u32) {
     out.push(DIGITS[v as usize]);
 }
 
-/// The shard of a token: FNV-1a over the code points of its shard key.
+/// The shard of a token: FNV-1a over its code points.
 pub(crate) fn shard_of(token: &str, shards: u32) -> u32 {
-    let latin = token.starts_with(|c: char| c.is_ascii_alphanumeric());
     let mut h: u32 = 0x811C_9DC5;
-    for c in token.chars().take(if latin { 2 } else { usize::MAX }) {
+    for c in token.chars() {
         h ^= c as u32;
         h = h.wrapping_mul(0x0100_0193);
     }
@@ -92,8 +91,65 @@ pub(super) fn decode(s: &str) -> Vec<(u32, u32)> {
         .collect()
 }
 
-/// `meta.js`: the fold table, the shard count, and per document the ranking and facet columns.
-pub(super) fn meta_json(site: &Site, len: &[usize], shards: u32, postings: usize) -> String {
+/// What ranking reads of a document is in its postings ([`impact`]), and the site order (newest
+/// first) breaks ties, so `meta.js` holds no column: the fold table, the shard count, the names
+/// of the facet values. The facet columns are `f.js` ([`facets_json`]), which a query needs
+/// only for the counts and filters shown beside its results.
+pub(super) fn meta_json(site: &Site, shards: u32, postings: usize) -> String {
+    let mechanisms: Vec<[&str; 2]> = site.vocab.mechanisms.iter().map(|m| [m.id.as_str(), m.name.as_str()]).collect();
+    let fold: String = super::fold_table().iter().flat_map(|(a, b)| [*a, *b]).collect();
+    serde_json::json!({
+        "v": VERSION,
+        "n": site.practices.len(),
+        "shards": shards,
+        "postings": postings,
+        "fold": fold,
+        "mechanisms": mechanisms,
+    })
+    .to_string()
+}
+
+/// BM25's parameters, and the document length (characters) its length normalisation counts
+/// from: a constant, not the corpus average, so a document's impacts depend on it alone and a
+/// patch for one page changes no other page's postings.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+const LEN_NORM: f64 = 1500.0;
+
+/// The highest impact: one digit of the postings encoding.
+pub(crate) const MAX_IMPACT: u32 = 31;
+
+/// The weight a posting carries: BM25's term-frequency part of the weighted count `tf` in a
+/// document of `chars` characters, quantised to 1..=[`MAX_IMPACT`]. The browser's score is
+/// Σ idf × impact.
+pub(super) fn impact(tf: u32, chars: usize) -> u32 {
+    let tf = tf as f64;
+    let s = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * chars as f64 / LEN_NORM));
+    ((s / (K1 + 1.0) * MAX_IMPACT as f64).round() as u32).clamp(1, MAX_IMPACT)
+}
+
+/// The score unit of a stored posting: a posting carries its whole share of the score,
+/// idf × impact, in these units (at least one).
+const SCORE_UNIT: f64 = 1.0;
+
+/// A token's postings as the index files hold them: each impact times the token's idf (BM25's,
+/// from its document frequency among `n` documents), in [`SCORE_UNIT`]s. A token found in most
+/// documents scores next to nothing, so its postings are one unit each and compress to almost
+/// nothing, however many documents hold it.
+pub(super) fn scored(postings: &[(u32, u32)], n: usize) -> String {
+    let df = postings.len() as f64;
+    let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
+    let unit = |w: u32| ((idf * w as f64 / SCORE_UNIT).round() as u32).max(1);
+    let Some((&(d, w), rest)) = postings.split_first() else { return String::new() };
+    let mut run = Run::new(d, unit(w));
+    for &(d, w) in rest {
+        run.push(d, unit(w));
+    }
+    run.encode()
+}
+
+/// `f.js`: per document its facet values (province, mechanisms, year), as columns.
+pub(super) fn facets_json(site: &Site) -> String {
     let g = site.gazetteer;
     let province = |p: &crate::practice::Practice| p.regions.first().map(|&u| g.unit(g.lineage(u)[0]).name.clone());
     let mut provinces: Vec<String> = site.practices.iter().filter_map(province).collect();
@@ -107,26 +163,13 @@ pub(super) fn meta_json(site: &Site, len: &[usize], shards: u32, postings: usize
     // 0: the year is unknown (no facet value).
     let years: Vec<i32> = site.practices.iter().map(|p| p.front.year.unwrap_or(0)).collect();
     let mech: Vec<&[usize]> = site.practices.iter().map(|p| p.mechanisms.as_slice()).collect();
-    let mechanisms: Vec<[&str; 2]> = site.vocab.mechanisms.iter().map(|m| [m.id.as_str(), m.name.as_str()]).collect();
-    let fold: String = super::fold_table().iter().flat_map(|(a, b)| [*a, *b]).collect();
-    serde_json::json!({
-        "v": VERSION,
-        "n": site.practices.len(),
-        "shards": shards,
-        "postings": postings,
-        "fold": fold,
-        "provinces": provinces,
-        "mechanisms": mechanisms,
-        "year": years,
-        "prov": prov,
-        "mech": mech,
-        "len": len,
-    })
-    .to_string()
+    serde_json::json!({ "provinces": provinces, "year": years, "prov": prov, "mech": mech }).to_string()
 }
 
-/// The key of the index's table of columns (`search/meta.js`).
+/// The key of the index's table (`search/meta.js`).
 pub(super) const META: &str = "meta";
+/// The key of the facet columns (`search/f.js`).
+pub(super) const FACETS: &str = "f";
 
 /// A search file: a script that hands its value to the page's loader.
 pub(super) fn put(key: &str, json: &str) -> Vec<u8> {
@@ -152,6 +195,13 @@ mod tests {
         later.push(44, 1);
         run.append(later);
         assert_eq!(run.encode(), "A001V_300");
-        assert_eq!(shard_of("gdp", 1024), shard_of("gd", 1024), "a Latin prefix shares its shard");
+    }
+
+    #[test]
+    fn impacts_grow_with_the_count_and_fall_with_the_length() {
+        assert!(impact(1, 1500) < impact(3, 1500));
+        assert!(impact(3, 6000) < impact(3, 500));
+        assert_eq!(impact(1_000_000, 10), MAX_IMPACT);
+        assert_eq!(impact(1, 10_000_000), 1);
     }
 }

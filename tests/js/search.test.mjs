@@ -137,11 +137,15 @@ test("ranking, Traditional/Simplified both ways, substrings, Latin and years", a
   assert.deepEqual(await t("不存在的词语组合"), []);
 });
 
-test("a query loads meta, its tokens' shards and nothing else", async () => {
+test("a query's results load meta and its tokens' shards; its facet counts then load f", async () => {
   const engine = await openIndex();
-  await engine.search("对标找差", {});
+  const ranked = await engine.ranked("对标找差");
   const shards = new Set(S.baseTokens("对标找差", engine.fold).map((t) => "s/" + S.shardOf(t, engine.meta.shards)));
   assert.deepEqual(engine.loaded.slice().sort(), ["meta", ...shards].sort());
+  assert.ok(ranked.results.length > 0);
+  const out = await engine.refine(ranked, {});
+  assert.deepEqual(engine.loaded.slice().sort(), ["f", "meta", ...shards].sort());
+  assert.deepEqual(out.results, ranked.results, "no filter keeps every result in order");
 });
 
 test("facets filter with live counts; an empty query browses", async () => {
