@@ -402,6 +402,7 @@
         return Promise.all(page.map(function (r) { return engine.doc(r.id); })).then(function (docs) {
           if (mine !== generation) return;
           docs.forEach(function (d) { results.appendChild(renderResult(d, current.tokens)); });
+          if (global.KBGEN_COMPARE_UI) global.KBGEN_COMPARE_UI.refresh();
           more.hidden = shown >= current.results.length;
           results.setAttribute("data-search-complete", "");
         });
@@ -422,6 +423,7 @@
           p.appendChild(s.mark ? el("mark", {}, s.text) : document.createTextNode(s.text));
         }
         li.appendChild(p);
+        li.appendChild(el("button", { type: "button", class: "compare-toggle", "data-compare": d.url, "aria-pressed": "false", hidden: "" }, "加入对比"));
         return li;
       }
 
