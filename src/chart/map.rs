@@ -117,13 +117,20 @@ fn paths(kind: Kind, areas: &HashMap<&str, &Area>, max: usize) -> String {
     s
 }
 
+/// The stroke of outlines, in the units of a map `width` wide: about 0.6 px as drawn (a
+/// stroke width in the map's own units keeps the stylesheet free of SVG-only properties).
+fn stroke(width: i64) -> i64 {
+    (width / 900).max(1)
+}
+
 fn open_svg(id: &str, title: &str, view: [i64; 4]) -> String {
     format!(
-        "<svg class=\"map\" id=\"{id}\" viewBox=\"{} {} {} {}\" role=\"group\" aria-labelledby=\"{id}-t\"><title id=\"{id}-t\">{}</title>",
+        "<svg class=\"map\" id=\"{id}\" viewBox=\"{} {} {} {}\" stroke-width=\"{}\" role=\"group\" aria-labelledby=\"{id}-t\"><title id=\"{id}-t\">{}</title>",
         view[0],
         view[1],
         view[2] - view[0],
         view[3] - view[1],
+        stroke(view[2] - view[0]),
         escape_html(title)
     )
 }
@@ -142,10 +149,12 @@ pub(crate) fn country(id: &str, title: &str, areas: &[Area]) -> String {
     let mut s = open_svg(id, title, view);
     s.push_str(&format!("<g id=\"{id}-shapes\">{}</g>", paths(Kind::Province, &by_code, max)));
     let hainan = by_code.get("460000").map_or(0, |a| bucket(a.count, max));
+    // Inside the inset a unit is drawn smaller: strokes there are thicker in its units.
+    let sw = stroke(main[2] - main[0]) * (inset[2] - inset[0]) / w;
     s.push_str(&format!(
-        "<svg x=\"{ix}\" y=\"{iy}\" width=\"{w}\" height=\"{h}\" viewBox=\"{} {} {} {}\" aria-hidden=\"true\" class=\"map-inset\"><rect class=\"map-inset-frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"></rect><use href=\"#{id}-shapes\"></use>",
+        "<svg x=\"{ix}\" y=\"{iy}\" width=\"{w}\" height=\"{h}\" viewBox=\"{} {} {} {}\" stroke-width=\"{sw}\" aria-hidden=\"true\" class=\"map-inset\"><rect class=\"map-inset-frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" stroke-width=\"{}\"></rect><use href=\"#{id}-shapes\"></use>",
         inset[0], inset[1], inset[2] - inset[0], inset[3] - inset[1],
-        inset[0], inset[1], inset[2] - inset[0], inset[3] - inset[1],
+        inset[0], inset[1], inset[2] - inset[0], inset[3] - inset[1], sw * 2,
     ));
     for sh in shapes().iter().filter(|s| s.kind == Kind::Dot) {
         s.push_str(&format!(
@@ -154,7 +163,13 @@ pub(crate) fn country(id: &str, title: &str, areas: &[Area]) -> String {
         ));
     }
     for sh in shapes().iter().filter(|s| s.kind == Kind::Line) {
-        s.push_str(&format!("<path class=\"map-line\" d=\"{}\"></path>", sh.d));
+        s.push_str(&format!(
+            "<path class=\"map-line\" d=\"{}\" stroke-width=\"{}\" stroke-dasharray=\"{} {}\"></path>",
+            sh.d,
+            sw * 2,
+            sw * 5,
+            sw * 3
+        ));
     }
     s.push_str("<text class=\"map-inset-label\" x=\"");
     s.push_str(&format!("{}\" y=\"{}\">南海诸岛</text></svg></svg>", inset[0] + 700, inset[3] - 1000));
