@@ -42,8 +42,12 @@ pub mod vocab;
 pub(crate) mod related;
 pub mod taxonomy;
 
-// Render: where everything lives, the text of pages, the pages, charts, feeds and sitemap.
+// Render: where everything lives, the text of pages, the pages, charts and maps, citations,
+// feeds and sitemap, the dataset and the comparison page's data.
 pub(crate) mod chart;
+pub(crate) mod cite;
+pub(crate) mod compare;
+pub(crate) mod dataset;
 pub(crate) mod feed;
 pub(crate) mod markdown;
 pub mod render;

@@ -3,7 +3,8 @@
 //! taxonomies and related lists) gives the site model; [`render()`] runs the stages after it:
 //!
 //! 1. **pages** (`render`): every page whose fingerprint changed since the last run;
-//! 2. **extras**: feeds and sitemap (`feed`), the theme's static files (`theme`);
+//! 2. **extras**: feeds and sitemap (`feed`), the dataset (`dataset`), the comparison page's
+//!    data (`compare`), the theme's static files (`theme`);
 //! 3. **search index** (`search`): patched for practices edited in place, else written whole;
 //! 4. **links** (`output::Links`): every internal link of the pages drawn must resolve.
 //!
@@ -137,6 +138,8 @@ fn extras(
     let mut files = Files::new();
     let paths: Vec<&str> = pages.fingerprints.keys().map(String::as_str).collect();
     crate::feed::write_feeds(site, &pages.cards, &paths, &mut files);
+    phase("dataset", || crate::dataset::write_dataset(site, &mut files));
+    phase("compare", || crate::compare::write_compare_data(site, &mut files));
     files.extend(site.theme.static_files().iter().map(|(p, b)| (p.clone(), b.clone())));
     memory.extras = files.keys().cloned().collect();
     for (path, bytes) in files {

@@ -21,6 +21,13 @@ pub(crate) const SITEMAP: &str = "sitemap.xml";
 pub(crate) const ROBOTS: &str = "robots.txt";
 /// The folder of the search index; its files are `search/<key>.js` ([`search_file`]).
 pub(crate) const SEARCH_DIR: &str = "search/";
+/// The dataset: every practice as a CSV row and a JSON line, and the Frictionless Data
+/// package that describes both.
+pub(crate) const DATASET_CSV: &str = "data/practices.csv";
+pub(crate) const DATASET_JSONL: &str = "data/practices.jsonl";
+pub(crate) const DATAPACKAGE: &str = "data/datapackage.json";
+/// The comparison page (`compare/index.html?ids=a,b,c`); its data is in [`compare_file`]s.
+pub(crate) const COMPARE: &str = "compare/index.html";
 
 /// The page of a practice.
 pub(crate) fn practice(slug: &str) -> String {
@@ -55,6 +62,21 @@ pub(crate) fn year(year: i32, page: usize) -> String {
 /// The Atom feed of a mechanism.
 pub(crate) fn mechanism_feed(id: &str) -> String {
     format!("{}atom.xml", term_folder(Kind::Mechanism, id))
+}
+
+/// The CSV slice of the dataset for a region term.
+pub(crate) fn region_csv(slug: &str) -> String {
+    format!("data/{}/{slug}.csv", Kind::Region.as_str())
+}
+
+/// The CSV slice of the dataset for a mechanism.
+pub(crate) fn mechanism_csv(id: &str) -> String {
+    format!("data/{}/{id}.csv", Kind::Mechanism.as_str())
+}
+
+/// Chunk `k` of the comparison page's data (practices whose slug hashes to `k`).
+pub(crate) fn compare_file(k: u32) -> String {
+    format!("compare/c/{k}.js")
 }
 
 fn term_folder(kind: Kind, slug: &str) -> String {
@@ -146,6 +168,9 @@ mod tests {
         assert_eq!(practice_slug(&practice("2021-a")), Some("2021-a"));
         assert_eq!(pages_of(0, 20), 1);
         assert_eq!(pages_of(41, 20), 3);
+        assert_eq!(region_csv("320500-suzhou"), "data/region/320500-suzhou.csv");
+        assert_eq!(mechanism_csv("river-chief"), "data/mechanism/river-chief.csv");
+        assert_eq!(compare_file(3), "compare/c/3.js");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("term.html", include_str!("../templates/term.html")),
     ("404.html", include_str!("../templates/404.html")),
     ("search.html", include_str!("../templates/search.html")),
+    ("compare.html", include_str!("../templates/compare.html")),
 ];
 
 /// Static files shipped with kbgen; a project's `static/` adds to and replaces them.
@@ -27,6 +28,8 @@ pub const BUILTIN_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../static/style.css")),
     ("search.js", include_str!("../static/search.js")),
     ("favicon.svg", include_str!("../static/favicon.svg")),
+    ("compare.js", include_str!("../static/compare.js")),
+    ("cite.js", include_str!("../static/cite.js")),
 ];
 
 /// The templates and static files of a site.

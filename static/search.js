@@ -416,6 +416,7 @@
         return Promise.all(page.map(function (r) { return engine.doc(r.id); })).then(function (docs) {
           if (mine !== generation) return;
           docs.forEach(function (d) { results.appendChild(renderResult(d, current.tokens)); });
+          if (global.KBGEN_COMPARE_UI) global.KBGEN_COMPARE_UI.refresh();
           more.hidden = shown >= current.results.length;
         });
       }
@@ -435,6 +436,7 @@
           p.appendChild(s.mark ? el("mark", {}, s.text) : document.createTextNode(s.text));
         }
         li.appendChild(p);
+        li.appendChild(el("button", { type: "button", class: "compare-toggle", "data-compare": d.url, "aria-pressed": "false", hidden: "" }, "加入对比"));
         return li;
       }
 

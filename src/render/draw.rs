@@ -3,6 +3,7 @@
 
 use tera::Context;
 
+use super::research::ResearchView;
 use super::views::{
     Link, MechanismNode, MechanismView, PageLink, Paginator, PracticeView, ProvenanceView, SiteView, TermLink,
     TermView, TreeNode,
@@ -20,6 +21,11 @@ impl Renderer<'_> {
         match *job {
             Job::Home => self.home(path),
             Job::Search => self.draw("search.html", &self.context(path, "search", "搜索")),
+            Job::Compare => {
+                let mut ctx = self.context(path, "compare", "对比实践");
+                ctx.insert("chunks", &crate::compare::chunk_count(self.site.practices.len()));
+                self.draw("compare.html", &ctx)
+            }
             Job::NotFound => self.not_found(path),
             Job::Taxonomy(kind) => self.taxonomy(kind, path),
             Job::Practice(i) => self.practice(i, path),
@@ -122,8 +128,10 @@ impl Renderer<'_> {
             }),
             related: site.related[i].iter().map(|&j| self.cards[j].clone()).collect(),
             source_file: p.source.display().to_string(),
+            cite: self.cite(i, path),
         };
         ctx.insert("page", &view);
+        ctx.insert("accessed", crate::cite::ACCESSED);
         self.draw("practice.html", &ctx)
     }
 
@@ -155,16 +163,20 @@ impl Renderer<'_> {
         }
     }
 
-    /// Page `page` of a term, at `path`; the term's page n is at `url(n)`.
+    /// Page `page` of a term, at `path`; the term's page n is at `url(n)`. `research` (maps,
+    /// grids, the CSV slice) shows on the first page only.
     fn term_page(
         &self,
         (path, url): (&str, &dyn Fn(usize) -> String),
-        page: usize,
+        (page, research): (usize, Option<ResearchView>),
         term: TermView,
         items: &[usize],
     ) -> Result<Vec<u8>, Diagnostic> {
         let title = if page == 0 { term.name.clone() } else { format!("{}（第{}页）", term.name, page + 1) };
         let mut ctx = self.context(path, term.kind, &title);
+        if let Some(research) = research {
+            ctx.insert("research", &research);
+        }
         ctx.insert("paginator", &self.paginate(url, items, page));
         ctx.insert("term", &term);
         self.draw("term.html", &ctx)
@@ -195,7 +207,8 @@ impl Renderer<'_> {
             children,
             feed: None,
         };
-        self.term_page((path, &|n| routes::region(&t.slug, n)), page, view, &t.practices)
+        let research = (page == 0).then(|| self.region_research(i, &root_of(path)));
+        self.term_page((path, &|n| routes::region(&t.slug, n)), (page, research), view, &t.practices)
     }
 
     fn mechanism(&self, i: usize, page: usize, path: &str) -> Result<Vec<u8>, Diagnostic> {
@@ -221,7 +234,8 @@ impl Renderer<'_> {
             children: vocab.children(t.mechanism).into_iter().map(|c| self.mechanism_link(c)).collect(),
             feed: Some(routes::mechanism_feed(&m.id)),
         };
-        self.term_page((path, &|n| routes::mechanism(&m.id, n)), page, view, &t.practices)
+        let research = (page == 0).then(|| self.mechanism_research(i, &root_of(path)));
+        self.term_page((path, &|n| routes::mechanism(&m.id, n)), (page, research), view, &t.practices)
     }
 
     fn year(&self, i: usize, page: usize, path: &str) -> Result<Vec<u8>, Diagnostic> {
@@ -237,7 +251,7 @@ impl Renderer<'_> {
             children: Vec::new(),
             feed: None,
         };
-        self.term_page((path, &|n| routes::year(t.year, n)), page, view, &t.practices)
+        self.term_page((path, &|n| routes::year(t.year, n)), (page, None), view, &t.practices)
     }
 
     fn taxonomy(&self, kind: Kind, path: &str) -> Result<Vec<u8>, Diagnostic> {
@@ -258,6 +272,9 @@ impl Renderer<'_> {
             ctx.insert("mechanism_tree", &self.mechanism_tree());
         }
         ctx.insert("chart", &chart);
+        if kind == Kind::Region {
+            ctx.insert("research", &self.region_index_research());
+        }
         self.draw("taxonomy.html", &ctx)
     }
 

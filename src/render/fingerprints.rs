@@ -67,6 +67,12 @@ pub(super) fn job_id(job: &Job) -> String {
 }
 
 impl Renderer<'_> {
+    /// What a term's maps and grids read of its practices: years, regions, mechanisms.
+    fn facets(&self, items: &[usize]) -> u64 {
+        let p = &self.site.practices;
+        hash_of(&items.iter().map(|&i| (p[i].front.year, &p[i].regions, &p[i].mechanisms)).collect::<Vec<_>>())
+    }
+
     /// The fingerprint of a job: everything its page reads.
     pub(super) fn fingerprint(&self, job: &Job) -> u64 {
         let site = self.site;
@@ -80,6 +86,7 @@ impl Renderer<'_> {
                 hash_of(&(self.taxonomy_fingerprint, self.card_fingerprints.iter().take(8).collect::<Vec<_>>()))
             }
             Job::Search => 0,
+            Job::Compare => crate::compare::chunk_count(site.practices.len()) as u64,
             Job::NotFound => hash_of(&self.stylesheet),
             Job::Taxonomy(_) => self.taxonomy_fingerprint,
             Job::Practice(i) => {
@@ -91,13 +98,15 @@ impl Renderer<'_> {
                 let r = &t.regions[i];
                 let children: Vec<(&str, usize)> =
                     r.children.iter().map(|&c| (t.regions[c].slug.as_str(), t.regions[c].practices.len())).collect();
-                hash_of(&(r.unit, &r.slug, r.practices.len(), children, page_cards(&r.practices, page)))
+                let facets = (page == 0).then(|| self.facets(&r.practices));
+                hash_of(&(r.unit, &r.slug, r.practices.len(), children, page_cards(&r.practices, page), facets))
             }
             Job::Mechanism(i, page) => {
                 let m = &t.mechanisms[i];
                 let children: Vec<usize> =
                     site.vocab.children(m.mechanism).into_iter().map(|c| self.mechanism_count(c)).collect();
-                hash_of(&(m.mechanism, m.practices.len(), children, page_cards(&m.practices, page)))
+                let facets = (page == 0).then(|| self.facets(&m.practices));
+                hash_of(&(m.mechanism, m.practices.len(), children, page_cards(&m.practices, page), facets))
             }
             Job::Year(i, page) => {
                 let y = &t.years[i];

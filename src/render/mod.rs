@@ -18,6 +18,7 @@ use crate::taxonomy::Kind;
 mod draw;
 mod fingerprints;
 mod recursion;
+mod research;
 mod templates;
 mod views;
 
@@ -100,7 +101,7 @@ pub fn render_pages(
 
 /// Every page of the site, as the job that draws it.
 fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs: Vec<Job> = vec![Job::Home, Job::Search];
+    let mut jobs: Vec<Job> = vec![Job::Home, Job::Search, Job::Compare];
     jobs.extend(Kind::ALL.map(Job::Taxonomy));
     jobs.push(Job::NotFound);
     jobs.extend((0..site.practices.len()).map(Job::Practice));
@@ -139,6 +140,7 @@ fn progress_bar(len: usize) -> indicatif::ProgressBar {
 enum Job {
     Home,
     Search,
+    Compare,
     NotFound,
     Taxonomy(Kind),
     Practice(usize),
@@ -167,6 +169,7 @@ impl Renderer<'_> {
         match job {
             Job::Home => "index.html",
             Job::Search => "search.html",
+            Job::Compare => "compare.html",
             Job::NotFound => "404.html",
             Job::Taxonomy(_) => "taxonomy.html",
             Job::Practice(_) => "practice.html",
@@ -180,6 +183,7 @@ impl Renderer<'_> {
         match *job {
             Job::Home => routes::HOME.into(),
             Job::Search => routes::SEARCH.into(),
+            Job::Compare => routes::COMPARE.into(),
             Job::NotFound => routes::NOT_FOUND.into(),
             Job::Taxonomy(kind) => routes::taxonomy(kind),
             Job::Practice(i) => routes::practice(&self.site.practices[i].slug),

@@ -89,6 +89,7 @@ pub(super) struct PracticeView {
     pub(super) provenance: Option<ProvenanceView>,
     pub(super) related: Vec<Card>,
     pub(super) source_file: String,
+    pub(super) cite: super::research::CiteView,
 }
 
 #[derive(Serialize)]

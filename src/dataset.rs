@@ -1,0 +1,504 @@
+//! Build stage 3c: the knowledge base as data. Every build writes `data/practices.csv` (UTF-8
+//! with a BOM, so Excel reads Chinese; CRLF lines), `data/practices.jsonl` (one JSON object a
+//! line, lists as arrays), a CSV slice per region and mechanism term, and `data/datapackage.json`,
+//! a Frictionless Data package whose Table Schema describes every CSV column ([`COLUMNS`] is
+//! the one list both are written from, so they cannot drift apart).
+//!
+//! Lists in a CSV cell (regions, mechanisms, keywords) are joined with `;`. A text cell that
+//! starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a
+//! spreadsheet shows it as text instead of running it as a formula; the JSON lines keep the
+//! text as written.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::gazetteer::Level;
+use crate::output::Files;
+use crate::practice::Practice;
+use crate::routes;
+use crate::site::Site;
+
+/// One practice as the dataset holds it; its JSON form is a line of `practices.jsonl`.
+#[derive(Serialize)]
+pub(crate) struct Row {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub date: Option<String>,
+    pub year: Option<i32>,
+    pub year_inferred: bool,
+    pub source: Option<String>,
+    pub author: Option<String>,
+    pub lang: String,
+    pub regions: Vec<RegionCell>,
+    pub mechanisms: Vec<MechanismCell>,
+    pub practice: Vec<String>,
+    pub keywords: Vec<String>,
+    pub import: Option<ImportCell>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct RegionCell {
+    /// The gazetteer path, `江苏省/苏州市/昆山市`.
+    pub path: String,
+    pub code: String,
+    pub level: &'static str,
+    /// The province, city and county of the path, each as (code, name).
+    pub province: Option<(String, String)>,
+    pub city: Option<(String, String)>,
+    pub county: Option<(String, String)>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct MechanismCell {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ImportCell {
+    pub file: String,
+    pub url: Option<String>,
+    pub sha256: String,
+    pub captured: Option<String>,
+}
+
+/// A column of the CSV: name, Table Schema type, description, and its cell.
+pub(crate) struct Column {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub description: &'static str,
+    pub cell: fn(&Row) -> String,
+}
+
+fn join(v: impl IntoIterator<Item = String>) -> String {
+    v.into_iter().collect::<Vec<_>>().join(";")
+}
+
+fn first_region(r: &Row, part: fn(&RegionCell) -> &Option<(String, String)>, code: bool) -> String {
+    r.regions
+        .first()
+        .and_then(|c| part(c).as_ref())
+        .map(|(c, n)| if code { c.clone() } else { n.clone() })
+        .unwrap_or_default()
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+/// Every column of `practices.csv`, in order.
+pub(crate) const COLUMNS: &[Column] = &[
+    Column {
+        name: "id",
+        kind: "string",
+        description: "The practice's id: its page file stem, stable across builds",
+        cell: |r| r.id.clone(),
+    },
+    Column {
+        name: "url",
+        kind: "string",
+        description: "The practice's page (base_url + path; relative when base_url is empty)",
+        cell: |r| r.url.clone(),
+    },
+    Column { name: "title", kind: "string", description: "Headline of the article", cell: |r| r.title.clone() },
+    Column {
+        name: "subtitle",
+        kind: "string",
+        description: "Subtitle, when the article has one",
+        cell: |r| opt(&r.subtitle),
+    },
+    Column {
+        name: "date",
+        kind: "date",
+        description: "Publication date (YYYY-MM-DD), when the article states it",
+        cell: |r| opt(&r.date),
+    },
+    Column {
+        name: "year",
+        kind: "integer",
+        description: "Year of the practice's report; empty when unknown",
+        cell: |r| r.year.map(|y| y.to_string()).unwrap_or_default(),
+    },
+    Column {
+        name: "year_inferred",
+        kind: "boolean",
+        description: "True when no date is printed and the year was inferred from the text",
+        cell: |r| r.year_inferred.to_string(),
+    },
+    Column { name: "source", kind: "string", description: "Publisher or newspaper (来源)", cell: |r| opt(&r.source) },
+    Column {
+        name: "author",
+        kind: "string",
+        description: "Author(s) as the byline gives them",
+        cell: |r| opt(&r.author),
+    },
+    Column {
+        name: "lang",
+        kind: "string",
+        description: "Language of the text: zh-CN, or zh-Hant for Traditional characters",
+        cell: |r| r.lang.clone(),
+    },
+    Column {
+        name: "province",
+        kind: "string",
+        description: "Province of the first (most specific) region",
+        cell: |r| first_region(r, |c| &c.province, false),
+    },
+    Column {
+        name: "province_code",
+        kind: "string",
+        description: "Division code of that province (GB/T 2260, six digits)",
+        cell: |r| first_region(r, |c| &c.province, true),
+    },
+    Column {
+        name: "city",
+        kind: "string",
+        description: "Prefecture-level city of the first region, when it names one",
+        cell: |r| first_region(r, |c| &c.city, false),
+    },
+    Column {
+        name: "city_code",
+        kind: "string",
+        description: "Division code of that city",
+        cell: |r| first_region(r, |c| &c.city, true),
+    },
+    Column {
+        name: "county",
+        kind: "string",
+        description: "County-level unit of the first region, when it names one",
+        cell: |r| first_region(r, |c| &c.county, false),
+    },
+    Column {
+        name: "county_code",
+        kind: "string",
+        description: "Division code of that county",
+        cell: |r| first_region(r, |c| &c.county, true),
+    },
+    Column {
+        name: "regions",
+        kind: "string",
+        description: "Every region as a gazetteer path (province/city/county), most specific first, joined with ;",
+        cell: |r| join(r.regions.iter().map(|c| c.path.clone())),
+    },
+    Column {
+        name: "region_codes",
+        kind: "string",
+        description: "Division code of each region, in the order of regions, joined with ;",
+        cell: |r| join(r.regions.iter().map(|c| c.code.clone())),
+    },
+    Column {
+        name: "region_levels",
+        kind: "string",
+        description: "Level of each region (province, city, county), joined with ;",
+        cell: |r| join(r.regions.iter().map(|c| c.level.to_string())),
+    },
+    Column {
+        name: "mechanism_ids",
+        kind: "string",
+        description: "Mechanism ids of the controlled vocabulary (data/mechanisms.yaml), joined with ;",
+        cell: |r| join(r.mechanisms.iter().map(|m| m.id.clone())),
+    },
+    Column {
+        name: "mechanism_names",
+        kind: "string",
+        description: "Chinese names of those mechanisms, joined with ;",
+        cell: |r| join(r.mechanisms.iter().map(|m| m.name.clone())),
+    },
+    Column {
+        name: "practice",
+        kind: "string",
+        description: "The local practice's own quoted name(s), joined with ;",
+        cell: |r| join(r.practice.iter().cloned()),
+    },
+    Column {
+        name: "keywords",
+        kind: "string",
+        description: "Keywords, joined with ;",
+        cell: |r| join(r.keywords.iter().cloned()),
+    },
+    Column {
+        name: "import_file",
+        kind: "string",
+        description: "Provenance: the raw file the page was imported from",
+        cell: |r| r.import.as_ref().map(|i| i.file.clone()).unwrap_or_default(),
+    },
+    Column {
+        name: "import_url",
+        kind: "string",
+        description: "Provenance: the original article's web address, when known",
+        cell: |r| r.import.as_ref().and_then(|i| i.url.clone()).unwrap_or_default(),
+    },
+    Column {
+        name: "import_sha256",
+        kind: "string",
+        description: "Provenance: SHA-256 of the raw file's bytes",
+        cell: |r| r.import.as_ref().map(|i| i.sha256.clone()).unwrap_or_default(),
+    },
+    Column {
+        name: "import_captured",
+        kind: "date",
+        description: "Provenance: the day a web archive captured the page",
+        cell: |r| r.import.as_ref().and_then(|i| i.captured.clone()).unwrap_or_default(),
+    },
+];
+
+fn level_name(l: Level) -> &'static str {
+    match l {
+        Level::Province => "province",
+        Level::City => "city",
+        Level::County => "county",
+    }
+}
+
+/// The dataset row of practice `p`.
+pub(crate) fn row(site: &Site, p: &Practice) -> Row {
+    let g = site.gazetteer;
+    let regions = p
+        .regions
+        .iter()
+        .map(|&u| {
+            let mut cell = RegionCell {
+                path: g.path(u),
+                code: g.unit(u).code.clone(),
+                level: level_name(g.unit(u).level),
+                province: None,
+                city: None,
+                county: None,
+            };
+            for a in g.lineage(u) {
+                let a = g.unit(a);
+                let v = Some((a.code.clone(), a.name.clone()));
+                match a.level {
+                    Level::Province => cell.province = v,
+                    Level::City => cell.city = v,
+                    Level::County => cell.county = v,
+                }
+            }
+            cell
+        })
+        .collect();
+    let f = &p.front;
+    Row {
+        id: p.slug.clone(),
+        url: format!("{}{}", site.config.base_url, routes::public(&routes::practice(&p.slug))),
+        title: f.title.clone(),
+        subtitle: f.subtitle.clone(),
+        date: f.date.clone(),
+        year: f.year,
+        year_inferred: f.year_inferred,
+        source: f.source.clone(),
+        author: f.author.clone(),
+        lang: f.lang.clone().unwrap_or_else(|| "zh-CN".into()),
+        regions,
+        mechanisms: p
+            .mechanisms
+            .iter()
+            .map(|&m| MechanismCell {
+                id: site.vocab.mechanisms[m].id.clone(),
+                name: site.vocab.mechanisms[m].name.clone(),
+            })
+            .collect(),
+        practice: f.practice.clone(),
+        keywords: f.keywords.clone(),
+        import: f.import.as_ref().map(|i| ImportCell {
+            file: i.file.clone(),
+            url: i.url.clone(),
+            sha256: i.sha256.clone(),
+            captured: i.captured.clone(),
+        }),
+    }
+}
+
+/// A text cell a spreadsheet would run as a formula gets a leading `'`.
+pub(crate) fn defuse(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// One CSV record (with its line end) for a row.
+fn record(row: &Row) -> Vec<u8> {
+    let cells = COLUMNS.iter().map(|c| {
+        let v = (c.cell)(row);
+        if c.kind == "string" {
+            defuse(v)
+        } else {
+            v
+        }
+    });
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    w.write_record(cells).expect("writing to memory");
+    w.into_inner().expect("writing to memory")
+}
+
+/// The bytes of a CSV file: BOM, header, then `records` in order.
+fn csv_file<'a>(records: impl Iterator<Item = &'a Vec<u8>>) -> Vec<u8> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    out.extend(COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(",").as_bytes());
+    out.extend(b"\r\n");
+    for r in records {
+        out.extend(r);
+    }
+    out
+}
+
+/// Writes the dataset, its slices and its data package into `files`.
+pub(crate) fn write_dataset(site: &Site, files: &mut Files) {
+    let rows: Vec<Row> = site.practices.par_iter().map(|p| row(site, p)).collect();
+    let records: Vec<Vec<u8>> = rows.par_iter().map(record).collect();
+    files.insert(routes::DATASET_CSV.into(), csv_file(records.iter()));
+    let mut jsonl = Vec::new();
+    for r in &rows {
+        serde_json::to_writer(&mut jsonl, r).expect("rows serialise");
+        jsonl.push(b'\n');
+    }
+    files.insert(routes::DATASET_JSONL.into(), jsonl);
+    let t = &site.taxonomies;
+    for r in &t.regions {
+        files.insert(routes::region_csv(&r.slug), csv_file(r.practices.iter().map(|&i| &records[i])));
+    }
+    for m in &t.mechanisms {
+        let id = &site.vocab.mechanisms[m.mechanism].id;
+        files.insert(routes::mechanism_csv(id), csv_file(m.practices.iter().map(|&i| &records[i])));
+    }
+    files.insert(routes::DATAPACKAGE.into(), datapackage(site).into_bytes());
+}
+
+/// The fields of a JSON line (what [`Row`] serialises to).
+fn jsonl_fields() -> Vec<serde_json::Value> {
+    let kinds = [
+        ("id", "string"),
+        ("url", "string"),
+        ("title", "string"),
+        ("subtitle", "string"),
+        ("date", "date"),
+        ("year", "integer"),
+        ("year_inferred", "boolean"),
+        ("source", "string"),
+        ("author", "string"),
+        ("lang", "string"),
+        ("regions", "array"),
+        ("mechanisms", "array"),
+        ("practice", "array"),
+        ("keywords", "array"),
+        ("import", "object"),
+    ];
+    kinds.iter().map(|(name, kind)| serde_json::json!({"name": name, "type": kind})).collect()
+}
+
+/// `datapackage.json`: the CSV as a tabular data resource with its schema, the JSON lines beside it.
+fn datapackage(site: &Site) -> String {
+    let fields: Vec<serde_json::Value> = COLUMNS
+        .iter()
+        .map(|c| {
+            let mut f = serde_json::json!({"name": c.name, "type": c.kind, "description": c.description});
+            if c.kind == "date" {
+                f["format"] = "%Y-%m-%d".into();
+            }
+            if c.name == "id" {
+                f["constraints"] = serde_json::json!({"required": true, "unique": true});
+            }
+            f
+        })
+        .collect();
+    let csv_name = routes::DATASET_CSV.trim_start_matches("data/");
+    let jsonl_name = routes::DATASET_JSONL.trim_start_matches("data/");
+    let package = serde_json::json!({
+        "profile": "data-package",
+        "name": "kbgen-practices",
+        "title": site.config.title,
+        "description": format!("{} One row per practice. Lists in a CSV cell are joined with ';'. A CSV text cell starting with =, +, -, @, a tab or a carriage return has a leading ' (so spreadsheets do not run it as a formula); practices.jsonl keeps every value as written, lists as arrays. Region and mechanism slices of the same columns: region/<code>-<pinyin>.csv, mechanism/<id>.csv.", site.config.description).trim().to_string(),
+        "homepage": site.config.base_url,
+        "resources": [
+            {
+                "name": "practices",
+                "path": csv_name,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true},
+                "schema": {"fields": fields, "primaryKey": ["id"], "missingValues": [""]},
+            },
+            {
+                "name": "practices-jsonl",
+                "path": jsonl_name,
+                "profile": "data-resource",
+                "format": "jsonl",
+                "mediatype": "application/jsonl",
+                "encoding": "utf-8",
+                "description": "The same practices, one JSON object a line: regions as objects (path, code, level, province, city, county as [code, name]), mechanisms as {id, name}, lists as arrays.",
+                "schema": {"fields": jsonl_fields(), "primaryKey": ["id"]},
+            }
+        ],
+    });
+    serde_json::to_string_pretty(&package).expect("the package serialises") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row_with(title: &str, author: Option<&str>) -> Row {
+        Row {
+            id: "2024-x".into(),
+            url: "https://example.org/kb/practices/2024-x/".into(),
+            title: title.into(),
+            subtitle: None,
+            date: Some("2024-03-01".into()),
+            year: Some(2024),
+            year_inferred: false,
+            source: Some("新华日报".into()),
+            author: author.map(Into::into),
+            lang: "zh-CN".into(),
+            regions: Vec::new(),
+            mechanisms: vec![MechanismCell { id: "grid-governance".into(), name: "网格化治理".into() }],
+            practice: vec!["“接诉即办”".into()],
+            keywords: vec!["网格".into(), "党建".into()],
+            import: None,
+        }
+    }
+
+    /// The cells of one CSV record, read back with the csv crate.
+    fn cells(bytes: &[u8]) -> Vec<String> {
+        let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
+        r.records().next().unwrap().unwrap().iter().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_as_formulas_are_text() {
+        for bad in ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            let c = cells(&record(&row_with(bad, Some("=cmd|' /C calc'!A0"))));
+            assert_eq!(c[2], format!("'{bad}"), "title {bad:?}");
+            assert_eq!(c[8], "'=cmd|' /C calc'!A0");
+        }
+        // Dates and numbers are not text cells: a date is never prefixed.
+        let c = cells(&record(&row_with("标题", None)));
+        assert_eq!(
+            (c[2].as_str(), c[4].as_str(), c[5].as_str(), c[6].as_str()),
+            ("标题", "2024-03-01", "2024", "false")
+        );
+        assert_eq!(defuse("5-3".into()), "5-3", "only a leading character counts");
+    }
+
+    #[test]
+    fn quotes_commas_and_line_breaks_stay_in_their_cell() {
+        let c = cells(&record(&row_with("甲,“乙”\"丙\"\n丁", None)));
+        assert_eq!(c.len(), COLUMNS.len());
+        assert_eq!(c[2], "甲,“乙”\"丙\"\n丁");
+        assert_eq!(c[COLUMNS.iter().position(|c| c.name == "keywords").unwrap()], "网格;党建");
+    }
+
+    #[test]
+    fn a_csv_file_starts_with_a_bom_and_the_header() {
+        let rec = record(&row_with("标题", None));
+        let file = csv_file([&rec].into_iter());
+        assert!(file.starts_with("\u{feff}id,url,title,".as_bytes()));
+        assert!(rec.ends_with(b"\r\n"));
+        assert_eq!(String::from_utf8(file).unwrap().lines().count(), 2);
+    }
+}

@@ -1,0 +1,41 @@
+// The cite block of a practice page: fills in today's date as the access date of the GB/T 7714
+// reference ([引用日期] → [2025-01-31]) and shows a copy button beside each citation.
+(function () {
+  "use strict";
+  var gbt = document.getElementById("cite-gbt");
+  if (gbt && gbt.getAttribute("data-accessed")) {
+    var d = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var today = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+    gbt.textContent = gbt.textContent.replace("[" + gbt.getAttribute("data-accessed") + "]", "[" + today + "]");
+  }
+  var buttons = document.querySelectorAll("button.copy[data-copy]");
+  for (var i = 0; i < buttons.length; i++) {
+    var b = buttons[i];
+    b.hidden = false;
+    b.setAttribute("data-label", b.textContent);
+    b.addEventListener("click", copy);
+  }
+  function copy(ev) {
+    var b = ev.currentTarget;
+    var el = document.getElementById(b.getAttribute("data-copy"));
+    var text = el.textContent;
+    var done = function () {
+      b.textContent = "已复制";
+      setTimeout(function () { b.textContent = b.getAttribute("data-label"); }, 1500);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, function () { select(el); });
+    } else {
+      select(el);
+      try { if (document.execCommand("copy")) done(); } catch (e) { /* the text stays selected */ }
+    }
+  }
+  function select(el) {
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+})();
