@@ -283,6 +283,8 @@ impl Importer<'_> {
         }
         provenance.review = review;
         let lang = (traditional_ratio(&body_text, &body_f) > 0.03).then(|| "zh-Hant".to_string());
+        // A story can be tens of megabytes: one copy of its text less before the next is made.
+        drop(body_text);
         let all_f = format!("{title_f}\n{body_f}");
         let front = FrontMatter {
             title: title.clone(),
