@@ -43,14 +43,9 @@ pub(crate) fn chunk_count(n: usize) -> u32 {
     n.div_ceil(PER_CHUNK).next_power_of_two().max(1) as u32
 }
 
-/// The chunk of a slug (`static/compare.js` computes the same).
+/// The chunk of a slug (`static/compare.js` computes the same): FNV-1a, as search shards are.
 pub(crate) fn chunk_of(slug: &str, chunks: u32) -> u32 {
-    let mut h: u32 = 0x811C_9DC5;
-    for c in slug.chars() {
-        h ^= c as u32;
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h & (chunks - 1)
+    crate::search::wire::shard_of(slug, chunks)
 }
 
 fn facts(site: &Site, p: &Practice) -> Facts {

@@ -39,7 +39,7 @@
 mod contract;
 mod index;
 mod patch;
-mod wire;
+pub(crate) mod wire;
 
 pub(crate) use contract::{base_tokens, fold_table, index_tokens};
 pub(crate) use index::index;
