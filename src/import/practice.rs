@@ -82,7 +82,27 @@ const SET_UP: &[&str] =
 /// Verbs right before a quoted phrase that make it what a report fights, not a practice.
 const CRITICISE: &[&str] = &[
     "不搞", "反对", "杜绝", "防止", "避免", "破除", "整治", "纠正", "克服", "摒弃", "拒绝", "治理", "打破", "告别",
-    "扭转", "走出", "摆脱",
+    "扭转", "走出", "摆脱", "消除", "摘掉", "摘除", "甩掉", "化解",
+];
+/// Quoted words that every report prints and no place set up: national political formulae and
+/// the shorthand of institutions (`“两委”换届`, `增强“四个意识”`, `“三农”工作`).
+const NOT_PRACTICES: &[&str] = &[
+    "两委",
+    "村两委",
+    "三农",
+    "两会",
+    "两新",
+    "三公",
+    "四风",
+    "一把手",
+    "四个意识",
+    "四个自信",
+    "两个维护",
+    "两个确立",
+    "两个务必",
+    "五位一体",
+    "四个全面",
+    "不忘初心、牢记使命",
 ];
 /// Verbs right before a quoted phrase that make it something a place set up.
 const INTRODUCE: &[&str] = &[
@@ -220,16 +240,20 @@ fn unquoted(text: &str) -> Vec<String> {
 
 /// A quoted phrase, with the four characters `before` it and three `following`, that could be a
 /// practice's name: two to sixteen characters, at least two Han, no sentence inside, and not
-/// what a report criticises or fights (不搞“一刀切”, “面子工程”问题), a newspaper's series
-/// (`推出“…”系列报道`) or a five-year plan (“十五五”, a period).
+/// what a report criticises or fights (不搞“一刀切”, “面子工程”问题, 摘掉“空壳村”的帽子), a
+/// newspaper's series (`推出“…”系列报道`), a five-year plan (“十五五”, a period) or a formula every
+/// report prints ([`NOT_PRACTICES`]).
 fn could_name_a_practice(inner: &str, before: &str, following: &str) -> bool {
     let criticised = CRITICISE.iter().any(|w| before.ends_with(w))
         || ["问题", "现象", "之风", "倾向", "顽疾"].iter().any(|w| following.starts_with(w))
-        || ["系列", "专栏", "栏目", "报道", "专题"].iter().any(|w| following.starts_with(w));
+        || ["系列", "专栏", "栏目", "报道", "专题"].iter().any(|w| following.starts_with(w))
+        // `摘掉“空壳村”的帽子`: a label a place wants rid of.
+        || ["帽子", "的帽子"].iter().any(|w| following.starts_with(w));
     let plan = inner.chars().count() == 3 && inner.starts_with('十') && inner.ends_with('五');
     let n = inner.chars().count();
     !criticised
         && !plan
+        && !NOT_PRACTICES.contains(&inner)
         && (2..=16).contains(&n)
         && !inner.contains(['。', '！', '？', '“', '：', ':'])
         && inner.chars().filter(|&c| is_han(c)).count() >= 2
@@ -329,6 +353,9 @@ mod tests {
         let got =
             named("该县构建起“群众张嘴,干部跑腿”的为民服务机制。他说“真没想到”。本版推出“提振干部精气神”系列报道。");
         assert_eq!(got, ["“群众张嘴,干部跑腿”"]);
+        // Formulae every report prints, and labels a place wants rid of.
+        let got = named("村“两委”换届后,全村增强“四个意识”,推行“五议”决策,摘掉“空壳村”的帽子,消除“空壳村”。");
+        assert_eq!(got, ["“五议”"]);
     }
 
     #[test]
