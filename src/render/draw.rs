@@ -89,7 +89,7 @@ impl Renderer<'_> {
             p.body(&site.root).map_err(|e| Diagnostic::new(&p.source, format!("cannot read the page again: {e}")))?;
         let mut ctx = self.context(path, "practice", &p.front.title);
         let g = site.gazetteer;
-        let regions =
+        let regions: Vec<Vec<Link>> =
             p.regions.iter().map(|&u| g.lineage(u).into_iter().filter_map(|a| self.region_link(a)).collect()).collect();
         let mechanisms = p
             .mechanisms
@@ -110,6 +110,7 @@ impl Renderer<'_> {
             source: p.front.source.clone(),
             author: p.front.author.clone(),
             lang: p.front.lang.clone(),
+            region_groups: super::views::region_groups(&regions),
             regions,
             mechanisms,
             keywords: p.front.keywords.clone(),

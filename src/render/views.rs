@@ -24,6 +24,32 @@ pub struct Link {
     pub url: String,
 }
 
+/// A practice's regions as a reader takes them in: a place, and the places inside it that the
+/// story also dwells on, each as its path below that place (`江苏省 › 苏州市（姑苏区、吴江区）`).
+#[derive(Serialize)]
+pub(super) struct RegionGroup {
+    pub(super) path: Vec<Link>,
+    pub(super) within: Vec<Vec<Link>>,
+}
+
+/// Groups region paths (province first) under the first earlier path each lies in.
+pub(super) fn region_groups(paths: &[Vec<Link>]) -> Vec<RegionGroup> {
+    let mut groups: Vec<RegionGroup> = Vec::new();
+    for path in paths {
+        let urls = |p: &[Link]| p.iter().map(|l| l.url.clone()).collect::<Vec<_>>();
+        let inside =
+            groups.iter_mut().find(|g| path.len() > g.path.len() && urls(&path[..g.path.len()]) == urls(&g.path));
+        match inside {
+            Some(g) => {
+                let tail = path[g.path.len()..].to_vec();
+                g.within.push(tail);
+            }
+            None => groups.push(RegionGroup { path: path.clone(), within: Vec::new() }),
+        }
+    }
+    groups
+}
+
 #[derive(Serialize, Clone)]
 pub struct TermLink {
     pub name: String,
@@ -83,6 +109,8 @@ pub(super) struct PracticeView {
     pub(super) lang: Option<String>,
     /// Each region as its path of links, province first.
     pub(super) regions: Vec<Vec<Link>>,
+    /// The same, grouped under the places they lie in.
+    pub(super) region_groups: Vec<RegionGroup>,
     pub(super) mechanisms: Vec<MechanismView>,
     pub(super) keywords: Vec<String>,
     pub(super) body: String,
@@ -205,5 +233,31 @@ mod tests {
         assert_eq!(shown(29, 30), [1, 28, 29, 30]);
         assert_eq!(shown(1, 4), [1, 2, 3, 4]);
         assert_eq!(shown(0, 1), [1]);
+    }
+
+    #[test]
+    fn regions_inside_an_earlier_one_are_listed_under_it() {
+        let link = |n: &str| Link { name: n.into(), url: format!("region/{n}/index.html") };
+        let path = |ns: &[&str]| ns.iter().map(|n| link(n)).collect::<Vec<_>>();
+        let groups = region_groups(&[
+            path(&["江苏省", "苏州市"]),
+            path(&["江苏省", "苏州市", "姑苏区"]),
+            path(&["江苏省", "苏州市", "吴江区"]),
+            path(&["江苏省", "南京市"]),
+            path(&["浙江省"]),
+        ]);
+        fn names(p: &[Link]) -> Vec<&str> {
+            p.iter().map(|l| l.name.as_str()).collect()
+        }
+        let shown: Vec<(Vec<&str>, Vec<Vec<&str>>)> =
+            groups.iter().map(|g| (names(&g.path), g.within.iter().map(|w| names(w)).collect())).collect();
+        assert_eq!(
+            shown,
+            [
+                (vec!["江苏省", "苏州市"], vec![vec!["姑苏区"], vec!["吴江区"]]),
+                (vec!["江苏省", "南京市"], vec![]),
+                (vec!["浙江省"], vec![]),
+            ]
+        );
     }
 }
