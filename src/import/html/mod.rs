@@ -289,6 +289,20 @@ mod tests {
     }
 
     #[test]
+    fn a_source_line_whose_outlet_is_a_link_stays_above_the_block() {
+        let page = format!(
+            "<html><head><title>安吉推行全科网格</title></head><body><ul>{}</ul>
+             <h1>安吉推行全科网格</h1>
+             <div class='info'><span>2022-05-16 10:00</span> <span>来源:<a href='http://x.cn/'>中国新闻网</a></span></div>
+             <div class='article-body'>{}</div></body></html>",
+            menu(5),
+            paragraphs(3)
+        );
+        let p = html_lines(&page);
+        assert_eq!(texts(&p)[..2], ["安吉推行全科网格", "2022-05-16 10:00 来源:中国新闻网"]);
+    }
+
+    #[test]
     fn a_heading_in_two_parts_keeps_its_kicker() {
         let page = format!(
             "<html><body><h1>内蒙古延续税收优惠政策助企纾困<div>预计4年为纳税人减负180亿元</div></h1>
