@@ -214,6 +214,8 @@
       return;
     }
     status.textContent = "正在载入…";
+    // The table's room is kept from the start, so the footer below does not move as it fills.
+    box.classList.add("compare-open");
     var get = loader(root);
     var wanted = [];
     ids.forEach(function (id) { var k = chunkOf(id, chunks); if (wanted.indexOf(k) < 0) wanted.push(k); });

@@ -87,7 +87,7 @@ impl Renderer<'_> {
             }
             Job::Search => 0,
             Job::Compare => crate::compare::chunk_count(site.practices.len()) as u64,
-            Job::NotFound => hash_of(&self.stylesheet),
+            Job::NotFound => hash_of(&(&self.stylesheet, &self.favicon)),
             Job::Taxonomy(_) => self.taxonomy_fingerprint,
             Job::Practice(i) => {
                 let p = &site.practices[i];

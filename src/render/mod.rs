@@ -59,6 +59,7 @@ pub fn render_pages(
         global: fingerprints::hash_of(&(format!("{:?}", site.config), format!("{:?}", site.vocab.mechanisms))),
         taxonomy_fingerprint: fingerprints::taxonomy_fingerprint(site),
         stylesheet: site.theme.stylesheet(),
+        favicon: site.theme.favicon_data_url(),
     };
     let jobs = jobs(site);
     let keyed: Vec<(String, u64)> =
@@ -162,6 +163,8 @@ struct Renderer<'a> {
     taxonomy_fingerprint: u64,
     /// The theme's stylesheet (the not-found page inlines it).
     stylesheet: String,
+    /// The theme's favicon as a `data:` URL (the not-found page inlines it too).
+    favicon: String,
 }
 
 impl Renderer<'_> {
