@@ -61,6 +61,12 @@ pub(super) fn taxonomy_fingerprint(site: &Site) -> u64 {
     hash_of(&(regions, mechanisms, years, site.practices.len()))
 }
 
+/// Per practice, a hash of what a term's maps and grids read of it: year, regions, mechanisms.
+pub(super) fn facet_fingerprints(site: &Site) -> Vec<u64> {
+    use rayon::prelude::*;
+    site.practices.par_iter().map(|p| hash_of(&(p.front.year, &p.regions, &p.mechanisms))).collect()
+}
+
 /// A job's identity as a hashable value.
 pub(super) fn job_id(job: &Job) -> String {
     format!("{job:?}")
@@ -69,8 +75,7 @@ pub(super) fn job_id(job: &Job) -> String {
 impl Renderer<'_> {
     /// What a term's maps and grids read of its practices: years, regions, mechanisms.
     fn facets(&self, items: &[usize]) -> u64 {
-        let p = &self.site.practices;
-        hash_of(&items.iter().map(|&i| (p[i].front.year, &p[i].regions, &p[i].mechanisms)).collect::<Vec<_>>())
+        hash_of(&items.iter().map(|&i| self.facet_fingerprints[i]).collect::<Vec<_>>())
     }
 
     /// The fingerprint of a job: everything its page reads.

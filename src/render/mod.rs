@@ -55,6 +55,7 @@ pub fn render_pages(
         tera: &tera,
         cards,
         card_fingerprints,
+        facet_fingerprints: fingerprints::facet_fingerprints(site),
         template_fingerprints: fingerprints::template_fingerprints(site.theme.templates()),
         global: fingerprints::hash_of(&(format!("{:?}", site.config), format!("{:?}", site.vocab.mechanisms))),
         taxonomy_fingerprint: fingerprints::taxonomy_fingerprint(site),
@@ -158,6 +159,8 @@ struct Renderer<'a> {
     cards: Vec<Card>,
     /// Fingerprints (see `Fingerprints`): of each card, each template, the settings, the term counts.
     card_fingerprints: Vec<u64>,
+    /// Per practice, what maps and grids read of it (`fingerprints::facet_fingerprints`).
+    facet_fingerprints: Vec<u64>,
     template_fingerprints: HashMap<String, u64>,
     global: u64,
     taxonomy_fingerprint: u64,
