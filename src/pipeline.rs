@@ -34,11 +34,19 @@ pub(crate) struct Incremental {
     redraw_all: bool,
     /// The cards of the last render, by the content hash of their practice.
     cards: Option<HashMap<u64, Card>>,
+    search: SearchMemory,
+    /// What the extras of the last render leave for the next.
+    extras: extras::Memory,
+    /// The parsed templates, with the hash of their sources.
+    tera: Option<(u64, tera::Tera)>,
+}
+
+/// The search index in the output, and what patching it needs.
+#[derive(Default)]
+struct SearchMemory {
     index: Index,
     /// The postings of the index in the output, when the output outlives a render (serve).
     postings: Option<crate::search::Postings>,
-    /// What the extras of the last render leave for the next.
-    extras: extras::Memory,
 }
 
 /// The search index in the output.
@@ -64,7 +72,7 @@ impl Incremental {
     /// the site when they touched it.
     pub(crate) fn not_rendered(&mut self, changes: &Changes) {
         if !changes.replaced.is_empty() || changes.reordered {
-            self.index = Index::Stale;
+            self.search.index = Index::Stale;
         }
     }
 
@@ -104,7 +112,7 @@ pub(crate) fn render(
     out: &mut dyn Output,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let prev = (!memory.redraw_all).then_some(&memory.fingerprints);
-    let pages = match render::render_pages(site, prev, memory.cards.take(), out.sink()) {
+    let pages = match render::render_pages(site, prev, memory.cards.take(), &mut memory.tera, out.sink()) {
         Ok(p) => p,
         Err(d) => {
             out.discard();
@@ -118,8 +126,17 @@ pub(crate) fn render(
     for old in memory.fingerprints.keys().filter(|p| !pages.fingerprints.contains_key(*p)) {
         out.remove(old);
     }
-    let extras = phase("extras", || extras::write(site, &pages, &mut memory.extras, out));
-    let patched = phase("search", || search_index(site, memory, changes, out))?;
+    // The extras are made beside the search index (which needs the output), then put.
+    let (made, patched) = std::thread::scope(|scope| {
+        let kept = &mut memory.extras;
+        let pages = &pages;
+        let made = scope.spawn(move || phase("extras", || extras::make(site, pages, kept)));
+        let search = &mut memory.search;
+        let patched = phase("search", || search_index(site, search, changes, out));
+        (made.join().expect("the extras do not panic"), patched)
+    });
+    let extras = extras::put(site, made, &mut memory.extras, out);
+    let patched = patched?;
     memory.cards = Some(site.practices.iter().map(|p| p.hash).zip(pages.cards).collect());
     memory.fingerprints = pages.fingerprints;
     memory.redraw_all = false;
@@ -139,7 +156,7 @@ pub(crate) fn render(
 /// whole; true when patched (or when nothing it reads changed).
 fn search_index(
     site: &Site,
-    memory: &mut Incremental,
+    memory: &mut SearchMemory,
     changes: &Changes,
     out: &mut dyn Output,
 ) -> Result<bool, Vec<Diagnostic>> {

@@ -124,14 +124,14 @@ impl Extras<'_> {
 /// `u64::MAX`.
 const ALWAYS: u64 = u64::MAX - 1;
 
-/// Writes the extras into `out`: the files whose fingerprint changed, and removes those of the
-/// last render that are no more.
-pub(super) fn write(
-    site: &Site,
-    pages: &render::Pages,
-    memory: &mut Memory,
-    out: &mut dyn Output,
-) -> Result<(), Diagnostic> {
+/// The extra files whose fingerprint changed, and the fingerprints of all.
+pub(super) struct Made {
+    files: Files,
+    now: HashMap<String, u64>,
+}
+
+/// Makes the extras whose fingerprint changed since the render `memory` remembers.
+pub(super) fn make(site: &Site, pages: &render::Pages, memory: &mut Memory) -> Made {
     let mut extras = Extras { before: &memory.fingerprints, now: HashMap::new(), files: Files::new() };
     let paths: Vec<&str> = pages.fingerprints.keys().map(String::as_str).collect();
     crate::feed::write_feeds(site, &pages.cards, &paths, &mut extras);
@@ -148,7 +148,13 @@ pub(super) fn write(
     for (p, b) in site.theme.static_files() {
         extras.always(p.clone(), b.clone());
     }
-    let Extras { now, files, .. } = extras;
+    Made { files: extras.files, now: extras.now }
+}
+
+/// Puts what [`make`] made into `out`, and removes the extras of the last render that are
+/// no more.
+pub(super) fn put(site: &Site, made: Made, memory: &mut Memory, out: &mut dyn Output) -> Result<(), Diagnostic> {
+    let Made { files, now } = made;
     for gone in memory.fingerprints.keys().filter(|p| !now.contains_key(*p)) {
         out.remove(gone);
     }

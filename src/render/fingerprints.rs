@@ -67,11 +67,6 @@ pub(super) fn facet_fingerprints(site: &Site) -> Vec<u64> {
     site.practices.par_iter().map(|p| hash_of(&(p.front.year, &p.regions, &p.mechanisms))).collect()
 }
 
-/// A job's identity as a hashable value.
-pub(super) fn job_id(job: &Job) -> String {
-    format!("{job:?}")
-}
-
 impl Renderer<'_> {
     /// What a term's maps and grids read of its practices: years, regions, mechanisms.
     fn facets(&self, items: &[usize]) -> u64 {
@@ -119,6 +114,6 @@ impl Renderer<'_> {
             }
         };
         let template = self.template_fingerprints.get(Self::template(job)).copied().unwrap_or(0);
-        hash_of(&(self.global, template, job_id(job), own))
+        hash_of(&(self.global, template, job, own))
     }
 }

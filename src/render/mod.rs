@@ -45,14 +45,21 @@ pub fn render_pages(
     site: &Site,
     prev: Option<&Fingerprints>,
     cached: Option<HashMap<u64, Card>>,
+    tera: &mut Option<(u64, Tera)>,
     sink: &dyn Sink,
 ) -> Result<Pages, Vec<Diagnostic>> {
-    let tera = crate::timing::phase("templates", || templates::templates(site)).map_err(|d| vec![d])?;
+    // The templates are parsed again only when their sources changed.
+    let key = fingerprints::hash_of(site.theme.templates());
+    if tera.as_ref().is_none_or(|(k, _)| *k != key) {
+        let parsed = crate::timing::phase("templates", || templates::templates(site)).map_err(|d| vec![d])?;
+        *tera = Some((key, parsed));
+    }
+    let tera = &tera.as_ref().expect("parsed above").1;
     let cards = crate::timing::phase("cards", || views::cards(site, cached));
     let card_fingerprints = cards.iter().map(fingerprints::hash_of).collect();
     let r = Renderer {
         site,
-        tera: &tera,
+        tera,
         cards,
         card_fingerprints,
         facet_fingerprints: fingerprints::facet_fingerprints(site),
@@ -137,8 +144,8 @@ fn progress_bar(len: usize) -> indicatif::ProgressBar {
 }
 
 /// One page to draw: which page of the site (practices and terms by index, the page of a
-/// term's list 0-based). Its `Debug` form is part of its fingerprint.
-#[derive(Debug)]
+/// term's list 0-based). It is part of its fingerprint.
+#[derive(Debug, Hash)]
 enum Job {
     Home,
     Search,
