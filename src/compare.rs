@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::markdown::plain_text;
-use crate::pipeline::{hash_of, Extras};
+use crate::output::{hash_of, Extras};
 use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;

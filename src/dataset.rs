@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use crate::gazetteer::Level;
-use crate::pipeline::{hash_of, Extras};
+use crate::output::{hash_of, Extras};
 use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;

@@ -2,7 +2,7 @@
 //! the sitemap (`sitemap`) and `robots.txt`. These need absolute URLs, the only place `base_url` is used.
 
 use crate::markdown::escape_html as esc;
-use crate::pipeline::{hash_of, Extras};
+use crate::output::{hash_of, Extras};
 use crate::render::Card;
 use crate::routes;
 use crate::site::Site;

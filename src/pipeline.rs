@@ -16,8 +16,6 @@ use std::collections::HashMap;
 
 mod extras;
 
-pub(crate) use extras::{hash_of, Extras};
-
 use crate::diag::Diagnostic;
 use crate::output::{BrokenLink, Output};
 use crate::render::{self, Card, Fingerprints};

@@ -1,7 +1,7 @@
 //! Pipeline stage 2, the extras: feeds, sitemap and robots.txt (`feed`), the dataset
 //! (`dataset`), the comparison page's data (`compare`), the theme's static files.
 //!
-//! Each extra file has a fingerprint of what it is made from ([`Extras::file`]); a render
+//! Each extra file has a fingerprint of what it is made from (`output::Extras`); a render
 //! makes again only the files whose fingerprint changed since the last one and leaves the
 //! others in the output, so a serve rebuild after one page's edit costs what that page
 //! touches, not the size of the site. What the dataset and the comparison data hold of each
@@ -9,10 +9,10 @@
 //! of its file. A full build starts with nothing kept and makes everything.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 
 use crate::diag::Diagnostic;
-use crate::output::{Files, Output};
+use crate::output::{hash_of, Extras, Files, Output};
 use crate::render;
 use crate::site::{Practice, Site};
 use crate::timing::phase;
@@ -35,7 +35,7 @@ impl Memory {
     /// file again (the old ones stay in the output until replaced or removed).
     pub(super) fn forget(&mut self) {
         for fp in self.fingerprints.values_mut() {
-            *fp = u64::MAX;
+            *fp = crate::output::FORGOTTEN;
         }
         if self.parts.is_some() {
             self.parts = Some(Parts::default());
@@ -48,13 +48,6 @@ impl Memory {
 struct Parts {
     dataset: PerPractice<crate::dataset::Part>,
     compare: PerPractice<String>,
-}
-
-/// A hash of anything, for fingerprints.
-pub(crate) fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
 }
 
 /// Something made from one practice alone (and the settings, vocabulary and gazetteer, whose
@@ -91,39 +84,6 @@ impl<T: Send + Sync + Hash> PerPractice<T> {
     }
 }
 
-/// The extra files of one render: made when their fingerprint changed, else left as they are.
-pub(crate) struct Extras<'a> {
-    before: &'a HashMap<String, u64>,
-    now: HashMap<String, u64>,
-    files: Files,
-}
-
-impl Extras<'_> {
-    /// The file at `path`, made from what `fingerprint` covers: `make` runs only when the
-    /// fingerprint differs from the last render's.
-    pub(crate) fn file(&mut self, path: String, fingerprint: u64, make: impl FnOnce() -> Vec<u8>) {
-        if self.before.get(&path) != Some(&fingerprint) {
-            self.files.insert(path.clone(), make());
-        }
-        self.now.insert(path, fingerprint);
-    }
-
-    /// Whether the file at `path` is in the output as `fingerprint` says.
-    pub(crate) fn unchanged(&self, path: &str, fingerprint: u64) -> bool {
-        self.before.get(path) == Some(&fingerprint)
-    }
-
-    /// A file made on every render (small ones: feeds, robots.txt, static files).
-    pub(crate) fn always(&mut self, path: String, bytes: Vec<u8>) {
-        self.now.insert(path.clone(), ALWAYS);
-        self.files.insert(path, bytes);
-    }
-}
-
-/// The fingerprint of a file made on every render; [`Memory::forget`] marks files with
-/// `u64::MAX`.
-const ALWAYS: u64 = u64::MAX - 1;
-
 /// The extra files whose fingerprint changed, and the fingerprints of all.
 pub(super) struct Made {
     files: Files,
@@ -132,7 +92,7 @@ pub(super) struct Made {
 
 /// Makes the extras whose fingerprint changed since the render `memory` remembers.
 pub(super) fn make(site: &Site, pages: &render::Pages, memory: &mut Memory) -> Made {
-    let mut extras = Extras { before: &memory.fingerprints, now: HashMap::new(), files: Files::new() };
+    let mut extras = Extras::new(&memory.fingerprints);
     let paths: Vec<&str> = pages.fingerprints.keys().map(String::as_str).collect();
     crate::feed::write_feeds(site, &pages.cards, &paths, &mut extras);
     let mut fresh = Parts::default();
@@ -148,7 +108,8 @@ pub(super) fn make(site: &Site, pages: &render::Pages, memory: &mut Memory) -> M
     for (p, b) in site.theme.static_files() {
         extras.always(p.clone(), b.clone());
     }
-    Made { files: extras.files, now: extras.now }
+    let (files, now) = extras.into_parts();
+    Made { files, now }
 }
 
 /// Puts what [`make`] made into `out`, and removes the extras of the last render that are

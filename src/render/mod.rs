@@ -48,13 +48,7 @@ pub fn render_pages(
     tera: &mut Option<(u64, Tera)>,
     sink: &dyn Sink,
 ) -> Result<Pages, Vec<Diagnostic>> {
-    // The templates are parsed again only when their sources changed.
-    let key = fingerprints::hash_of(site.theme.templates());
-    if tera.as_ref().is_none_or(|(k, _)| *k != key) {
-        let parsed = crate::timing::phase("templates", || templates::templates(site)).map_err(|d| vec![d])?;
-        *tera = Some((key, parsed));
-    }
-    let tera = &tera.as_ref().expect("parsed above").1;
+    let tera = parsed_templates(site, tera)?;
     let cards = crate::timing::phase("cards", || views::cards(site, cached));
     let card_fingerprints = cards.iter().map(fingerprints::hash_of).collect();
     let r = Renderer {
@@ -106,6 +100,16 @@ pub fn render_pages(
         return Err(diags);
     }
     Ok(Pages { drawn, fingerprints: keyed.into_iter().collect(), cards: r.cards })
+}
+
+/// The site's templates, parsed again only when their sources changed since `kept` was.
+fn parsed_templates<'t>(site: &Site, kept: &'t mut Option<(u64, Tera)>) -> Result<&'t Tera, Vec<Diagnostic>> {
+    let key = fingerprints::hash_of(site.theme.templates());
+    if kept.as_ref().is_none_or(|(k, _)| *k != key) {
+        let parsed = crate::timing::phase("templates", || templates::templates(site)).map_err(|d| vec![d])?;
+        *kept = Some((key, parsed));
+    }
+    Ok(&kept.as_ref().expect("parsed above").1)
 }
 
 /// Every page of the site, as the job that draws it.
