@@ -117,6 +117,8 @@
   }
 
   global.KBGEN_COMPARE_UI = { refresh: refresh };
+  // The cards' buttons again after `kbgen serve` swapped in a new <main> (src/serve/live.js).
+  document.addEventListener("kbgen:swap", refresh);
 
   // ---------------------------------------------------------------- the comparison page
   function loader(root) {
