@@ -3,7 +3,7 @@
 // --details the audits that lost points. A measurement, never a test: nothing here asserts.
 //
 //   node bench/lighthouse.mjs [PROJECT] [--runs N] [--bin PATH] [--lighthouse DIR] [--details]
-//                             [--query 河长制] [--json FILE]
+//                             [--query 河长制] [--json FILE] [--only "region index,search ?q="]
 //
 // PROJECT (default: the repo) is served as it is by `kbgen serve --port 0` (127.0.0.1; site/ is
 // never touched). Lighthouse 12.2.3 comes from DIR (default: bench/lighthouse/, installed with
@@ -27,6 +27,7 @@ function parseArgs(argv) {
     details: false,
     query: "河长制",
     json: null,
+    only: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
@@ -36,6 +37,7 @@ function parseArgs(argv) {
     else if (v === "--details") a.details = true;
     else if (v === "--query") a.query = argv[++i];
     else if (v === "--json") a.json = path.resolve(argv[++i]);
+    else if (v === "--only") a.only = argv[++i].split(",");
     else if (!a.project) a.project = path.resolve(v);
     else throw new Error(`unexpected argument ${v}`);
   }
@@ -128,6 +130,7 @@ async function main() {
   const rows = [];
   try {
     for (const [kind, url] of await pageKinds(server.base, a.query)) {
+      if (a.only && !a.only.includes(kind)) continue;
       const runs = [];
       for (let i = 0; i < a.runs; i++) runs.push(await audit(lighthouse, chrome.port, url));
       const scores = Object.fromEntries(CATEGORIES.map((c) => [c, median(runs.map((r) => r.scores[c]))]));
