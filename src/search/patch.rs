@@ -15,6 +15,9 @@ use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;
 
+/// Shards whose scored postings are kept between patches, at most.
+const SCORED_SHARDS: usize = 256;
+
 /// Per token, (doc, new weight or removal).
 type Edits = BTreeMap<String, Vec<(u32, Option<u32>)>>;
 
@@ -48,7 +51,11 @@ pub(crate) fn update_index(
         let map = &mut kept.maps[shard as usize];
         let changed: Vec<String> = tokens.keys().cloned().collect();
         patch_shard(map, tokens);
-        // Only the changed tokens are scored again (all of them the first time).
+        // Only the changed tokens are scored again (all of them the first time). The shards kept
+        // are bounded, so a long session holds no second copy of the whole index.
+        if kept.scored.len() >= SCORED_SHARDS && !kept.scored.contains_key(&shard) {
+            kept.scored.clear();
+        }
         let out = kept
             .scored
             .entry(shard)
