@@ -216,8 +216,6 @@
       return;
     }
     status.textContent = "正在载入…";
-    // The table's room is kept from the start, so the footer below does not move as it fills.
-    box.classList.add("compare-open");
     var get = loader(root);
     var wanted = [];
     ids.forEach(function (id) { var k = chunkOf(id, chunks); if (wanted.indexOf(k) < 0) wanted.push(k); });
@@ -241,6 +239,11 @@
       if (global.console) console.error(e);
     });
   }
+
+  // The table's room is kept from the start (now, while the parser waits for this script and
+  // the footer is not yet there), so nothing below moves as it fills.
+  var early = document.getElementById("compare");
+  if (early && (idsOf(location.search).length || load().length)) early.classList.add("compare-open");
 
   function start() {
     var box = document.getElementById("compare");
