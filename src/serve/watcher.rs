@@ -13,7 +13,7 @@ use crate::build::Preview;
 /// within microseconds of each other (in place, write-then-rename, delete-then-create, vim's
 /// backup dance), and the last ones of a slow save (removing a backup after an fsync) are of
 /// ignored files. `tests/serve.rs` checks that each pattern gives one rebuild.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// The folders of a project a rebuild reads (besides `kbgen.toml` at the root), as its
 /// `[paths]` name them (the defaults when kbgen.toml does not parse).
