@@ -52,7 +52,7 @@ impl Preview {
     /// Loads and renders the whole project.
     pub fn new(root: &Path) -> Result<Preview, Vec<Diagnostic>> {
         let site = site::load_keeping_bodies(root)?;
-        let mut memory = Incremental::default();
+        let mut memory = Incremental::keeping_parts();
         let mut out = InMemory::default();
         pipeline::render(&site, &mut memory, &Changes::default(), &mut out)?;
         Ok(Preview { root: root.to_path_buf(), site, files: out.into_files(), memory })

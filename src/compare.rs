@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::markdown::plain_text;
-use crate::output::Files;
+use crate::output::{hash_of, Extras};
 use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;
@@ -93,16 +93,35 @@ fn facts(site: &Site, p: &Practice) -> Facts {
     }
 }
 
-/// Writes every chunk into `files`.
-pub(crate) fn write_compare_data(site: &Site, files: &mut Files) {
+/// The facts of practice `p` as JSON (serve keeps them between rebuilds:
+/// `pipeline::PerPractice`).
+pub(crate) fn part(site: &Site, p: &Practice) -> String {
+    serde_json::to_string(&facts(site, p)).expect("facts serialise")
+}
+
+/// Writes every chunk into `files`, from the parts of the practices in site order (each with
+/// its hash): each chunk is `KBGEN_COMPARE.put(k,{"slug":facts,…});` with its slugs in order.
+pub(crate) fn write_compare_data(site: &Site, parts: &[(&String, u64)], files: &mut Extras) {
     let chunks = chunk_count(site.practices.len());
-    let mut by_chunk: BTreeMap<u32, BTreeMap<&str, Facts>> = (0..chunks).map(|k| (k, BTreeMap::new())).collect();
-    for p in &site.practices {
-        by_chunk.entry(chunk_of(&p.slug, chunks)).or_default().insert(&p.slug, facts(site, p));
+    let mut by_chunk: BTreeMap<u32, BTreeMap<&str, (&str, u64)>> = (0..chunks).map(|k| (k, BTreeMap::new())).collect();
+    for (p, (json, h)) in site.practices.iter().zip(parts) {
+        by_chunk.entry(chunk_of(&p.slug, chunks)).or_default().insert(&p.slug, (json, *h));
     }
     for (k, entries) in by_chunk {
-        let json = serde_json::to_string(&entries).expect("facts serialise");
-        files.insert(routes::compare_file(k), format!("KBGEN_COMPARE.put({k},{json});\n").into_bytes());
+        let fingerprint = hash_of(&entries.iter().map(|(slug, (_, h))| (*slug, *h)).collect::<Vec<_>>());
+        files.file(routes::compare_file(k), fingerprint, || {
+            let mut js = format!("KBGEN_COMPARE.put({k},{{");
+            for (n, (slug, (json, _))) in entries.iter().enumerate() {
+                if n > 0 {
+                    js.push(',');
+                }
+                js.push_str(&serde_json::to_string(slug).expect("a slug serialises"));
+                js.push(':');
+                js.push_str(json);
+            }
+            js.push_str("});\n");
+            js.into_bytes()
+        });
     }
 }
 

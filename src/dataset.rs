@@ -9,11 +9,10 @@
 //! spreadsheet shows it as text instead of running it as a formula; the JSON lines keep the
 //! text as written.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::gazetteer::Level;
-use crate::output::Files;
+use crate::output::{hash_of, Extras};
 use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;
@@ -346,26 +345,46 @@ fn csv_file<'a>(records: impl Iterator<Item = &'a Vec<u8>>) -> Vec<u8> {
     out
 }
 
-/// Writes the dataset, its slices and its data package into `files`.
-pub(crate) fn write_dataset(site: &Site, files: &mut Files) {
-    let rows: Vec<Row> = site.practices.par_iter().map(|p| row(site, p)).collect();
-    let records: Vec<Vec<u8>> = rows.par_iter().map(record).collect();
-    files.insert(routes::DATASET_CSV.into(), csv_file(records.iter()));
-    let mut jsonl = Vec::new();
-    for r in &rows {
-        serde_json::to_writer(&mut jsonl, r).expect("rows serialise");
-        jsonl.push(b'\n');
-    }
-    files.insert(routes::DATASET_JSONL.into(), jsonl);
+/// What the dataset holds of one practice: its CSV record and its JSON line (each with its
+/// line end). Serve keeps them between rebuilds (`pipeline::PerPractice`).
+#[derive(Hash)]
+pub(crate) struct Part {
+    record: Vec<u8>,
+    jsonl: Vec<u8>,
+}
+
+/// The dataset's part of practice `p`.
+pub(crate) fn part(site: &Site, p: &Practice) -> Part {
+    let row = row(site, p);
+    let mut jsonl = serde_json::to_vec(&row).expect("rows serialise");
+    jsonl.push(b'\n');
+    Part { record: record(&row), jsonl }
+}
+
+/// Writes the dataset, its slices and its data package into `files`, from the parts of the
+/// practices in site order (each with its hash: a file's fingerprint is its parts' hashes).
+pub(crate) fn write_dataset(site: &Site, parts: &[(&Part, u64)], files: &mut Extras) {
+    let all = hash_of(&parts.iter().map(|p| p.1).collect::<Vec<_>>());
+    files.file(routes::DATASET_CSV.into(), all, || csv_file(parts.iter().map(|p| &p.0.record)));
+    files.file(routes::DATASET_JSONL.into(), all, || {
+        let mut jsonl = Vec::with_capacity(parts.iter().map(|p| p.0.jsonl.len()).sum());
+        for p in parts {
+            jsonl.extend_from_slice(&p.0.jsonl);
+        }
+        jsonl
+    });
+    let mut slice = |path: String, members: &[usize]| {
+        let fingerprint = hash_of(&members.iter().map(|&i| parts[i].1).collect::<Vec<_>>());
+        files.file(path, fingerprint, || csv_file(members.iter().map(|&i| &parts[i].0.record)));
+    };
     let t = &site.taxonomies;
     for r in &t.regions {
-        files.insert(routes::region_csv(&r.slug), csv_file(r.practices.iter().map(|&i| &records[i])));
+        slice(routes::region_csv(&r.slug), &r.practices);
     }
     for m in &t.mechanisms {
-        let id = &site.vocab.mechanisms[m.mechanism].id;
-        files.insert(routes::mechanism_csv(id), csv_file(m.practices.iter().map(|&i| &records[i])));
+        slice(routes::mechanism_csv(&site.vocab.mechanisms[m.mechanism].id), &m.practices);
     }
-    files.insert(routes::DATAPACKAGE.into(), datapackage(site).into_bytes());
+    files.always(routes::DATAPACKAGE.into(), datapackage(site).into_bytes());
 }
 
 /// The fields of a JSON line (what [`Row`] serialises to).

@@ -2,7 +2,7 @@
 //! the sitemap (`sitemap`) and `robots.txt`. These need absolute URLs, the only place `base_url` is used.
 
 use crate::markdown::escape_html as esc;
-use crate::output::Files;
+use crate::output::{hash_of, Extras};
 use crate::render::Card;
 use crate::routes;
 use crate::site::Site;
@@ -10,19 +10,26 @@ use crate::site::Site;
 /// Entries per feed.
 const FEED_ENTRIES: usize = 50;
 
-pub(crate) fn write_feeds(site: &Site, cards: &[Card], pages: &[&str], files: &mut Files) {
+pub(crate) fn write_feeds(site: &Site, cards: &[Card], pages: &[&str], files: &mut Extras) {
     let base = &site.config.base_url;
-    let all: Vec<usize> = (0..site.practices.len()).collect();
-    files.insert(routes::FEED.into(), atom(site, cards, &all, &site.config.title, routes::FEED).into_bytes());
+    let all: Vec<usize> = (0..site.practices.len().min(FEED_ENTRIES)).collect();
+    let mut feed = |items: &[usize], title: &str, path: String| {
+        let items = &items[..items.len().min(FEED_ENTRIES)];
+        let entries: Vec<_> = items
+            .iter()
+            .map(|&i| (&cards[i], updated(site, i), &site.practices[i].front.author, &site.practices[i].front.source))
+            .collect();
+        let fingerprint = hash_of(&(base, &site.config.language, title, &path, entries));
+        files.file(path.clone(), fingerprint, || atom(site, cards, items, title, &path).into_bytes());
+    };
+    feed(&all, &site.config.title, routes::FEED.into());
     for t in &site.taxonomies.mechanisms {
         let m = &site.vocab.mechanisms[t.mechanism];
-        let path = routes::mechanism_feed(&m.id);
-        let title = format!("{} · {}", m.name, site.config.title);
-        files.insert(path.clone(), atom(site, cards, &t.practices, &title, &path).into_bytes());
+        feed(&t.practices, &format!("{} · {}", m.name, site.config.title), routes::mechanism_feed(&m.id));
     }
     crate::sitemap::write_sitemaps(site, pages, files);
     let robots = format!("User-agent: *\nAllow: /\nSitemap: {base}{}\n", routes::SITEMAP);
-    files.insert(routes::ROBOTS.into(), robots.into_bytes());
+    files.always(routes::ROBOTS.into(), robots.into_bytes());
 }
 
 fn updated(site: &Site, i: usize) -> String {

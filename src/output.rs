@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
+mod extras;
 mod links;
 mod place;
 
@@ -21,6 +22,7 @@ pub use place::MANIFEST;
 use crate::config::Paths;
 use crate::diag::Diagnostic;
 pub use crate::routes::resolve;
+pub(crate) use extras::{hash_of, Extras, FORGOTTEN};
 
 /// Files of the site: path inside the output folder → bytes.
 pub type Files = BTreeMap<String, Vec<u8>>;

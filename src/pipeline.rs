@@ -12,10 +12,12 @@
 //! (serve). What a run remembers for the next ([`Incremental`]) is serve's: a fresh one draws
 //! every page and writes the whole index, which is a full build.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
+
+mod extras;
 
 use crate::diag::Diagnostic;
-use crate::output::{BrokenLink, Files, Output};
+use crate::output::{BrokenLink, Output};
 use crate::render::{self, Card, Fingerprints};
 use crate::routes;
 use crate::site::{Practice, Site};
@@ -30,8 +32,16 @@ pub(crate) struct Incremental {
     redraw_all: bool,
     /// The cards of the last render, by the content hash of their practice.
     cards: Option<HashMap<u64, Card>>,
-    /// Paths of the extras (feeds, sitemap, static files), replaced on every render.
-    extras: BTreeSet<String>,
+    search: SearchMemory,
+    /// What the extras of the last render leave for the next.
+    extras: extras::Memory,
+    /// The parsed templates, with the hash of their sources.
+    tera: Option<(u64, tera::Tera)>,
+}
+
+/// The search index in the output, and what patching it needs.
+#[derive(Default)]
+struct SearchMemory {
     index: Index,
     /// The postings of the index in the output, when the output outlives a render (serve).
     postings: Option<crate::search::Postings>,
@@ -50,11 +60,17 @@ enum Index {
 }
 
 impl Incremental {
+    /// For an output that outlives a render (serve): the extras' parts of each practice are
+    /// kept too.
+    pub(crate) fn keeping_parts() -> Incremental {
+        Incremental { extras: extras::Memory::keeping_parts(), ..Incremental::default() }
+    }
+
     /// `changes` were applied to the site, but no render followed: the search index is behind
     /// the site when they touched it.
     pub(crate) fn not_rendered(&mut self, changes: &Changes) {
         if !changes.replaced.is_empty() || changes.reordered {
-            self.index = Index::Stale;
+            self.search.index = Index::Stale;
         }
     }
 
@@ -63,6 +79,7 @@ impl Incremental {
     pub(crate) fn reloaded(&mut self) {
         self.redraw_all = true;
         self.cards = None;
+        self.extras.forget();
     }
 }
 
@@ -93,7 +110,7 @@ pub(crate) fn render(
     out: &mut dyn Output,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let prev = (!memory.redraw_all).then_some(&memory.fingerprints);
-    let pages = match render::render_pages(site, prev, memory.cards.take(), out.sink()) {
+    let pages = match render::render_pages(site, prev, memory.cards.take(), &mut memory.tera, out.sink()) {
         Ok(p) => p,
         Err(d) => {
             out.discard();
@@ -107,8 +124,17 @@ pub(crate) fn render(
     for old in memory.fingerprints.keys().filter(|p| !pages.fingerprints.contains_key(*p)) {
         out.remove(old);
     }
-    let extras = phase("feeds", || extras(site, &pages, memory, out));
-    let patched = phase("search", || search_index(site, memory, changes, out))?;
+    // The extras are made beside the search index (which needs the output), then put.
+    let (made, patched) = std::thread::scope(|scope| {
+        let kept = &mut memory.extras;
+        let pages = &pages;
+        let made = scope.spawn(move || phase("extras", || extras::make(site, pages, kept)));
+        let search = &mut memory.search;
+        let patched = phase("search", || search_index(site, search, changes, out));
+        (made.join().expect("the extras do not panic"), patched)
+    });
+    let extras = extras::put(site, made, &mut memory.extras, out);
+    let patched = patched?;
     memory.cards = Some(site.practices.iter().map(|p| p.hash).zip(pages.cards).collect());
     memory.fingerprints = pages.fingerprints;
     memory.redraw_all = false;
@@ -124,35 +150,11 @@ pub(crate) fn render(
     Ok(Rendered { drawn: pages.drawn.len(), index_patched: patched && !changes.replaced.is_empty() })
 }
 
-/// The files besides pages and the search index: feeds, sitemap, robots.txt, static files.
-/// Those of the last render are removed first.
-fn extras(
-    site: &Site,
-    pages: &render::Pages,
-    memory: &mut Incremental,
-    out: &mut dyn Output,
-) -> Result<(), Diagnostic> {
-    for p in std::mem::take(&mut memory.extras) {
-        out.remove(&p);
-    }
-    let mut files = Files::new();
-    let paths: Vec<&str> = pages.fingerprints.keys().map(String::as_str).collect();
-    crate::feed::write_feeds(site, &pages.cards, &paths, &mut files);
-    phase("dataset", || crate::dataset::write_dataset(site, &mut files));
-    phase("compare", || crate::compare::write_compare_data(site, &mut files));
-    files.extend(site.theme.static_files().iter().map(|(p, b)| (p.clone(), b.clone())));
-    memory.extras = files.keys().cloned().collect();
-    for (path, bytes) in files {
-        out.sink().put(path, bytes).map_err(|e| Diagnostic::new(&output_dir(site), format!("cannot write: {e}")))?;
-    }
-    Ok(())
-}
-
 /// Patches the search index in the output for the practices replaced in place, or writes it
 /// whole; true when patched (or when nothing it reads changed).
 fn search_index(
     site: &Site,
-    memory: &mut Incremental,
+    memory: &mut SearchMemory,
     changes: &Changes,
     out: &mut dyn Output,
 ) -> Result<bool, Vec<Diagnostic>> {

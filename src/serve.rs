@@ -17,19 +17,27 @@
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use hyper::body::{Bytes, Frame, Incoming};
-use hyper::header::{HeaderValue, ALLOW, CACHE_CONTROL, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use hyper::header::{
+    HeaderValue, ACCEPT_ENCODING, ALLOW, CACHE_CONTROL, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE,
+    RETRY_AFTER, VARY,
+};
 use hyper::{Method, Request, Response, StatusCode};
-use notify::{RecursiveMode, Watcher};
 use tokio::sync::{watch, OwnedSemaphorePermit, RwLock, Semaphore};
 
 use crate::build::Preview;
+
+mod page;
+mod watcher;
+
+pub use page::site_path;
+use watcher::{watch, Watch};
 
 /// What the server shows: the last good build, and the error of the latest one if it failed.
 struct State {
@@ -42,6 +50,9 @@ struct State {
     error: Option<String>,
 }
 
+/// Shared copies of large responses, by site path and whether they are gzip'd.
+type LargeFiles = std::collections::HashMap<(String, bool), Bytes>;
+
 /// `(version, reload)` of [`State`], sent on every rebuild.
 type Versions = (u64, u64);
 
@@ -51,13 +62,12 @@ struct Shared {
     /// Places for live-reload streams.
     streams: Arc<Semaphore>,
     /// Responses of [`SHARED_FROM`] bytes or more for one version, by site path: readers of a
-    /// large file share one copy, however many there are and however slowly they read.
-    large: std::sync::Mutex<(u64, std::collections::HashMap<String, Bytes>)>,
+    /// large file share one copy, however many there are and however slowly they read (keyed by
+    /// path and gzip).
+    large: std::sync::Mutex<(u64, LargeFiles)>,
 }
 
 const EVENTS: &str = "/__kbgen/events";
-/// How long the watcher waits for a burst of file events to end.
-const DEBOUNCE: Duration = Duration::from_millis(120);
 /// Connections served at once; more wait in the listen queue until one closes.
 const MAX_CONNECTIONS: usize = 512;
 /// Live-reload streams open at once; more get 503 (the page's script tries again a second
@@ -161,223 +171,6 @@ async fn accept(listener: std::net::TcpListener, shared: Arc<Shared>) -> anyhow:
     }
 }
 
-/// The folders of a project a rebuild reads (besides `kbgen.toml` at the root), as its
-/// `[paths]` name them (the defaults when kbgen.toml does not parse).
-fn project_folders(root: &Path) -> Vec<PathBuf> {
-    let paths = crate::config::Config::load(root).map(|c| c.paths).ok();
-    match paths {
-        Some(p) => vec![p.content, p.templates, p.static_dir, p.data],
-        None => ["content", "templates", "static", "data"].iter().map(PathBuf::from).collect(),
-    }
-    .into_iter()
-    .map(|d| root.join(d))
-    .collect()
-}
-
-/// Identity of a folder: deleted and made again, it is another folder to watch.
-fn folder_id(dir: &Path) -> Option<u64> {
-    let meta = std::fs::metadata(dir).ok().filter(|m| m.is_dir())?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        Some(meta.ino())
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        Some(0)
-    }
-}
-
-/// Files whose changes never matter: editor swap and backup files, our own temporaries.
-fn ignored(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    name.starts_with(".#")
-        || name.starts_with('.') && (name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".tmp"))
-        || name.ends_with('~')
-        || name == "4913"
-        || name.ends_with(".tmp")
-        || name.ends_with(".crswap")
-        || path.components().any(|c| c.as_os_str() == "site" || c.as_os_str() == "target" || c.as_os_str() == ".git")
-}
-
-/// The file watcher of a served project, started before the first build so no save is missed.
-struct Watch {
-    root: PathBuf,
-    watcher: notify::RecommendedWatcher,
-    events: std::sync::mpsc::Receiver<PathBuf>,
-    /// Folders watched, with the identity they had when the watch began.
-    watched: Vec<(PathBuf, u64)>,
-}
-
-impl Watch {
-    /// Watches the root (not recursively, for kbgen.toml and new folders) and each project
-    /// folder recursively.
-    fn start(root: &Path) -> notify::Result<Watch> {
-        let (tx, events) = std::sync::mpsc::channel::<PathBuf>();
-        let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-            // Reading files (our own rebuild does) raises access events; only changes count.
-            let change = |k: &notify::EventKind| {
-                use notify::event::{EventKind, ModifyKind};
-                matches!(k, EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any)
-                    || matches!(k, EventKind::Modify(m) if !matches!(m, ModifyKind::Metadata(_)))
-            };
-            if let Ok(ev) = res {
-                if !change(&ev.kind) {
-                    return;
-                }
-                for p in ev.paths {
-                    let _ = tx.send(p);
-                }
-            }
-        })?;
-        watcher.watch(root, RecursiveMode::NonRecursive)?;
-        let mut w = Watch { root: root.to_path_buf(), watcher, events, watched: Vec::new() };
-        w.watch_new_folders()?;
-        Ok(w)
-    }
-
-    /// Brings the watches in line with the project folders: folders made since the last call
-    /// (their creation is itself a change: the rebuild it causes reads whatever they hold by
-    /// then), folders deleted and made again (the old watch died with the old folder), and the
-    /// folders `[paths]` names now.
-    fn watch_new_folders(&mut self) -> notify::Result<()> {
-        let wanted = project_folders(&self.root);
-        let mut kept = Vec::new();
-        for (d, id) in std::mem::take(&mut self.watched) {
-            if wanted.contains(&d) && folder_id(&d) == Some(id) {
-                kept.push((d, id));
-            } else {
-                let _ = self.watcher.unwatch(&d);
-            }
-        }
-        self.watched = kept;
-        for d in wanted {
-            if self.watched.iter().any(|(w, _)| *w == d) {
-                continue;
-            }
-            if let Some(id) = folder_id(&d) {
-                self.watcher.watch(&d, RecursiveMode::Recursive)?;
-                self.watched.push((d, id));
-            }
-        }
-        Ok(())
-    }
-}
-
-fn watch(mut w: Watch, shared: &Shared) -> anyhow::Result<()> {
-    let root = w.root.clone();
-    let root = root.as_path();
-    loop {
-        let first = w.events.recv()?;
-        let mut changed: Vec<PathBuf> = vec![first];
-        // Debounce: wait until the burst is over.
-        while let Ok(p) = w.events.recv_timeout(DEBOUNCE) {
-            changed.push(p);
-        }
-        changed.retain(|p| !ignored(p));
-        changed.sort();
-        changed.dedup();
-        if changed.is_empty() {
-            continue;
-        }
-        w.watch_new_folders()?;
-        let static_dir = project_folders(root).swap_remove(2);
-        let css_only = changed.iter().all(|p| p.starts_with(&static_dir) && p.extension().is_some_and(|e| e == "css"));
-        let message = {
-            let mut st = shared.state.blocking_write();
-            let start = Instant::now();
-            let result = match st.preview.as_mut() {
-                Some(preview) => preview.update(&changed).map(|u| u.drawn),
-                None => Preview::new(root).map(|p| {
-                    let n = p.pages();
-                    st.preview = Some(p);
-                    n
-                }),
-            };
-            let ms = start.elapsed().as_millis();
-            st.version += 1;
-            if !css_only || st.error.is_some() || result.is_err() {
-                st.reload = st.version;
-            }
-            let message = match result {
-                Ok(drawn) => {
-                    st.error = None;
-                    Ok(format!("rebuilt {drawn} pages in {ms} ms"))
-                }
-                Err(d) => {
-                    let report = crate::diag::report(&d, 20);
-                    st.error = Some(report.clone());
-                    Err(format!("{report}rebuild failed; still serving the last good site"))
-                }
-            };
-            shared.versions.send_replace((st.version, st.reload));
-            message
-        };
-        // Printed outside the lock, and a closed terminal does not stop the server.
-        use std::io::Write;
-        let _ = match message {
-            Ok(m) => writeln!(std::io::stdout(), "{m}"),
-            Err(m) => writeln!(std::io::stderr(), "{m}"),
-        };
-    }
-}
-
-fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "svg" => "image/svg+xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "ico" => "image/x-icon",
-        _ => "application/octet-stream",
-    }
-}
-
-/// The site path a URL asks for, or `None` for anything that tries to leave the site.
-pub fn site_path(url: &str) -> Option<String> {
-    let path = url.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_decode(path)?;
-    if !decoded.starts_with('/') || decoded.contains('\\') || decoded.contains('\0') {
-        return None;
-    }
-    let mut parts = Vec::new();
-    for seg in decoded.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => return None,
-            s => parts.push(s),
-        }
-    }
-    let mut p = parts.join("/");
-    if decoded.ends_with('/') || p.is_empty() {
-        p = if p.is_empty() { "index.html".into() } else { format!("{p}/index.html") };
-    }
-    Some(p)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// A response body: all of it at once, or a live-reload stream.
 enum Body {
     Full(Option<Bytes>),
@@ -433,66 +226,25 @@ async fn respond(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
     if url.starts_with(EVENTS) {
         return events(shared, head);
     }
-    let (status, ctype, body) = page(url, shared).await;
+    // The live-reload client's own fetch (on this machine) is not worth compressing.
+    let gzip = req.headers().get_all(ACCEPT_ENCODING).iter().any(|v| v.to_str().is_ok_and(|v| v.contains("gzip")))
+        && !req.headers().contains_key("x-kbgen-swap");
+    let served = page::page(url, gzip, shared).await;
+    let len = served.body.len();
+    let mut r = response(served.status, served.ctype, Body::Full((!head).then_some(served.body)));
+    let h = r.headers_mut();
     if head {
-        let mut r = response(status, ctype, Body::Full(None));
-        r.headers_mut().insert(CONTENT_LENGTH, body.len().into());
-        return r;
+        h.insert(CONTENT_LENGTH, len.into());
     }
-    response(status, ctype, Body::Full(Some(body)))
-}
-
-/// The file a URL path asks for, or the 404 page; HTML pages with the live-reload script.
-async fn page(url: &str, shared: &Shared) -> (StatusCode, &'static str, Bytes) {
-    static EMPTY: std::sync::OnceLock<crate::render::Files> = std::sync::OnceLock::new();
-    let st = shared.state.read().await;
-    let files = st.preview.as_ref().map_or_else(|| EMPTY.get_or_init(Default::default), |p| &p.files);
-    let wanted = site_path(url);
-    let mut path = wanted.clone().unwrap_or_default();
-    // `/practices/x` without a slash: the folder's page.
-    if wanted.is_some() && !files.contains_key(&path) && files.contains_key(&format!("{path}/index.html")) {
-        path = format!("{path}/index.html");
+    if served.gzip {
+        h.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
-    let (status, path) = if wanted.is_some() && files.contains_key(&path) {
-        (StatusCode::OK, path)
-    } else {
-        (StatusCode::NOT_FOUND, "404.html".to_string())
-    };
-    let ctype = content_type(&path);
-    let file = files.get(&path).map_or(&b"<!DOCTYPE html><title>404</title><p>not found</p>"[..], Vec::as_slice);
-    let draw = || match ctype.starts_with("text/html") {
-        true => Bytes::from(inject(file, st.version, st.error.as_deref())),
-        false => Bytes::copy_from_slice(file),
-    };
-    if file.len() < SHARED_FROM {
-        return (status, ctype, draw());
+    h.insert(VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some((key, version)) = served.shell {
+        h.insert("x-kbgen-shell", HeaderValue::from_str(&key).expect("hex"));
+        h.insert("x-kbgen-version", version.into());
     }
-    let mut large = shared.large.lock().unwrap_or_else(|p| p.into_inner());
-    if large.0 != st.version {
-        // Copies of the last version stay alive only while responses still hold them.
-        *large = (st.version, Default::default());
-    }
-    let body = large.1.entry(path).or_insert_with(draw).clone();
-    (status, ctype, body)
-}
-
-/// Adds the live-reload script (and the error overlay) before `</body>`.
-fn inject(html: &[u8], version: u64, error: Option<&str>) -> Vec<u8> {
-    let html = String::from_utf8_lossy(html);
-    let mut extra = String::new();
-    if let Some(e) = error {
-        extra.push_str(&format!(
-            "<div id=\"kbgen-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:9999;margin:0;padding:1rem 1.25rem;background:#2b0f0f;color:#ffd7d7;font:14px/1.5 ui-monospace,monospace;border-top:4px solid #e5484d\"><strong>kbgen: the last rebuild failed; this is the last good version of the page.</strong><pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">{}</pre></div>",
-            crate::render::escape_html(e)
-        ));
-    }
-    extra.push_str(&format!(
-        "<script>(function(){{var v=\"{version}\";function css(n){{document.querySelectorAll('link[rel=stylesheet]').forEach(function(l){{var u=new URL(l.href);u.searchParams.set('kbgen',n);l.href=u.href;}});}}function go(){{var es=new EventSource(\"{EVENTS}\");es.onmessage=function(e){{var d=e.data;if(d.indexOf('css ')===0){{v=d.slice(4);css(v);}}else if(d!==v){{location.reload();}}}};es.onerror=function(){{es.close();setTimeout(go,1000);}};}}go();}})();</script>"
-    ));
-    match html.rfind("</body>") {
-        Some(i) => format!("{}{}{}", &html[..i], extra, &html[i..]).into_bytes(),
-        None => format!("{html}{extra}").into_bytes(),
-    }
+    r
 }
 
 /// Opens a Server-Sent Events stream: the current version now, then every new one; 503 when
@@ -566,27 +318,5 @@ mod tests {
         for b in ["0.0.0.0", "192.168.1.5", "::", "example.org"] {
             assert!(!is_loopback(b), "{b}");
         }
-    }
-
-    #[test]
-    fn paths_never_leave_the_site() {
-        assert_eq!(site_path("/").as_deref(), Some("index.html"));
-        assert_eq!(site_path("/region/").as_deref(), Some("region/index.html"));
-        assert_eq!(site_path("/search/index.html?q=%E7%BD%91").as_deref(), Some("search/index.html"));
-        assert_eq!(site_path("/%E7%BD%91.html").as_deref(), Some("网.html"));
-        for bad in
-            ["/../etc/passwd", "/a/../../x", "/%2e%2e/x", "/%2E%2E%2Fx", "/a\\..\\b", "/%00", "/%zz", "etc/passwd"]
-        {
-            assert_eq!(site_path(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn the_reload_script_and_overlay_go_before_body_end() {
-        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>", 7, Some("error: a.md:2:1: <bad>")))
-            .unwrap();
-        assert!(out.contains("var v=\"7\""));
-        assert!(out.contains("&lt;bad&gt;"));
-        assert!(out.ends_with("</script></body></html>"));
     }
 }

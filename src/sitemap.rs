@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::markdown::escape_html as esc;
-use crate::output::Files;
+use crate::output::{hash_of, Extras};
 use crate::routes;
 use crate::site::Site;
 
@@ -15,17 +15,34 @@ use crate::site::Site;
 pub(crate) const URLS_PER_FILE: usize = 50_000;
 
 /// Writes `sitemap.xml` (the index) and its parts for the pages at `pages` (output paths).
-pub(crate) fn write_sitemaps(site: &Site, pages: &[&str], files: &mut Files) {
-    let by_slug: HashMap<&str, &crate::practice::Practice> =
-        site.practices.iter().map(|p| (p.slug.as_str(), p)).collect();
+pub(crate) fn write_sitemaps(site: &Site, pages: &[&str], files: &mut Extras) {
+    let base = &site.config.base_url;
+    // What the sitemap is made from, without sorting: the set of public pages (a sum of their
+    // hashes) and each practice's lastmod.
+    let public = pages.iter().filter(|p| routes::public(p) != **p);
+    let set = public.clone().fold(0u64, |a, p| a.wrapping_add(hash_of(p)));
+    let lastmods: Vec<(&str, Option<String>)> = site.practices.iter().map(|p| (p.slug.as_str(), lastmod(p))).collect();
+    let fingerprint = hash_of(&(base, set, public.count(), &lastmods));
+    let count = pages.iter().filter(|p| routes::public(p) != **p).count();
+    let mut paths: Vec<String> = (1..=count.div_ceil(URLS_PER_FILE).max(1)).map(routes::sitemap_part).collect();
+    paths.push(routes::SITEMAP.to_string());
+    if paths.iter().all(|p| files.unchanged(p, fingerprint)) {
+        for p in paths {
+            files.file(p, fingerprint, Vec::new);
+        }
+        return;
+    }
+    let by_slug: HashMap<&str, Option<String>> = lastmods.into_iter().collect();
     let mut urls: Vec<(&str, Option<String>)> = pages
         .iter()
         .copied()
         .filter(|p| routes::public(p) != *p)
-        .map(|p| (p, routes::practice_slug(p).and_then(|s| by_slug.get(s)).and_then(|p| lastmod(p))))
+        .map(|p| (p, routes::practice_slug(p).and_then(|s| by_slug.get(s).cloned().flatten())))
         .collect();
     urls.sort_unstable();
-    files.extend(sitemap_files(&site.config.base_url, &urls, URLS_PER_FILE));
+    for (path, bytes) in sitemap_files(base, &urls, URLS_PER_FILE) {
+        files.file(path, fingerprint, || bytes);
+    }
 }
 
 /// The `lastmod` of a practice's page: its date, else the day (UTC) its file was modified.

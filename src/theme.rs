@@ -109,4 +109,21 @@ impl Theme {
             .and_then(|b| String::from_utf8(b.clone()).ok())
             .unwrap_or_else(|| BUILTIN_STATIC[0].1.to_string())
     }
+
+    /// The favicon (`static/favicon.svg`, the project's or the built-in one) as a `data:` URL,
+    /// for the not-found page, which is served at any depth and any host.
+    pub fn favicon_data_url(&self) -> String {
+        let builtin = BUILTIN_STATIC.iter().find(|(n, _)| *n == "favicon.svg").map_or("", |(_, s)| s);
+        let svg = self.files.get(&routes::static_file("favicon.svg")).map_or(builtin.as_bytes(), Vec::as_slice);
+        let mut url = String::from("data:image/svg+xml,");
+        for &b in svg {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' | b'=' => {
+                    url.push(b as char)
+                }
+                _ => url.push_str(&format!("%{b:02X}")),
+            }
+        }
+        url
+    }
 }

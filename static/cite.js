@@ -2,6 +2,10 @@
 // reference ([引用日期] → [2025-01-31]) and shows a copy button beside each citation.
 (function () {
   "use strict";
+  // Again after `kbgen serve` swapped in a new <main> (src/serve/live.js).
+  document.addEventListener("kbgen:swap", init);
+  init();
+  function init() {
   var gbt = document.getElementById("cite-gbt");
   if (gbt && gbt.getAttribute("data-accessed")) {
     var d = new Date();
@@ -15,6 +19,7 @@
     b.hidden = false;
     b.setAttribute("data-label", b.textContent);
     b.addEventListener("click", copy);
+  }
   }
   function copy(ev) {
     var b = ev.currentTarget;

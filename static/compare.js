@@ -117,6 +117,8 @@
   }
 
   global.KBGEN_COMPARE_UI = { refresh: refresh };
+  // The cards' buttons again after `kbgen serve` swapped in a new <main> (src/serve/live.js).
+  document.addEventListener("kbgen:swap", refresh);
 
   // ---------------------------------------------------------------- the comparison page
   function loader(root) {
@@ -237,6 +239,11 @@
       if (global.console) console.error(e);
     });
   }
+
+  // The table's room is kept from the start (now, while the parser waits for this script and
+  // the footer is not yet there), so nothing below moves as it fills.
+  var early = document.getElementById("compare");
+  if (early && (idsOf(location.search).length || load().length)) early.classList.add("compare-open");
 
   function start() {
     var box = document.getElementById("compare");

@@ -413,9 +413,18 @@
         var page = current.results.slice(shown, shown + PAGE);
         shown += page.length;
         more.hidden = true;
-        return Promise.all(page.map(function (r) { return engine.doc(r.id); })).then(function (docs) {
+        // Each result shows as soon as it and those above it have loaded.
+        var docs = new Array(page.length);
+        var next = 0;
+        var tokens = current.tokens;
+        return Promise.all(page.map(function (r, i) {
+          return engine.doc(r.id).then(function (d) {
+            if (mine !== generation) return;
+            docs[i] = d;
+            for (; next < docs.length && docs[next]; next++) results.appendChild(renderResult(docs[next], tokens));
+          });
+        })).then(function () {
           if (mine !== generation) return;
-          docs.forEach(function (d) { results.appendChild(renderResult(d, current.tokens)); });
           if (global.KBGEN_COMPARE_UI) global.KBGEN_COMPARE_UI.refresh();
           more.hidden = shown >= current.results.length;
         });

@@ -17,6 +17,8 @@ struct Server {
     addr: String,
     /// `rebuilt …` lines printed so far.
     rebuilds: Arc<Mutex<Vec<String>>>,
+    /// `rebuild failed; …` lines printed so far (standard error).
+    failed: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -31,9 +33,19 @@ fn start(root: &Path) -> Server {
         .current_dir(root)
         .args(["serve", "--port", "0"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let failed = Arc::new(Mutex::new(Vec::new()));
+    let errors = Arc::clone(&failed);
+    let err = BufReader::new(child.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for l in err.lines().map_while(Result::ok) {
+            if l.starts_with("rebuild failed") {
+                errors.lock().unwrap().push(l);
+            }
+        }
+    });
     let mut line = String::new();
     let mut out = BufReader::new(child.stdout.take().unwrap());
     out.read_line(&mut line).unwrap();
@@ -53,7 +65,7 @@ fn start(root: &Path) -> Server {
         .unwrap_or_else(|| panic!("{line}"))
         .to_string();
     assert!(addr.starts_with("127.0.0.1:"), "binds to loopback: {addr}");
-    Server { child, addr, rebuilds }
+    Server { child, addr, rebuilds, failed }
 }
 
 /// GET `path` (sent as written, so traversal attempts reach the server unchanged).
@@ -137,6 +149,79 @@ fn serves_rebuilds_on_edits_and_survives_errors() {
         let body = get(&s, PAGE).2;
         !body.contains("kbgen-error") && !body.contains("二次编辑")
     });
+}
+
+/// One save as an editor makes it: the file operations, in order, at full speed.
+fn save_as(editor: &str, root: &Path, text: &str) {
+    let file = root.join(FILE);
+    let dir = file.parent().unwrap().to_path_buf();
+    let name = file.file_name().unwrap().to_str().unwrap().to_string();
+    match editor {
+        "in place" => std::fs::write(&file, text).unwrap(),
+        // VS Code's and most libraries' atomic save: a temporary file renamed over the page.
+        "write then rename" => {
+            let tmp = dir.join(format!(".{name}.tmp"));
+            std::fs::write(&tmp, text).unwrap();
+            std::fs::rename(&tmp, &file).unwrap();
+        }
+        // vim with writebackup: a probe file, the page renamed to a backup, written anew, the
+        // backup removed.
+        "vim" => {
+            std::fs::write(dir.join("4913"), "").unwrap();
+            std::fs::remove_file(dir.join("4913")).unwrap();
+            std::fs::rename(&file, dir.join(format!("{name}~"))).unwrap();
+            std::fs::write(&file, text).unwrap();
+            std::fs::remove_file(dir.join(format!("{name}~"))).unwrap();
+        }
+        // JetBrains' safe write: a temporary copy, the page moved aside, the copy moved in.
+        "jetbrains" => {
+            let (tmp, old) = (dir.join(format!("{name}___jb_tmp___")), dir.join(format!("{name}___jb_old___")));
+            std::fs::write(&tmp, text).unwrap();
+            std::fs::rename(&file, &old).unwrap();
+            std::fs::rename(&tmp, &file).unwrap();
+            std::fs::remove_file(&old).unwrap();
+        }
+        "delete then create" => {
+            std::fs::remove_file(&file).unwrap();
+            std::fs::write(&file, text).unwrap();
+        }
+        // A slow save: the text written in four parts, 8 ms apart (a big file, a busy disk).
+        "in parts" => {
+            let mut f = std::fs::File::create(&file).unwrap();
+            let chars: Vec<char> = text.chars().collect();
+            for part in chars.chunks(chars.len().div_ceil(4)) {
+                f.write_all(part.iter().collect::<String>().as_bytes()).unwrap();
+                f.flush().unwrap();
+                std::thread::sleep(Duration::from_millis(8));
+            }
+        }
+        _ => unreachable!("{editor}"),
+    }
+}
+
+#[test]
+fn each_editors_save_gives_one_rebuild_with_the_final_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    let s = start(&root);
+    let original = std::fs::read_to_string(root.join(FILE)).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    for (n, editor) in
+        ["in place", "write then rename", "vim", "jetbrains", "delete then create", "in parts"].into_iter().enumerate()
+    {
+        let before = s.rebuilds.lock().unwrap().len();
+        let failed_before = s.failed.lock().unwrap().len();
+        let marker = format!("第{n}次保存");
+        save_as(editor, &root, &original.replace("找差距、补短板", &marker));
+        eventually(editor, || get(&s, PAGE).2.contains(&marker));
+        // Long past the debounce: any second rebuild of the same save has happened by now.
+        std::thread::sleep(Duration::from_millis(400));
+        let rebuilds = s.rebuilds.lock().unwrap()[before..].to_vec();
+        let failed = s.failed.lock().unwrap()[failed_before..].to_vec();
+        assert_eq!((rebuilds.len(), failed.len()), (1, 0), "{editor}: one save, one rebuild: {rebuilds:?} {failed:?}");
+        assert!(get(&s, PAGE).2.contains(&marker), "{editor}: the page shows the saved text");
+    }
 }
 
 #[test]

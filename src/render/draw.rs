@@ -75,10 +75,11 @@ impl Renderer<'_> {
 
     fn not_found(&self, path: &str) -> Result<Vec<u8>, Diagnostic> {
         // Served for missing URLs at any depth, where relative links cannot work: links use
-        // base_url and the stylesheet is inlined.
+        // base_url and the stylesheet and favicon are inlined.
         let mut ctx = self.context(path, "404", "页面未找到");
         ctx.insert("root", &self.site.config.base_url);
         ctx.insert("inline_css", &self.stylesheet);
+        ctx.insert("inline_favicon", &self.favicon);
         self.draw("404.html", &ctx)
     }
 

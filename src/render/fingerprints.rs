@@ -61,16 +61,16 @@ pub(super) fn taxonomy_fingerprint(site: &Site) -> u64 {
     hash_of(&(regions, mechanisms, years, site.practices.len()))
 }
 
-/// A job's identity as a hashable value.
-pub(super) fn job_id(job: &Job) -> String {
-    format!("{job:?}")
+/// Per practice, a hash of what a term's maps and grids read of it: year, regions, mechanisms.
+pub(super) fn facet_fingerprints(site: &Site) -> Vec<u64> {
+    use rayon::prelude::*;
+    site.practices.par_iter().map(|p| hash_of(&(p.front.year, &p.regions, &p.mechanisms))).collect()
 }
 
 impl Renderer<'_> {
     /// What a term's maps and grids read of its practices: years, regions, mechanisms.
     fn facets(&self, items: &[usize]) -> u64 {
-        let p = &self.site.practices;
-        hash_of(&items.iter().map(|&i| (p[i].front.year, &p[i].regions, &p[i].mechanisms)).collect::<Vec<_>>())
+        hash_of(&items.iter().map(|&i| self.facet_fingerprints[i]).collect::<Vec<_>>())
     }
 
     /// The fingerprint of a job: everything its page reads.
@@ -87,7 +87,7 @@ impl Renderer<'_> {
             }
             Job::Search => 0,
             Job::Compare => crate::compare::chunk_count(site.practices.len()) as u64,
-            Job::NotFound => hash_of(&self.stylesheet),
+            Job::NotFound => hash_of(&(&self.stylesheet, &self.favicon)),
             Job::Taxonomy(_) => self.taxonomy_fingerprint,
             Job::Practice(i) => {
                 let p = &site.practices[i];
@@ -114,6 +114,6 @@ impl Renderer<'_> {
             }
         };
         let template = self.template_fingerprints.get(Self::template(job)).copied().unwrap_or(0);
-        hash_of(&(self.global, template, job_id(job), own))
+        hash_of(&(self.global, template, job, own))
     }
 }

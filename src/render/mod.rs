@@ -45,20 +45,23 @@ pub fn render_pages(
     site: &Site,
     prev: Option<&Fingerprints>,
     cached: Option<HashMap<u64, Card>>,
+    tera: &mut Option<(u64, Tera)>,
     sink: &dyn Sink,
 ) -> Result<Pages, Vec<Diagnostic>> {
-    let tera = crate::timing::phase("templates", || templates::templates(site)).map_err(|d| vec![d])?;
+    let tera = parsed_templates(site, tera)?;
     let cards = crate::timing::phase("cards", || views::cards(site, cached));
     let card_fingerprints = cards.iter().map(fingerprints::hash_of).collect();
     let r = Renderer {
         site,
-        tera: &tera,
+        tera,
         cards,
         card_fingerprints,
+        facet_fingerprints: fingerprints::facet_fingerprints(site),
         template_fingerprints: fingerprints::template_fingerprints(site.theme.templates()),
         global: fingerprints::hash_of(&(format!("{:?}", site.config), format!("{:?}", site.vocab.mechanisms))),
         taxonomy_fingerprint: fingerprints::taxonomy_fingerprint(site),
         stylesheet: site.theme.stylesheet(),
+        favicon: site.theme.favicon_data_url(),
     };
     let jobs = jobs(site);
     let keyed: Vec<(String, u64)> =
@@ -99,6 +102,16 @@ pub fn render_pages(
     Ok(Pages { drawn, fingerprints: keyed.into_iter().collect(), cards: r.cards })
 }
 
+/// The site's templates, parsed again only when their sources changed since `kept` was.
+fn parsed_templates<'t>(site: &Site, kept: &'t mut Option<(u64, Tera)>) -> Result<&'t Tera, Vec<Diagnostic>> {
+    let key = fingerprints::hash_of(site.theme.templates());
+    if kept.as_ref().is_none_or(|(k, _)| *k != key) {
+        let parsed = crate::timing::phase("templates", || templates::templates(site)).map_err(|d| vec![d])?;
+        *kept = Some((key, parsed));
+    }
+    Ok(&kept.as_ref().expect("parsed above").1)
+}
+
 /// Every page of the site, as the job that draws it.
 fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = vec![Job::Home, Job::Search, Job::Compare];
@@ -135,8 +148,8 @@ fn progress_bar(len: usize) -> indicatif::ProgressBar {
 }
 
 /// One page to draw: which page of the site (practices and terms by index, the page of a
-/// term's list 0-based). Its `Debug` form is part of its fingerprint.
-#[derive(Debug)]
+/// term's list 0-based). It is part of its fingerprint.
+#[derive(Debug, Hash)]
 enum Job {
     Home,
     Search,
@@ -157,11 +170,15 @@ struct Renderer<'a> {
     cards: Vec<Card>,
     /// Fingerprints (see `Fingerprints`): of each card, each template, the settings, the term counts.
     card_fingerprints: Vec<u64>,
+    /// Per practice, what maps and grids read of it (`fingerprints::facet_fingerprints`).
+    facet_fingerprints: Vec<u64>,
     template_fingerprints: HashMap<String, u64>,
     global: u64,
     taxonomy_fingerprint: u64,
     /// The theme's stylesheet (the not-found page inlines it).
     stylesheet: String,
+    /// The theme's favicon as a `data:` URL (the not-found page inlines it too).
+    favicon: String,
 }
 
 impl Renderer<'_> {

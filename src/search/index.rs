@@ -25,6 +25,9 @@ pub(crate) struct Postings {
     pub(super) n: usize,
     /// Per shard, the postings string of each token.
     pub(super) maps: Vec<BTreeMap<String, String>>,
+    /// Per shard patched before, the scored postings of each token as written (valid while
+    /// `n` is: a token's scores then follow from its postings alone).
+    pub(super) scored: std::collections::HashMap<u32, BTreeMap<String, String>>,
 }
 
 /// Field weights: a token in the title counts four times, in the terms (places, mechanisms,
@@ -216,7 +219,7 @@ pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: bool) -> std::io::Result
     sink.put(routes::search_file(META), put(META, &meta_json(site, shards, postings)))?;
     sink.put(routes::search_file(FACETS), put(FACETS, &facets_json(site)))?;
     let maps = write_shards(all, shards, n, sink, keep)?;
-    Ok(keep.then_some(Postings { shards, postings, n, maps }))
+    Ok(keep.then_some(Postings { shards, postings, n, maps, scored: Default::default() }))
 }
 
 /// The shard files of an inverted index of `n` documents (postings [`scored`]); with `keep`,

@@ -1,6 +1,7 @@
 //! Patching the index for practices edited in place (ids unchanged): their documents, the
 //! postings of the tokens whose weight changed (a shard is written again whole: a token's
-//! document frequency scales all its postings), `meta.js` and `f.js`. The postings of the last index
+//! document frequency scales all its postings; the scores of a shard's other tokens are kept
+//! from its last patch), `meta.js` and `f.js`. The postings of the last index
 //! are kept in memory ([`Postings`]); the files written are never read back.
 
 use std::collections::BTreeMap;
@@ -13,6 +14,9 @@ use crate::output::Sink;
 use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;
+
+/// Shards whose scored postings are kept between patches, at most.
+const SCORED_SHARDS: usize = 256;
 
 /// Per token, (doc, new weight or removal).
 type Edits = BTreeMap<String, Vec<(u32, Option<u32>)>>;
@@ -42,12 +46,27 @@ pub(crate) fn update_index(
     if shard_count(diff.postings) != kept.shards {
         return Ok(false);
     }
+    let n = site.practices.len();
     for (shard, tokens) in diff.shards {
         let map = &mut kept.maps[shard as usize];
+        let changed: Vec<String> = tokens.keys().cloned().collect();
         patch_shard(map, tokens);
+        // Only the changed tokens are scored again (all of them the first time). The shards kept
+        // are bounded, so a long session holds no second copy of the whole index.
+        if kept.scored.len() >= SCORED_SHARDS && !kept.scored.contains_key(&shard) {
+            kept.scored.clear();
+        }
+        let out = kept
+            .scored
+            .entry(shard)
+            .or_insert_with(|| map.iter().map(|(t, p)| (t.clone(), scored(&decode(p), n))).collect());
+        for t in changed {
+            match map.get(&t) {
+                Some(p) => out.insert(t, scored(&decode(p), n)),
+                None => out.remove(&t),
+            };
+        }
         let key = format!("s/{shard}");
-        let n = site.practices.len();
-        let out: BTreeMap<&String, String> = map.iter().map(|(t, p)| (t, scored(&decode(p), n))).collect();
         let json = serde_json::to_string(&out).expect("strings serialise");
         sink.put(routes::search_file(&key), put(&key, &json))?;
     }

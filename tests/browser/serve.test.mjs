@@ -71,6 +71,58 @@ test("saving a stylesheet restyles the open page without reloading it", async (t
   assert.equal(await page.evaluate(() => window.kbgenMarker), "still here", "the page was not reloaded");
 });
 
+/** The built-in practice template with `extra` inside its main block, as the project's own. */
+function practiceTemplate(root, extra) {
+  mkdirSync(path.join(root, "templates"), { recursive: true });
+  const builtin = readFileSync(path.join(REPO, "templates", "practice.html"), "utf8");
+  writeFileSync(path.join(root, "templates", "practice.html"), builtin.replace("</h1>", `</h1>${extra}`));
+}
+
+test("a body edit swaps the new <main> into the open page: no reload, scroll kept, no handler of it run", async (t) => {
+  // The template's image runs its onerror once at load; a swapped-in copy must not run it.
+  const probe = `<img id="probe" alt="" src="data:," onerror="window.kbgenRan=(window.kbgenRan||0)+1">`;
+  const served = await servedCopy(t, (root) => practiceTemplate(root, probe));
+  if (!served) return;
+  const { root, base, page } = served;
+  await page.setViewportSize({ width: 390, height: 300 });
+  await page.goto(`${base}practices/2023-shanxi-dui-biao/index.html`);
+  await page.waitForTimeout(300); // the event stream connects
+  assert.equal(await page.evaluate(() => window.kbgenRan), 1, "the page's own handler ran at load");
+  await page.evaluate(() => { window.kbgenMarker = "still here"; window.scrollTo(0, 200); });
+  const scrolled = await page.evaluate(() => window.scrollY);
+  assert.ok(scrolled > 100, `the page scrolls (${scrolled})`);
+
+  const file = path.join(root, "content", "practices", "2023-shanxi-dui-biao.md");
+  const saved = Date.now();
+  writeFileSync(file, readFileSync(file, "utf8").replace("找差距、补短板", "换进来的新句子"));
+  await page.waitForFunction(() => document.querySelector("main").textContent.includes("换进来的新句子"), null, { timeout: 15_000 });
+  t.diagnostic(`save → swapped in: ${Date.now() - saved} ms`);
+  assert.equal(await page.evaluate(() => window.kbgenMarker), "still here", "the page was not reloaded");
+  assert.ok(await page.evaluate(() => document.documentElement.hasAttribute("data-kbgen-version")), "swapped by serve's client");
+  assert.equal(await page.evaluate(() => window.scrollY), scrolled, "the scroll position is kept");
+  assert.equal(await page.evaluate(() => window.kbgenRan), 1, "no handler of the swapped-in HTML ran");
+  assert.equal(await page.evaluate(() => document.getElementById("probe").hasAttribute("onerror")), false);
+  assert.equal(await page.locator("main h1").count(), 1, "one main, replaced, not nested");
+});
+
+test("a template edit reloads the open page (its shell changed)", async (t) => {
+  const served = await servedCopy(t, (root) => practiceTemplate(root, "<p>模板甲</p>"));
+  if (!served) return;
+  const { root, base, page } = served;
+  await page.goto(`${base}practices/2023-shanxi-dui-biao/index.html`);
+  await page.waitForTimeout(300); // the event stream connects
+  await page.evaluate(() => { window.kbgenMarker = "still here"; });
+  const builtin = readFileSync(path.join(REPO, "templates", "practice.html"), "utf8");
+  // The change is in the head (a meta tag), so swapping <main> alone would miss it.
+  writeFileSync(
+    path.join(root, "templates", "practice.html"),
+    builtin.replace("</h1>", "</h1><p>模板乙</p>").replace("{% block head %}{{ super() }}", '{% block head %}{{ super() }}\n<meta name="kbgen-test" content="乙">'),
+  );
+  await page.waitForFunction(() => document.querySelector("main").textContent.includes("模板乙"), null, { timeout: 15_000 });
+  assert.equal(await page.evaluate(() => document.querySelector('meta[name="kbgen-test"]')?.content), "乙");
+  assert.equal(await page.evaluate(() => window.kbgenMarker), undefined, "the page was reloaded");
+});
+
 /** Opens a raw live-reload stream; resolves with the socket once the status line is in. */
 function openStream(base) {
   const { hostname, port } = new URL(base);
