@@ -353,13 +353,8 @@ mod robustness {
             .map(|e| std::fs::read_to_string(e.path()).unwrap())
             .collect();
         pages.sort();
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n.max(1) as u64) as usize
-        };
+        let mut rng = fastrand::Rng::with_seed(0x2545_F491_4F6C_DD1D);
+        let mut next = |n: usize| rng.usize(..n.max(1));
         const NOISE: &[&str] =
             &["\"", "'", ":", "- ", "[", "]", "{", "}", "---", "\t", "#", "`", "<script>", "&", "\u{0}", "年", "\n"];
         for case in 0..600 {
