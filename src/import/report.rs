@@ -152,7 +152,7 @@ fn review_csv(reviews: &[(&Path, &Review)]) -> String {
 /// One quoted CSV cell. A value from a scraped page that a spreadsheet would read as a formula
 /// (`=HYPERLINK(…)`, `+1`, `-1`, `@SUM`) is kept as text by a leading apostrophe.
 fn csv_cell(s: &str) -> String {
-    format!("\"{}\"", crate::dataset::defuse(s.to_string()).replace('"', "\"\""))
+    format!("\"{}\"", crate::dataset::defuse(s.replace('"', "\"\"")))
 }
 
 #[cfg(test)]

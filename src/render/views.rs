@@ -36,14 +36,10 @@ pub(super) struct RegionGroup {
 pub(super) fn region_groups(paths: &[Vec<Link>]) -> Vec<RegionGroup> {
     let mut groups: Vec<RegionGroup> = Vec::new();
     for path in paths {
-        let urls = |p: &[Link]| p.iter().map(|l| l.url.clone()).collect::<Vec<_>>();
-        let inside =
-            groups.iter_mut().find(|g| path.len() > g.path.len() && urls(&path[..g.path.len()]) == urls(&g.path));
-        match inside {
-            Some(g) => {
-                let tail = path[g.path.len()..].to_vec();
-                g.within.push(tail);
-            }
+        let same_start =
+            |g: &RegionGroup| path.len() > g.path.len() && path.iter().zip(&g.path).all(|(a, b)| a.url == b.url);
+        match groups.iter_mut().find(|g| same_start(g)) {
+            Some(g) => g.within.push(path[g.path.len()..].to_vec()),
             None => groups.push(RegionGroup { path: path.clone(), within: Vec::new() }),
         }
     }
