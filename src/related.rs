@@ -5,9 +5,11 @@
 //! province), plus closeness in years (3 − |Δ|, at least 0). Pairs sharing neither a mechanism nor a
 //! province are not related. Ties keep site order (newest first).
 //!
-//! All pairs would be n² (50,000 pages are 2.5 × 10⁹ pairs), so candidates are visited by
-//! mechanism set, most shared mechanisms first, and the visit stops once no set left can beat
-//! the n-th best found: place and time together add at most 15, less than two mechanisms.
+//! All pairs would be n² (50,000 pages are 2.5 × 10⁹ pairs), so a practice's candidates are
+//! looked up in buckets (`Buckets`: the practices with a given pair of mechanisms, mechanism
+//! and place, mechanism, place), visited in order of the best score each can give; the visit
+//! stops once no bucket left can beat the n-th best found. Place and time together add at
+//! most 15, less than two mechanisms, so the pairs' buckets mostly settle it.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -26,8 +28,10 @@ struct Profile {
     year: Option<i32>,
 }
 
-/// The most place and time add to a score.
-const PLACE_AND_TIME: u32 = 3 * 4 + 3;
+/// What a shared mechanism, each level of a shared place and the closest years weigh.
+const MECHANISM: u32 = 10;
+const PLACE: u32 = 4;
+const TIME: u32 = 3;
 
 /// For every practice, up to `n` others that share a mechanism or a place, best first.
 pub(crate) fn related(practices: &[Practice], g: &Gazetteer, n: usize) -> Vec<Vec<usize>> {
@@ -54,34 +58,108 @@ pub(crate) fn related(practices: &[Practice], g: &Gazetteer, n: usize) -> Vec<Ve
     rank(&profiles, n)
 }
 
-fn rank(profiles: &[Profile], n: usize) -> Vec<Vec<usize>> {
-    // Practices by mechanism set (the bits below 128), each list in site order.
-    let mut by_set: FxHashMap<u128, Vec<u32>> = FxHashMap::default();
-    for (j, p) in profiles.iter().enumerate() {
-        by_set.entry(p.mechanisms).or_default().push(j as u32);
-    }
-    let mut sets: Vec<(u128, Vec<u32>)> = by_set.into_iter().collect();
-    sets.sort_unstable_by_key(|(mask, _)| *mask);
-    (0..profiles.len()).into_par_iter().map(|i| best(profiles, &sets, i, n)).collect()
+/// Buckets of candidates, each holding practices (by index, in site order) that share
+/// something with whoever looks them up: a pair of mechanisms, a mechanism and a place, a
+/// mechanism, a place. A practice's candidates are its buckets' members; every pair that
+/// scores is in one of them.
+#[derive(Default)]
+struct Buckets {
+    pairs: FxHashMap<(u32, u32), Vec<u32>>,
+    mechanism_places: FxHashMap<(u32, u32), Vec<u32>>,
+    mechanisms: FxHashMap<u32, Vec<u32>>,
+    places: FxHashMap<u32, Vec<u32>>,
 }
 
-/// The `n` best-scoring others of practice `i`.
-fn best(profiles: &[Profile], sets: &[(u128, Vec<u32>)], i: usize, n: usize) -> Vec<usize> {
+impl Profile {
+    /// The vocabulary entries of the practice, ascending.
+    fn mechanism_ids(&self) -> Vec<u32> {
+        let bits = (0..128u32).filter(|&m| self.mechanisms & (1 << m) != 0);
+        let mut ids: Vec<u32> = bits.chain(self.more_mechanisms.iter().map(|&m| m as u32)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The units of the practice's places with their depth (1 province, 2 city, 3 county),
+    /// each once, deepest first.
+    fn units(&self) -> Vec<(u32, u32)> {
+        let mut units: Vec<(u32, u32)> = std::iter::once(&self.place)
+            .chain(&self.more_places)
+            .flat_map(|l| l.iter().zip(1..).filter(|(&u, _)| u != u32::MAX).map(|(&u, d)| (d, u)))
+            .collect();
+        units.sort_unstable_by(|a, b| b.cmp(a));
+        units.dedup();
+        units.into_iter().map(|(d, u)| (u, d)).collect()
+    }
+}
+
+impl Buckets {
+    fn of(profiles: &[Profile]) -> Buckets {
+        let mut b = Buckets::default();
+        for (j, p) in profiles.iter().enumerate() {
+            let j = j as u32;
+            let ms = p.mechanism_ids();
+            let units = p.units();
+            for (k, &a) in ms.iter().enumerate() {
+                b.mechanisms.entry(a).or_default().push(j);
+                for &c in &ms[k + 1..] {
+                    b.pairs.entry((a, c)).or_default().push(j);
+                }
+                for &(u, _) in &units {
+                    b.mechanism_places.entry((a, u)).or_default().push(j);
+                }
+            }
+            for &(u, _) in &units {
+                b.places.entry(u).or_default().push(j);
+            }
+        }
+        b
+    }
+
+    /// The buckets practice `me` looks in, each with the highest score a member not met in
+    /// an earlier bucket can have, highest first. Members sharing two mechanisms or more
+    /// come first, whatever their score (the pairs' buckets); then one mechanism and a
+    /// place (10 + 4 × depth + 3), one mechanism (10 + 3), a place alone (4 × depth + 3).
+    fn of_practice(&self, me: &Profile) -> Vec<(u32, &[u32])> {
+        let ms = me.mechanism_ids();
+        let units = me.units();
+        let mut out: Vec<(u32, &[u32])> = Vec::new();
+        for (k, &a) in ms.iter().enumerate() {
+            let pairs = ms[k + 1..].iter().filter_map(|&c| self.pairs.get(&(a, c)));
+            out.extend(pairs.map(|v| (u32::MAX, v.as_slice())));
+        }
+        for &a in &ms {
+            let places = units
+                .iter()
+                .filter_map(|&(u, d)| Some((MECHANISM + PLACE * d + TIME, self.mechanism_places.get(&(a, u))?)));
+            out.extend(places.map(|(bound, v)| (bound, v.as_slice())));
+            out.extend(self.mechanisms.get(&a).map(|v| (MECHANISM + TIME, v.as_slice())));
+        }
+        let places = units.iter().filter_map(|&(u, d)| Some((PLACE * d + TIME, self.places.get(&u)?)));
+        out.extend(places.map(|(bound, v)| (bound, v.as_slice())));
+        out.sort_by_key(|b| std::cmp::Reverse(b.0));
+        out
+    }
+}
+
+fn rank(profiles: &[Profile], n: usize) -> Vec<Vec<usize>> {
+    let buckets = Buckets::of(profiles);
+    (0..profiles.len()).into_par_iter().map(|i| best(profiles, &buckets, i, n)).collect()
+}
+
+/// The `n` best-scoring others of practice `i`: its buckets visited in order of the best
+/// score they can add, until none left can beat the `n`-th best found.
+fn best(profiles: &[Profile], buckets: &Buckets, i: usize, n: usize) -> Vec<usize> {
     let me = &profiles[i];
-    let mut order: Vec<(u32, usize)> =
-        sets.iter().enumerate().map(|(k, (mask, _))| ((me.mechanisms & mask).count_ones(), k)).collect();
-    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let extra = me.more_mechanisms.len() as u32;
     // Kept sorted: score descending, index ascending.
     let mut top: Vec<(u32, usize)> = Vec::with_capacity(n + 1);
-    for (shared_bits, k) in order {
-        let bound = (shared_bits + extra) * 10 + PLACE_AND_TIME;
+    for (bound, members) in buckets.of_practice(me) {
         if top.len() == n && top.last().is_some_and(|&(s, _)| s > bound) {
             break;
         }
-        for &j in &sets[k].1 {
+        for &j in members {
             let j = j as usize;
-            if j == i {
+            if j == i || top.iter().any(|&(_, o)| o == j) {
                 continue;
             }
             let Some(score) = score(me, &profiles[j]) else { continue };
@@ -116,10 +194,10 @@ fn score(me: &Profile, other: &Profile) -> Option<u32> {
         return None;
     }
     let time = match (me.year, other.year) {
-        (Some(a), Some(b)) => 3u32.saturating_sub((a - b).unsigned_abs()),
+        (Some(a), Some(b)) => TIME.saturating_sub((a - b).unsigned_abs()),
         _ => 0,
     };
-    Some(shared * 10 + place * 4 + time)
+    Some(shared * MECHANISM + place * PLACE + time)
 }
 
 /// Depth of the deepest unit two lineages share: 3 county, 2 city, 1 province, 0 none.
