@@ -124,16 +124,9 @@ pub(crate) fn render(
     for old in memory.fingerprints.keys().filter(|p| !pages.fingerprints.contains_key(*p)) {
         out.remove(old);
     }
-    // The extras are made beside the search index (which needs the output), then put.
-    let (made, patched) = std::thread::scope(|scope| {
-        let kept = &mut memory.extras;
-        let pages = &pages;
-        let made = scope.spawn(move || phase("extras", || extras::make(site, pages, kept)));
-        let search = &mut memory.search;
-        let patched = phase("search", || search_index(site, search, changes, out));
-        (made.join().expect("the extras do not panic"), patched)
-    });
-    let extras = extras::put(site, made, &mut memory.extras, out);
+    // The extras, then the index: what the extras hold is freed before the index needs room.
+    let extras = phase("extras", || extras::make(site, &pages, &mut memory.extras, out));
+    let patched = phase("search", || search_index(site, &mut memory.search, changes, out));
     let patched = patched?;
     memory.cards = Some(site.practices.iter().map(|p| p.hash).zip(pages.cards).collect());
     memory.fingerprints = pages.fingerprints;

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 use crate::diag::Diagnostic;
-use crate::output::{hash_of, Extras, Files, Output};
+use crate::output::{hash_of, Extras, Output};
 use crate::render;
 use crate::site::{Practice, Site};
 use crate::timing::phase;
@@ -84,15 +84,15 @@ impl<T: Send + Sync + Hash> PerPractice<T> {
     }
 }
 
-/// The extra files whose fingerprint changed, and the fingerprints of all.
-pub(super) struct Made {
-    files: Files,
-    now: HashMap<String, u64>,
-}
-
-/// Makes the extras whose fingerprint changed since the render `memory` remembers.
-pub(super) fn make(site: &Site, pages: &render::Pages, memory: &mut Memory) -> Made {
-    let mut extras = Extras::new(&memory.fingerprints);
+/// Makes the extras whose fingerprint changed since the render `memory` remembers, putting
+/// each into `out` as it is made, then removes the extras of the last render that are no more.
+pub(super) fn make(
+    site: &Site,
+    pages: &render::Pages,
+    memory: &mut Memory,
+    out: &mut dyn Output,
+) -> Result<(), Diagnostic> {
+    let mut extras = Extras::new(&memory.fingerprints, out.sink());
     let paths: Vec<&str> = pages.fingerprints.keys().map(String::as_str).collect();
     crate::feed::write_feeds(site, &pages.cards, &paths, &mut extras);
     let mut fresh = Parts::default();
@@ -108,21 +108,12 @@ pub(super) fn make(site: &Site, pages: &render::Pages, memory: &mut Memory) -> M
     for (p, b) in site.theme.static_files() {
         extras.always(p.clone(), b.clone());
     }
-    let (files, now) = extras.into_parts();
-    Made { files, now }
-}
-
-/// Puts what [`make`] made into `out`, and removes the extras of the last render that are
-/// no more.
-pub(super) fn put(site: &Site, made: Made, memory: &mut Memory, out: &mut dyn Output) -> Result<(), Diagnostic> {
-    let Made { files, now } = made;
+    let now = extras.finish().map_err(|(path, e)| {
+        Diagnostic::new(&site.root.join(&site.config.paths.output).join(path), format!("cannot write: {e}"))
+    })?;
     for gone in memory.fingerprints.keys().filter(|p| !now.contains_key(*p)) {
         out.remove(gone);
     }
     memory.fingerprints = now;
-    let dir = || site.root.join(&site.config.paths.output);
-    for (path, bytes) in files {
-        out.sink().put(path, bytes).map_err(|e| Diagnostic::new(&dir(), format!("cannot write: {e}")))?;
-    }
     Ok(())
 }
