@@ -54,6 +54,18 @@ impl Run {
         self.rest.extend_from_slice(&other.rest);
         self.last = other.last;
     }
+    /// Runs of consecutive id ranges, in order, as one.
+    pub(super) fn join(runs: Vec<Run>) -> Run {
+        let mut runs = runs.into_iter();
+        let mut first = runs.next().expect("a token has postings");
+        first.rest.reserve_exact(runs.as_slice().iter().map(|r| r.rest.len() + 8).sum());
+        runs.for_each(|r| first.append(r));
+        first
+    }
+    /// Gives back the room the buffer has beyond its postings.
+    pub(super) fn shrink(&mut self) {
+        self.rest.shrink_to_fit();
+    }
     /// The postings string: the first gap counts from −1.
     pub(super) fn encode(&self) -> String {
         let mut out = Vec::with_capacity(self.rest.len() + 4);
