@@ -95,13 +95,16 @@ pub(super) fn make(
     let mut extras = Extras::new(&memory.fingerprints, out.sink());
     let paths: Vec<&str> = pages.fingerprints.keys().map(String::as_str).collect();
     crate::feed::write_feeds(site, &pages.cards, &paths, &mut extras);
+    // A build keeps no parts: each kind is dropped once its files are out.
     let mut fresh = Parts::default();
-    let parts = memory.parts.as_mut().unwrap_or(&mut fresh);
     phase("dataset", || {
+        let parts = memory.parts.as_mut().unwrap_or(&mut fresh);
         let dataset = parts.dataset.of_site(site, |p| crate::dataset::part(site, p));
         crate::dataset::write_dataset(site, &dataset, &mut extras);
     });
+    fresh.dataset = PerPractice::default();
     phase("compare", || {
+        let parts = memory.parts.as_mut().unwrap_or(&mut fresh);
         let compare = parts.compare.of_site(site, |p| crate::compare::part(site, p));
         crate::compare::write_compare_data(site, &compare, &mut extras);
     });
