@@ -13,6 +13,17 @@ pub(crate) const POSTINGS_PER_SHARD: usize = 12_000;
 /// The 64 digits of the postings encoding: 0–31 end a number, 32–63 carry five more bits.
 pub(super) const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvWXYZwxyz-_";
 
+/// The value of each digit of [`DIGITS`], by byte (0 for any other byte).
+const VALUE: [u8; 256] = {
+    let mut v = [0u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        v[DIGITS[i] as usize] = i as u8;
+        i += 1;
+    }
+    v
+};
+
 pub(super) fn push_varint(out: &mut Vec<u8>, mut v: u32) {
     while v >= 32 {
         out.push(DIGITS[32 + (v & 31) as usize]);
@@ -85,7 +96,7 @@ pub(super) fn decode(s: &str) -> Vec<(u32, u32)> {
     let mut nums = Vec::new();
     let (mut v, mut shift) = (0u32, 0u32);
     for b in s.bytes() {
-        let d = DIGITS.iter().position(|&x| x == b).unwrap_or(0) as u32;
+        let d = VALUE[b as usize] as u32;
         if d >= 32 {
             v |= (d - 32) << shift;
             shift += 5;
