@@ -445,7 +445,6 @@
           p.appendChild(s.mark ? el("mark", {}, s.text) : document.createTextNode(s.text));
         }
         li.appendChild(p);
-        li.appendChild(el("button", { type: "button", class: "compare-toggle", "data-compare": d.url, "aria-pressed": "false", hidden: "" }, "加入对比"));
         return li;
       }
 
