@@ -8,7 +8,7 @@ use crate::site::Site;
 pub(crate) const VERSION: u32 = 4;
 
 /// Postings a shard aims at; the shard count is the next power of two that gets there.
-pub(crate) const POSTINGS_PER_SHARD: usize = 12_000;
+pub(crate) const POSTINGS_PER_SHARD: usize = 24_000;
 
 /// The 64 digits of the postings encoding: 0–31 end a number, 32–63 carry five more bits.
 pub(super) const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvWXYZwxyz-_";
