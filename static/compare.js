@@ -70,7 +70,21 @@
 
   // ---------------------------------------------------------------- picking
   var bar = null;
+
+  /** Gives each practice card on the page its 加入对比 button, once. The button is made here
+   * rather than written in every card: without this script it could do nothing. */
+  function addButtons() {
+    var links = document.querySelectorAll("li.card > .card-title > a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var card = links[i].parentNode.parentNode;
+      var href = links[i].getAttribute("href");
+      if (!slugOf(href) || card.querySelector("button.compare-toggle")) continue;
+      card.appendChild(el("button", { type: "button", class: "compare-toggle", "data-compare": href, "aria-pressed": "false" }, "加入对比"));
+    }
+  }
+
   function refresh() {
+    addButtons();
     var list = load();
     var buttons = document.querySelectorAll("button.compare-toggle[data-compare]");
     for (var i = 0; i < buttons.length; i++) {

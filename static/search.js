@@ -232,14 +232,29 @@
   var FACETS = { region: true, mechanism: true, year: true };
 
   /** The version of the index format this reads: `v` in meta.js (src/search/wire.rs). */
-  var VERSION = 3;
+  var VERSION = 4;
 
-  /** Opens the index whose files `load(key)` fetches (see Engine); an index in another format
-   * is refused rather than misread. */
+  /** A file's value as the index writes it, the base-64 text of its JSON deflated (zlib), →
+   * a promise of the value (src/search/wire.rs `put`). Inflated by the browser's own
+   * DecompressionStream (2020–2023 in all engines; node 18). */
+  function unpack(text) {
+    var bytes = Uint8Array.from(atob(text), function (c) { return c.charCodeAt(0); });
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  /** Opens the index whose files `load(key)` fetches as written (see Engine); an index in another
+   * format is refused rather than misread. */
   function open(load) {
-    return load("meta").then(function (meta) {
+    var read = function (key) {
+      return load(key).then(function (v) {
+        if (typeof v !== "string") throw new Error("search/" + key + ".js is not in format " + VERSION);
+        return unpack(v);
+      });
+    };
+    return read("meta").then(function (meta) {
       if (meta.v !== VERSION) throw new Error("search index format " + meta.v + ", this page reads " + VERSION);
-      return new Engine(meta, load);
+      return new Engine(meta, read);
     });
   }
 
@@ -286,7 +301,7 @@
 
   var api = {
     makeFold: makeFold, foldKey: foldKey, baseTokens: baseTokens, shardOf: shardOf, decode: decode,
-    open: open, registry: registry, excerpt: excerpt, VERSION: VERSION,
+    open: open, unpack: unpack, registry: registry, excerpt: excerpt, VERSION: VERSION,
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   global.KbgenSearch = api;
@@ -445,7 +460,6 @@
           p.appendChild(s.mark ? el("mark", {}, s.text) : document.createTextNode(s.text));
         }
         li.appendChild(p);
-        li.appendChild(el("button", { type: "button", class: "compare-toggle", "data-compare": d.url, "aria-pressed": "false", hidden: "" }, "加入对比"));
         return li;
       }
 

@@ -91,22 +91,33 @@ fn the_dataset_has_a_row_per_practice_and_its_package_describes_every_column() {
             line["regions"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
         assert_eq!(row[col("region_codes")], codes.join(";"));
     }
-    // Each mechanism and region page links its slice, whose rows are the term's practices.
-    let mut slices = 0;
+    // Each mechanism and region page links its slice, whose rows are the term's practices; a
+    // county's page links its prefecture's, whose rows with the county's code are its own.
+    let (mut slices, mut within) = (0, 0);
     for kind in ["mechanism", "region"] {
         for e in std::fs::read_dir(site.path(&format!("site/{kind}"))).unwrap() {
             let e = e.unwrap();
             let Some(term) = e.path().is_dir().then(|| e.file_name().to_string_lossy().into_owned()) else { continue };
             let html = site.output(&format!("{kind}/{term}/index.html"));
-            let href = format!("../../data/{kind}/{term}.csv");
-            assert!(html.contains(&format!("href=\"{href}\"")), "{kind}/{term} links its slice");
-            let (h, slice) = read_csv(&site.output(&format!("data/{kind}/{term}.csv")));
+            let prefix = format!("href=\"../../data/{kind}/");
+            let at = html.find(&prefix).unwrap_or_else(|| panic!("{kind}/{term} links a slice")) + prefix.len();
+            let slug = &html[at..at + html[at..].find(".csv\"").unwrap()];
+            let (h, mut slice) = read_csv(&site.output(&format!("data/{kind}/{slug}.csv")));
             assert_eq!(h, header);
+            if let Some(at) = html.find("region_codes 含 ") {
+                let code = &term[..6];
+                assert!(html[at..].starts_with(&format!("region_codes 含 {code} 的行")), "{kind}/{term}");
+                assert_ne!(slug, term, "{kind}/{term}: a county's slice is a larger region's");
+                slice.retain(|row| row[col("region_codes")].split(';').any(|c| c == code));
+                within += 1;
+            } else {
+                assert_eq!(slug, term, "{kind}/{term} links its own slice");
+            }
             assert_eq!(slice.len(), term_count(&html), "{kind}/{term}: slice rows = the page's count");
             slices += 1;
         }
     }
-    assert!(slices > 20, "{slices} slices checked");
+    assert!(slices > 20 && within > 0, "{slices} slices checked, {within} of them a larger region's");
     let home = site.output("index.html");
     assert!(home.contains("href=\"./data/practices.csv\"") && home.contains("href=\"./data/datapackage.json\""));
 }

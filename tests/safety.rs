@@ -326,7 +326,7 @@ fn a_template_that_recurses_forever_is_an_error_not_a_crash() {
             "macros.html",
             builtin("macros.html")
                 .replace("<li class=\"card\">", "<li class=\"card\">{{ self::card(c=c, root=root) }}"),
-            "templates/macros.html:2:",
+            "templates/macros.html:4:",
             "endless recursion: macros.html: macro card → macros.html: macro card",
         ),
     ];

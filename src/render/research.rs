@@ -27,8 +27,11 @@ pub(super) struct ResearchView {
     pub(super) grid: String,
     /// Practices without a year (left out of the grid).
     pub(super) undated: usize,
-    /// The term's slice of the dataset.
+    /// The slice of the dataset that holds the term's practices.
     pub(super) csv: Option<String>,
+    /// When that slice is a larger region's (a county's practices are in its prefecture's):
+    /// that region's name and the code whose rows are the term's.
+    pub(super) csv_within: Option<(String, String)>,
 }
 
 /// What the practice template shows of a citation (`page.cite`).
@@ -113,6 +116,7 @@ impl Renderer<'_> {
             grid: grid("grid-spread", &format!("{name}：各省份逐年实践数（按首次出现排序）"), "省份", root, rows),
             undated,
             csv: Some(routes::mechanism_csv(&site.vocab.mechanisms[m.mechanism].id)),
+            csv_within: None,
         }
     }
 
@@ -141,10 +145,12 @@ impl Renderer<'_> {
             })
             .collect();
         let name = &g.unit(r.unit).name;
+        let holder = crate::dataset::region_slice(g, r.unit);
         let mut view = ResearchView {
             grid: grid("grid-mechanisms", &format!("{name}：各机制逐年实践数（按首次出现排序）"), "机制", root, rows),
             undated,
-            csv: Some(routes::region_csv(&r.slug)),
+            csv: Some(routes::region_csv(&crate::taxonomy::region_slug(g, holder))),
+            csv_within: (holder != r.unit).then(|| (g.unit(holder).name.clone(), g.unit(r.unit).code.clone())),
             map_unit: "地市",
             ..Default::default()
         };

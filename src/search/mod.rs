@@ -12,8 +12,9 @@
 //!    so a Latin query token of two characters or more matches as a prefix (`gd` finds `gdp`)
 //!    by an exact look-up. A document matches when it holds every base token of the query.
 //!
-//! **Format** (version 3; `search/`, every file a script calling `KBGEN_SEARCH.put(key, value)`,
-//! so it loads from `file://` as well as over HTTP, and a query loads only what it needs):
+//! **Format** (version 4; `search/`, every file a script calling `KBGEN_SEARCH.put(key, value)`,
+//! so it loads from `file://` as well as over HTTP, and a query loads only what it needs; `value`
+//! is the base-64 text of the JSON below deflated, [`wire::put`]):
 //!
 //! - `meta.js` — the format version (`v`, which `search.js` checks), the fold table, the shard
 //!   count and the mechanism names: no column per document, so it stays small at any size;

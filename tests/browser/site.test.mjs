@@ -418,7 +418,7 @@ function defineTests(site) {
       // Picking on a term page: the first region page with three practices or more.
       const region = readdirSync(path.join(site, "region"))
         .map((d) => `region/${d}/index.html`)
-        .find((rel) => existsSync(path.join(site, rel)) && (readFileSync(path.join(site, rel), "utf8").match(/class="compare-toggle"/g) || []).length >= 3);
+        .find((rel) => existsSync(path.join(site, rel)) && (readFileSync(path.join(site, rel), "utf8").match(/<li class="card">/g) || []).length >= 3);
       assert.ok(region, "a region page with three practices");
       const { page } = await open(context, new URL(region, base).href);
       await page.evaluate(() => localStorage.clear());

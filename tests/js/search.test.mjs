@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
+import { deflateSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -171,6 +172,7 @@ test("excerpts mark the match and never turn text into markup", () => {
 test("an index in another format version is refused, the built one is read", async () => {
   const engine = await openIndex();
   assert.equal(engine.meta.v, S.VERSION);
-  const other = { ...engine.meta, v: S.VERSION + 1 };
-  await assert.rejects(S.open(async () => other), /format/);
+  const other = deflateSync(JSON.stringify({ ...engine.meta, v: S.VERSION + 1 })).toString("base64");
+  await assert.rejects(S.open(async () => other), new RegExp(`format ${S.VERSION + 1}, this page reads ${S.VERSION}`));
+  await assert.rejects(S.open(async () => ({ ...engine.meta })), /not in format/, "a value not deflated is refused too");
 });
