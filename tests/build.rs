@@ -391,17 +391,11 @@ fn search_files(site: &std::path::Path) -> std::collections::BTreeMap<String, St
 /// A search file as its JSON: `KBGEN_SEARCH.put("key","BASE64");` holds the base-64 text of
 /// the JSON deflated (zlib); the snapshot shows `put("key",JSON)`.
 fn unpack(file: &str) -> String {
+    use base64::Engine;
     let (head, b64) = file.split_once(",\"").unwrap();
-    let b64 = b64.strip_suffix("\");\n").unwrap().trim_end_matches('=');
-    let abc = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let sextets: Vec<u32> = b64.bytes().map(|b| abc.iter().position(|&x| x == b).unwrap() as u32).collect();
-    let mut z = Vec::new();
-    for group in sextets.chunks(4) {
-        let n = group.iter().enumerate().fold(0, |n, (i, &d)| n | d << (18 - 6 * i));
-        z.extend((0..group.len() - 1).map(|i| (n >> (16 - 8 * i)) as u8));
-    }
+    let z = base64::engine::general_purpose::STANDARD.decode(b64.strip_suffix("\");\n").unwrap()).unwrap();
     let mut json = String::new();
-    std::io::Read::read_to_string(&mut libflate::zlib::Decoder::new(&z[..]).unwrap(), &mut json).unwrap();
+    std::io::Read::read_to_string(&mut flate2::read::ZlibDecoder::new(&z[..]), &mut json).unwrap();
     format!("{head},{json});\n")
 }
 
