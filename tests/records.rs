@@ -106,9 +106,9 @@ fn archive(pages: &[(&str, Vec<u8>, &str)]) -> Vec<Vec<u8>> {
 fn gzip(records: &[Vec<u8>]) -> Vec<u8> {
     let mut out = Vec::new();
     for r in records {
-        let mut e = libflate::gzip::Encoder::new(Vec::new()).unwrap();
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         e.write_all(r).unwrap();
-        out.extend(e.finish().into_result().unwrap());
+        out.extend(e.finish().unwrap());
     }
     out
 }

@@ -1,7 +1,7 @@
 //! WARC web archives (`wget --warc-file`, Heritrix, Browsertrix), plain or gzip'd per record
 //! (`.warc.gz`): every HTML response record becomes a raw article with its target URI and
 //! capture date. Records are read with the `warc` crate (its raw reader: lenient about the
-//! headers crawlers write, and it never trusts a declared length), gzip with `libflate`.
+//! headers crawlers write, and it never trusts a declared length), gzip with `flate2`.
 //!
 //! The HTTP message inside a response record is as the crawler received it: chunked transfer
 //! coding is undone, gzip and deflate content coding too, and a charset the HTTP header
@@ -26,10 +26,12 @@ pub fn records(path: &Path, name: &str) -> Vec<Input> {
         Err(e) => return vec![Input::Bad { path: path.to_path_buf(), error: format!("cannot read: {e}") }],
     };
     let reader: Box<dyn BufRead> = if name.to_ascii_lowercase().ends_with(".gz") {
-        match libflate::gzip::MultiDecoder::new(BufReader::new(file)) {
-            Ok(d) => Box::new(BufReader::new(d)),
-            Err(e) => return vec![Input::Bad { path: path.to_path_buf(), error: format!("not gzip: {e}") }],
+        let mut gz = BufReader::new(file);
+        // A file named .gz that is not gzip (magic 1f 8b) is refused before any record is read.
+        if !gz.fill_buf().is_ok_and(|head| head.is_empty() || head.starts_with(&[0x1f, 0x8b])) {
+            return vec![Input::Bad { path: path.to_path_buf(), error: "not gzip: no gzip header".into() }];
         }
+        Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(gz)))
     } else {
         Box::new(BufReader::new(file))
     };
@@ -139,8 +141,8 @@ fn http_page(message: &[u8]) -> Result<Option<Vec<u8>>, String> {
     let body = if chunked { dechunk(body)? } else { body.to_vec() };
     let mut page = match coding.as_str() {
         "" | "identity" => body,
-        "gzip" | "x-gzip" => inflate(libflate::gzip::Decoder::new(&body[..]).map_err(|e| format!("gzip: {e}"))?)?,
-        "deflate" => inflate(libflate::zlib::Decoder::new(&body[..]).map_err(|e| format!("deflate: {e}"))?)?,
+        "gzip" | "x-gzip" => inflate(flate2::read::GzDecoder::new(&body[..]))?,
+        "deflate" => inflate(flate2::read::ZlibDecoder::new(&body[..]))?,
         other => return Err(format!("content coding `{other}` is not supported")),
     };
     let charset = content_type.split(';').filter_map(|p| p.trim().strip_prefix("charset=")).next();
@@ -213,9 +215,9 @@ mod tests {
     fn html_responses_become_pages_with_their_address_and_capture_day() {
         let html = "<html><body><p>网格员入户走访</p></body></html>".as_bytes();
         let chunked = b"5\r\n<html\r\n8;ext=1\r\n><p>x</p\r\n1\r\n>\r\n0\r\n\r\n";
-        let mut gz = libflate::gzip::Encoder::new(Vec::new()).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         std::io::Write::write_all(&mut gz, html).unwrap();
-        let gz = gz.finish().into_result().unwrap();
+        let gz = gz.finish().unwrap();
         let http = "application/http; msgtype=response";
         let warc = [
             record("warcinfo", "", "application/warc-fields", b"software: wget\r\n"),
