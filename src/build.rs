@@ -1,12 +1,12 @@
 //! The three callers of the pipeline (`pipeline::render`): `kbgen build` and `kbgen check`
-//! ([`build`], into a staged folder), `kbgen serve` ([`Preview`], in memory, kept up to date
-//! file by file), and [`render_project`] (tests: a full build in memory).
+//! ([`build`], into a staged folder), `kbgen serve` ([`Preview`], in a private folder, kept up
+//! to date file by file), and [`render_project`] (tests: a full build in memory).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::diag::Diagnostic;
-use crate::output::{self, Files, InMemory, Staging};
+use crate::output::{self, Files, Folder, InMemory, Staging};
 use crate::pipeline::{self, Changes, Incremental};
 use crate::site::{self, Site};
 use crate::theme::Theme;
@@ -25,7 +25,8 @@ pub fn render_project(root: &Path) -> Result<Built, Vec<Diagnostic>> {
     Ok(Built { site, files: out.into_files() })
 }
 
-/// A site kept in memory and brought up to date file by file: what `kbgen serve` shows.
+/// A site kept in a private folder (`output::Folder`) and brought up to date file by file:
+/// what `kbgen serve` shows.
 ///
 /// An update re-reads only the changed page files (a change to kbgen.toml or data/ reloads
 /// everything) and runs the pipeline with what the last run remembers: it redraws only the
@@ -35,7 +36,7 @@ pub fn render_project(root: &Path) -> Result<Built, Vec<Diagnostic>> {
 pub struct Preview {
     root: PathBuf,
     pub site: Site,
-    pub files: Files,
+    folder: Folder,
     memory: Incremental,
 }
 
@@ -49,18 +50,52 @@ pub struct Update {
 }
 
 impl Preview {
-    /// Loads and renders the whole project.
+    /// Loads and renders the whole project into a private folder beside its output folder.
     pub fn new(root: &Path) -> Result<Preview, Vec<Diagnostic>> {
         let site = site::load_keeping_bodies(root)?;
-        let mut memory = Incremental::keeping_parts();
-        let mut out = InMemory::default();
-        pipeline::render(&site, &mut memory, &Changes::default(), &mut out)?;
-        Ok(Preview { root: root.to_path_buf(), site, files: out.into_files(), memory })
+        let out = output::output_folder(root, &site.config.paths).map_err(|d| vec![d])?;
+        let folder = Folder::create(&out)
+            .map_err(|e| vec![Diagnostic::new(&out, format!("cannot make serve's folder beside it: {e}"))])?;
+        let mut preview = Preview { root: root.to_path_buf(), site, folder, memory: Incremental::keeping_parts() };
+        preview.render(&Changes::default())?;
+        Ok(preview)
     }
 
     /// How many HTML pages the site has.
     pub fn pages(&self) -> usize {
-        self.files.keys().filter(|p| p.ends_with(".html")).count()
+        self.folder.paths().iter().filter(|p| p.ends_with(".html")).count()
+    }
+
+    /// Whether the site has a file at `path` (a path inside the output folder).
+    pub fn contains(&self, path: &str) -> bool {
+        self.folder.contains(path)
+    }
+
+    /// The bytes of the site's file at `path`, if it has one.
+    pub fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.folder.read(path)
+    }
+
+    /// The paths of the site's files, sorted.
+    pub fn paths(&self) -> Vec<String> {
+        self.folder.paths()
+    }
+
+    /// Every file of the site with its bytes, read from the private folder.
+    pub fn files(&self) -> std::io::Result<Files> {
+        self.folder.files()
+    }
+
+    /// The private folder the site is kept in (removed when the preview is dropped).
+    pub fn folder(&self) -> &Path {
+        self.folder.dir()
+    }
+
+    fn render(&mut self, changes: &Changes) -> Result<pipeline::Rendered, Vec<Diagnostic>> {
+        self.folder.begin_render();
+        let rendered = pipeline::render(&self.site, &mut self.memory, changes, &mut self.folder);
+        self.folder.end_render();
+        rendered
     }
 
     /// Brings the site up to date after `changed` files (absolute, or relative to the root)
@@ -96,10 +131,7 @@ impl Preview {
                 }
             }
         }
-        let mut out = InMemory::new(std::mem::take(&mut self.files));
-        let rendered = pipeline::render(&self.site, &mut self.memory, &changes, &mut out);
-        self.files = out.into_files();
-        let r = rendered?;
+        let r = self.render(&changes)?;
         Ok(Update { drawn: r.drawn, index_patched: r.index_patched })
     }
 }

@@ -118,6 +118,7 @@ pub(crate) fn render(
             return Err(d);
         }
     };
+    out.pages_drawn();
     let page_set_changed = memory.redraw_all
         || memory.fingerprints.len() != pages.fingerprints.len()
         || pages.fingerprints.keys().any(|p| !memory.fingerprints.contains_key(p));
@@ -172,13 +173,7 @@ fn search_index(
             });
     if !patched {
         // Only an output that keeps earlier files has any to remove, and patches later.
-        let keep = match out.previous() {
-            Some(files) => {
-                files.retain(|p, _| !routes::is_search_file(p));
-                true
-            }
-            None => false,
-        };
+        let keep = out.retain(&|p| !routes::is_search_file(p));
         memory.postings = crate::search::index(site, out.sink(), keep).map_err(cannot_write)?;
     }
     memory.index = Index::Current;
