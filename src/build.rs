@@ -5,6 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod bodies;
+
+use bodies::Bodies;
+
 use crate::diag::Diagnostic;
 use crate::output::{self, Files, Folder, InMemory, Staging};
 use crate::pipeline::{self, Changes, Incremental};
@@ -37,6 +41,8 @@ pub struct Preview {
     root: PathBuf,
     pub site: Site,
     folder: Folder,
+    /// The bodies the search index was made from (the site model keeps none).
+    bodies: Bodies,
     memory: Incremental,
 }
 
@@ -52,11 +58,13 @@ pub struct Update {
 impl Preview {
     /// Loads and renders the whole project into a private folder beside its output folder.
     pub fn new(root: &Path) -> Result<Preview, Vec<Diagnostic>> {
-        let site = site::load_keeping_bodies(root)?;
+        let site = site::load(root)?;
         let out = output::output_folder(root, &site.config.paths).map_err(|d| vec![d])?;
         let folder = Folder::create(&out)
             .map_err(|e| vec![Diagnostic::new(&out, format!("cannot make serve's folder beside it: {e}"))])?;
-        let mut preview = Preview { root: root.to_path_buf(), site, folder, memory: Incremental::keeping_parts() };
+        let bodies = Bodies::save(&folder.dir().join(BODIES), &site).map_err(|e| cannot_keep_bodies(&folder, e))?;
+        let memory = Incremental::keeping_parts();
+        let mut preview = Preview { root: root.to_path_buf(), site, folder, bodies, memory };
         preview.render(&Changes::default())?;
         Ok(preview)
     }
@@ -94,7 +102,7 @@ impl Preview {
     fn render(&mut self, changes: &Changes) -> Result<pipeline::Rendered, Vec<Diagnostic>> {
         self.folder.begin_render();
         let rendered = pipeline::render(&self.site, &mut self.memory, changes, &mut self.folder);
-        self.folder.end_render();
+        crate::timing::phase("end render", || self.folder.end_render());
         rendered
     }
 
@@ -102,6 +110,16 @@ impl Preview {
     /// changed. On an error in a page file or a template the files stay as they were.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update, Vec<Diagnostic>> {
         let rel: Vec<PathBuf> = changed.iter().map(|p| p.strip_prefix(&self.root).unwrap_or(p).to_path_buf()).collect();
+        let updated = self.apply(&rel).and_then(|changes| self.render(&changes));
+        // The pages read again hold their bodies (and those replaced, the bodies lent them):
+        // the new ones are kept on disk, and none stays in memory.
+        crate::timing::phase("keep bodies", || self.keep_bodies()).map_err(|e| cannot_keep_bodies(&self.folder, e))?;
+        let r = updated?;
+        Ok(Update { drawn: r.drawn, index_patched: r.index_patched })
+    }
+
+    /// Applies the changed files (relative to the root) to the site model.
+    fn apply(&mut self, rel: &[PathBuf]) -> Result<Changes, Vec<Diagnostic>> {
         let paths = &self.site.config.paths;
         let practices = paths.content.join(site::PRACTICES);
         let is_page = |p: &PathBuf| p.parent() == Some(practices.as_path()) && site::is_page_name(p);
@@ -112,28 +130,60 @@ impl Preview {
         let theme_changed = rel.iter().any(is_render_input);
         let mut changes = Changes::default();
         if reload {
-            self.site = site::load_keeping_bodies(&self.root)?;
+            self.site = site::load(&self.root)?;
+            self.bodies = Bodies::save(&self.folder.dir().join(BODIES), &self.site)
+                .map_err(|e| cannot_keep_bodies(&self.folder, e))?;
             // The gazetteer is not part of the fingerprints: draw everything.
             self.memory.reloaded();
             changes.reordered = true;
-        } else {
-            if !pages.is_empty() {
-                let applied = crate::timing::phase("apply", || site::apply(&mut self.site, &pages))?;
-                changes = Changes { replaced: applied.replaced, reordered: !applied.same_order };
-            }
-            if theme_changed {
-                match Theme::load(&self.root, &self.site.config.paths) {
-                    Ok(theme) => self.site.theme = theme,
-                    Err(d) => {
-                        self.memory.not_rendered(&changes);
-                        return Err(vec![d]);
-                    }
+            return Ok(changes);
+        }
+        if !pages.is_empty() {
+            crate::timing::phase("lend bodies", || self.lend_bodies(&pages))
+                .map_err(|e| cannot_keep_bodies(&self.folder, e))?;
+            let applied = crate::timing::phase("apply", || site::apply(&mut self.site, &pages))?;
+            changes = Changes { replaced: applied.replaced, reordered: !applied.same_order };
+        }
+        if theme_changed {
+            match Theme::load(&self.root, &self.site.config.paths) {
+                Ok(theme) => self.site.theme = theme,
+                Err(d) => {
+                    self.memory.not_rendered(&changes);
+                    return Err(vec![d]);
                 }
             }
         }
-        let r = self.render(&changes)?;
-        Ok(Update { drawn: r.drawn, index_patched: r.index_patched })
+        Ok(changes)
     }
+
+    /// Gives the practices of the changed page files their kept bodies, so the versions they
+    /// are replaced by can be compared with them (the search patch).
+    fn lend_bodies(&mut self, pages: &[PathBuf]) -> std::io::Result<()> {
+        for page in pages {
+            let slug = page.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            if let Some(p) = self.site.practices.iter_mut().find(|p| p.slug == slug && p.body.is_none()) {
+                p.body = self.bodies.get(slug)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps on disk the bodies the practices hold (those read again), and drops them.
+    fn keep_bodies(&mut self) -> std::io::Result<()> {
+        for p in self.site.practices.iter_mut().filter(|p| p.body.is_some()) {
+            self.bodies.put(&p.slug, p.body.as_deref().unwrap_or(""))?;
+            p.body = None;
+        }
+        self.bodies.retain(&self.site);
+        Ok(())
+    }
+}
+
+/// The file of kept bodies in the private folder.
+const BODIES: &str = "bodies";
+
+fn cannot_keep_bodies(folder: &Folder, e: std::io::Error) -> Vec<Diagnostic> {
+    vec![Diagnostic::new(folder.dir(), format!("cannot keep the page bodies: {e}"))]
 }
 
 /// What `kbgen build` and `kbgen check` report.
