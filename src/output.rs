@@ -17,6 +17,7 @@ mod folder;
 mod links;
 mod place;
 
+pub(crate) use folder::write_in_place;
 pub use folder::{remove_live_folders, Folder};
 pub use links::{BrokenLink, Links};
 pub(crate) use place::is_sibling_name;
@@ -50,9 +51,12 @@ pub trait Output {
     /// next.
     fn pages_drawn(&mut self) {}
     /// Removes the files of earlier renders that `keep` refuses (the search index, before it
-    /// is written whole); false when the output keeps no files of earlier renders.
-    fn retain(&mut self, _keep: &dyn Fn(&str) -> bool) -> bool {
-        false
+    /// is written whole).
+    fn retain(&mut self, _keep: &dyn Fn(&str) -> bool) {}
+    /// A private folder where a render keeps what the next one reads (the search postings),
+    /// when the output outlives renders (serve).
+    fn keeping(&self) -> Option<&Path> {
+        None
     }
     /// The links that point at no file of the site: of the pages `drawn` by the last render,
     /// or of every page (`all`, when the set of pages changed).
@@ -302,9 +306,8 @@ impl Output for InMemory {
         self.settle();
     }
 
-    fn retain(&mut self, keep: &dyn Fn(&str) -> bool) -> bool {
+    fn retain(&mut self, keep: &dyn Fn(&str) -> bool) {
         self.settle().retain(|p, _| keep(p));
-        true
     }
 
     fn broken_links(&mut self, drawn: &[String], all: bool) -> Vec<BrokenLink> {

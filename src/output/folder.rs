@@ -184,7 +184,7 @@ pub fn remove_live_folders() {
 }
 
 /// Writes `bytes` over the file at `path` in place (made, with its folders, if missing).
-fn write_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let open = || std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path);
     let mut file = match open() {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -242,7 +242,7 @@ impl Output for Folder {
         }
     }
 
-    fn retain(&mut self, keep: &dyn Fn(&str) -> bool) -> bool {
+    fn retain(&mut self, keep: &dyn Fn(&str) -> bool) {
         self.settle();
         let mut paths = lock(&self.paths);
         let gone: Vec<String> = paths.iter().filter(|p| !keep(p)).cloned().collect();
@@ -251,7 +251,10 @@ impl Output for Folder {
         }
         drop(paths);
         self.dropped.extend(gone);
-        true
+    }
+
+    fn keeping(&self) -> Option<&Path> {
+        Some(&self.dir)
     }
 
     fn broken_links(&mut self, drawn: &[String], all: bool) -> Vec<BrokenLink> {
@@ -334,7 +337,7 @@ mod tests {
         f.end_render();
         f.begin_render();
         f.pages_drawn();
-        assert!(f.retain(&|p| !p.starts_with("search/")));
+        f.retain(&|p| !p.starts_with("search/"));
         f.put("search/b.js".into(), b"2".to_vec()).unwrap();
         f.end_render();
         assert_eq!(f.paths(), ["index.html", "search/b.js"]);
