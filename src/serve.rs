@@ -1,5 +1,6 @@
-//! `kbgen serve`: build into memory, serve on 127.0.0.1, watch the project, rebuild, and tell
-//! open pages to reload (Server-Sent Events). Never touches `site/`. A failed rebuild keeps the
+//! `kbgen serve`: build into a private folder beside `site/` (`output::Folder`), serve on
+//! 127.0.0.1, watch the project, rebuild, and tell open pages to reload (Server-Sent Events).
+//! Never touches `site/`. A failed rebuild keeps the
 //! last good site and shows the error over every page until it is fixed.
 //!
 //! HTTP is hyper (HTTP/1 only) on a single-threaded tokio runtime: no request can kill or

@@ -41,6 +41,9 @@ pub struct Folder {
     /// Files of earlier renders given up (see [`Output::retain`]): removed from the disk at the
     /// end of the render unless it writes them again.
     dropped: Vec<String>,
+    /// The links of the pages of the first render, recorded as they are put (as a build does),
+    /// so its link check reads no page back.
+    links: Option<Links>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -74,6 +77,7 @@ impl Folder {
             waiting_bytes: AtomicUsize::new(0),
             spilled: Mutex::default(),
             dropped: Vec::new(),
+            links: None,
         })
     }
 
@@ -87,11 +91,13 @@ impl Folder {
     pub fn begin_render(&mut self) {
         let empty = lock(&self.paths).is_empty();
         self.mode = if empty { Mode::Direct } else { Mode::Waiting };
+        self.links = empty.then(Links::default);
     }
 
     /// Called after each render, good or bad: settles what waits, removes what was given up.
     pub fn end_render(&mut self) {
         self.settle();
+        self.links = None;
         let paths = lock(&self.paths);
         for p in std::mem::take(&mut self.dropped) {
             if !paths.contains(&p) {
@@ -198,7 +204,16 @@ pub(crate) fn write_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 impl Sink for Folder {
+    fn expect(&self, pages: &[&str]) {
+        if let Some(links) = &self.links {
+            links.expect(pages);
+        }
+    }
+
     fn put(&self, path: String, bytes: Vec<u8>) -> std::io::Result<()> {
+        if let Some(links) = &self.links {
+            links.page(&path, &bytes);
+        }
         if self.mode == Mode::Direct {
             write_in_place(&self.file(&path), &bytes)?;
             lock(&self.paths).insert(path);
@@ -259,6 +274,10 @@ impl Output for Folder {
 
     fn broken_links(&mut self, drawn: &[String], all: bool) -> Vec<BrokenLink> {
         self.settle();
+        if let Some(links) = self.links.take() {
+            let paths = lock(&self.paths);
+            return links.broken(|t| paths.contains(t));
+        }
         let pages: Vec<String> = if all {
             lock(&self.paths).iter().filter(|p| p.ends_with(".html")).cloned().collect()
         } else {
