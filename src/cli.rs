@@ -43,8 +43,8 @@ pub enum Command {
     Build,
     /// Serve a live preview that rebuilds and reloads open pages on every save.
     ///
-    /// The site is built in memory (site/ is not touched); content/, templates/, static/, data/
-    /// and kbgen.toml are watched.
+    /// The site is built into .site-serve-<pid>/ beside site/ (site/ is not touched; the folder
+    /// goes when serve stops); content/, templates/, static/, data/ and kbgen.toml are watched.
     Serve {
         /// Port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 8000)]
@@ -56,7 +56,7 @@ pub enum Command {
         #[arg(long)]
         open: bool,
     },
-    /// Time incremental rebuilds (the code path of `serve`): build in memory, then append a
+    /// Time incremental rebuilds (the code path of `serve`): build as serve does, then append a
     /// sentence to FILE and rebuild, RUNS times; prints one JSON line. FILE is restored after.
     #[command(hide = true)]
     BenchRebuild {

@@ -5,7 +5,7 @@
 //! raw article ──import──▶ content/practices/*.md ──load──▶ site model ──render──▶ HTML pages
 //!                                                              ├──search──▶ search index
 //!                                                              └──extras──▶ feeds, sitemap, static
-//!                                  all of it ──output──▶ staged folder (build, check) or memory (serve)
+//!                      all of it ──output──▶ staged folder (build, check) or private folder (serve)
 //! ```
 //!
 //! The modules below are listed in that order. `build` holds the three callers (`kbgen build`,

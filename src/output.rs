@@ -2,7 +2,8 @@
 //! a temporary folder beside the output folder, written as files are made ([`Staging`]) and
 //! swapped in only when everything is written and every internal link resolves, so a failed
 //! build leaves the previous site untouched and a big site never sits in memory whole; for
-//! `serve`, memory ([`InMemory`]). Both check links by the one rule of [`Links`].
+//! `serve`, a private folder beside the output folder, kept up to date file by file
+//! ([`Folder`]); for tests, memory ([`InMemory`]). All check links by the one rule of [`Links`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,10 +13,14 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 mod extras;
+mod folder;
 mod links;
 mod place;
 
+pub(crate) use folder::write_in_place;
+pub use folder::{remove_live_folders, Folder};
 pub use links::{BrokenLink, Links};
+pub(crate) use place::is_sibling_name;
 use place::remove_tree;
 pub use place::MANIFEST;
 
@@ -42,9 +47,15 @@ pub trait Output {
     fn remove(&mut self, _path: &str) {}
     /// Drops what this render put so far.
     fn discard(&mut self) {}
-    /// The files of earlier renders, when the output keeps them: the search index is patched
-    /// in them.
-    fn previous(&mut self) -> Option<&mut Files> {
+    /// Told that this render's pages are all drawn: what it put so far stays, whatever happens
+    /// next.
+    fn pages_drawn(&mut self) {}
+    /// Removes the files of earlier renders that `keep` refuses (the search index, before it
+    /// is written whole).
+    fn retain(&mut self, _keep: &dyn Fn(&str) -> bool) {}
+    /// A private folder where a render keeps what the next one reads (the search postings),
+    /// when the output outlives renders (serve).
+    fn keeping(&self) -> Option<&Path> {
         None
     }
     /// The links that point at no file of the site: of the pages `drawn` by the last render,
@@ -291,8 +302,12 @@ impl Output for InMemory {
         self.settle().remove(path);
     }
 
-    fn previous(&mut self) -> Option<&mut Files> {
-        Some(self.settle())
+    fn pages_drawn(&mut self) {
+        self.settle();
+    }
+
+    fn retain(&mut self, keep: &dyn Fn(&str) -> bool) {
+        self.settle().retain(|p, _| keep(p));
     }
 
     fn broken_links(&mut self, drawn: &[String], all: bool) -> Vec<BrokenLink> {

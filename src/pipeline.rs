@@ -43,7 +43,8 @@ pub(crate) struct Incremental {
 #[derive(Default)]
 struct SearchMemory {
     index: Index,
-    /// The postings of the index in the output, when the output outlives a render (serve).
+    /// The postings of the index in the output (kept on disk), when the output outlives a
+    /// render (serve).
     postings: Option<crate::search::Postings>,
 }
 
@@ -118,6 +119,7 @@ pub(crate) fn render(
             return Err(d);
         }
     };
+    out.pages_drawn();
     let page_set_changed = memory.redraw_all
         || memory.fingerprints.len() != pages.fingerprints.len()
         || pages.fingerprints.keys().any(|p| !memory.fingerprints.contains_key(p));
@@ -159,20 +161,22 @@ fn search_index(
             || match memory.postings.as_mut() {
                 Some(kept) => {
                     phase("index patch", || crate::search::update_index(site, kept, &changes.replaced, out.sink()))
-                        .map_err(cannot_write)?
+                        .map_err(|e| {
+                            // Part of the patch may be written: only a full rewrite is sure.
+                            memory.index = Index::Stale;
+                            cannot_write(e)
+                        })?
                 }
                 None => false,
             });
     if !patched {
         // Only an output that keeps earlier files has any to remove, and patches later.
-        let keep = match out.previous() {
-            Some(files) => {
-                files.retain(|p, _| !routes::is_search_file(p));
-                true
-            }
-            None => false,
-        };
-        memory.postings = crate::search::index(site, out.sink(), keep).map_err(cannot_write)?;
+        out.retain(&|p| !routes::is_search_file(p));
+        let keep = out.keeping().map(|dir| dir.join("postings"));
+        memory.postings = crate::search::index(site, out.sink(), keep.as_deref()).map_err(|e| {
+            memory.index = Index::Stale;
+            cannot_write(e)
+        })?;
     }
     memory.index = Index::Current;
     Ok(patched)

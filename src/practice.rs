@@ -18,9 +18,10 @@ pub struct Practice {
     /// The source file, as given to messages (relative to the project root).
     pub source: PathBuf,
     pub front: FrontMatter,
-    /// The Markdown body, when the model keeps it (serve, which patches the search index
-    /// against the previous body); a build reads it again from the file ([`Practice::body`]),
-    /// so its memory follows the metadata, not the bodies.
+    /// The Markdown body, when the model holds it (a page just read again by serve, and the
+    /// version it replaces, whose body the search patch compares); otherwise it is read again
+    /// from the file when needed ([`Practice::body`]), so memory follows the metadata, not the
+    /// bodies.
     pub body: Option<String>,
     /// What lists and feeds show of the body (its first 90 characters).
     pub excerpt: String,

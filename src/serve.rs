@@ -1,5 +1,6 @@
-//! `kbgen serve`: build into memory, serve on 127.0.0.1, watch the project, rebuild, and tell
-//! open pages to reload (Server-Sent Events). Never touches `site/`. A failed rebuild keeps the
+//! `kbgen serve`: build into a private folder beside `site/` (`output::Folder`), serve on
+//! 127.0.0.1, watch the project, rebuild, and tell open pages to reload (Server-Sent Events).
+//! Never touches `site/`. A failed rebuild keeps the
 //! last good site and shows the error over every page until it is fixed.
 //!
 //! HTTP is hyper (HTTP/1 only) on a single-threaded tokio runtime: no request can kill or
@@ -91,6 +92,7 @@ fn is_loopback(bind: &str) -> bool {
 
 pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()> {
     let start = Instant::now();
+    remove_folders_on_exit();
     // The watcher reports absolute paths; rebuilds tell pages from other files by their path
     // inside the project, so the root must be absolute too.
     let root = &root.canonicalize().map_err(|e| anyhow::anyhow!("{}: {e}", root.display()))?;
@@ -134,6 +136,36 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
     let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
     runtime.block_on(accept(listener, shared))
 }
+
+/// Ctrl-C (and any other signal that asks a process to end) removes the private folder the
+/// site is kept in, then ends serve. The signals are blocked in every thread (threads made
+/// after this inherit the mask) and taken by one thread of their own, where removing a folder
+/// is safe; a killed serve leaves its folder to the next one, which removes it.
+#[cfg(unix)]
+fn remove_folders_on_exit() {
+    // SAFETY: plain libc calls on a signal set owned here; pthread_sigmask only changes this
+    // thread's mask, before any other thread exists.
+    let set = unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaddset(&mut set, sig);
+        }
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        set
+    };
+    std::thread::spawn(move || {
+        let mut sig: libc::c_int = 0;
+        // SAFETY: `set` and `sig` live for the call.
+        if unsafe { libc::sigwait(&set, &mut sig) } == 0 {
+            crate::output::remove_live_folders();
+            std::process::exit(128 + sig);
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn remove_folders_on_exit() {}
 
 /// Accepts connections for ever, each served by its own task.
 async fn accept(listener: std::net::TcpListener, shared: Arc<Shared>) -> anyhow::Result<()> {

@@ -38,18 +38,8 @@ pub fn is_page_name(path: &Path) -> bool {
 }
 
 /// Loads the project at `root`: every error in every file, or the model. The practices keep
-/// no body (`kbgen build` reads each again when it needs it): see [`load_keeping_bodies`].
+/// no body (a build reads each again when it needs it, see `Practice::body`).
 pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
-    load_with(root, false)
-}
-
-/// [`load`], the practices keeping their bodies: serve's model, whose search index is patched
-/// against a page's previous body.
-pub fn load_keeping_bodies(root: &Path) -> Result<Site, Vec<Diagnostic>> {
-    load_with(root, true)
-}
-
-fn load_with(root: &Path, keep_bodies: bool) -> Result<Site, Vec<Diagnostic>> {
     let config = Config::load(root).map_err(|d| vec![d])?;
     let data = root.join(&config.paths.data);
     let vocab = Vocabulary::load_or_builtin(&data.join("mechanisms.yaml")).map_err(|e| {
@@ -88,7 +78,7 @@ fn load_with(root: &Path, keep_bodies: bool) -> Result<Site, Vec<Diagnostic>> {
         return Err(nested);
     }
     let results: Vec<Result<Practice, Vec<Diagnostic>>> = crate::timing::phase("load", || {
-        files.par_iter().map(|rel| load_practice(root, rel, &vocab, gazetteer, keep_bodies)).collect()
+        files.par_iter().map(|rel| load_practice(root, rel, &vocab, gazetteer, false)).collect()
     });
     let mut practices = Vec::new();
     let mut diags = Vec::new();

@@ -36,22 +36,37 @@ fn edit(path: &Path, f: impl FnOnce(String) -> String) {
     std::fs::write(path, new).unwrap();
 }
 
-/// Compares the preview's files with a full build's, naming the first differing file.
+/// Compares the preview's files, as read from its private folder, with a full build's, naming
+/// the first differing file; the folder holds no file the preview does not list.
 fn assert_same_as_full_build(preview: &Preview, root: &Path, step: &str) {
     let full = render_project(root).unwrap_or_else(|d| panic!("{step}: full build fails: {d:?}")).files;
-    let missing: Vec<&String> = full.keys().filter(|k| !preview.files.contains_key(*k)).collect();
-    let extra: Vec<&String> = preview.files.keys().filter(|k| !full.contains_key(*k)).collect();
+    let files = preview.files().unwrap();
+    let missing: Vec<&String> = full.keys().filter(|k| !files.contains_key(*k)).collect();
+    let extra: Vec<&String> = files.keys().filter(|k| !full.contains_key(*k)).collect();
     assert!(missing.is_empty() && extra.is_empty(), "{step}: missing {missing:?}, extra {extra:?}");
     for (path, bytes) in &full {
-        assert!(preview.files[path] == *bytes, "{step}: {path} differs from a full build");
+        assert!(files[path] == *bytes, "{step}: {path} differs from a full build");
     }
+    assert_eq!(on_disk(&preview.folder().join("site")), preview.paths(), "{step}: the folder holds what is listed");
+}
+
+/// The files under `dir`, as sorted paths relative to it.
+fn on_disk(dir: &Path) -> Vec<String> {
+    let mut paths: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect();
+    paths.sort();
+    paths
 }
 
 #[test]
 fn every_kind_of_change_rebuilds_to_what_a_full_build_writes() {
     let (_tmp, root) = project();
     let mut preview = Preview::new(&root).unwrap();
-    let total = preview.files.keys().filter(|p| p.ends_with(".html")).count();
+    let total = preview.pages();
     let first = nth(&root, 0);
     let second = nth(&root, 1);
 
@@ -99,7 +114,7 @@ fn every_kind_of_change_rebuilds_to_what_a_full_build_writes() {
     )
     .unwrap();
     preview.update(std::slice::from_ref(&new)).unwrap();
-    assert!(preview.files.contains_key("practices/2019-new-page/index.html"));
+    assert!(preview.contains("practices/2019-new-page/index.html"));
     assert_same_as_full_build(&preview, &root, "page added");
     std::fs::remove_file(&new).unwrap();
     preview.update(std::slice::from_ref(&new)).unwrap();
@@ -110,8 +125,8 @@ fn every_kind_of_change_rebuilds_to_what_a_full_build_writes() {
     edit(&term, |t| t.replacen("{% block main %}", "{% block main %}<p class=\"note\">本页按条件列出实践。</p>", 1));
     let u = preview.update(std::slice::from_ref(&term)).unwrap();
     let term_pages = preview
-        .files
-        .keys()
+        .paths()
+        .into_iter()
         .filter(|p| p.starts_with("region/") || p.starts_with("mechanism/") || p.starts_with("year/"))
         .filter(|p| p.ends_with(".html") && p.matches('/').count() >= 2)
         .count();
@@ -136,14 +151,14 @@ fn every_kind_of_change_rebuilds_to_what_a_full_build_writes() {
 fn a_broken_page_leaves_the_preview_as_it_was_and_the_fix_applies() {
     let (_tmp, root) = project();
     let mut preview = Preview::new(&root).unwrap();
-    let before = preview.files.clone();
+    let before = preview.files().unwrap();
     let name = nth(&root, 2);
     let path = page(&root, &name);
     let good = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, good.replacen("year: ", "year: x", 1)).unwrap();
     let err = preview.update(std::slice::from_ref(&path)).unwrap_err();
     assert!(err[0].to_string().contains(&name), "{err:?}");
-    assert!(preview.files == before, "a failed update changes nothing");
+    assert!(preview.files().unwrap() == before, "a failed update changes nothing");
     std::fs::write(&path, good.replace("\n\n", "\n\n修好了。\n\n")).unwrap();
     preview.update(std::slice::from_ref(&path)).unwrap();
     assert_same_as_full_build(&preview, &root, "after the fix");

@@ -747,3 +747,119 @@ fn malformed_requests_leave_serve_answering() {
     );
     assert!(corpus.len() >= 2000);
 }
+
+/// GET `path` with or without `Accept-Encoding: gzip`: status, whether the body came gzip'd,
+/// and the body as the file's bytes (gunzipped).
+fn get_bytes(s: &Server, path: &str, gzip: bool) -> (u16, bool, Vec<u8>) {
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let accept = if gzip { "Accept-Encoding: gzip, deflate\r\n" } else { "" };
+    write!(c, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{accept}\r\n", s.addr).unwrap();
+    let mut raw = Vec::new();
+    c.read_to_end(&mut raw).unwrap();
+    let at = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a head");
+    let head = String::from_utf8_lossy(&raw[..at]).to_lowercase();
+    let body = raw[at + 4..].to_vec();
+    let status = head.split(' ').nth(1).unwrap_or("0").parse().unwrap();
+    let zipped = head.lines().any(|l| l == "content-encoding: gzip");
+    if !zipped {
+        return (status, false, body);
+    }
+    let mut out = Vec::new();
+    libflate::gzip::Decoder::new(&body[..]).unwrap().read_to_end(&mut out).unwrap();
+    (status, true, out)
+}
+
+/// A site path as a URL path (percent-encoded outside plain ASCII).
+fn url_of(path: &str) -> String {
+    let mut url = String::from("/");
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/._-~".contains(&b) {
+            url.push(b as char);
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    url
+}
+
+/// Every file a build writes, under `dir`, as site paths.
+fn built_files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(dir).into_iter().map(Result::unwrap).filter(|e| e.file_type().is_file()) {
+        let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+        if rel != ".kbgen-manifest" {
+            out.push(rel);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Builds the project at `root` and asserts `s` answers every file the build wrote with its
+/// bytes (HTML pages with the live-reload client added), with and without gzip.
+fn assert_serves_the_build(s: &Server, root: &Path, step: &str) {
+    let built = common::kbgen(root, &["build"]);
+    assert!(built.status.success(), "{}", common::text(&built.stderr));
+    let files = built_files(&root.join("site"));
+    assert!(files.len() > 50, "{} files", files.len());
+    let mut zipped = 0;
+    for path in &files {
+        let want = std::fs::read(root.join("site").join(path)).unwrap();
+        for gzip in [false, true] {
+            let (status, was_zipped, got) = get_bytes(s, &url_of(path), gzip);
+            assert_eq!(status, 200, "{step}: {path} (gzip {gzip})");
+            assert!(gzip || !was_zipped, "{path}: gzip'd for a client that does not take it");
+            let text = [".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"].iter().any(|e| path.ends_with(e));
+            if gzip && text && want.len() >= 1024 {
+                assert!(was_zipped, "{path}: a text file of {} bytes goes gzip'd", want.len());
+            }
+            zipped += usize::from(was_zipped);
+            if !path.ends_with(".html") {
+                assert!(got == want, "{step}: {path} (gzip {gzip}): not the bytes the build wrote");
+                continue;
+            }
+            // An HTML page is the build's, with the live-reload client before `</body>`.
+            let end = want.windows(7).rposition(|w| w == b"</body>").unwrap_or(want.len());
+            let (head, tail) = want.split_at(end);
+            assert!(got.starts_with(head) && got.ends_with(tail), "{step}: {path} (gzip {gzip}): not the build's page");
+            let added = String::from_utf8_lossy(&got[head.len()..got.len() - tail.len()]).into_owned();
+            assert!(added.starts_with("<script>") && added.contains("/__kbgen/events"), "{path}: {added}");
+        }
+    }
+    assert!(zipped > 20, "{zipped} files went gzip'd");
+    let (status, _, missing) = get_bytes(s, "/no/such/page/", true);
+    let built_404 = std::fs::read(root.join("site/404.html")).unwrap();
+    let end = built_404.windows(7).rposition(|w| w == b"</body>").unwrap();
+    assert_eq!(status, 404);
+    assert!(missing.starts_with(&built_404[..end]), "{step}: a missing page is the build's 404 page");
+}
+
+#[test]
+fn serves_the_bytes_a_build_writes_for_every_file_gzipped_or_not() {
+    let (tmp, s) = served_copy();
+    let root = tmp.path().join("p");
+    assert_serves_the_build(&s, &root, "start");
+    // The build's staging folders beside site/ are kbgen's own: no rebuild followed.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(s.rebuilds.lock().unwrap().is_empty(), "{:?}", s.rebuilds.lock().unwrap());
+    let file = root.join(FILE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("\n\n", "\n\n新增一句：网格员每周走访。\n\n", 1)).unwrap();
+    eventually("the rebuild", || s.rebuilds.lock().unwrap().len() == 1);
+    assert_serves_the_build(&s, &root, "after an edit");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_private_folder_is_beside_site_and_goes_when_serve_is_stopped() {
+    let (tmp, mut s) = served_copy();
+    let folder = tmp.path().join("p").join(format!(".site-serve-{}", s.child.id()));
+    assert!(folder.join("site/index.html").is_file(), "{}", folder.display());
+    assert!(!tmp.path().join("p/site").exists(), "serve never writes site/");
+    let killed = Command::new("kill").args(["-INT", &s.child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = s.child.wait().unwrap();
+    assert!(!status.success(), "{status:?}");
+    assert!(!folder.exists(), "Ctrl-C removes {}", folder.display());
+}

@@ -182,10 +182,21 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::ErrorKind::Unsupported.into())
 }
 
-/// `.<name>-<what>-<pid>` beside `out`: this process's staging folders.
+/// `.<name>-<what>-<pid>` beside `out`: this process's staging folders (`new`, `old`) and
+/// serve's private folder (`serve`).
 pub(super) fn sibling(out: &Path, what: &str) -> PathBuf {
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     parent.join(format!(".{}-{what}-{}", out_name(out), std::process::id()))
+}
+
+/// Whether a file name is one [`sibling`] gives: kbgen's own folders, whose changes the
+/// watcher of `serve` ignores.
+pub(crate) fn is_sibling_name(name: &str) -> bool {
+    let Some((rest, pid)) = name.strip_prefix('.').and_then(|n| n.rsplit_once('-')) else { return false };
+    let what = rest.rsplit_once('-').map(|(_, w)| w);
+    !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && what.is_some_and(|w| ["new", "old", "kept", "serve"].contains(&w))
 }
 
 fn out_name(out: &Path) -> &str {
@@ -269,8 +280,8 @@ fn check_folders(target: &Path, rel: &str) -> io::Result<()> {
     Ok(())
 }
 
-/// Removes what a killed build left beside `out`: `.<name>-new-PID` and `.<name>-old-PID` of
-/// processes no longer running. An old site left while `out` itself is missing (killed between
+/// Removes what a killed build or serve left beside `out`: `.<name>-new-PID`,
+/// `.<name>-old-PID` and `.<name>-serve-PID` of processes no longer running. An old site left while `out` itself is missing (killed between
 /// the two renames of a swap) is put back instead.
 pub(super) fn clean_stale(out: &Path) {
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -281,7 +292,7 @@ pub(super) fn clean_stale(out: &Path) {
         let name = e.file_name();
         let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
         let Some((what, pid)) = rest.split_once('-') else { continue };
-        if !["new", "old"].contains(&what) || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        if !["new", "old", "serve"].contains(&what) || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
         let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
@@ -336,6 +347,16 @@ pub(super) fn remove_tree(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kbgens_own_folders_are_told_by_name() {
+        for name in [".site-serve-12", ".site-new-3", ".public-old-45", ".my-site-kept-6"] {
+            assert!(is_sibling_name(name), "{name}");
+        }
+        for name in ["site", ".site-serve-", ".site-serve-1x", "site-serve-12", ".site-other-12", ".git"] {
+            assert!(!is_sibling_name(name), "{name}");
+        }
+    }
 
     #[test]
     #[cfg(target_os = "linux")]

@@ -3,32 +3,19 @@
 //! per-document fragments and `meta.js` (see `wire`).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::contract::fold_char;
+use super::kept::{self, Postings};
 use super::wire::{decode, facets_json, impact, meta_json, put, scored, shard_count, shard_of, Run, FACETS, META};
 use crate::fold::is_han;
 use crate::output::Sink;
 use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;
-
-/// The postings of the index last written, kept in memory (by `serve`) to patch them without
-/// reading the index files back.
-pub(crate) struct Postings {
-    pub(super) shards: u32,
-    /// How many postings there are in all.
-    pub(super) postings: usize,
-    /// How many documents there are.
-    pub(super) n: usize,
-    /// Per shard, the postings string of each token.
-    pub(super) maps: Vec<BTreeMap<String, String>>,
-    /// Per shard patched before, the scored postings of each token as written (valid while
-    /// `n` is: a token's scores then follow from its postings alone).
-    pub(super) scored: std::collections::HashMap<u32, BTreeMap<String, String>>,
-}
 
 /// Field weights: a token in the title counts four times, in the terms (places, mechanisms,
 /// keywords, source) twice.
@@ -169,9 +156,9 @@ pub(super) fn doc_entry(site: &Site, p: &Practice) -> std::io::Result<(DocEntry,
 }
 
 /// Writes the search index into `sink`; a document's fragment goes out as soon as it is
-/// tokenized, a shard as soon as it is encoded. With `keep`, also gives the postings back,
-/// for patching them later ([`Postings`]).
-pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: bool) -> std::io::Result<Option<Postings>> {
+/// tokenized, a shard as soon as it is encoded. With `keep`, also keeps the postings in that
+/// folder, for patching them later ([`Postings`]).
+pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: Option<&Path>) -> std::io::Result<Option<Postings>> {
     // Documents are tokenized and inverted in parallel runs of consecutive ids; a run's
     // postings join the previous run's by re-encoding one gap.
     let n = site.practices.len();
@@ -217,19 +204,23 @@ pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: bool) -> std::io::Result
     let shards = shard_count(postings);
     sink.put(routes::search_file(META), put(META, &meta_json(site, shards, postings)))?;
     sink.put(routes::search_file(FACETS), put(FACETS, &facets_json(site)))?;
-    let maps = write_shards(all, shards, n, sink, keep)?;
-    Ok(keep.then_some(Postings { shards, postings, n, maps, scored: Default::default() }))
+    if let Some(dir) = keep {
+        kept::prepare(dir)?;
+    }
+    write_shards(all, shards, n, sink, keep)?;
+    Ok(keep.map(|dir| Postings::new(dir, shards, postings, n)))
 }
 
 /// The shard files of an inverted index of `n` documents (postings [`scored`]); with `keep`,
-/// also each shard's postings by token, with their impacts (what a patch starts from).
+/// also each shard's postings by token, with their impacts (what a patch starts from), saved
+/// in that folder.
 fn write_shards(
     all: FxHashMap<Token, Vec<Run>>,
     shards: u32,
     n: usize,
     sink: &dyn Sink,
-    keep: bool,
-) -> std::io::Result<Vec<BTreeMap<String, String>>> {
+    keep: Option<&Path>,
+) -> std::io::Result<()> {
     let mut by_shard: Vec<Vec<(String, Vec<Run>)>> = (0..shards).map(|_| Vec::new()).collect();
     for (key, runs) in all {
         let text = key.text();
@@ -251,14 +242,17 @@ fn write_shards(
                 json.push_str(":\"");
                 json.push_str(&scored(&decode(&encoded), n));
                 json.push('"');
-                if keep {
+                if keep.is_some() {
                     kept.insert(token, encoded);
                 }
             }
             json.push('}');
             let key = format!("s/{k}");
             sink.put(routes::search_file(&key), put(&key, &json))?;
-            Ok(kept)
+            match keep {
+                Some(dir) => kept::save(dir, k as u32, &kept),
+                None => Ok(()),
+            }
         })
         .collect()
 }

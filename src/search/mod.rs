@@ -35,14 +35,16 @@
 //! shard), so a first query downloads a few small files whatever the size of the site.
 //!
 //! The parts: [`contract`] (the tokenizer the browser mirrors), [`wire`] (the format),
-//! [`index`](mod@index) (building the index), [`patch`] (patching it for pages edited in place).
+//! [`index`](mod@index) (building the index), [`patch`] (patching it for pages edited in place),
+//! [`kept`] (the postings a patch starts from, kept on disk).
 
 mod contract;
 mod index;
+mod kept;
 mod patch;
 pub(crate) mod wire;
 
 pub(crate) use contract::{base_tokens, fold_table, index_tokens};
 pub(crate) use index::index;
-pub(crate) use index::Postings;
+pub(crate) use kept::Postings;
 pub(crate) use patch::update_index;

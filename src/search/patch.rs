@@ -1,22 +1,21 @@
 //! Patching the index for practices edited in place (ids unchanged): their documents, the
 //! postings of the tokens whose weight changed (a shard is written again whole: a token's
-//! document frequency scales all its postings; the scores of a shard's other tokens are kept
-//! from its last patch), `meta.js` and `f.js`. The postings of the last index
-//! are kept in memory ([`Postings`]); the files written are never read back.
+//! document frequency scales all its postings), `meta.js` and `f.js`. The postings of the last
+//! index, with their impacts, are kept on disk ([`Postings`]), a shard per file, and read back
+//! for the shards a patch touches; the index files written are never read back.
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::index::{doc_entry, Postings, Token};
+use super::index::{doc_entry, Token};
+use super::kept::{Postings, Shard};
 use super::wire::{decode, facets_json, meta_json, put, scored, shard_count, shard_of, Run, FACETS, META};
 use crate::output::Sink;
 use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;
-
-/// Shards whose scored postings are kept between patches, at most.
-const SCORED_SHARDS: usize = 256;
 
 /// Per token, (doc, new weight or removal).
 type Edits = BTreeMap<String, Vec<(u32, Option<u32>)>>;
@@ -47,29 +46,18 @@ pub(crate) fn update_index(
         return Ok(false);
     }
     let n = site.practices.len();
-    for (shard, tokens) in diff.shards {
-        let map = &mut kept.maps[shard as usize];
-        let changed: Vec<String> = tokens.keys().cloned().collect();
-        patch_shard(map, tokens);
-        // Only the changed tokens are scored again (all of them the first time). The shards kept
-        // are bounded, so a long session holds no second copy of the whole index.
-        if kept.scored.len() >= SCORED_SHARDS && !kept.scored.contains_key(&shard) {
-            kept.scored.clear();
-        }
-        let out = kept
-            .scored
-            .entry(shard)
-            .or_insert_with(|| map.iter().map(|(t, p)| (t.clone(), scored(&decode(p), n))).collect());
-        for t in changed {
-            match map.get(&t) {
-                Some(p) => out.insert(t, scored(&decode(p), n)),
-                None => out.remove(&t),
-            };
-        }
+    let shards: Vec<(u32, Edits)> = diff.shards.into_iter().collect();
+    shards.into_par_iter().try_for_each(|(shard, tokens)| {
+        let mut map = kept.read(shard)?;
+        patch_shard(&mut map, tokens);
+        kept.write(shard, &map)?;
+        // Every token of the shard is scored again: its score follows from its postings alone
+        // (while `n` is unchanged), so the file is the one a full rewrite writes.
+        let out: BTreeMap<&String, String> = map.iter().map(|(t, p)| (t, scored(&decode(p), n))).collect();
         let key = format!("s/{shard}");
         let json = serde_json::to_string(&out).expect("strings serialise");
-        sink.put(routes::search_file(&key), put(&key, &json))?;
-    }
+        sink.put(routes::search_file(&key), put(&key, &json))
+    })?;
     for (i, json) in diff.docs {
         let key = format!("d/{i}");
         sink.put(routes::search_file(&key), put(&key, &json))?;
@@ -109,7 +97,7 @@ fn diff(site: &Site, replaced: &[(usize, Practice)], meta: &Postings) -> std::io
 }
 
 /// Applies token edits to the postings of one shard.
-fn patch_shard(map: &mut BTreeMap<String, String>, tokens: Edits) {
+fn patch_shard(map: &mut Shard, tokens: Edits) {
     for (token, edits) in tokens {
         let mut list = map.get(&token).map(|s| decode(s)).unwrap_or_default();
         for (doc, w) in edits {

@@ -15,6 +15,7 @@ use hyper::body::Bytes;
 use hyper::StatusCode;
 
 use super::{Shared, SHARED_FROM};
+use crate::routes::NOT_FOUND;
 
 /// A site file as served.
 pub(super) struct Served {
@@ -88,22 +89,23 @@ fn percent_decode(s: &str) -> Option<String> {
 /// The file a URL path asks for, or the 404 page; HTML pages with the live-reload client.
 /// `gzip`: the client accepts gzip.
 pub(super) async fn page(url: &str, gzip: bool, shared: &Shared) -> Served {
-    static EMPTY: std::sync::OnceLock<crate::render::Files> = std::sync::OnceLock::new();
     let st = shared.state.read().await;
-    let files = st.preview.as_ref().map_or_else(|| EMPTY.get_or_init(Default::default), |p| &p.files);
+    let preview = st.preview.as_ref();
+    let has = |p: &str| preview.is_some_and(|v| v.contains(p));
     let wanted = site_path(url);
     let mut path = wanted.clone().unwrap_or_default();
     // `/practices/x` without a slash: the folder's page.
-    if wanted.is_some() && !files.contains_key(&path) && files.contains_key(&format!("{path}/index.html")) {
+    if wanted.is_some() && !has(&path) && has(&format!("{path}/index.html")) {
         path = format!("{path}/index.html");
     }
-    let (status, path) = if wanted.is_some() && files.contains_key(&path) {
+    let (status, path) = if wanted.is_some() && has(&path) {
         (StatusCode::OK, path)
     } else {
-        (StatusCode::NOT_FOUND, "404.html".to_string())
+        (StatusCode::NOT_FOUND, NOT_FOUND.to_string())
     };
     let ctype = content_type(&path);
-    let file = files.get(&path).map_or(&b"<!DOCTYPE html><title>404</title><p>not found</p>"[..], Vec::as_slice);
+    let read = preview.and_then(|p| p.read(&path));
+    let file = read.as_deref().unwrap_or(b"<!DOCTYPE html><title>404</title><p>not found</p>");
     let html = ctype.starts_with("text/html");
     let shell = html.then(|| (shell_key(file, status, st.error.is_some()), st.version));
     let gzip = gzip && file.len() >= GZIP_FROM && compressible(ctype);

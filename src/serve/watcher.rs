@@ -43,7 +43,8 @@ fn folder_id(dir: &Path) -> Option<u64> {
     }
 }
 
-/// Files whose changes never matter: editor swap and backup files, our own temporaries.
+/// Files whose changes never matter: editor swap and backup files, our own temporaries and
+/// folders (serve's private folder, a build's staging folders).
 fn ignored(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     name.starts_with(".#")
@@ -52,7 +53,10 @@ fn ignored(path: &Path) -> bool {
         || name == "4913"
         || name.ends_with(".tmp")
         || name.ends_with(".crswap")
-        || path.components().any(|c| c.as_os_str() == "site" || c.as_os_str() == "target" || c.as_os_str() == ".git")
+        || path.components().any(|c| {
+            let c = c.as_os_str();
+            c == "site" || c == "target" || c == ".git" || c.to_str().is_some_and(crate::output::is_sibling_name)
+        })
 }
 
 /// The file watcher of a served project, started before the first build so no save is missed.
