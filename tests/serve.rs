@@ -766,7 +766,7 @@ fn get_bytes(s: &Server, path: &str, gzip: bool) -> (u16, bool, Vec<u8>) {
         return (status, false, body);
     }
     let mut out = Vec::new();
-    libflate::gzip::Decoder::new(&body[..]).unwrap().read_to_end(&mut out).unwrap();
+    flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut out).unwrap();
     (status, true, out)
 }
 
