@@ -1,7 +1,7 @@
 // Bytes a browser downloads (gzip -9) before it shows the first results of a query, on a
 // built kbgen site: static/search.js, search/meta.js, the shards of the query's tokens and the
-// documents of the first 20 results; then with the facet columns (search/f.js), which the
-// search page loads next for the counts beside the results. Also the time to answer each
+// documents of the results the page shows first (search.js's PAGE); then with the facet
+// columns (search/f.js), which the search page loads next for the counts beside the results. Also the time to answer each
 // query in node (results and facets).
 //
 //   node bench/first-query.mjs SITE_DIR [QUERY...]
@@ -29,7 +29,7 @@ for (const q of queries) {
   const started = performance.now();
   const engine = await S.open(load);
   const ranked = await engine.ranked(q);
-  await Promise.all(ranked.results.slice(0, 20).map((r) => engine.doc(r.id)));
+  await Promise.all(ranked.results.slice(0, S.PAGE).map((r) => engine.doc(r.id)));
   const first = bytes;
   await engine.refine(ranked, {});
   const ms = performance.now() - started;

@@ -4,8 +4,8 @@
 //!
 //! Pages are assembled from sentences of the repo's own imported articles, with real region
 //! paths from the gazetteer, mechanism ids from the vocabulary, years over a decade and
-//! 1,500–4,000 characters of body each. The folder has `kbgen.toml`, `content/`, `templates/`
-//! and `static/`, so `kbgen build` run inside it builds it.
+//! 1,500–4,000 characters of body each. The folder has `kbgen.toml`, `content/` and empty
+//! `templates/` and `static/` (the built-in theme is used), so `kbgen build` run inside it builds it.
 
 use std::path::PathBuf;
 
@@ -67,15 +67,11 @@ fn main() {
 
     let practices = out.join("content/practices");
     std::fs::create_dir_all(&practices).unwrap();
+    // Empty theme folders: the build uses kbgen's own theme, as it is now (copies written here
+    // went stale in cached corpora whenever the theme changed).
     std::fs::create_dir_all(out.join("templates")).unwrap();
     std::fs::create_dir_all(out.join("static")).unwrap();
     std::fs::write(out.join("kbgen.toml"), "title = \"合成基准知识库\"\ndescription = \"kbgen 基准测试用的合成语料。\"\nbase_url = \"https://example.org/bench/\"\npaginate = 20\n").unwrap();
-    for (name, text) in kbgen::render::BUILTIN_TEMPLATES {
-        std::fs::write(out.join("templates").join(name), text).unwrap();
-    }
-    for (name, text) in kbgen::render::BUILTIN_STATIC {
-        std::fs::write(out.join("static").join(name), text).unwrap();
-    }
 
     let mut rng = Rng(seed);
     let mut bytes = 0usize;

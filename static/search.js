@@ -299,9 +299,14 @@
     return segs;
   }
 
+  /** Results shown at once, and at each 显示更多结果: ten, as a results page of a web search
+   * shows; each one shown loads its document (~3.5 KiB gzip), the largest part of a first
+   * query's download after the shards. */
+  var PAGE = 10;
+
   var api = {
     makeFold: makeFold, foldKey: foldKey, baseTokens: baseTokens, shardOf: shardOf, decode: decode,
-    open: open, unpack: unpack, registry: registry, excerpt: excerpt, VERSION: VERSION,
+    open: open, unpack: unpack, registry: registry, excerpt: excerpt, VERSION: VERSION, PAGE: PAGE,
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   global.KbgenSearch = api;
@@ -310,7 +315,6 @@
   if (typeof document === "undefined") return;
 
   var LABELS = { region: "地区", mechanism: "机制", year: "年份" };
-  var PAGE = 20;
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
