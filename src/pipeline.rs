@@ -17,7 +17,7 @@ use std::collections::HashMap;
 mod extras;
 
 use crate::diag::Diagnostic;
-use crate::output::{BrokenLink, Output};
+use crate::output::{BrokenLink, Output, Sink};
 use crate::render::{self, Card, Fingerprints};
 use crate::routes;
 use crate::site::{Practice, Site};
@@ -126,9 +126,20 @@ pub(crate) fn render(
     for old in memory.fingerprints.keys().filter(|p| !pages.fingerprints.contains_key(*p)) {
         out.remove(old);
     }
-    // The extras, then the index: what the extras hold is freed before the index needs room.
-    let extras = phase("extras", || extras::make(site, &pages, &mut memory.extras, out));
-    let patched = phase("search", || search_index(site, &mut memory.search, changes, out));
+    // The extras, beside the index patch when there is one (serve's edits: both are small);
+    // a whole index is written after the extras, so what they held is free when it needs room.
+    let (extras, patch) = std::thread::scope(|scope| {
+        let (sink, kept, search, pages) = (out.sink(), &mut memory.extras, &mut memory.search, &pages);
+        let extras = scope.spawn(move || phase("extras", || extras::make(site, pages, kept, sink)));
+        let patch = phase("index patch", || patch_index(site, search, changes, sink));
+        (extras.join().expect("the extras do not panic"), patch)
+    });
+    let extras = extras.map(|gone| gone.iter().for_each(|p| out.remove(p)));
+    let patched = match patch {
+        Ok(true) => Ok(true),
+        Ok(false) => phase("search", || write_index(site, &mut memory.search, out)).map(|()| false),
+        Err(e) => Err(e),
+    };
     let patched = patched?;
     memory.cards = Some(site.practices.iter().map(|p| p.hash).zip(pages.cards).collect());
     memory.fingerprints = pages.fingerprints;
@@ -145,41 +156,43 @@ pub(crate) fn render(
     Ok(Rendered { drawn: pages.drawn.len(), index_patched: patched && !changes.replaced.is_empty() })
 }
 
-/// Patches the search index in the output for the practices replaced in place, or writes it
-/// whole; true when patched (or when nothing it reads changed).
-fn search_index(
+/// Patches the search index in the output for the practices replaced in place; true when
+/// patched (or when nothing it reads changed), false when it must be written whole.
+fn patch_index(
     site: &Site,
     memory: &mut SearchMemory,
     changes: &Changes,
-    out: &mut dyn Output,
+    sink: &dyn Sink,
 ) -> Result<bool, Vec<Diagnostic>> {
-    let cannot_write =
-        |e: std::io::Error| vec![Diagnostic::new(&output_dir(site), format!("cannot write the search index: {e}"))];
-    let patchable = memory.index == Index::Current && !changes.reordered;
-    let patched = patchable
-        && (changes.replaced.is_empty()
-            || match memory.postings.as_mut() {
-                Some(kept) => {
-                    phase("index patch", || crate::search::update_index(site, kept, &changes.replaced, out.sink()))
-                        .map_err(|e| {
-                            // Part of the patch may be written: only a full rewrite is sure.
-                            memory.index = Index::Stale;
-                            cannot_write(e)
-                        })?
-                }
-                None => false,
-            });
-    if !patched {
-        // Only an output that keeps earlier files has any to remove, and patches later.
-        out.retain(&|p| !routes::is_search_file(p));
-        let keep = out.keeping().map(|dir| dir.join("postings"));
-        memory.postings = crate::search::index(site, out.sink(), keep.as_deref()).map_err(|e| {
-            memory.index = Index::Stale;
-            cannot_write(e)
-        })?;
+    if memory.index != Index::Current || changes.reordered {
+        return Ok(false);
     }
+    if changes.replaced.is_empty() {
+        return Ok(true);
+    }
+    let Some(kept) = memory.postings.as_mut() else { return Ok(false) };
+    crate::search::update_index(site, kept, &changes.replaced, sink).map_err(|e| {
+        // Part of the patch may be written: only a full rewrite is sure.
+        memory.index = Index::Stale;
+        cannot_write_index(site, e)
+    })
+}
+
+/// Writes the search index whole, after removing an earlier render's from an output that
+/// keeps files.
+fn write_index(site: &Site, memory: &mut SearchMemory, out: &mut dyn Output) -> Result<(), Vec<Diagnostic>> {
+    out.retain(&|p| !routes::is_search_file(p));
+    let keep = out.keeping().map(|dir| dir.join("postings"));
+    memory.postings = crate::search::index(site, out.sink(), keep.as_deref()).map_err(|e| {
+        memory.index = Index::Stale;
+        cannot_write_index(site, e)
+    })?;
     memory.index = Index::Current;
-    Ok(patched)
+    Ok(())
+}
+
+fn cannot_write_index(site: &Site, e: std::io::Error) -> Vec<Diagnostic> {
+    vec![Diagnostic::new(&output_dir(site), format!("cannot write the search index: {e}"))]
 }
 
 fn output_dir(site: &Site) -> std::path::PathBuf {

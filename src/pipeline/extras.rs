@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 use crate::diag::Diagnostic;
-use crate::output::{hash_of, Extras, Output};
+use crate::output::{hash_of, Extras, Sink};
 use crate::render;
 use crate::site::{Practice, Site};
 use crate::timing::phase;
@@ -85,14 +85,15 @@ impl<T: Send + Sync + Hash> PerPractice<T> {
 }
 
 /// Makes the extras whose fingerprint changed since the render `memory` remembers, putting
-/// each into `out` as it is made, then removes the extras of the last render that are no more.
+/// each into `sink` as it is made; gives the paths of the last render's extras that are no
+/// more (for the caller to remove from the output).
 pub(super) fn make(
     site: &Site,
     pages: &render::Pages,
     memory: &mut Memory,
-    out: &mut dyn Output,
-) -> Result<(), Diagnostic> {
-    let mut extras = Extras::new(&memory.fingerprints, out.sink());
+    sink: &dyn Sink,
+) -> Result<Vec<String>, Diagnostic> {
+    let mut extras = Extras::new(&memory.fingerprints, sink);
     let paths: Vec<&str> = pages.fingerprints.keys().map(String::as_str).collect();
     crate::feed::write_feeds(site, &pages.cards, &paths, &mut extras);
     // A build keeps no parts: each kind is dropped once its files are out.
@@ -114,9 +115,7 @@ pub(super) fn make(
     let now = extras.finish().map_err(|(path, e)| {
         Diagnostic::new(&site.root.join(&site.config.paths.output).join(path), format!("cannot write: {e}"))
     })?;
-    for gone in memory.fingerprints.keys().filter(|p| !now.contains_key(*p)) {
-        out.remove(gone);
-    }
+    let gone = memory.fingerprints.keys().filter(|p| !now.contains_key(*p)).cloned().collect();
     memory.fingerprints = now;
-    Ok(())
+    Ok(gone)
 }
