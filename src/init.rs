@@ -119,7 +119,9 @@ pub fn init(opts: &Options) -> anyhow::Result<Done> {
     let title = opts.title.clone().unwrap_or_else(|| default_title(dir));
     write_new(&dir.join(crate::config::FILE_NAME), &config_text(&title), &mut done)?;
     write_new(&dir.join("data").join("mechanisms.yaml"), crate::vocab::BUILTIN_YAML, &mut done)?;
-    write_new(&dir.join(".gitignore"), "/site/\n", &mut done)?;
+    // The output, and the private folders kbgen keeps beside it while it builds or serves
+    // (`.site-new-<pid>`, `.site-serve-<pid>`, …).
+    write_new(&dir.join(".gitignore"), "/site/\n/.site-*/\n", &mut done)?;
     for sub in [Path::new("content").join(crate::site::PRACTICES), PathBuf::from("sources")] {
         let path = dir.join(&sub);
         if !path.is_dir() {
