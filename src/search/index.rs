@@ -2,7 +2,6 @@
 //! making strings, inverted in parallel runs of consecutive ids, and written as shards,
 //! per-document fragments and `meta.js` (see `wire`).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -10,7 +9,7 @@ use rustc_hash::FxHashMap;
 
 use super::contract::fold_char;
 use super::kept::{self, Postings};
-use super::wire::{decode, facets_json, impact, meta_json, put, scored, shard_count, shard_of, Run, FACETS, META};
+use super::wire::{facets_json, impact, meta_json, put, shard_count, shard_json, shard_of, Run, FACETS, META};
 use crate::fold::is_han;
 use crate::output::Sink;
 use crate::practice::Practice;
@@ -231,26 +230,13 @@ fn write_shards(
         .enumerate()
         .map(|(k, mut tokens)| {
             tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            let mut json = String::from("{");
-            let mut kept = BTreeMap::new();
-            for (i, (token, runs)) in tokens.into_iter().enumerate() {
-                if i > 0 {
-                    json.push(',');
-                }
-                let encoded = Run::join(runs).encode();
-                json.push_str(&serde_json::to_string(&token).expect("a string serialises"));
-                json.push_str(":\"");
-                json.push_str(&scored(&decode(&encoded), n));
-                json.push('"');
-                if keep.is_some() {
-                    kept.insert(token, encoded);
-                }
-            }
-            json.push('}');
+            let encoded: Vec<(String, String)> =
+                tokens.into_iter().map(|(token, runs)| (token, Run::join(runs).encode())).collect();
+            let json = shard_json(encoded.iter().map(|(t, p)| (t.as_str(), p.as_str())), n);
             let key = format!("s/{k}");
             sink.put(routes::search_file(&key), put(&key, &json))?;
             match keep {
-                Some(dir) => kept::save(dir, k as u32, &kept),
+                Some(dir) => kept::save(dir, k as u32, &encoded.into_iter().collect()),
                 None => Ok(()),
             }
         })

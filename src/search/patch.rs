@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 
 use super::index::{doc_entry, Token};
 use super::kept::{Postings, Shard};
-use super::wire::{decode, facets_json, meta_json, put, scored, shard_count, shard_of, Run, FACETS, META};
+use super::wire::{decode, facets_json, meta_json, put, shard_count, shard_json, shard_of, Run, FACETS, META};
 use crate::output::Sink;
 use crate::practice::Practice;
 use crate::routes;
@@ -53,9 +53,8 @@ pub(crate) fn update_index(
         kept.write(shard, &map)?;
         // Every token of the shard is scored again: its score follows from its postings alone
         // (while `n` is unchanged), so the file is the one a full rewrite writes.
-        let out: BTreeMap<&String, String> = map.iter().map(|(t, p)| (t, scored(&decode(p), n))).collect();
+        let json = shard_json(map.iter().map(|(t, p)| (t.as_str(), p.as_str())), n);
         let key = format!("s/{shard}");
-        let json = serde_json::to_string(&out).expect("strings serialise");
         sink.put(routes::search_file(&key), put(&key, &json))
     })?;
     for (i, json) in diff.docs {

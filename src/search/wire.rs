@@ -171,6 +171,23 @@ pub(super) fn scored(postings: &[(u32, u32)], n: usize) -> String {
     run.encode()
 }
 
+/// The JSON of a shard file: each token, in order, with its postings (as [`Run::encode`]
+/// writes them) [`scored`] among `n` documents. A full index and a patch write it alike.
+pub(super) fn shard_json<'a>(tokens: impl Iterator<Item = (&'a str, &'a str)>, n: usize) -> String {
+    let mut json = String::from("{");
+    for (i, (token, postings)) in tokens.enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&serde_json::to_string(token).expect("a string serialises"));
+        json.push_str(":\"");
+        json.push_str(&scored(&decode(postings), n));
+        json.push('"');
+    }
+    json.push('}');
+    json
+}
+
 /// `f.js`: per document its facet values (province, mechanisms, year), as columns.
 pub(super) fn facets_json(site: &Site) -> String {
     let g = site.gazetteer;
