@@ -264,9 +264,9 @@ impl Output for Staging {
     }
 }
 
-/// The site kept in memory (`kbgen serve`, tests). Files put by a render wait beside the
-/// files of earlier renders until the render asks for those (or ends), so a render that fails
-/// while drawing pages leaves them as they were.
+/// The site kept in memory (`build::render_project`, tests; serve keeps its site in a
+/// [`Folder`]). Files put by a render wait beside the files of earlier renders until the render
+/// asks for those (or ends), so a render that fails while drawing pages leaves them as they were.
 #[derive(Default)]
 pub struct InMemory {
     files: Files,

@@ -21,8 +21,6 @@ pub(crate) struct Extras<'a> {
     before: &'a HashMap<String, u64>,
     now: HashMap<String, u64>,
     sink: &'a dyn Sink,
-    /// How many files were made (and put).
-    made: usize,
     /// The first file that could not be put, and why.
     failed: Option<(String, std::io::Error)>,
 }
@@ -31,7 +29,7 @@ impl<'a> Extras<'a> {
     /// The extras of a render after one whose files had the fingerprints `before`, put into
     /// `sink` as they are made.
     pub(crate) fn new(before: &'a HashMap<String, u64>, sink: &'a dyn Sink) -> Extras<'a> {
-        Extras { before, now: HashMap::new(), sink, made: 0, failed: None }
+        Extras { before, now: HashMap::new(), sink, failed: None }
     }
 
     /// The fingerprints of all the extras, or the first file that could not be put.
@@ -55,7 +53,6 @@ impl<'a> Extras<'a> {
         if self.failed.is_some() {
             return;
         }
-        self.made += 1;
         if let Err(e) = self.sink.put(path.clone(), bytes) {
             self.failed = Some((path, e));
         }
@@ -71,12 +68,6 @@ impl<'a> Extras<'a> {
         self.now.insert(path.clone(), ALWAYS);
         self.put(path, bytes);
     }
-
-    /// How many files this render made.
-    #[cfg(test)]
-    fn made(&self) -> usize {
-        self.made
-    }
 }
 
 /// The fingerprint of a file made on every render.
@@ -89,6 +80,11 @@ pub(crate) const FORGOTTEN: u64 = u64::MAX;
 mod tests {
     use super::*;
 
+    /// The paths a sink was given, in order.
+    fn put(sink: crate::output::Collect) -> Vec<String> {
+        sink.into_files().into_iter().map(|(p, _)| p).collect()
+    }
+
     #[test]
     fn a_file_is_made_again_only_when_its_fingerprint_changed() {
         let nothing = HashMap::new();
@@ -96,32 +92,33 @@ mod tests {
         let mut first = Extras::new(&nothing, &sink);
         first.file("a.csv".into(), 1, || b"a".to_vec());
         first.file("b.csv".into(), 2, || b"b".to_vec());
-        assert_eq!(first.made(), 2, "nothing before: everything is made");
         let before = first.finish().unwrap();
+        assert_eq!(put(sink), ["a.csv", "b.csv"], "nothing before: everything is made");
+        let sink = crate::output::Collect::default();
         let mut next = Extras::new(&before, &sink);
         next.file("a.csv".into(), 1, || panic!("a.csv is unchanged"));
         next.file("b.csv".into(), 3, || b"b2".to_vec());
         assert!(next.unchanged("a.csv", 1) && !next.unchanged("b.csv", 3));
-        assert_eq!(next.made(), 1);
         let now = next.finish().unwrap();
         assert_eq!(now.len(), 2, "both are still extras of the site");
-        let files = sink.into_files();
-        let b: Vec<&[u8]> = files.iter().filter(|(p, _)| p == "b.csv").map(|(_, b)| b.as_slice()).collect();
-        assert_eq!(b, [&b"b"[..], &b"b2"[..]], "put as made, once per render that made it");
+        assert_eq!(sink.into_files(), [("b.csv".to_string(), b"b2".to_vec())], "put as made");
         let mut forgotten = now.clone();
         forgotten.values_mut().for_each(|f| *f = FORGOTTEN);
         let sink = crate::output::Collect::default();
         let mut again = Extras::new(&forgotten, &sink);
         again.file("a.csv".into(), 1, || b"a".to_vec());
-        assert_eq!(again.made(), 1, "a forgotten file is made again");
+        again.finish().unwrap();
+        assert_eq!(put(sink), ["a.csv"], "a forgotten file is made again");
     }
 
-    /// A sink that refuses one path.
-    struct Refusing(&'static str);
+    /// A sink that refuses one path, and counts what it is given.
+    #[derive(Default)]
+    struct Refusing(std::sync::atomic::AtomicUsize);
 
     impl Sink for Refusing {
         fn put(&self, path: String, _bytes: Vec<u8>) -> std::io::Result<()> {
-            match path == self.0 {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            match path == "b.csv" {
                 true => Err(std::io::Error::other("disk full")),
                 false => Ok(()),
             }
@@ -131,13 +128,13 @@ mod tests {
     #[test]
     fn the_first_file_that_cannot_be_put_is_the_error() {
         let nothing = HashMap::new();
-        let sink = Refusing("b.csv");
+        let sink = Refusing::default();
         let mut extras = Extras::new(&nothing, &sink);
         for p in ["a.csv", "b.csv", "c.csv"] {
             extras.file(p.into(), 1, || b"x".to_vec());
         }
-        assert_eq!(extras.made(), 2, "nothing is made after a failure");
         let (path, e) = extras.finish().unwrap_err();
         assert_eq!((path.as_str(), e.to_string().as_str()), ("b.csv", "disk full"));
+        assert_eq!(sink.0.into_inner(), 2, "nothing is put after a failure");
     }
 }
