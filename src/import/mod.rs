@@ -10,6 +10,7 @@ pub mod clean;
 pub mod dates;
 pub mod decode;
 pub mod dedup;
+pub mod fields;
 pub mod headline;
 pub mod html;
 mod html_meta;
@@ -115,6 +116,9 @@ impl<'a> Importer<'a> {
         bytes: &[u8],
         hints: &records::Hints,
     ) -> Result<(Vec<Story>, Decoding), ImportError> {
+        if hints.no_text {
+            return self.record_without_text(name, bytes, hints);
+        }
         let is_html = hints.html.unwrap_or_else(|| is_html_name(name));
         let decoded = decode::decode(bytes, is_html)?;
         let text = clean::strip_glosses(&decoded.text);
@@ -168,6 +172,57 @@ impl<'a> Importer<'a> {
             return Err(ImportError::NoArticle);
         }
         Ok((stories, Decoding { name: decoded.encoding, replaced: decoded.replaced }))
+    }
+
+    /// A record with a title and a date or an address but no text (see
+    /// [`records::Hints::no_text`]): a page with the title, date, source and author the record
+    /// gives, a body that says the record has no text, the original's address as its link, and
+    /// `text` first among the fields for review (and its region and mechanisms, read from a
+    /// title alone).
+    fn record_without_text(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        hints: &records::Hints,
+    ) -> Result<(Vec<Story>, Decoding), ImportError> {
+        const NOTE: &str = "（原记录只有标题，没有正文。）";
+        let title =
+            hints.title.as_deref().map(headline::tidy).filter(|t| !t.is_empty()).ok_or(ImportError::NoArticle)?;
+        let mut page = PageMeta::read(&[], hints.date.as_deref(), "", self.this_year);
+        page.source = hints.source.clone();
+        if let Some(d) = page.date.is_none().then(|| hints.url.as_deref().and_then(origin::date_in_url)).flatten() {
+            page.year = Some((d.1, false));
+            page.date = Some(d);
+        }
+        let draft =
+            Draft { headline: vec![title.clone()], header: Vec::new(), body: vec![Line::new(NOTE, 0)], headed: true };
+        let chosen = Headline { title, subtitle: None, lines: Vec::new(), score: 0.0 };
+        let provenance = Provenance {
+            file: name.to_string(),
+            url: hints.url.clone(),
+            captured: hints.captured.clone(),
+            sha256: sha256_hex(bytes),
+            story: 1,
+            stories: 1,
+            also: Vec::new(),
+            review: Vec::new(),
+            page_sha256: String::new(),
+        };
+        let mut story = self.story(draft, Some(chosen), &page, provenance);
+        let front = &mut story.front;
+        front.source = front.source.take().or_else(|| hints.url.as_deref().and_then(origin::host));
+        front.author = front.author.take().or_else(|| hints.author.clone());
+        front.keywords.retain(|k| !NOTE.contains(k.as_str()));
+        if let Some(p) = front.import.as_mut() {
+            p.review.insert(0, "text".into());
+            // Places and mechanisms read from a title alone are weak evidence.
+            for field in ["region", "mechanism"] {
+                if !p.review.iter().any(|r| r == field) {
+                    p.review.push(field.into());
+                }
+            }
+        }
+        Ok((vec![story], Decoding { name: "UTF-8", replaced: None }))
     }
 
     /// The page's stories and the headline chosen for each (`None`: left to the story's own

@@ -39,11 +39,18 @@ impl Review {
             .map(|field| {
                 let (value, why) = match field.as_str() {
                     "title" => (front.title.clone(), "no line reads as the headline: the opening words stand in"),
+                    "text" => (
+                        front.import.as_ref().and_then(|p| p.url.clone()).unwrap_or_default(),
+                        "the record has a title but no article text: read the original",
+                    ),
                     "year" if front.year.is_some() => (
                         front.year.map(|y| y.to_string()).unwrap_or_default(),
                         "no date printed: the year is inferred from the years the text mentions",
                     ),
                     "year" => (String::new(), "no date printed and no year mentioned"),
+                    "region" if !front.region.is_empty() => {
+                        (front.region.join(" "), "read from the title alone: the record has no text")
+                    }
                     "region" => (String::new(), "no place of the gazetteer is named often enough"),
                     "mechanism" if !front.mechanism.is_empty() => {
                         (front.mechanism.join(" "), "named only once: weak evidence for this mechanism")
@@ -63,7 +70,8 @@ pub fn is_html_name(name: &str) -> bool {
 }
 
 /// A raw article by its name: saved pages, text and Markdown (what reader tools and scrapers
-/// write), and record files. A Markdown file with front matter is somebody's page, not a raw
+/// write), and record files (a `.json` file too: scrapers write arrays of records so; one that
+/// holds no article is reported, not skipped). A Markdown file with front matter is somebody's page, not a raw
 /// article (`kbgen import content/` must not read the knowledge base back in).
 fn is_raw_article(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -73,6 +81,7 @@ fn is_raw_article(path: &Path) -> bool {
         && (is_html_name(name)
             || lower.ends_with(".txt")
             || records::is_record_file(name)
+            || lower.ends_with(".json")
             || (markdown && !has_front_matter(path)))
 }
 
