@@ -12,19 +12,19 @@ use common::{kbgen, repo, text};
 const FLOORS: &[(&str, usize)] = &[
     ("title", 124),
     ("date", 118),
-    ("year", 162),
+    ("year", 163),
     ("source", 82),
     ("author", 50),
-    ("region", 126),
-    ("region_precision", 132),
+    ("region", 127),
+    ("region_precision", 133),
     ("mechanism", 109),
     ("practice", 66),
-    ("clean", 174),
+    ("clean", 175),
 ];
 /// Stories with every labelled field right.
 const MIN_FULLY_RIGHT: usize = 120;
 /// Files or records import refuses (each named on standard error). Lower it as import reads more.
-const MAX_REFUSED: usize = 2;
+const MAX_REFUSED: usize = 1;
 
 #[test]
 fn real_articles_import_field_by_field() {
