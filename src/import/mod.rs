@@ -16,6 +16,7 @@ pub mod html;
 mod html_meta;
 pub mod input;
 pub mod lines;
+mod listing;
 pub mod meta;
 pub mod origin;
 pub mod practice;
@@ -69,6 +70,9 @@ pub enum ImportError {
     Decode(#[from] decode::DecodeError),
     #[error("no article found: no paragraph of body text once page furniture is removed")]
     NoArticle,
+    /// A page of links to articles, not one: search results, a column's list, a table of contents.
+    #[error("not an article: {0}")]
+    NotArticle(String),
     /// A record of a JSON Lines, CSV or WARC file that holds no readable article.
     #[error("{0}")]
     Record(String),
@@ -135,6 +139,9 @@ impl<'a> Importer<'a> {
         let place_headline = |l: &str| self.is_place_headline(l);
         let photographers = photographers(&raw_lines);
         let cleaned = clean::drop_junk(raw_lines, place_headline);
+        if let Some(why) = listing::not_an_article(&cleaned) {
+            return Err(ImportError::NotArticle(why));
+        }
         let (preface, mut drafts, chosen) = self.drafts(&cleaned, &read.titles);
         let page_text: String = cleaned.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
         let html_date = hints.date.clone().or(read.html_date);
