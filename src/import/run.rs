@@ -176,6 +176,12 @@ fn fill_from(front: &mut FrontMatter, donors: &[&Story]) {
     }
 }
 
+/// The title in a page's front matter.
+fn old_title(page: &str) -> Option<String> {
+    let (yaml, _) = crate::content::split_front_matter(page)?;
+    serde_yaml_ng::from_str::<FrontMatter>(yaml).ok().map(|f| f.title)
+}
+
 /// The stories of one raw file and its encoding, or why it has none.
 type Parsed = Result<(Vec<Story>, Decoding), ImportError>;
 
@@ -365,9 +371,14 @@ impl Writer<'_> {
             let Ok(old) = std::fs::read_to_string(path) else { return false };
             let old_body = crate::content::split_front_matter(&old).map_or("", |(_, b)| b);
             let old_set = dedup::shingles(&fold(old_body));
-            // Too little text to compare: the provenance decides.
-            old_set.len().min(st.fingerprint.len()) < 40
-                || dedup::containment(&old_set, &st.fingerprint) >= dedup::SAME_STORY
+            if old_set.len().min(st.fingerprint.len()) < 40 {
+                // Too little text to compare: the provenance decides, unless the page as import
+                // wrote it has another headline (a batch whose files and records are named as an
+                // earlier batch's: `b1/001.txt` and `b2/001.txt` imported from `b1/` and `b2/`).
+                return crate::content::page_state(&old) == crate::content::PageState::Edited
+                    || old_title(&old).is_none_or(|t| fold(&t) == fold(&front.title));
+            }
+            dedup::containment(&old_set, &st.fingerprint) >= dedup::SAME_STORY
         };
         front
             .import
