@@ -141,9 +141,13 @@ pub fn record_date(d: &str) -> Option<String> {
 }
 
 /// The value is a date and nothing more (a label and a time may go with it): what a date
-/// field holds, as against a sentence that mentions one.
+/// field holds, as against a sentence that mentions one. A bare number (an id, a count, a
+/// Unix time) is a date only in a field named as one.
 fn is_date_value(v: &str) -> bool {
-    v.chars().count() <= 40 && record_date(v).is_some() && han(&strip_label(v).1) <= 2
+    !v.bytes().all(|b| b.is_ascii_digit())
+        && v.chars().count() <= 40
+        && record_date(v).is_some()
+        && han(&strip_label(v).1) <= 2
 }
 
 /// What a labelled value's label says it is.
@@ -416,6 +420,9 @@ mod tests {
         // Of two date-valued fields, the earlier: publication comes before a crawl.
         let (_, h) = hints(json!({"a": "2019-01-02 08:00", "b": "2018-12-30", "content": "正文"}));
         assert_eq!(h.date.as_deref(), Some("2018-12-30"));
+        // A number is no date unless its field is named as one (ids, counts, Unix times).
+        let (_, h) = hints(json!({"id": 1537842000, "seq": "20180925", "content": "正文"}));
+        assert_eq!(h.date, None);
         // A sentence that mentions a date is not a date field.
         let (_, h) = hints(json!({"summary": "2018年9月25日，县里召开了大会", "content": "正文"}));
         assert_eq!(h.date, None);
