@@ -131,15 +131,94 @@ pub struct Fields {
 }
 
 /// Field names of Scrapy items, trafilatura (`raw_text`, `sitename`, `hostname`),
-/// newspaper/news-please (`maintext`, `date_publish`, `source_domain`, `authors`).
+/// newspaper/news-please (`maintext`, `date_publish`, `source_domain`, `authors`) and Chinese
+/// news crawlers (`publish_time`, `pub_time`, `ctime`, `news_source`, and Chinese column names:
+/// `标题`, `正文`, `发布时间`, `来源`, `链接`). A name matches whatever its case and separators
+/// (`publishTime`); fields of other names are read by their values (`import::fields`).
 pub const DEFAULTS: [(&str, &[&str]); 7] = [
-    ("url", &["url", "link", "canonical_url", "source_url", "source"]),
-    ("title", &["title", "headline"]),
-    ("text", &["text", "content", "body", "maintext", "raw_text", "article"]),
+    (
+        "url",
+        &[
+            "url",
+            "link",
+            "canonical_url",
+            "source_url",
+            "uri",
+            "href",
+            "news_url",
+            "article_url",
+            "链接",
+            "网址",
+            "原文链接",
+        ],
+    ),
+    ("title", &["title", "headline", "news_title", "article_title", "标题", "题目", "新闻标题"]),
+    (
+        "text",
+        &[
+            "text",
+            "content",
+            "body",
+            "maintext",
+            "raw_text",
+            "article",
+            "contents",
+            "context",
+            "news_content",
+            "article_content",
+            "paragraphs",
+            "正文",
+            "内容",
+            "文章内容",
+            "新闻内容",
+        ],
+    ),
     ("html", &["html", "raw_html", "content_html", "body_html"]),
-    ("date", &["date", "published", "date_publish", "publish_date", "pubdate", "published_at", "time"]),
-    ("source", &["source", "site", "sitename", "site_name", "publisher", "source_domain", "hostname"]),
-    ("author", &["author", "authors", "byline"]),
+    (
+        "date",
+        &[
+            "date",
+            "published",
+            "date_publish",
+            "publish_date",
+            "pubdate",
+            "published_at",
+            "time",
+            "publish_time",
+            "pubtime",
+            "pub_time",
+            "public_time",
+            "published_date",
+            "publication_date",
+            "release_time",
+            "post_time",
+            "ctime",
+            "datetime",
+            "发布时间",
+            "发布日期",
+            "时间",
+            "日期",
+        ],
+    ),
+    (
+        "source",
+        &[
+            "source",
+            "site",
+            "sitename",
+            "site_name",
+            "publisher",
+            "source_domain",
+            "hostname",
+            "news_source",
+            "media",
+            "media_name",
+            "来源",
+            "媒体",
+            "出处",
+        ],
+    ),
+    ("author", &["author", "authors", "byline", "writer", "creator", "作者", "记者"]),
 ];
 
 impl Fields {

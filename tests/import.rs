@@ -631,3 +631,43 @@ fn markdown_from_reader_tools_imports_and_pages_with_front_matter_are_not_raw_ar
     assert_eq!(f.import.as_ref().unwrap().url.as_deref(), Some(url));
     assert!(!pages[0].body.contains("Image 1") && !pages[0].body.contains("URL Source"), "{}", pages[0].body);
 }
+
+/// Probe D1: two crawl batches whose files share a name (`batch1/001.txt`, `batch2/001.txt`),
+/// imported one after the other, each with two short headed stories. The second batch's stories
+/// are too short to compare by text, and their provenance (`001.txt`, story 1) is the first
+/// batch's: they get pages of their own, and the first batch's pages keep their stories.
+#[test]
+fn short_stories_of_two_batches_with_the_same_file_names_keep_their_own_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kb = tmp.path();
+    std::fs::write(kb.join("kbgen.toml"), "title = \"T\"\n").unwrap();
+    let batch = |dir: &str, stories: [(&str, &str); 2]| {
+        std::fs::create_dir_all(kb.join(dir)).unwrap();
+        let text: String = stories.iter().map(|(t, b)| format!("### {t}\n\n{b}\n\n")).collect();
+        std::fs::write(kb.join(dir).join("001.txt"), text).unwrap();
+    };
+    batch(
+        "batch1",
+        [
+            (
+                "昆山推行网格化治理",
+                "2023年3月21日，江苏省昆山市推行网格化治理，把全市划分为网格，每个网格配备一名专职网格员。",
+            ),
+            ("苏州开展比学赶超", "2023年3月22日，江苏省苏州市开展比学赶超活动，各区县对标先进找差距，推动高质量发展。"),
+        ],
+    );
+    batch(
+        "batch2",
+        [
+            ("青岛开展容错纠错", "2023年5月2日，山东省青岛市出台干部容错纠错实施办法，为敢于担当的干部撑腰鼓劲。"),
+            ("济南推行接诉即办", "2023年5月3日，山东省济南市推行接诉即办改革，群众诉求办理时限压缩到三个工作日。"),
+        ],
+    );
+    for dir in ["batch1/", "batch2/", "batch1/", "batch2/"] {
+        let o = kbgen(kb, &["import", dir]);
+        assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    }
+    let mut titles: Vec<String> = pages(&kb.join("content")).into_iter().map(|p| p.front.title).collect();
+    titles.sort();
+    assert_eq!(titles, ["昆山推行网格化治理", "济南推行接诉即办", "苏州开展比学赶超", "青岛开展容错纠错"]);
+}

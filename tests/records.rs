@@ -469,3 +469,102 @@ fn an_original_url_that_is_not_a_web_address_is_not_linked() {
         assert!(!html.contains("原文链接") && !html.to_ascii_lowercase().contains("javascript:"), "{bad}");
     }
 }
+
+/// A Chinese news crawler's records (the real `118_zangqu_zqdt.jsonl`: `publish_time` holding
+/// `发布时间：2018-09-2510:51:00`, `source` holding `来源：…`), the same records as a CSV with a
+/// Chinese header, and as a `.json` array in a sub-folder: every record is read, its date glued
+/// to its time and its labelled source are read, and no value keeps its label.
+#[test]
+fn a_chinese_crawlers_records_are_read_by_their_content_in_jsonl_csv_and_json_in_a_folder() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_kbgen"));
+    let tmp = tempfile::tempdir().unwrap();
+    let crawl = tmp.path().join("crawl");
+    std::fs::create_dir_all(crawl.join("sub")).unwrap();
+    let feed = String::from_utf8(real("118_zangqu_zqdt.jsonl")).unwrap();
+    let records: Vec<serde_json::Value> = feed.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    std::fs::write(crawl.join("zq.jsonl"), &feed).unwrap();
+    // The first four records as a table with Chinese column names and an address column.
+    let q = |v: &serde_json::Value| format!("\"{}\"", v.as_str().unwrap().replace('"', "\"\""));
+    let mut table = String::from("标题,发布时间,来源,正文,链接\n");
+    for (i, r) in records.iter().take(4).enumerate() {
+        let row = [q(&r["title"]), q(&r["publish_time"]), q(&r["source"]), q(&r["content"])].join(",");
+        table.push_str(&format!("{row},https://example.org/zq/{i}.html\n"));
+    }
+    std::fs::write(crawl.join("zq.csv"), table).unwrap();
+    // Records 5 and 6 as a JSON array (Scrapy's `-o items.json`), their text as paragraph lists.
+    let items: Vec<serde_json::Value> = records[4..6]
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            let paras: Vec<&str> = r["content"].as_str().unwrap().lines().collect::<Vec<_>>();
+            r["content"] = serde_json::json!(paras);
+            r
+        })
+        .collect();
+    std::fs::write(crawl.join("sub/items.json"), serde_json::to_string(&items).unwrap()).unwrap();
+
+    let o = run(&bin, tmp.path(), &["import", "--out", "kb", "crawl"]);
+    let out = format!("{}{}", text(&o.stdout), text(&o.stderr));
+    assert!(o.status.success(), "{out}");
+    let pages = pages(&tmp.path().join("kb"));
+    // Each CSV and JSON record is a page, or a copy listed on its JSON Lines twin's page.
+    let files: Vec<&str> = pages
+        .iter()
+        .flat_map(|p| {
+            let i = p.front.import.as_ref().unwrap();
+            std::iter::once(i.file.as_str()).chain(i.also.iter().map(|r| r.file.as_str()))
+        })
+        .collect();
+    for f in ["zq.csv:2", "zq.csv:5", "sub/items.json#1", "sub/items.json#2"] {
+        assert!(files.contains(&f), "{f} is imported: {files:?}\n{out}");
+    }
+    // Every record of the feed (merged copies aside) has a page or is another's copy.
+    assert!(out.contains("18 stories"), "{out}");
+    for p in &pages {
+        let f = &p.front;
+        let date = f.date.as_deref().unwrap_or_else(|| panic!("{} has no date", f.title));
+        assert!(date == "2018-09-25" || date == "2018-09-26", "{}: {date}", f.title);
+        assert_eq!(f.year, Some(2018), "{}", f.title);
+        let source = f.source.as_deref().unwrap_or_else(|| panic!("{} has no source", f.title));
+        assert!(!source.contains("来源") && !source.contains('：'), "{source}");
+        assert!(!f.title.contains("发布时间") && !p.body.contains("发布时间："), "{}", f.title);
+    }
+    let by = |file: &str| pages.iter().find(|p| p.front.import.as_ref().unwrap().file == file);
+    let csv_page = by("zq.csv:2").or_else(|| by("zq.jsonl:1")).unwrap();
+    assert_eq!(csv_page.front.source.as_deref(), Some("华西都市报-封面新闻"));
+}
+
+/// A scraper that kept a record's title, date and address but not its text (the images were
+/// the story): the record is a page that says so, links its address, and asks for review —
+/// not an error. A title alone, with nothing to find the article by, is still refused.
+#[test]
+fn a_record_with_a_title_date_and_url_but_no_text_becomes_a_page_for_review_linking_its_url() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_kbgen"));
+    let tmp = tempfile::tempdir().unwrap();
+    ok(&run(&bin, tmp.path(), &["init", "kb", "--title", "T"]), "init");
+    let kb = tmp.path().join("kb");
+    // Record 1 of the real 117_gannan_bwyc.jsonl (its content is blank lines and a NBSP), with an address.
+    let feed = String::from_utf8(real("117_gannan_bwyc.jsonl")).unwrap();
+    let mut first: serde_json::Value = serde_json::from_str(feed.lines().next().unwrap()).unwrap();
+    first["url"] = serde_json::json!("https://www.example.org/2018-08/28/c_1.htm");
+    let title_only = serde_json::json!({ "title": "只有标题的记录", "content": "" });
+    std::fs::write(kb.join("sources/a.jsonl"), format!("{first}\n{title_only}\n")).unwrap();
+    let o = run(&bin, &kb, &["import", "sources/"]);
+    let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("sources/a.jsonl:2: bad record: no article text"), "{stderr}");
+    assert!(stdout.contains("the record has a title but no article text"), "{stdout}");
+    let pages = pages(&kb.join("content"));
+    assert_eq!(pages.len(), 1);
+    let f = &pages[0].front;
+    assert_eq!(f.title, "甘肃碌曲有个村庄，每户人家补贴6万块！");
+    assert_eq!((f.date.as_deref(), f.source.as_deref()), (Some("2018-08-28"), Some("西藏在线")));
+    let import = f.import.as_ref().unwrap();
+    assert_eq!(import.review.first().map(String::as_str), Some("text"));
+    assert_eq!(import.url.as_deref(), Some("https://www.example.org/2018-08/28/c_1.htm"));
+    ok(&run(&bin, &kb, &["build"]), "build");
+    let html = site_page(&kb, &pages[0].path);
+    assert!(
+        html.contains("<a href=\"https://www.example.org/2018-08/28/c_1.htm\" rel=\"external noopener\">原文链接</a>")
+    );
+}

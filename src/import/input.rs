@@ -25,6 +25,9 @@ pub struct Hints {
     /// `Some(true)` when the bytes are HTML, `Some(false)` when plain text; `None` decides by
     /// the name, as for a file.
     pub html: Option<bool>,
+    /// The record has a title and a date or an address but no article text (a scraper that
+    /// kept only the images' captions, or none): its page says so and is marked for review.
+    pub no_text: bool,
 }
 
 /// One raw article to import: a file read when its turn comes, or a record already read.

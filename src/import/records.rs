@@ -8,8 +8,6 @@
 
 use std::path::{Path, PathBuf};
 
-use super::origin::web_url;
-
 pub use super::input::{Hints, Input};
 
 /// Whether two raw article names are records of one file (`feed.jsonl:3`, `feed.jsonl:12`).
@@ -33,84 +31,23 @@ pub fn is_record_file(name: &str) -> bool {
 
 pub use crate::config::{Fields, Names, DEFAULTS};
 
-/// The article a record holds, from a lookup of its fields by name (the first non-empty
-/// value of the names tried).
-fn article(get: &dyn Fn(&[String]) -> Option<String>, fields: &Fields) -> Result<(Vec<u8>, Hints), String> {
-    let field = |key: &str| get(&fields.names(key));
-    let mut hints = Hints {
-        title: field("title"),
-        date: field("date").map(|d| plain_date(&d)),
-        author: field("author"),
-        url: field("url").as_deref().and_then(web_url),
-        ..Hints::default()
-    };
-    // trafilatura's `source` is the page's address, elsewhere it names the publisher.
-    hints.source = field("source").filter(|s| web_url(s).is_none() && !s.contains("://"));
-    let (bytes, html) = if let Some(html) = field("html") {
-        (html.into_bytes(), true)
-    } else if let Some(text) = field("text") {
-        (text.into_bytes(), false)
-    } else {
-        let names: Vec<String> = fields.names("text").into_iter().chain(fields.names("html")).collect();
-        return Err(format!("no article text: none of the fields {} holds any", names.join(", ")));
-    };
-    hints.html = Some(html);
-    Ok((bytes, hints))
-}
-
-/// A record's date in a form the importer reads: an RSS date (`Tue, 21 Mar 2023 08:00:00
-/// GMT`) and a Unix time in seconds or milliseconds (taken in China's time zone) become
-/// `YYYY-MM-DD`; anything else is left as it is.
-fn plain_date(d: &str) -> String {
-    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    let d = d.trim();
-    if d.bytes().all(|b| b.is_ascii_digit()) && (d.len() == 10 || d.len() == 13) {
-        let secs: i64 = d[..10].parse().unwrap_or(0);
-        // The day in China's time zone.
-        return super::dates::china_time(secs)[..10].to_string();
-    }
-    let words: Vec<&str> = d.split([' ', ',']).filter(|w| !w.is_empty()).collect();
-    for w in words.windows(3) {
-        let month = MONTHS.iter().position(|m| w[1].len() >= 3 && w[1][..3].eq_ignore_ascii_case(m));
-        if let (Ok(day), Some(m), Ok(year)) = (w[0].parse::<u32>(), month, w[2].parse::<u32>()) {
-            if (1..=31).contains(&day) && (1900..=2100).contains(&year) {
-                return format!("{year:04}-{:02}-{day:02}", m + 1);
-            }
+/// The article a JSON object holds (see [`super::fields`]).
+fn object_article(v: &serde_json::Value, fields: &Fields) -> Result<(Vec<u8>, Hints), String> {
+    match v {
+        serde_json::Value::Object(map) => {
+            let record: Vec<super::fields::Field> = map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            super::fields::article(&record, fields).map_err(|e| format!("bad record: {e}"))
         }
+        _ => Err("bad record: not a JSON object".to_string()),
     }
-    d.to_string()
 }
 
-/// A JSON value as text: strings as they are, numbers written out, lists of strings joined
-/// with `、` (`authors: ["王文生", "唐承斌"]`); anything else is no value.
-fn json_text(v: &serde_json::Value) -> Option<String> {
-    let s = match v {
-        serde_json::Value::String(s) => s.trim().to_string(),
-        serde_json::Value::Number(n) => n.to_string(),
-        serde_json::Value::Array(items) => items
-            .iter()
-            .filter_map(|i| i.as_str())
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("、"),
-        _ => String::new(),
-    };
-    (!s.is_empty()).then_some(s)
-}
-
-/// The records of a `.json` file named on the command line: an array of objects (Scrapy's
+/// The records of a `.json` file: an array of objects (Scrapy's
 /// `-o items.json`), each named by its place in the array (`items.json#3`), or one object
 /// (trafilatura's `--json`, one file per page), named as the file.
 pub fn json(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let record = |v: &serde_json::Value| match v {
-        serde_json::Value::Object(map) => {
-            let get = |names: &[String]| names.iter().find_map(|k| map.get(k).and_then(json_text));
-            article(&get, fields).map_err(|e| format!("bad record: {e}"))
-        }
-        _ => Err("bad record: not a JSON object".to_string()),
-    };
+    let record = |v: &serde_json::Value| object_article(v, fields);
     let input = |at: PathBuf, name: String, r: Result<(Vec<u8>, Hints), String>| match r {
         Ok((bytes, hints)) => Input::Record { path: at, name, bytes, hints },
         Err(error) => Input::Bad { path: at, error },
@@ -144,13 +81,7 @@ pub fn jsonl(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Inpu
         let parsed = std::str::from_utf8(line).map_err(|e| format!("bad record: not UTF-8 ({e})")).and_then(|l| {
             serde_json::from_str::<serde_json::Value>(l).map_err(|e| format!("bad record: not JSON: {e}"))
         });
-        let result = parsed.and_then(|v| match v {
-            serde_json::Value::Object(map) => {
-                let get = |names: &[String]| names.iter().find_map(|k| map.get(k).and_then(json_text));
-                article(&get, fields).map_err(|e| format!("bad record: {e}"))
-            }
-            _ => Err("bad record: not a JSON object".to_string()),
-        });
+        let result = parsed.and_then(|v| object_article(&v, fields));
         out.push(match result {
             Ok((bytes, hints)) => Input::Record { path: at, name: format!("{name}:{n}"), bytes, hints },
             Err(error) => Input::Bad { path: at, error },
@@ -171,17 +102,18 @@ pub fn csv(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input>
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
         Err(e) => return vec![Input::Bad { path: path.to_path_buf(), error: format!("bad header row: {e}") }],
     };
-    let column = |names: &[String]| names.iter().find_map(|n| header.iter().position(|h| h == n));
-    if column(&fields.names("text")).is_none() && column(&fields.names("html")).is_none() {
+    // A header that names no text column leaves it to the values: the first record decides.
+    let mut decided = super::fields::names_text(&header, fields);
+    let refused = || {
         let names: Vec<String> = fields.names("text").into_iter().chain(fields.names("html")).collect();
-        return vec![Input::Bad {
+        vec![Input::Bad {
             path: path.to_path_buf(),
             error: format!(
-                "not a table of articles: no column is named {} (name yours under [import.fields] in kbgen.toml)",
+                "not a table of articles: no column is named {} or holds text (name yours under [import.fields] in kbgen.toml)",
                 names.join(", ")
             ),
-        }];
-    }
+        }]
+    };
     let mut out = Vec::new();
     for record in reader.records() {
         let (line, result) = match record {
@@ -197,13 +129,19 @@ pub fn csv(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input>
             }
             Ok(r) => {
                 let line = r.position().map_or(0, |p| p.line());
-                let get = |names: &[String]| {
-                    names.iter().find_map(|n| {
-                        let i = header.iter().position(|h| h == n)?;
-                        r.get(i).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
-                    })
-                };
-                (line, article(&get, fields).map_err(|e| format!("bad record: {e}")))
+                let record: Vec<super::fields::Field> = header
+                    .iter()
+                    .zip(r.iter())
+                    .map(|(h, v)| (h.clone(), serde_json::Value::String(v.to_string())))
+                    .collect();
+                let article = super::fields::article(&record, fields);
+                if !decided {
+                    match &article {
+                        Ok((_, h)) if !h.no_text => decided = true,
+                        _ => return refused(),
+                    }
+                }
+                (line, article.map_err(|e| format!("bad record: {e}")))
             }
         };
         let at = PathBuf::from(format!("{}:{line}", path.display()));
@@ -220,7 +158,6 @@ pub fn expand(files: Vec<(PathBuf, String)>, fields: &Fields) -> Vec<Input> {
     let mut out = Vec::new();
     for (path, name) in files {
         let lower = name.to_ascii_lowercase();
-        // `.json` only when named on the command line: a folder's walk does not pick it up.
         if !is_record_file(&lower) && !lower.ends_with(".json") {
             out.push(Input::File { path, name });
             continue;
@@ -332,11 +269,12 @@ mod tests {
 
     #[test]
     fn a_csv_without_a_text_column_is_one_error_and_the_mapping_is_configurable() {
-        let table = "链接,标题,正文\nhttps://x.org/1,甲,内容\n";
-        let r = csv(table.as_bytes(), Path::new("b.csv"), "b.csv", &Fields::default());
+        let numbers = "id,name,count\n1,甲,3\n2,乙,4\n";
+        let r = csv(numbers.as_bytes(), Path::new("b.csv"), "b.csv", &Fields::default());
         let (path, e) = bad(&r[0]);
         assert_eq!((r.len(), path.as_str()), (1, "b.csv"));
         assert!(e.contains("[import.fields]"), "{e}");
+        let table = "链接,标题,正文\nhttps://x.org/1,甲,内容\n";
         let fields: Fields = toml::from_str("text = \"正文\"\ntitle = [\"题目\", \"标题\"]\nurl = \"链接\"\n").unwrap();
         let r = csv(table.as_bytes(), Path::new("b.csv"), "b.csv", &fields);
         let (_, text, h) = ok(&r[0]);
@@ -376,16 +314,18 @@ mod tests {
 
     #[test]
     fn rss_dates_and_unix_times_become_plain_dates() {
-        assert_eq!(plain_date("Tue, 21 Mar 2023 08:00:00 GMT"), "2023-03-21");
-        assert_eq!(plain_date("21 March 2023"), "2023-03-21");
+        let d = |s: &str| super::super::fields::record_date(s);
+        assert_eq!(d("Tue, 21 Mar 2023 08:00:00 GMT").as_deref(), Some("2023-03-21"));
+        assert_eq!(d("21 March 2023").as_deref(), Some("2023-03-21"));
         // 2023-03-20 16:30 UTC is the 21st in China; seconds or milliseconds.
-        assert_eq!(plain_date("1679329800"), "2023-03-21");
-        assert_eq!(plain_date("1679329800000"), "2023-03-21");
-        assert_eq!(plain_date("0"), "0");
-        assert_eq!(plain_date("1709136000"), "2024-02-29");
-        for kept in ["2023-03-21T08:00:00+08:00", "2023年3月21日", "20230321", "32 Mar 2023"] {
-            assert_eq!(plain_date(kept), kept);
+        assert_eq!(d("1679329800").as_deref(), Some("2023-03-21"));
+        assert_eq!(d("1679329800000").as_deref(), Some("2023-03-21"));
+        assert_eq!(d("0"), None);
+        assert_eq!(d("1709136000").as_deref(), Some("2024-02-29"));
+        for iso in ["2023-03-21T08:00:00+08:00", "2023年3月21日", "20230321"] {
+            assert_eq!(d(iso).as_deref(), Some("2023-03-21"), "{iso}");
         }
+        assert_eq!(d("32 Mar 2023"), None);
     }
 
     #[test]

@@ -39,11 +39,18 @@ impl Review {
             .map(|field| {
                 let (value, why) = match field.as_str() {
                     "title" => (front.title.clone(), "no line reads as the headline: the opening words stand in"),
+                    "text" => (
+                        front.import.as_ref().and_then(|p| p.url.clone()).unwrap_or_default(),
+                        "the record has a title but no article text: read the original",
+                    ),
                     "year" if front.year.is_some() => (
                         front.year.map(|y| y.to_string()).unwrap_or_default(),
                         "no date printed: the year is inferred from the years the text mentions",
                     ),
                     "year" => (String::new(), "no date printed and no year mentioned"),
+                    "region" if !front.region.is_empty() => {
+                        (front.region.join(" "), "read from the title alone: the record has no text")
+                    }
                     "region" => (String::new(), "no place of the gazetteer is named often enough"),
                     "mechanism" if !front.mechanism.is_empty() => {
                         (front.mechanism.join(" "), "named only once: weak evidence for this mechanism")
@@ -63,7 +70,8 @@ pub fn is_html_name(name: &str) -> bool {
 }
 
 /// A raw article by its name: saved pages, text and Markdown (what reader tools and scrapers
-/// write), and record files. A Markdown file with front matter is somebody's page, not a raw
+/// write), and record files (a `.json` file too: scrapers write arrays of records so; one that
+/// holds no article is reported, not skipped). A Markdown file with front matter is somebody's page, not a raw
 /// article (`kbgen import content/` must not read the knowledge base back in).
 fn is_raw_article(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -73,6 +81,7 @@ fn is_raw_article(path: &Path) -> bool {
         && (is_html_name(name)
             || lower.ends_with(".txt")
             || records::is_record_file(name)
+            || lower.ends_with(".json")
             || (markdown && !has_front_matter(path)))
 }
 
@@ -165,6 +174,12 @@ fn fill_from(front: &mut FrontMatter, donors: &[&Story]) {
             resolve(front, "mechanism");
         }
     }
+}
+
+/// The title in a page's front matter.
+fn old_title(page: &str) -> Option<String> {
+    let (yaml, _) = crate::content::split_front_matter(page)?;
+    serde_yaml_ng::from_str::<FrontMatter>(yaml).ok().map(|f| f.title)
 }
 
 /// The stories of one raw file and its encoding, or why it has none.
@@ -356,9 +371,14 @@ impl Writer<'_> {
             let Ok(old) = std::fs::read_to_string(path) else { return false };
             let old_body = crate::content::split_front_matter(&old).map_or("", |(_, b)| b);
             let old_set = dedup::shingles(&fold(old_body));
-            // Too little text to compare: the provenance decides.
-            old_set.len().min(st.fingerprint.len()) < 40
-                || dedup::containment(&old_set, &st.fingerprint) >= dedup::SAME_STORY
+            if old_set.len().min(st.fingerprint.len()) < 40 {
+                // Too little text to compare: the provenance decides, unless the page as import
+                // wrote it has another headline (a batch whose files and records are named as an
+                // earlier batch's: `b1/001.txt` and `b2/001.txt` imported from `b1/` and `b2/`).
+                return crate::content::page_state(&old) == crate::content::PageState::Edited
+                    || old_title(&old).is_none_or(|t| fold(&t) == fold(&front.title));
+            }
+            dedup::containment(&old_set, &st.fingerprint) >= dedup::SAME_STORY
         };
         front
             .import
