@@ -167,7 +167,8 @@ impl<'a> Importer<'a> {
         if stories.is_empty() {
             return Err(ImportError::NoArticle);
         }
-        Ok((stories, Decoding { name: decoded.encoding, replaced: decoded.replaced }))
+        let name = hints.encoding.unwrap_or(decoded.encoding);
+        Ok((stories, Decoding { name, replaced: decoded.replaced }))
     }
 
     /// The page's stories and the headline chosen for each (`None`: left to the story's own

@@ -39,7 +39,7 @@ fn article(get: &dyn Fn(&[String]) -> Option<String>, fields: &Fields) -> Result
     let field = |key: &str| get(&fields.names(key));
     let mut hints = Hints {
         title: field("title"),
-        date: field("date").map(|d| plain_date(&d)),
+        date: field("date").and_then(|d| plain_date(&d)),
         author: field("author"),
         url: field("url").as_deref().and_then(web_url),
         ..Hints::default()
@@ -60,25 +60,34 @@ fn article(get: &dyn Fn(&[String]) -> Option<String>, fields: &Fields) -> Result
 
 /// A record's date in a form the importer reads: an RSS date (`Tue, 21 Mar 2023 08:00:00
 /// GMT`) and a Unix time in seconds or milliseconds (taken in China's time zone) become
-/// `YYYY-MM-DD`; anything else is left as it is.
-fn plain_date(d: &str) -> String {
+/// `YYYY-MM-DD`; anything else is left as it is. A scraper's stand-in for "no date" is none:
+/// a Unix time of zero, zero-padded (`0000000000000`, before 2001 only with padding) or
+/// negative (`-1`).
+fn plain_date(d: &str) -> Option<String> {
     const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     let d = d.trim();
-    if d.bytes().all(|b| b.is_ascii_digit()) && (d.len() == 10 || d.len() == 13) {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if d.strip_prefix('-').is_some_and(digits) {
+        return None;
+    }
+    if digits(d) && (d.len() == 10 || d.len() == 13) {
+        if d.starts_with('0') {
+            return None;
+        }
         let secs: i64 = d[..10].parse().unwrap_or(0);
         // The day in China's time zone.
-        return super::dates::china_time(secs)[..10].to_string();
+        return Some(super::dates::china_time(secs)[..10].to_string());
     }
     let words: Vec<&str> = d.split([' ', ',']).filter(|w| !w.is_empty()).collect();
     for w in words.windows(3) {
         let month = MONTHS.iter().position(|m| w[1].len() >= 3 && w[1][..3].eq_ignore_ascii_case(m));
         if let (Ok(day), Some(m), Ok(year)) = (w[0].parse::<u32>(), month, w[2].parse::<u32>()) {
             if (1..=31).contains(&day) && (1900..=2100).contains(&year) {
-                return format!("{year:04}-{:02}-{day:02}", m + 1);
+                return Some(format!("{year:04}-{:02}-{day:02}", m + 1));
             }
         }
     }
-    d.to_string()
+    Some(d.to_string())
 }
 
 /// A JSON value as text: strings as they are, numbers written out, lists of strings joined
@@ -162,8 +171,8 @@ pub fn jsonl(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Inpu
 /// The records of a CSV file with a header row (any common encoding; quoted fields may span
 /// lines). A record is named by the line it starts on.
 pub fn csv(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input> {
-    let text = match super::decode::decode(bytes, false) {
-        Ok(d) => d.text,
+    let (text, encoding) = match super::decode::decode(bytes, false) {
+        Ok(d) => (d.text, d.encoding),
         Err(e) => return vec![Input::Bad { path: path.to_path_buf(), error: e.to_string() }],
     };
     let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
@@ -203,7 +212,8 @@ pub fn csv(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input>
                         r.get(i).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
                     })
                 };
-                (line, article(&get, fields).map_err(|e| format!("bad record: {e}")))
+                let read = article(&get, fields).map(|(b, h)| (b, Hints { encoding: Some(encoding), ..h }));
+                (line, read.map_err(|e| format!("bad record: {e}")))
             }
         };
         let at = PathBuf::from(format!("{}:{line}", path.display()));
@@ -376,15 +386,23 @@ mod tests {
 
     #[test]
     fn rss_dates_and_unix_times_become_plain_dates() {
-        assert_eq!(plain_date("Tue, 21 Mar 2023 08:00:00 GMT"), "2023-03-21");
-        assert_eq!(plain_date("21 March 2023"), "2023-03-21");
+        let plain = |d: &str| plain_date(d).unwrap_or_else(|| panic!("{d}: no date"));
+        assert_eq!(plain("Tue, 21 Mar 2023 08:00:00 GMT"), "2023-03-21");
+        assert_eq!(plain("21 March 2023"), "2023-03-21");
         // 2023-03-20 16:30 UTC is the 21st in China; seconds or milliseconds.
-        assert_eq!(plain_date("1679329800"), "2023-03-21");
-        assert_eq!(plain_date("1679329800000"), "2023-03-21");
-        assert_eq!(plain_date("0"), "0");
-        assert_eq!(plain_date("1709136000"), "2024-02-29");
+        assert_eq!(plain("1679329800"), "2023-03-21");
+        assert_eq!(plain("1679329800000"), "2023-03-21");
+        assert_eq!(plain("0"), "0");
+        assert_eq!(plain("1709136000"), "2024-02-29");
         for kept in ["2023-03-21T08:00:00+08:00", "2023年3月21日", "20230321", "32 Mar 2023"] {
-            assert_eq!(plain_date(kept), kept);
+            assert_eq!(plain(kept), kept);
+        }
+    }
+
+    #[test]
+    fn an_epoch_zero_or_negative_unix_time_is_no_date() {
+        for missing in ["0000000000000", "0000000000", "-1", "-1679329800", "0000086400"] {
+            assert_eq!(plain_date(missing), None, "{missing}");
         }
     }
 
