@@ -277,12 +277,37 @@ fn import_command(
         crate::config::Config::parse("title = \"\"\n", Path::new("kbgen.toml")).expect("defaults parse")
     };
     let paths = config.paths;
+    let site = root.join(&paths.output);
+    refuse_the_site_as_input(inputs, &site, &paths.output)?;
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| root.join(&paths.content));
     let out = out.as_path();
     let data = root.join(&paths.data);
     let vocab = Vocabulary::load_or_builtin(&data.join("mechanisms.yaml"))?;
     let gazetteer = Gazetteer::load_or_builtin(&data.join("regions.tsv")).map_err(anyhow::Error::msg)?;
     let importer = Importer::new(gazetteer, &vocab);
-    let reports = import::run_with(&importer, inputs, out, force, &config.import.fields);
+    let reports = import::run_with(&importer, inputs, out, force, &config.import.fields, Some(&site));
     import::report::print(&reports, report)
+}
+
+/// The built site is the knowledge base, not raw articles: an INPUT that is the output folder
+/// (`[paths] output`), lies inside it or inside any built site is refused. (A folder's walk
+/// skips such folders below it.)
+fn refuse_the_site_as_input(inputs: &[PathBuf], site: &Path, key: &Path) -> anyhow::Result<()> {
+    let site = site.canonicalize().ok();
+    for input in inputs {
+        let Ok(resolved) = input.canonicalize() else { continue };
+        let in_site = site.as_ref().is_some_and(|s| resolved.starts_with(s));
+        let built = resolved.ancestors().find(|a| a.is_dir() && import::run::is_built_site(a));
+        if in_site || built.is_some() {
+            anyhow::bail!(
+                "{}: {} kbgen build's output ([paths] output = \"{}\" in kbgen.toml), not raw articles: \
+                 import the raw files the site was built from{}",
+                crate::diag::printable(&input.display().to_string()),
+                if in_site { "is in" } else { "is a built site," },
+                key.display(),
+                if in_site { "; to import a folder named like it, set another output in kbgen.toml" } else { "" }
+            );
+        }
+    }
+    Ok(())
 }

@@ -631,3 +631,85 @@ fn markdown_from_reader_tools_imports_and_pages_with_front_matter_are_not_raw_ar
     assert_eq!(f.import.as_ref().unwrap().url.as_deref(), Some(url));
     assert!(!pages[0].body.contains("Image 1") && !pages[0].body.contains("URL Source"), "{}", pages[0].body);
 }
+
+/// The digest items of the probe report (issue 22, D1): two short stories a file.
+const BATCH1: &str = "### 昆山推行网格化治理\n\n2023年3月21日，江苏省昆山市推行网格化治理，把全市划分为网格，每个网格配备一名专职网格员。\n\n### 苏州开展比学赶超\n\n2023年3月22日，江苏省苏州市开展比学赶超活动，各区县对标先进找差距，推动高质量发展。\n";
+const BATCH2: &str = "### 青岛开展容错纠错\n\n2023年5月2日，山东省青岛市出台干部容错纠错实施办法，为敢于担当的干部撑腰鼓劲。\n\n### 济南推行接诉即办\n\n2023年5月3日，山东省济南市推行接诉即办改革，群众诉求办理时限压缩到三个工作日。\n";
+
+#[test]
+fn raw_files_of_one_name_in_two_runs_never_overwrite_each_others_stories() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (dir, text) in [("batch1", BATCH1), ("batch2", BATCH2)] {
+        std::fs::create_dir(tmp.path().join(dir)).unwrap();
+        std::fs::write(tmp.path().join(dir).join("001.txt"), text).unwrap();
+    }
+    let import = |dir: &str| {
+        let o = kbgen(tmp.path(), &["import", dir]);
+        assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+        text(&o.stdout)
+    };
+    import("batch1/");
+    let second = import("batch2/");
+    assert!(second.contains("(2 created, 0 updated"), "{second}");
+    let titles = |pages: &[Page]| {
+        let mut t: Vec<String> = pages.iter().map(|p| p.front.title.clone()).collect();
+        t.sort();
+        t
+    };
+    let all = pages(&tmp.path().join("content"));
+    assert_eq!(titles(&all), ["昆山推行网格化治理", "济南推行接诉即办", "苏州开展比学赶超", "青岛开展容错纠错"]);
+    // Each run again finds its own pages and changes nothing.
+    for dir in ["batch1/", "batch2/"] {
+        let again = import(dir);
+        assert!(again.contains("(0 created, 0 updated, 2 unchanged"), "{dir}: {again}");
+    }
+    // A raw file that changed a little (a typo fixed) still holds its stories: their pages are
+    // updated (both record the file's new hash), no page is added.
+    std::fs::write(tmp.path().join("batch1/001.txt"), BATCH1.replace("专职网格员", "专职的网格员")).unwrap();
+    let fixed = import("batch1/");
+    assert!(fixed.contains("(0 created, 2 updated, 0 unchanged"), "{fixed}");
+    let all = pages(&tmp.path().join("content"));
+    assert_eq!(titles(&all), ["昆山推行网格化治理", "济南推行接诉即办", "苏州开展比学赶超", "青岛开展容错纠错"]);
+    assert!(all.iter().any(|p| p.body.contains("专职的网格员")));
+}
+
+#[test]
+fn import_of_the_project_folder_skips_the_built_site_and_refuses_the_output_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kb = tmp.path().join("kb");
+    let o = kbgen(tmp.path(), &["init", "kb", "--title", "T"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    std::fs::copy(repo().join("sources/003_eb3b055d8e44d11e.txt"), kb.join("sources/003.txt")).unwrap();
+    let o = kbgen(&kb, &["import", "sources/"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = kbgen(&kb, &["build"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // A private folder a killed build left beside the site.
+    common::copy_dir(&kb.join("site"), &kb.join(".site-old-999999"));
+    let before: Vec<String> = pages(&kb.join("content")).into_iter().map(|p| p.raw).collect();
+    assert_eq!(before.len(), 1);
+
+    let o = kbgen(&kb, &["import", "."]);
+    let stdout = text(&o.stdout);
+    assert!(o.status.success(), "{stdout}{}", text(&o.stderr));
+    assert!(!stdout.contains("site/") && !stdout.contains(".site-"), "{stdout}");
+    assert!(stdout.contains("imported 1 of 1 files"), "{stdout}");
+    let after: Vec<String> = pages(&kb.join("content")).into_iter().map(|p| p.raw).collect();
+    assert_eq!(after, before, "no page of the built site became a practice");
+
+    // The output folder itself, or a folder inside it, is no import source.
+    for input in ["site", "site/practices"] {
+        let o = kbgen(&kb, &["import", input]);
+        let stderr = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{input}: {stderr}");
+        assert!(stderr.contains(&format!("error: {input}: is in kbgen build's output")), "{stderr}");
+    }
+    // An output folder named as the raw articles' folder: importing it is refused, not read.
+    let toml = std::fs::read_to_string(kb.join("kbgen.toml")).unwrap();
+    std::fs::write(kb.join("kbgen.toml"), toml.replace("output = \"site\"", "output = \"sources\"")).unwrap();
+    assert!(std::fs::read_to_string(kb.join("kbgen.toml")).unwrap().contains("output = \"sources\""));
+    let o = kbgen(&kb, &["import", "sources"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    assert!(text(&o.stderr).contains("[paths] output = \"sources\""), "{}", text(&o.stderr));
+    assert_eq!(pages(&kb.join("content")).len(), 1);
+}

@@ -55,6 +55,26 @@ pub fn containment(a: &[u64], b: &[u64]) -> f32 {
     common as f32 / small.len() as f32
 }
 
+/// Whether two short texts (too short for [`SAME_STORY`] on shingles: a digest's item of a
+/// few dozen characters) are one story: at least [`SAME_STORY`] of each one's distinct pairs
+/// of adjacent characters (Han and digits) are in the other. Two different items of one
+/// template share their stock phrases and dates, not most of their pairs.
+pub fn alike_short(a: &str, b: &str) -> bool {
+    let pairs = |t: &str| {
+        let chars: Vec<char> = t.chars().filter(|&c| is_han(c) || c.is_ascii_digit()).collect();
+        let mut p: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
+        p.sort_unstable();
+        p.dedup();
+        p
+    };
+    let (pa, pb) = (pairs(a), pairs(b));
+    if pa.is_empty() || pb.is_empty() {
+        return pa == pb;
+    }
+    let common = pa.iter().filter(|x| pb.binary_search(x).is_ok()).count() as f32;
+    common / pa.len() as f32 >= SAME_STORY && common / pb.len() as f32 >= SAME_STORY
+}
+
 /// Groups of indexes into `sets` that hold the same story, each group in index order; every
 /// index is in exactly one group.
 pub fn groups(sets: &[&[u64]]) -> Vec<Vec<usize>> {

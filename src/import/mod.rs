@@ -162,6 +162,7 @@ impl<'a> Importer<'a> {
             let front = &mut story.front;
             front.source = front.source.take().or_else(|| url.as_deref().and_then(origin::host));
             front.author = front.author.take().or_else(|| hints.author.clone());
+            drop_controls(&mut story);
             stories.push(story);
         }
         if stories.is_empty() {
@@ -323,6 +324,31 @@ impl ReadPage {
             site_name: page.content_source.or(page.site_name),
             html_text: page.text,
             url: hints.url.clone().or(page.url),
+        }
+    }
+}
+
+/// Every text of a story without control characters (see [`clean::drop_controls`]): what
+/// the article, its record's fields or its HTML entities (`&#27;`) carried.
+fn drop_controls(story: &mut Story) {
+    let scrub = |s: &mut String| {
+        if let std::borrow::Cow::Owned(clean) = clean::drop_controls(s) {
+            *s = clean;
+        }
+    };
+    let f = &mut story.front;
+    scrub(&mut f.title);
+    scrub(&mut story.body);
+    for s in f.subtitle.iter_mut().chain(&mut f.source).chain(&mut f.author).chain(&mut f.date) {
+        scrub(s);
+    }
+    for s in f.practice.iter_mut().chain(&mut f.keywords).chain(&mut f.region) {
+        scrub(s);
+    }
+    if let Some(p) = f.import.as_mut() {
+        scrub(&mut p.file);
+        if let Some(u) = p.url.as_mut() {
+            scrub(u);
         }
     }
 }

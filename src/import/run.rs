@@ -87,14 +87,22 @@ fn has_front_matter(path: &Path) -> bool {
 
 /// The raw files named by `inputs`, in sorted order, each with the name its pages record: a
 /// file given by itself by its file name, a file found in a folder by its path below that
-/// folder (so `a/001.txt` and `b/001.txt` stay apart).
-pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<(PathBuf, String)> {
+/// folder (so `a/001.txt` and `b/001.txt` stay apart). A folder's walk never enters a built
+/// site ([`is_built_site`]), nor `site` (the project's `[paths] output`, resolved).
+pub fn collect_inputs(inputs: &[PathBuf], site: Option<&Path>) -> Vec<(PathBuf, String)> {
+    let site = site.and_then(|s| s.canonicalize().ok());
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
             let mut found: Vec<(PathBuf, String)> = walkdir::WalkDir::new(input)
                 .follow_links(true)
                 .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0
+                        || !e.file_type().is_dir()
+                        || !(is_built_site(e.path())
+                            || site.as_deref().is_some_and(|s| e.path().canonicalize().is_ok_and(|p| p == s)))
+                })
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file() && is_raw_article(e.path()))
                 .map(|e| {
@@ -112,9 +120,20 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<(PathBuf, String)> {
     files
 }
 
-/// Pages already in `dir` that import wrote, by (raw file, story number).
-fn existing_pages(dir: &Path) -> HashMap<(String, usize), PathBuf> {
-    let mut out = std::collections::HashMap::new();
+/// A folder `kbgen build` or `kbgen serve` wrote: one holding the build's `.kbgen-manifest`, or
+/// a private folder beside the output (`.site-new-<pid>`, `.site-old-<pid>`, `.site-serve-<pid>`).
+/// Its HTML pages are the knowledge base itself, never raw articles.
+pub fn is_built_site(dir: &Path) -> bool {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.starts_with(".site-") || dir.join(crate::output::MANIFEST).exists()
+}
+
+/// Pages already in `dir` that import wrote, by (raw file, story number). Raw files of one
+/// name in two import runs (`batch1/001.txt`, then `batch2/001.txt`, each run given its
+/// folder) record the same name: every page of a name is kept, for [`Writer::target`] to find
+/// the one that holds the story.
+fn existing_pages(dir: &Path) -> HashMap<(String, usize), Vec<PathBuf>> {
+    let mut out: HashMap<(String, usize), Vec<PathBuf>> = HashMap::new();
     let Ok(entries) = std::fs::read_dir(dir) else { return out };
     let mut paths: Vec<PathBuf> =
         entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| crate::site::is_page_name(p)).collect();
@@ -122,7 +141,7 @@ fn existing_pages(dir: &Path) -> HashMap<(String, usize), PathBuf> {
     for path in paths {
         let Ok(text) = std::fs::read_to_string(&path) else { continue };
         if let Some(p) = crate::content::read_provenance(&text) {
-            out.entry((p.file, p.story)).or_insert(path);
+            out.entry((p.file, p.story)).or_default().push(path);
         }
     }
     out
@@ -175,7 +194,7 @@ type Parsed = Result<(Vec<Story>, Decoding), ImportError>;
 /// copy (a headline found, Simplified, the longest text), which lists the others under
 /// `import.also`.
 pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> Vec<FileReport> {
-    run_with(importer, inputs, out, force, &records::Fields::default())
+    run_with(importer, inputs, out, force, &records::Fields::default(), None)
 }
 
 /// A story: its file's index among the parsed files, and its index in that file.
@@ -183,15 +202,17 @@ type StoryKey = (usize, usize);
 
 /// [`run`] with the field names of JSON Lines and CSV records (`[import.fields]`). A record
 /// file (`.jsonl`, `.csv`, `.warc`, `.warc.gz`) is read as many raw articles, each reported as
-/// a file of its own (`feed.jsonl:12`, `crawl.warc.gz#3`).
+/// a file of its own (`feed.jsonl:12`, `crawl.warc.gz#3`). `site` is the project's output
+/// folder, which a folder's walk skips.
 pub fn run_with(
     importer: &Importer,
     inputs: &[PathBuf],
     out: &Path,
     force: bool,
     fields: &records::Fields,
+    site: Option<&Path>,
 ) -> Vec<FileReport> {
-    let parsed = parse_all(importer, records::expand(collect_inputs(inputs), fields));
+    let parsed = parse_all(importer, records::expand(collect_inputs(inputs, site), fields));
     let copies = Copies::of(&parsed);
     let mut writer = Writer {
         parsed: &parsed,
@@ -302,7 +323,7 @@ struct Writer<'a> {
     copies: &'a Copies,
     dir: PathBuf,
     /// Pages already there, by the raw file and story they came from.
-    existing: HashMap<(String, usize), PathBuf>,
+    existing: HashMap<(String, usize), Vec<PathBuf>>,
     force: bool,
     written: HashMap<StoryKey, PathBuf>,
     reviews: HashMap<usize, Vec<Review>>,
@@ -350,21 +371,29 @@ impl Writer<'_> {
 
     /// A story imported before keeps its page, whatever its name says now (a better headline,
     /// an older naming scheme) — if that page still holds this story (a file read into more
-    /// stories than before must not put one story on another's page).
+    /// stories than before, or another raw file of the same name, must not put one story on
+    /// another's page).
     fn target(&self, front: &FrontMatter, st: &Story) -> PathBuf {
-        let same_story = |path: &PathBuf| {
+        let same_story = |path: &&PathBuf| {
             let Ok(old) = std::fs::read_to_string(path) else { return false };
             let old_body = crate::content::split_front_matter(&old).map_or("", |(_, b)| b);
-            let old_set = dedup::shingles(&fold(old_body));
-            // Too little text to compare: the provenance decides.
-            old_set.len().min(st.fingerprint.len()) < 40
-                || dedup::containment(&old_set, &st.fingerprint) >= dedup::SAME_STORY
+            let old_f = fold(old_body);
+            let old_set = dedup::shingles(&old_f);
+            if old_set.len().min(st.fingerprint.len()) >= 40 {
+                return dedup::containment(&old_set, &st.fingerprint) >= dedup::SAME_STORY;
+            }
+            // Too little text for shingles (a digest's short item): the same raw bytes, or
+            // text alike both ways, character pair by character pair.
+            let same_bytes = crate::content::read_provenance(&old).zip(front.import.as_ref()).is_some_and(|(o, n)| {
+                o.sha256 == n.sha256 && o.story == n.story
+            });
+            same_bytes || dedup::alike_short(&old_f, &fold(&st.body))
         };
         front
             .import
             .as_ref()
-            .and_then(|p| self.existing.get(&(p.file.clone(), p.story)).cloned())
-            .filter(same_story)
+            .and_then(|p| self.existing.get(&(p.file.clone(), p.story)))
+            .and_then(|pages| pages.iter().find(same_story).cloned())
             .unwrap_or_else(|| self.dir.join(format!("{}.md", st.file_stem)))
     }
 }
