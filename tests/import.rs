@@ -713,3 +713,59 @@ fn import_of_the_project_folder_skips_the_built_site_and_refuses_the_output_fold
     assert!(text(&o.stderr).contains("[paths] output = \"sources\""), "{}", text(&o.stderr));
     assert_eq!(pages(&kb.join("content")).len(), 1);
 }
+
+/// A real policy paragraph (tests/fixtures/real/raw/001_tanghe_kaohe.txt), up to where it
+/// names its county.
+fn policy_paragraph() -> String {
+    let raw = std::fs::read_to_string(repo().join("tests/fixtures/real/raw/001_tanghe_kaohe.txt")).unwrap();
+    let line = raw.lines().find(|l| l.starts_with("建立健全干部考核评价机制")).unwrap();
+    line[..line.find("近年来").unwrap()].to_string()
+}
+
+#[test]
+fn reports_of_several_places_quoting_one_policy_paragraph_are_not_merged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let raw = tmp.path().join("raw");
+    std::fs::create_dir(&raw).unwrap();
+    let paragraph = policy_paragraph();
+    let report = |county: &str, date: &str| {
+        format!(
+            "{county}召开干部考核工作会议\n\n{date} 来源:南阳日报\n\n{date},河南省南阳市{county}召开干部考核工作会议,传达学习全市干部考核工作会议精神。会议指出:{paragraph}\n\n会议要求,{county}各乡镇各部门要结合实际抓好落实,确保年度考核工作取得实效。\n"
+        )
+    };
+    let places = [
+        ("唐河县", "2023-12-04"),
+        ("社旗县", "2023-12-05"),
+        ("方城县", "2023-12-06"),
+        ("镇平县", "2023-12-06"),
+        ("内乡县", "2023-12-08"),
+    ];
+    for (i, (county, date)) in places.iter().enumerate() {
+        std::fs::write(raw.join(format!("{i}.txt")), report(county, date)).unwrap();
+    }
+    // One county again, a year later: the same words, another story.
+    std::fs::write(raw.join("5.txt"), report("唐河县", "2024-12-03")).unwrap();
+    // True copies of the first report: a reprint with a line of its own, a copy cut short.
+    let first = report(places[0].0, places[0].1);
+    std::fs::write(raw.join("6-reprint.txt"), format!("{first}\n(本文转载自南阳网)\n")).unwrap();
+    let cut = first.char_indices().nth(first.chars().count() * 3 / 4).unwrap().0;
+    std::fs::write(raw.join("7-cut.txt"), &first[..cut]).unwrap();
+
+    let out = tmp.path().join("content");
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let pages = pages(&out);
+    let summary: Vec<(String, Option<String>, Option<String>, Vec<String>)> = pages
+        .iter()
+        .map(|p| {
+            let i = p.front.import.as_ref().unwrap();
+            (i.file.clone(), p.front.date.clone(), p.front.region.first().cloned(), i.also.iter().map(|a| a.file.clone()).collect())
+        })
+        .collect();
+    assert_eq!(pages.len(), 6, "one page per place and date: {summary:#?}");
+    let first_page = &summary[0];
+    assert_eq!(first_page.0, "0.txt");
+    assert_eq!(first_page.3, ["6-reprint.txt", "7-cut.txt"], "{summary:#?}");
+    let counties: Vec<&str> = summary.iter().filter_map(|s| s.2.as_deref()).map(|r| r.rsplit('/').next().unwrap()).collect();
+    assert_eq!(counties, ["唐河县", "社旗县", "方城县", "镇平县", "内乡县", "唐河县"], "{summary:#?}");
+}

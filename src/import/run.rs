@@ -301,7 +301,8 @@ impl Copies {
         }
         let sets: Vec<&[u64]> = all.iter().map(|&k| story_of(parsed, k).fingerprint.as_slice()).collect();
         let mut copies = Copies { keep: HashMap::new(), merged_into: HashMap::new() };
-        for group in dedup::groups(&sets) {
+        let agree = |a: usize, b: usize| copies_agree(story_of(parsed, all[a]), story_of(parsed, all[b]));
+        for group in dedup::groups_with(&sets, agree) {
             let members: Vec<StoryKey> = group.iter().map(|&i| all[i]).collect();
             // The first copy in input order keeps the page (stable as files are added after
             // it); the others lend it what it lacks.
@@ -315,6 +316,44 @@ impl Copies {
         }
         copies
     }
+}
+
+/// Days apart that two copies of one story may be dated: a reprint runs within days.
+const REPRINT_DAYS: i64 = 7;
+
+/// Whether two stories whose text overlaps enough are copies of one report, not reports that
+/// quote the same paragraphs (a province's document quoted by its counties, one template
+/// filled in by many places): never when their dates disagree (more than [`REPRINT_DAYS`]
+/// apart; or their years, when neither has a date and neither year is inferred) or their
+/// places do (the most specific place of each, unless one is the other's county or city and
+/// the smaller story is nearly all in the bigger, as a truncated copy is); and only when the
+/// smaller opens as the bigger does (see [`dedup::opens_alike`]).
+fn copies_agree(a: &Story, b: &Story) -> bool {
+    let (fa, fb) = (&a.front, &b.front);
+    match (&fa.date, &fb.date) {
+        (Some(x), Some(y)) => {
+            if let (Some(x), Some(y)) = (super::dates::days_of(x), super::dates::days_of(y)) {
+                if (x - y).abs() > REPRINT_DAYS {
+                    return false;
+                }
+            }
+        }
+        (None, None) if !fa.year_inferred && !fb.year_inferred => {
+            if fa.year.zip(fb.year).is_some_and(|(x, y)| x != y) {
+                return false;
+            }
+        }
+        _ => {}
+    }
+    let (small, big) = if a.fingerprint.len() <= b.fingerprint.len() { (a, b) } else { (b, a) };
+    if let (Some(x), Some(y)) = (fa.region.first(), fb.region.first()) {
+        let within = |inner: &str, outer: &str| inner.strip_prefix(outer).is_some_and(|r| r.starts_with('/'));
+        let nested = within(x, y) || within(y, x);
+        if x != y && !(nested && dedup::containment(&small.fingerprint, &big.fingerprint) >= 0.9) {
+            return false;
+        }
+    }
+    dedup::opens_alike(&fold(&small.body), &fold(&big.body))
 }
 
 /// Writes the pages of the parsed files, never over a person's edits or another story.
