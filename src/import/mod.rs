@@ -21,6 +21,7 @@ pub mod practice;
 pub mod records;
 pub mod region;
 pub mod report;
+pub mod retag;
 pub mod run;
 pub mod segment;
 pub mod split;
@@ -151,6 +152,7 @@ impl<'a> Importer<'a> {
             stories: drafts.len(),
             also: Vec::new(),
             review: Vec::new(),
+            tagged: Default::default(),
             page_sha256: String::new(),
         };
         let mut stories = Vec::new();

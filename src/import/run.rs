@@ -215,6 +215,7 @@ pub fn run_with(
     let parsed = parse_all(importer, records::expand(collect_inputs(inputs, site), fields));
     let copies = Copies::of(&parsed);
     let mut writer = Writer {
+        importer,
         parsed: &parsed,
         copies: &copies,
         dir: out.join("practices"),
@@ -358,6 +359,7 @@ fn copies_agree(a: &Story, b: &Story) -> bool {
 
 /// Writes the pages of the parsed files, never over a person's edits or another story.
 struct Writer<'a> {
+    importer: &'a Importer<'a>,
     parsed: &'a [(PathBuf, Parsed)],
     copies: &'a Copies,
     dir: PathBuf,
@@ -376,7 +378,19 @@ impl Writer<'_> {
         let mut out = Vec::new();
         for (s, st) in stories.iter().enumerate() {
             let Some(others) = self.copies.keep.get(&(f, s)) else { continue };
-            let front = self.merged_front(st, others);
+            let mut front = self.merged_front(st, others);
+            // The fields `kbgen retag` can compute again from the page as written: the same
+            // value from its title, source and body.
+            let fresh = self.importer.tags(&front, &st.body);
+            let tagged = crate::content::TAGGED
+                .iter()
+                .zip(&fresh)
+                .filter(|(f, v)| crate::content::tagged_value(&front, f) == v.as_slice())
+                .map(|(f, _)| (f.to_string(), String::new()))
+                .collect();
+            if let Some(p) = front.import.as_mut() {
+                p.tagged = tagged;
+            }
             let target = self.target(&front, st);
             let text = render_page(&front, &st.body);
             let raw = front.import.as_ref().map_or("", |p| p.file.as_str());
