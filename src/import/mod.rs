@@ -74,6 +74,9 @@ pub struct Story {
     pub file_stem: String,
     /// Shingles of the body text, to find the same story in other raw files.
     pub fingerprint: Vec<u64>,
+    /// What `kbgen retag` would compute from the page as written ([`Importer::tags`], made
+    /// while files are read in parallel): the tagged fields that agree with it are recorded.
+    pub retag: [Vec<String>; 4],
 }
 
 pub struct Importer<'a> {
@@ -165,6 +168,7 @@ impl<'a> Importer<'a> {
             front.source = front.source.take().or_else(|| url.as_deref().and_then(origin::host));
             front.author = front.author.take().or_else(|| hints.author.clone());
             drop_controls(&mut story);
+            story.retag = self.tags(&story.front, &story.body);
             stories.push(story);
         }
         if stories.is_empty() {

@@ -381,7 +381,9 @@ impl Writer<'_> {
             let mut front = self.merged_front(st, others);
             // The fields `kbgen retag` can compute again from the page as written: the same
             // value from its title, source and body.
-            let fresh = self.importer.tags(&front, &st.body);
+            let same_words = |a: &FrontMatter, b: &FrontMatter| (&a.title, &a.subtitle, &a.source) == (&b.title, &b.subtitle, &b.source);
+            let fresh =
+                if same_words(&front, &st.front) { st.retag.clone() } else { self.importer.tags(&front, &st.body) };
             let tagged = crate::content::TAGGED
                 .iter()
                 .zip(&fresh)

@@ -307,6 +307,7 @@ impl Importer<'_> {
             front,
             body: markdown_body(&body),
             fingerprint: dedup::shingles(&body_f),
+            retag: Default::default(),
         }
     }
 
