@@ -109,8 +109,9 @@ pub fn report(diags: &[Diagnostic], shown: usize) -> String {
 /// override is shown escaped (`\u{1b}`), so no escape sequence reaches the terminal raw and no
 /// text can pose as another line.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char =
-        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}');
+    let unsafe_char = |c: char| {
+        c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    };
     if !text.chars().any(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -141,8 +142,10 @@ mod tests {
 
     #[test]
     fn printable_escapes_every_control_and_bidi_override() {
-        assert_eq!(printable("昆山\u{1b}]0;PWNED\u{7}\u{1b}[31mRED\n\t\u{7f}\u{9b}\u{202e}"),
-            "昆山\\u{1b}]0;PWNED\\u{7}\\u{1b}[31mRED\\u{a}\\u{9}\\u{7f}\\u{9b}\\u{202e}");
+        assert_eq!(
+            printable("昆山\u{1b}]0;PWNED\u{7}\u{1b}[31mRED\n\t\u{7f}\u{9b}\u{202e}"),
+            "昆山\\u{1b}]0;PWNED\\u{7}\\u{1b}[31mRED\\u{a}\\u{9}\\u{7f}\\u{9b}\\u{202e}"
+        );
         assert!(matches!(printable("苏州 a.txt"), std::borrow::Cow::Borrowed(_)));
     }
 }

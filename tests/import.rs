@@ -755,17 +755,25 @@ fn reports_of_several_places_quoting_one_policy_paragraph_are_not_merged() {
     let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
     assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
     let pages = pages(&out);
-    let summary: Vec<(String, Option<String>, Option<String>, Vec<String>)> = pages
+    // (raw file, date, first region, files merged into it)
+    type Row = (String, Option<String>, Option<String>, Vec<String>);
+    let summary: Vec<Row> = pages
         .iter()
         .map(|p| {
             let i = p.front.import.as_ref().unwrap();
-            (i.file.clone(), p.front.date.clone(), p.front.region.first().cloned(), i.also.iter().map(|a| a.file.clone()).collect())
+            (
+                i.file.clone(),
+                p.front.date.clone(),
+                p.front.region.first().cloned(),
+                i.also.iter().map(|a| a.file.clone()).collect(),
+            )
         })
         .collect();
     assert_eq!(pages.len(), 6, "one page per place and date: {summary:#?}");
     let first_page = &summary[0];
     assert_eq!(first_page.0, "0.txt");
     assert_eq!(first_page.3, ["6-reprint.txt", "7-cut.txt"], "{summary:#?}");
-    let counties: Vec<&str> = summary.iter().filter_map(|s| s.2.as_deref()).map(|r| r.rsplit('/').next().unwrap()).collect();
+    let counties: Vec<&str> =
+        summary.iter().filter_map(|s| s.2.as_deref()).map(|r| r.rsplit('/').next().unwrap()).collect();
     assert_eq!(counties, ["唐河县", "社旗县", "方城县", "镇平县", "内乡县", "唐河县"], "{summary:#?}");
 }

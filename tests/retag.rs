@@ -46,7 +46,9 @@ fn untagged(page: &str) -> Vec<&str> {
             continue;
         }
         in_list = false;
-        if l.starts_with("    ") && ["region", "mechanism", "practice", "keywords"].iter().any(|k| l.trim_start().starts_with(k)) {
+        if l.starts_with("    ")
+            && ["region", "mechanism", "practice", "keywords"].iter().any(|k| l.trim_start().starts_with(k))
+        {
             continue;
         }
         out.push(l);
@@ -75,7 +77,8 @@ fn retag_applies_a_new_vocabulary_and_keeps_every_persons_edit() {
     // A person fixes the 永登 page's title, notes something under a comment, adds a paragraph.
     let original = std::fs::read_to_string(&yongdeng).unwrap();
     let title_line = original.lines().find(|l| l.starts_with("title: ")).unwrap();
-    let edited = original.replacen(title_line, "title: 人工校订后的标题\n# 人工核对过地区", 1) + "\n人工补充的研究笔记。\n";
+    let edited =
+        original.replacen(title_line, "title: 人工校订后的标题\n# 人工核对过地区", 1) + "\n人工补充的研究笔记。\n";
     std::fs::write(&yongdeng, &edited).unwrap();
     // Another person changes the 苏州 page's mechanisms by hand.
     let suzhou_original = std::fs::read_to_string(&suzhou).unwrap();
@@ -107,7 +110,12 @@ fn retag_applies_a_new_vocabulary_and_keeps_every_persons_edit() {
     assert_eq!(untagged(&now), untagged(&edited));
     // The 苏州 page: its hand-made mechanism list is kept, and the report says so.
     assert_eq!(std::fs::read_to_string(&suzhou).unwrap(), suzhou_edited);
-    assert!(out.lines().any(|l| l.starts_with("  mechanism: kept [") && l.contains("edited by a person") && l.contains("community-consultation")), "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("  mechanism: kept [")
+            && l.contains("edited by a person")
+            && l.contains("community-consultation")),
+        "{out}"
+    );
     // Import still treats the 永登 page as a person's: a re-import skips it.
     let again = kbgen(&kb, &["import", "sources/"]);
     assert!(text(&again.stdout).contains("skipped (edited since import"), "{}", text(&again.stdout));

@@ -369,9 +369,15 @@ fn control_characters_of_an_article_reach_neither_its_page_nor_the_terminal() {
     assert_eq!(written.len(), 2);
     for page in &written {
         assert!(!raw_control(page), "{page}");
-        assert!(!page.contains("\\e") && !page.contains("\\x1b") && !page.contains("\\u001b") && !page.contains("\\b"), "{page}");
+        assert!(
+            !page.contains("\\e") && !page.contains("\\x1b") && !page.contains("\\u001b") && !page.contains("\\b"),
+            "{page}"
+        );
     }
     // The review table shows the stand-in title, its escape sequences dropped.
     assert!(stdout.contains("needs a person's look"), "{stdout}");
-    assert!(stdout.lines().any(|l| l.trim_start().starts_with("title") && l.contains("PWNED-TITLE[31mRED[0m")), "{stdout}");
+    assert!(
+        stdout.lines().any(|l| l.trim_start().starts_with("title") && l.contains("PWNED-TITLE[31mRED[0m")),
+        "{stdout}"
+    );
 }

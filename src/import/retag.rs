@@ -11,9 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::Importer;
-use crate::content::{
-    page_state, seal, split_front_matter, tagged_value, value_hash, FrontMatter, PageState, TAGGED,
-};
+use crate::content::{page_state, seal, split_front_matter, tagged_value, value_hash, FrontMatter, PageState, TAGGED};
 
 /// One field whose value the vocabulary now gives differently.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +51,8 @@ pub fn retag(importer: &Importer, dir: &Path, dry_run: bool) -> Vec<(PathBuf, Re
 fn retag_page(importer: &Importer, path: &Path, dry_run: bool) -> Result<PageRetag, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
     let (yaml, body) = split_front_matter(&text).ok_or("no front matter (--- lines)")?;
-    let front: FrontMatter =
-        serde_yaml_ng::from_str(yaml).map_err(|e| format!("front matter does not parse ({e}): kbgen check says where"))?;
+    let front: FrontMatter = serde_yaml_ng::from_str(yaml)
+        .map_err(|e| format!("front matter does not parse ({e}): kbgen check says where"))?;
     let Some(import) = &front.import else {
         return Ok(PageRetag { not_imported: true, ..PageRetag::default() });
     };

@@ -331,20 +331,12 @@ const REPRINT_DAYS: i64 = 7;
 /// smaller opens as the bigger does (see [`dedup::opens_alike`]).
 fn copies_agree(a: &Story, b: &Story) -> bool {
     let (fa, fb) = (&a.front, &b.front);
-    match (&fa.date, &fb.date) {
-        (Some(x), Some(y)) => {
-            if let (Some(x), Some(y)) = (super::dates::days_of(x), super::dates::days_of(y)) {
-                if (x - y).abs() > REPRINT_DAYS {
-                    return false;
-                }
-            }
-        }
-        (None, None) if !fa.year_inferred && !fb.year_inferred => {
-            if fa.year.zip(fb.year).is_some_and(|(x, y)| x != y) {
-                return false;
-            }
-        }
-        _ => {}
+    let days_apart =
+        fa.date.as_deref().and_then(super::dates::days_of).zip(fb.date.as_deref().and_then(super::dates::days_of));
+    let dated_apart = days_apart.is_some_and(|(x, y)| (x - y).abs() > REPRINT_DAYS);
+    let undated = fa.date.is_none() && fb.date.is_none() && !fa.year_inferred && !fb.year_inferred;
+    if dated_apart || (undated && fa.year.zip(fb.year).is_some_and(|(x, y)| x != y)) {
+        return false;
     }
     let (small, big) = if a.fingerprint.len() <= b.fingerprint.len() { (a, b) } else { (b, a) };
     if let (Some(x), Some(y)) = (fa.region.first(), fb.region.first()) {
@@ -381,7 +373,9 @@ impl Writer<'_> {
             let mut front = self.merged_front(st, others);
             // The fields `kbgen retag` can compute again from the page as written: the same
             // value from its title, source and body.
-            let same_words = |a: &FrontMatter, b: &FrontMatter| (&a.title, &a.subtitle, &a.source) == (&b.title, &b.subtitle, &b.source);
+            let same_words = |a: &FrontMatter, b: &FrontMatter| {
+                (&a.title, &a.subtitle, &a.source) == (&b.title, &b.subtitle, &b.source)
+            };
             let fresh =
                 if same_words(&front, &st.front) { st.retag.clone() } else { self.importer.tags(&front, &st.body) };
             let tagged = crate::content::TAGGED
@@ -439,9 +433,9 @@ impl Writer<'_> {
             }
             // Too little text for shingles (a digest's short item): the same raw bytes, or
             // text alike both ways, character pair by character pair.
-            let same_bytes = crate::content::read_provenance(&old).zip(front.import.as_ref()).is_some_and(|(o, n)| {
-                o.sha256 == n.sha256 && o.story == n.story
-            });
+            let same_bytes = crate::content::read_provenance(&old)
+                .zip(front.import.as_ref())
+                .is_some_and(|(o, n)| o.sha256 == n.sha256 && o.story == n.story);
             same_bytes || dedup::alike_short(&old_f, &fold(&st.body))
         };
         front
