@@ -359,7 +359,9 @@ fn import_command(
     let vocab = Vocabulary::load_or_builtin(&data.join("mechanisms.yaml"))?;
     let gazetteer = Gazetteer::load_or_builtin(&data.join("regions.tsv")).map_err(anyhow::Error::msg)?;
     let importer = Importer::new(gazetteer, &vocab);
-    let reports = import::run_with(&importer, inputs, out, force, &config.import.fields, Some(&site));
+    // The site's own folders hold HTML that is no article: a walk of the project skips them.
+    let skip = [site, root.join(&paths.templates), root.join(&paths.static_dir)];
+    let reports = import::run_with(&importer, inputs, out, force, &config.import.fields, &skip);
     import::report::print(&reports, report)
 }
 

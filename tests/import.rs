@@ -684,15 +684,17 @@ fn import_of_the_project_folder_skips_the_built_site_and_refuses_the_output_fold
     assert!(o.status.success(), "{}", text(&o.stderr));
     let o = kbgen(&kb, &["build"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    // A private folder a killed build left beside the site.
+    // A private folder a killed build left beside the site, and templates to edit.
     common::copy_dir(&kb.join("site"), &kb.join(".site-old-999999"));
+    let o = kbgen(&kb, &["init", "--templates"]);
+    assert!(o.status.success() && kb.join("templates/base.html").is_file(), "{}", text(&o.stderr));
     let before: Vec<String> = pages(&kb.join("content")).into_iter().map(|p| p.raw).collect();
     assert_eq!(before.len(), 1);
 
     let o = kbgen(&kb, &["import", "."]);
     let stdout = text(&o.stdout);
     assert!(o.status.success(), "{stdout}{}", text(&o.stderr));
-    assert!(!stdout.contains("site/") && !stdout.contains(".site-"), "{stdout}");
+    assert!(!stdout.contains("site/") && !stdout.contains(".site-") && !stdout.contains("templates/"), "{stdout}");
     assert!(stdout.contains("imported 1 of 1 files"), "{stdout}");
     let after: Vec<String> = pages(&kb.join("content")).into_iter().map(|p| p.raw).collect();
     assert_eq!(after, before, "no page of the built site became a practice");

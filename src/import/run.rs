@@ -88,9 +88,10 @@ fn has_front_matter(path: &Path) -> bool {
 /// The raw files named by `inputs`, in sorted order, each with the name its pages record: a
 /// file given by itself by its file name, a file found in a folder by its path below that
 /// folder (so `a/001.txt` and `b/001.txt` stay apart). A folder's walk never enters a built
-/// site ([`is_built_site`]), nor `site` (the project's `[paths] output`, resolved).
-pub fn collect_inputs(inputs: &[PathBuf], site: Option<&Path>) -> Vec<(PathBuf, String)> {
-    let site = site.and_then(|s| s.canonicalize().ok());
+/// site ([`is_built_site`]), nor one of `skip` (the project's output, templates and static
+/// folders: their HTML is the site's, not articles), compared once resolved.
+pub fn collect_inputs(inputs: &[PathBuf], skip: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    let skip: Vec<PathBuf> = skip.iter().filter_map(|s| s.canonicalize().ok()).collect();
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
@@ -101,7 +102,7 @@ pub fn collect_inputs(inputs: &[PathBuf], site: Option<&Path>) -> Vec<(PathBuf, 
                     e.depth() == 0
                         || !e.file_type().is_dir()
                         || !(is_built_site(e.path())
-                            || site.as_deref().is_some_and(|s| e.path().canonicalize().is_ok_and(|p| p == s)))
+                            || (!skip.is_empty() && e.path().canonicalize().is_ok_and(|p| skip.contains(&p))))
                 })
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file() && is_raw_article(e.path()))
@@ -194,7 +195,7 @@ type Parsed = Result<(Vec<Story>, Decoding), ImportError>;
 /// copy (a headline found, Simplified, the longest text), which lists the others under
 /// `import.also`.
 pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> Vec<FileReport> {
-    run_with(importer, inputs, out, force, &records::Fields::default(), None)
+    run_with(importer, inputs, out, force, &records::Fields::default(), &[])
 }
 
 /// A story: its file's index among the parsed files, and its index in that file.
@@ -202,17 +203,17 @@ type StoryKey = (usize, usize);
 
 /// [`run`] with the field names of JSON Lines and CSV records (`[import.fields]`). A record
 /// file (`.jsonl`, `.csv`, `.warc`, `.warc.gz`) is read as many raw articles, each reported as
-/// a file of its own (`feed.jsonl:12`, `crawl.warc.gz#3`). `site` is the project's output
-/// folder, which a folder's walk skips.
+/// a file of its own (`feed.jsonl:12`, `crawl.warc.gz#3`). A folder's walk skips the folders
+/// of `skip` (see [`collect_inputs`]).
 pub fn run_with(
     importer: &Importer,
     inputs: &[PathBuf],
     out: &Path,
     force: bool,
     fields: &records::Fields,
-    site: Option<&Path>,
+    skip: &[PathBuf],
 ) -> Vec<FileReport> {
-    let parsed = parse_all(importer, records::expand(collect_inputs(inputs, site), fields));
+    let parsed = parse_all(importer, records::expand(collect_inputs(inputs, skip), fields));
     let copies = Copies::of(&parsed);
     let mut writer = Writer {
         importer,
