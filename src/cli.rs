@@ -89,6 +89,16 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
     },
+    /// Apply an edited vocabulary or gazetteer to the imported pages, keeping people's edits.
+    ///
+    /// Region, mechanism, practice and keywords are computed again from each page's text (with
+    /// data/mechanisms.yaml and the gazetteer), except where a person changed them; only those
+    /// keys' lines are rewritten, never a page's body. Prints every change.
+    Retag {
+        /// Print what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn bench_rebuild(root: &Path, edit: &Path, runs: usize) -> anyhow::Result<String> {
@@ -159,6 +169,14 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         },
         Command::Tokens => tokens_command(),
+        Command::Retag { dry_run } => match retag_command(&root, dry_run) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Import { inputs, out, force, report } => {
             match import_command(&root, &inputs, out.as_deref(), force, report.as_deref()) {
                 Ok(true) => ExitCode::SUCCESS,
@@ -258,6 +276,70 @@ fn fail(diags: &[crate::diag::Diagnostic], what: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// The project's configuration, or the defaults in a folder without kbgen.toml.
+fn project_config(root: &Path) -> anyhow::Result<crate::config::Config> {
+    if root.join("kbgen.toml").exists() {
+        // The report says `error: ` itself, as does the caller.
+        crate::config::Config::load(root).map_err(|d| {
+            let report = crate::diag::report(&[d], 1);
+            anyhow::anyhow!("{}", report.strip_prefix("error: ").unwrap_or(&report).trim_end())
+        })
+    } else {
+        Ok(crate::config::Config::parse("title = \"\"\n", Path::new("kbgen.toml")).expect("defaults parse"))
+    }
+}
+
+/// `kbgen retag [--dry-run]`: a line per page changed and per field, the totals.
+fn retag_command(root: &Path, dry_run: bool) -> anyhow::Result<bool> {
+    use crate::diag::printable;
+    let paths = project_config(root)?.paths;
+    let data = root.join(&paths.data);
+    let vocab = Vocabulary::load_or_builtin(&data.join("mechanisms.yaml"))?;
+    let gazetteer = Gazetteer::load_or_builtin(&data.join("regions.tsv")).map_err(anyhow::Error::msg)?;
+    let importer = Importer::new(gazetteer, &vocab);
+    let dir = root.join(&paths.content).join(crate::site::PRACTICES);
+    let results = import::retag::retag(&importer, &dir, dry_run);
+    let list = |v: &[String]| format!("[{}]", v.join(", "));
+    let (mut pages, mut fields, mut kept, mut by_person, mut same, mut failed) = (0, 0, 0, 0, 0, 0);
+    for (path, r) in &results {
+        let shown = printable(&path.display().to_string()).into_owned();
+        match r {
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {shown}: {}", printable(e));
+            }
+            Ok(p) if p.changed.is_empty() && p.kept.is_empty() => same += 1,
+            Ok(p) => {
+                println!("{shown}");
+                for c in &p.changed {
+                    println!("  {}: {} → {}", c.field, printable(&list(&c.old)), printable(&list(&c.new)));
+                }
+                for (c, why) in &p.kept {
+                    println!(
+                        "  {}: kept {} ({why}; the vocabulary gives {})",
+                        c.field,
+                        printable(&list(&c.old)),
+                        printable(&list(&c.new))
+                    );
+                }
+                pages += usize::from(!p.changed.is_empty());
+                fields += p.changed.len();
+                kept += p.kept.len();
+                by_person += p.kept.iter().filter(|(_, why)| why.contains("edited")).count();
+                same += usize::from(p.changed.is_empty());
+            }
+        }
+    }
+    println!(
+        "{} {pages} of {} pages: {fields} fields changed, {kept} kept ({by_person} edited by a person), {same} pages unchanged{}{}",
+        if dry_run { "would retag" } else { "retagged" },
+        results.len(),
+        if failed > 0 { format!(", {failed} failed") } else { String::new() },
+        if dry_run { "; nothing written (--dry-run)" } else { "" }
+    );
+    Ok(failed == 0)
+}
+
 fn import_command(
     root: &Path,
     inputs: &[PathBuf],
@@ -267,22 +349,41 @@ fn import_command(
 ) -> anyhow::Result<bool> {
     // The project's [paths] say where pages go and where the vocabulary and gazetteer are; a
     // folder without kbgen.toml imports with the defaults.
-    let config = if root.join("kbgen.toml").exists() {
-        // The report says `error: ` itself, as does the caller.
-        crate::config::Config::load(root).map_err(|d| {
-            let report = crate::diag::report(&[d], 1);
-            anyhow::anyhow!("{}", report.strip_prefix("error: ").unwrap_or(&report).trim_end())
-        })?
-    } else {
-        crate::config::Config::parse("title = \"\"\n", Path::new("kbgen.toml")).expect("defaults parse")
-    };
+    let config = project_config(root)?;
     let paths = config.paths;
+    let site = root.join(&paths.output);
+    refuse_the_site_as_input(inputs, &site, &paths.output)?;
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| root.join(&paths.content));
     let out = out.as_path();
     let data = root.join(&paths.data);
     let vocab = Vocabulary::load_or_builtin(&data.join("mechanisms.yaml"))?;
     let gazetteer = Gazetteer::load_or_builtin(&data.join("regions.tsv")).map_err(anyhow::Error::msg)?;
     let importer = Importer::new(gazetteer, &vocab);
-    let reports = import::run_with(&importer, inputs, out, force, &config.import.fields);
+    // The site's own folders hold HTML that is no article: a walk of the project skips them.
+    let skip = [site, root.join(&paths.templates), root.join(&paths.static_dir)];
+    let reports = import::run_with(&importer, inputs, out, force, &config.import.fields, &skip);
     import::report::print(&reports, report)
+}
+
+/// The built site is the knowledge base, not raw articles: an INPUT that is the output folder
+/// (`[paths] output`), lies inside it or inside any built site is refused. (A folder's walk
+/// skips such folders below it.)
+fn refuse_the_site_as_input(inputs: &[PathBuf], site: &Path, key: &Path) -> anyhow::Result<()> {
+    let site = site.canonicalize().ok();
+    for input in inputs {
+        let Ok(resolved) = input.canonicalize() else { continue };
+        let in_site = site.as_ref().is_some_and(|s| resolved.starts_with(s));
+        let built = resolved.ancestors().find(|a| a.is_dir() && import::run::is_built_site(a));
+        if in_site || built.is_some() {
+            anyhow::bail!(
+                "{}: {} kbgen build's output ([paths] output = \"{}\" in kbgen.toml), not raw articles: \
+                 import the raw files the site was built from{}",
+                crate::diag::printable(&input.display().to_string()),
+                if in_site { "is in" } else { "is a built site," },
+                key.display(),
+                if in_site { "; to import a folder named like it, set another output in kbgen.toml" } else { "" }
+            );
+        }
+    }
+    Ok(())
 }

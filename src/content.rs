@@ -66,9 +66,41 @@ pub struct Provenance {
     /// Fields import was unsure of, for a person to check: `[year, region]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub review: Vec<String>,
+    /// The fields import derived from the page's own text with the vocabulary and gazetteer
+    /// ([`TAGGED`]; not one filled from another copy or read beside the text), each with a hash
+    /// of the value it wrote ([`value_hash`]): a field whose value still has that hash was not
+    /// touched by a person, and `kbgen retag` may compute it again.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub tagged: std::collections::BTreeMap<String, String>,
     /// SHA-256 of this page as the importer wrote it (with this value zeroed). A page whose
     /// text no longer matches was edited by a person, and import leaves it alone.
     pub page_sha256: String,
+}
+
+/// The fields import derives from a story's text with the vocabulary and gazetteer, in the
+/// order the front matter has them: what `kbgen retag` recomputes.
+pub const TAGGED: [&str; 4] = ["region", "mechanism", "practice", "keywords"];
+
+/// A tagged field's value: `region`, `mechanism`, `practice` or `keywords` of `front`.
+pub fn tagged_value<'a>(front: &'a FrontMatter, field: &str) -> &'a [String] {
+    match field {
+        "region" => &front.region,
+        "mechanism" => &front.mechanism,
+        "practice" => &front.practice,
+        "keywords" => &front.keywords,
+        _ => &[],
+    }
+}
+
+/// Sixteen hex digits of SHA-256 of a list value (its items, each ended by a newline): enough
+/// to tell a person's change from what import wrote.
+pub fn value_hash(items: &[String]) -> String {
+    let mut bytes = Vec::new();
+    for i in items {
+        bytes.extend_from_slice(i.as_bytes());
+        bytes.push(b'\n');
+    }
+    sha256_hex(&bytes)[..16].to_string()
 }
 
 /// Another raw file that printed the same story.
@@ -89,20 +121,35 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Renders a page file: front matter between `---` lines, a blank line, the Markdown body.
-/// When the front matter has provenance, its `page_sha256` is filled in.
+/// When the front matter has provenance, its `page_sha256` is filled in, and each field named
+/// in `tagged` gets the hash of its value.
 pub fn render_page(front: &FrontMatter, body: &str) -> String {
     let mut front = front.clone();
+    let hashes: std::collections::BTreeMap<String, String> = front.import.as_ref().map_or_else(Default::default, |p| {
+        p.tagged.keys().map(|f| (f.clone(), value_hash(tagged_value(&front, f)))).collect()
+    });
     if let Some(p) = front.import.as_mut() {
         p.page_sha256 = ZERO_HASH.to_string();
+        p.tagged = hashes;
     }
     let yaml = serde_yaml_ng::to_string(&front).expect("front matter serialises");
     let text = format!("---\n{yaml}---\n\n{}\n", body.trim_end());
     if front.import.is_some() {
-        let hash = sha256_hex(text.as_bytes());
-        text.replacen(&format!("page_sha256: {ZERO_HASH}"), &format!("page_sha256: {hash}"), 1)
+        seal(&text)
     } else {
         text
     }
+}
+
+/// `text` with its `page_sha256` (whatever it holds) set to the hash of the page, as import
+/// writes it: a page that `kbgen retag` changed while it was as imported stays so.
+pub fn seal(text: &str) -> String {
+    let Some(pos) = text.find("page_sha256: ") else { return text.to_string() };
+    let start = pos + "page_sha256: ".len();
+    let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    let zeroed = format!("{}{}{}", &text[..start], ZERO_HASH, &text[end..]);
+    let hash = sha256_hex(zeroed.as_bytes());
+    format!("{}{}{}", &text[..start], hash, &text[end..])
 }
 
 /// What a page file says about its own history.
@@ -178,6 +225,7 @@ mod tests {
                 stories: 1,
                 also: vec![],
                 review: vec![],
+                tagged: Default::default(),
                 page_sha256: String::new(),
             }),
         }

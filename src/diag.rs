@@ -104,6 +104,28 @@ pub fn report(diags: &[Diagnostic], shown: usize) -> String {
     out
 }
 
+/// Text from outside (a scraped article's title, a raw file's name) made safe to print on a
+/// terminal: every control character (C0 with tab and newline, DEL, C1) and every bidirectional
+/// override is shown escaped (`\u{1b}`), so no escape sequence reaches the terminal raw and no
+/// text can pose as another line.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +138,14 @@ mod tests {
             d.to_string(),
             "a.md:2:10: unknown region `江苏省/苏洲市`\n  |\n2 | region: [江苏省/苏洲市]\n  |          ^^^^^^^^^^^^^"
         );
+    }
+
+    #[test]
+    fn printable_escapes_every_control_and_bidi_override() {
+        assert_eq!(
+            printable("昆山\u{1b}]0;PWNED\u{7}\u{1b}[31mRED\n\t\u{7f}\u{9b}\u{202e}"),
+            "昆山\\u{1b}]0;PWNED\\u{7}\\u{1b}[31mRED\\u{a}\\u{9}\\u{7f}\\u{9b}\\u{202e}"
+        );
+        assert!(matches!(printable("苏州 a.txt"), std::borrow::Cow::Borrowed(_)));
     }
 }

@@ -62,7 +62,7 @@ templates = "templates"
 static = "static"
 # `kbgen build` writes the site here.
 output = "site"
-# mechanisms.yaml: the mechanism vocabulary (extend it); regions.tsv: a gazetteer of your own.
+# mechanisms.yaml: the mechanism vocabulary (extend it, then `kbgen retag`); regions.tsv: a gazetteer of your own.
 data = "data"
 
 # Which field of a JSON Lines or CSV record holds what, for a scraper that names them its own

@@ -670,4 +670,150 @@ fn short_stories_of_two_batches_with_the_same_file_names_keep_their_own_pages() 
     let mut titles: Vec<String> = pages(&kb.join("content")).into_iter().map(|p| p.front.title).collect();
     titles.sort();
     assert_eq!(titles, ["昆山推行网格化治理", "济南推行接诉即办", "苏州开展比学赶超", "青岛开展容错纠错"]);
+/// The digest items of the probe report (issue 22, D1): two short stories a file.
+const BATCH1: &str = "### 昆山推行网格化治理\n\n2023年3月21日，江苏省昆山市推行网格化治理，把全市划分为网格，每个网格配备一名专职网格员。\n\n### 苏州开展比学赶超\n\n2023年3月22日，江苏省苏州市开展比学赶超活动，各区县对标先进找差距，推动高质量发展。\n";
+const BATCH2: &str = "### 青岛开展容错纠错\n\n2023年5月2日，山东省青岛市出台干部容错纠错实施办法，为敢于担当的干部撑腰鼓劲。\n\n### 济南推行接诉即办\n\n2023年5月3日，山东省济南市推行接诉即办改革，群众诉求办理时限压缩到三个工作日。\n";
+
+#[test]
+fn raw_files_of_one_name_in_two_runs_never_overwrite_each_others_stories() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (dir, text) in [("batch1", BATCH1), ("batch2", BATCH2)] {
+        std::fs::create_dir(tmp.path().join(dir)).unwrap();
+        std::fs::write(tmp.path().join(dir).join("001.txt"), text).unwrap();
+    }
+    let import = |dir: &str| {
+        let o = kbgen(tmp.path(), &["import", dir]);
+        assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+        text(&o.stdout)
+    };
+    import("batch1/");
+    let second = import("batch2/");
+    assert!(second.contains("(2 created, 0 updated"), "{second}");
+    let titles = |pages: &[Page]| {
+        let mut t: Vec<String> = pages.iter().map(|p| p.front.title.clone()).collect();
+        t.sort();
+        t
+    };
+    let all = pages(&tmp.path().join("content"));
+    assert_eq!(titles(&all), ["昆山推行网格化治理", "济南推行接诉即办", "苏州开展比学赶超", "青岛开展容错纠错"]);
+    // Each run again finds its own pages and changes nothing.
+    for dir in ["batch1/", "batch2/"] {
+        let again = import(dir);
+        assert!(again.contains("(0 created, 0 updated, 2 unchanged"), "{dir}: {again}");
+    }
+    // A raw file that changed a little (a typo fixed) still holds its stories: their pages are
+    // updated (both record the file's new hash), no page is added.
+    std::fs::write(tmp.path().join("batch1/001.txt"), BATCH1.replace("专职网格员", "专职的网格员")).unwrap();
+    let fixed = import("batch1/");
+    assert!(fixed.contains("(0 created, 2 updated, 0 unchanged"), "{fixed}");
+    let all = pages(&tmp.path().join("content"));
+    assert_eq!(titles(&all), ["昆山推行网格化治理", "济南推行接诉即办", "苏州开展比学赶超", "青岛开展容错纠错"]);
+    assert!(all.iter().any(|p| p.body.contains("专职的网格员")));
+}
+
+#[test]
+fn import_of_the_project_folder_skips_the_built_site_and_refuses_the_output_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kb = tmp.path().join("kb");
+    let o = kbgen(tmp.path(), &["init", "kb", "--title", "T"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    std::fs::copy(repo().join("sources/003_eb3b055d8e44d11e.txt"), kb.join("sources/003.txt")).unwrap();
+    let o = kbgen(&kb, &["import", "sources/"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = kbgen(&kb, &["build"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // A private folder a killed build left beside the site, and templates to edit.
+    common::copy_dir(&kb.join("site"), &kb.join(".site-old-999999"));
+    let o = kbgen(&kb, &["init", "--templates"]);
+    assert!(o.status.success() && kb.join("templates/base.html").is_file(), "{}", text(&o.stderr));
+    let before: Vec<String> = pages(&kb.join("content")).into_iter().map(|p| p.raw).collect();
+    assert_eq!(before.len(), 1);
+
+    let o = kbgen(&kb, &["import", "."]);
+    let stdout = text(&o.stdout);
+    assert!(o.status.success(), "{stdout}{}", text(&o.stderr));
+    assert!(!stdout.contains("site/") && !stdout.contains(".site-") && !stdout.contains("templates/"), "{stdout}");
+    assert!(stdout.contains("imported 1 of 1 files"), "{stdout}");
+    let after: Vec<String> = pages(&kb.join("content")).into_iter().map(|p| p.raw).collect();
+    assert_eq!(after, before, "no page of the built site became a practice");
+
+    // The output folder itself, or a folder inside it, is no import source.
+    for input in ["site", "site/practices"] {
+        let o = kbgen(&kb, &["import", input]);
+        let stderr = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{input}: {stderr}");
+        assert!(stderr.contains(&format!("error: {input}: is in kbgen build's output")), "{stderr}");
+    }
+    // An output folder named as the raw articles' folder: importing it is refused, not read.
+    let toml = std::fs::read_to_string(kb.join("kbgen.toml")).unwrap();
+    std::fs::write(kb.join("kbgen.toml"), toml.replace("output = \"site\"", "output = \"sources\"")).unwrap();
+    assert!(std::fs::read_to_string(kb.join("kbgen.toml")).unwrap().contains("output = \"sources\""));
+    let o = kbgen(&kb, &["import", "sources"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    assert!(text(&o.stderr).contains("[paths] output = \"sources\""), "{}", text(&o.stderr));
+    assert_eq!(pages(&kb.join("content")).len(), 1);
+}
+
+/// A real policy paragraph (tests/fixtures/real/raw/001_tanghe_kaohe.txt), up to where it
+/// names its county.
+fn policy_paragraph() -> String {
+    let raw = std::fs::read_to_string(repo().join("tests/fixtures/real/raw/001_tanghe_kaohe.txt")).unwrap();
+    let line = raw.lines().find(|l| l.starts_with("建立健全干部考核评价机制")).unwrap();
+    line[..line.find("近年来").unwrap()].to_string()
+}
+
+#[test]
+fn reports_of_several_places_quoting_one_policy_paragraph_are_not_merged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let raw = tmp.path().join("raw");
+    std::fs::create_dir(&raw).unwrap();
+    let paragraph = policy_paragraph();
+    let report = |county: &str, date: &str| {
+        format!(
+            "{county}召开干部考核工作会议\n\n{date} 来源:南阳日报\n\n{date},河南省南阳市{county}召开干部考核工作会议,传达学习全市干部考核工作会议精神。会议指出:{paragraph}\n\n会议要求,{county}各乡镇各部门要结合实际抓好落实,确保年度考核工作取得实效。\n"
+        )
+    };
+    let places = [
+        ("唐河县", "2023-12-04"),
+        ("社旗县", "2023-12-05"),
+        ("方城县", "2023-12-06"),
+        ("镇平县", "2023-12-06"),
+        ("内乡县", "2023-12-08"),
+    ];
+    for (i, (county, date)) in places.iter().enumerate() {
+        std::fs::write(raw.join(format!("{i}.txt")), report(county, date)).unwrap();
+    }
+    // One county again, a year later: the same words, another story.
+    std::fs::write(raw.join("5.txt"), report("唐河县", "2024-12-03")).unwrap();
+    // True copies of the first report: a reprint with a line of its own, a copy cut short.
+    let first = report(places[0].0, places[0].1);
+    std::fs::write(raw.join("6-reprint.txt"), format!("{first}\n(本文转载自南阳网)\n")).unwrap();
+    let cut = first.char_indices().nth(first.chars().count() * 3 / 4).unwrap().0;
+    std::fs::write(raw.join("7-cut.txt"), &first[..cut]).unwrap();
+
+    let out = tmp.path().join("content");
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let pages = pages(&out);
+    // (raw file, date, first region, files merged into it)
+    type Row = (String, Option<String>, Option<String>, Vec<String>);
+    let summary: Vec<Row> = pages
+        .iter()
+        .map(|p| {
+            let i = p.front.import.as_ref().unwrap();
+            (
+                i.file.clone(),
+                p.front.date.clone(),
+                p.front.region.first().cloned(),
+                i.also.iter().map(|a| a.file.clone()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(pages.len(), 6, "one page per place and date: {summary:#?}");
+    let first_page = &summary[0];
+    assert_eq!(first_page.0, "0.txt");
+    assert_eq!(first_page.3, ["6-reprint.txt", "7-cut.txt"], "{summary:#?}");
+    let counties: Vec<&str> =
+        summary.iter().filter_map(|s| s.2.as_deref()).map(|r| r.rsplit('/').next().unwrap()).collect();
+    assert_eq!(counties, ["唐河县", "社旗县", "方城县", "镇平县", "内乡县", "唐河县"], "{summary:#?}");
 }

@@ -567,4 +567,41 @@ fn a_record_with_a_title_date_and_url_but_no_text_becomes_a_page_for_review_link
     assert!(
         html.contains("<a href=\"https://www.example.org/2018-08/28/c_1.htm\" rel=\"external noopener\">原文链接</a>")
     );
+#[test]
+fn an_epoch_zero_record_date_is_no_date() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_kbgen"));
+    let tmp = tempfile::tempdir().unwrap();
+    let (title, body) = labelled("025_tongcheng_leitai.txt");
+    // The article's own date lines go: only the record's date could date it.
+    let body: String = body.lines().filter(|l| !l.contains("2016")).collect::<Vec<_>>().join("\n");
+    let mut feed = String::new();
+    for missing in ["0000000000000", "-1"] {
+        let record = serde_json::json!({ "title": title, "text": body, "date": missing });
+        feed.push_str(&format!("{record}\n"));
+    }
+    std::fs::write(tmp.path().join("feed.jsonl"), feed).unwrap();
+    let out = tmp.path().join("content");
+    ok(&run(&bin, tmp.path(), &["import", "--out", out.to_str().unwrap(), "feed.jsonl"]), "import");
+    let pages = pages(&out);
+    assert!(!pages.is_empty());
+    for p in &pages {
+        assert_ne!(p.front.year, Some(1970), "{}", p.raw);
+        assert!(!p.raw.contains("1970-01-01") && !p.raw.contains("1969-12-31"), "{}", p.raw);
+    }
+}
+
+#[test]
+fn a_gbk_csv_is_reported_in_its_own_encoding() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_kbgen"));
+    let tmp = tempfile::tempdir().unwrap();
+    let (title, body) = labelled("023_suining_bixue.txt");
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let csv = format!("title,text\n{},{}\n", q(&title), q(&body));
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&csv);
+    assert!(!unmappable);
+    std::fs::write(tmp.path().join("table.csv"), &gbk).unwrap();
+    let out = tmp.path().join("content");
+    let stdout = ok(&run(&bin, tmp.path(), &["import", "--out", out.to_str().unwrap(), "table.csv"]), "import");
+    assert!(stdout.contains("table.csv:2 (GBK): 1 story"), "{stdout}");
+    assert!(!stdout.contains("UTF-8"), "{stdout}");
 }

@@ -341,3 +341,43 @@ fn a_template_that_recurses_forever_is_an_error_not_a_crash() {
         std::fs::remove_file(root.join("templates").join(name)).unwrap();
     }
 }
+
+#[test]
+fn control_characters_of_an_article_reach_neither_its_page_nor_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string(repo().join("sources/003_eb3b055d8e44d11e.txt")).unwrap();
+    // Without its headline and byline lines: the opening words stand in for the title.
+    let body: String = seed.lines().filter(|l| l.chars().count() > 60).collect::<Vec<_>>().join("\n");
+    // No line reads as a headline: the opening words, escape sequences and all, stand in.
+    let article = format!("\u{1b}]0;PWNED-TITLE\u{7}\u{1b}[31mRED\u{1b}[0m网格\u{8}化治理\u{b}\u{7f}\u{9b}\n{body}");
+    let record = serde_json::json!({ "text": article, "author": "王\u{1b}[2J五" });
+    std::fs::write(tmp.path().join("feed\u{1b}[31m.jsonl"), format!("{record}\n")).unwrap();
+    let other = std::fs::read_to_string(repo().join("sources/001_52eb52a0909ec699.txt")).unwrap();
+    let loose = format!("<p>&#27;]0;T&#7;</p><p>{}</p>", other.replace('\n', "&#27;[31m</p><p>"));
+    std::fs::write(tmp.path().join("page.html"), loose).unwrap();
+    let out = tmp.path().join("content");
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), tmp.path().to_str().unwrap()]);
+    let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
+    assert!(o.status.success(), "{stdout}{stderr}");
+    let raw_control = |s: &str| s.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
+    assert!(!raw_control(&stdout) && !raw_control(&stderr), "{stdout:?}{stderr:?}");
+    assert!(stdout.contains("feed\\u{1b}[31m.jsonl:1"), "the file's name, escaped: {stdout}");
+    let written: Vec<String> = std::fs::read_dir(out.join("practices"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(written.len(), 2);
+    for page in &written {
+        assert!(!raw_control(page), "{page}");
+        assert!(
+            !page.contains("\\e") && !page.contains("\\x1b") && !page.contains("\\u001b") && !page.contains("\\b"),
+            "{page}"
+        );
+    }
+    // The review table shows the stand-in title, its escape sequences dropped.
+    assert!(stdout.contains("needs a person's look"), "{stdout}");
+    assert!(
+        stdout.lines().any(|l| l.trim_start().starts_with("title") && l.contains("PWNED-TITLE[31mRED[0m")),
+        "{stdout}"
+    );
+}

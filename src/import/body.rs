@@ -111,6 +111,27 @@ pub(super) fn markdown_body(body: &[Line]) -> String {
     out.join("\n\n")
 }
 
+/// The text of a body [`markdown_body`] wrote: a line per paragraph, headings' `## ` and
+/// [`escape_markdown`]'s backslashes taken off.
+pub(super) fn plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for para in markdown.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let para = para.strip_prefix("## ").unwrap_or(para);
+        let mut chars = para.chars().peekable();
+        while let Some(c) = chars.next() {
+            match chars.peek() {
+                Some(&n) if c == '\\' && n.is_ascii_punctuation() => {
+                    out.push(n);
+                    chars.next();
+                }
+                _ => out.push(c),
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Escapes what Markdown would read as markup, so article text renders as written.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

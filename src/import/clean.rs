@@ -32,6 +32,18 @@ pub enum Junk {
 static GLOSS: LazyLock<Regex> =
     LazyLock::new(|| re(r"(\p{Han})[(（]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,8})[)）]"));
 
+/// Text without control characters: C0 controls other than tab and newline, DEL and C1
+/// controls are dropped (an escape sequence in a scraped article must not reach a page, a feed
+/// or a terminal).
+pub fn drop_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let unwanted = |c: char| c.is_control() && c != '\t' && c != '\n';
+    if text.chars().any(unwanted) {
+        std::borrow::Cow::Owned(text.chars().filter(|&c| !unwanted(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Removes the pinyin glosses that mirror sites print after characters (`新華網(wǎng)` →
 /// `新華網`); a gloss needs a tone mark, so `(APP)` or `(a)` stay.
 pub fn strip_glosses(text: &str) -> std::borrow::Cow<'_, str> {

@@ -285,6 +285,18 @@ pub fn infer_year(text: &str, not_after: i32) -> Option<i32> {
     best
 }
 
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (Howard Hinnant's algorithm).
+pub fn days_of(date: &str) -> Option<i64> {
+    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
 /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
 pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -296,4 +308,20 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_counts_round_trip_with_civil_dates() {
+        assert_eq!(days_of("1970-01-01"), Some(0));
+        assert_eq!(days_of("2024-03-01").unwrap() - days_of("2024-02-28").unwrap(), 2);
+        for z in [-1000, 0, 19_000, 20_000, 30_000] {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_of(&format!("{y:04}-{m:02}-{d:02}")), Some(z));
+        }
+        assert_eq!(days_of("2024-xx-01"), None);
+    }
 }

@@ -55,9 +55,56 @@ pub fn containment(a: &[u64], b: &[u64]) -> f32 {
     common as f32 / small.len() as f32
 }
 
+/// Whether `big`'s opening, as long as `small` (in Han characters and digits), has at least
+/// [`SAME_STORY`] of its shingles in `small`: the other way of "similar both ways" for a
+/// truncated copy, which holds only the opening of the story it copies. A report that quotes
+/// another's paragraphs after a lead of its own, or a short text made of another's template
+/// sentences, is contained in the other but does not open as it does.
+pub fn opens_alike(small: &str, big: &str) -> bool {
+    let kept = |c: &char| is_han(*c) || c.is_ascii_digit();
+    let n = small.chars().filter(kept).count();
+    let opening: String = big.chars().filter(kept).take(n).collect();
+    let small: String = small.chars().filter(kept).collect();
+    containment_of(&shingles(&opening), &shingles(&small)) >= SAME_STORY
+}
+
+/// Share of `a`'s shingles that `b` holds.
+fn containment_of(a: &[u64], b: &[u64]) -> f32 {
+    if a.is_empty() {
+        return 0.0;
+    }
+    a.iter().filter(|h| b.binary_search(h).is_ok()).count() as f32 / a.len() as f32
+}
+
+/// Whether two short texts (too short for [`SAME_STORY`] on shingles: a digest's item of a
+/// few dozen characters) are one story: at least [`SAME_STORY`] of each one's distinct pairs
+/// of adjacent characters (Han and digits) are in the other. Two different items of one
+/// template share their stock phrases and dates, not most of their pairs.
+pub fn alike_short(a: &str, b: &str) -> bool {
+    let pairs = |t: &str| {
+        let chars: Vec<char> = t.chars().filter(|&c| is_han(c) || c.is_ascii_digit()).collect();
+        let mut p: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
+        p.sort_unstable();
+        p.dedup();
+        p
+    };
+    let (pa, pb) = (pairs(a), pairs(b));
+    if pa.is_empty() || pb.is_empty() {
+        return pa == pb;
+    }
+    let common = pa.iter().filter(|x| pb.binary_search(x).is_ok()).count() as f32;
+    common / pa.len() as f32 >= SAME_STORY && common / pb.len() as f32 >= SAME_STORY
+}
+
 /// Groups of indexes into `sets` that hold the same story, each group in index order; every
 /// index is in exactly one group.
 pub fn groups(sets: &[&[u64]]) -> Vec<Vec<usize>> {
+    groups_with(sets, |_, _| true)
+}
+
+/// [`groups`] where two stories whose shingles say "same" are one only when `agree(a, b)` too
+/// (their places and dates, their openings: see `run::Copies`).
+pub fn groups_with(sets: &[&[u64]], agree: impl Fn(usize, usize) -> bool) -> Vec<Vec<usize>> {
     let mut parent: Vec<usize> = (0..sets.len()).collect();
     fn root(p: &mut [usize], mut x: usize) -> usize {
         while p[x] != x {
@@ -90,7 +137,7 @@ pub fn groups(sets: &[&[u64]]) -> Vec<Vec<usize>> {
     let mut pairs: Vec<(usize, usize)> = shared.into_iter().filter(|&(_, n)| n >= 3).map(|(p, _)| p).collect();
     pairs.sort_unstable();
     for (a, b) in pairs {
-        if containment(sets[a], sets[b]) >= SAME_STORY {
+        if containment(sets[a], sets[b]) >= SAME_STORY && agree(a, b) {
             let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
             if ra != rb {
                 parent[ra.max(rb)] = ra.min(rb);

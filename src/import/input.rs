@@ -22,6 +22,9 @@ pub struct Hints {
     pub author: Option<String>,
     /// When a web archive captured the page (`YYYY-MM-DD`): provenance only, never the date.
     pub captured: Option<String>,
+    /// The encoding the record's file was read in (a CSV in GBK), when the record's bytes were
+    /// decoded before the importer got them: what the import reports instead of `UTF-8`.
+    pub encoding: Option<&'static str>,
     /// `Some(true)` when the bytes are HTML, `Some(false)` when plain text; `None` decides by
     /// the name, as for a file.
     pub html: Option<bool>,

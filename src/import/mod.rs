@@ -23,6 +23,7 @@ pub mod practice;
 pub mod records;
 pub mod region;
 pub mod report;
+pub mod retag;
 pub mod run;
 pub mod segment;
 pub mod split;
@@ -86,6 +87,9 @@ pub struct Story {
     pub file_stem: String,
     /// Shingles of the body text, to find the same story in other raw files.
     pub fingerprint: Vec<u64>,
+    /// What `kbgen retag` would compute from the page as written ([`Importer::tags`], made
+    /// while files are read in parallel): the tagged fields that agree with it are recorded.
+    pub retag: [Vec<String>; 4],
 }
 
 pub struct Importer<'a> {
@@ -170,6 +174,7 @@ impl<'a> Importer<'a> {
             stories: drafts.len(),
             also: Vec::new(),
             review: Vec::new(),
+            tagged: Default::default(),
             page_sha256: String::new(),
         };
         let mut stories = Vec::new();
@@ -181,12 +186,15 @@ impl<'a> Importer<'a> {
             let front = &mut story.front;
             front.source = front.source.take().or_else(|| url.as_deref().and_then(origin::host));
             front.author = front.author.take().or_else(|| hints.author.clone());
+            drop_controls(&mut story);
+            story.retag = self.tags(&story.front, &story.body);
             stories.push(story);
         }
         if stories.is_empty() {
             return Err(ImportError::NoArticle);
         }
-        Ok((stories, Decoding { name: decoded.encoding, replaced: decoded.replaced }))
+        let name = hints.encoding.unwrap_or(decoded.encoding);
+        Ok((stories, Decoding { name, replaced: decoded.replaced }))
     }
 
     /// A record with a title and a date or an address but no text (see
@@ -221,6 +229,7 @@ impl<'a> Importer<'a> {
             stories: 1,
             also: Vec::new(),
             review: Vec::new(),
+            tagged: Default::default(),
             page_sha256: String::new(),
         };
         let mut story = self.story(draft, Some(chosen), &page, provenance);
@@ -401,6 +410,31 @@ impl ReadPage {
             site_name: page.content_source.or(page.site_name),
             html_text: page.text,
             url: hints.url.clone().or(page.url),
+        }
+    }
+}
+
+/// Every text of a story without control characters (see [`clean::drop_controls`]): what
+/// the article, its record's fields or its HTML entities (`&#27;`) carried.
+fn drop_controls(story: &mut Story) {
+    let scrub = |s: &mut String| {
+        if let std::borrow::Cow::Owned(clean) = clean::drop_controls(s) {
+            *s = clean;
+        }
+    };
+    let f = &mut story.front;
+    scrub(&mut f.title);
+    scrub(&mut story.body);
+    for s in f.subtitle.iter_mut().chain(&mut f.source).chain(&mut f.author).chain(&mut f.date) {
+        scrub(s);
+    }
+    for s in f.practice.iter_mut().chain(&mut f.keywords).chain(&mut f.region) {
+        scrub(s);
+    }
+    if let Some(p) = f.import.as_mut() {
+        scrub(&mut p.file);
+        if let Some(u) = p.url.as_mut() {
+            scrub(u);
         }
     }
 }

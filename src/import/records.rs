@@ -93,8 +93,8 @@ pub fn jsonl(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Inpu
 /// The records of a CSV file with a header row (any common encoding; quoted fields may span
 /// lines). A record is named by the line it starts on.
 pub fn csv(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input> {
-    let text = match super::decode::decode(bytes, false) {
-        Ok(d) => d.text,
+    let (text, encoding) = match super::decode::decode(bytes, false) {
+        Ok(d) => (d.text, d.encoding),
         Err(e) => return vec![Input::Bad { path: path.to_path_buf(), error: e.to_string() }],
     };
     let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
@@ -134,7 +134,9 @@ pub fn csv(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input>
                     .zip(r.iter())
                     .map(|(h, v)| (h.clone(), serde_json::Value::String(v.to_string())))
                     .collect();
-                let article = super::fields::article(&record, fields);
+                // The records are reported in the encoding the file was read in (GBK), not UTF-8.
+                let article = super::fields::article(&record, fields)
+                    .map(|(b, h)| (b, Hints { encoding: Some(encoding), ..h }));
                 if !decided {
                     match &article {
                         Ok((_, h)) if !h.no_text => decided = true,
@@ -321,6 +323,10 @@ mod tests {
         assert_eq!(d("1679329800").as_deref(), Some("2023-03-21"));
         assert_eq!(d("1679329800000").as_deref(), Some("2023-03-21"));
         assert_eq!(d("0"), None);
+        // A scraper's stand-ins for "no date": Unix time 0, zero-padded, or negative.
+        for missing in ["0000000000000", "0000000000", "-1", "-1679329800", "0000086400"] {
+            assert_eq!(d(missing), None, "{missing}");
+        }
         assert_eq!(d("1709136000").as_deref(), Some("2024-02-29"));
         for iso in ["2023-03-21T08:00:00+08:00", "2023年3月21日", "20230321"] {
             assert_eq!(d(iso).as_deref(), Some("2023-03-21"), "{iso}");

@@ -7,6 +7,7 @@ use std::path::Path;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{FileReport, Outcome, Review};
+use crate::diag::printable;
 
 /// Review rows printed before `… N more`.
 const SHOWN_REVIEWS: usize = 30;
@@ -63,24 +64,24 @@ pub fn print(reports: &[FileReport], csv: Option<&Path>) -> anyhow::Result<bool>
         match &r.result {
             Ok(pages) => {
                 let noun = if pages.len() == 1 { "story" } else { "stories" };
-                println!("{} ({}): {} {noun}", r.path.display(), r.encoding.unwrap_or("?"), pages.len());
+                println!("{} ({}): {} {noun}", shown(&r.path), r.encoding.unwrap_or("?"), pages.len());
                 for (path, outcome) in pages {
                     let what = tally.count(outcome);
                     match outcome {
                         Outcome::Merged(_) => {
-                            println!("  merged    into {} (same story; listed in its import.also)", path.display())
+                            println!("  merged    into {} (same story; listed in its import.also)", shown(path))
                         }
-                        _ => println!("  {what:<9} {}", path.display()),
+                        _ => println!("  {:<9} {}", printable(&what), shown(path)),
                     }
                 }
             }
             Err(e) => {
                 tally.failed += 1;
-                eprintln!("error: {}: {e}", r.path.display());
+                eprintln!("error: {}: {}", shown(&r.path), printable(&e.to_string()));
             }
         }
         for w in &r.warnings {
-            eprintln!("warning: {w}");
+            eprintln!("warning: {}", printable(w));
         }
     }
     let reviews: Vec<(&Path, &Review)> =
@@ -89,7 +90,7 @@ pub fn print(reports: &[FileReport], csv: Option<&Path>) -> anyhow::Result<bool>
     if let Some(path) = csv {
         std::fs::write(path, review_csv(&reviews))
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-        println!("review report: {}", path.display());
+        println!("review report: {}", shown(path));
     }
     let t = &tally;
     println!(
@@ -117,12 +118,18 @@ fn print_reviews(reviews: &[(&Path, &Review)], to_csv: bool) {
     println!("  {} {} {} why", pad("field", 9), pad("value", 24), pad("page", 52));
     for (_, v) in reviews.iter().take(SHOWN_REVIEWS) {
         let page = v.page.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        println!("  {} {} {} {}", pad(&v.field, 9), pad(&v.value, 24), pad(&page, 52), v.why);
+        let [field, value, page, why] = [&v.field, &v.value, &page, &v.why].map(|s| printable(s));
+        println!("  {} {} {} {why}", pad(&field, 9), pad(&value, 24), pad(&page, 52));
     }
     if reviews.len() > SHOWN_REVIEWS {
         let hint = if to_csv { "" } else { " (--report FILE lists them all)" };
         println!("  … {} more{hint}", reviews.len() - SHOWN_REVIEWS);
     }
+}
+
+/// A path as printed: controls escaped (a raw file's name is anybody's text).
+fn shown(path: &Path) -> String {
+    printable(&path.display().to_string()).into_owned()
 }
 
 /// `s` cut or padded to `w` columns of display width (a Han character takes two).

@@ -96,14 +96,23 @@ fn has_front_matter(path: &Path) -> bool {
 
 /// The raw files named by `inputs`, in sorted order, each with the name its pages record: a
 /// file given by itself by its file name, a file found in a folder by its path below that
-/// folder (so `a/001.txt` and `b/001.txt` stay apart).
-pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<(PathBuf, String)> {
+/// folder (so `a/001.txt` and `b/001.txt` stay apart). A folder's walk never enters a built
+/// site ([`is_built_site`]), nor one of `skip` (the project's output, templates and static
+/// folders: their HTML is the site's, not articles), compared once resolved.
+pub fn collect_inputs(inputs: &[PathBuf], skip: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    let skip: Vec<PathBuf> = skip.iter().filter_map(|s| s.canonicalize().ok()).collect();
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
             let mut found: Vec<(PathBuf, String)> = walkdir::WalkDir::new(input)
                 .follow_links(true)
                 .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0
+                        || !e.file_type().is_dir()
+                        || !(is_built_site(e.path())
+                            || (!skip.is_empty() && e.path().canonicalize().is_ok_and(|p| skip.contains(&p))))
+                })
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file() && is_raw_article(e.path()))
                 .map(|e| {
@@ -121,9 +130,20 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<(PathBuf, String)> {
     files
 }
 
-/// Pages already in `dir` that import wrote, by (raw file, story number).
-fn existing_pages(dir: &Path) -> HashMap<(String, usize), PathBuf> {
-    let mut out = std::collections::HashMap::new();
+/// A folder `kbgen build` or `kbgen serve` wrote: one holding the build's `.kbgen-manifest`, or
+/// a private folder beside the output (`.site-new-<pid>`, `.site-old-<pid>`, `.site-serve-<pid>`).
+/// Its HTML pages are the knowledge base itself, never raw articles.
+pub fn is_built_site(dir: &Path) -> bool {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.starts_with(".site-") || dir.join(crate::output::MANIFEST).exists()
+}
+
+/// Pages already in `dir` that import wrote, by (raw file, story number). Raw files of one
+/// name in two import runs (`batch1/001.txt`, then `batch2/001.txt`, each run given its
+/// folder) record the same name: every page of a name is kept, for [`Writer::target`] to find
+/// the one that holds the story.
+fn existing_pages(dir: &Path) -> HashMap<(String, usize), Vec<PathBuf>> {
+    let mut out: HashMap<(String, usize), Vec<PathBuf>> = HashMap::new();
     let Ok(entries) = std::fs::read_dir(dir) else { return out };
     let mut paths: Vec<PathBuf> =
         entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| crate::site::is_page_name(p)).collect();
@@ -131,7 +151,7 @@ fn existing_pages(dir: &Path) -> HashMap<(String, usize), PathBuf> {
     for path in paths {
         let Ok(text) = std::fs::read_to_string(&path) else { continue };
         if let Some(p) = crate::content::read_provenance(&text) {
-            out.entry((p.file, p.story)).or_insert(path);
+            out.entry((p.file, p.story)).or_default().push(path);
         }
     }
     out
@@ -190,7 +210,7 @@ type Parsed = Result<(Vec<Story>, Decoding), ImportError>;
 /// copy (a headline found, Simplified, the longest text), which lists the others under
 /// `import.also`.
 pub fn run(importer: &Importer, inputs: &[PathBuf], out: &Path, force: bool) -> Vec<FileReport> {
-    run_with(importer, inputs, out, force, &records::Fields::default())
+    run_with(importer, inputs, out, force, &records::Fields::default(), &[])
 }
 
 /// A story: its file's index among the parsed files, and its index in that file.
@@ -198,17 +218,20 @@ type StoryKey = (usize, usize);
 
 /// [`run`] with the field names of JSON Lines and CSV records (`[import.fields]`). A record
 /// file (`.jsonl`, `.csv`, `.warc`, `.warc.gz`) is read as many raw articles, each reported as
-/// a file of its own (`feed.jsonl:12`, `crawl.warc.gz#3`).
+/// a file of its own (`feed.jsonl:12`, `crawl.warc.gz#3`). A folder's walk skips the folders
+/// of `skip` (see [`collect_inputs`]).
 pub fn run_with(
     importer: &Importer,
     inputs: &[PathBuf],
     out: &Path,
     force: bool,
     fields: &records::Fields,
+    skip: &[PathBuf],
 ) -> Vec<FileReport> {
-    let parsed = parse_all(importer, records::expand(collect_inputs(inputs), fields));
+    let parsed = parse_all(importer, records::expand(collect_inputs(inputs, skip), fields));
     let copies = Copies::of(&parsed);
     let mut writer = Writer {
+        importer,
         parsed: &parsed,
         copies: &copies,
         dir: out.join("practices"),
@@ -295,7 +318,8 @@ impl Copies {
         }
         let sets: Vec<&[u64]> = all.iter().map(|&k| story_of(parsed, k).fingerprint.as_slice()).collect();
         let mut copies = Copies { keep: HashMap::new(), merged_into: HashMap::new() };
-        for group in dedup::groups(&sets) {
+        let agree = |a: usize, b: usize| copies_agree(story_of(parsed, all[a]), story_of(parsed, all[b]));
+        for group in dedup::groups_with(&sets, agree) {
             let members: Vec<StoryKey> = group.iter().map(|&i| all[i]).collect();
             // The first copy in input order keeps the page (stable as files are added after
             // it); the others lend it what it lacks.
@@ -311,13 +335,44 @@ impl Copies {
     }
 }
 
+/// Days apart that two copies of one story may be dated: a reprint runs within days.
+const REPRINT_DAYS: i64 = 7;
+
+/// Whether two stories whose text overlaps enough are copies of one report, not reports that
+/// quote the same paragraphs (a province's document quoted by its counties, one template
+/// filled in by many places): never when their dates disagree (more than [`REPRINT_DAYS`]
+/// apart; or their years, when neither has a date and neither year is inferred) or their
+/// places do (the most specific place of each, unless one is the other's county or city and
+/// the smaller story is nearly all in the bigger, as a truncated copy is); and only when the
+/// smaller opens as the bigger does (see [`dedup::opens_alike`]).
+fn copies_agree(a: &Story, b: &Story) -> bool {
+    let (fa, fb) = (&a.front, &b.front);
+    let days_apart =
+        fa.date.as_deref().and_then(super::dates::days_of).zip(fb.date.as_deref().and_then(super::dates::days_of));
+    let dated_apart = days_apart.is_some_and(|(x, y)| (x - y).abs() > REPRINT_DAYS);
+    let undated = fa.date.is_none() && fb.date.is_none() && !fa.year_inferred && !fb.year_inferred;
+    if dated_apart || (undated && fa.year.zip(fb.year).is_some_and(|(x, y)| x != y)) {
+        return false;
+    }
+    let (small, big) = if a.fingerprint.len() <= b.fingerprint.len() { (a, b) } else { (b, a) };
+    if let (Some(x), Some(y)) = (fa.region.first(), fb.region.first()) {
+        let within = |inner: &str, outer: &str| inner.strip_prefix(outer).is_some_and(|r| r.starts_with('/'));
+        let nested = within(x, y) || within(y, x);
+        if x != y && !(nested && dedup::containment(&small.fingerprint, &big.fingerprint) >= 0.9) {
+            return false;
+        }
+    }
+    dedup::opens_alike(&fold(&small.body), &fold(&big.body))
+}
+
 /// Writes the pages of the parsed files, never over a person's edits or another story.
 struct Writer<'a> {
+    importer: &'a Importer<'a>,
     parsed: &'a [(PathBuf, Parsed)],
     copies: &'a Copies,
     dir: PathBuf,
     /// Pages already there, by the raw file and story they came from.
-    existing: HashMap<(String, usize), PathBuf>,
+    existing: HashMap<(String, usize), Vec<PathBuf>>,
     force: bool,
     written: HashMap<StoryKey, PathBuf>,
     reviews: HashMap<usize, Vec<Review>>,
@@ -331,7 +386,23 @@ impl Writer<'_> {
         let mut out = Vec::new();
         for (s, st) in stories.iter().enumerate() {
             let Some(others) = self.copies.keep.get(&(f, s)) else { continue };
-            let front = self.merged_front(st, others);
+            let mut front = self.merged_front(st, others);
+            // The fields `kbgen retag` can compute again from the page as written: the same
+            // value from its title, source and body.
+            let same_words = |a: &FrontMatter, b: &FrontMatter| {
+                (&a.title, &a.subtitle, &a.source) == (&b.title, &b.subtitle, &b.source)
+            };
+            let fresh =
+                if same_words(&front, &st.front) { st.retag.clone() } else { self.importer.tags(&front, &st.body) };
+            let tagged = crate::content::TAGGED
+                .iter()
+                .zip(&fresh)
+                .filter(|(f, v)| crate::content::tagged_value(&front, f) == v.as_slice())
+                .map(|(f, _)| (f.to_string(), String::new()))
+                .collect();
+            if let Some(p) = front.import.as_mut() {
+                p.tagged = tagged;
+            }
             let target = self.target(&front, st);
             let text = render_page(&front, &st.body);
             let raw = front.import.as_ref().map_or("", |p| p.file.as_str());
@@ -365,26 +436,33 @@ impl Writer<'_> {
 
     /// A story imported before keeps its page, whatever its name says now (a better headline,
     /// an older naming scheme) — if that page still holds this story (a file read into more
-    /// stories than before must not put one story on another's page).
+    /// stories than before, or another raw file of the same name, must not put one story on
+    /// another's page).
     fn target(&self, front: &FrontMatter, st: &Story) -> PathBuf {
-        let same_story = |path: &PathBuf| {
+        let same_story = |path: &&PathBuf| {
             let Ok(old) = std::fs::read_to_string(path) else { return false };
             let old_body = crate::content::split_front_matter(&old).map_or("", |(_, b)| b);
-            let old_set = dedup::shingles(&fold(old_body));
-            if old_set.len().min(st.fingerprint.len()) < 40 {
-                // Too little text to compare: the provenance decides, unless the page as import
-                // wrote it has another headline (a batch whose files and records are named as an
-                // earlier batch's: `b1/001.txt` and `b2/001.txt` imported from `b1/` and `b2/`).
-                return crate::content::page_state(&old) == crate::content::PageState::Edited
-                    || old_title(&old).is_none_or(|t| fold(&t) == fold(&front.title));
+            let old_f = fold(old_body);
+            let old_set = dedup::shingles(&old_f);
+            if old_set.len().min(st.fingerprint.len()) >= 40 {
+                return dedup::containment(&old_set, &st.fingerprint) >= dedup::SAME_STORY;
             }
-            dedup::containment(&old_set, &st.fingerprint) >= dedup::SAME_STORY
+            // Too little text for shingles (a digest's short item, a title-only record): the
+            // same raw bytes, or text alike both ways under the same headline (a page a person
+            // edited keeps its name's claim; `b1/001.txt` and `b2/001.txt` imported from `b1/`
+            // and `b2/` are two stories).
+            let same_bytes = crate::content::read_provenance(&old)
+                .zip(front.import.as_ref())
+                .is_some_and(|(o, n)| o.sha256 == n.sha256 && o.story == n.story);
+            let same_title = crate::content::page_state(&old) == crate::content::PageState::Edited
+                || old_title(&old).is_none_or(|t| fold(&t) == fold(&front.title));
+            same_bytes || (same_title && dedup::alike_short(&old_f, &fold(&st.body)))
         };
         front
             .import
             .as_ref()
-            .and_then(|p| self.existing.get(&(p.file.clone(), p.story)).cloned())
-            .filter(same_story)
+            .and_then(|p| self.existing.get(&(p.file.clone(), p.story)))
+            .and_then(|pages| pages.iter().find(same_story).cloned())
             .unwrap_or_else(|| self.dir.join(format!("{}.md", st.file_stem)))
     }
 }

@@ -307,7 +307,28 @@ impl Importer<'_> {
             front,
             body: markdown_body(&body),
             fingerprint: dedup::shingles(&body_f),
+            retag: Default::default(),
         }
+    }
+
+    /// What import derives from a page's text with the vocabulary and gazetteer (the fields
+    /// of [`crate::content::TAGGED`], in that order), from what a page keeps: its title,
+    /// subtitle, source and Markdown body. `kbgen retag` compares them with the page's.
+    pub fn tags(&self, front: &FrontMatter, markdown: &str) -> [Vec<String>; 4] {
+        let title_f = fold(&format!("{} {}", front.title, front.subtitle.as_deref().unwrap_or("")));
+        let body_f = fold(&super::body::plain_text(markdown));
+        let page = PageMeta {
+            date: None,
+            source: None,
+            year: None,
+            header_text: String::new(),
+            photographers: Vec::new(),
+            meta_date: None,
+        };
+        let region = self.region_of(&title_f, &body_f, front.source.as_deref(), "", &page);
+        let (mechanism, _) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
+        let all_f = format!("{title_f}\n{body_f}");
+        [region, mechanism, practice::named(&all_f), self.segmenter.keywords(&all_f, KEYWORDS)]
     }
 
     /// The story's places; when it names none it dwells on, a local site's name stands in
