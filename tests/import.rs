@@ -670,6 +670,8 @@ fn short_stories_of_two_batches_with_the_same_file_names_keep_their_own_pages() 
     let mut titles: Vec<String> = pages(&kb.join("content")).into_iter().map(|p| p.front.title).collect();
     titles.sort();
     assert_eq!(titles, ["昆山推行网格化治理", "济南推行接诉即办", "苏州开展比学赶超", "青岛开展容错纠错"]);
+}
+
 /// The digest items of the probe report (issue 22, D1): two short stories a file.
 const BATCH1: &str = "### 昆山推行网格化治理\n\n2023年3月21日，江苏省昆山市推行网格化治理，把全市划分为网格，每个网格配备一名专职网格员。\n\n### 苏州开展比学赶超\n\n2023年3月22日，江苏省苏州市开展比学赶超活动，各区县对标先进找差距，推动高质量发展。\n";
 const BATCH2: &str = "### 青岛开展容错纠错\n\n2023年5月2日，山东省青岛市出台干部容错纠错实施办法，为敢于担当的干部撑腰鼓劲。\n\n### 济南推行接诉即办\n\n2023年5月3日，山东省济南市推行接诉即办改革，群众诉求办理时限压缩到三个工作日。\n";

@@ -567,6 +567,8 @@ fn a_record_with_a_title_date_and_url_but_no_text_becomes_a_page_for_review_link
     assert!(
         html.contains("<a href=\"https://www.example.org/2018-08/28/c_1.htm\" rel=\"external noopener\">原文链接</a>")
     );
+}
+
 #[test]
 fn an_epoch_zero_record_date_is_no_date() {
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_kbgen"));
