@@ -297,12 +297,26 @@ static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 pub fn source_of(line: &str) -> Option<String> {
     let f = fold(line);
     if let Some(c) = SOURCE.captures(&f) {
-        let s = &c[1];
+        let mut range = c.get(1)?.range();
+        // The next field's label glued on (`来源:中国新闻网时间:2021-10-22`, `来源:三明警方责任编辑:`).
+        let glued =
+            ["责任编辑", "发布时间", "发布日期", "编辑", "责编", "时间", "日期", "作者", "记者", "点击", "浏览"]
+                .iter()
+                .find(|l| {
+                    let rest = f[range.end..].trim_start();
+                    (rest.is_empty() || rest.starts_with(':'))
+                        && f[range.clone()].ends_with(*l)
+                        && f[range.clone()].len() >= l.len() + 9
+                });
+        if let Some(l) = glued {
+            range.end -= l.len();
+        }
+        let s = &f[range.clone()];
         // `来源:未知` says there is none.
         if ["未知", "不详", "网络", "互联网", "佚名", "本站", "转载", "其他"].contains(&s) {
             return None;
         }
-        return Some(original_span(line, &f, c.get(1)?.range()));
+        return Some(original_span(line, &f, range));
     }
     JOURNAL
         .captures(f.trim())
@@ -559,6 +573,10 @@ mod tests {
         assert_eq!(source_of("2020-07-03 18:12:59 來源: 新華網").as_deref(), Some("新華網"));
         assert_eq!(source_of("2017-09-19 09:58:59    来源:新华日报     编辑:罗毅").as_deref(), Some("新华日报"));
         assert_eq!(source_of("唯实 2018年11期").as_deref(), Some("唯实"));
+        // The next field's label glued to the source (two sites).
+        assert_eq!(source_of("来源:中国新闻网时间:2021-10-22 23:17:58").as_deref(), Some("中国新闻网"));
+        assert_eq!(source_of("来源:三明警方责任编辑:林晓").as_deref(), Some("三明警方"));
+        assert_eq!(source_of("来源:新闻时间").as_deref(), Some("新闻时间"));
         assert_eq!(author_in_meta("2018-11-29何峥嵘").as_deref(), Some("何峥嵘"));
         assert_eq!(author_in_meta("2023-09-12 10:05 来源：黑龙江日报 作者：王立新").as_deref(), Some("王立新"));
         assert!(is_byline("本报记者 王伟健"));

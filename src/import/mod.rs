@@ -201,6 +201,7 @@ impl<'a> Importer<'a> {
                 subtitle: None,
                 lines: Vec::new(),
                 score: 0.0,
+                weak: false,
             })
         });
         (preface, self.finish_draft(d).into_iter().collect(), vec![h])
@@ -295,6 +296,7 @@ impl ReadPage {
         if !is_html {
             let url = hints.url.clone().or_else(|| meta::address_line(text));
             let lines = lines::text_lines(text);
+            add_crumb_tails(&mut titles, &lines);
             return ReadPage { lines, html_date: None, titles, site_name: None, html_text: String::new(), url };
         }
         let page = html::html_lines(text);
@@ -306,6 +308,7 @@ impl ReadPage {
             titles.add_field(&h.text);
         }
         titles.site_names.extend(page.site_name.iter().cloned());
+        add_crumb_tails(&mut titles, &page.lines);
         // The extractor found the page's headline: other top-level headings on the page
         // are sections of that one story, not stories of their own.
         let mut lines = page.lines;
@@ -322,6 +325,25 @@ impl ReadPage {
             site_name: page.content_source.or(page.site_name),
             html_text: page.text,
             url: hints.url.clone().or(page.url),
+        }
+    }
+}
+
+/// The last item of a breadcrumb trail near the top of a page (`首页 » 常识 » 标题`,
+/// `未经允许不得转载:中国新闻网 » 标题`) often names the article: a title field, after the
+/// page's own. A trail that ends in a column name (`» 正文`, `> 社会`) gives nothing, as
+/// the headline scorer never takes chrome or a short label.
+fn add_crumb_tails(titles: &mut PageTitles, lines: &[Line]) {
+    for l in lines.iter().take(40) {
+        let t = l.text.trim();
+        let Some(at) = t.rfind(['»', '›']).or_else(|| t.rfind(" > ")) else { continue };
+        let sep = t[at..].chars().next().map_or(1, char::len_utf8);
+        let tail = t[at + sep..].trim_start_matches('>').trim();
+        if tail.chars().filter(|&c| crate::fold::is_han(c)).count() >= 6 && headline::eligible(tail) {
+            let tail = headline::tidy(tail);
+            if !titles.crumbs.contains(&tail) {
+                titles.crumbs.push(tail);
+            }
         }
     }
 }

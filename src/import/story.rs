@@ -189,7 +189,12 @@ impl Credits {
 /// first clause (marked for review).
 fn title_of(d: &Draft, chosen: Option<Headline>, review: &mut Vec<String>) -> (String, Option<String>) {
     match chosen {
-        Some(h) => (h.title, h.subtitle),
+        Some(h) => {
+            if h.weak {
+                review.push("title".into());
+            }
+            (h.title, h.subtitle)
+        }
         None if !d.headline.is_empty() => {
             let (t, s) = headline_block(&d.headline);
             (headline::tidy(&t), s)

@@ -26,12 +26,13 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
     for i in 0..top.window {
         let Some((text, score)) = top.score_line(i) else { continue };
         if best.as_ref().is_none_or(|b| score > b.score) {
-            best = Some(Headline { title: text, subtitle: None, lines: vec![i], score });
+            best = Some(Headline { title: text, subtitle: None, lines: vec![i], score, weak: false });
         }
     }
     // The page's own title fields compete too: a saved page's headline may be printed nowhere
     // in the text we kept, or only in a form a site name or a teaser outscores.
-    for (k, f) in page.fields.iter().enumerate() {
+    let crumbs = page.crumbs.iter().map(|c| (c, true));
+    for (k, (f, weak)) in page.fields.iter().map(|f| (f, false)).chain(crumbs).enumerate() {
         let text = tidy(f);
         // Printed among the candidate lines, the line itself is the candidate (it keeps its
         // deck and place).
@@ -45,7 +46,7 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
         let mut score = if (8..=40).contains(&n) { 3.0 } else { 1.5 };
         score += 4.0 * overlap(&bigrams(&text), &top.body_grams) + 2.0 - k as f32 * 0.5;
         if best.as_ref().is_none_or(|b| score > b.score) {
-            best = Some(Headline { title: text, subtitle: None, lines: Vec::new(), score });
+            best = Some(Headline { title: text, subtitle: None, lines: Vec::new(), score, weak });
         }
     }
     let mut h = best.filter(|b| b.score >= MIN_SCORE)?;
