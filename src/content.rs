@@ -66,9 +66,23 @@ pub struct Provenance {
     /// Fields import was unsure of, for a person to check: `[year, region]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub review: Vec<String>,
+    /// Why import was unsure of each field of `review` (`source: only the publishing site's
+    /// own name gives it…`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub reasons: std::collections::BTreeMap<String, String>,
     /// SHA-256 of this page as the importer wrote it (with this value zeroed). A page whose
     /// text no longer matches was edited by a person, and import leaves it alone.
     pub page_sha256: String,
+}
+
+impl Provenance {
+    /// Marks a field for review, with the reason.
+    pub fn flag(&mut self, field: &str, why: &str) {
+        if !self.review.iter().any(|f| f == field) {
+            self.review.push(field.to_string());
+        }
+        self.reasons.insert(field.to_string(), why.to_string());
+    }
 }
 
 /// Another raw file that printed the same story.
@@ -178,6 +192,7 @@ mod tests {
                 stories: 1,
                 also: vec![],
                 review: vec![],
+                reasons: Default::default(),
                 page_sha256: String::new(),
             }),
         }

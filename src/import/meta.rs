@@ -241,7 +241,7 @@ pub fn citation(line: &str) -> Option<(String, Option<(String, i32)>)> {
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^([\p{Han}·A-Za-z]{2,14}?(?:网|报|社|台|客户端|新闻|频道|日报|晚报))(?:[\p{Han}]{0,6}?\d{1,2}月\d{1,2}日)?\s*(讯|电)",
+        r"^([\p{Han}·A-Za-z]{2,14}?(?:网|报|社|台|客户端|新闻|频道|日报|晚报|在线|融媒体|之声))(?:[\p{Han}]{0,6}?\d{1,2}月\d{1,2}日)?\s*(讯|电)",
     )
 });
 
@@ -286,8 +286,20 @@ pub fn is_date_line(line: &str) -> bool {
     if sentence && !META_LABEL.is_match(f) {
         return false;
     }
-    m.start == 0 || TIME.is_match(f) || keyword || f.chars().count() <= 16
+    m.start == 0 || TIME.is_match(f) || keyword || f.chars().count() <= 16 || masthead_date(f, m.start, m.end)
 }
+
+/// An e-paper's masthead over its story: the paper's name, the date, perhaps the page
+/// (`甘孜日报    2018年05月30日`, `甘肃日报 2018年03月27日 第07版:甘肃新闻`).
+fn masthead_date(f: &str, start: usize, end: usize) -> bool {
+    let before = f[..start].trim();
+    let after = f[end..].trim();
+    OUTLET.is_match(before) && (after.is_empty() || EDITION_TAIL.is_match(after))
+}
+
+/// What may follow an e-paper's date: the weekday, the page and its name.
+static EDITION_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(星期[一二三四五六日天]|周[一二三四五六日天])?\s*(第?\s*[0-9０-９]{1,3}\s*版\S{0,12})?$"));
 
 /// A metadata field's label: `来源：`, `发布时间`, `发表于`.
 static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -407,7 +419,7 @@ pub fn inline_byline(paragraph: &str) -> Option<String> {
 
 static LEAD_REPORTER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:本报|本网|本台|([\p{Han}]{2,10}?(?:日报|晚报|报|网|电视台|通讯社)))[\p{Han}]{0,5}?记者\s*([\p{Han}·]{2,3}?)(?:[(（,，、\s]|来到|走进|深入|在|从|近日|日前|跟随|随|\d)",
+        r"^[【\[]?(?:本报|本网|本台|([\p{Han}·]{2,14}?(?:日报|晚报|报|网|电视台|通讯社)))[\p{Han}]{0,5}?记者\s*([\p{Han}·]{2,3}?)(?:[(（,，、\s】\]]|来到|走进|深入|在|从|近日|日前|跟随|随|\d)",
     )
 });
 
@@ -566,6 +578,33 @@ mod tests {
         assert_eq!(lead_reporter("本报记者王鹏近日走进全椒县。"), Some((None, "王鹏".into())));
         assert_eq!(lead_reporter("记者从市委组织部获悉,全市推行擂台赛。"), None);
         assert_eq!(lead_reporter("他接受本报记者采访时说。"), None);
+    }
+
+    #[test]
+    fn an_e_papers_masthead_gives_date_and_source() {
+        // 甘孜日报 (the corpus) and 甘肃日报 (a fresh page): the paper's name before the date.
+        assert!(is_date_line("甘孜日报    2018年05月30日"));
+        assert_eq!(outlet_in_date_line("甘孜日报    2018年05月30日").as_deref(), Some("甘孜日报"));
+        assert!(is_date_line("甘肃日报 2018年03月27日 第07版:甘肃新闻"));
+        assert_eq!(outlet_in_date_line("甘肃日报 2018年03月27日 第07版:甘肃新闻").as_deref(), Some("甘肃日报"));
+        // A sentence that opens with a paper's name is no masthead.
+        assert!(!is_date_line("甘肃日报社组织记者于2018年03月27日深入临泽县采访"));
+    }
+
+    #[test]
+    fn a_reporter_credited_with_an_outlet_in_the_lead() {
+        assert_eq!(
+            lead_reporter("【环球时报赴新疆特派记者 范凌志】如果你有在新疆当公务员的朋友,估计常常会碰到这样的情况。"),
+            Some((Some("环球时报".into()), "范凌志".into()))
+        );
+        assert_eq!(
+            lead_reporter("每日甘肃网·甘肃日报记者赵梅 “今年下半年就能把洮河水引到村里了!”这个消息不胫而走。"),
+            Some((Some("每日甘肃网·甘肃日报".into()), "赵梅".into()))
+        );
+        assert_eq!(
+            dateline_outlet("华声在线讯(通讯员:艾宜辰)今年来,嘉禾县为打好优化发展环境持久仗。").map(|o| o.0).as_deref(),
+            Some("华声在线")
+        );
     }
 
     #[test]

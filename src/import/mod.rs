@@ -10,6 +10,7 @@ pub mod clean;
 pub mod dates;
 pub mod decode;
 pub mod dedup;
+pub mod evidence;
 pub mod headline;
 pub mod html;
 mod html_meta;
@@ -35,6 +36,7 @@ use crate::fold::{fold, is_han};
 use crate::gazetteer::Gazetteer;
 use crate::vocab::Vocabulary;
 pub use body::escape_markdown;
+use evidence::SourceEvidence;
 use headline::{Headline, PageTitles};
 use lines::Line;
 use region::RegionTagger;
@@ -73,6 +75,8 @@ pub struct Story {
     pub file_stem: String,
     /// Shingles of the body text, to find the same story in other raw files.
     pub fingerprint: Vec<u64>,
+    /// Where the source was read.
+    pub source_by: SourceEvidence,
 }
 
 pub struct Importer<'a> {
@@ -128,7 +132,13 @@ impl<'a> Importer<'a> {
         let html_date = hints.date.clone().or(read.html_date);
         let mut page = PageMeta::read(&preface, html_date.as_deref(), &page_text, self.this_year);
         page.photographers = photographers;
-        page.source = page.source.or_else(|| hints.source.clone()).or(read.site_name);
+        if page.source.is_none() {
+            (page.source, page.source_by) = match (hints.source.clone(), read.site_name) {
+                (Some(s), _) => (Some(s), SourceEvidence::Record),
+                (None, Some(s)) => (Some(s), SourceEvidence::SiteName),
+                (None, None) => (None, SourceEvidence::None),
+            };
+        }
         if page.date.is_none() && drafts.len() == 1 && !read.html_text.is_empty() {
             let title = chosen.first().and_then(|h| h.as_ref()).map(|h| h.title.as_str());
             if let Some(d) = date_on_saved_page(&read.html_text, title, &drafts[0]) {
@@ -151,6 +161,7 @@ impl<'a> Importer<'a> {
             stories: drafts.len(),
             also: Vec::new(),
             review: Vec::new(),
+            reasons: Default::default(),
             page_sha256: String::new(),
         };
         let mut stories = Vec::new();
@@ -160,8 +171,16 @@ impl<'a> Importer<'a> {
             }
             let mut story = self.story(d, h, &page, Provenance { story: i + 1, ..provenance.clone() });
             let front = &mut story.front;
-            front.source = front.source.take().or_else(|| url.as_deref().and_then(origin::host));
+            if front.source.is_none() {
+                front.source = url.as_deref().and_then(origin::host);
+                story.source_by = SourceEvidence::SiteName;
+            }
             front.author = front.author.take().or_else(|| hints.author.clone());
+            if let (Some(s), Some(p)) = (&front.source, front.import.as_mut()) {
+                if let Some(why) = evidence::source_review(s, story.source_by) {
+                    p.flag("source", why);
+                }
+            }
             stories.push(story);
         }
         if stories.is_empty() {

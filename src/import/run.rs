@@ -37,7 +37,7 @@ impl Review {
         p.review
             .iter()
             .map(|field| {
-                let (value, why) = match field.as_str() {
+                let (value, default_why) = match field.as_str() {
                     "title" => (front.title.clone(), "no line reads as the headline: the opening words stand in"),
                     "year" if front.year.is_some() => (
                         front.year.map(|y| y.to_string()).unwrap_or_default(),
@@ -49,8 +49,11 @@ impl Review {
                         (front.mechanism.join(" "), "named only once: weak evidence for this mechanism")
                     }
                     "mechanism" => (String::new(), "no term of the mechanism vocabulary is used"),
+                    "source" => (front.source.clone().unwrap_or_default(), "import was unsure"),
+                    "author" => (front.author.clone().unwrap_or_default(), "import was unsure"),
                     _ => (String::new(), "import was unsure"),
                 };
+                let why = p.reasons.get(field).map_or(default_why, String::as_str);
                 Review { page: page.to_path_buf(), field: field.clone(), value, why: why.to_string() }
             })
             .collect()
