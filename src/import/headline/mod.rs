@@ -15,6 +15,7 @@ use super::lines::Line;
 use super::meta;
 
 mod choose;
+pub mod features;
 use crate::fold::{fold, is_han};
 pub use choose::choose;
 
@@ -411,6 +412,20 @@ mod tests {
         let h = choose(&text_lines(text), &page).unwrap();
         assert_eq!(h.title, "安达党员下沉入户问需解难");
         assert!(h.weak, "a title only a breadcrumb gives is marked for review");
+    }
+
+    #[test]
+    fn explain_lists_every_candidate_with_the_chosen_one_scoring_highest() {
+        let text =
+            format!("看家乡事,品故乡情\n\n大柳镇开展“河长制”巡查推进河流治理\n\n滁州日报 2017-12-26 23:16\n\n{PARA}\n");
+        let (h, choices) = features::explain(|| title(&text, &["大柳镇开展河长制巡查"]));
+        assert_eq!(h.unwrap().0, "大柳镇开展“河长制”巡查推进河流治理");
+        let [candidates] = choices.as_slice() else { panic!("one choice: {choices:?}") };
+        assert!(candidates.len() >= 3, "the slogan, the headline and the title field: {candidates:?}");
+        let best = candidates.iter().max_by(|a, b| a.score.total_cmp(&b.score)).unwrap();
+        assert_eq!(best.text, "大柳镇开展“河长制”巡查推进河流治理");
+        assert_eq!(best.features.score(), best.score);
+        assert_eq!(best.features.get(features::Feature::MetaNext), 1.0);
     }
 
     #[test]
