@@ -19,7 +19,7 @@ fn re(pattern: &str) -> Regex {
 
 static OUTLET: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^[\p{Han}A-Za-z0-9·《》]{2,16}(日报|晚报|早报|时报|商报|青年报|法治报|报|网|电视台|广播电视台|台|社|客户端|新闻|杂志|频道|之窗|在线|融媒)$",
+        r"^[\p{Han}A-Za-z0-9·《》]{2,16}(日报|晚报|早报|时报|商报|青年报|法治报|报|网|电视台|广播电视台|卫视|台|社|客户端|新闻|杂志|频道|之窗|在线|融媒)$",
     )
 });
 static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"\d{1,2}:\d{2}"));
@@ -241,7 +241,7 @@ pub fn citation(line: &str) -> Option<(String, Option<(String, i32)>)> {
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^([\p{Han}·A-Za-z]{2,14}?(?:网|报|社|台|客户端|新闻|频道|日报|晚报|在线|融媒体|之声))(?:[\p{Han}]{0,6}?\d{1,2}月\d{1,2}日)?\s*(讯|电)",
+        r"^([\p{Han}·A-Za-z]{2,14}?(?:网|报|社|台|卫视|客户端|新闻|频道|日报|晚报|在线|融媒体|之声))(?:[\p{Han}]{0,6}?\d{1,2}月\d{1,2}日)?\s*(讯|电|消息)",
     )
 });
 
@@ -255,6 +255,45 @@ pub fn dateline_outlet(paragraph: &str) -> Option<(String, bool)> {
         return None;
     }
     Some((outlet, &c[2] == "电"))
+}
+
+/// An outlet credited with its reporter: `廣西新聞網記者 伍永志`, `文 / 圖_當代貴州融媒體記者 / 楊剛`,
+/// `新華社記者 任軍川 攝`.
+static OUTLET_REPORTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"([\p{Han}·]{2,14}?(?:日报|晚报|报|网|社|台|卫视|客户端|融媒体|全媒体|在线|频道))(?:特约|首席|见习|实习|摄影)?记者",
+    )
+});
+/// A photo credit inside a caption: `…主心骨。新華社記者 任軍川 攝`.
+static PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"([\p{Han}·]{2,14}?(?:日报|晚报|报|网|社|台|卫视|客户端|融媒体|全媒体|在线))(?:摄影)?记者\s*([\p{Han}·]{2,4}(?:[、\s]+[\p{Han}·]{2,4})*?)\s*摄",
+    )
+});
+
+/// The outlet a byline credits with its reporter, not `本报`/`本网`.
+pub fn byline_outlet(line: &str) -> Option<String> {
+    let f = fold(line);
+    let c = OUTLET_REPORTER.captures(&f)?;
+    let o = c.get(1)?;
+    let outlet = o.as_str();
+    (!["本报", "本网", "本台", "本刊"].iter().any(|b| outlet.ends_with(b))).then(|| original_span(line, &f, o.range()))
+}
+
+/// The outlets and photographers of a page's photo credits (`新华社记者 赵戈 摄`), in order.
+pub fn photo_credits(text: &str) -> Vec<(String, String)> {
+    let f = fold(text);
+    PHOTO_CREDIT
+        .captures_iter(&f)
+        .filter_map(|c| {
+            let outlet = c.get(1)?.as_str();
+            if ["本报", "本网", "本台", "本刊"].iter().any(|b| outlet.ends_with(b)) {
+                return None;
+            }
+            let names: Vec<&str> = c[2].split(['、', ' ']).filter(|n| !n.is_empty()).collect();
+            names.iter().all(|n| is_surname_start(n)).then(|| (outlet.to_string(), names.join("、")))
+        })
+        .collect()
 }
 
 /// The outlet printed on a date line (`滁州日报 2017-12-26 23:16`, `2017-05-11 新京报`).
@@ -399,7 +438,7 @@ pub fn inline_byline(paragraph: &str) -> Option<String> {
             }
             // `中新网西宁7月10日电 (李隽)`: a wire dateline, then the reporter's bare name.
             let dateline = f[..open].trim_end();
-            if dateline.ends_with("电") || dateline.ends_with("讯") {
+            if dateline.ends_with("电") || dateline.ends_with("讯") || dateline.ends_with("消息") {
                 if let Some(names) = chunk_names(inner[..close].trim()) {
                     return Some(spans_as_written(paragraph.trim(), &f, names));
                 }
@@ -604,6 +643,30 @@ mod tests {
         assert_eq!(
             dateline_outlet("华声在线讯(通讯员:艾宜辰)今年来,嘉禾县为打好优化发展环境持久仗。").map(|o| o.0).as_deref(),
             Some("华声在线")
+        );
+    }
+
+    #[test]
+    fn outlets_credited_with_their_reporters_and_photographers() {
+        assert_eq!(byline_outlet("廣西新聞網記者 伍永志").as_deref(), Some("廣西新聞網"));
+        assert_eq!(byline_outlet("文 / 圖_當代貴州融媒體記者 / 楊剛").as_deref(), Some("當代貴州融媒體"));
+        assert_eq!(byline_outlet("本报记者 王伟健"), None);
+        assert_eq!(
+            photo_credits("著牧區的發展,成為牧民奔小康的依靠和主心骨。新華社記者 任軍川 攝 4月16日,錫林郭勒盟"),
+            vec![("新华社".to_string(), "任军川".to_string())]
+        );
+        assert_eq!(photo_credits("處駐色尼雄塔村工作隊隊員到村民家里。西藏日報記者 趙書彬 攝")[0].0, "西藏日报");
+        assert!(photo_credits("本报记者 张三 摄").is_empty());
+        // 国际在线 (a gateway's copy) and 央广网: the outlet's dateline ends in 消息.
+        assert_eq!(
+            dateline_outlet("國際在線廣西頻道消息(林潔琪):“在2017年以前,村裏的集體經濟基本為零")
+                .map(|o| o.0)
+                .as_deref(),
+            Some("国际在线广西频道")
+        );
+        assert_eq!(
+            dateline_outlet("央广网兰州6月17日消息(记者魏晋雪 通讯员段海 高文刚)黑河水波荡漾").map(|o| o.0).as_deref(),
+            Some("央广网")
         );
     }
 

@@ -126,12 +126,22 @@ impl<'a> Importer<'a> {
         let raw_lines = unglue_top(read.lines);
         let place_headline = |l: &str| self.is_place_headline(l);
         let photographers = photographers(&raw_lines);
+        // A wire header (`新華社南寧2月23日電 題:…`) is dropped as furniture: its agency first.
+        let wire_outlet = raw_lines
+            .iter()
+            .filter(|l| clean::junk(&l.text) == Some(clean::Junk::WireHeader))
+            .find_map(|l| meta::dateline_outlet(&l.text))
+            .map(|o| o.0);
+        let photo_credits =
+            meta::photo_credits(&raw_lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n"));
         let cleaned = clean::drop_junk(raw_lines, place_headline);
         let (preface, mut drafts, chosen) = self.drafts(&cleaned, &read.titles);
         let page_text: String = cleaned.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
         let html_date = hints.date.clone().or(read.html_date);
         let mut page = PageMeta::read(&preface, html_date.as_deref(), &page_text, self.this_year);
         page.photographers = photographers;
+        page.wire_outlet = wire_outlet;
+        page.photo_credits = photo_credits;
         if page.source.is_none() {
             (page.source, page.source_by) = match (hints.source.clone(), read.site_name) {
                 (Some(s), _) => (Some(s), SourceEvidence::Record),

@@ -23,6 +23,10 @@ pub(super) struct PageMeta {
     pub(super) header_text: String,
     /// Reporters named in photo credits.
     pub(super) photographers: Vec<String>,
+    /// The agency of a wire header dropped as furniture (`新华社南宁2月23日电 题:…`).
+    pub(super) wire_outlet: Option<String>,
+    /// Outlets and photographers of the photo credits inside captions (`新华社记者 赵戈 摄`).
+    pub(super) photo_credits: Vec<(String, String)>,
     /// The date the page's metadata gives (a `<meta>` or JSON-LD date, a record's date).
     pub(super) meta_date: Option<(String, i32)>,
 }
@@ -61,6 +65,8 @@ impl PageMeta {
             year,
             header_text: preface.join("\n"),
             photographers: Vec::new(),
+            wire_outlet: None,
+            photo_credits: Vec::new(),
             meta_date,
         }
     }
@@ -98,6 +104,11 @@ impl Credits {
             }
             if let Some(n) = meta::header_names(h).filter(|n| !n.is_empty()) {
                 c.add_names(&n, "header");
+                if c.source.is_none() && h.chars().count() <= 40 {
+                    if let Some(o) = meta::byline_outlet(h) {
+                        c.set_source(o, SourceEvidence::Printed);
+                    }
+                }
             }
         }
         c
@@ -154,6 +165,16 @@ impl Credits {
                 .collect();
             for n in names {
                 self.add_names(&n, "page-header");
+            }
+            if self.source.is_none() {
+                if let Some(o) = page.short_header_lines().find_map(meta::byline_outlet) {
+                    self.set_source(o, SourceEvidence::Printed);
+                }
+            }
+        }
+        if self.authors.is_empty() {
+            if let Some((_, names)) = page.photo_credits.first() {
+                self.add_names(names, "photo-credit");
             }
         }
         if self.authors.is_empty() {
@@ -225,7 +246,9 @@ impl Credits {
         // A wire story names its agency in the dateline (`新华社天津2月28日电`): that is its
         // source, whichever site printed it.
         if let Some(agency) = body.first().and_then(|l| meta::dateline_outlet(&l.text)) {
-            if agency.1 || self.source.is_none() {
+            if agency.1 {
+                self.set_source(agency.0, SourceEvidence::Wire);
+            } else if self.source.is_none() {
                 self.set_source(agency.0, SourceEvidence::Printed);
             }
         }
@@ -317,9 +340,21 @@ impl Importer<'_> {
         credits.take_bylines(&mut body, page);
         credits.take_trailer(&mut body);
         let body_text = strip_jumps(&mut body);
-        let source_by = if credits.source.is_some() { credits.source_by } else { page.source_by };
-        // Publishers are names to group by: one script for all.
-        let source = credits.source.or_else(|| page.source.clone()).map(|s| fold(&evidence::tidy_source(&s)));
+        // The strongest evidence wins — a wire dateline, a labelled field, then what is printed (a citation, a
+        // dateline, a byline's or photo credit's outlet) or a record's field, then the site's
+        // own name — and of equal evidence the story's own lines before the page's.
+        let candidates = [
+            (credits.source.take(), credits.source_by),
+            (page.source.clone(), page.source_by),
+            (page.wire_outlet.clone(), SourceEvidence::Printed),
+            (page.photo_credits.first().map(|c| c.0.clone()), SourceEvidence::Printed),
+        ];
+        let (source, source_by) = candidates
+            .into_iter()
+            .filter(|(s, _)| s.is_some())
+            .min_by_key(|(_, by)| by.rank())
+            .unwrap_or((None, SourceEvidence::None));
+        let source = source.map(|s| fold(&evidence::tidy_source(&s)));
         // An outlet named among the reporters (`甘肃日报、齐兴福、张娟`) is no author.
         credits.authors.retain(|a| !evidence::is_outlet_name(a));
         if credits.authors.is_empty() && evidence::names_a_reporter(&header, &body_text) {
