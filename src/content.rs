@@ -103,6 +103,32 @@ pub fn value_hash(items: &[String]) -> String {
     sha256_hex(&bytes)[..16].to_string()
 }
 
+impl Provenance {
+    /// Marks a field for review for its usual reason (`year`: no date printed; the review
+    /// table says which).
+    pub fn mark(&mut self, field: &str) {
+        if !self.review.iter().any(|r| review_field(r) == field) {
+            self.review.push(field.to_string());
+        }
+    }
+
+    /// Marks a field for review with the reason (`source: only the publishing site's own name
+    /// gives it …`), in place of an earlier mark of the field.
+    pub fn flag(&mut self, field: &str, why: &str) {
+        let entry = format!("{field}: {why}");
+        match self.review.iter_mut().find(|r| review_field(r) == field) {
+            Some(r) => *r = entry,
+            None => self.review.push(entry),
+        }
+    }
+}
+
+/// The field a review mark is about: `region` of `region: 蓟县 is a former name …`, or of a
+/// bare `region`.
+pub fn review_field(entry: &str) -> &str {
+    entry.split_once(':').map_or(entry, |(f, _)| f.trim())
+}
+
 /// Another raw file that printed the same story.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

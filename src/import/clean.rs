@@ -169,7 +169,9 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static CODE: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9A-Za-z]{16,}$"));
-static WIRE_HEADER: LazyLock<Regex> = LazyLock::new(|| re(r"社\S{0,8}\d{1,2}月\d{1,2}日电\s*题\s*[:]"));
+/// A wire dateline over a story's own headline: `新华社南京7月3日电 题:…` (an agency),
+/// `中新网晋中10月22日电 题:…` (a news site); its headline is printed above it.
+static WIRE_HEADER: LazyLock<Regex> = LazyLock::new(|| re(r"(社|网|台|报)\S{0,8}\d{1,2}月\d{1,2}日电\s*题\s*[:]"));
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^[【\[《]?(猜你喜欢|相关新闻|相关阅读|相关文章|相关报道|相关稿件|推荐阅读|热点推荐|热门推荐|热门文章|热点新闻|延伸阅读|更多新闻|精彩推荐|新闻评论|网友评论|载入更多|加载更多|为你推荐|今日推荐|图片新闻|最新新闻|往期回顾|往期推荐|往期精彩|新闻推荐|相关推荐|编辑推荐|新闻排行|点击排行|阅读排行|排行榜|热门排行|24小时排行|(?i:-*\s*end\s*-*)|[(]完[)])[】\]》]?\s*[:>]?$",
@@ -294,7 +296,7 @@ pub fn junk(line: &str) -> Option<Junk> {
     if WIRE_HEADER.is_match(f) && n <= 160 {
         return Some(Junk::WireHeader);
     }
-    if n <= 60 && is_navigation(f) {
+    if (n <= 60 && is_navigation(f)) || nav_run(f) {
         return Some(Junk::Navigation);
     }
     if n <= 60 && is_widget_bar(f) {
@@ -336,6 +338,56 @@ fn is_navigation(f: &str) -> bool {
             || PAGER.is_match(f)
             || NAV_SEP.find_iter(f).count() >= 2
             || (f.contains("首页") && NAV_SEP.is_match(f)))
+}
+
+/// Separators of a site's menu bar: spaces, `-`, `|`, bullets.
+fn menu_tokens(f: &str) -> Vec<&str> {
+    f.split(|c: char| c.is_whitespace() || matches!(c, '-' | '|' | '•' | '·' | '/' | '丨'))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// A site's menu bar of any length (`内蒙古新闻网首页 - 新闻 - 评论 - 信息 - 旅游 - …`):
+/// items set apart by `-` or `|` (a byline sets its names apart by spaces), at least six of
+/// them, three in four one to four characters long, none of them a clause (no sentence or
+/// quotation punctuation).
+fn nav_run(f: &str) -> bool {
+    let bars = f.matches(['-', '|', '丨']).count();
+    let tokens = menu_tokens(f);
+    let short = tokens.iter().filter(|t| (1..=4).contains(&t.chars().count())).count();
+    bars >= 3
+        && tokens.len() >= 6
+        && short * 4 >= tokens.len() * 3
+        && !tokens.iter().any(|t| t.contains(['，', '。', '：', ':', '“', '”', '；', '!', '！', '?', '？']))
+}
+
+/// How many bytes of menu items open a line that then goes on with other text (`正文 新闻
+/// 图片 视频 甘肃高台:…`): three or more items of one or two characters, one of them a word
+/// of page chrome. 0 when the line does not open so.
+pub fn menu_prefix_len(text: &str) -> usize {
+    const CHROME: &[&str] = &["首页", "正文", "新闻", "图片", "视频", "专题", "评论", "标题", "导航", "资讯"];
+    let mut end = 0;
+    let mut items = 0;
+    let mut chrome = false;
+    let mut rest = text;
+    loop {
+        let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '•' | '·' | '丨'));
+        let skipped = rest.len() - trimmed.len();
+        let item_len = trimmed.find(|c: char| c.is_whitespace() || matches!(c, '|' | '•' | '·' | '丨')).unwrap_or(0);
+        let item = &trimmed[..item_len];
+        if item_len == 0 || !(1..=2).contains(&item.chars().count()) || !item.chars().all(crate::fold::is_han) {
+            break;
+        }
+        chrome |= CHROME.contains(&fold(item).as_str());
+        items += 1;
+        end += skipped + item_len;
+        rest = &trimmed[item_len..];
+    }
+    if items >= 3 && chrome && rest.trim().chars().count() >= 4 {
+        end
+    } else {
+        0
+    }
 }
 
 fn is_widget_bar(f: &str) -> bool {
@@ -491,6 +543,11 @@ mod tests {
             ("数据来源:中共永登县委组织部、中共永登县委宣传部", Junk::Credit),
             ("010020020110000000000000011199211126193816", Junk::Code),
             ("新華社南京7月3日電 題:“組織力”如何轉化為“生産力”?", Junk::WireHeader),
+            ("中新网晋中10月22日电 题:同心聚乡贤 山西晋中:发展路上“归雁成行”", Junk::WireHeader),
+            (
+                "内蒙古新闻网首页 - 新闻 - 评论 - 信息 - 旅游 - 楼市 - 汽车 - 女性 - 美食 - 教育 - 招考 - 理财 - 经济 - 播客 - 博客 - 草原社区 - 草原家园 加入收藏 | 设为首页",
+                Junk::Navigation,
+            ),
         ];
         for (line, kind) in cases {
             assert_eq!(junk(line), Some(kind), "{line}");

@@ -19,7 +19,7 @@ fn re(pattern: &str) -> Regex {
 
 static OUTLET: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^[\p{Han}A-Za-z0-9·《》]{2,16}(日报|晚报|早报|时报|商报|青年报|法治报|报|网|电视台|广播电视台|台|社|客户端|新闻|杂志|频道|之窗|在线|融媒)$",
+        r"^[\p{Han}A-Za-z0-9·《》]{2,16}(日报|晚报|早报|时报|商报|青年报|法治报|报|网|电视台|广播电视台|卫视|台|社|客户端|新闻|杂志|频道|之窗|在线|融媒)$",
     )
 });
 static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"\d{1,2}:\d{2}"));
@@ -241,7 +241,7 @@ pub fn citation(line: &str) -> Option<(String, Option<(String, i32)>)> {
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^([\p{Han}·A-Za-z]{2,14}?(?:网|报|社|台|客户端|新闻|频道|日报|晚报))(?:[\p{Han}]{0,6}?\d{1,2}月\d{1,2}日)?\s*(讯|电)",
+        r"^([\p{Han}·A-Za-z]{2,14}?(?:网|报|社|台|卫视|客户端|新闻|频道|日报|晚报|在线|融媒体|之声))(?:[\p{Han}]{0,6}?\d{1,2}月\d{1,2}日)?\s*(讯|电|消息)",
     )
 });
 
@@ -255,6 +255,45 @@ pub fn dateline_outlet(paragraph: &str) -> Option<(String, bool)> {
         return None;
     }
     Some((outlet, &c[2] == "电"))
+}
+
+/// An outlet credited with its reporter: `廣西新聞網記者 伍永志`, `文 / 圖_當代貴州融媒體記者 / 楊剛`,
+/// `新華社記者 任軍川 攝`.
+static OUTLET_REPORTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"([\p{Han}·]{2,14}?(?:日报|晚报|报|网|社|台|卫视|客户端|融媒体|全媒体|在线|频道))(?:特约|首席|见习|实习|摄影)?记者",
+    )
+});
+/// A photo credit inside a caption: `…主心骨。新華社記者 任軍川 攝`.
+static PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"([\p{Han}·]{2,14}?(?:日报|晚报|报|网|社|台|卫视|客户端|融媒体|全媒体|在线))(?:摄影)?记者\s*([\p{Han}·]{2,4}(?:[、\s]+[\p{Han}·]{2,4})*?)\s*摄",
+    )
+});
+
+/// The outlet a byline credits with its reporter, not `本报`/`本网`.
+pub fn byline_outlet(line: &str) -> Option<String> {
+    let f = fold(line);
+    let c = OUTLET_REPORTER.captures(&f)?;
+    let o = c.get(1)?;
+    let outlet = o.as_str();
+    (!["本报", "本网", "本台", "本刊"].iter().any(|b| outlet.ends_with(b))).then(|| original_span(line, &f, o.range()))
+}
+
+/// The outlets and photographers of a page's photo credits (`新华社记者 赵戈 摄`), in order.
+pub fn photo_credits(text: &str) -> Vec<(String, String)> {
+    let f = fold(text);
+    PHOTO_CREDIT
+        .captures_iter(&f)
+        .filter_map(|c| {
+            let outlet = c.get(1)?.as_str();
+            if ["本报", "本网", "本台", "本刊"].iter().any(|b| outlet.ends_with(b)) {
+                return None;
+            }
+            let names: Vec<&str> = c[2].split(['、', ' ']).filter(|n| !n.is_empty()).collect();
+            names.iter().all(|n| is_surname_start(n)).then(|| (outlet.to_string(), names.join("、")))
+        })
+        .collect()
 }
 
 /// The outlet printed on a date line (`滁州日报 2017-12-26 23:16`, `2017-05-11 新京报`).
@@ -286,8 +325,20 @@ pub fn is_date_line(line: &str) -> bool {
     if sentence && !META_LABEL.is_match(f) {
         return false;
     }
-    m.start == 0 || TIME.is_match(f) || keyword || f.chars().count() <= 16
+    m.start == 0 || TIME.is_match(f) || keyword || f.chars().count() <= 16 || masthead_date(f, m.start, m.end)
 }
+
+/// An e-paper's masthead over its story: the paper's name, the date, perhaps the page
+/// (`甘孜日报    2018年05月30日`, `甘肃日报 2018年03月27日 第07版:甘肃新闻`).
+fn masthead_date(f: &str, start: usize, end: usize) -> bool {
+    let before = f[..start].trim();
+    let after = f[end..].trim();
+    OUTLET.is_match(before) && (after.is_empty() || EDITION_TAIL.is_match(after))
+}
+
+/// What may follow an e-paper's date: the weekday, the page and its name.
+static EDITION_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(星期[一二三四五六日天]|周[一二三四五六日天])?\s*(第?\s*[0-9０-９]{1,3}\s*版\S{0,12})?$"));
 
 /// A metadata field's label: `来源：`, `发布时间`, `发表于`.
 static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -297,12 +348,26 @@ static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 pub fn source_of(line: &str) -> Option<String> {
     let f = fold(line);
     if let Some(c) = SOURCE.captures(&f) {
-        let s = &c[1];
+        let mut range = c.get(1)?.range();
+        // The next field's label glued on (`来源:中国新闻网时间:2021-10-22`, `来源:三明警方责任编辑:`).
+        let glued =
+            ["责任编辑", "发布时间", "发布日期", "编辑", "责编", "时间", "日期", "作者", "记者", "点击", "浏览"]
+                .iter()
+                .find(|l| {
+                    let rest = f[range.end..].trim_start();
+                    (rest.is_empty() || rest.starts_with(':'))
+                        && f[range.clone()].ends_with(*l)
+                        && f[range.clone()].len() >= l.len() + 9
+                });
+        if let Some(l) = glued {
+            range.end -= l.len();
+        }
+        let s = &f[range.clone()];
         // `来源:未知` says there is none.
         if ["未知", "不详", "网络", "互联网", "佚名", "本站", "转载", "其他"].contains(&s) {
             return None;
         }
-        return Some(original_span(line, &f, c.get(1)?.range()));
+        return Some(original_span(line, &f, range));
     }
     JOURNAL
         .captures(f.trim())
@@ -373,7 +438,7 @@ pub fn inline_byline(paragraph: &str) -> Option<String> {
             }
             // `中新网西宁7月10日电 (李隽)`: a wire dateline, then the reporter's bare name.
             let dateline = f[..open].trim_end();
-            if dateline.ends_with("电") || dateline.ends_with("讯") {
+            if dateline.ends_with("电") || dateline.ends_with("讯") || dateline.ends_with("消息") {
                 if let Some(names) = chunk_names(inner[..close].trim()) {
                     return Some(spans_as_written(paragraph.trim(), &f, names));
                 }
@@ -393,7 +458,7 @@ pub fn inline_byline(paragraph: &str) -> Option<String> {
 
 static LEAD_REPORTER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:本报|本网|本台|([\p{Han}]{2,10}?(?:日报|晚报|报|网|电视台|通讯社)))[\p{Han}]{0,5}?记者\s*([\p{Han}·]{2,3}?)(?:[(（,，、\s]|来到|走进|深入|在|从|近日|日前|跟随|随|\d)",
+        r"^[【\[]?(?:本报|本网|本台|([\p{Han}·]{2,14}?(?:日报|晚报|报|网|电视台|通讯社)))[\p{Han}]{0,5}?记者\s*([\p{Han}·]{2,3}?)(?:[(（,，、\s】\]]|来到|走进|深入|在|从|近日|日前|跟随|随|\d)",
     )
 });
 
@@ -555,10 +620,65 @@ mod tests {
     }
 
     #[test]
+    fn an_e_papers_masthead_gives_date_and_source() {
+        // 甘孜日报 (the corpus) and 甘肃日报 (a fresh page): the paper's name before the date.
+        assert!(is_date_line("甘孜日报    2018年05月30日"));
+        assert_eq!(outlet_in_date_line("甘孜日报    2018年05月30日").as_deref(), Some("甘孜日报"));
+        assert!(is_date_line("甘肃日报 2018年03月27日 第07版:甘肃新闻"));
+        assert_eq!(outlet_in_date_line("甘肃日报 2018年03月27日 第07版:甘肃新闻").as_deref(), Some("甘肃日报"));
+        // A sentence that opens with a paper's name is no masthead.
+        assert!(!is_date_line("甘肃日报社组织记者于2018年03月27日深入临泽县采访"));
+    }
+
+    #[test]
+    fn a_reporter_credited_with_an_outlet_in_the_lead() {
+        assert_eq!(
+            lead_reporter("【环球时报赴新疆特派记者 范凌志】如果你有在新疆当公务员的朋友,估计常常会碰到这样的情况。"),
+            Some((Some("环球时报".into()), "范凌志".into()))
+        );
+        assert_eq!(
+            lead_reporter("每日甘肃网·甘肃日报记者赵梅 “今年下半年就能把洮河水引到村里了!”这个消息不胫而走。"),
+            Some((Some("每日甘肃网·甘肃日报".into()), "赵梅".into()))
+        );
+        assert_eq!(
+            dateline_outlet("华声在线讯(通讯员:艾宜辰)今年来,嘉禾县为打好优化发展环境持久仗。").map(|o| o.0).as_deref(),
+            Some("华声在线")
+        );
+    }
+
+    #[test]
+    fn outlets_credited_with_their_reporters_and_photographers() {
+        assert_eq!(byline_outlet("廣西新聞網記者 伍永志").as_deref(), Some("廣西新聞網"));
+        assert_eq!(byline_outlet("文 / 圖_當代貴州融媒體記者 / 楊剛").as_deref(), Some("當代貴州融媒體"));
+        assert_eq!(byline_outlet("本报记者 王伟健"), None);
+        assert_eq!(
+            photo_credits("著牧區的發展,成為牧民奔小康的依靠和主心骨。新華社記者 任軍川 攝 4月16日,錫林郭勒盟"),
+            vec![("新华社".to_string(), "任军川".to_string())]
+        );
+        assert_eq!(photo_credits("處駐色尼雄塔村工作隊隊員到村民家里。西藏日報記者 趙書彬 攝")[0].0, "西藏日报");
+        assert!(photo_credits("本报记者 张三 摄").is_empty());
+        // 国际在线 (a gateway's copy) and 央广网: the outlet's dateline ends in 消息.
+        assert_eq!(
+            dateline_outlet("國際在線廣西頻道消息(林潔琪):“在2017年以前,村裏的集體經濟基本為零")
+                .map(|o| o.0)
+                .as_deref(),
+            Some("国际在线广西频道")
+        );
+        assert_eq!(
+            dateline_outlet("央广网兰州6月17日消息(记者魏晋雪 通讯员段海 高文刚)黑河水波荡漾").map(|o| o.0).as_deref(),
+            Some("央广网")
+        );
+    }
+
+    #[test]
     fn sources_and_authors() {
         assert_eq!(source_of("2020-07-03 18:12:59 來源: 新華網").as_deref(), Some("新華網"));
         assert_eq!(source_of("2017-09-19 09:58:59    来源:新华日报     编辑:罗毅").as_deref(), Some("新华日报"));
         assert_eq!(source_of("唯实 2018年11期").as_deref(), Some("唯实"));
+        // The next field's label glued to the source (two sites).
+        assert_eq!(source_of("来源:中国新闻网时间:2021-10-22 23:17:58").as_deref(), Some("中国新闻网"));
+        assert_eq!(source_of("来源:三明警方责任编辑:林晓").as_deref(), Some("三明警方"));
+        assert_eq!(source_of("来源:新闻时间").as_deref(), Some("新闻时间"));
         assert_eq!(author_in_meta("2018-11-29何峥嵘").as_deref(), Some("何峥嵘"));
         assert_eq!(author_in_meta("2023-09-12 10:05 来源：黑龙江日报 作者：王立新").as_deref(), Some("王立新"));
         assert!(is_byline("本报记者 王伟健"));

@@ -10,6 +10,7 @@ pub mod clean;
 pub mod dates;
 pub mod decode;
 pub mod dedup;
+pub mod evidence;
 pub mod fields;
 pub mod headline;
 pub mod html;
@@ -38,6 +39,7 @@ use crate::fold::{fold, is_han};
 use crate::gazetteer::Gazetteer;
 use crate::vocab::Vocabulary;
 pub use body::escape_markdown;
+use evidence::SourceEvidence;
 use headline::{Headline, PageTitles};
 use lines::Line;
 use region::RegionTagger;
@@ -90,6 +92,8 @@ pub struct Story {
     /// What `kbgen retag` would compute from the page as written ([`Importer::tags`], made
     /// while files are read in parallel): the tagged fields that agree with it are recorded.
     pub retag: [Vec<String>; 4],
+    /// Where the source was read.
+    pub source_by: SourceEvidence,
 }
 
 pub struct Importer<'a> {
@@ -142,6 +146,14 @@ impl<'a> Importer<'a> {
         let raw_lines = unglue_top(read.lines);
         let place_headline = |l: &str| self.is_place_headline(l);
         let photographers = photographers(&raw_lines);
+        // A wire header (`新華社南寧2月23日電 題:…`) is dropped as furniture: its agency first.
+        let wire_outlet = raw_lines
+            .iter()
+            .filter(|l| clean::junk(&l.text) == Some(clean::Junk::WireHeader))
+            .find_map(|l| meta::dateline_outlet(&l.text))
+            .map(|o| o.0);
+        let photo_credits =
+            meta::photo_credits(&raw_lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n"));
         let cleaned = clean::drop_junk(raw_lines, place_headline);
         if let Some(why) = listing::not_an_article(&cleaned) {
             return Err(ImportError::NotArticle(why));
@@ -151,7 +163,15 @@ impl<'a> Importer<'a> {
         let html_date = hints.date.clone().or(read.html_date);
         let mut page = PageMeta::read(&preface, html_date.as_deref(), &page_text, self.this_year);
         page.photographers = photographers;
-        page.source = page.source.or_else(|| hints.source.clone()).or(read.site_name);
+        page.wire_outlet = wire_outlet;
+        page.photo_credits = photo_credits;
+        if page.source.is_none() {
+            (page.source, page.source_by) = match (hints.source.clone(), read.site_name) {
+                (Some(s), _) => (Some(s), SourceEvidence::Record),
+                (None, Some(s)) => (Some(s), SourceEvidence::SiteName),
+                (None, None) => (None, SourceEvidence::None),
+            };
+        }
         if page.date.is_none() && drafts.len() == 1 && !read.html_text.is_empty() {
             let title = chosen.first().and_then(|h| h.as_ref()).map(|h| h.title.as_str());
             if let Some(d) = date_on_saved_page(&read.html_text, title, &drafts[0]) {
@@ -183,10 +203,18 @@ impl<'a> Importer<'a> {
                 continue;
             }
             let mut story = self.story(d, h, &page, Provenance { story: i + 1, ..provenance.clone() });
-            let front = &mut story.front;
-            front.source = front.source.take().or_else(|| url.as_deref().and_then(origin::host));
-            front.author = front.author.take().or_else(|| hints.author.clone());
+            if story.front.source.is_none() {
+                story.front.source = url.as_deref().and_then(origin::host);
+                story.source_by = SourceEvidence::SiteName;
+            }
+            story.front.author = story.front.author.take().or_else(|| hints.author.clone());
             drop_controls(&mut story);
+            let front = &mut story.front;
+            if let (Some(s), Some(p)) = (&front.source, front.import.as_mut()) {
+                if let Some(why) = evidence::source_review(s, story.source_by) {
+                    p.flag("source", why);
+                }
+            }
             story.retag = self.tags(&story.front, &story.body);
             stories.push(story);
         }
@@ -213,13 +241,14 @@ impl<'a> Importer<'a> {
             hints.title.as_deref().map(headline::tidy).filter(|t| !t.is_empty()).ok_or(ImportError::NoArticle)?;
         let mut page = PageMeta::read(&[], hints.date.as_deref(), "", self.this_year);
         page.source = hints.source.clone();
+        page.source_by = SourceEvidence::Record;
         if let Some(d) = page.date.is_none().then(|| hints.url.as_deref().and_then(origin::date_in_url)).flatten() {
             page.year = Some((d.1, false));
             page.date = Some(d);
         }
         let draft =
             Draft { headline: vec![title.clone()], header: Vec::new(), body: vec![Line::new(NOTE, 0)], headed: true };
-        let chosen = Headline { title, subtitle: None, lines: Vec::new(), score: 0.0 };
+        let chosen = Headline { title, subtitle: None, lines: Vec::new(), score: 0.0, weak: false };
         let provenance = Provenance {
             file: name.to_string(),
             url: hints.url.clone(),
@@ -241,7 +270,7 @@ impl<'a> Importer<'a> {
             p.review.insert(0, "text".into());
             // Places and mechanisms read from a title alone are weak evidence.
             for field in ["region", "mechanism"] {
-                if !p.review.iter().any(|r| r == field) {
+                if !p.review.iter().any(|r| crate::content::review_field(r) == field) {
                     p.review.push(field.into());
                 }
             }
@@ -280,6 +309,7 @@ impl<'a> Importer<'a> {
                 subtitle: None,
                 lines: Vec::new(),
                 score: 0.0,
+                weak: false,
             })
         });
         (preface, self.finish_draft(d).into_iter().collect(), vec![h])
@@ -383,6 +413,7 @@ impl ReadPage {
         if !is_html {
             let url = hints.url.clone().or_else(|| meta::address_line(text));
             let lines = lines::text_lines(text);
+            add_crumb_tails(&mut titles, &lines);
             return ReadPage { lines, html_date: None, titles, site_name: None, html_text: String::new(), url };
         }
         let page = html::html_lines(text);
@@ -394,6 +425,7 @@ impl ReadPage {
             titles.add_field(&h.text);
         }
         titles.site_names.extend(page.site_name.iter().cloned());
+        add_crumb_tails(&mut titles, &page.lines);
         // The extractor found the page's headline: other top-level headings on the page
         // are sections of that one story, not stories of their own.
         let mut lines = page.lines;
@@ -435,6 +467,25 @@ fn drop_controls(story: &mut Story) {
         scrub(&mut p.file);
         if let Some(u) = p.url.as_mut() {
             scrub(u);
+        }
+    }
+}
+
+/// The last item of a breadcrumb trail near the top of a page (`首页 » 常识 » 标题`,
+/// `未经允许不得转载:中国新闻网 » 标题`) often names the article: a title field, after the
+/// page's own. A trail that ends in a column name (`» 正文`, `> 社会`) gives nothing, as
+/// the headline scorer never takes chrome or a short label.
+fn add_crumb_tails(titles: &mut PageTitles, lines: &[Line]) {
+    for l in lines.iter().take(40) {
+        let t = l.text.trim();
+        let Some(at) = t.rfind(['»', '›']).or_else(|| t.rfind(" > ")) else { continue };
+        let sep = t[at..].chars().next().map_or(1, char::len_utf8);
+        let tail = t[at + sep..].trim_start_matches('>').trim();
+        if tail.chars().filter(|&c| crate::fold::is_han(c)).count() >= 6 && headline::eligible(tail) {
+            let tail = headline::tidy(tail);
+            if !titles.crumbs.contains(&tail) {
+                titles.crumbs.push(tail);
+            }
         }
     }
 }

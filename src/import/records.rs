@@ -135,8 +135,8 @@ pub fn csv(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input>
                     .map(|(h, v)| (h.clone(), serde_json::Value::String(v.to_string())))
                     .collect();
                 // The records are reported in the encoding the file was read in (GBK), not UTF-8.
-                let article = super::fields::article(&record, fields)
-                    .map(|(b, h)| (b, Hints { encoding: Some(encoding), ..h }));
+                let article =
+                    super::fields::article(&record, fields).map(|(b, h)| (b, Hints { encoding: Some(encoding), ..h }));
                 if !decided {
                     match &article {
                         Ok((_, h)) if !h.no_text => decided = true,

@@ -2,6 +2,7 @@
 //! parallel, merging the copies of one story, writing pages without overwriting a person's
 //! edits or another story, and the report of what was done and what needs a person's look.
 
+use crate::content::review_field;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -36,8 +37,11 @@ impl Review {
         let Some(p) = &front.import else { return Vec::new() };
         p.review
             .iter()
-            .map(|field| {
-                let (value, why) = match field.as_str() {
+            .map(|entry| {
+                // `source: only the publishing site's own name gives it …`: the field, and the
+                // reason import gave (a bare field name has its field's usual reason).
+                let (field, own_why) = entry.split_once(": ").map_or((entry.as_str(), None), |(f, w)| (f, Some(w)));
+                let (value, default_why) = match field {
                     "title" => (front.title.clone(), "no line reads as the headline: the opening words stand in"),
                     "text" => (
                         front.import.as_ref().and_then(|p| p.url.clone()).unwrap_or_default(),
@@ -56,9 +60,12 @@ impl Review {
                         (front.mechanism.join(" "), "named only once: weak evidence for this mechanism")
                     }
                     "mechanism" => (String::new(), "no term of the mechanism vocabulary is used"),
+                    "source" => (front.source.clone().unwrap_or_default(), "import was unsure"),
+                    "author" => (front.author.clone().unwrap_or_default(), "import was unsure"),
                     _ => (String::new(), "import was unsure"),
                 };
-                Review { page: page.to_path_buf(), field: field.clone(), value, why: why.to_string() }
+                let why = own_why.unwrap_or(default_why);
+                Review { page: page.to_path_buf(), field: field.to_string(), value, why: why.to_string() }
             })
             .collect()
     }
@@ -158,7 +165,7 @@ fn existing_pages(dir: &Path) -> HashMap<(String, usize), Vec<PathBuf>> {
 }
 
 fn needs_review(front: &FrontMatter, field: &str) -> bool {
-    front.import.as_ref().is_some_and(|p| p.review.iter().any(|r| r == field))
+    front.import.as_ref().is_some_and(|p| p.review.iter().any(|r| review_field(r) == field))
 }
 
 /// Fills what a story's page lacks (headline, date, source, author, region, mechanism) from
@@ -166,7 +173,7 @@ fn needs_review(front: &FrontMatter, field: &str) -> bool {
 fn fill_from(front: &mut FrontMatter, donors: &[&Story]) {
     let resolve = |front: &mut FrontMatter, field: &str| {
         if let Some(p) = front.import.as_mut() {
-            p.review.retain(|r| r != field);
+            p.review.retain(|r| review_field(r) != field);
         }
     };
     for d in donors.iter().map(|s| &s.front) {

@@ -3,6 +3,7 @@
 //! mechanisms, and the fields import is unsure of (`import.review`).
 
 use super::body::{first_clause, headline_block, markdown_body};
+use super::evidence::{self, SourceEvidence};
 use super::headline::{self, Headline};
 use super::lines::Line;
 use super::split::Draft;
@@ -14,12 +15,18 @@ use crate::fold::{fold, traditional_ratio};
 pub(super) struct PageMeta {
     pub(super) date: Option<(String, i32)>,
     pub(super) source: Option<String>,
+    /// What the source was read from.
+    pub(super) source_by: SourceEvidence,
     /// The year, and whether it was inferred.
     pub(super) year: Option<(i32, bool)>,
     /// The page's lines above its stories (site name, navigation, mastheads).
     pub(super) header_text: String,
     /// Reporters named in photo credits.
     pub(super) photographers: Vec<String>,
+    /// The agency of a wire header dropped as furniture (`新华社南宁2月23日电 题:…`).
+    pub(super) wire_outlet: Option<String>,
+    /// Outlets and photographers of the photo credits inside captions (`新华社记者 赵戈 摄`).
+    pub(super) photo_credits: Vec<(String, String)>,
     /// The date the page's metadata gives (a `<meta>` or JSON-LD date, a record's date).
     pub(super) meta_date: Option<(String, i32)>,
 }
@@ -31,11 +38,19 @@ impl PageMeta {
             .filter(|l| meta::is_date_line(l))
             .find_map(|l| meta::find_date(l))
             .or_else(|| html_date.and_then(meta::find_date));
-        let source = preface
-            .iter()
-            .find_map(|l| meta::source_of(l))
-            .or_else(|| preface.iter().find(|l| meta::is_masthead(l)).cloned())
-            .or_else(|| preface.iter().find_map(|l| meta::welcome_site(l)));
+        let (source, source_by) = if let Some(s) = preface.iter().find_map(|l| meta::source_of(l)) {
+            (Some(s), SourceEvidence::Label)
+        } else if let Some(s) =
+            preface.iter().filter(|l| meta::is_date_line(l)).find_map(|l| meta::outlet_in_date_line(l))
+        {
+            (Some(s), SourceEvidence::Printed)
+        } else if let Some(s) = preface.iter().find(|l| meta::is_masthead(l)).cloned() {
+            (Some(s), SourceEvidence::SiteName)
+        } else if let Some(s) = preface.iter().find_map(|l| meta::welcome_site(l)) {
+            (Some(s), SourceEvidence::SiteName)
+        } else {
+            (None, SourceEvidence::None)
+        };
         let journal = preface.iter().map(String::as_str).chain(page_text.lines()).find_map(meta::journal_year);
         let year = match (&date, journal) {
             (Some((_, y)), _) => Some((*y, false)),
@@ -43,7 +58,17 @@ impl PageMeta {
             (None, None) => meta::infer_year(page_text, this_year).map(|y| (y, true)),
         };
         let meta_date = html_date.and_then(meta::find_date);
-        PageMeta { date, source, year, header_text: preface.join("\n"), photographers: Vec::new(), meta_date }
+        PageMeta {
+            date,
+            source,
+            source_by,
+            year,
+            header_text: preface.join("\n"),
+            photographers: Vec::new(),
+            wire_outlet: None,
+            photo_credits: Vec::new(),
+            meta_date,
+        }
     }
 
     /// The page's header lines short enough to be a byline or a source line.
@@ -57,7 +82,9 @@ impl PageMeta {
 struct Credits {
     date: Option<(String, i32)>,
     source: Option<String>,
+    source_by: SourceEvidence,
     authors: Vec<String>,
+    authors_by: &'static str,
 }
 
 impl Credits {
@@ -69,18 +96,34 @@ impl Credits {
                 c.date = meta::find_date(h);
             }
             if c.source.is_none() {
-                c.source = meta::source_of(h)
-                    .or_else(|| meta::is_date_line(h).then(|| meta::outlet_in_date_line(h)).flatten());
+                if let Some(s) = meta::source_of(h) {
+                    c.set_source(s, SourceEvidence::Label);
+                } else if let Some(s) = meta::is_date_line(h).then(|| meta::outlet_in_date_line(h)).flatten() {
+                    c.set_source(s, SourceEvidence::Printed);
+                }
             }
             if let Some(n) = meta::header_names(h).filter(|n| !n.is_empty()) {
-                c.add_names(&n);
+                c.add_names(&n, "header");
+                if c.source.is_none() && h.chars().count() <= 40 {
+                    if let Some(o) = meta::byline_outlet(h) {
+                        c.set_source(o, SourceEvidence::Printed);
+                    }
+                }
             }
         }
         c
     }
 
+    fn set_source(&mut self, s: String, by: SourceEvidence) {
+        self.source = Some(s);
+        self.source_by = by;
+    }
+
     /// `张三、李四`: each name once, in order.
-    fn add_names(&mut self, names: &str) {
+    fn add_names(&mut self, names: &str, by: &'static str) {
+        if self.authors.is_empty() {
+            self.authors_by = by;
+        }
         for n in names.split('、').map(str::trim) {
             if !n.is_empty() && !self.authors.iter().any(|a| a == n) {
                 self.authors.push(n.to_string());
@@ -92,14 +135,25 @@ impl Credits {
     /// above the headline or in a photo credit; a source line above the headline.
     fn take_bylines(&mut self, body: &mut Vec<Line>, page: &PageMeta) {
         if let Some(names) = body.first().and_then(|l| meta::inline_byline(&l.text)) {
-            self.add_names(&names);
+            self.add_names(&names, "inline-byline");
         }
         // A lead past an editor's note that opens with its reporter (`本报记者王鹏近日…`).
-        if self.authors.is_empty() {
-            let lead = body.iter().take(2).find(|l| !headline::is_editors_note(&l.text));
-            if let Some((outlet, name)) = lead.and_then(|l| meta::lead_reporter(&l.text)) {
-                self.add_names(&name);
-                self.source = self.source.take().or(outlet);
+        // (A photo caption may come first: `15日,…村民正跟工作队员聊村务。` over
+        // `【环球时报赴新疆特派记者 范凌志】如果你有…`.) Its outlet is the source even where
+        // another line gave the names.
+        let lead = body
+            .iter()
+            .take(3)
+            .filter(|l| !headline::is_editors_note(&l.text))
+            .find_map(|l| meta::lead_reporter(&l.text));
+        if let Some((outlet, name)) = lead {
+            if self.authors.is_empty() {
+                self.add_names(&name, "lead-reporter");
+            }
+            if self.source.is_none() {
+                if let Some(o) = outlet {
+                    self.set_source(o, SourceEvidence::Printed);
+                }
             }
         }
         self.take_closing_byline(body);
@@ -110,14 +164,26 @@ impl Credits {
                 .filter_map(|l| meta::credited_names(l).map(|n| n.join("、")).or_else(|| meta::author_in_meta(l)))
                 .collect();
             for n in names {
-                self.add_names(&n);
+                self.add_names(&n, "page-header");
+            }
+            if self.source.is_none() {
+                if let Some(o) = page.short_header_lines().find_map(meta::byline_outlet) {
+                    self.set_source(o, SourceEvidence::Printed);
+                }
             }
         }
         if self.authors.is_empty() {
-            self.add_names(&page.photographers.join("、"));
+            if let Some((_, names)) = page.photo_credits.first() {
+                self.add_names(names, "photo-credit");
+            }
+        }
+        if self.authors.is_empty() {
+            self.add_names(&page.photographers.join("、"), "photographer");
         }
         if self.source.is_none() {
-            self.source = page.short_header_lines().find_map(meta::source_of);
+            if let Some(s) = page.short_header_lines().find_map(meta::source_of) {
+                self.set_source(s, SourceEvidence::Label);
+            }
         }
     }
 
@@ -125,18 +191,18 @@ impl Credits {
     fn take_closing_byline(&mut self, body: &mut Vec<Line>) {
         if let Some(last) = body.last().filter(|l| meta::is_end_byline(&l.text)) {
             if let Some(n) = meta::inline_byline(&last.text) {
-                self.add_names(&n);
+                self.add_names(&n, "closing-byline");
             }
             body.pop();
         } else if let Some(name) =
             body.last().filter(|l| l.chars() <= 8 && meta::is_name_line(&l.text)).map(|l| l.text.clone())
         {
-            self.add_names(&name);
+            self.add_names(&name, "closing-name");
             body.pop();
         } else if let Some((at, names)) =
             body.last().and_then(|l| meta::closing_credit(&l.text).or_else(|| meta::closing_names(&l.text)))
         {
-            self.add_names(&names);
+            self.add_names(&names, "closing-credit");
             let last = body.last_mut().expect("a last line");
             last.text.truncate(at);
             if last.text.trim().is_empty() {
@@ -162,7 +228,9 @@ impl Credits {
                 self.date = meta::find_date(t);
             }
             if self.source.is_none() {
-                self.source = meta::source_of(t);
+                if let Some(s) = meta::source_of(t) {
+                    self.set_source(s, SourceEvidence::Label);
+                }
             }
         }
         // `《人民日报》(2019年11月13日 16版)`.
@@ -171,15 +239,17 @@ impl Credits {
         }
         for t in &trailer {
             if let Some((paper, when)) = meta::citation(t) {
-                self.source = Some(paper);
+                self.set_source(paper, SourceEvidence::Printed);
                 self.date = self.date.take().or(when);
             }
         }
         // A wire story names its agency in the dateline (`新华社天津2月28日电`): that is its
         // source, whichever site printed it.
         if let Some(agency) = body.first().and_then(|l| meta::dateline_outlet(&l.text)) {
-            if agency.1 || self.source.is_none() {
-                self.source = Some(agency.0);
+            if agency.1 {
+                self.set_source(agency.0, SourceEvidence::Wire);
+            } else if self.source.is_none() {
+                self.set_source(agency.0, SourceEvidence::Printed);
             }
         }
     }
@@ -187,15 +257,21 @@ impl Credits {
 
 /// The story's title and subtitle: the scored headline, else its headline lines, else its
 /// first clause (marked for review).
-fn title_of(d: &Draft, chosen: Option<Headline>, review: &mut Vec<String>) -> (String, Option<String>) {
+fn title_of(d: &Draft, chosen: Option<Headline>, provenance: &mut Provenance) -> (String, Option<String>) {
     match chosen {
-        Some(h) => (h.title, h.subtitle),
+        Some(h) => {
+            if h.weak {
+                provenance
+                    .flag("title", "only a breadcrumb trail names it: no line of the page prints it as a headline");
+            }
+            (h.title, h.subtitle)
+        }
         None if !d.headline.is_empty() => {
             let (t, s) = headline_block(&d.headline);
             (headline::tidy(&t), s)
         }
         None => {
-            review.push("title".into());
+            provenance.mark("title");
             (first_clause(&d.body), None)
         }
     }
@@ -257,31 +333,51 @@ impl Importer<'_> {
         page: &PageMeta,
         mut provenance: Provenance,
     ) -> Story {
-        let mut review: Vec<String> = Vec::new();
-        let (title, subtitle) = title_of(&d, chosen, &mut review);
+        let (title, subtitle) = title_of(&d, chosen, &mut provenance);
         let header = d.header.join("\n");
         let mut credits = Credits::from_header(&d.header);
         let mut body = d.body;
         credits.take_bylines(&mut body, page);
         credits.take_trailer(&mut body);
         let body_text = strip_jumps(&mut body);
-        // Publishers are names to group by: one script for all.
-        let source = credits.source.or_else(|| page.source.clone()).map(|s| fold(&s));
+        // The strongest evidence wins — a wire dateline, a labelled field, then what is printed (a citation, a
+        // dateline, a byline's or photo credit's outlet) or a record's field, then the site's
+        // own name — and of equal evidence the story's own lines before the page's.
+        let candidates = [
+            (credits.source.take(), credits.source_by),
+            (page.source.clone(), page.source_by),
+            (page.wire_outlet.clone(), SourceEvidence::Printed),
+            (page.photo_credits.first().map(|c| c.0.clone()), SourceEvidence::Printed),
+        ];
+        let (source, source_by) = candidates
+            .into_iter()
+            .filter(|(s, _)| s.is_some())
+            .min_by_key(|(_, by)| by.rank())
+            .unwrap_or((None, SourceEvidence::None));
+        let source = source.map(|s| fold(&evidence::tidy_source(&s)));
+        // An outlet named among the reporters (`甘肃日报、齐兴福、张娟`) is no author.
+        credits.authors.retain(|a| !evidence::is_outlet_name(a));
+        if credits.authors.is_empty() && evidence::names_a_reporter(&header, &body_text) {
+            provenance.flag("author", "a reporter is credited (记者, 通讯员) but no byline could be read");
+        }
         let when = When::of(credits.date, page, &header, &format!("{title}\n{body_text}"));
-        if when.year.is_none() || when.inferred {
-            review.push("year".into());
+        if when.year.is_none() {
+            provenance.mark("year");
+        } else if when.inferred {
+            provenance.mark("year");
         }
         let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&body_text);
         let region = self.region_of(&title_f, &body_f, source.as_deref(), &header, page);
         let (mechanism, weak_mechanism) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
         if region.is_empty() {
-            review.push("region".into());
+            provenance.mark("region");
         }
-        if mechanism.is_empty() || weak_mechanism {
-            review.push("mechanism".into());
+        if mechanism.is_empty() {
+            provenance.mark("mechanism");
+        } else if weak_mechanism {
+            provenance.mark("mechanism");
         }
-        provenance.review = review;
         let lang = (traditional_ratio(&body_text, &body_f) > 0.03).then(|| "zh-Hant".to_string());
         // A story can be tens of megabytes: one copy of its text less before the next is made.
         drop(body_text);
@@ -308,6 +404,7 @@ impl Importer<'_> {
             body: markdown_body(&body),
             fingerprint: dedup::shingles(&body_f),
             retag: Default::default(),
+            source_by,
         }
     }
 
@@ -320,9 +417,12 @@ impl Importer<'_> {
         let page = PageMeta {
             date: None,
             source: None,
+            source_by: SourceEvidence::None,
             year: None,
             header_text: String::new(),
             photographers: Vec::new(),
+            wire_outlet: None,
+            photo_credits: Vec::new(),
             meta_date: None,
         };
         let region = self.region_of(&title_f, &body_f, front.source.as_deref(), "", &page);

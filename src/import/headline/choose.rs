@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use super::features::{record, Feature as F, Features};
 use super::{
     bigrams, eligible, is_body, is_editors_note, is_organisation, overlap, parallel, strip_site_suffix, tidy, Headline,
     PageTitles, MIN_SCORE, ORIGINAL, WINDOW,
@@ -22,16 +23,20 @@ const CHROME_WORDS: &[&str] =
 /// Chooses the headline of a story from its first lines and the page's title fields.
 pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
     let top = Top::new(lines, page);
+    super::features::start_choice();
     let mut best: Option<Headline> = None;
     for i in 0..top.window {
-        let Some((text, score)) = top.score_line(i) else { continue };
+        let Some((text, x)) = top.score_line(i) else { continue };
+        let score = x.score();
+        record(&text, &x, score);
         if best.as_ref().is_none_or(|b| score > b.score) {
-            best = Some(Headline { title: text, subtitle: None, lines: vec![i], score });
+            best = Some(Headline { title: text, subtitle: None, lines: vec![i], score, weak: false });
         }
     }
     // The page's own title fields compete too: a saved page's headline may be printed nowhere
     // in the text we kept, or only in a form a site name or a teaser outscores.
-    for (k, f) in page.fields.iter().enumerate() {
+    let crumbs = page.crumbs.iter().map(|c| (c, true));
+    for (k, (f, weak)) in page.fields.iter().map(|f| (f, false)).chain(crumbs).enumerate() {
         let text = tidy(f);
         // Printed among the candidate lines, the line itself is the candidate (it keeps its
         // deck and place).
@@ -41,11 +46,19 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
         {
             continue;
         }
-        let n = text.chars().count();
-        let mut score = if (8..=40).contains(&n) { 3.0 } else { 1.5 };
-        score += 4.0 * overlap(&bigrams(&text), &top.body_grams) + 2.0 - k as f32 * 0.5;
+        let mut x = Features::default();
+        if (8..=40).contains(&text.chars().count()) {
+            x.set(F::Length8To40, 1.0);
+        } else {
+            x.set(F::FieldOtherLength, 1.0);
+        }
+        x.set(F::FieldBodyOverlap, overlap(&bigrams(&text), &top.body_grams));
+        x.set(F::Field, 1.0);
+        x.set(F::FieldRank, k as f32);
+        let score = x.score();
+        record(&text, &x, score);
         if best.as_ref().is_none_or(|b| score > b.score) {
-            best = Some(Headline { title: text, subtitle: None, lines: Vec::new(), score });
+            best = Some(Headline { title: text, subtitle: None, lines: Vec::new(), score, weak });
         }
     }
     let mut h = best.filter(|b| b.score >= MIN_SCORE)?;
@@ -122,8 +135,8 @@ impl<'a> Top<'a> {
         (0..self.window).any(|i| i != j && i < 2 && self.holds(i) && self.tidied[i].contains(self.tidied[j].as_str()))
     }
 
-    /// Line `i` as a headline and its score, if it can be one at all.
-    fn score_line(&self, i: usize) -> Option<(String, f32)> {
+    /// Line `i` as a headline and what speaks for and against it, if it can be one at all.
+    fn score_line(&self, i: usize) -> Option<(String, Features)> {
         let line = &self.lines[i];
         let text = tidy(&line.text);
         let site_names = &self.page.site_names;
@@ -132,81 +145,80 @@ impl<'a> Top<'a> {
             return None;
         }
         let grams = bigrams(&text);
-        let mut score = shape_score(&text);
+        let mut x = Features::default();
+        shape(&text, &mut x);
         if line.heading == Some(1) {
-            score += 3.0;
+            x.set(F::Heading1, 1.0);
         } else if line.heading.is_some() {
-            score += 1.0;
+            x.set(F::Heading, 1.0);
         }
         // A `原标题:` label names the headline outright (a repost's own title is the SEO one).
         if ORIGINAL.is_match(line.text.trim()) {
-            score += 8.0;
+            x.set(F::OriginalLabel, 1.0);
         }
-        score += self.placement_score(i);
+        self.placement(i, &mut x);
         // The page's title fields say the same.
         let agree =
             self.field_grams.iter().map(|g| overlap(&grams, g).min(overlap(g, &grams) + 0.3)).fold(0.0, f32::max);
-        score += 5.0 * agree;
+        x.set(F::FieldAgreement, agree);
         // The body repeats its words (a page's slogan or a site name does not).
-        score += 3.0 * overlap(&grams, &self.body_grams);
+        x.set(F::BodyOverlap, overlap(&grams, &self.body_grams));
         // Printed twice near the top (a headline repeated by the page template).
         let f = fold(&text);
         if self.folded.iter().enumerate().any(|(j, g)| j != i && *g == f) {
-            score += 1.0;
+            x.set(F::PrintedTwice, 1.0);
         }
         if i < 2 && self.holds(i) {
-            score -= 4.0;
+            x.set(F::HoldsAnother, 1.0);
         }
         if self.held(i) {
-            score += 3.0;
+            x.set(F::HeldByAnother, 1.0);
         }
-        Some((text, score - 0.25 * i as f32))
+        x.set(F::Position, i as f32);
+        Some((text, x))
     }
 
     /// What follows line `i`: metadata (date, source, byline), then the first paragraph.
-    fn placement_score(&self, i: usize) -> f32 {
+    fn placement(&self, i: usize, x: &mut Features) {
         let next: Vec<&Line> = self.lines[i + 1..].iter().take(4).collect();
         let is_meta = |l: &&Line| meta::is_meta_line(&l.text) || meta::is_name_line(&l.text);
-        let mut score = 0.0;
         if next.first().is_some_and(is_meta) {
-            score += 4.0;
+            x.set(F::MetaNext, 1.0);
         } else if next.get(1).is_some_and(is_meta) && next.first().is_some_and(|l| eligible(&l.text)) {
-            score += 2.0;
+            x.set(F::MetaAfterNext, 1.0);
         }
         if next.iter().take(3).any(|l| is_body(l)) || i + 1 == self.first_body {
-            score += 1.5;
+            x.set(F::BodyFollows, 1.0);
         }
         if i > self.first_body {
-            score -= 3.0;
+            x.set(F::BelowBody, 1.0);
         }
-        score
     }
 }
 
 /// What a line's own text says of it as a headline: its length, a sentence's end, commas,
 /// the parallel shape of a main title, a bracketed label, an organisation's name.
-fn shape_score(text: &str) -> f32 {
-    let mut score = match text.chars().count() {
-        8..=40 => 3.0,
-        5..=7 | 41..=50 => 1.5,
-        _ => 0.0,
-    };
+fn shape(text: &str, x: &mut Features) {
+    match text.chars().count() {
+        8..=40 => x.set(F::Length8To40, 1.0),
+        5..=7 | 41..=50 => x.set(F::LengthNear, 1.0),
+        _ => {}
+    }
     if ends_sentence(text) && !text.ends_with(['?', '？', '”', '!', '！', '）', ')', '》', '」']) {
-        score -= 3.0;
+        x.set(F::EndsSentence, 1.0);
     }
     if text.matches(['，', ',']).count() >= 2 {
-        score -= 1.5;
+        x.set(F::Commas, 1.0);
     }
     if parallel(text) {
-        score += 1.0;
+        x.set(F::Parallel, 1.0);
     }
     if text.starts_with(['【', '[']) {
-        score -= 0.5;
+        x.set(F::Bracketed, 1.0);
     }
     if is_organisation(text) {
-        score -= 4.0;
+        x.set(F::Organisation, 1.0);
     }
-    score
 }
 
 /// A deck below the headline (`——…`, or a parallel-less line right under it before the

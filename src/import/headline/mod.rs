@@ -15,6 +15,7 @@ use super::lines::Line;
 use super::meta;
 
 mod choose;
+pub mod features;
 use crate::fold::{fold, is_han};
 pub use choose::choose;
 
@@ -34,6 +35,9 @@ pub struct Headline {
     /// Indexes of the story's lines that make up the headline.
     pub lines: Vec<usize>,
     pub score: f32,
+    /// Taken from weak evidence only (a breadcrumb trail's last item): written, marked for
+    /// review.
+    pub weak: bool,
 }
 
 /// Title fields of a saved page, strongest first.
@@ -43,6 +47,9 @@ pub struct PageTitles {
     /// Names of the site (`og:site_name`, the suffixes cut from `<title>`): a line that only
     /// names the site is never the headline.
     pub site_names: Vec<String>,
+    /// Last items of breadcrumb trails near the top (`首页 » 栏目 » 标题`): candidates that
+    /// no saved page's metadata vouches for.
+    pub crumbs: Vec<String>,
 }
 
 impl PageTitles {
@@ -70,7 +77,7 @@ static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CHROME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"欢迎(访问|光临|来到)|^(首页|登录|注册|搜索|导读|内容详情|正文|详情|专题|订阅|投稿|网站首页|设为首页|加入收藏)$|^(导读|编者按|按语|核心提示|核心阅读|摘要|提要)\s*[:：]?|当前版\s*[:：]|^第\s*[0-9一二三四五六七八九十]+\s*版|^[(（].{0,20}[)）]$|^\d+$|我要(投稿|纠错)|^(字号|字体)|版主|精华区|个人主页|的博客|博客首页|留言板|访问量|注册用户|在线用户",
+        r"欢迎(访问|光临|来到)|^(首页|登录|注册|搜索|导读|内容详情|正文|详情|专题|订阅|投稿|网站首页|设为首页|加入收藏)$|^(导读|编者按|按语|核心提示|核心阅读|摘要|提要)\s*[:：]?|当前版\s*[:：]|^第\s*[0-9一二三四五六七八九十]+\s*版|^[(（].{0,20}[)）]$|^\d+$|我要(投稿|纠错)|^(字号|字体)|(站内|高级|全站|全文|站内高级)(搜索|检索)|版主|精华区|个人主页|的博客|博客首页|留言板|访问量|注册用户|在线用户",
     )
     .expect("valid pattern")
 });
@@ -78,6 +85,10 @@ static CHROME: LazyLock<Regex> = LazyLock::new(|| {
 static MEDIA_NOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s*[(（\[【]\s*(图|组图|附图|多图|图文|视频|图表|高清组图)\s*[)）\]】]\s*$").expect("valid pattern")
 });
+/// A comment of program code (`//create by: …`, `/* … */`, `<!-- … -->`): a page saved with
+/// its script, never a headline.
+static CODE_COMMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(//|/\*|\*/|<!--|-->)").expect("valid pattern"));
 /// A short promotional tag in front of a headline: `环球通讯!`, `重磅!`.
 static HYPE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{Han}]{2,6}[!！]\s*").expect("valid pattern"));
 /// A headline glued to the date line and first paragraph that follow it (one-line pages).
@@ -91,6 +102,9 @@ pub fn tidy(title: &str) -> String {
     let t = title.trim();
     // Private-use characters are icon-font glyphs, not text.
     let t: String = t.chars().filter(|&c| !('\u{E000}'..='\u{F8FF}').contains(&c)).collect();
+    // A menu bar run into the headline (`正文 新闻 图片 视频 甘肃高台:…`).
+    let t = t.trim();
+    let t = &t[super::clean::menu_prefix_len(t)..];
     let t = ORIGINAL.replace(t.trim(), "");
     let t = match HYPE.find(&t) {
         Some(m) if t[m.end()..].chars().count() >= 8 => t[m.end()..].to_string(),
@@ -152,6 +166,7 @@ pub fn eligible(text: &str) -> bool {
         && !meta::is_names_only(t)
         && !meta::is_masthead(t)
         && !CHROME.is_match(f.trim())
+        && !CODE_COMMENT.is_match(t)
         && junk(t).is_none_or(|j| matches!(j, Junk::Caption | Junk::Credit) && !t.starts_with('图'))
         && !super::clean::is_trailer_marker(t)
 }
@@ -277,7 +292,7 @@ mod tests {
     use crate::import::lines::text_lines;
 
     fn title(text: &str, fields: &[&str]) -> Option<(String, Option<String>)> {
-        let page = PageTitles { fields: fields.iter().map(|s| s.to_string()).collect(), site_names: Vec::new() };
+        let page = PageTitles { fields: fields.iter().map(|s| s.to_string()).collect(), ..Default::default() };
         choose(&text_lines(text), &page).map(|h| (h.title, h.subtitle))
     }
 
@@ -368,6 +383,49 @@ mod tests {
     fn bylines_dates_and_chrome_are_never_headlines() {
         let text = format!("内容详情\n\n当前版:02版\n\n本报记者 张三 李四\n\n{PARA}\n");
         assert_eq!(title(&text, &[]), None);
+    }
+
+    #[test]
+    fn a_menu_bar_run_into_the_headline_is_cut_off() {
+        // Seen on a one-line capture of 央广网 and a 内蒙古新闻网 page (a whole menu line).
+        assert_eq!(
+            tidy("正文 新闻 图片 视频 甘肃高台:创新“三长六链”模式 织密河湖管护网"),
+            "甘肃高台:创新“三长六链”模式 织密河湖管护网"
+        );
+        // A headline of spaced short words names no page chrome: it stays whole.
+        assert_eq!(tidy("春风 春雨 春耕 春播 好时节"), "春风 春雨 春耕 春播 好时节");
+        assert_eq!(tidy("需求网上说 纠纷云解决"), "需求网上说 纠纷云解决");
+    }
+
+    #[test]
+    fn code_comments_and_search_boxes_are_never_headlines() {
+        assert!(!eligible("//create by: 邓志锋 <280160522@qq"));
+        assert!(!eligible("<!-- 正文标题开始 -->"));
+        assert!(!eligible("•   标题    站内高级搜索"));
+        assert!(eligible("搜索引擎优化助力县域电商发展"));
+    }
+
+    #[test]
+    fn a_breadcrumb_tail_is_a_weak_title_field() {
+        let page = PageTitles { crumbs: vec!["安达党员下沉入户问需解难".into()], ..Default::default() };
+        let text = "在安达市牛都名苑小区\n\n近日,安达市党员下沉入户问需解难,在安达市牛都名苑小区,党员志愿者们走访群众,解决难题,群众纷纷点赞。\n";
+        let h = choose(&text_lines(text), &page).unwrap();
+        assert_eq!(h.title, "安达党员下沉入户问需解难");
+        assert!(h.weak, "a title only a breadcrumb gives is marked for review");
+    }
+
+    #[test]
+    fn explain_lists_every_candidate_with_the_chosen_one_scoring_highest() {
+        let text =
+            format!("看家乡事,品故乡情\n\n大柳镇开展“河长制”巡查推进河流治理\n\n滁州日报 2017-12-26 23:16\n\n{PARA}\n");
+        let (h, choices) = features::explain(|| title(&text, &["大柳镇开展河长制巡查"]));
+        assert_eq!(h.unwrap().0, "大柳镇开展“河长制”巡查推进河流治理");
+        let [candidates] = choices.as_slice() else { panic!("one choice: {choices:?}") };
+        assert!(candidates.len() >= 3, "the slogan, the headline and the title field: {candidates:?}");
+        let best = candidates.iter().max_by(|a, b| a.score.total_cmp(&b.score)).unwrap();
+        assert_eq!(best.text, "大柳镇开展“河长制”巡查推进河流治理");
+        assert_eq!(best.features.score(), best.score);
+        assert_eq!(best.features.get(features::Feature::MetaNext), 1.0);
     }
 
     #[test]
