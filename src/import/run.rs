@@ -36,14 +36,19 @@ impl Review {
         let Some(p) = &front.import else { return Vec::new() };
         p.review
             .iter()
-            .map(|field| {
-                let (value, why) = match field.as_str() {
+            .map(|entry| {
+                // `region: 蓟县 is a former name …`: the field, and the reason import gave.
+                let (field, own_why) = entry.split_once(": ").map_or((entry.as_str(), None), |(f, w)| (f, Some(w)));
+                let (value, why) = match field {
                     "title" => (front.title.clone(), "no line reads as the headline: the opening words stand in"),
                     "year" if front.year.is_some() => (
                         front.year.map(|y| y.to_string()).unwrap_or_default(),
                         "no date printed: the year is inferred from the years the text mentions",
                     ),
                     "year" => (String::new(), "no date printed and no year mentioned"),
+                    "region" if !front.region.is_empty() => {
+                        (front.region.join(" "), own_why.unwrap_or("import was unsure"))
+                    }
                     "region" => (String::new(), "no place of the gazetteer is named often enough"),
                     "mechanism" if !front.mechanism.is_empty() => {
                         (front.mechanism.join(" "), "named only once: weak evidence for this mechanism")
@@ -51,7 +56,7 @@ impl Review {
                     "mechanism" => (String::new(), "no term of the mechanism vocabulary is used"),
                     _ => (String::new(), "import was unsure"),
                 };
-                Review { page: page.to_path_buf(), field: field.clone(), value, why: why.to_string() }
+                Review { page: page.to_path_buf(), field: field.to_string(), value, why: why.to_string() }
             })
             .collect()
     }
@@ -129,7 +134,12 @@ fn existing_pages(dir: &Path) -> HashMap<(String, usize), PathBuf> {
 }
 
 fn needs_review(front: &FrontMatter, field: &str) -> bool {
-    front.import.as_ref().is_some_and(|p| p.review.iter().any(|r| r == field))
+    front.import.as_ref().is_some_and(|p| p.review.iter().any(|r| review_field(r) == field))
+}
+
+/// The field a review entry is about (`region: 蓟县 is a former name …` is about `region`).
+fn review_field(entry: &str) -> &str {
+    entry.split_once(':').map_or(entry, |(f, _)| f.trim())
 }
 
 /// Fills what a story's page lacks (headline, date, source, author, region, mechanism) from
@@ -137,7 +147,7 @@ fn needs_review(front: &FrontMatter, field: &str) -> bool {
 fn fill_from(front: &mut FrontMatter, donors: &[&Story]) {
     let resolve = |front: &mut FrontMatter, field: &str| {
         if let Some(p) = front.import.as_mut() {
-            p.review.retain(|r| r != field);
+            p.review.retain(|r| review_field(r) != field);
         }
     };
     for d in donors.iter().map(|s| &s.front) {

@@ -273,10 +273,12 @@ impl Importer<'_> {
         }
         let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&body_text);
-        let region = self.region_of(&title_f, &body_f, source.as_deref(), &header, page);
+        let (region, unsure) = self.region_of(&title_f, &body_f, source.as_deref(), &header, page, when.year);
         let (mechanism, weak_mechanism) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
         if region.is_empty() {
             review.push("region".into());
+        } else if let Some(why) = unsure {
+            review.push(format!("region: {why}"));
         }
         if mechanism.is_empty() || weak_mechanism {
             review.push("mechanism".into());
@@ -319,17 +321,18 @@ impl Importer<'_> {
         source: Option<&str>,
         header: &str,
         page: &PageMeta,
-    ) -> Vec<String> {
-        let region = self.regions.tag(title_f, body_f);
-        if !region.is_empty() {
-            return region;
+        year: Option<i32>,
+    ) -> (Vec<String>, Option<String>) {
+        let tagged = self.regions.tag_dated(title_f, body_f, year);
+        if !tagged.regions.is_empty() {
+            return (tagged.regions, tagged.unsure);
         }
         let site = fold(&format!("{}\n{header}\n{}", source.unwrap_or(""), page.header_text));
-        let region = self.regions.tag(title_f, &format!("{body_f}\n{site}"));
-        if !region.is_empty() {
-            return region;
+        let tagged = self.regions.tag_dated(title_f, &format!("{body_f}\n{site}"), year);
+        if !tagged.regions.is_empty() {
+            return (tagged.regions, tagged.unsure);
         }
         // A county site's name starts with the county (`睢宁新闻网`).
-        source.iter().filter_map(|s| self.regions.site_place(s)).take(1).collect()
+        (source.iter().filter_map(|s| self.regions.site_place(s)).take(1).collect(), None)
     }
 }
