@@ -86,3 +86,15 @@ fn places_in_other_cities_that_a_county_story_names_are_not_its_regions() {
     assert!(r.first().is_some_and(|x| x.starts_with("四川省/甘孜藏族自治州")), "{r:?}");
     assert!(!r.iter().any(|x| x.contains("成都市")), "{r:?}");
 }
+
+#[test]
+fn the_report_lists_named_practices_in_no_vocabulary_entry_with_counts() {
+    let a = "西宁社区推行邻里牵手\n\n2024年4月2日,西宁市城中区南滩街道推出“邻里牵手”服务,组织党员与独居老人结对。“邻里牵手”开展以来,社区还全面落实“河长制”,党员志愿者定期巡河。\n\n各级干部深入基层,走村入户,倾听群众意见,帮助群众解决实际困难。相关部门建立台账,明确责任人和完成时限,定期通报工作进展,确保各项措施落到实处。\n";
+    let b = "海东乡镇推行邻里牵手\n\n2024年6月9日,海东市乐都区碾伯镇推行“邻里牵手”互助服务,在各村组建互助小组。“邻里牵手”让留守老人有人照看,镇里还把它写进村规民约。\n\n下一步,当地将继续总结经验,完善制度,推动工作常态化、长效化,让群众的获得感、幸福感不断增强,把好事办好、实事办实。\n";
+    let (_tmp, _pages, csv) = import(&[("a.txt", a), ("b.txt", b)]);
+    let row =
+        csv.lines().find(|l| l.contains("\"vocabulary\"") && l.contains("邻里牵手")).unwrap_or_else(|| panic!("{csv}"));
+    assert!(row.contains("named in 2 stories") && row.contains("a.txt") && row.contains("b.txt"), "{row}");
+    // A practice the vocabulary has is no proposal.
+    assert!(!csv.lines().any(|l| l.contains("\"vocabulary\"") && l.contains("河长制")), "{csv}");
+}

@@ -73,6 +73,8 @@ pub struct Story {
     pub file_stem: String,
     /// Shingles of the body text, to find the same story in other raw files.
     pub fingerprint: Vec<u64>,
+    /// The story's named practices that no vocabulary term covers: proposals for new entries.
+    pub unknown_practices: Vec<String>,
 }
 
 pub struct Importer<'a> {

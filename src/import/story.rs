@@ -288,6 +288,8 @@ impl Importer<'_> {
         // A story can be tens of megabytes: one copy of its text less before the next is made.
         drop(body_text);
         let all_f = format!("{title_f}\n{body_f}");
+        let named = practice::named(&all_f);
+        let unknown_practices = named.iter().filter(|n| !self.mechanisms.covers(n)).cloned().collect();
         let front = FrontMatter {
             title: title.clone(),
             subtitle,
@@ -300,7 +302,7 @@ impl Importer<'_> {
             region,
             mechanism,
             // Names to group and search by, like publishers: one script for all.
-            practice: practice::named(&all_f),
+            practice: named.clone(),
             keywords: self.segmenter.keywords(&all_f, KEYWORDS),
             import: Some(provenance),
         };
@@ -309,6 +311,7 @@ impl Importer<'_> {
             front,
             body: markdown_body(&body),
             fingerprint: dedup::shingles(&body_f),
+            unknown_practices,
         }
     }
 

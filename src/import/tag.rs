@@ -25,6 +25,11 @@ impl<'v> MechanismTagger<'v> {
         MechanismTagger { vocab, matcher, owners: terms.into_iter().map(|(_, m)| m).collect() }
     }
 
+    /// Whether a vocabulary term occurs in `name` (a Simplified fold): the name is covered.
+    pub fn covers(&self, name: &str) -> bool {
+        self.matcher.is_match(&without_insertions(name))
+    }
+
     /// Mechanism ids for a story, strongest first, and whether the evidence is weak. When no
     /// mechanism reaches its `min_score`, the best one named at all is returned as weak (for a
     /// person to confirm) rather than nothing. `title` and `body` are Simplified folds.
