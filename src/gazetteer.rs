@@ -101,6 +101,13 @@ pub fn short_name(name: &str) -> Option<String> {
             }
             break;
         }
+        // 新疆维吾尔自治区: the one autonomous region named with its people but without 族.
+        for e in ETHNIC.iter().filter(|e| e.chars().count() >= 2) {
+            if let Some(before) = stem.strip_suffix(e).filter(|b| b.chars().count() >= 2) {
+                stem = before;
+                break;
+            }
+        }
     }
     (stem.chars().count() >= 2 && stem != name).then(|| stem.to_string())
 }
@@ -420,6 +427,7 @@ mod tests {
 
     #[test]
     fn short_names_strip_suffixes_and_ethnic_groups() {
+        assert_eq!(short_name("新疆维吾尔自治区").as_deref(), Some("新疆"));
         assert_eq!(short_name("江苏省").as_deref(), Some("江苏"));
         assert_eq!(short_name("昆山市").as_deref(), Some("昆山"));
         assert_eq!(short_name("广西壮族自治区").as_deref(), Some("广西"));
