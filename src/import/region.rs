@@ -32,6 +32,9 @@ const COMMON_WORD_NAMES: &[&str] = &[
     "河东", "河西", "山南", "海南", "宝山", "南山", "离岛", "公安",
 ];
 
+/// Words that speak of the whole province without naming it.
+const PROVINCE_WIDE: &[&str] = &["全省", "我省", "省委、省政府", "省政府", "全疆"];
+
 /// Words before a place name that make it the object of comparison, not the place of practice.
 const BENCHMARK_CUES: &[&str] =
     &["与", "同", "向", "跟", "对标", "学习", "借鉴", "看齐", "比肩", "赶超", "参照", "效仿", "取经", "赴"];
@@ -100,6 +103,15 @@ impl<'g> RegionTagger<'g> {
             if actors.get(&a).copied().unwrap_or(0) >= 2 {
                 regions.push(g.path(a));
             }
+        }
+        // A province-wide programme reported through one city (全省重点产业链链长制工作会议 …
+        // 我省 … 晋中): the province acts without being named; seen in 014 (海南) and 108 (山西)
+        // of the corpus, and harmless where the province is only the city's (018 常德).
+        let province = g.lineage(focus)[0];
+        let provincewide: usize =
+            PROVINCE_WIDE.iter().map(|w| title.matches(w).count() + body.matches(w).count()).sum();
+        if province != focus && provincewide >= 3 && !regions.contains(&g.path(province)) {
+            regions.push(g.path(province));
         }
         // Other places count inside the focus's parent (its city for a county, its province for
         // a city): a county story's other counties of the same city are examples of the same
@@ -598,6 +610,15 @@ mod tests {
         // Named once in passing, it is not.
         let body = "今年7月中旬,铁岭开原市纪委监委接到举报。开原市纪委监委迅速核查,为干部澄清正名。辽宁的干部说。";
         assert_eq!(tag("澄清正名", body), ["辽宁省/铁岭市/开原市"]);
+    }
+
+    #[test]
+    fn a_province_wide_programme_reported_through_one_city_lists_the_province() {
+        let body = "省政府召开全省重点产业链链长制工作会议,我省链长制进入全面实施阶段。晋中市市长在晋中分会场发言。晋中市将扛牢责任。全省各级各部门要切实提高站位。";
+        assert_eq!(tag("全省重点产业链链长制工作会议召开", body), ["山西省/晋中市", "山西省"]);
+        // A city's own programme, the province named in passing: the city alone.
+        let body = "晋中市召开链长制工作会议。晋中市市长说,晋中将扛牢责任,全省看晋中。";
+        assert_eq!(tag("晋中推行链长制", body), ["山西省/晋中市"]);
     }
 
     #[test]
