@@ -15,6 +15,10 @@ pub const BUILTIN_TSV: &str = include_str!("../data/regions.tsv");
 /// lacks are left out.
 pub const FORMER_TSV: &str = include_str!("../data/former-names.tsv");
 
+/// What a name pattern stands for: candidate units, whether it is a full name, the years of a
+/// former name.
+type Pattern = (Vec<usize>, bool, Option<Era>);
+
 /// The years a former name was in the official code lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Era {
@@ -63,7 +67,7 @@ pub struct Gazetteer {
     units: Vec<Unit>,
     by_code: HashMap<String, usize>,
     /// Pattern index → (candidate units, matched the full name, the years of a former name).
-    patterns: Vec<(Vec<usize>, bool, Option<Era>)>,
+    patterns: Vec<Pattern>,
     matcher: AhoCorasick,
 }
 
@@ -224,7 +228,7 @@ impl Gazetteer {
                 .ok_or(GazetteerError::Syntax { line, message: format!("unknown parent code {parent}") })?;
             units[idx].parent = Some(p);
         }
-        let mut entries: Vec<(String, (Vec<usize>, bool, Option<Era>))> =
+        let mut entries: Vec<(String, Pattern)> =
             name_entries(&units).into_iter().map(|((n, full), c)| (n, (c, full, None))).collect();
         add_former_names(&mut entries, &by_code);
         let matcher = AhoCorasickBuilder::new()
@@ -376,7 +380,7 @@ fn name_entries(units: &[Unit]) -> Vec<((String, bool), Vec<usize>)> {
 /// Adds the former names of [`FORMER_TSV`] to the name entries: a name no unit carries today
 /// as a full name, and a former prefecture's short form (襄樊) when no unit's name or short form
 /// is that; a name a smaller unit carries today (巢湖市) keeps its entry and gets the years.
-fn add_former_names(entries: &mut Vec<(String, (Vec<usize>, bool, Option<Era>))>, by_code: &HashMap<String, usize>) {
+fn add_former_names(entries: &mut Vec<(String, Pattern)>, by_code: &HashMap<String, usize>) {
     let today: HashMap<String, usize> = entries.iter().enumerate().map(|(i, (n, _))| (n.clone(), i)).collect();
     let mut former: std::collections::BTreeMap<(String, bool), (Vec<usize>, Era)> = Default::default();
     for line in FORMER_TSV.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
