@@ -279,8 +279,16 @@ impl<'g> RegionTagger<'g> {
                     first.entry(c).or_insert(if in_title { 0 } else { m.start + 1 });
                 }
             }
+            // A former short form (襄樊, but also 渡口, 松花江: words and rivers) needs a year
+            // that allows it; a former full name (蓟县) counts without one, marked unsure.
             let outdated = |m: &Mention| {
-                m.former.is_some_and(|e| !e.changed && year.is_some_and(|y| y > e.until + FORMER_NAME_TOLERANCE))
+                m.former.is_some_and(|e| {
+                    !e.changed
+                        && match year {
+                            Some(y) => y > e.until + FORMER_NAME_TOLERANCE,
+                            None => !m.full,
+                        }
+                })
             };
             for (k, m) in mentions.into_iter().enumerate() {
                 if !is_dateline(text, &m) && !is_benchmark(text, &m) && !compared[k] && !outdated(&m) {
@@ -638,6 +646,10 @@ mod tests {
         assert_eq!(r.tag_dated("蓟县推行信访代理制", body, Some(2015)).unsure, None);
         assert!(r.tag_dated("蓟县推行信访代理制", body, None).unsure.is_some_and(|w| w.contains("2016")));
         assert!(!r.tag_dated("蓟县推行信访代理制", body, Some(2022)).regions.iter().any(|p| p.contains("蓟州区")));
+        // A former short form that is also a word (渡口: a ferry; 渡口市 until 1987) needs a year.
+        let body = "村里修建了渡口。渡口旁建起了便民服务站,渡口方便了群众出行。";
+        assert!(r.tag_dated("渡口", body, None).regions.is_empty());
+        assert!(r.tag_dated("渡口", body, Some(2020)).regions.is_empty());
         // 巢湖市 is a county-level city today; until 2011 it was the prefecture.
         let body = "巢湖市推行网格化管理。巢湖市各区县建立网格。";
         let t = r.tag_dated("巢湖市网格化管理", body, Some(2008));
