@@ -65,7 +65,7 @@ fn body(page: &str) -> &str {
 fn extend_vocabulary(kb: &Path) {
     let path = kb.join("data/mechanisms.yaml");
     let vocab = std::fs::read_to_string(&path).unwrap();
-    let more = "\n  - id: winter-heating\n    name: 冬季供暖保障\n    en: Winter heating\n    description: 入冬前逐户检修供暖设施。\n    synonyms:\n      hans: [供暖, 供热]\n      hant: [供暖, 供熱]\n\n  - id: cadres-on-duty\n    name: 党员干部下沉\n    en: Party cadres on duty\n    description: 党员干部下沉一线。\n    min_score: 1\n    synonyms:\n      hans: [党员干部]\n      hant: [黨員幹部]\n";
+    let more = "\n  - id: winter-heating\n    name: 冬季供暖保障\n    en: Winter heating\n    description: 入冬前逐户检修供暖设施。\n    synonyms:\n      hans: [供暖, 供热]\n      hant: [供暖, 供熱]\n\n  - id: cadres-on-duty\n    name: 党员干部在岗值守\n    en: Party cadres on duty\n    description: 党员干部在岗值守一线。\n    min_score: 1\n    synonyms:\n      hans: [党员干部]\n      hant: [黨員幹部]\n";
     std::fs::write(&path, format!("{}{more}", vocab.trim_end())).unwrap();
 }
 

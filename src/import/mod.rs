@@ -94,6 +94,8 @@ pub struct Story {
     pub retag: [Vec<String>; 4],
     /// Where the source was read.
     pub source_by: SourceEvidence,
+    /// The story's named practices that no vocabulary term covers: proposals for new entries.
+    pub unknown_practices: Vec<String>,
 }
 
 pub struct Importer<'a> {

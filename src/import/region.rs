@@ -7,7 +7,22 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::towns::{TownMention, Towns};
-use crate::gazetteer::{Gazetteer, Level, Mention};
+use crate::gazetteer::{Era, Gazetteer, Level, Mention};
+
+/// Years after a former name ceased in which a story may still use it (the code lists are as of
+/// 31 December, and writers keep an old name for a while): later, the name is not read as a place.
+pub const FORMER_NAME_TOLERANCE: i32 = 2;
+
+/// What a story says about places, and why a person should check it.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Tagged {
+    pub regions: Vec<String>,
+    /// Set when the regions rest on a former name that the story's year does not confirm.
+    pub unsure: Option<String>,
+}
+
+/// A former name that counted, for the review reason: the name, its years, its candidates.
+type FormerUse = (String, Era, Vec<usize>);
 
 /// Short names that are also everyday words: they count only beside a parent place.
 const COMMON_WORD_NAMES: &[&str] = &[
@@ -16,6 +31,9 @@ const COMMON_WORD_NAMES: &[&str] = &[
     "永安", "太平", "吉利", "新兴", "长寿", "和田", "昌都", "铁山", "东方", "海东", "金平", "平安", "江北", "江南",
     "河东", "河西", "山南", "海南", "宝山", "南山", "离岛", "公安",
 ];
+
+/// Words that speak of the whole province without naming it.
+const PROVINCE_WIDE: &[&str] = &["全省", "我省", "省委、省政府", "省政府", "全疆"];
 
 /// Words before a place name that make it the object of comparison, not the place of practice.
 const BENCHMARK_CUES: &[&str] =
@@ -31,13 +49,51 @@ impl<'g> RegionTagger<'g> {
         RegionTagger { gazetteer }
     }
 
-    /// Region paths for a story, the practice's location first, then other places within it
-    /// that the story dwells on (at most four). `title` and `body` are Simplified folds.
+    /// Region paths for a story of an unknown year; see [`RegionTagger::tag_dated`].
     pub fn tag(&self, title: &str, body: &str) -> Vec<String> {
-        let (scores, first) = self.scores(title, body);
+        self.tag_dated(title, body, None).regions
+    }
+
+    /// Region paths for a story of `year`, the practice's location first, then other places
+    /// within it that the story dwells on (at most four). `title` and `body` are Simplified
+    /// folds. A former name (蓟县) counts for today's unit when the year allows it (up to
+    /// [`FORMER_NAME_TOLERANCE`] years after it ceased) and is no place after that; with no year
+    /// it counts, and the result is marked unsure with the reason.
+    pub fn tag_dated(&self, title: &str, body: &str, year: Option<i32>) -> Tagged {
+        let (scores, first, former) = self.scores(title, body, year);
         let Some(focus) = self.focus_of(&scores) else {
-            return Vec::new();
+            return Tagged::default();
         };
+        let regions = self.regions_around(focus, &scores, &first, title, body);
+        let g = self.gazetteer;
+        // A former name behind the focus (or a place in it) that the year does not confirm.
+        let unsure = former
+            .iter()
+            .find(|(_, _, c)| {
+                c.iter().any(|&u| scores.contains_key(&u) && (g.is_within(u, focus) || g.is_within(focus, u)))
+            })
+            .map(|(name, era, c)| {
+                let now = c.iter().map(|&u| g.path(u)).collect::<Vec<_>>().join("、");
+                if era.changed {
+                    format!("{name} named a larger unit until {}; read as today's {now}", era.until)
+                } else {
+                    format!(
+                        "{name} is a former name ({}–{}), read as {now}; the story's year is unknown",
+                        era.from, era.until
+                    )
+                }
+            });
+        Tagged { regions, unsure }
+    }
+
+    fn regions_around(
+        &self,
+        focus: usize,
+        scores: &BTreeMap<usize, u32>,
+        first: &HashMap<usize, usize>,
+        title: &str,
+        body: &str,
+    ) -> Vec<String> {
         let g = self.gazetteer;
         let mut regions = vec![g.path(focus)];
         // A province or city that the story names as an actor in its own right (a province-wide
@@ -48,11 +104,25 @@ impl<'g> RegionTagger<'g> {
                 regions.push(g.path(a));
             }
         }
+        // A province-wide programme reported through one city (全省重点产业链链长制工作会议 …
+        // 我省 … 晋中): the province acts without being named; seen in 014 (海南) and 108 (山西)
+        // of the corpus, and harmless where the province is only the city's (018 常德).
         let province = g.lineage(focus)[0];
+        let provincewide: usize =
+            PROVINCE_WIDE.iter().map(|w| title.matches(w).count() + body.matches(w).count()).sum();
+        if province != focus && provincewide >= 3 && !regions.contains(&g.path(province)) {
+            regions.push(g.path(province));
+        }
+        // Other places count inside the focus's parent (its city for a county, its province for
+        // a city): a county story's other counties of the same city are examples of the same
+        // practice; places in other cities are where people came from (援藏 teams from 成都's
+        // districts in a 甘孜 county) or went to.
+        let lineage = g.lineage(focus);
+        let within = lineage[lineage.len().saturating_sub(2)];
         let mut others: Vec<(usize, u32)> = scores
             .iter()
-            // Not the focus or one of its ancestors, and inside the same province.
-            .filter(|(&u, &s)| s >= 2 && !g.is_within(focus, u) && g.is_within(u, province))
+            // Not the focus or one of its ancestors, and inside the focus's parent.
+            .filter(|(&u, &s)| s >= 2 && !g.is_within(focus, u) && g.is_within(u, within))
             .map(|(&u, &s)| (u, s))
             .collect();
         // Ties go to the place the story names first: a lead example before the ones that follow.
@@ -75,7 +145,7 @@ impl<'g> RegionTagger<'g> {
 
     /// The unit a text is about, if one province holds most of its place weight.
     pub fn focus(&self, title: &str, body: &str) -> Option<usize> {
-        self.focus_of(&self.scores(title, body).0)
+        self.focus_of(&self.scores(title, body, None).0)
     }
 
     fn focus_of(&self, scores: &BTreeMap<usize, u32>) -> Option<usize> {
@@ -118,7 +188,7 @@ impl<'g> RegionTagger<'g> {
         let g = self.gazetteer;
         let mut out: BTreeMap<usize, u32> = BTreeMap::new();
         for (text, weight) in [(title, 3), (body, 1)] {
-            let ms = g.mentions(text);
+            let ms: Vec<Mention> = g.mentions(text).into_iter().filter(|m| !is_street(text, m)).collect();
             for (k, m) in ms.iter().enumerate() {
                 let qualifier = ms.get(k + 1).is_some_and(|n| {
                     n.start == m.end
@@ -147,9 +217,23 @@ impl<'g> RegionTagger<'g> {
     /// Weight of each unit's own (resolved, non-benchmark) mentions.
     /// Also where each unit is first named (0 in the title, else 1 + its byte offset in the
     /// body), whatever its mention then counts for.
-    fn scores(&self, title: &str, body: &str) -> (BTreeMap<usize, u32>, HashMap<usize, usize>) {
+    /// The former names that counted and that the year does not confirm come third.
+    fn scores(
+        &self,
+        title: &str,
+        body: &str,
+        year: Option<i32>,
+    ) -> (BTreeMap<usize, u32>, HashMap<usize, usize>, Vec<FormerUse>) {
         let g = self.gazetteer;
-        let (found, towns, first) = self.gather(title, body);
+        let (found, towns, first) = self.gather(title, body, year);
+        let former: Vec<FormerUse> = found
+            .iter()
+            .filter_map(|(m, _, t)| m.former.map(|e| (t[m.start..m.end].to_string(), e, m.candidates.clone())))
+            .filter(|(_, e, _)| match year {
+                None => true,
+                Some(y) => e.changed && y <= e.until,
+            })
+            .collect();
         let ev = Evidence::of(g, &found);
         let mut scores: BTreeMap<usize, u32> = BTreeMap::new();
         // Mentions are in text order, so a mention's neighbours are the next and previous ones
@@ -171,15 +255,17 @@ impl<'g> RegionTagger<'g> {
             }
         }
         self.add_towns(&towns, ev.context, &mut scores);
-        (scores, first)
+        (scores, first, former)
     }
 
     /// The title's and the body's place mentions that count (not datelines, benchmarks or
     /// comparisons), their town mentions, and where each unit is first named.
+    /// A former name is no mention in a story dated well after the name ceased.
     fn gather<'t>(
         &self,
         title: &'t str,
         body: &'t str,
+        year: Option<i32>,
     ) -> (Vec<Found<'t>>, Vec<Found<'t, TownMention>>, HashMap<usize, usize>) {
         let g = self.gazetteer;
         let mut first: HashMap<usize, usize> = HashMap::new();
@@ -193,13 +279,24 @@ impl<'g> RegionTagger<'g> {
                     first.entry(c).or_insert(if in_title { 0 } else { m.start + 1 });
                 }
             }
+            // A former short form (襄樊, but also 渡口, 松花江: words and rivers) needs a year
+            // that allows it; a former full name (蓟县) counts without one, marked unsure.
+            let outdated = |m: &Mention| {
+                m.former.is_some_and(|e| {
+                    !e.changed
+                        && match year {
+                            Some(y) => y > e.until + FORMER_NAME_TOLERANCE,
+                            None => !m.full,
+                        }
+                })
+            };
             for (k, m) in mentions.into_iter().enumerate() {
-                if !is_dateline(text, &m) && !is_benchmark(text, &m) && !compared[k] {
+                if !is_dateline(text, &m) && !is_benchmark(text, &m) && !compared[k] && !outdated(&m) {
                     found.push((m, in_title, text));
                 }
             }
             for t in town_mentions {
-                let m = Mention { start: t.start, end: t.end, candidates: Vec::new(), full: true };
+                let m = Mention { start: t.start, end: t.end, candidates: Vec::new(), full: true, former: None };
                 if !is_benchmark(text, &m) {
                     towns.push((t, in_title, text));
                 }
@@ -221,8 +318,15 @@ impl<'g> RegionTagger<'g> {
                 std::ptr::eq(*t, *text) && n.end == m.start && n.candidates.iter().any(|&a| g.is_within(c, a) && a != c)
             })
         };
-        let with_parent: Vec<usize> = m
+        // A short name that a unit and a unit inside it share (吉林: 吉林省 and 吉林市; 长沙: the city
+        // and 长沙县) names the outer one; the inner one goes by its full name.
+        let outer: Vec<usize> = m
             .candidates
+            .iter()
+            .copied()
+            .filter(|&c| m.full || !m.candidates.iter().any(|&o| o != c && g.is_within(c, o)))
+            .collect();
+        let with_parent: Vec<usize> = outer
             .iter()
             .copied()
             .filter(|&c| {
@@ -264,7 +368,8 @@ impl<'g> RegionTagger<'g> {
     /// part of that name (`金牛镇` names no 金牛区); a town match that starts inside a full place
     /// name is a misreading across the two (`…山市镇`).
     fn mentions(&self, text: &str) -> (Vec<Mention>, Vec<TownMention>) {
-        let mentions = self.gazetteer.mentions(text);
+        let mentions: Vec<Mention> =
+            self.gazetteer.mentions(text).into_iter().filter(|m| !is_street(text, m)).collect();
         // Both lists are in text order and neither overlaps itself: one sweep pairs them.
         let mut towns: Vec<TownMention> = Vec::new();
         let mut k = 0;
@@ -410,6 +515,30 @@ fn comparison_sets(g: &Gazetteer, text: &str, mentions: &[Mention]) -> Vec<bool>
     out
 }
 
+/// The name is part of a street's (`天津路13号楼` in 长春, `拉萨北环路`, `越秀路街道` in 天津,
+/// `台北街` in 武汉): a place name followed by 路, 街 (not 街道), 大街, 大道, 巷 or 胡同, with an
+/// optional direction or ring (东, 北环, 二). Not 路网, 路线, 路径 (`南京市路网`).
+fn is_street(text: &str, m: &Mention) -> bool {
+    let mut rest = &text[m.end..];
+    for prefix in ["东", "西", "南", "北", "中"] {
+        if let Some(r) = rest.strip_prefix(prefix) {
+            rest = r;
+            break;
+        }
+    }
+    rest = rest.strip_prefix('环').unwrap_or(rest);
+    if let Some(r) = rest.strip_prefix(|c: char| "一二三四五六七八九十".contains(c)) {
+        rest = r;
+    }
+    if let Some(r) = rest.strip_prefix('路') {
+        return !["网", "线", "径", "况", "政", "演", "费"].iter().any(|w| r.starts_with(w));
+    }
+    if let Some(r) = rest.strip_prefix('街') {
+        return !r.starts_with('道') || rest.len() < text[m.end..].len();
+    }
+    ["大街", "大道", "巷", "胡同"].iter().any(|w| rest.starts_with(w))
+}
+
 /// `新华社南京7月3日电`, `本报北京3月5日讯`: the place a wire story was filed from.
 fn is_dateline(text: &str, m: &Mention) -> bool {
     let before: String = text[..m.start].chars().rev().take(4).collect::<String>().chars().rev().collect();
@@ -489,6 +618,44 @@ mod tests {
         // Named once in passing, it is not.
         let body = "今年7月中旬,铁岭开原市纪委监委接到举报。开原市纪委监委迅速核查,为干部澄清正名。辽宁的干部说。";
         assert_eq!(tag("澄清正名", body), ["辽宁省/铁岭市/开原市"]);
+    }
+
+    #[test]
+    fn a_province_wide_programme_reported_through_one_city_lists_the_province() {
+        let body = "省政府召开全省重点产业链链长制工作会议,我省链长制进入全面实施阶段。晋中市市长在晋中分会场发言。晋中市将扛牢责任。全省各级各部门要切实提高站位。";
+        assert_eq!(tag("全省重点产业链链长制工作会议召开", body), ["山西省/晋中市", "山西省"]);
+        // A city's own programme, the province named in passing: the city alone.
+        let body = "晋中市召开链长制工作会议。晋中市市长说,晋中将扛牢责任,全省看晋中。";
+        assert_eq!(tag("晋中推行链长制", body), ["山西省/晋中市"]);
+    }
+
+    #[test]
+    fn a_short_name_shared_by_a_province_and_its_city_names_the_province() {
+        // 吉林 in 吉林新闻 is the province; the city goes by 吉林市.
+        let body = "长春市宽城区东二条社区开展邻里互助。宽城区网格员上门服务。";
+        let r = tag("吉林新闻 暖心小事", body);
+        assert_eq!(r[0], "吉林省/长春市/宽城区");
+        assert!(!r.contains(&"吉林省/吉林市".to_string()), "{r:?}");
+    }
+
+    #[test]
+    fn a_former_name_counts_only_in_its_years() {
+        let r = RegionTagger::new(Gazetteer::builtin());
+        let body = "蓟县县委推行信访代理制。蓟县各乡镇代理信访事项300余件。";
+        assert_eq!(r.tag_dated("蓟县推行信访代理制", body, Some(2015)).regions[0], "天津市/蓟州区");
+        assert_eq!(r.tag_dated("蓟县推行信访代理制", body, Some(2015)).unsure, None);
+        assert!(r.tag_dated("蓟县推行信访代理制", body, None).unsure.is_some_and(|w| w.contains("2016")));
+        assert!(!r.tag_dated("蓟县推行信访代理制", body, Some(2022)).regions.iter().any(|p| p.contains("蓟州区")));
+        // A former short form that is also a word (渡口: a ferry; 渡口市 until 1987) needs a year.
+        let body = "村里修建了渡口。渡口旁建起了便民服务站,渡口方便了群众出行。";
+        assert!(r.tag_dated("渡口", body, None).regions.is_empty());
+        assert!(r.tag_dated("渡口", body, Some(2020)).regions.is_empty());
+        // 巢湖市 is a county-level city today; until 2011 it was the prefecture.
+        let body = "巢湖市推行网格化管理。巢湖市各区县建立网格。";
+        let t = r.tag_dated("巢湖市网格化管理", body, Some(2008));
+        assert_eq!(t.regions[0], "安徽省/合肥市/巢湖市");
+        assert!(t.unsure.is_some_and(|w| w.contains("2011")));
+        assert_eq!(r.tag_dated("巢湖市网格化管理", body, Some(2015)).unsure, None);
     }
 
     #[test]

@@ -87,9 +87,12 @@ pub fn print(reports: &[FileReport], csv: Option<&Path>) -> anyhow::Result<bool>
     let reviews: Vec<(&Path, &Review)> =
         reports.iter().flat_map(|r| r.reviews.iter().map(move |v| (r.path.as_path(), v))).collect();
     print_reviews(&reviews, csv.is_some());
+    let proposals = proposals(reports);
+    print_proposals(&proposals, csv.is_some());
     if let Some(path) = csv {
-        std::fs::write(path, review_csv(&reviews))
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        let mut text = review_csv(&reviews);
+        text.push_str(&proposal_rows(&proposals));
+        std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
         println!("review report: {}", shown(path));
     }
     let t = &tally;
@@ -130,6 +133,65 @@ fn print_reviews(reviews: &[(&Path, &Review)], to_csv: bool) {
 /// A path as printed: controls escaped (a raw file's name is anybody's text).
 fn shown(path: &Path) -> String {
     printable(&path.display().to_string()).into_owned()
+}
+
+/// A named practice that no vocabulary entry covers: the name, how many stories name it, and
+/// the raw files they came from.
+struct Proposal<'r> {
+    name: String,
+    stories: usize,
+    files: Vec<&'r Path>,
+}
+
+/// Proposals for the vocabulary, most often named first (then by name).
+fn proposals(reports: &[FileReport]) -> Vec<Proposal<'_>> {
+    let mut by_name: std::collections::BTreeMap<String, Proposal<'_>> = Default::default();
+    for r in reports {
+        for name in &r.proposals {
+            // Scraped text: no control character reaches a terminal or a spreadsheet.
+            let name: String = name.chars().filter(|c| !c.is_control()).collect();
+            let p = by_name.entry(name.clone()).or_insert(Proposal { name, stories: 0, files: Vec::new() });
+            p.stories += 1;
+            if !p.files.contains(&r.path.as_path()) {
+                p.files.push(&r.path);
+            }
+        }
+    }
+    let mut out: Vec<Proposal<'_>> = by_name.into_values().collect();
+    out.sort_by(|a, b| b.stories.cmp(&a.stories).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
+/// Proposals printed before `… N more`.
+const SHOWN_PROPOSALS: usize = 15;
+
+fn print_proposals(proposals: &[Proposal<'_>], to_csv: bool) {
+    if proposals.is_empty() {
+        return;
+    }
+    println!("\nnamed practices in no vocabulary entry (proposals for data/mechanisms.yaml): {}", proposals.len());
+    for p in proposals.iter().take(SHOWN_PROPOSALS) {
+        println!("  {} {} {}", pad(&p.name, 24), p.stories, if p.stories == 1 { "story" } else { "stories" });
+    }
+    if proposals.len() > SHOWN_PROPOSALS {
+        let hint = if to_csv { "" } else { " (--report FILE lists them all)" };
+        println!("  … {} more{hint}", proposals.len() - SHOWN_PROPOSALS);
+    }
+}
+
+/// The proposals as rows of the review CSV: field `vocabulary`, the name as the value, the
+/// first raw file that names it, and the count in the reason.
+fn proposal_rows(proposals: &[Proposal<'_>]) -> String {
+    let mut csv = String::new();
+    for p in proposals {
+        let files = p.files.iter().map(|f| f.to_string_lossy()).collect::<Vec<_>>().join(" ");
+        let why =
+            format!("named in {} stories and in no vocabulary entry: a proposal for data/mechanisms.yaml", p.stories);
+        let cells = [files.as_str(), "", "vocabulary", p.name.as_str(), why.as_str()];
+        csv.push_str(&cells.map(csv_cell).join(","));
+        csv.push('\n');
+    }
+    csv
 }
 
 /// `s` cut or padded to `w` columns of display width (a Han character takes two).

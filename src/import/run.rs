@@ -20,6 +20,8 @@ pub struct FileReport {
     pub warnings: Vec<String>,
     /// Fields of the pages written from this file that a person should look at.
     pub reviews: Vec<Review>,
+    /// Named practices of its stories that no vocabulary entry covers, once per story.
+    pub proposals: Vec<String>,
 }
 
 /// One field import was unsure of, on one page.
@@ -246,10 +248,11 @@ pub fn run_with(
         force,
         written: Default::default(),
         reviews: Default::default(),
+        proposals: Default::default(),
     };
     // Pages first, so a merged copy can name the page it went to.
     let results: Vec<_> = (0..parsed.len()).map(|f| writer.write_file(f)).collect();
-    let (written, mut reviews) = (writer.written, writer.reviews);
+    let (written, mut reviews, mut proposals) = (writer.written, writer.reviews, writer.proposals);
     let mut reports: Vec<FileReport> = Vec::with_capacity(parsed.len());
     for (f, ((path, r), res)) in parsed.into_iter().zip(results).enumerate() {
         let mut warnings = Vec::new();
@@ -273,7 +276,8 @@ pub fn run_with(
         };
         let mut reviews = reviews.remove(&f).unwrap_or_default();
         reviews.sort_by(|a, b| (&a.page, &a.field).cmp(&(&b.page, &b.field)));
-        reports.push(FileReport { path, encoding, result, reviews, warnings });
+        let proposals = proposals.remove(&f).unwrap_or_default();
+        reports.push(FileReport { path, encoding, result, reviews, warnings, proposals });
     }
     reports
 }
@@ -383,6 +387,7 @@ struct Writer<'a> {
     force: bool,
     written: HashMap<StoryKey, PathBuf>,
     reviews: HashMap<usize, Vec<Review>>,
+    proposals: HashMap<usize, Vec<String>>,
 }
 
 impl Writer<'_> {
@@ -415,6 +420,7 @@ impl Writer<'_> {
             let raw = front.import.as_ref().map_or("", |p| p.file.as_str());
             let outcome = write::write_page(&target, &text, raw, self.force)?;
             self.reviews.entry(f).or_default().extend(Review::of(&target, &front));
+            self.proposals.entry(f).or_default().extend(st.unknown_practices.iter().cloned());
             self.written.insert((f, s), target.clone());
             out.push((target, outcome));
         }

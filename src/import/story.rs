@@ -368,10 +368,12 @@ impl Importer<'_> {
         }
         let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&body_text);
-        let region = self.region_of(&title_f, &body_f, source.as_deref(), &header, page);
+        let (region, unsure) = self.region_of(&title_f, &body_f, source.as_deref(), &header, page, when.year);
         let (mechanism, weak_mechanism) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
         if region.is_empty() {
             provenance.mark("region");
+        } else if let Some(why) = unsure {
+            provenance.flag("region", &why);
         }
         if mechanism.is_empty() {
             provenance.mark("mechanism");
@@ -382,6 +384,8 @@ impl Importer<'_> {
         // A story can be tens of megabytes: one copy of its text less before the next is made.
         drop(body_text);
         let all_f = format!("{title_f}\n{body_f}");
+        let named = practice::named(&all_f);
+        let unknown_practices = named.iter().filter(|n| !self.mechanisms.covers(n)).cloned().collect();
         let front = FrontMatter {
             title: title.clone(),
             subtitle,
@@ -394,7 +398,7 @@ impl Importer<'_> {
             region,
             mechanism,
             // Names to group and search by, like publishers: one script for all.
-            practice: practice::named(&all_f),
+            practice: named.clone(),
             keywords: self.segmenter.keywords(&all_f, KEYWORDS),
             import: Some(provenance),
         };
@@ -405,6 +409,7 @@ impl Importer<'_> {
             fingerprint: dedup::shingles(&body_f),
             retag: Default::default(),
             source_by,
+            unknown_practices,
         }
     }
 
@@ -425,7 +430,7 @@ impl Importer<'_> {
             photo_credits: Vec::new(),
             meta_date: None,
         };
-        let region = self.region_of(&title_f, &body_f, front.source.as_deref(), "", &page);
+        let (region, _) = self.region_of(&title_f, &body_f, front.source.as_deref(), "", &page, front.year);
         let (mechanism, _) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
         let all_f = format!("{title_f}\n{body_f}");
         [region, mechanism, practice::named(&all_f), self.segmenter.keywords(&all_f, KEYWORDS)]
@@ -440,17 +445,18 @@ impl Importer<'_> {
         source: Option<&str>,
         header: &str,
         page: &PageMeta,
-    ) -> Vec<String> {
-        let region = self.regions.tag(title_f, body_f);
-        if !region.is_empty() {
-            return region;
+        year: Option<i32>,
+    ) -> (Vec<String>, Option<String>) {
+        let tagged = self.regions.tag_dated(title_f, body_f, year);
+        if !tagged.regions.is_empty() {
+            return (tagged.regions, tagged.unsure);
         }
         let site = fold(&format!("{}\n{header}\n{}", source.unwrap_or(""), page.header_text));
-        let region = self.regions.tag(title_f, &format!("{body_f}\n{site}"));
-        if !region.is_empty() {
-            return region;
+        let tagged = self.regions.tag_dated(title_f, &format!("{body_f}\n{site}"), year);
+        if !tagged.regions.is_empty() {
+            return (tagged.regions, tagged.unsure);
         }
         // A county site's name starts with the county (`睢宁新闻网`).
-        source.iter().filter_map(|s| self.regions.site_place(s)).take(1).collect()
+        (source.iter().filter_map(|s| self.regions.site_place(s)).take(1).collect(), None)
     }
 }

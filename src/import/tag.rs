@@ -20,9 +20,14 @@ impl<'v> MechanismTagger<'v> {
         let terms = vocab.match_terms();
         let matcher = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .build(terms.iter().map(|(t, _)| t.as_str()))
+            .build(terms.iter().map(|(t, _)| without_insertions(t)))
             .expect("vocabulary terms build an automaton");
         MechanismTagger { vocab, matcher, owners: terms.into_iter().map(|(_, m)| m).collect() }
+    }
+
+    /// Whether a vocabulary term occurs in `name` (a Simplified fold): the name is covered.
+    pub fn covers(&self, name: &str) -> bool {
+        self.matcher.is_match(&without_insertions(name))
     }
 
     /// Mechanism ids for a story, strongest first, and whether the evidence is weak. When no
@@ -44,7 +49,7 @@ impl<'v> MechanismTagger<'v> {
     fn scores(&self, title: &str, body: &str) -> Vec<u32> {
         let mut scores = vec![0u32; self.vocab.mechanisms.len()];
         for (text, weight) in [(title, 3), (body, 1)] {
-            for m in self.matcher.find_iter(text) {
+            for m in self.matcher.find_iter(&without_insertions(text)) {
                 scores[self.owners[m.pattern().as_usize()]] += weight;
             }
         }
@@ -70,6 +75,31 @@ impl<'v> MechanismTagger<'v> {
     }
 }
 
+/// The text with bracketed insertions of one or two Han characters between Han characters
+/// dropped, so that `林(草)长制` and `林（草）长制` read as 林长制 and `一村(社区)一法律顾问` as
+/// 一村一法律顾问. Terms are matched whole (leftmost-longest, no fuzzy distance), so a name
+/// inside another word (`河长治`, `长治市`) never matches 河长制.
+pub fn without_insertions(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let han = |c: char| ('\u{3400}'..='\u{9FFF}').contains(&c);
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if matches!(chars[i], '(' | '（') && i > 0 && han(chars[i - 1]) {
+            let close = (i + 2..=(i + 3).min(chars.len().saturating_sub(1))).find(|&j| matches!(chars[j], ')' | '）'));
+            if let Some(j) = close {
+                if chars[i + 1..j].iter().all(|&c| han(c)) && chars.get(j + 1).is_some_and(|&c| han(c)) {
+                    i = j + 1;
+                    continue;
+                }
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +111,20 @@ mod tests {
         let t = MechanismTagger::new(&v);
         let body = fold("蘇州建立“對標找差、再攀新高”常態化機制。在對標找差中,如何對標一流?");
         assert_eq!(t.tag("", &body), ["benchmarking"]);
+    }
+
+    #[test]
+    fn bracketed_insertions_and_joint_names_match_the_family_but_words_around_do_not() {
+        let v = Vocabulary::builtin();
+        let t = MechanismTagger::new(&v);
+        assert_eq!(t.tag("全面推行林(草)长制", ""), ["forest-chief", "chief-system"]);
+        assert_eq!(t.tag("全面推行林（草）长制", ""), ["forest-chief", "chief-system"]);
+        assert_eq!(t.tag("全面推行林草长制", ""), ["forest-chief", "chief-system"]);
+        assert_eq!(t.tag("全面推行河湖长制", ""), ["river-chief", "chief-system"]);
+        assert_eq!(t.tag("一村(社区)一法律顾问全覆盖", ""), ["village-legal-adviser"]);
+        // 河长治 (a long-lasting cure for rivers) and the city of 长治 are no river chiefs.
+        assert!(t.tag("实现河长治久清", "长治市推进治理。长治市召开会议。").is_empty());
+        assert_eq!(without_insertions("河长(治)"), "河长(治)", "no Han character after it");
     }
 
     #[test]
