@@ -72,18 +72,22 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        write!(f, "{}", printable(&self.file.display().to_string()))?;
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
             if let Some(c) = self.col {
                 write!(f, ":{c}")?;
             }
         }
-        write!(f, ": {}", self.message)?;
+        // A message may run over lines (a template parser's explanation): each is made printable.
+        let message: Vec<_> = self.message.split('\n').map(printable).collect();
+        write!(f, ": {}", message.join("\n"))?;
         if let (Some(line), Some(n), Some(col)) = (&self.source_line, self.line, self.col) {
             let gutter = n.to_string().len();
-            let before: String = line.chars().take(col - 1).collect();
-            let under: String = line.chars().skip(col - 1).take(self.span).collect();
+            // The line as printed (a control character shown as its escape), the caret under it.
+            let before = printable(&line.chars().take(col - 1).collect::<String>()).into_owned();
+            let under = printable(&line.chars().skip(col - 1).take(self.span).collect::<String>()).into_owned();
+            let line = printable(line);
             let pad = " ".repeat(UnicodeWidthStr::width(before.as_str()));
             let carets = "^".repeat(UnicodeWidthStr::width(under.as_str()).max(1));
             write!(f, "\n{:gutter$} |\n{n} | {line}\n{:gutter$} | {pad}{carets}", "", "")?;
@@ -104,9 +108,32 @@ pub fn report(diags: &[Diagnostic], shown: usize) -> String {
     out
 }
 
+/// `text` safe to print to a terminal: C0 controls other than tab (a newline too), DEL and C1
+/// controls are shown as escapes (`\u{1b}`), so a scraped article or a page's line cannot move
+/// the cursor, retitle the window or ring the bell.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| (c.is_control() && c != '\t') || c == '\u{2028}' || c == '\u{2029}';
+    if !text.chars().any(bad) {
+        return text.into();
+    }
+    text.chars().map(|c| if bad(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect::<String>().into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_printed_as_escapes() {
+        assert_eq!(printable("a\tb"), "a\tb");
+        assert_eq!(printable("\x1b]0;T\x07\x1b[31m\u{9b}"), "\\u{1b}]0;T\\u{7}\\u{1b}[31m\\u{9b}");
+        let src = "title: \"\x1b[31m红\"\nx";
+        let d = Diagnostic::new(Path::new("a\x07.md"), "bad \x08").at_text(src, 1, "红");
+        assert_eq!(
+            d.to_string(),
+            "a\\u{7}.md:1:14: bad \\u{8}\n  |\n1 | title: \"\\u{1b}[31m红\"\n  |                   ^^"
+        );
+    }
 
     #[test]
     fn carets_line_up_under_wide_characters() {
