@@ -198,6 +198,12 @@ fn init_command(dir: PathBuf, title: Option<String>, force: bool, templates: boo
     for p in &done.kept {
         println!("  kept      {} (it was there)", p.display());
     }
+    for (p, lines) in &done.updated {
+        println!("  updated   {} (added {lines})", p.display());
+    }
+    for p in &done.links {
+        println!("  skipped   {} (a symbolic link is in the way: kbgen writes nothing through one)", p.display());
+    }
     if done.ejected {
         println!("copied {} templates into {}: edit them there", done.created.len(), dir.join("templates").display());
         return ExitCode::SUCCESS;
