@@ -136,6 +136,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build => build_command(&root),
         Command::Check => match crate::build::build(&root, false) {
             Ok(s) => {
+                warn(&s.warnings);
                 println!("checked {} practices, {} pages: no problems", s.practices, s.pages);
                 ExitCode::SUCCESS
             }
@@ -219,6 +220,7 @@ fn init_command(dir: PathBuf, title: Option<String>, force: bool, templates: boo
 fn build_command(root: &Path) -> ExitCode {
     match crate::build::build(root, true) {
         Ok(s) => {
+            warn(&s.warnings);
             if s.practices == 0 {
                 eprintln!(
                     "warning: no practice pages found in {}: the site has none (kbgen import RAW_FILES writes them)",
@@ -248,6 +250,16 @@ fn tokens_command() -> ExitCode {
         println!("{out}");
     }
     ExitCode::SUCCESS
+}
+
+/// Prints warnings (the first 20 in full, then a count) on standard error.
+fn warn(warnings: &[crate::diag::Diagnostic]) {
+    for w in warnings.iter().take(20) {
+        eprintln!("warning: {w}");
+    }
+    if warnings.len() > 20 {
+        eprintln!("… and {} more warnings", warnings.len() - 20);
+    }
 }
 
 /// Prints every diagnostic (the first 20 in full) and a summary line; exit code 1.
