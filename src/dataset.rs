@@ -104,7 +104,7 @@ pub(crate) const COLUMNS: &[Column] = &[
     Column {
         name: "url",
         kind: "string",
-        description: "The practice's page (base_url + path; relative when base_url is empty)",
+        description: "The practice's page (base_url + path)",
         cell: |r| r.url.clone(),
     },
     Column { name: "title", kind: "string", description: "Headline of the article", cell: |r| r.title.clone() },
