@@ -113,6 +113,15 @@ impl Config {
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
         }
+        for (key, value) in [("title", &config.title), ("description", &config.description)] {
+            if value.chars().any(crate::practice::is_control) {
+                let d = Diagnostic::new(
+                    path,
+                    format!("`{key}` holds a control character: feeds drop it, and pages show it as is; remove it"),
+                );
+                config.warnings.push(d.at_text(text, 1, key));
+            }
+        }
         if is_loopback(&host) {
             let d = if text.lines().any(|l| l.trim_start().starts_with("base_url")) {
                 at_base_url(String::new())

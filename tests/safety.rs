@@ -451,9 +451,16 @@ fn a_build_keeps_the_output_folders_mode_owner_and_group() {
             std::os::unix::fs::chown(&site, None, Some(65534)).unwrap();
         }
         std::fs::set_permissions(&site, std::fs::Permissions::from_mode(mode)).unwrap();
+        // An extended attribute (ACLs are ones), where the file system takes user attributes.
+        let xattr = rustix::fs::setxattr(&site, "user.kbgen-test", b"kept", rustix::fs::XattrFlags::empty()).is_ok();
         let before = std::fs::metadata(&site).unwrap();
         build(&root);
         let after = std::fs::metadata(&site).unwrap();
+        if xattr {
+            let mut v = [0u8; 16];
+            let n = rustix::fs::getxattr(&site, "user.kbgen-test", &mut v[..]).expect("the attribute is kept");
+            assert_eq!(&v[..n], b"kept");
+        }
         assert_eq!(after.mode() & 0o7777, mode, "mode {:o} became {:o}", mode, after.mode() & 0o7777);
         assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()), "owner and group of a {mode:o} folder");
         if mode & 0o2000 != 0 {
@@ -517,6 +524,8 @@ fn control_characters_never_break_a_feed_and_are_warned_of() {
     assert_eq!(code, Some(0), "{err}");
     assert!(err.contains("warning: content/practices/2024-control.md:2:1: `title` holds a control character"), "{err}");
     assert!(err.contains("warning: content/practices/2024-control.md:8:"), "the body's line: {err}");
+    assert!(err.contains("warning: kbgen.toml:1:1: `title` holds a control character"), "{err}");
+    assert!(err.contains("warning: kbgen.toml:2:1: `description` holds a control character"), "{err}");
     assert!(
         !err.contains('\u{1b}') && !err.contains('\u{7}') && !err.contains('\u{8}'),
         "raw controls printed: {err:?}"
