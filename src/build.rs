@@ -191,6 +191,8 @@ pub struct Summary {
     pub practices: usize,
     pub pages: usize,
     pub seconds: f64,
+    /// What was allowed but is likely a mistake (see `Site::warnings`).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// `kbgen build` (`write: true`): renders into a private folder beside the output folder,
@@ -208,5 +210,10 @@ pub fn build(root: &Path, write: bool) -> Result<Summary, Vec<Diagnostic>> {
     let pages = staging.pages();
     crate::timing::phase("commit", || staging.place())
         .map_err(|e| vec![Diagnostic::new(&out, format!("cannot write the site: {e}"))])?;
-    Ok(Summary { practices: site.practices.len(), pages, seconds: start.elapsed().as_secs_f64() })
+    Ok(Summary {
+        practices: site.practices.len(),
+        pages,
+        seconds: start.elapsed().as_secs_f64(),
+        warnings: site.warnings.clone(),
+    })
 }

@@ -29,9 +29,37 @@ pub(crate) struct Reference<'a> {
 /// The stand-in for the access date, which the page replaces with today's.
 pub(crate) const ACCESSED: &str = "引用日期";
 
-/// The authors of a byline: split at 、，, ; and spaces.
+/// The authors of a byline: split at 、，, ; (and their full-width forms), and at spaces
+/// between Chinese names (`张三 李四`, as Chinese bylines list them). Words without Han
+/// characters that follow one another are one name: `John Smith, Mary Ann Lee` is two authors,
+/// `张三 John Smith` two.
 pub(crate) fn authors(byline: &str) -> Vec<&str> {
-    byline.split(['、', '，', ',', '；', ';', ' ', '\u{3000}']).map(str::trim).filter(|a| !a.is_empty()).collect()
+    let is_han = |w: &str| w.chars().any(crate::fold::is_han);
+    let mut out = Vec::new();
+    for part in byline.split(['、', '，', ',', '；', ';']) {
+        // Byte ranges of the part's words, then runs of non-Han words joined.
+        let mut start: Option<(usize, usize)> = None;
+        let words = part.split([' ', '\u{3000}']).filter(|w| !w.is_empty()).map(|w| {
+            let at = w.as_ptr() as usize - part.as_ptr() as usize;
+            (at, at + w.len(), is_han(w))
+        });
+        for (a, b, han) in words {
+            match (start, han) {
+                (Some((s, _)), false) => start = Some((s, b)),
+                (_, true) => {
+                    if let Some((s, e)) = start.take() {
+                        out.push(&part[s..e]);
+                    }
+                    out.push(&part[a..b]);
+                }
+                (None, false) => start = Some((a, b)),
+            }
+        }
+        if let Some((s, e)) = start {
+            out.push(&part[s..e]);
+        }
+    }
+    out
 }
 
 fn is_newspaper(source: Option<&str>) -> bool {
@@ -228,6 +256,18 @@ mod tests {
             "{}",
             bibtex(&r, "k")
         );
+    }
+
+    #[test]
+    fn latin_names_keep_their_spaces_and_chinese_names_split_at_them() {
+        assert_eq!(authors("John Smith, Mary Ann Lee"), ["John Smith", "Mary Ann Lee"]);
+        assert_eq!(authors("张三 李四、王五"), ["张三", "李四", "王五"]);
+        assert_eq!(authors("张三\u{3000}John Smith；李四"), ["张三", "John Smith", "李四"]);
+        assert_eq!(authors(" , "), Vec::<&str>::new());
+        let r = reference("题", Some("John Smith, Mary Ann Lee"), Some("新华日报"), Some("2017-09-19"), "");
+        assert!(bibtex(&r, "k").contains("author = {John Smith and Mary Ann Lee}"), "{}", bibtex(&r, "k"));
+        assert!(gbt7714(&r, ACCESSED).starts_with("John Smith, Mary Ann Lee. "), "{}", gbt7714(&r, ACCESSED));
+        assert_eq!(meta(&r).iter().filter(|(n, _)| *n == "citation_author").count(), 2);
     }
 
     #[test]

@@ -146,6 +146,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build => build_command(&root),
         Command::Check => match crate::build::build(&root, false) {
             Ok(s) => {
+                warn(&s.warnings);
                 println!("checked {} practices, {} pages: no problems", s.practices, s.pages);
                 ExitCode::SUCCESS
             }
@@ -216,6 +217,12 @@ fn init_command(dir: PathBuf, title: Option<String>, force: bool, templates: boo
     for p in &done.kept {
         println!("  kept      {} (it was there)", p.display());
     }
+    for (p, lines) in &done.updated {
+        println!("  updated   {} (added {lines})", p.display());
+    }
+    for p in &done.links {
+        println!("  skipped   {} (a symbolic link is in the way: kbgen writes nothing through one)", p.display());
+    }
     if done.ejected {
         println!("copied {} templates into {}: edit them there", done.created.len(), dir.join("templates").display());
         return ExitCode::SUCCESS;
@@ -231,6 +238,7 @@ fn init_command(dir: PathBuf, title: Option<String>, force: bool, templates: boo
 fn build_command(root: &Path) -> ExitCode {
     match crate::build::build(root, true) {
         Ok(s) => {
+            warn(&s.warnings);
             if s.practices == 0 {
                 eprintln!(
                     "warning: no practice pages found in {}: the site has none (kbgen import RAW_FILES writes them)",
@@ -260,6 +268,16 @@ fn tokens_command() -> ExitCode {
         println!("{out}");
     }
     ExitCode::SUCCESS
+}
+
+/// Prints warnings (the first 20 in full, then a count) on standard error.
+fn warn(warnings: &[crate::diag::Diagnostic]) {
+    for w in warnings.iter().take(20) {
+        eprintln!("warning: {w}");
+    }
+    if warnings.len() > 20 {
+        eprintln!("… and {} more warnings", warnings.len() - 20);
+    }
 }
 
 /// Prints every diagnostic (the first 20 in full) and a summary line; exit code 1.

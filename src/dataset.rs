@@ -4,7 +4,8 @@
 //! a Frictionless Data package whose Table Schema describes every CSV column ([`COLUMNS`] is
 //! the one list both are written from, so they cannot drift apart).
 //!
-//! Lists in a CSV cell (regions, mechanisms, keywords) are joined with `;`. A text cell that
+//! Lists in a CSV cell (regions, mechanisms, keywords) are joined with `;`; a `;` or `\\` inside
+//! an item is written `\\;` or `\\\\`, so every item reads back as written. A text cell that
 //! starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a
 //! spreadsheet shows it as text instead of running it as a formula; the JSON lines keep the
 //! text as written.
@@ -71,9 +72,14 @@ pub(crate) struct Column {
     pub cell: fn(&Row) -> String,
 }
 
+/// A list as one CSV cell: items joined with `;`, a `;` or `\\` inside an item escaped with a
+/// `\\` (`["a;b", "c"]` is `a\\;b;c`), so the cell splits back into the items as written.
 fn join(v: impl IntoIterator<Item = String>) -> String {
-    v.into_iter().collect::<Vec<_>>().join(";")
+    v.into_iter().map(|item| item.replace('\\', "\\\\").replace(';', "\\;")).collect::<Vec<_>>().join(";")
 }
+
+/// How [`join`] writes a list, for the descriptions of the dataset.
+const LISTS: &str = "Lists in a CSV cell are joined with ';'; a ';' or '\\' inside an item is written '\\;' or '\\\\' (split at each ';' not after a '\\', then replace '\\;' with ';' and '\\\\' with '\\').";
 
 fn first_region(r: &Row, part: fn(&RegionCell) -> &Option<(String, String)>, code: bool) -> String {
     r.regions
@@ -98,7 +104,7 @@ pub(crate) const COLUMNS: &[Column] = &[
     Column {
         name: "url",
         kind: "string",
-        description: "The practice's page (base_url + path; relative when base_url is empty)",
+        description: "The practice's page (base_url + path)",
         cell: |r| r.url.clone(),
     },
     Column { name: "title", kind: "string", description: "Headline of the article", cell: |r| r.title.clone() },
@@ -208,13 +214,14 @@ pub(crate) const COLUMNS: &[Column] = &[
     Column {
         name: "practice",
         kind: "string",
-        description: "The local practice's own quoted name(s), joined with ;",
+        description:
+            "The local practice's own quoted name(s), joined with ; (a ; or \\ inside a name is written \\; or \\\\)",
         cell: |r| join(r.practice.iter().cloned()),
     },
     Column {
         name: "keywords",
         kind: "string",
-        description: "Keywords, joined with ;",
+        description: "Keywords, joined with ; (a ; or \\ inside a keyword is written \\; or \\\\)",
         cell: |r| join(r.keywords.iter().cloned()),
     },
     Column {
@@ -439,7 +446,7 @@ fn datapackage(site: &Site) -> String {
         "profile": "data-package",
         "name": "kbgen-practices",
         "title": site.config.title,
-        "description": format!("{} One row per practice. Lists in a CSV cell are joined with ';'. A CSV text cell starting with =, +, -, @, a tab or a carriage return has a leading ' (so spreadsheets do not run it as a formula); practices.jsonl keeps every value as written, lists as arrays. Province, prefecture and mechanism slices of the same columns: region/<code>-<pinyin>.csv, mechanism/<id>.csv; a county's rows are those of its prefecture's slice whose region_codes hold its code.", site.config.description).trim().to_string(),
+        "description": format!("{} One row per practice. {LISTS} A CSV text cell starting with =, +, -, @, a tab or a carriage return has a leading ' (so spreadsheets do not run it as a formula); practices.jsonl keeps every value as written, lists as arrays. Province, prefecture and mechanism slices of the same columns: region/<code>-<pinyin>.csv, mechanism/<id>.csv; a county's rows are those of its prefecture's slice whose region_codes hold its code.", site.config.description).trim().to_string(),
         "homepage": site.config.base_url,
         "resources": [
             {
@@ -519,6 +526,37 @@ mod tests {
         assert_eq!(c.len(), COLUMNS.len());
         assert_eq!(c[2], "甲,“乙”\"丙\"\n丁");
         assert_eq!(c[COLUMNS.iter().position(|c| c.name == "keywords").unwrap()], "网格;党建");
+    }
+
+    /// A list cell split back as the dataset's description says.
+    fn split_list(cell: &str) -> Vec<String> {
+        let (mut items, mut item, mut escaped) = (Vec::new(), String::new(), false);
+        for c in cell.chars() {
+            match (escaped, c) {
+                (false, '\\') => escaped = true,
+                (false, ';') => items.push(std::mem::take(&mut item)),
+                _ => {
+                    item.push(c);
+                    escaped = false;
+                }
+            }
+        }
+        items.push(item);
+        items
+    }
+
+    #[test]
+    fn list_items_holding_the_separator_read_back_as_written() {
+        let mut row = row_with("标题", None);
+        row.keywords = vec!["a;b".into(), "c".into(), "d\\;e\\".into()];
+        row.practice = vec!["“甲；乙”;丙".into()];
+        let c = cells(&record(&row));
+        let kw = &c[COLUMNS.iter().position(|c| c.name == "keywords").unwrap()];
+        assert_eq!(kw, "a\\;b;c;d\\\\\\;e\\\\");
+        assert_eq!(split_list(kw), row.keywords);
+        let pr = &c[COLUMNS.iter().position(|c| c.name == "practice").unwrap()];
+        assert_eq!(split_list(pr), row.practice);
+        assert_eq!(split_list("网格;党建"), ["网格", "党建"], "plain lists are unchanged");
     }
 
     #[test]

@@ -72,18 +72,22 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        write!(f, "{}", printable(&self.file.display().to_string()))?;
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
             if let Some(c) = self.col {
                 write!(f, ":{c}")?;
             }
         }
-        write!(f, ": {}", self.message)?;
+        // A message may run over lines (a template parser's explanation): each is made printable.
+        let message: Vec<_> = self.message.split('\n').map(printable).collect();
+        write!(f, ": {}", message.join("\n"))?;
         if let (Some(line), Some(n), Some(col)) = (&self.source_line, self.line, self.col) {
             let gutter = n.to_string().len();
-            let before: String = line.chars().take(col - 1).collect();
-            let under: String = line.chars().skip(col - 1).take(self.span).collect();
+            // The line as printed (a control character shown as its escape), the caret under it.
+            let before = printable(&line.chars().take(col - 1).collect::<String>()).into_owned();
+            let under = printable(&line.chars().skip(col - 1).take(self.span).collect::<String>()).into_owned();
+            let line = printable(line);
             let pad = " ".repeat(UnicodeWidthStr::width(before.as_str()));
             let carets = "^".repeat(UnicodeWidthStr::width(under.as_str()).max(1));
             write!(f, "\n{:gutter$} |\n{n} | {line}\n{:gutter$} | {pad}{carets}", "", "")?;
@@ -104,13 +108,15 @@ pub fn report(diags: &[Diagnostic], shown: usize) -> String {
     out
 }
 
-/// Text from outside (a scraped article's title, a raw file's name) made safe to print on a
-/// terminal: every control character (C0 with tab and newline, DEL, C1) and every bidirectional
-/// override is shown escaped (`\u{1b}`), so no escape sequence reaches the terminal raw and no
-/// text can pose as another line.
+/// Text from outside (a scraped article's title, a raw file's name, a page's line) made safe to
+/// print on a terminal: every control character but tab (C0 with the newline, DEL, C1), the line
+/// and paragraph separators and every bidirectional override are shown escaped (`\u{1b}`), so no
+/// escape sequence reaches the terminal raw (nothing can move the cursor, retitle the window or
+/// ring the bell) and no text can pose as another line.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let unsafe_char = |c: char| {
-        c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}')
     };
     if !text.chars().any(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
@@ -131,6 +137,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn control_characters_are_printed_as_escapes() {
+        assert_eq!(printable("a\tb"), "a\tb");
+        assert_eq!(printable("\x1b]0;T\x07\x1b[31m\u{9b}"), "\\u{1b}]0;T\\u{7}\\u{1b}[31m\\u{9b}");
+        let src = "title: \"\x1b[31m红\"\nx";
+        let d = Diagnostic::new(Path::new("a\x07.md"), "bad \x08").at_text(src, 1, "红");
+        assert_eq!(
+            d.to_string(),
+            "a\\u{7}.md:1:14: bad \\u{8}\n  |\n1 | title: \"\\u{1b}[31m红\"\n  |                   ^^"
+        );
+    }
+
+    #[test]
     fn carets_line_up_under_wide_characters() {
         let src = "title: 标题\nregion: [江苏省/苏洲市]\n";
         let d = Diagnostic::new(Path::new("a.md"), "unknown region `江苏省/苏洲市`").at_text(src, 1, "江苏省/苏洲市");
@@ -144,7 +162,7 @@ mod tests {
     fn printable_escapes_every_control_and_bidi_override() {
         assert_eq!(
             printable("昆山\u{1b}]0;PWNED\u{7}\u{1b}[31mRED\n\t\u{7f}\u{9b}\u{202e}"),
-            "昆山\\u{1b}]0;PWNED\\u{7}\\u{1b}[31mRED\\u{a}\\u{9}\\u{7f}\\u{9b}\\u{202e}"
+            "昆山\\u{1b}]0;PWNED\\u{7}\\u{1b}[31mRED\\u{a}\t\\u{7f}\\u{9b}\\u{202e}"
         );
         assert!(matches!(printable("苏州 a.txt"), std::borrow::Cow::Borrowed(_)));
     }

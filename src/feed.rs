@@ -1,11 +1,24 @@
 //! Build stage 3b: machine-readable outputs: Atom feeds (all practices, and per mechanism),
 //! the sitemap (`sitemap`) and `robots.txt`. These need absolute URLs, the only place `base_url` is used.
 
-use crate::markdown::escape_html as esc;
+use crate::markdown::escape_html;
 use crate::output::{hash_of, Extras};
 use crate::render::Card;
 use crate::routes;
 use crate::site::Site;
+
+/// `s` as XML character data or an attribute value: escaped, and without the characters XML
+/// 1.0 forbids (C0 controls other than tab and line ends, U+FFFE, U+FFFF), which a page's
+/// title, body or the site's title may hold: one of them makes the whole feed unreadable.
+pub(crate) fn esc(s: &str) -> String {
+    let allowed =
+        |c: char| !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}');
+    if s.chars().all(allowed) {
+        escape_html(s)
+    } else {
+        escape_html(&s.chars().filter(|&c| allowed(c)).collect::<String>())
+    }
+}
 
 /// Entries per feed.
 const FEED_ENTRIES: usize = 50;

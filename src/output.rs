@@ -184,6 +184,12 @@ impl Staging {
                 remove_tree(&tmp);
             }
             std::fs::create_dir(&tmp)?;
+            // Made with the output folder's owner, group and mode (setgid too) from the start,
+            // so what is made in it takes the group it would take in the output folder; what
+            // cannot be given now is tried again, exactly, before the swap (see `place`).
+            if let Some(old) = std::fs::symlink_metadata(out).ok().filter(|m| m.is_dir()) {
+                let _ = place::take_on(&tmp, out, &old, false);
+            }
             Some(tmp)
         } else {
             None

@@ -34,7 +34,13 @@ pub struct Practice {
     pub mechanisms: Vec<usize>,
     /// A hash of the file's text: what incremental rebuilds compare.
     pub hash: u64,
+    /// What is allowed but breaks something downstream (control characters, which XML forbids
+    /// and feeds drop): `build` and `check` print them; the loader takes them out.
+    pub warnings: Vec<Diagnostic>,
 }
+
+/// The years a page may give, as `year` or in `date`.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 
 impl Practice {
     /// `YYYY-MM-DD`, or the year alone: newest-first ordering uses it.
@@ -155,6 +161,13 @@ pub fn parse_practice(
             rel,
             format!("file name `{stem}` must be lowercase ASCII letters, digits and `-` (it becomes the page's URL)"),
         ));
+    } else if stem.starts_with('-') {
+        // It would be the page's id in the dataset, where a spreadsheet reads a leading `-` as
+        // a formula (and the CSV writes it `'-…`, unlike the URL and the JSON lines).
+        diags.push(Diagnostic::new(
+            rel,
+            format!("file name `{stem}` must start with a letter or digit, not `-` (it becomes the page's URL and id)"),
+        ));
     }
     let (front, body) = match parse_front(rel, text) {
         Ok(parsed) => parsed,
@@ -176,6 +189,7 @@ pub fn parse_practice(
     if !diags.is_empty() {
         return Err(diags);
     }
+    let warnings = control_characters(rel, text, &front);
     Ok(Practice {
         slug: stem.to_string(),
         source: rel.to_path_buf(),
@@ -191,7 +205,67 @@ pub fn parse_practice(
             text.hash(&mut h);
             h.finish()
         },
+        warnings,
     })
+}
+
+/// A character XML 1.0 forbids (feeds and the sitemap drop it) or a terminal obeys: a C0
+/// control other than tab and line ends, DEL, a C1 control.
+pub fn is_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// A warning for each front-matter line that holds a control character, raw or written as a
+/// YAML escape (`"\v"`), and for the first body line that does.
+fn control_characters(rel: &Path, text: &str, front: &FrontMatter) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let fields = [
+        ("title", Some(&front.title)),
+        ("subtitle", front.subtitle.as_ref()),
+        ("source", front.source.as_ref()),
+        ("author", front.author.as_ref()),
+    ];
+    let lists = [("practice", &front.practice), ("keywords", &front.keywords)];
+    let mut named: Vec<&str> =
+        fields.iter().filter(|(_, v)| v.is_some_and(|v| v.chars().any(is_control))).map(|(k, _)| *k).collect();
+    named.extend(lists.iter().filter(|(_, v)| v.iter().any(|s| s.chars().any(is_control))).map(|(k, _)| *k));
+    let Some((yaml, _)) = split_front_matter(text) else { return out };
+    let front_lines = yaml.lines().count() + 2;
+    let warn = |line: usize, col: usize, what: String| {
+        let mut d = Diagnostic::new(
+            rel,
+            format!(
+                "{what} holds a control character: feeds and the sitemap drop it, and a terminal obeys it; remove it"
+            ),
+        )
+        .at(text, line, col);
+        d.span = 1;
+        d
+    };
+    for key in named {
+        let needle = format!("{key}:");
+        if let Some(i) = text.lines().take(front_lines).position(|l| l.starts_with(&needle)) {
+            out.push(warn(i + 1, 1, format!("`{key}`")));
+        } else {
+            out.push(Diagnostic::new(
+                rel,
+                format!("`{key}` holds a control character: feeds and the sitemap drop it; remove it"),
+            ));
+        }
+    }
+    for (i, line) in text.lines().enumerate() {
+        if let Some(at) = line.chars().position(is_control) {
+            if out.iter().any(|d| d.line == Some(i + 1)) {
+                continue;
+            }
+            let what = if i < front_lines { "this front-matter line".to_string() } else { "the body".to_string() };
+            out.push(warn(i + 1, at + 1, what));
+            if i >= front_lines {
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// The front matter and the body of a page's text, or the one error that stops reading it.
@@ -212,7 +286,19 @@ fn parse_front<'a>(rel: &Path, text: &'a str) -> Result<(FrontMatter, &'a str), 
                 let d = Diagnostic::new(rel, "this quoted value is never closed: end it with the same quote mark");
                 return Err(d.at(text, line + 1, col));
             }
-            let d = Diagnostic::new(rel, yaml_message(&e));
+            let message = yaml_message(&e);
+            let d = Diagnostic::new(rel, message.clone());
+            // A duplicate key is found at its mapping's start: point at the second one.
+            if let Some(key) = message.strip_prefix("duplicate field `").and_then(|m| m.split('`').next()) {
+                let needle = format!("{key}:");
+                let at: Vec<usize> =
+                    yaml.lines().enumerate().filter(|(_, l)| l.starts_with(&needle)).map(|(i, _)| i).collect();
+                if let Some(&second) = at.get(1) {
+                    let mut d = d.at(text, second + 2, 1);
+                    d.span = key.chars().count();
+                    return Err(d);
+                }
+            }
             // Line 1 of the YAML is line 2 of the file.
             Err(match e.location() {
                 Some(l) => d.at(text, l.line() + 1, l.column()),
@@ -237,8 +323,8 @@ fn check_fields(front: &FrontMatter, field: &dyn Fn(&str, String) -> Diagnostic,
             _ => diags.push(field(date, format!("`date` must be a real date written YYYY-MM-DD, not `{date}`"))),
         }
     }
-    if let Some(year) = front.year.filter(|y| !(1900..=2100).contains(y)) {
-        diags.push(field("year:", format!("`year` {year} is out of range")));
+    if let Some(year) = front.year.filter(|y| !YEARS.contains(y)) {
+        diags.push(field("year:", format!("`year` {year} is out of range ({}–{})", YEARS.start(), YEARS.end())));
     }
     if let Some(lang) = &front.lang {
         if !["zh-CN", "zh-Hans", "zh-Hant", "zh-TW", "zh-HK"].contains(&lang.as_str()) {
@@ -279,7 +365,7 @@ fn yaml_message(e: &serde_yaml_ng::Error) -> String {
     }
 }
 
-/// The year of a date written `YYYY-MM-DD` that is a real calendar date (1900–2099), else
+/// The year of a date written `YYYY-MM-DD` that is a real calendar date in [`YEARS`], else
 /// `None`: what a page's `date` must be.
 pub fn iso_date_year(date: &str) -> Option<i32> {
     let b = date.as_bytes();
@@ -288,7 +374,7 @@ pub fn iso_date_year(date: &str) -> Option<i32> {
         return None;
     }
     let (y, m, d): (i32, u32, u32) = (date[..4].parse().ok()?, date[5..7].parse().ok()?, date[8..].parse().ok()?);
-    ((1900..=2099).contains(&y) && (1..=days_in_month(y, m)?).contains(&d)).then_some(y)
+    (YEARS.contains(&y) && (1..=days_in_month(y, m)?).contains(&d)).then_some(y)
 }
 
 /// Days in month `m` (1–12) of year `y` in the Gregorian calendar; `None` for no month.
@@ -310,6 +396,7 @@ mod tests {
     fn a_date_is_a_real_day_written_yyyy_mm_dd() {
         assert_eq!(iso_date_year("2024-02-29"), Some(2024));
         assert_eq!(iso_date_year("1999-12-31"), Some(1999));
+        assert_eq!(iso_date_year("2100-12-31"), Some(2100), "the last year `year` takes too");
         for bad in [
             "2023-02-29",
             "2023-1-05",
@@ -323,6 +410,57 @@ mod tests {
         ] {
             assert_eq!(iso_date_year(bad), None, "{bad}");
         }
+    }
+
+    fn parse(text: &str) -> Result<Practice, Vec<Diagnostic>> {
+        parse_practice(Path::new("a.md"), text, &Vocabulary::builtin(), Gazetteer::builtin())
+    }
+
+    #[test]
+    fn a_duplicate_key_is_reported_at_the_duplicate() {
+        let e = parse("---\ntitle: x\nyear: 2020\nauthor: a\nsource: s\nauthor: b\n---\n\n正文。\n").unwrap_err();
+        assert!(e[0].to_string().starts_with("a.md:6:1: duplicate field `author`\n  |\n6 | author: b"), "{}", e[0]);
+    }
+
+    #[test]
+    fn year_and_date_take_the_same_years() {
+        assert!(parse("---\ntitle: x\ndate: 2100-01-01\nyear: 2100\n---\n\n正文。\n").is_ok());
+        assert!(parse("---\ntitle: x\nyear: 2100\n---\n\n正文。\n").is_ok());
+        let e = parse("---\ntitle: x\nyear: 2101\n---\n\n正文。\n").unwrap_err();
+        assert!(e[0].to_string().contains("`year` 2101 is out of range (1900–2100)"), "{}", e[0]);
+        let e = parse("---\ntitle: x\ndate: 2101-01-01\nyear: 2101\n---\n\n正文。\n").unwrap_err();
+        assert!(e.iter().any(|d| d.message.contains("must be a real date")), "{e:?}");
+        assert!(parse("---\ntitle: x\ndate: 1899-12-31\nyear: 1899\n---\n\n正文。\n").is_err());
+    }
+
+    #[test]
+    fn a_stem_that_starts_with_a_dash_is_refused() {
+        let e = parse_practice(
+            Path::new("-2-3.md"),
+            "---\ntitle: x\n---\n\n正文。\n",
+            &Vocabulary::builtin(),
+            Gazetteer::builtin(),
+        )
+        .unwrap_err();
+        assert!(
+            e[0].to_string().starts_with("-2-3.md: file name `-2-3` must start with a letter or digit"),
+            "{}",
+            e[0]
+        );
+    }
+
+    #[test]
+    fn control_characters_in_front_matter_and_body_are_warned_of_by_line() {
+        let p = parse(
+            "---\ntitle: \"苏州\\v锻造\"\nyear: 2020\nkeywords: [\"a\\u001b\"]\n---\n\n正文\u{8}一。\n\n二\u{b}。\n",
+        )
+        .unwrap();
+        let w: Vec<String> = p.warnings.iter().map(|d| format!("{}:{}", d.line.unwrap_or(0), d.message)).collect();
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(w[0].starts_with("2:`title` holds a control character"), "{w:?}");
+        assert!(w[1].starts_with("4:`keywords` holds"), "{w:?}");
+        assert!(w[2].starts_with("7:the body holds"), "{w:?}");
+        assert!(parse("---\ntitle: x\n---\n\n正文\t一。\r\n").unwrap().warnings.is_empty());
     }
 
     #[test]

@@ -27,6 +27,48 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
     /// The templates and static files.
     pub theme: Theme,
+    /// What `build` and `check` warn of: links not followed out of the project, control
+    /// characters in pages, a loopback `base_url`.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What kind of entry a page file (or a data file, a template, a static file) is, for reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// A regular file, or a link to one inside the project: read it.
+    File,
+    /// Not a regular file (a folder, a FIFO, a device, a dangling link): not a page.
+    Other,
+    /// A symbolic link whose target lies outside the project: never read, never quoted (a
+    /// link to `/proc/self/environ` or `~/.netrc` would print its lines in errors).
+    Outside,
+}
+
+/// What `root.join(rel)` is. Like Hugo, kbgen does not follow a link out of the project: a
+/// link is read only when its target (all links resolved) lies inside the project folder (or
+/// inside `within`, the folder it was found in, resolved: a content folder that is itself a
+/// link elsewhere keeps working).
+pub fn entry(root: &Path, rel: &Path, within: &Path) -> Entry {
+    let path = root.join(rel);
+    let Ok(meta) = std::fs::symlink_metadata(&path) else { return Entry::Other };
+    if !meta.file_type().is_symlink() {
+        return if meta.is_file() { Entry::File } else { Entry::Other };
+    }
+    let Ok(target) = std::fs::canonicalize(&path) else { return Entry::Other };
+    let inside = |dir: &Path| std::fs::canonicalize(dir).is_ok_and(|d| target.starts_with(d));
+    if !inside(root) && !inside(&root.join(within)) {
+        return Entry::Outside;
+    }
+    if std::fs::metadata(&target).is_ok_and(|m| m.is_file()) {
+        Entry::File
+    } else {
+        Entry::Other
+    }
+}
+
+/// The warning for a link not followed out of the project (its target is not named either).
+pub fn outside_warning(rel: &Path) -> Diagnostic {
+    Diagnostic::new(rel, "skipped: a symbolic link that leads out of the project (kbgen follows no link out of it)")
 }
 
 /// The folder of practice pages inside the content folder.
@@ -40,7 +82,16 @@ pub fn is_page_name(path: &Path) -> bool {
 /// Loads the project at `root`: every error in every file, or the model. The practices keep
 /// no body (a build reads each again when it needs it, see `Practice::body`).
 pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
-    let config = Config::load(root).map_err(|d| vec![d])?;
+    let mut config = Config::load(root).map_err(|d| vec![d])?;
+    for name in ["mechanisms.yaml", "regions.tsv"] {
+        let rel = config.paths.data.join(name);
+        if entry(root, &rel, &config.paths.data) == Entry::Outside {
+            return Err(vec![Diagnostic::new(
+                &rel,
+                "a symbolic link to a file outside the project: kbgen follows no link out of the project (copy the file in)",
+            )]);
+        }
+    }
     let data = root.join(&config.paths.data);
     let vocab = Vocabulary::load_or_builtin(&data.join("mechanisms.yaml")).map_err(|e| {
         let mut d = Diagnostic::new(&e.file, e.message.clone());
@@ -48,18 +99,23 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         vec![d]
     })?;
     let gazetteer = Gazetteer::load_or_builtin(&data.join("regions.tsv")).map_err(|d| vec![d])?;
+    let mut warnings = std::mem::take(&mut config.warnings);
     let dir = config.paths.content.join(PRACTICES);
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(root.join(&dir)) {
-        Ok(rd) => rd
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && is_page_name(p))
-            .filter_map(|p| p.file_name().map(|n| dir.join(n)))
-            .collect(),
+    let mut names: Vec<PathBuf> = match std::fs::read_dir(root.join(&dir)) {
+        Ok(rd) => rd.filter_map(Result::ok).map(|e| dir.join(e.file_name())).filter(|p| is_page_name(p)).collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(vec![Diagnostic::new(&dir, format!("cannot read the content folder: {e}"))]),
     };
-    files.sort();
+    names.sort();
+    let mut files = Vec::new();
+    for rel in names {
+        match entry(root, &rel, &dir) {
+            Entry::File => files.push(rel),
+            Entry::Outside => warnings.push(outside_warning(&rel)),
+            Entry::Other => {}
+        }
+    }
+    same_stems(&files)?;
     // Pages in subfolders are not read: say so instead of leaving them out quietly.
     let nested: Vec<Diagnostic> = walkdir::WalkDir::new(root.join(&dir))
         .min_depth(2)
@@ -84,7 +140,10 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     for r in results {
         match r {
-            Ok(p) => practices.push(p),
+            Ok(mut p) => {
+                warnings.append(&mut p.warnings);
+                practices.push(p)
+            }
             Err(d) => diags.extend(d),
         }
     }
@@ -94,8 +153,58 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     practices.sort_by(|a, b| b.sort_key().cmp(&a.sort_key()).then_with(|| a.slug.cmp(&b.slug)));
     let taxonomies = crate::timing::phase("taxonomies", || Taxonomies::build(&practices, gazetteer, &vocab));
     let related = crate::timing::phase("related", || crate::related::related(&practices, gazetteer, 5));
-    let theme = Theme::load(root, &config.paths).map_err(|d| vec![d])?;
-    Ok(Site { root: root.to_path_buf(), config, vocab, gazetteer, practices, taxonomies, related, theme })
+    let mut theme = Theme::load(root, &config.paths).map_err(|d| vec![d])?;
+    warnings.append(&mut theme.warnings);
+    Ok(Site { root: root.to_path_buf(), config, vocab, gazetteer, practices, taxonomies, related, theme, warnings })
+}
+
+/// Page files whose names differ only in the letter case of `.md` would share one URL (and
+/// one id in the dataset): an error naming each of them.
+fn same_stems(files: &[PathBuf]) -> Result<(), Vec<Diagnostic>> {
+    let mut by_stem: std::collections::BTreeMap<&std::ffi::OsStr, Vec<&PathBuf>> = Default::default();
+    for f in files {
+        by_stem.entry(f.file_stem().unwrap_or_default()).or_default().push(f);
+    }
+    let diags: Vec<Diagnostic> = by_stem
+        .into_iter()
+        .filter(|(_, fs)| fs.len() > 1)
+        .map(|(stem, fs)| {
+            let names: Vec<String> =
+                fs.iter().map(|f| f.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
+            Diagnostic::new(
+                fs[1],
+                format!(
+                    "two page files have the stem `{}`: {} (they would share one URL and one id); rename or remove all but one",
+                    stem.to_string_lossy(),
+                    names.join(", ")
+                ),
+            )
+        })
+        .collect();
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(diags)
+    }
+}
+
+/// Another page file with the stem of `rel` (`same.MD` beside `same.md`), by name: its four
+/// spellings of `.md` are looked for, and one that is the same file (a case-insensitive file
+/// system) does not count.
+#[cfg(unix)]
+fn twin(root: &Path, rel: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let me = std::fs::metadata(root.join(rel)).ok()?;
+    let stem = rel.file_stem()?.to_string_lossy().into_owned();
+    let own = rel.file_name()?.to_string_lossy().into_owned();
+    ["md", "mD", "Md", "MD"].into_iter().map(|e| format!("{stem}.{e}")).filter(|n| *n != own).find(|n| {
+        std::fs::metadata(root.join(rel.with_file_name(n))).is_ok_and(|m| (m.dev(), m.ino()) != (me.dev(), me.ino()))
+    })
+}
+
+#[cfg(not(unix))]
+fn twin(_: &Path, _: &Path) -> Option<String> {
+    None
 }
 
 /// What [`apply`] changed: whether document ids (site order) survived, and the practices it
@@ -111,15 +220,29 @@ pub struct Applied {
 pub fn apply(site: &mut Site, changed: &[PathBuf]) -> Result<Applied, Vec<Diagnostic>> {
     let mut parsed: Vec<(String, Option<Practice>)> = Vec::new();
     let mut diags = Vec::new();
+    let practices = site.config.paths.content.join(PRACTICES);
     for rel in changed {
         let slug = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
-        if site.root.join(rel).is_file() {
-            match load_practice(&site.root, rel, &site.vocab, site.gazetteer, true) {
-                Ok(p) => parsed.push((slug, Some(p))),
-                Err(d) => diags.extend(d),
+        match entry(&site.root, rel, &practices) {
+            Entry::File => {
+                if let Some(other) = twin(&site.root, rel) {
+                    let names = [other, rel.file_name().unwrap_or_default().to_string_lossy().into_owned()];
+                    diags.push(Diagnostic::new(
+                        rel,
+                        format!("two page files have the stem `{slug}`: {} (they would share one URL and one id); rename or remove all but one", names.join(", ")),
+                    ));
+                    continue;
+                }
+                match load_practice(&site.root, rel, &site.vocab, site.gazetteer, true) {
+                    Ok(mut p) => {
+                        p.warnings.clear();
+                        parsed.push((slug, Some(p)))
+                    }
+                    Err(d) => diags.extend(d),
+                }
             }
-        } else {
-            parsed.push((slug, None));
+            Entry::Outside => diags.push(outside_warning(rel)),
+            Entry::Other => parsed.push((slug, None)),
         }
     }
     if !diags.is_empty() {

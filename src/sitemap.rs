@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::markdown::escape_html as esc;
+use crate::feed::esc;
 use crate::output::{hash_of, Extras};
 use crate::routes;
 use crate::site::Site;

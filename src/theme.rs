@@ -43,6 +43,8 @@ pub struct Theme {
     folder: PathBuf,
     /// The static files by site path (`static/style.css`): built-in, then the project's.
     files: Files,
+    /// Links not followed out of the project (the loader moves them to the site's warnings).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Theme {
@@ -52,10 +54,20 @@ impl Theme {
         let mut templates: BTreeMap<String, String> =
             BUILTIN_TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
         let mut own = BTreeSet::new();
+        let mut warnings = Vec::new();
         if let Ok(rd) = std::fs::read_dir(root.join(&paths.templates)) {
             for e in rd.filter_map(Result::ok) {
                 let name = e.file_name().to_string_lossy().to_string();
-                if name.ends_with(".html") || name.ends_with(".xml") {
+                let rel = paths.templates.join(&name);
+                if (name.ends_with(".html") || name.ends_with(".xml"))
+                    && match crate::site::entry(root, &rel, &paths.templates) {
+                        crate::site::Entry::Outside => {
+                            warnings.push(crate::site::outside_warning(&rel));
+                            false
+                        }
+                        _ => true,
+                    }
+                {
                     let text = std::fs::read_to_string(e.path())
                         .map_err(|err| Diagnostic::new(&e.path(), format!("cannot read: {err}")))?;
                     templates.insert(name.clone(), text);
@@ -69,15 +81,47 @@ impl Theme {
         }
         let dir = root.join(&paths.static_dir);
         if dir.is_dir() {
-            for e in walkdir::WalkDir::new(&dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file())
-            {
+            // Links are followed (a file or folder linked in from elsewhere in the project is
+            // copied), except out of the project: those are skipped with a warning.
+            let walk = walkdir::WalkDir::new(&dir).follow_links(true).into_iter().filter_entry(|e| {
+                if !e.path_is_symlink() || e.depth() == 0 {
+                    return true;
+                }
+                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                let real = std::fs::canonicalize(e.path());
+                let inside =
+                    |d: &Path| std::fs::canonicalize(d).is_ok_and(|d| real.as_ref().is_ok_and(|r| r.starts_with(&d)));
+                if real.is_ok() && !inside(root) && !inside(&dir) {
+                    warnings.push(crate::site::outside_warning(rel));
+                    return false;
+                }
+                true
+            });
+            let mut unreadable = Vec::new();
+            for e in walk {
+                let e = match e {
+                    Ok(e) if e.file_type().is_file() => e,
+                    Ok(_) => continue,
+                    Err(err) => {
+                        // A link to nothing, or one that leads back into its own folder.
+                        if let Some(p) = err.path().filter(|p| p.is_symlink()) {
+                            let rel = p.strip_prefix(root).unwrap_or(p);
+                            unreadable.push(Diagnostic::new(
+                                rel,
+                                "skipped: a symbolic link to nothing, or back into its own folder",
+                            ));
+                        }
+                        continue;
+                    }
+                };
                 let rel = e.path().strip_prefix(&dir).expect("inside the static folder");
                 let bytes =
                     std::fs::read(e.path()).map_err(|err| Diagnostic::new(e.path(), format!("cannot read: {err}")))?;
                 files.insert(routes::static_file(&rel.to_string_lossy().replace('\\', "/")), bytes);
             }
+            warnings.append(&mut unreadable);
         }
-        Ok(Theme { templates, own, folder: paths.templates.clone(), files })
+        Ok(Theme { templates, own, folder: paths.templates.clone(), files, warnings })
     }
 
     /// Template name → source.

@@ -381,3 +381,311 @@ fn control_characters_of_an_article_reach_neither_its_page_nor_the_terminal() {
         "{stdout}"
     );
 }
+/// Runs `kbgen ARGS` in `root`: (exit code, stdout, stderr).
+fn run(root: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let o = kbgen(root, args);
+    (o.status.code(), text(&o.stdout), text(&o.stderr))
+}
+
+#[test]
+fn page_files_that_share_a_stem_are_an_error_naming_them() {
+    let (_tmp, root) = project();
+    let page = |t: &str, y: u32| format!("---\ntitle: {t}\nyear: {y}\n---\n\n{t}的正文。\n");
+    std::fs::write(root.join("content/practices/same.md"), page("第一篇", 2020)).unwrap();
+    std::fs::write(root.join("content/practices/same.MD"), page("第二篇", 2021)).unwrap();
+    for cmd in ["build", "check"] {
+        let (code, _, err) = run(&root, &[cmd]);
+        assert_eq!(code, Some(1), "{cmd}: {err}");
+        assert!(err.contains("two page files have the stem `same`: same.MD, same.md"), "{cmd}: {err}");
+    }
+    assert!(!root.join("site").exists(), "nothing was built");
+}
+
+#[test]
+fn a_symlink_out_of_the_project_is_refused_and_never_quoted() {
+    let (tmp, root) = project();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("netrc"), "machine github.com login bob password ghp_FAKE_TOKEN_123\n").unwrap();
+    std::fs::write(outside.join("page.md"), "---\ntitle: 外面的页面OUTSIDE\nyear: 2020\n---\n\n外面。\n").unwrap();
+    let practices = root.join("content/practices");
+    std::os::unix::fs::symlink("/proc/self/environ", practices.join("env.md")).unwrap();
+    std::os::unix::fs::symlink(outside.join("netrc"), practices.join("n.md")).unwrap();
+    std::os::unix::fs::symlink(outside.join("page.md"), practices.join("outside-page.md")).unwrap();
+    // A link to a page elsewhere in the project is read.
+    std::fs::create_dir_all(root.join("drafts")).unwrap();
+    std::fs::write(root.join("drafts/inside.md"), "---\ntitle: 里面的页面INSIDE\nyear: 2021\n---\n\n里面。\n").unwrap();
+    std::os::unix::fs::symlink("../../drafts/inside.md", practices.join("inside-page.md")).unwrap();
+    // Templates and data read through links out of the project are refused as well.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::os::unix::fs::symlink(outside.join("netrc"), root.join("templates/index.html")).unwrap();
+
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .current_dir(&root)
+        .arg("build")
+        .env("FAKE_CI_SECRET", "sk-test-0123456789")
+        .output()
+        .unwrap();
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    for secret in ["sk-test", "ghp_FAKE", "FAKE_CI_SECRET", "OUTSIDE"] {
+        assert!(!out.contains(secret) && !err.contains(secret), "{secret} printed:\n{out}{err}");
+    }
+    for link in [
+        "content/practices/env.md",
+        "content/practices/n.md",
+        "content/practices/outside-page.md",
+        "templates/index.html",
+    ] {
+        assert!(
+            err.contains(&format!("warning: {link}: skipped: a symbolic link that leads out of the project")),
+            "{link}: {err}"
+        );
+    }
+    let site: Vec<String> = tree(&root.join("site"));
+    assert!(
+        !site.iter().any(|p| p.contains("outside-page") || p.contains("env") && p.contains("practices")),
+        "{site:?}"
+    );
+    let mut published = String::new();
+    for p in
+        site.iter().filter(|p| p.ends_with(".html") || p.ends_with(".xml") || p.ends_with(".js") || p.ends_with(".csv"))
+    {
+        published.push_str(&std::fs::read_to_string(root.join("site").join(p)).unwrap_or_default());
+    }
+    assert!(!published.contains("OUTSIDE") && !published.contains("ghp_FAKE"), "an outside file was published");
+    assert!(published.contains("里面的页面INSIDE"), "a link inside the project is followed");
+
+    std::fs::create_dir_all(root.join("data")).unwrap();
+    std::os::unix::fs::symlink(outside.join("netrc"), root.join("data/regions.tsv")).unwrap();
+    let (code, out, err) = run(&root, &["check"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(err.contains("data/regions.tsv: a symbolic link to a file outside the project"), "{err}");
+    assert!(!err.contains("ghp_FAKE"), "{err}");
+}
+
+#[test]
+fn serve_reads_no_page_through_a_link_out_of_the_project() {
+    let (tmp, root) = project();
+    std::fs::write(tmp.path().join("netrc"), "machine github.com login bob password ghp_FAKE_TOKEN_123\n").unwrap();
+    let mut preview = kbgen::build::Preview::new(&root).map_err(|d| format!("{d:?}")).unwrap();
+    let link = root.join("content/practices/n.md");
+    std::os::unix::fs::symlink(tmp.path().join("netrc"), &link).unwrap();
+    let e = preview.update(std::slice::from_ref(&link)).expect_err("the link is refused");
+    let shown = kbgen::diag::report(&e, 5);
+    assert!(shown.contains("n.md: skipped: a symbolic link that leads out of the project"), "{shown}");
+    assert!(!shown.contains("ghp_FAKE"), "{shown}");
+}
+
+#[test]
+fn a_build_keeps_the_output_folders_mode_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let (_tmp, root) = project();
+    let site = root.join("site");
+    // As root the folder is given to nogroup (65534), as a web root is given to www-data.
+    let root_user = unsafe { libc::geteuid() } == 0;
+    for mode in [0o2770, 0o700, 0o750] {
+        std::fs::create_dir_all(&site).unwrap();
+        if root_user {
+            std::os::unix::fs::chown(&site, None, Some(65534)).unwrap();
+        }
+        std::fs::set_permissions(&site, std::fs::Permissions::from_mode(mode)).unwrap();
+        // An extended attribute (ACLs are ones), where the file system takes user attributes.
+        let xattr = rustix::fs::setxattr(&site, "user.kbgen-test", b"kept", rustix::fs::XattrFlags::empty()).is_ok();
+        let before = std::fs::metadata(&site).unwrap();
+        build(&root);
+        let after = std::fs::metadata(&site).unwrap();
+        if xattr {
+            let mut v = [0u8; 16];
+            let n = rustix::fs::getxattr(&site, "user.kbgen-test", &mut v[..]).expect("the attribute is kept");
+            assert_eq!(&v[..n], b"kept");
+        }
+        assert_eq!(after.mode() & 0o7777, mode, "mode {:o} became {:o}", mode, after.mode() & 0o7777);
+        assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()), "owner and group of a {mode:o} folder");
+        if mode & 0o2000 != 0 {
+            // Files made in a setgid folder take its group, as they would if written in place.
+            let page = std::fs::metadata(site.join("index.html")).unwrap();
+            assert_eq!(page.gid(), before.gid(), "a page's group in a setgid folder");
+        }
+        build(&root);
+        assert_eq!(std::fs::metadata(&site).unwrap().mode() & 0o7777, mode, "a second build keeps it too");
+        std::fs::remove_dir_all(&site).unwrap();
+    }
+}
+
+#[test]
+fn base_url_must_be_an_absolute_web_address_and_a_loopback_one_is_warned_of() {
+    let (_tmp, root) = project();
+    let config = std::fs::read_to_string(root.join("kbgen.toml")).unwrap();
+    for bad in ["javascript:alert(document.domain)//", "example.org/kb"] {
+        std::fs::write(root.join("kbgen.toml"), config.replace("https://example.org/kb/", bad)).unwrap();
+        for cmd in ["build", "check"] {
+            let (code, _, err) = run(&root, &[cmd]);
+            assert_eq!(code, Some(1), "{bad}: {err}");
+            assert!(
+                err.starts_with("error: kbgen.toml:3:1: `base_url` must be an absolute http(s) URL"),
+                "{bad}: {err}"
+            );
+        }
+        assert!(!root.join("site").exists());
+    }
+    std::fs::write(root.join("kbgen.toml"), config.replace("https://example.org/kb/", "http://127.0.0.1:8000/"))
+        .unwrap();
+    let (code, _, err) = run(&root, &["build"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("warning: kbgen.toml:3:1: `base_url` is http://127.0.0.1:8000/, a loopback address"), "{err}");
+    let (_, _, err) = run(&root, &["build"]);
+    assert!(err.contains("loopback"), "every build says so");
+    std::fs::write(root.join("kbgen.toml"), &config).unwrap();
+    let (code, _, err) = run(&root, &["build"]);
+    assert_eq!((code, err.as_str()), (Some(0), ""), "a public address: no warning");
+}
+
+#[test]
+fn control_characters_never_break_a_feed_and_are_warned_of() {
+    // roxmltree refuses what XML 1.0 forbids, as every feed reader does.
+    assert!(roxmltree::Document::parse("<a>\u{b}</a>").is_err());
+    let (_tmp, root) = project();
+    let config = std::fs::read_to_string(root.join("kbgen.toml")).unwrap();
+    std::fs::write(
+        root.join("kbgen.toml"),
+        config
+            .replace("title = \"测试知识库\"", "title = \"测试\\u0001知识库\\u000b\"")
+            .replace("description = \"", "description = \"\\u0008\\u001b[31m"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/practices/2024-control.md"),
+        "---\ntitle: \"昆山\\v推行\\b网格化治理\\e]0;PWNED\\a\"\nyear: 2024\nmechanism:\n- cadre-incentive\n---\n\n正文\u{8}有\u{b}控制\u{1b}[31m字符。\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&root, &["build"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("warning: content/practices/2024-control.md:2:1: `title` holds a control character"), "{err}");
+    assert!(err.contains("warning: content/practices/2024-control.md:8:"), "the body's line: {err}");
+    assert!(err.contains("warning: kbgen.toml:1:1: `title` holds a control character"), "{err}");
+    assert!(err.contains("warning: kbgen.toml:2:1: `description` holds a control character"), "{err}");
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{7}') && !err.contains('\u{8}'),
+        "raw controls printed: {err:?}"
+    );
+    let (_, _, check) = run(&root, &["check"]);
+    assert!(check.contains("2024-control.md:2:1: `title` holds a control character"), "{check}");
+    let xml: Vec<String> = tree(&root.join("site")).into_iter().filter(|p| p.ends_with(".xml")).collect();
+    assert!(xml.iter().any(|p| p == "mechanism/cadre-incentive/atom.xml") && xml.len() > 3, "{xml:?}");
+    for p in &xml {
+        let s = std::fs::read_to_string(root.join("site").join(p)).unwrap();
+        if let Err(e) = roxmltree::Document::parse(&s) {
+            panic!("{p} is not XML: {e}");
+        }
+    }
+    assert!(
+        root.join("site/atom.xml").is_file()
+            && std::fs::read_to_string(root.join("site/atom.xml")).unwrap().contains("昆山推行网格化治理")
+    );
+}
+
+#[test]
+fn errors_print_a_pages_control_characters_as_escapes() {
+    let (_tmp, root) = project();
+    std::fs::write(
+        root.join("content/practices/2024-bad.md"),
+        "---\ntitle: \u{1b}]0;PWNED-TITLE\u{7}\u{1b}[31mRED\nyear: [\n---\n\n正文。\n",
+    )
+    .unwrap();
+    for cmd in ["build", "check"] {
+        let (code, out, err) = run(&root, &[cmd]);
+        assert_eq!(code, Some(1), "{out}{err}");
+        assert!(err.contains("2024-bad.md"), "{err}");
+        assert!(!(out + &err).chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{err:?}");
+        assert!(err.contains("\\u{1b}]0;PWNED-TITLE\\u{7}"), "shown as escapes: {err}");
+    }
+}
+
+#[test]
+fn front_matter_mistakes_are_reported_where_they_are() {
+    let (_tmp, root) = project();
+    let practices = root.join("content/practices");
+    std::fs::write(
+        practices.join("a.md"),
+        "---\ntitle: x\nyear: 2020\nauthor: a\nsource: s\nauthor: b\n---\n\n正文。\n",
+    )
+    .unwrap();
+    std::fs::write(practices.join("-2-3.md"), "---\ntitle: y\nyear: 2020\n---\n\n正文。\n").unwrap();
+    std::fs::write(practices.join("d2100.md"), "---\ntitle: z\ndate: 2100-01-01\nyear: 2100\n---\n\n正文。\n").unwrap();
+    let (code, _, err) = run(&root, &["check"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("error: content/practices/a.md:6:1: duplicate field `author`"), "{err}");
+    assert!(
+        err.contains("error: content/practices/-2-3.md: file name `-2-3` must start with a letter or digit"),
+        "{err}"
+    );
+    assert!(!err.contains("d2100.md"), "year 2100 is as good as a date in 2100: {err}");
+    assert!(err.contains("2 errors in 2 files"), "{err}");
+}
+
+#[test]
+fn static_links_inside_the_project_are_copied_and_outside_ones_warned_of() {
+    let (tmp, root) = project();
+    std::fs::create_dir_all(root.join("assets/img")).unwrap();
+    std::fs::write(root.join("assets/logo.svg"), "<svg/>").unwrap();
+    std::fs::write(root.join("assets/img/a.png"), "png").unwrap();
+    std::fs::write(tmp.path().join("secret.txt"), "ghp_FAKE").unwrap();
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::os::unix::fs::symlink("../assets/logo.svg", root.join("static/logo.svg")).unwrap();
+    std::os::unix::fs::symlink("../assets/img", root.join("static/img")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("secret.txt"), root.join("static/secret.txt")).unwrap();
+    std::os::unix::fs::symlink(tmp.path(), root.join("static/up")).unwrap();
+    std::os::unix::fs::symlink("nothing-here", root.join("static/gone.css")).unwrap();
+    let (code, _, err) = run(&root, &["build"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(std::fs::read_to_string(root.join("site/static/logo.svg")).unwrap(), "<svg/>");
+    assert_eq!(std::fs::read_to_string(root.join("site/static/img/a.png")).unwrap(), "png");
+    assert!(!root.join("site/static/secret.txt").exists() && !root.join("site/static/up").exists());
+    for (link, why) in [
+        ("static/secret.txt", "leads out of the project"),
+        ("static/up", "leads out of the project"),
+        ("static/gone.css", "to nothing"),
+    ] {
+        assert!(err.contains(&format!("warning: {link}: skipped: a symbolic link ")), "{link}: {err}");
+        assert!(err.lines().any(|l| l.starts_with(&format!("warning: {link}:")) && l.contains(why)), "{link}: {err}");
+    }
+}
+
+#[test]
+fn init_force_never_writes_through_a_link_and_completes_gitignore() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dang, elsewhere) = (tmp.path().join("dang"), tmp.path().join("elsewhere"));
+    std::fs::create_dir_all(&dang).unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("written-through.toml"), dang.join("kbgen.toml")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("gi"), dang.join(".gitignore")).unwrap();
+    let (code, out, err) = run(tmp.path(), &["init", "--force", "dang"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(!elsewhere.exists(), "nothing written through a link: {out}");
+    assert!(out.contains("skipped   dang/kbgen.toml (a symbolic link is in the way"), "{out}");
+
+    let kb = tmp.path().join("kb");
+    std::fs::create_dir_all(&kb).unwrap();
+    std::fs::write(kb.join(".gitignore"), "target/\n").unwrap();
+    let (code, out, _) = run(tmp.path(), &["init", "--force", "kb"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("updated   kb/.gitignore (added /site/, /.site-*/)"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(kb.join(".gitignore")).unwrap(),
+        "target/\n# kbgen's output and private folders\n/site/\n/.site-*/\n"
+    );
+    // A key appended to the generated kbgen.toml is a key of the top level: one given twice is
+    // named with both lines, one moved to the end works.
+    let config = std::fs::read_to_string(kb.join("kbgen.toml")).unwrap();
+    let line = config.lines().position(|l| l.starts_with("base_url = ")).unwrap() + 1;
+    std::fs::write(kb.join("kbgen.toml"), format!("{config}base_url = \"https://example.org/kb/\"\n")).unwrap();
+    let (code, _, err) = run(&kb, &["build"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains(&format!("duplicate key `base_url`: line {line} gives it already")), "{err}");
+    let moved =
+        config.replace("base_url = \"http://127.0.0.1:8000/\"\n", "") + "base_url = \"https://example.org/kb/\"\n";
+    std::fs::write(kb.join("kbgen.toml"), moved).unwrap();
+    let (code, _, err) = run(&kb, &["build"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("loopback"), "{err}");
+}

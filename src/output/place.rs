@@ -31,6 +31,12 @@ pub(super) fn place(tmp: &Path, out: &Path, written: &FxHashSet<String>) -> io::
             }
             install_in_place(tmp, &target, written, previous.as_ref())
         }
+        Some(m) if m.is_dir() && take_on(tmp, out, m, true).is_err() => {
+            // The folder's owner, group, mode or extended attributes cannot be given to the
+            // staged folder (another user's folder, an ACL this user may not set): keep the
+            // folder itself and install the site into it.
+            install_in_place(tmp, out, written, previous.as_ref())
+        }
         Some(m) if m.is_dir() => {
             let owned = Owned::new(previous.as_ref(), written);
             let swapped = carry_host_files(out, tmp, Path::new(""), &owned).and_then(|()| swap(tmp, out));
@@ -53,6 +59,75 @@ pub(super) fn place(tmp: &Path, out: &Path, written: &FxHashSet<String>) -> io::
     });
     remove_tree(tmp);
     placed
+}
+
+/// Gives the staged folder `tmp` what the output folder `out` (metadata `old`) has of its own:
+/// owner, group, mode with its setuid, setgid and sticky bits, and extended attributes (ACLs,
+/// labels), so the swap changes the files and not who may read them. Not `exact` (as the
+/// staged folder is made), the owner keeps write access, and files made in it already take a
+/// setgid folder's group, as they would in the folder itself.
+#[cfg(unix)]
+pub(super) fn take_on(tmp: &Path, out: &Path, old: &std::fs::Metadata, exact: bool) -> io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let now = std::fs::symlink_metadata(tmp)?;
+    if (now.uid(), now.gid()) != (old.uid(), old.gid()) {
+        // chown clears the setgid bit: the mode is set after it.
+        std::os::unix::fs::chown(tmp, Some(old.uid()), Some(old.gid()))?;
+    }
+    let mode = old.mode() & 0o7777;
+    let mode = if exact { mode } else { mode | 0o700 };
+    std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(mode))?;
+    if exact {
+        copy_xattrs(out, tmp)?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub(super) fn take_on(_: &Path, _: &Path, _: &std::fs::Metadata, _: bool) -> io::Result<()> {
+    Ok(())
+}
+
+/// Copies the extended attributes of `from` onto `to` (and removes those `to` has that `from`
+/// lacks). An error when one cannot be read or set.
+#[cfg(target_os = "linux")]
+fn copy_xattrs(from: &Path, to: &Path) -> io::Result<()> {
+    use rustix::fs::{getxattr, getxattr_query, listxattr, listxattr_query, removexattr, setxattr, XattrFlags};
+    fn names(p: &Path) -> io::Result<Vec<std::ffi::CString>> {
+        let len = match listxattr_query(p) {
+            Err(rustix::io::Errno::NOTSUP) => return Ok(Vec::new()),
+            r => r?,
+        };
+        let mut buf = vec![0u8; len];
+        let n = listxattr(p, &mut buf[..])?;
+        buf.truncate(n);
+        Ok(buf.split(|&b| b == 0).filter(|n| !n.is_empty()).filter_map(|n| std::ffi::CString::new(n).ok()).collect())
+    }
+    let value = |p: &Path, name: &std::ffi::CStr| -> io::Result<Vec<u8>> {
+        let mut v = vec![0u8; getxattr_query(p, name)?];
+        let n = getxattr(p, name, &mut v[..])?;
+        v.truncate(n);
+        Ok(v)
+    };
+    let wanted = names(from)?;
+    for name in names(to)? {
+        if !wanted.contains(&name) {
+            removexattr(to, name.as_c_str())?;
+        }
+    }
+    for name in &wanted {
+        let v = value(from, name)?;
+        if value(to, name).is_ok_and(|now| now == v) {
+            continue;
+        }
+        setxattr(to, name.as_c_str(), &v, XattrFlags::empty())?;
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn copy_xattrs(_: &Path, _: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 #[cfg(unix)]
