@@ -221,3 +221,26 @@ fn a_renamed_page_is_redrawn_on_every_page_that_links_it() {
     preview.update(std::slice::from_ref(&new)).unwrap_or_else(|d| panic!("{d:?}"));
     assert_same_as_full_build(&preview, &root, "renamed in two saves");
 }
+
+#[test]
+fn a_content_folder_that_comes_back_whole_is_read_whole() {
+    let (tmp, root) = project();
+    let mut preview = Preview::new(&root).unwrap();
+    let backup = tmp.root.parent().unwrap().join("backup");
+    common::copy_dir(&root.join("content"), &backup);
+    let practices = root.join("content/practices");
+    let pages: Vec<PathBuf> = std::fs::read_dir(&practices).unwrap().map(|e| e.unwrap().path()).collect();
+    std::fs::remove_dir_all(&practices).unwrap();
+    preview.update(&pages).unwrap();
+    assert_same_as_full_build(&preview, &root, "practices/ removed");
+    // Back in one burst: the watcher saw the folder made, and none of its files.
+    common::copy_dir(&backup.join("practices"), &practices);
+    preview.update(std::slice::from_ref(&practices)).unwrap();
+    assert_same_as_full_build(&preview, &root, "practices/ back");
+    // The whole content folder, likewise.
+    std::fs::remove_dir_all(root.join("content")).unwrap();
+    preview.update(&pages).unwrap();
+    common::copy_dir(&backup, &root.join("content"));
+    preview.update(&[root.join("content")]).unwrap();
+    assert_same_as_full_build(&preview, &root, "content/ back");
+}
