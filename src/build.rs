@@ -84,6 +84,11 @@ impl Preview {
         self.folder.read(path)
     }
 
+    /// The site's file at `path` opened for reading, if it has one.
+    pub fn open(&self, path: &str) -> Option<std::fs::File> {
+        self.folder.open(path)
+    }
+
     /// The paths of the site's files, sorted.
     pub fn paths(&self) -> Vec<String> {
         self.folder.paths()
