@@ -84,6 +84,11 @@ impl Preview {
         self.folder.read(path)
     }
 
+    /// The site's file at `path` opened for reading, if it has one.
+    pub fn open(&self, path: &str) -> Option<std::fs::File> {
+        self.folder.open(path)
+    }
+
     /// The paths of the site's files, sorted.
     pub fn paths(&self) -> Vec<String> {
         self.folder.paths()
@@ -125,7 +130,11 @@ impl Preview {
         let is_page = |p: &PathBuf| p.parent() == Some(practices.as_path()) && site::is_page_name(p);
         let is_render_input = |p: &PathBuf| p.starts_with(&paths.templates) || p.starts_with(&paths.static_dir);
         let is_other_content = |p: &PathBuf| p.starts_with(&paths.content);
-        let reload = rel.iter().any(|p| !is_page(p) && !is_render_input(p) && !is_other_content(p));
+        // A folder made or moved into the content (`cp -r`, `git checkout`, unzip, rsync): the
+        // files that came with it came before any watch on it was set, so no change names them.
+        // The content is read again whole, as at the start.
+        let folder_came = rel.iter().any(|p| is_other_content(p) && self.root.join(p).is_dir());
+        let reload = folder_came || rel.iter().any(|p| !is_page(p) && !is_render_input(p) && !is_other_content(p));
         let pages: Vec<PathBuf> = rel.iter().filter(|p| is_page(p)).cloned().collect();
         let theme_changed = rel.iter().any(is_render_input);
         let mut changes = Changes::default();

@@ -35,6 +35,11 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 /// Where rendering puts the files it makes, one by one, from any thread.
 pub trait Sink: Sync {
     fn put(&self, path: String, bytes: Vec<u8>) -> std::io::Result<()>;
+    /// Puts a copy of the file at `from` (a static file of the project, which may be hundreds
+    /// of megabytes): a sink that writes files copies it on disk, never holding it in memory.
+    fn copy(&self, path: String, from: &Path) -> std::io::Result<()> {
+        self.put(path, std::fs::read(from).map_err(|e| cannot_read(from, e))?)
+    }
     /// Told, before the pages are put, the paths of all pages that will be.
     fn expect(&self, _pages: &[&str]) {}
 }
@@ -203,6 +208,17 @@ impl Staging {
         })
     }
 
+    /// Makes the folder of the staged file `path`, once.
+    fn make_folder(&self, path: &str) -> std::io::Result<()> {
+        if let (Some(tmp), Some((dir, _))) = (&self.tmp, path.rsplit_once('/')) {
+            if !lock(&self.dirs).contains(dir) {
+                std::fs::create_dir_all(tmp.join(dir))?;
+                lock(&self.dirs).insert(dir.to_string());
+            }
+        }
+        Ok(())
+    }
+
     /// How many HTML pages were put.
     pub fn pages(&self) -> usize {
         lock(&self.written).iter().filter(|p| p.ends_with(".html")).count()
@@ -247,13 +263,21 @@ impl Sink for Staging {
     fn put(&self, path: String, bytes: Vec<u8>) -> std::io::Result<()> {
         self.links.page(&path, &bytes);
         if let Some(tmp) = &self.tmp {
-            if let Some((dir, _)) = path.rsplit_once('/') {
-                if !lock(&self.dirs).contains(dir) {
-                    std::fs::create_dir_all(tmp.join(dir))?;
-                    lock(&self.dirs).insert(dir.to_string());
-                }
-            }
+            self.make_folder(&path)?;
             std::fs::write(tmp.join(&path), &bytes)?;
+        }
+        lock(&self.written).insert(path);
+        Ok(())
+    }
+
+    fn copy(&self, path: String, from: &Path) -> std::io::Result<()> {
+        if path.ends_with(".html") {
+            // Its links are checked.
+            return self.put(path, std::fs::read(from).map_err(|e| cannot_read(from, e))?);
+        }
+        if let Some(tmp) = &self.tmp {
+            self.make_folder(&path)?;
+            copy_file(from, &tmp.join(&path))?;
         }
         lock(&self.written).insert(path);
         Ok(())
@@ -324,6 +348,25 @@ impl Output for InMemory {
         pages.par_iter().for_each(|(path, bytes)| links.page(path, bytes));
         links.broken(|t| files.contains_key(t))
     }
+}
+
+/// An error reading the file a copy is made from, naming it.
+fn cannot_read(from: &Path, e: std::io::Error) -> std::io::Error {
+    std::io::Error::new(e.kind(), format!("cannot read {}: {e}", from.display()))
+}
+
+/// Copies the file at `from` into a new file at `to` (its folder exists; a file there is
+/// replaced by a new one, so whoever has the old one open keeps reading it whole) in the
+/// kernel (`copy_file_range` on Linux), with the permissions a written file gets.
+fn copy_file(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut source = std::fs::File::open(from).map_err(|e| cannot_read(from, e))?;
+    match std::fs::remove_file(to) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut copy = std::fs::File::create_new(to)?;
+    std::io::copy(&mut source, &mut copy)?;
+    Ok(())
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

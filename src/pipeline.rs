@@ -30,7 +30,7 @@ pub(crate) struct Incremental {
     fingerprints: Fingerprints,
     /// Draw every page next time (the fingerprints do not cover what changed).
     redraw_all: bool,
-    /// The cards of the last render, by the content hash of their practice.
+    /// The cards of the last render, by [`render::card_key`] (the practice's text and its slug).
     cards: Option<HashMap<u64, Card>>,
     search: SearchMemory,
     /// What the extras of the last render leave for the next.
@@ -141,7 +141,7 @@ pub(crate) fn render(
         Err(e) => Err(e),
     };
     let patched = patched?;
-    memory.cards = Some(site.practices.iter().map(|p| p.hash).zip(pages.cards).collect());
+    memory.cards = Some(site.practices.iter().map(render::card_key).zip(pages.cards).collect());
     memory.fingerprints = pages.fingerprints;
     memory.redraw_all = false;
     let broken = phase("links", || out.broken_links(&pages.drawn, page_set_changed));

@@ -3,6 +3,10 @@
 //! Never touches `site/`. A failed rebuild keeps the
 //! last good site and shows the error over every page until it is fixed.
 //!
+//! The port is taken first, so one in use is reported before any build. A request must name
+//! the server by the address it is bound to ([`Hosts`]): a page of another site whose name was
+//! made to resolve to this machine (DNS rebinding) cannot read the preview.
+//!
 //! HTTP is hyper (HTTP/1 only) on a single-threaded tokio runtime: no request can kill or
 //! stall it. Request heads are bounded ([`MAX_HEAD`], [`HEADER_TIMEOUT`]), request bodies are
 //! never read (only GET and HEAD are served; other methods get 405), connections are capped
@@ -27,7 +31,7 @@ use std::time::{Duration, Instant};
 use hyper::body::{Bytes, Frame, Incoming};
 use hyper::header::{
     HeaderValue, ACCEPT_ENCODING, ALLOW, CACHE_CONTROL, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE,
-    RETRY_AFTER, VARY,
+    HOST, RETRY_AFTER, VARY,
 };
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::{watch, OwnedSemaphorePermit, RwLock, Semaphore};
@@ -38,6 +42,7 @@ mod page;
 mod watcher;
 
 pub use page::site_path;
+use page::Payload;
 use watcher::{watch, Watch};
 
 /// What the server shows: the last good build, and the error of the latest one if it failed.
@@ -66,6 +71,105 @@ struct Shared {
     /// large file share one copy, however many there are and however slowly they read (keyed by
     /// path and gzip).
     large: std::sync::Mutex<(u64, LargeFiles)>,
+    hosts: Hosts,
+}
+
+/// The names a request may call this server by, in its `Host` header or in the authority of a
+/// URI in absolute form: the address it is bound to (`127.0.0.1:PORT`, `[::1]:PORT`; any
+/// address when bound to all), `localhost` when that address is loopback (or all), and the
+/// name given to `--bind`, each with the port. A page of another site whose name was made to
+/// resolve to this machine (DNS rebinding) sends its own name and is refused (421), so it
+/// cannot read the preview. A request with no `Host` at all (HTTP/1.0) is served.
+struct Hosts {
+    ip: std::net::IpAddr,
+    port: u16,
+    /// The name given to `--bind`, without brackets.
+    bind: String,
+    /// The answer to a request for another host.
+    refusal: Bytes,
+}
+
+impl Hosts {
+    fn new(bind: &str, addr: std::net::SocketAddr) -> Hosts {
+        let url = format!("http://{addr}/");
+        Hosts {
+            ip: addr.ip(),
+            port: addr.port(),
+            bind: bind.trim_matches(['[', ']']).to_string(),
+            refusal: Bytes::from(format!("misdirected request: this kbgen preview answers only as {url}\n")),
+        }
+    }
+
+    /// Whether `authority` (`host[:port]`) names this server.
+    fn allows(&self, authority: &str) -> bool {
+        let Some((host, port)) = split_authority(authority) else { return false };
+        let any = self.ip.is_unspecified();
+        port == self.port
+            && (host.eq_ignore_ascii_case(&self.bind)
+                || host.eq_ignore_ascii_case("localhost") && (any || self.ip.is_loopback())
+                || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip == self.ip || any))
+    }
+
+    /// Whether a request names this server wherever it names a host.
+    fn admit<B>(&self, req: &Request<B>) -> bool {
+        req.uri().authority().is_none_or(|a| self.allows(a.as_str()))
+            && req.headers().get_all(HOST).iter().all(|h| h.to_str().is_ok_and(|h| self.allows(h)))
+    }
+}
+
+/// The host and port of an authority (`name:port`, `[v6]:port`; port 80 when none is given),
+/// None when it is not one (user info, a port that is no number).
+fn split_authority(a: &str) -> Option<(&str, u16)> {
+    let (host, rest) = match a.strip_prefix('[') {
+        Some(v6) => v6.split_once(']')?,
+        None => a.find(':').map_or((a, ""), |i| a.split_at(i)),
+    };
+    let port = match rest {
+        "" => 80,
+        _ => rest.strip_prefix(':')?.parse().ok()?,
+    };
+    (!host.is_empty() && !host.contains('@')).then_some((host, port))
+}
+
+/// Whether `Accept-Encoding` values accept gzip (RFC 9110 §12.5.3): codings are named in any
+/// letter case, a weight of `q=0` refuses one, `*` stands for every coding not named, a coding
+/// named twice counts at its higher weight; no value at all asks for the file as it is. (The
+/// crates that parse this header are archived or alpha, and it is a few lines.)
+fn accepts_gzip<'a>(values: impl IntoIterator<Item = &'a HeaderValue>) -> bool {
+    let (mut gzip, mut any) = (None::<f32>, None::<f32>);
+    for item in values.into_iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')) {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or("").trim();
+        let mut weight = Some(1.0);
+        for param in parts {
+            if let Some((key, value)) = param.split_once('=') {
+                if key.trim().eq_ignore_ascii_case("q") {
+                    weight = qvalue(value.trim());
+                }
+            }
+        }
+        let slot = if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+            &mut gzip
+        } else if coding == "*" {
+            &mut any
+        } else {
+            continue;
+        };
+        // A weight that is not one (`q=high`) makes the element unreadable: it is skipped.
+        if let Some(w) = weight {
+            *slot = Some(slot.map_or(w, |s| s.max(w)));
+        }
+    }
+    gzip.or(any).is_some_and(|w| w > 0.0)
+}
+
+/// A weight, `0` to `1` with at most three decimals; None for anything else.
+fn qvalue(s: &str) -> Option<f32> {
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    let valid = frac.len() <= 3
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && (whole == "0" || whole == "1" && frac.bytes().all(|b| b == b'0'));
+    valid.then(|| s.parse().ok()).flatten()
 }
 
 const EVENTS: &str = "/__kbgen/events";
@@ -96,6 +200,12 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
     // The watcher reports absolute paths; rebuilds tell pages from other files by their path
     // inside the project, so the root must be absolute too.
     let root = &root.canonicalize().map_err(|e| anyhow::anyhow!("{}: {e}", root.display()))?;
+    // The port first: one in use is reported at once, not after a build (a minute at 100,000
+    // practices).
+    let listener = std::net::TcpListener::bind((bind, port))
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
+    let addr = listener.local_addr()?;
     let watching = Watch::start(root)?;
     let (preview, error) = match Preview::new(root) {
         Ok(p) => (Some(p), None),
@@ -111,11 +221,8 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
         versions: watch::Sender::new((1, 1)),
         streams: Arc::new(Semaphore::new(MAX_STREAMS)),
         large: Default::default(),
+        hosts: Hosts::new(bind, addr),
     });
-    let listener = std::net::TcpListener::bind((bind, port))
-        .and_then(|l| l.set_nonblocking(true).map(|()| l))
-        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
-    let addr = listener.local_addr()?;
     println!("serving http://{addr}/ ({pages} pages built in {} ms; Ctrl-C stops)", start.elapsed().as_millis());
     if !is_loopback(bind) {
         eprintln!("warning: serving on {bind}: other machines can reach this preview");
@@ -203,30 +310,39 @@ async fn accept(listener: std::net::TcpListener, shared: Arc<Shared>) -> anyhow:
     }
 }
 
-/// A response body: all of it at once, or a live-reload stream.
+/// A response body: all of it at once, a file sent from disk, or a live-reload stream.
 enum Body {
     Full(Option<Bytes>),
+    File(page::FileBody),
     Events(Events),
 }
 
 impl hyper::body::Body for Body {
     type Data = Bytes;
-    type Error = Infallible;
+    /// Only a file sent from disk fails (it could not be read, or a rebuild changed it): the
+    /// connection is closed, the response short of its length.
+    type Error = std::io::Error;
 
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<std::io::Result<Frame<Bytes>>>> {
         match self.get_mut() {
             Body::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Body::File(file) => Poll::Ready(file.next().map(|b| b.map(Frame::data))),
             Body::Events(events) => events.poll_next(cx).map(|b| Some(Ok(Frame::data(b)))),
         }
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, Body::Full(None))
+        match self {
+            Body::Full(bytes) => bytes.is_none(),
+            Body::File(file) => file.left() == 0,
+            Body::Events(_) => false,
+        }
     }
 
     fn size_hint(&self) -> hyper::body::SizeHint {
         match self {
             Body::Full(bytes) => hyper::body::SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            Body::File(file) => hyper::body::SizeHint::with_exact(file.left()),
             Body::Events(_) => hyper::body::SizeHint::default(),
         }
     }
@@ -247,6 +363,12 @@ fn text(status: StatusCode, text: &'static str) -> Response<Body> {
 /// Answers one request. The request body is never read: dropping it makes hyper discard what
 /// is already buffered, or close the connection.
 async fn respond(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
+    if !shared.hosts.admit(&req) {
+        let refusal = Body::Full(Some(shared.hosts.refusal.clone()));
+        let mut r = response(StatusCode::MISDIRECTED_REQUEST, "text/plain; charset=utf-8", refusal);
+        r.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+        return r;
+    }
     let head = req.method() == Method::HEAD;
     if req.method() != Method::GET && !head {
         let mut r = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
@@ -259,11 +381,15 @@ async fn respond(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
         return events(shared, head);
     }
     // The live-reload client's own fetch (on this machine) is not worth compressing.
-    let gzip = req.headers().get_all(ACCEPT_ENCODING).iter().any(|v| v.to_str().is_ok_and(|v| v.contains("gzip")))
-        && !req.headers().contains_key("x-kbgen-swap");
+    let gzip = accepts_gzip(req.headers().get_all(ACCEPT_ENCODING)) && !req.headers().contains_key("x-kbgen-swap");
     let served = page::page(url, gzip, shared).await;
     let len = served.body.len();
-    let mut r = response(served.status, served.ctype, Body::Full((!head).then_some(served.body)));
+    let body = match served.body {
+        _ if head => Body::Full(None),
+        Payload::Bytes(bytes) => Body::Full(Some(bytes)),
+        Payload::File(file) => Body::File(file),
+    };
+    let mut r = response(served.status, served.ctype, body);
     let h = r.headers_mut();
     if head {
         h.insert(CONTENT_LENGTH, len.into());
@@ -349,6 +475,74 @@ mod tests {
         }
         for b in ["0.0.0.0", "192.168.1.5", "::", "example.org"] {
             assert!(!is_loopback(b), "{b}");
+        }
+    }
+
+    #[test]
+    fn hosts_are_the_bound_address_localhost_and_the_bind_name_with_the_port() {
+        let v4 = Hosts::new("127.0.0.1", "127.0.0.1:8000".parse().unwrap());
+        for ok in ["127.0.0.1:8000", "localhost:8000", "LOCALHOST:8000"] {
+            assert!(v4.allows(ok), "{ok}");
+        }
+        for bad in [
+            "127.0.0.1",
+            "127.0.0.1:8001",
+            "127.0.0.2:8000",
+            "[::1]:8000",
+            "evil.example:8000",
+            "localhost.evil.example:8000",
+            "user@127.0.0.1:8000",
+            "127.0.0.1:8000@evil",
+            "127.0.0.1:",
+            ":8000",
+            "",
+        ] {
+            assert!(!v4.allows(bad), "{bad}");
+        }
+        let v6 = Hosts::new("::1", "[::1]:80".parse().unwrap());
+        for ok in ["[::1]:80", "[::1]", "localhost", "localhost:80"] {
+            assert!(v6.allows(ok), "{ok}");
+        }
+        assert!(!v6.allows("127.0.0.1:80") && !v6.allows("[::2]:80"));
+        let all = Hosts::new("0.0.0.0", "0.0.0.0:8000".parse().unwrap());
+        assert!(all.allows("192.168.1.5:8000") && all.allows("localhost:8000"));
+        assert!(!all.allows("evil.example:8000") && !all.allows("192.168.1.5:80"));
+        let named = Hosts::new("kb.lan", "192.168.1.5:8000".parse().unwrap());
+        assert!(named.allows("kb.lan:8000") && named.allows("KB.LAN:8000") && named.allows("192.168.1.5:8000"));
+        assert!(!named.allows("localhost:8000"), "not bound to loopback");
+    }
+
+    #[test]
+    fn accept_encoding_weights_and_case_decide_gzip() {
+        let accepts = |values: &[&str]| {
+            accepts_gzip(values.iter().map(|v| HeaderValue::from_str(v).unwrap()).collect::<Vec<_>>().iter())
+        };
+        for yes in [
+            &["gzip"][..],
+            &["GZIP"],
+            &["x-gzip"],
+            &["br", "gzip;q=0.001"],
+            &["*"],
+            &["gzip;q=1.000"],
+            &["gzip;q=0, gzip"],
+        ] {
+            assert!(accepts(yes), "{yes:?}");
+        }
+        for no in [
+            &[][..],
+            &["gzip;q=0"],
+            &["gzip; Q=0.0"],
+            &["*;q=0"],
+            &["gzip;q=0, *"],
+            &["identity"],
+            &["gzip;q=2"],
+            &["gzip;q=-1"],
+            &["gzip;q=0.5000"],
+            &["gzip;q=1.5"],
+            &["br;gzip"],
+            &["gzipped"],
+        ] {
+            assert!(!accepts(no), "{no:?}");
         }
     }
 }

@@ -1,13 +1,15 @@
 //! The theme: templates and static files shipped with kbgen, replaced and added to by the
 //! project's `templates/` and `static/`. Loaded once with the site (and again by `serve` when
-//! one of those files changes), so rendering reads no files.
+//! one of those files changes), so rendering reads no templates. The project's static files are
+//! not read: the theme keeps their paths, and the output copies them from disk (a folder of
+//! scanned sources can hold hundreds of megabytes), except the stylesheet and favicon, which
+//! pages inline.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::Paths;
 use crate::diag::Diagnostic;
-use crate::output::Files;
 use crate::routes;
 
 /// Templates shipped with kbgen; a project's `templates/NAME` replaces the one of that name.
@@ -42,9 +44,54 @@ pub struct Theme {
     /// The project's template folder, as messages show it.
     folder: PathBuf,
     /// The static files by site path (`static/style.css`): built-in, then the project's.
-    files: Files,
+    files: BTreeMap<String, StaticFile>,
     /// Links not followed out of the project (the loader moves them to the site's warnings).
     pub warnings: Vec<Diagnostic>,
+    /// The text of `static/style.css` (see [`Theme::stylesheet`]).
+    stylesheet: String,
+    /// `static/favicon.svg` as a `data:` URL (see [`Theme::favicon_data_url`]).
+    favicon: String,
+}
+
+/// A static file of the theme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticFile {
+    /// Shipped with kbgen.
+    Builtin(&'static str),
+    /// A file of the project's static folder, copied into the site from there.
+    Project(ProjectFile),
+}
+
+/// A file of the project's static folder: where it is, and what tells that it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectFile {
+    pub path: PathBuf,
+    pub len: u64,
+    /// Modification and status-change times (ns) and inode: any write, rename over or touch
+    /// changes one of them.
+    stamp: (i128, i128, u64),
+}
+
+impl ProjectFile {
+    fn new(path: PathBuf, meta: &std::fs::Metadata) -> ProjectFile {
+        let ns = |t: std::io::Result<std::time::SystemTime>| {
+            t.ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(-1, |d| d.as_nanos() as i128)
+        };
+        #[cfg(unix)]
+        let (ctime, ino) = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ctime() as i128 * 1_000_000_000 + meta.ctime_nsec() as i128, meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (ctime, ino) = (-1, 0);
+        ProjectFile { path, len: meta.len(), stamp: (ns(meta.modified()), ctime, ino) }
+    }
+
+    /// A fingerprint of the file as it was when the theme was loaded: copies of a large file
+    /// are made again only when it changes (`pipeline::extras`).
+    pub fn fingerprint(&self) -> u64 {
+        crate::output::hash_of(&(&self.path, self.len, self.stamp))
+    }
 }
 
 impl Theme {
@@ -75,9 +122,9 @@ impl Theme {
                 }
             }
         }
-        let mut files = Files::new();
+        let mut files = BTreeMap::new();
         for (name, text) in BUILTIN_STATIC {
-            files.insert(routes::static_file(name), text.as_bytes().to_vec());
+            files.insert(routes::static_file(name), StaticFile::Builtin(text));
         }
         let dir = root.join(&paths.static_dir);
         if dir.is_dir() {
@@ -115,13 +162,28 @@ impl Theme {
                     }
                 };
                 let rel = e.path().strip_prefix(&dir).expect("inside the static folder");
-                let bytes =
-                    std::fs::read(e.path()).map_err(|err| Diagnostic::new(e.path(), format!("cannot read: {err}")))?;
-                files.insert(routes::static_file(&rel.to_string_lossy().replace('\\', "/")), bytes);
+                // Opened, not read: a file that cannot be read is reported here, naming it.
+                let meta = std::fs::File::open(e.path())
+                    .and_then(|f| f.metadata())
+                    .map_err(|err| Diagnostic::new(e.path(), format!("cannot read: {err}")))?;
+                let file = ProjectFile::new(e.path().to_path_buf(), &meta);
+                files.insert(routes::static_file(&rel.to_string_lossy().replace('\\', "/")), StaticFile::Project(file));
             }
             warnings.append(&mut unreadable);
         }
-        Ok(Theme { templates, own, folder: paths.templates.clone(), files, warnings })
+        let read = |name: &str| -> Result<Option<Vec<u8>>, Diagnostic> {
+            match files.get(&routes::static_file(name)) {
+                Some(StaticFile::Project(f)) => std::fs::read(&f.path)
+                    .map(Some)
+                    .map_err(|err| Diagnostic::new(&f.path, format!("cannot read: {err}"))),
+                _ => Ok(None),
+            }
+        };
+        let stylesheet = read("style.css")?
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_else(|| BUILTIN_STATIC[0].1.to_string());
+        let favicon = data_url(read("favicon.svg")?.as_deref().unwrap_or(builtin("favicon.svg").as_bytes()));
+        Ok(Theme { templates, own, folder: paths.templates.clone(), files, stylesheet, favicon, warnings })
     }
 
     /// Template name → source.
@@ -142,32 +204,35 @@ impl Theme {
     }
 
     /// The static files, by site path.
-    pub fn static_files(&self) -> &Files {
+    pub fn static_files(&self) -> &BTreeMap<String, StaticFile> {
         &self.files
     }
 
     /// The stylesheet: the project's `static/style.css` (when it is UTF-8), else the built-in one.
     pub fn stylesheet(&self) -> String {
-        self.files
-            .get(&routes::static_file("style.css"))
-            .and_then(|b| String::from_utf8(b.clone()).ok())
-            .unwrap_or_else(|| BUILTIN_STATIC[0].1.to_string())
+        self.stylesheet.clone()
     }
 
     /// The favicon (`static/favicon.svg`, the project's or the built-in one) as a `data:` URL,
     /// for the not-found page, which is served at any depth and any host.
     pub fn favicon_data_url(&self) -> String {
-        let builtin = BUILTIN_STATIC.iter().find(|(n, _)| *n == "favicon.svg").map_or("", |(_, s)| s);
-        let svg = self.files.get(&routes::static_file("favicon.svg")).map_or(builtin.as_bytes(), Vec::as_slice);
-        let mut url = String::from("data:image/svg+xml,");
-        for &b in svg {
-            match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' | b'=' => {
-                    url.push(b as char)
-                }
-                _ => url.push_str(&format!("%{b:02X}")),
-            }
-        }
-        url
+        self.favicon.clone()
     }
+}
+
+fn builtin(name: &str) -> &'static str {
+    BUILTIN_STATIC.iter().find(|(n, _)| *n == name).map_or("", |(_, s)| s)
+}
+
+fn data_url(svg: &[u8]) -> String {
+    let mut url = String::from("data:image/svg+xml,");
+    for &b in svg {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' | b'=' => {
+                url.push(b as char)
+            }
+            _ => url.push_str(&format!("%{b:02X}")),
+        }
+    }
+    url
 }

@@ -587,3 +587,47 @@ fn help_and_error_messages_snapshots() {
     );
     insta::assert_snapshot!("link_errors", shown(site.check().failed().stderr));
 }
+
+/// Runs `kbgen ARGS` in `cwd` and gives its exit code and its peak resident memory in bytes,
+/// as it reports it itself after each stage (`KBGEN_TIMINGS`: its own `VmHWM`; the child's
+/// resource usage would count this test process's memory, which it had until its `exec`).
+#[cfg(target_os = "linux")]
+fn kbgen_peak_memory(cwd: &Path, args: &[&str]) -> (i32, usize) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .current_dir(cwd)
+        .args(args)
+        .env("KBGEN_TIMINGS", "1")
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    let peak = stderr
+        .lines()
+        .filter_map(|l| l.split("peak").nth(1))
+        .filter_map(|v| v.trim().trim_end_matches("MiB").trim().parse::<usize>().ok())
+        .max()
+        .unwrap_or_else(|| panic!("no memory figures: {stderr}"));
+    (out.status.code().unwrap_or(-1), peak << 20)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_large_static_file_is_copied_into_the_site_not_held_in_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    const SIZE: usize = 96 << 20;
+    std::fs::create_dir_all(root.join("static/scans")).unwrap();
+    let bytes: Vec<u8> = (0..SIZE).map(|i| (i % 253) as u8).collect();
+    std::fs::write(root.join("static/scans/source.pdf"), &bytes).unwrap();
+    let (code, peak) = kbgen_peak_memory(&root, &["build"]);
+    assert_eq!(code, 0);
+    assert!(peak < SIZE, "build's peak memory {} MiB with a {} MiB static file", peak >> 20, SIZE >> 20);
+    assert!(std::fs::read(root.join("site/static/scans/source.pdf")).unwrap() == bytes, "the file's bytes");
+    // A second build (the file already in site/) and a check are no different.
+    for args in [&["build"][..], &["check"][..]] {
+        let (code, peak) = kbgen_peak_memory(&root, args);
+        assert_eq!(code, 0, "{args:?}");
+        assert!(peak < SIZE, "{args:?}: peak memory {} MiB", peak >> 20);
+    }
+    assert!(std::fs::read(root.join("site/static/scans/source.pdf")).unwrap() == bytes, "the file's bytes");
+}

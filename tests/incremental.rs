@@ -186,3 +186,61 @@ fn build_check_and_serve_report_the_same_broken_links() {
         }
     }
 }
+
+#[test]
+fn a_renamed_page_is_redrawn_on_every_page_that_links_it() {
+    let (_tmp, root) = project();
+    let mut preview = Preview::new(&root).unwrap();
+    let name = nth(&root, 0);
+    let (old, new) = (page(&root, &name), page(&root, "renamed-practice-x.md"));
+    let (old_url, new_url) = (format!("practices/{}/", name.trim_end_matches(".md")), "practices/renamed-practice-x/");
+    let linking: Vec<String> = preview
+        .paths()
+        .into_iter()
+        .filter(|p| p.ends_with(".html") && !p.starts_with(&old_url))
+        .filter(|p| String::from_utf8_lossy(&preview.read(p).unwrap()).contains(&old_url))
+        .collect();
+    assert!(linking.len() > 3, "the lists and related cards that link it: {linking:?}");
+
+    // One burst (a rename is a delete and an add, or a slug change): the lists link the new
+    // page, the old one is gone, no broken link.
+    std::fs::rename(&old, &new).unwrap();
+    preview.update(&[old.clone(), new.clone()]).unwrap_or_else(|d| panic!("{d:?}"));
+    assert_same_as_full_build(&preview, &root, "renamed");
+    for p in &linking {
+        let html = String::from_utf8_lossy(&preview.read(p).unwrap()).into_owned();
+        assert!(!html.contains(&old_url) && html.contains(new_url), "{p} links the new name only");
+    }
+
+    // Renamed back, in one burst; then again in two (the delete, then the add).
+    std::fs::rename(&new, &old).unwrap();
+    preview.update(&[new.clone(), old.clone()]).unwrap_or_else(|d| panic!("{d:?}"));
+    assert_same_as_full_build(&preview, &root, "renamed back");
+    std::fs::rename(&old, &new).unwrap();
+    preview.update(std::slice::from_ref(&old)).unwrap_or_else(|d| panic!("{d:?}"));
+    preview.update(std::slice::from_ref(&new)).unwrap_or_else(|d| panic!("{d:?}"));
+    assert_same_as_full_build(&preview, &root, "renamed in two saves");
+}
+
+#[test]
+fn a_content_folder_that_comes_back_whole_is_read_whole() {
+    let (tmp, root) = project();
+    let mut preview = Preview::new(&root).unwrap();
+    let backup = tmp.root.parent().unwrap().join("backup");
+    common::copy_dir(&root.join("content"), &backup);
+    let practices = root.join("content/practices");
+    let pages: Vec<PathBuf> = std::fs::read_dir(&practices).unwrap().map(|e| e.unwrap().path()).collect();
+    std::fs::remove_dir_all(&practices).unwrap();
+    preview.update(&pages).unwrap();
+    assert_same_as_full_build(&preview, &root, "practices/ removed");
+    // Back in one burst: the watcher saw the folder made, and none of its files.
+    common::copy_dir(&backup.join("practices"), &practices);
+    preview.update(std::slice::from_ref(&practices)).unwrap();
+    assert_same_as_full_build(&preview, &root, "practices/ back");
+    // The whole content folder, likewise.
+    std::fs::remove_dir_all(root.join("content")).unwrap();
+    preview.update(&pages).unwrap();
+    common::copy_dir(&backup, &root.join("content"));
+    preview.update(&[root.join("content")]).unwrap();
+    assert_same_as_full_build(&preview, &root, "content/ back");
+}

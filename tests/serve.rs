@@ -364,22 +364,23 @@ fn served_copy() -> (tempfile::TempDir, Server) {
 fn a_request_declaring_a_huge_body_does_not_kill_serve() {
     let (_tmp, mut s) = served_copy();
     let huge = "Content-Length: 99999999999\r\n";
+    let host = &s.addr;
     for (request, want) in [
-        (format!("POST / HTTP/1.1\r\nHost: x\r\n{huge}\r\nabc"), 405),
-        (format!("PUT /index.html HTTP/1.1\r\nHost: x\r\n{huge}\r\n"), 405),
-        (format!("GET / HTTP/1.1\r\nHost: x\r\n{huge}\r\nabc"), 200),
-        (format!("HEAD / HTTP/1.1\r\nHost: x\r\n{huge}\r\n"), 200),
-        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999999\r\n\r\n".into(), 400),
-        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffff\r\nab".into(), 405),
+        (format!("POST / HTTP/1.1\r\nHost: {host}\r\n{huge}\r\nabc"), 405),
+        (format!("PUT /index.html HTTP/1.1\r\nHost: {host}\r\n{huge}\r\n"), 405),
+        (format!("GET / HTTP/1.1\r\nHost: {host}\r\n{huge}\r\nabc"), 200),
+        (format!("HEAD / HTTP/1.1\r\nHost: {host}\r\n{huge}\r\n"), 200),
+        (format!("POST / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 99999999999999999999999999\r\n\r\n"), 400),
+        (format!("POST / HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffff\r\nab"), 405),
     ] {
         let raw = exchange(&s.addr, request.as_bytes(), Duration::from_secs(10));
         assert_eq!(status_of(&raw), want, "{request:?} → {:?}", String::from_utf8_lossy(&raw));
         still_answering(&mut s, &request);
     }
     // Other methods are refused without reading a body; GET and HEAD are what a preview needs.
-    let raw = String::from_utf8(exchange(&s.addr, b"DELETE / HTTP/1.1\r\nHost: x\r\n\r\n", Duration::from_secs(10)))
-        .unwrap()
-        .to_ascii_lowercase();
+    let delete = format!("DELETE / HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr);
+    let raw =
+        String::from_utf8(exchange(&s.addr, delete.as_bytes(), Duration::from_secs(10))).unwrap().to_ascii_lowercase();
     assert!(raw.contains("\r\nallow: get, head\r\n"), "{raw}");
     // HEAD: the headers of the GET, no body.
     let raw = String::from_utf8(exchange(&s.addr, b"HEAD / HTTP/1.0\r\n\r\n", Duration::from_secs(10))).unwrap();
@@ -411,7 +412,7 @@ fn slow_readers_of_a_large_file_do_not_hold_up_others() {
         .map(|_| {
             let mut c = TcpStream::connect(&s.addr).unwrap();
             c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-            write!(c, "GET /static/big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+            write!(c, "GET /static/big.bin HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", s.addr).unwrap();
             let head = read_head(&mut c);
             assert!(head.starts_with("HTTP/1.1 200"), "{head}");
             assert!(head.to_ascii_lowercase().contains(&format!("content-length: {SIZE}")), "{head}");
@@ -450,7 +451,7 @@ fn live_reload_streams_are_bounded_and_cost_no_thread_each() {
     let open = |s: &Server| {
         let mut c = TcpStream::connect(&s.addr).unwrap();
         c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-        write!(c, "GET /__kbgen/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+        write!(c, "GET /__kbgen/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n", s.addr).unwrap();
         let head = read_head(&mut c);
         (c, head)
     };
@@ -507,7 +508,7 @@ fn silent_and_dribbling_connections_are_dropped_and_never_lock_serve_out() {
     let (_tmp, mut s) = served_copy();
     let mut dribble = TcpStream::connect(&s.addr).unwrap();
     dribble.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
-    write!(dribble, "GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    write!(dribble, "GET / HTTP/1.1\r\nHost: {}\r\n", s.addr).unwrap();
     let start = Instant::now();
     // More idle connections than serve takes at once: later clients wait, then get through
     // as the header timeout drops the silent ones.
@@ -563,7 +564,10 @@ fn malformed_requests_leave_serve_answering() {
     std::fs::write(tmp.path().join("secret.txt"), "secret-words").unwrap();
     let mut s = start(&root);
 
-    let good = format!("GET {PAGE} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    // Requests name the server's own address (a request for another host is refused: see
+    // `a_request_for_another_host_is_refused`).
+    let host = format!("Host: {}", s.addr);
+    let good = format!("GET {PAGE} HTTP/1.1\r\n{host}\r\nConnection: close\r\n\r\n");
     let mut corpus: Vec<Vec<u8>> = [
         "",
         "\r\n\r\n",
@@ -574,6 +578,9 @@ fn malformed_requests_leave_serve_answering() {
         "GET  /  HTTP/1.1\r\n\r\n",
         "get / http/1.1\r\n\r\n",
         "GET http://evil.example/../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: \r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nHost: evil.example\r\n\r\n",
         "GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
         "GET /../secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
         "GET /%2e%2e/%2e%2e/secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -615,16 +622,16 @@ fn malformed_requests_leave_serve_answering() {
         "\u{16}\u{3}\u{1}\u{2}\u{0}\u{1}\u{0}\u{1}\u{fc}\u{3}\u{3}",
     ]
     .iter()
-    .map(|r| r.as_bytes().to_vec())
+    .map(|r| r.replace("Host: x", &host).into_bytes())
     .collect();
     // Pipelined requests, good and bad mixed.
-    corpus.push(format!("GET / HTTP/1.1\r\nHost: x\r\n\r\n{good}").repeat(3).into_bytes());
-    corpus.push(format!("GET / HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n{good}").into_bytes());
-    corpus.push("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(200).into_bytes());
+    corpus.push(format!("GET / HTTP/1.1\r\n{host}\r\n\r\n{good}").repeat(3).into_bytes());
+    corpus.push(format!("GET / HTTP/1.1\r\n{host}\r\n\r\nGARBAGE\r\n\r\n{good}").into_bytes());
+    corpus.push(format!("GET / HTTP/1.1\r\n{host}\r\n\r\n").repeat(200).into_bytes());
     // Huge request lines and headers, many headers.
-    corpus.push(format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100_000)).into_bytes());
-    corpus.push(format!("GET / HTTP/1.1\r\nHost: x\r\nX: {}\r\n\r\n", "b".repeat(1 << 20)).into_bytes());
-    corpus.push(format!("GET / HTTP/1.1\r\nHost: x\r\n{}\r\n", "X-A: b\r\n".repeat(5000)).into_bytes());
+    corpus.push(format!("GET /{} HTTP/1.1\r\n{host}\r\n\r\n", "a".repeat(100_000)).into_bytes());
+    corpus.push(format!("GET / HTTP/1.1\r\n{host}\r\nX: {}\r\n\r\n", "b".repeat(1 << 20)).into_bytes());
+    corpus.push(format!("GET / HTTP/1.1\r\n{host}\r\n{}\r\n", "X-A: b\r\n".repeat(5000)).into_bytes());
     corpus.push(vec![0; 100_000]);
     corpus.push(vec![b'\n'; 100_000]);
     let fixed = corpus.len();
@@ -714,7 +721,7 @@ fn malformed_requests_leave_serve_answering() {
                 if rng.below(3) == 0 {
                     t.push_str(&good);
                 }
-                t.into_bytes()
+                t.replace("Host: x", &host).into_bytes()
             }
         };
         if rng.below(10) == 0 {
@@ -862,4 +869,244 @@ fn the_private_folder_is_beside_site_and_goes_when_serve_is_stopped() {
     let status = s.child.wait().unwrap();
     assert!(!status.success(), "{status:?}");
     assert!(!folder.exists(), "Ctrl-C removes {}", folder.display());
+}
+
+/// Sends one raw request on a new connection and gives the whole response as text (the
+/// request asks the server to close the connection after it, or is HTTP/1.0).
+fn ask(s: &Server, request: &str) -> String {
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    c.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let _ = c.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+#[test]
+fn a_request_for_another_host_is_refused() {
+    let (_tmp, s) = served_copy();
+    let port: u16 = s.addr.rsplit(':').next().unwrap().parse().unwrap();
+    let get_as = |host: &str| ask(&s, &format!("GET {PAGE} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+    // What a page of another site sends after its name was made to resolve to this machine
+    // (DNS rebinding): its own name, on the preview's port.
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1:{}", port ^ 1),
+        format!("[::1]:{port}"),
+        format!("127.0.0.1:{port}@evil.example"),
+    ] {
+        let raw = get_as(&host);
+        assert_eq!(status_of(raw.as_bytes()), 421, "Host: {host}: {raw}");
+        assert!(!raw.contains("山西太原"), "Host: {host}: no page is sent");
+    }
+    // A request in absolute form names its host in the URI: the same rule.
+    for target in [format!("http://evil.example:{port}{PAGE}"), format!("http://evil.example{PAGE}")] {
+        let raw = ask(&s, &format!("GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", s.addr));
+        assert_eq!(status_of(raw.as_bytes()), 421, "{target}: {raw}");
+        assert!(!raw.contains("山西太原"), "{target}: no page is sent");
+    }
+    let events =
+        ask(&s, &format!("GET /__kbgen/events HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"));
+    assert_eq!(status_of(events.as_bytes()), 421, "the live-reload stream too: {events}");
+    // The address it is bound to, by number or as localhost; absolute form with it; and a
+    // request with no Host at all (HTTP/1.0).
+    for host in [s.addr.clone(), format!("localhost:{port}"), format!("LocalHost:{port}")] {
+        let raw = get_as(&host);
+        assert_eq!(status_of(raw.as_bytes()), 200, "Host: {host}: {raw}");
+        assert!(raw.contains("山西太原"), "Host: {host}");
+    }
+    let raw =
+        ask(&s, &format!("GET http://{}{PAGE} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", s.addr, s.addr));
+    assert_eq!(status_of(raw.as_bytes()), 200, "{raw}");
+    let raw = ask(&s, &format!("GET {PAGE} HTTP/1.0\r\n\r\n"));
+    assert_eq!(status_of(raw.as_bytes()), 200, "{raw}");
+}
+
+#[test]
+fn renaming_a_page_redraws_every_page_that_links_it() {
+    let (tmp, s) = served_copy();
+    let root = tmp.path().join("p");
+    assert!(get(&s, "/").2.contains("practices/2023-shanxi-dui-biao/index.html"));
+    let renamed = root.join("content/practices/2023-renamed-page.md");
+    std::fs::rename(root.join(FILE), &renamed).unwrap();
+    eventually("the renamed page", || get(&s, "/practices/2023-renamed-page/index.html").0 == 200);
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(s.failed.lock().unwrap().len(), 0, "a rename is no broken link: {:?}", s.failed.lock().unwrap());
+    assert_eq!(get(&s, PAGE).0, 404, "the old name is gone");
+    let check = common::kbgen(&root, &["check"]);
+    assert!(check.status.success(), "{}", common::text(&check.stderr));
+    // Every page serve shows is the one a build of the same files writes.
+    assert_serves_the_build(&s, &root, "after a rename");
+
+    // Renamed back: the same.
+    std::fs::rename(&renamed, root.join(FILE)).unwrap();
+    eventually("the page under its old name", || get(&s, PAGE).0 == 200);
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(s.failed.lock().unwrap().len(), 0, "{:?}", s.failed.lock().unwrap());
+    assert_serves_the_build(&s, &root, "after renaming it back");
+}
+
+/// The practice pages of the fixture site, as URL paths.
+fn practice_urls(content: &Path) -> Vec<String> {
+    let mut urls: Vec<String> = std::fs::read_dir(content.join("practices"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| format!("/practices/{}/index.html", p.file_stem().unwrap().to_str().unwrap()))
+        .collect();
+    urls.sort();
+    urls
+}
+
+#[test]
+fn a_content_folder_restored_in_one_burst_is_served_whole() {
+    let (tmp, s) = served_copy();
+    let root = tmp.path().join("p");
+    let backup = tmp.path().join("backup");
+    copy_dir(&root.join("content"), &backup);
+    let urls = practice_urls(&backup);
+    assert!(urls.len() >= 6);
+
+    // `rm -rf content`, then `cp -r backup content`: the folder and its files come in one
+    // burst, before any watch on the new folder is set.
+    std::fs::remove_dir_all(root.join("content")).unwrap();
+    eventually("the empty site", || get(&s, PAGE).0 == 404);
+    std::thread::sleep(Duration::from_millis(300));
+    copy_dir(&backup, &root.join("content"));
+    for url in &urls {
+        eventually(&format!("{url} after content/ came back"), || get(&s, url).0 == 200);
+    }
+
+    // The same one level down: content/ stays, practices/ goes and comes back.
+    std::fs::remove_dir_all(root.join("content/practices")).unwrap();
+    eventually("the empty site again", || get(&s, PAGE).0 == 404);
+    std::thread::sleep(Duration::from_millis(300));
+    copy_dir(&backup.join("practices"), &root.join("content/practices"));
+    for url in &urls {
+        eventually(&format!("{url} after practices/ came back"), || get(&s, url).0 == 200);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert_serves_the_build(&s, &root, "after the restores");
+}
+
+#[test]
+fn gzip_follows_the_accept_encoding_tokens_and_q_values() {
+    let (_tmp, s) = served_copy();
+    let zipped = |accept: &str| {
+        let raw = ask(
+            &s,
+            &format!("GET /static/style.css HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{accept}\r\n", s.addr),
+        );
+        assert_eq!(status_of(raw.as_bytes()), 200, "{accept}");
+        let head = raw.split("\r\n\r\n").next().unwrap().to_ascii_lowercase();
+        head.lines().any(|l| l == "content-encoding: gzip")
+    };
+    for (accept, want) in [
+        ("", false),
+        ("Accept-Encoding: gzip\r\n", true),
+        ("Accept-Encoding: GZIP\r\n", true),
+        ("Accept-Encoding: Gzip;Q=1\r\n", true),
+        ("Accept-Encoding: deflate, gzip;q=0.5\r\n", true),
+        ("Accept-Encoding: br\r\nAccept-Encoding: gzip\r\n", true),
+        ("Accept-Encoding: *\r\n", true),
+        ("Accept-Encoding: br, *;q=0.1\r\n", true),
+        ("Accept-Encoding: gzip;q=0\r\n", false),
+        ("Accept-Encoding: gzip ; q=0.000\r\n", false),
+        ("Accept-Encoding: *;q=0\r\n", false),
+        ("Accept-Encoding: gzip;q=0, *\r\n", false),
+        ("Accept-Encoding: identity\r\n", false),
+        ("Accept-Encoding: gzipx, xgzip\r\n", false),
+        ("Accept-Encoding: br;q=0.5;gzip\r\n", false),
+    ] {
+        assert_eq!(zipped(accept), want, "{accept:?}");
+    }
+}
+
+#[test]
+fn a_port_in_use_is_reported_before_any_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    // A page a build would report: it must not be read at all.
+    let text = std::fs::read_to_string(root.join(FILE)).unwrap();
+    std::fs::write(root.join(FILE), text.replace("year: 2023\n", "year: [2023\n")).unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .current_dir(&root)
+        .args(["serve", "--port", &port])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("serve on a port in use did not end");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = common::text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr}");
+    assert!(!stderr.contains("2023-shanxi-dui-biao.md"), "no build ran before the port was tried: {stderr}");
+    let left: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!left.iter().any(|n| n.to_string_lossy().starts_with(".site")), "{left:?}");
+    drop(taken);
+}
+
+#[test]
+fn a_first_build_that_fails_shows_its_error_and_claims_no_good_version() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    let good = std::fs::read_to_string(root.join(FILE)).unwrap();
+    std::fs::write(root.join(FILE), good.replace("year: 2023\n", "year: [2023\n")).unwrap();
+    let s = start(&root);
+    let (status, _, body) = get(&s, PAGE);
+    assert_eq!(status, 404, "nothing was built");
+    assert!(body.contains("kbgen-error") && body.contains("2023-shanxi-dui-biao.md:"), "{body}");
+    assert!(!body.contains("last good version"), "there never was one: {body}");
+    assert!(body.contains("no version of the site"), "{body}");
+
+    // Fixed: the site; broken again: now the last good version is what shows.
+    std::fs::write(root.join(FILE), &good).unwrap();
+    eventually("the first good build", || get(&s, PAGE).0 == 200);
+    std::fs::write(root.join(FILE), good.replace("year: 2023\n", "year: [2023\n")).unwrap();
+    eventually("the overlay over the last good page", || {
+        let (status, _, body) = get(&s, PAGE);
+        status == 200 && body.contains("kbgen-error") && body.contains("last good version")
+    });
+}
+
+/// Peak resident memory of a running process so far (Linux), in bytes.
+fn peak_memory(pid: u32) -> Option<usize> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches(" kB").parse::<usize>();
+    kb.ok().map(|kb| kb * 1024)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_large_static_file_is_served_from_disk_not_held_in_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    const SIZE: usize = 96 << 20;
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    let bytes: Vec<u8> = (0..SIZE).map(|i| (i % 253) as u8).collect();
+    std::fs::write(root.join("static/scans.pdf"), &bytes).unwrap();
+    drop(bytes);
+    let s = start(&root);
+    for gzip in [false, true] {
+        let (status, _, got) = get_bytes(&s, "/static/scans.pdf", gzip);
+        assert_eq!((status, got.len()), (200, SIZE));
+        assert!(got.iter().enumerate().all(|(i, b)| *b == (i % 253) as u8), "the file's bytes");
+    }
+    let peak = peak_memory(s.child.id()).unwrap();
+    assert!(peak < SIZE, "serve's peak memory {} MiB with a {} MiB static file", peak >> 20, SIZE >> 20);
 }

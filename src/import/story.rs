@@ -361,9 +361,7 @@ impl Importer<'_> {
             provenance.flag("author", "a reporter is credited (记者, 通讯员) but no byline could be read");
         }
         let when = When::of(credits.date, page, &header, &format!("{title}\n{body_text}"));
-        if when.year.is_none() {
-            provenance.mark("year");
-        } else if when.inferred {
+        if when.year.is_none() || when.inferred {
             provenance.mark("year");
         }
         let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
@@ -375,9 +373,7 @@ impl Importer<'_> {
         } else if let Some(why) = unsure {
             provenance.flag("region", &why);
         }
-        if mechanism.is_empty() {
-            provenance.mark("mechanism");
-        } else if weak_mechanism {
+        if mechanism.is_empty() || weak_mechanism {
             provenance.mark("mechanism");
         }
         let lang = (traditional_ratio(&body_text, &body_f) > 0.03).then(|| "zh-Hant".to_string());

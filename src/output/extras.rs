@@ -68,6 +68,19 @@ impl<'a> Extras<'a> {
         self.now.insert(path.clone(), ALWAYS);
         self.put(path, bytes);
     }
+
+    /// A copy of the file at `from` (a static file of the project), made again when its
+    /// `fingerprint` changed, or on every render without one.
+    pub(crate) fn copy(&mut self, path: String, from: &std::path::Path, fingerprint: Option<u64>) {
+        let fingerprint = fingerprint.unwrap_or(ALWAYS);
+        let stale = fingerprint == ALWAYS || self.before.get(&path) != Some(&fingerprint);
+        if stale && self.failed.is_none() {
+            if let Err(e) = self.sink.copy(path.clone(), from) {
+                self.failed = Some((path.clone(), e));
+            }
+        }
+        self.now.insert(path, fingerprint);
+    }
 }
 
 /// The fingerprint of a file made on every render.

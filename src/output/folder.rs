@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
-use super::{lock, place, BrokenLink, Files, Links, Output, Sink};
+use super::{copy_file, lock, place, BrokenLink, Files, Links, Output, Sink};
 
 /// Bytes of pages a render keeps in memory while it draws; the rest wait in `next/`.
 const SPILL: usize = 64 << 20;
@@ -117,6 +117,15 @@ impl Folder {
             return None;
         }
         std::fs::read(self.file(path)).ok()
+    }
+
+    /// The file at `path` opened for reading, if the site has one (serve sends large files
+    /// from disk).
+    pub fn open(&self, path: &str) -> Option<std::fs::File> {
+        if !self.contains(path) {
+            return None;
+        }
+        std::fs::File::open(self.file(path)).ok()
     }
 
     /// The paths of every file, sorted.
@@ -223,6 +232,27 @@ impl Sink for Folder {
             write_in_place(&self.next(&path), &bytes)?;
             lock(&self.spilled).push(path);
         }
+        Ok(())
+    }
+
+    fn copy(&self, path: String, from: &Path) -> std::io::Result<()> {
+        self.copy_in(path, from)
+    }
+}
+
+impl Folder {
+    /// [`Sink::copy`]: a new file (a response sending the old one from disk goes on reading
+    /// it whole), copied by the system.
+    fn copy_in(&self, path: String, from: &Path) -> std::io::Result<()> {
+        if path.ends_with(".html") || self.mode == Mode::Waiting {
+            // An HTML file's links are recorded; a page of a render still drawing waits. Neither
+            // is a large file in practice.
+            return self.put(path, std::fs::read(from).map_err(|e| super::cannot_read(from, e))?);
+        }
+        let to = self.file(&path);
+        std::fs::create_dir_all(to.parent().expect("a file has a folder"))?;
+        copy_file(from, &to)?;
+        lock(&self.paths).insert(path);
         Ok(())
     }
 }

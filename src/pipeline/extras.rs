@@ -15,7 +15,12 @@ use crate::diag::Diagnostic;
 use crate::output::{hash_of, Extras, Sink};
 use crate::render;
 use crate::site::{Practice, Site};
+use crate::theme::StaticFile;
 use crate::timing::phase;
+
+/// Project static files this large are copied again only when they changed (by their size,
+/// times and inode); smaller ones on every render, whatever their times say.
+const COPY_WHEN_CHANGED: u64 = 1 << 20;
 
 /// What the extras of the last render leave for the next.
 #[derive(Default)]
@@ -109,8 +114,16 @@ pub(super) fn make(
         let compare = parts.compare.of_site(site, |p| crate::compare::part(site, p));
         crate::compare::write_compare_data(site, &compare, &mut extras);
     });
-    for (p, b) in site.theme.static_files() {
-        extras.always(p.clone(), b.clone());
+    for (p, file) in site.theme.static_files() {
+        match file {
+            StaticFile::Builtin(text) => extras.always(p.clone(), text.as_bytes().to_vec()),
+            // Copied on disk; a small file on every render (as the built-in ones), a large one
+            // when it changed (a serve rebuild copies no 300 MB scan because a page was saved).
+            StaticFile::Project(f) => {
+                let fingerprint = (f.len >= COPY_WHEN_CHANGED).then(|| f.fingerprint());
+                extras.copy(p.clone(), &f.path, fingerprint)
+            }
+        }
     }
     let now = extras.finish().map_err(|(path, e)| {
         Diagnostic::new(&site.root.join(&site.config.paths.output).join(path), format!("cannot write: {e}"))

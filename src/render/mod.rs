@@ -26,6 +26,7 @@ pub use crate::markdown::escape_html;
 pub use crate::output::Files;
 pub use crate::theme::{BUILTIN_STATIC, BUILTIN_TEMPLATES};
 pub use fingerprints::Fingerprints;
+pub(crate) use views::card_key;
 pub use views::{Card, Link, TermLink};
 
 /// The pages a render drew (put into its sink), every page's fingerprint, and the cards (feeds
@@ -39,7 +40,7 @@ pub struct Pages {
 /// Renders the site's pages, drawing only those whose fingerprint differs from `prev` (all of
 /// them without `prev`). `fingerprints` holds every page's fingerprint, drawn or not.
 ///
-/// `cached` maps a practice's content hash to its card from an earlier render of the same
+/// `cached` maps a practice's [`card_key`] to its card from an earlier render of the same
 /// vocabulary and gazetteer; cards not in it are made.
 pub fn render_pages(
     site: &Site,

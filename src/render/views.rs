@@ -185,10 +185,17 @@ pub(super) struct TreeNode {
 pub(super) fn cards(site: &Site, cached: Option<HashMap<u64, Card>>) -> Vec<Card> {
     match cached {
         Some(mut cached) => {
-            site.practices.iter().map(|p| cached.remove(&p.hash).unwrap_or_else(|| card(site, p))).collect()
+            site.practices.iter().map(|p| cached.remove(&card_key(p)).unwrap_or_else(|| card(site, p))).collect()
         }
         None => site.practices.par_iter().map(|p| card(site, p)).collect(),
     }
+}
+
+/// What a practice's card is made from, besides the vocabulary and gazetteer: the text of its
+/// file and its slug (the card's link). A file renamed with its text unchanged is another card:
+/// kept under its text alone, the old link stayed on every list that shows it.
+pub(crate) fn card_key(p: &Practice) -> u64 {
+    super::fingerprints::hash_of(&(p.hash, &p.slug))
 }
 
 pub(super) fn card(site: &Site, p: &Practice) -> Card {

@@ -8,8 +8,12 @@
 //! and swaps in the new contents of `<main>`; otherwise it reloads. A `<main>` that holds a
 //! script counts as shell whole (its script's state would be lost), so such a page always
 //! reloads.
+//!
+//! A large file that goes as it is (not HTML, not gzip'd) is sent from disk in blocks
+//! ([`FileBody`]), never held in memory: a static folder may hold hundreds of megabytes.
 
 use std::hash::{Hash, Hasher};
+use std::io::Read;
 
 use hyper::body::Bytes;
 use hyper::StatusCode;
@@ -21,7 +25,7 @@ use crate::routes::NOT_FOUND;
 pub(super) struct Served {
     pub status: StatusCode,
     pub ctype: &'static str,
-    pub body: Bytes,
+    pub body: Payload,
     /// The body is gzip'd.
     pub gzip: bool,
     /// For HTML pages: the shell key, and the version it was drawn for.
@@ -30,6 +34,70 @@ pub(super) struct Served {
 
 /// Smaller files are sent as they are: gzip would save little.
 const GZIP_FROM: usize = 1024;
+/// Larger files are sent as they are, from disk: their gzip'd copy would be held in memory.
+const GZIP_UP_TO: u64 = 16 << 20;
+/// The blocks a file is sent from disk in.
+const BLOCK: u64 = 256 * 1024;
+
+/// What a response sends.
+pub(super) enum Payload {
+    Bytes(Bytes),
+    File(FileBody),
+}
+
+impl Payload {
+    pub(super) fn len(&self) -> u64 {
+        match self {
+            Payload::Bytes(b) => b.len() as u64,
+            Payload::File(f) => f.left,
+        }
+    }
+}
+
+/// A file of the site sent from disk, a block at a time as the connection takes them. A
+/// rebuild rewrites the site's files in place (static files it replaces by new ones, which an
+/// open file does not see): a file whose size or time changes while it is sent ends the
+/// response short of its length, so the client sees a cut response, never two versions in one.
+/// Blocks are read on the server's thread: from the page cache, a read is microseconds.
+pub(super) struct FileBody {
+    file: std::fs::File,
+    left: u64,
+    stamp: (u64, Option<std::time::SystemTime>),
+}
+
+impl FileBody {
+    fn new(file: std::fs::File) -> std::io::Result<FileBody> {
+        let meta = file.metadata()?;
+        Ok(FileBody { left: meta.len(), stamp: (meta.len(), meta.modified().ok()), file })
+    }
+
+    /// Bytes still to send.
+    pub(super) fn left(&self) -> u64 {
+        self.left
+    }
+
+    /// The next block, None at the end.
+    pub(super) fn next(&mut self) -> Option<std::io::Result<Bytes>> {
+        (self.left > 0).then(|| self.read_block())
+    }
+
+    fn read_block(&mut self) -> std::io::Result<Bytes> {
+        let meta = self.file.metadata()?;
+        if (meta.len(), meta.modified().ok()) != self.stamp {
+            self.left = 0;
+            return Err(std::io::Error::other("the file changed while it was sent"));
+        }
+        let mut block = vec![0; BLOCK.min(self.left) as usize];
+        let n = self.file.read(&mut block)?;
+        if n == 0 {
+            self.left = 0;
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        block.truncate(n);
+        self.left -= n as u64;
+        Ok(Bytes::from(block))
+    }
+}
 
 fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or("") {
@@ -104,20 +172,28 @@ pub(super) async fn page(url: &str, gzip: bool, shared: &Shared) -> Served {
         (StatusCode::NOT_FOUND, NOT_FOUND.to_string())
     };
     let ctype = content_type(&path);
+    let html = ctype.starts_with("text/html");
+    let gzip = gzip && compressible(ctype);
+    if !html {
+        // A large file that goes as it is: from disk.
+        let file = preview.and_then(|p| p.open(&path)).and_then(|f| FileBody::new(f).ok());
+        if let Some(file) = file.filter(|f| f.left >= SHARED_FROM as u64 && !(gzip && f.left <= GZIP_UP_TO)) {
+            return Served { status, ctype, body: Payload::File(file), gzip: false, shell: None };
+        }
+    }
     let read = preview.and_then(|p| p.read(&path));
     let file = read.as_deref().unwrap_or(b"<!DOCTYPE html><title>404</title><p>not found</p>");
-    let html = ctype.starts_with("text/html");
     let shell = html.then(|| (shell_key(file, status, st.error.is_some()), st.version));
-    let gzip = gzip && file.len() >= GZIP_FROM && compressible(ctype);
+    let gzip = gzip && file.len() >= GZIP_FROM;
     let draw = || {
         let body = match &shell {
-            Some((key, _)) => inject(file, st.version, key, st.error.as_deref()),
+            Some((key, _)) => inject(file, st.version, key, st.error.as_deref(), preview.is_some()),
             None => file.to_vec(),
         };
         Bytes::from(if gzip { gzipped(&body) } else { body })
     };
     if file.len() < SHARED_FROM {
-        return Served { status, ctype, body: draw(), gzip, shell };
+        return Served { status, ctype, body: Payload::Bytes(draw()), gzip, shell };
     }
     let mut large = shared.large.lock().unwrap_or_else(|p| p.into_inner());
     if large.0 != st.version {
@@ -125,7 +201,7 @@ pub(super) async fn page(url: &str, gzip: bool, shared: &Shared) -> Served {
         *large = (st.version, Default::default());
     }
     let body = large.1.entry((path, gzip)).or_insert_with(draw).clone();
-    Served { status, ctype, body, gzip, shell }
+    Served { status, ctype, body: Payload::Bytes(body), gzip, shell }
 }
 
 fn compressible(ctype: &str) -> bool {
@@ -176,13 +252,19 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// The live-reload client; `__VERSION__`, `__SHELL__` and `__EVENTS__` are filled in.
 const LIVE_JS: &str = include_str!("live.js");
 
-/// Adds the live-reload client (and the error overlay) before `</body>`.
-pub(super) fn inject(html: &[u8], version: u64, shell: &str, error: Option<&str>) -> Vec<u8> {
+/// Adds the live-reload client (and the error overlay) before `</body>`. `built`: a build
+/// succeeded since serve started (else the page is a placeholder, and the overlay says so).
+pub(super) fn inject(html: &[u8], version: u64, shell: &str, error: Option<&str>, built: bool) -> Vec<u8> {
     let html = String::from_utf8_lossy(html);
     let mut extra = String::new();
     if let Some(e) = error {
+        let what = if built {
+            "kbgen: the last rebuild failed; this is the last good version of the page."
+        } else {
+            "kbgen: the site could not be built, so there is no version of the site to show yet; the page reloads when the error below is fixed."
+        };
         extra.push_str(&format!(
-            "<div id=\"kbgen-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:9999;margin:0;padding:1rem 1.25rem;background:#2b0f0f;color:#ffd7d7;font:14px/1.5 ui-monospace,monospace;border-top:4px solid #e5484d\"><strong>kbgen: the last rebuild failed; this is the last good version of the page.</strong><pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">{}</pre></div>",
+            "<div id=\"kbgen-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:9999;margin:0;padding:1rem 1.25rem;background:#2b0f0f;color:#ffd7d7;font:14px/1.5 ui-monospace,monospace;border-top:4px solid #e5484d\"><strong>{what}</strong><pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">{}</pre></div>",
             crate::render::escape_html(e)
         ));
     }
@@ -222,9 +304,14 @@ mod tests {
 
     #[test]
     fn the_reload_script_and_overlay_go_before_body_end() {
-        let out =
-            String::from_utf8(inject(b"<html><body><p>x</p></body></html>", 7, "ab12", Some("error: a.md:2:1: <bad>")))
-                .unwrap();
+        let out = String::from_utf8(inject(
+            b"<html><body><p>x</p></body></html>",
+            7,
+            "ab12",
+            Some("error: a.md:2:1: <bad>"),
+            true,
+        ))
+        .unwrap();
         assert!(out.contains("var v=\"7\""), "{out}");
         assert!(out.contains("s=\"ab12\""), "{out}");
         assert!(!out.contains("// kbgen serve"), "the client's comments stay in its source");
