@@ -640,7 +640,11 @@ fn a_deeply_nested_page_fails_alone_with_a_named_error_and_the_good_files_import
     std::fs::copy(repo().join("sources/003_eb3b055d8e44d11e.txt"), crawl.join("good.txt")).unwrap();
     let article = "江苏省苏州市昆山市推行网格化治理，网格员每周走访农户，收集群众诉求，能办的当场办。".repeat(4);
     let nested = |tag: &str, n: usize| {
-        format!("<html><body>{}<p>{article}</p>{}</body></html>", format!("<{tag}>").repeat(n), format!("</{tag}>").repeat(n))
+        format!(
+            "<html><body>{}<p>{article}</p>{}</body></html>",
+            format!("<{tag}>").repeat(n),
+            format!("</{tag}>").repeat(n)
+        )
     };
     // 30,000 nested spans overflowed the stack of the tree walk (the whole import aborted);
     // 200,000 nested divs took html5ever over two minutes (its scope checks scan the stack).
@@ -654,7 +658,9 @@ fn a_deeply_nested_page_fails_alone_with_a_named_error_and_the_good_files_import
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     for name in ["spans.html", "divs.html"] {
         assert!(
-            stderr.lines().any(|l| l.starts_with("error: ") && l.contains(name) && l.contains("nest more than 1000 deep")),
+            stderr
+                .lines()
+                .any(|l| l.starts_with("error: ") && l.contains(name) && l.contains("nest more than 1000 deep")),
             "{stderr}"
         );
     }

@@ -64,7 +64,8 @@ fn visible_text(root: ElementRef) -> String {
     let mut out = String::new();
     // Open script, style, noscript and template elements around the node.
     let mut hidden = 0usize;
-    let unread = |n: &Node| n.as_element().is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript" | "template"));
+    let unread =
+        |n: &Node| n.as_element().is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript" | "template"));
     for edge in root.traverse() {
         match edge {
             Edge::Open(node) if unread(node.value()) => hidden += 1,
@@ -277,8 +278,7 @@ mod tests {
         ));
         assert_eq!(p.lines.len(), 3, "{:?}", texts(&p));
         // A small form (a search box) still goes.
-        let p =
-            lines_of(&format!("<body><form><p>搜索：请输入关键词。</p></form><div>{}</div></body>", paragraphs(3)));
+        let p = lines_of(&format!("<body><form><p>搜索：请输入关键词。</p></form><div>{}</div></body>", paragraphs(3)));
         assert!(p.lines.iter().all(|l| !l.text.contains("搜索")));
     }
 
@@ -429,8 +429,7 @@ mod tests {
         assert_eq!(p.date.as_deref(), Some("2022-05-16 10:00"));
         assert_eq!(p.jsonld_headline.as_deref(), Some("安吉推行 全科网格"));
         assert_eq!(p.jsonld_date.as_deref(), Some("2022-05-16T10:00:00+08:00"));
-        let p =
-            lines_of(r#"<head><meta property="article:published_time" content="2021-01-29"></head><p>正文。</p>"#);
+        let p = lines_of(r#"<head><meta property="article:published_time" content="2021-01-29"></head><p>正文。</p>"#);
         assert_eq!(p.date.as_deref(), Some("2021-01-29"));
     }
 }

@@ -28,7 +28,8 @@ pub(super) struct TooDeep;
 
 /// The page's tree, or [`TooDeep`].
 pub(super) fn parse(source: &str) -> Result<Html, TooDeep> {
-    let sink = Bounded { inner: HtmlTreeSink::new(Html::new_document()), depth: RefCell::default(), deep: Cell::new(false) };
+    let sink =
+        Bounded { inner: HtmlTreeSink::new(Html::new_document()), depth: RefCell::default(), deep: Cell::new(false) };
     let mut parser = html5ever::parse_document(sink, html5ever::ParseOpts::default());
     let mut rest = source;
     while !rest.is_empty() {
@@ -154,4 +155,3 @@ mod tests {
         assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
     }
 }
-
