@@ -540,12 +540,8 @@ fn a_gzip_bomb_a_lying_record_and_an_oversized_page_fail_alone_and_the_records_a
     )])));
     std::fs::write(dir.join("bomb.warc.gz"), bomb).unwrap();
     // Record 2's Content-Length 50 bytes short, and 50 bytes long: records 3 and 4 still read.
-    let short = [
-        "010_zhengzhou_jiesu.txt",
-        "011_jishou_kongke.txt",
-        "015_quanjiao_diyishuji.txt",
-        "006_xinghua_hezhang.txt",
-    ];
+    let short =
+        ["010_zhengzhou_jiesu.txt", "011_jishou_kongke.txt", "015_quanjiao_diyishuji.txt", "006_xinghua_hezhang.txt"];
     std::fs::write(dir.join("short.warc"), four_pages(short, -50)).unwrap();
     let long = [
         "018_changde_yijianshi.txt",

@@ -74,7 +74,7 @@ fn plain_date(d: &str) -> String {
     }
     let words: Vec<&str> = d.split([' ', ',']).filter(|w| !w.is_empty()).collect();
     for w in words.windows(3) {
-        let month = MONTHS.iter().position(|m| w[1].len() >= 3 && w[1][..3].eq_ignore_ascii_case(m));
+        let month = MONTHS.iter().position(|m| w[1].get(..3).is_some_and(|w| w.eq_ignore_ascii_case(m)));
         if let (Ok(day), Some(m), Ok(year)) = (w[0].parse::<u32>(), month, w[2].parse::<u32>()) {
             if (1..=31).contains(&day) && (1900..=2100).contains(&year) {
                 return format!("{year:04}-{:02}-{day:02}", m + 1);
@@ -300,32 +300,60 @@ pub fn csv(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input>
 /// records (JSON Lines and WARC a record at a time, so memory follows a record, not the
 /// file), other files stay files.
 pub fn expand(files: Vec<(PathBuf, String)>, fields: &Fields) -> impl Iterator<Item = Input> + Send + '_ {
-    files.into_iter().flat_map(move |(path, name)| -> Box<dyn Iterator<Item = Input> + Send + '_> {
-        let lower = name.to_ascii_lowercase();
-        // `.json` only when named on the command line: a folder's walk does not pick it up.
-        if !is_record_file(&lower) && !lower.ends_with(".json") {
-            return Box::new(std::iter::once(Input::File { path, name }));
+    files
+        .into_iter()
+        .flat_map(move |(path, name)| Guarded { path: path.clone(), inner: Some(file_inputs(path, name, fields)) })
+}
+
+/// A file's records; a panic in its reader (a bug) ends that file with an error naming it,
+/// and the other files still import.
+struct Guarded<'a> {
+    path: PathBuf,
+    inner: Option<Box<dyn Iterator<Item = Input> + Send + 'a>>,
+}
+
+impl Iterator for Guarded<'_> {
+    type Item = Input;
+
+    fn next(&mut self) -> Option<Input> {
+        let inner = self.inner.as_mut()?;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.next())) {
+            Ok(next) => next,
+            Err(_) => {
+                self.inner = None;
+                let error = "kbgen failed while reading it (a bug: please report it); the rest of it was not read";
+                Some(Input::Bad { path: self.path.clone(), error: error.into() })
+            }
         }
-        if lower.ends_with(".warc") || lower.ends_with(".warc.gz") {
-            return super::warc::records(&path, &name);
-        }
-        let bad = |path: PathBuf, e: std::io::Error| Input::Bad { path, error: format!("cannot read: {e}") };
-        if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
-            return match std::fs::File::open(&path) {
-                Ok(f) => Box::new(jsonl(std::io::BufReader::new(f), &path, &name, fields)),
-                Err(e) => Box::new(std::iter::once(bad(path, e))),
-            };
-        }
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => return Box::new(std::iter::once(bad(path, e))),
+    }
+}
+
+/// The inputs of one file; see [`expand`].
+fn file_inputs(path: PathBuf, name: String, fields: &Fields) -> Box<dyn Iterator<Item = Input> + Send + '_> {
+    let lower = name.to_ascii_lowercase();
+    // `.json` only when named on the command line: a folder's walk does not pick it up.
+    if !is_record_file(&lower) && !lower.ends_with(".json") {
+        return Box::new(std::iter::once(Input::File { path, name }));
+    }
+    if lower.ends_with(".warc") || lower.ends_with(".warc.gz") {
+        return super::warc::records(&path, &name);
+    }
+    let bad = |path: PathBuf, e: std::io::Error| Input::Bad { path, error: format!("cannot read: {e}") };
+    if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+        return match std::fs::File::open(&path) {
+            Ok(f) => Box::new(jsonl(std::io::BufReader::new(f), &path, &name, fields)),
+            Err(e) => Box::new(std::iter::once(bad(path, e))),
         };
-        if lower.ends_with(".csv") {
-            Box::new(csv(&bytes, &path, &name, fields).into_iter())
-        } else {
-            Box::new(json(&bytes, &path, &name, fields).into_iter())
-        }
-    })
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => return Box::new(std::iter::once(bad(path, e))),
+    };
+    if lower.ends_with(".csv") {
+        Box::new(csv(&bytes, &path, &name, fields).into_iter())
+    } else {
+        Box::new(json(&bytes, &path, &name, fields).into_iter())
+    }
 }
 
 /// A progress bar on standard error for imports of [`PROGRESS_FROM`] raw files or more, or of
@@ -455,6 +483,13 @@ mod tests {
         assert!(!same_file("notes:3", "notes:4"), "not a record file");
         assert!(same_file("items.json#3", "items.json#1"));
         assert!(!same_file("feed.jsonl:", "feed.jsonl:1"));
+    }
+
+    #[test]
+    fn a_date_field_of_chinese_words_is_kept_as_it_is_never_a_panic() {
+        // A word whose third byte is inside a character (found by tests/readers.rs).
+        assert_eq!(plain_date("3 3家參赛单位 2023"), "3 3家參赛单位 2023");
+        assert_eq!(plain_date("21 三月 2023"), "21 三月 2023");
     }
 
     #[test]

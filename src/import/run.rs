@@ -262,13 +262,17 @@ fn parse_all(
         })
         .par_bridge()
         .map(|(i, input)| {
-            let r = match &input {
+            // A panic (a bug) fails its article alone.
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &input {
                 records::Input::File { path, name } => {
                     std::fs::read(path).map_err(ImportError::from).and_then(|b| importer.stories(name, &b))
                 }
                 records::Input::Record { name, bytes, hints, .. } => importer.stories_with(name, bytes, hints),
                 records::Input::Bad { error, .. } => Err(ImportError::Record(error.clone())),
-            };
+            }))
+            .unwrap_or_else(|_| {
+                Err(ImportError::Record("kbgen failed while importing it (a bug: please report it)".into()))
+            });
             progress.inc(1);
             (i, input.path().to_path_buf(), r)
         })
