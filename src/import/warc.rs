@@ -120,7 +120,8 @@ impl<R: Read> Records<R> {
             self.n += 1;
             if skipped > 0 && self.n == 1 {
                 self.done = true;
-                return Some(self.bad("not a WARC archive: it does not start with a `WARC/1.0` line".into()));
+                let error = "not a WARC archive: it does not start with a `WARC/1.0` line".to_string();
+                return Some(Input::Bad { path: self.path.clone(), error });
             }
             match self.record() {
                 Ok(Some(input)) => return Some(input),
@@ -261,15 +262,23 @@ struct Source<R> {
     /// The unread bytes are `buf[at..]`.
     at: usize,
     eof: bool,
+    /// A read error met while looking ahead: given out once the bytes before it are read.
+    pending: Option<std::io::Error>,
 }
 
 impl<R: Read> Source<R> {
     fn new(inner: R) -> Source<R> {
-        Source { inner, buf: Vec::new(), at: 0, eof: false }
+        Source { inner, buf: Vec::new(), at: 0, eof: false, pending: None }
     }
 
-    /// At least `want` unread bytes in the buffer, or all that is left.
+    /// At least `want` unread bytes in the buffer, or all that is left before the end or a
+    /// read error (an error only when no byte is left before it).
     fn fill(&mut self, want: usize) -> std::io::Result<&[u8]> {
+        if self.at == self.buf.len() {
+            if let Some(e) = self.pending.take() {
+                return Err(e);
+            }
+        }
         if self.buf.len() - self.at < want && !self.eof {
             self.buf.drain(..self.at);
             self.at = 0;
@@ -282,7 +291,12 @@ impl<R: Read> Source<R> {
                     }
                     Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
+                    Err(e) if self.buf.len() == self.at => return Err(e),
+                    Err(e) => {
+                        self.pending = Some(e);
+                        self.eof = true;
+                        break;
+                    }
                 }
             }
         }
@@ -291,6 +305,11 @@ impl<R: Read> Source<R> {
 
     fn consume(&mut self, n: usize) {
         self.at += n;
+    }
+
+    /// Why fewer bytes are left than a record declares: the read error met, else the end.
+    fn short(&mut self) -> std::io::Error {
+        self.pending.take().unwrap_or_else(|| std::io::ErrorKind::UnexpectedEof.into())
     }
 
     /// Puts `bytes` back before the unread ones.
@@ -307,7 +326,7 @@ impl<R: Read> Source<R> {
     /// The next `n` bytes; an archive that ends before is an error.
     fn take(&mut self, n: usize) -> std::io::Result<Vec<u8>> {
         if self.fill(n)?.len() < n {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
+            return Err(self.short());
         }
         let out = self.buf[self.at..self.at + n].to_vec();
         self.consume(n);
@@ -319,7 +338,7 @@ impl<R: Read> Source<R> {
         while n > 0 {
             let b = self.fill(1)?;
             if b.is_empty() {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
+                return Err(self.short());
             }
             let k = (b.len() as u64).min(n) as usize;
             self.consume(k);
@@ -371,25 +390,47 @@ impl<R: Read> Source<R> {
     }
 
     /// A record's header: the lines up to an empty line, consumed; `None` when no empty line
-    /// comes within [`MAX_HEAD`] bytes (nothing is consumed then but the `WARC/` line start).
+    /// comes within [`MAX_HEAD`] bytes (nothing is consumed then but the `WARC/` line start),
+    /// an error when the archive ends first.
     fn head(&mut self) -> std::io::Result<Option<Vec<u8>>> {
-        let b = self.fill(MAX_HEAD)?;
-        let end = memchr::memmem::find(b, b"\r\n\r\n").map(|i| (i, i + 4));
-        let end = end.or_else(|| memchr::memmem::find(b, b"\n\n").map(|i| (i, i + 2)));
-        let Some((head_end, body_start)) = end.filter(|&(i, _)| i < MAX_HEAD) else {
+        let Some((end, next)) = self.find_blank_line(MAX_HEAD)? else {
+            // The archive ends (or stops inflating) inside the header.
+            if self.eof && self.buf.len() - self.at < MAX_HEAD {
+                return Err(self.short());
+            }
             self.consume(1);
             return Ok(None);
         };
-        let head = b[..head_end].to_vec();
-        self.consume(body_start);
+        let head = self.buf[self.at..self.at + end].to_vec();
+        self.consume(next);
         Ok(Some(head))
     }
 
     /// The length of the HTTP head at the reader (up to its empty line), looking at most
     /// `limit` bytes ahead; all of them when there is no empty line.
     fn http_head_len(&mut self, limit: usize) -> std::io::Result<usize> {
-        let b = self.peek(limit)?;
-        Ok(find(b, b"\r\n\r\n").map(|i| i + 4).or_else(|| find(b, b"\n\n").map(|i| i + 2)).unwrap_or(b.len()))
+        match self.find_blank_line(limit)? {
+            Some((_, next)) => Ok(next),
+            None => Ok(self.fill(0)?.len().min(limit)),
+        }
+    }
+
+    /// The first empty line within `limit` bytes ahead: where it starts and where what
+    /// follows it starts. The look ahead grows fourfold from 4 KiB, so a small record costs
+    /// no 64 KiB move of the buffer.
+    fn find_blank_line(&mut self, limit: usize) -> std::io::Result<Option<(usize, usize)>> {
+        let mut want = limit.min(4 << 10);
+        loop {
+            let b = self.fill(want)?;
+            let b = &b[..b.len().min(limit)];
+            if let Some(found) = blank_line(b) {
+                return Ok(Some(found));
+            }
+            if b.len() < want || want >= limit {
+                return Ok(None);
+            }
+            want = (want * 4).min(limit);
+        }
     }
 
     /// The empty line that ends a record's block (`\r\n\r\n`, or looser forms), consumed;
@@ -432,13 +473,10 @@ struct HttpHead {
 /// The head of an HTTP response (`message`: the head and the start of the body): `None` when
 /// it is no successful HTML response (a redirect, an image, a stylesheet).
 fn http_head(message: &[u8]) -> Result<Option<HttpHead>, String> {
-    let (head, body_at) = match find(message, b"\r\n\r\n") {
-        Some(i) => (&message[..i], i + 4),
-        None => match find(message, b"\n\n") {
-            Some(i) => (&message[..i], i + 2),
-            None => return Err("no end of the header".into()),
-        },
+    let Some((end, body_at)) = blank_line(message) else {
+        return Err("no end of the header".into());
     };
+    let head = &message[..end];
     let body = &message[body_at..];
     let head = String::from_utf8_lossy(head);
     let mut lines = head.lines();
@@ -535,6 +573,16 @@ fn dechunk(mut body: &[u8]) -> Result<Vec<u8>, String> {
         }
     }
     Ok(out)
+}
+
+/// The first empty line in `b` (CRLF or LF): where it starts and where what follows starts.
+fn blank_line(b: &[u8]) -> Option<(usize, usize)> {
+    let crlf = memchr::memmem::find(b, b"\r\n\r\n").map(|i| (i, i + 4));
+    let lf = memchr::memmem::find(b, b"\n\n").map(|i| (i, i + 2));
+    match (crlf, lf) {
+        (Some(c), Some(l)) => Some(if l.0 < c.0 { l } else { c }),
+        (c, l) => c.or(l),
+    }
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -649,6 +697,39 @@ mod tests {
                 let _ = pages(&w);
             }
         }
+    }
+
+    #[test]
+    fn a_body_declared_chunked_that_is_not_is_read_as_it_is() {
+        // A crawler that stored the body dechunked and kept the header (one line: no chunk
+        // size line was found, and the page came out empty: "no article found").
+        let html = b"<html><body><p>x</p></body></html>";
+        let m = response("Transfer-Encoding: chunked\r\nContent-Type: text/html\r\n", html);
+        assert_eq!(http_page(&m).unwrap().unwrap(), html);
+        let chunked = response("Transfer-Encoding: chunked\r\nContent-Type: text/html\r\n", b"4\r\n<p>x\r\n0\r\n\r\n");
+        assert_eq!(http_page(&chunked).unwrap().unwrap(), b"<p>x");
+    }
+
+    #[test]
+    fn a_gzip_archive_cut_short_gives_its_records_before_the_cut() {
+        let html = b"<html><p>x</p></html>";
+        let http = "application/http; msgtype=response";
+        let mut gz = Vec::new();
+        for i in 0..4 {
+            let r =
+                record("response", &format!("http://x.org/{i}"), http, &response("Content-Type: text/html\r\n", html));
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            std::io::Write::write_all(&mut e, &r).unwrap();
+            gz.extend(e.finish().unwrap());
+        }
+        // Cut inside the third member: a look ahead past the first records meets the error.
+        let cut = &gz[..gz.len() * 6 / 10];
+        let got: Vec<Input> =
+            Records::new(flate2::bufread::MultiGzDecoder::new(cut), Path::new("c.warc.gz"), "c.warc.gz", true)
+                .collect();
+        let names: Vec<String> = got.iter().map(|i| i.path().display().to_string()).collect();
+        assert_eq!(names, ["c.warc.gz#1", "c.warc.gz#2", "c.warc.gz#3"], "{got:?}");
+        assert!(matches!(&got[2], Input::Bad { error, .. } if error.starts_with("bad WARC record: ")), "{got:?}");
     }
 
     #[test]
