@@ -819,3 +819,39 @@ fn reports_of_several_places_quoting_one_policy_paragraph_are_not_merged() {
         summary.iter().filter_map(|s| s.2.as_deref()).map(|r| r.rsplit('/').next().unwrap()).collect();
     assert_eq!(counties, ["唐河县", "社旗县", "方城县", "镇平县", "内乡县", "唐河县"], "{summary:#?}");
 }
+
+#[test]
+fn a_deeply_nested_page_fails_alone_with_a_named_error_and_the_good_files_import() {
+    let tmp = tempfile::tempdir().unwrap();
+    let crawl = tmp.path().join("crawl");
+    std::fs::create_dir(&crawl).unwrap();
+    std::fs::copy(repo().join("sources/003_eb3b055d8e44d11e.txt"), crawl.join("good.txt")).unwrap();
+    let article = "江苏省苏州市昆山市推行网格化治理，网格员每周走访农户，收集群众诉求，能办的当场办。".repeat(4);
+    let nested = |tag: &str, n: usize| {
+        format!(
+            "<html><body>{}<p>{article}</p>{}</body></html>",
+            format!("<{tag}>").repeat(n),
+            format!("</{tag}>").repeat(n)
+        )
+    };
+    // 30,000 nested spans overflowed the stack of the tree walk (the whole import aborted);
+    // 200,000 nested divs took html5ever over two minutes (its scope checks scan the stack).
+    std::fs::write(crawl.join("spans.html"), nested("span", 30_000)).unwrap();
+    std::fs::write(crawl.join("divs.html"), nested("div", 200_000)).unwrap();
+    // Nested a few hundred deep is still read.
+    std::fs::write(crawl.join("deep-but-fine.html"), nested("div", 500)).unwrap();
+    let out = tmp.path().join("content");
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), crawl.to_str().unwrap()]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    for name in ["spans.html", "divs.html"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with("error: ") && l.contains(name) && l.contains("nest more than 1000 deep")),
+            "{stderr}"
+        );
+    }
+    let files: Vec<String> = pages(&out).iter().map(|p| p.front.import.as_ref().unwrap().file.clone()).collect();
+    assert_eq!(files, ["deep-but-fine.html", "good.txt"], "{stderr}");
+}

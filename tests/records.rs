@@ -250,7 +250,7 @@ fn an_installed_kbgen_inits_imports_json_lines_and_builds_outside_the_repository
     assert!(home_page.contains("我的基层治理知识库"));
 
     let out = ok(&run(&bin, &kb, &["import", "../scraped.jsonl"]), "import");
-    assert!(out.contains("imported 4 of 4 files: 4 stories (4 created"), "{out}");
+    assert!(out.contains("imported 4 of 4 articles from 1 file (4 records): 4 stories (4 created"), "{out}");
     let out = ok(&run(&bin, &kb, &["build"]), "build");
     assert!(out.contains("built 4 practices"), "{out}");
     let home_page = std::fs::read_to_string(kb.join("site/index.html")).unwrap();
@@ -326,7 +326,10 @@ fn json_lines_csv_warc_and_gzip_warc_import_with_their_addresses_and_a_bad_recor
         "{stderr}"
     );
     // 4 + 2 + 3 + 2 articles; the stylesheet, redirect and requests are no articles.
-    assert!(stdout.contains("imported 11 of 13 files: 11 stories (11 created"), "{stdout}");
+    assert!(
+        stdout.contains("imported 11 of 13 articles from 4 files (13 records): 11 stories (11 created"),
+        "{stdout}"
+    );
     ok(&run(&bin, &kb, &["build"]), "build");
 
     let pages = pages(&kb.join("content"));
@@ -438,7 +441,7 @@ fn a_large_import_into_a_pipe_shows_no_progress_bar() {
     let out = ok(&o, "import");
     assert!(
         out.contains(
-            "imported 210 of 210 files: 210 stories (1 created, 0 updated, 0 unchanged, 0 merged, 209 skipped)"
+            "imported 210 of 210 articles from 1 file (210 records): 210 stories (1 created, 0 updated, 0 unchanged, 0 merged, 209 skipped)"
         ),
         "{out}"
     );
@@ -606,4 +609,165 @@ fn a_gbk_csv_is_reported_in_its_own_encoding() {
     let stdout = ok(&run(&bin, tmp.path(), &["import", "--out", out.to_str().unwrap(), "table.csv"]), "import");
     assert!(stdout.contains("table.csv:2 (GBK): 1 story"), "{stdout}");
     assert!(!stdout.contains("UTF-8"), "{stdout}");
+}
+
+/// `kbgen import ARGS` in `cwd` with its address space capped at `limit` bytes.
+#[cfg(unix)]
+fn run_capped(cwd: &Path, args: &[&str], limit: u64) -> Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kbgen"));
+    cmd.current_dir(cwd).args(args);
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let r = libc::rlimit { rlim_cur: limit, rlim_max: limit };
+            if libc::setrlimit(libc::RLIMIT_AS, &r) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.output().unwrap()
+}
+
+/// Four HTML response records of `files`, the second with its Content-Length `off` bytes
+/// from the truth.
+fn four_pages(files: [&str; 4], off: i64) -> Vec<u8> {
+    let response = "application/http; msgtype=response";
+    let mut out = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let mut r =
+            warc_record(i, "response", &format!("https://x.org/{i}.html"), response, &http("text/html", &as_html(f)));
+        if i == 1 {
+            let s = String::from_utf8(r).unwrap();
+            let at = s.find("Content-Length: ").unwrap() + "Content-Length: ".len();
+            let end = at + s[at..].find('\r').unwrap();
+            let declared: i64 = s[at..end].parse().unwrap();
+            r = format!("{}{}{}", &s[..at], declared + off, &s[end..]).into_bytes();
+        }
+        out.extend(r);
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn a_gzip_bomb_a_lying_record_and_an_oversized_page_fail_alone_and_the_records_after_them_import() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    std::fs::create_dir(&dir).unwrap();
+    // 1 GiB of zeros declared an image, 1 MB gzip'd: read whole, it took 2.2 GB and aborted
+    // under a 3 GB address-space cap.
+    let gib = 1u64 << 30;
+    let head = format!(
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Target-URI: https://x.org/a.jpg\r\n\
+         Content-Type: image/jpeg\r\nContent-Length: {gib}\r\n\r\n"
+    );
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(head.as_bytes()).unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..1024 {
+        e.write_all(&zeros).unwrap();
+    }
+    e.write_all(b"\r\n\r\n").unwrap();
+    let mut bomb = e.finish().unwrap();
+    bomb.extend(gzip(&archive(&[(
+        "https://x.org/after-bomb.html",
+        as_html("047_shandong_duibiao_dzwww.txt"),
+        "text/html",
+    )])));
+    std::fs::write(dir.join("bomb.warc.gz"), bomb).unwrap();
+    // Record 2's Content-Length 50 bytes short, and 50 bytes long: records 3 and 4 still read.
+    let short =
+        ["010_zhengzhou_jiesu.txt", "011_jishou_kongke.txt", "015_quanjiao_diyishuji.txt", "006_xinghua_hezhang.txt"];
+    std::fs::write(dir.join("short.warc"), four_pages(short, -50)).unwrap();
+    let long = [
+        "018_changde_yijianshi.txt",
+        "022_longxian_leitai.txt",
+        "028_beijing_chuishao.txt",
+        "044_sanming_fengqiao.txt",
+    ];
+    std::fs::write(dir.join("long.warc"), four_pages(long, 50)).unwrap();
+    // A page record of 40 MiB, then a good one.
+    let big = http("text/html", &[b"<html><body><p>".as_slice(), &vec![b'x'; 40 << 20]].concat());
+    let response = "application/http; msgtype=response";
+    let good = http("text/html", &as_html("004_ningjin_hezhang.txt"));
+    let big = [
+        warc_record(1, "response", "https://x.org/big.html", response, &big),
+        warc_record(2, "response", "https://x.org/g.html", response, &good),
+    ];
+    std::fs::write(dir.join("big.warc"), big.concat()).unwrap();
+
+    let out = tmp.path().join("content");
+    let o = run_capped(tmp.path(), &["import", "--out", out.to_str().unwrap(), dir.to_str().unwrap()], 2 << 30);
+    let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+    let error = |at: &str| {
+        errors.iter().find(|l| l.contains(&format!("crawl/{at}:"))).unwrap_or_else(|| panic!("{at}: {stderr}"))
+    };
+    assert!(error("big.warc#1").ends_with("a page record of 40 MiB, larger than 32 MiB: not read"), "{stderr}");
+    for at in ["short.warc#2", "long.warc#2"] {
+        assert!(
+            error(at).contains("its Content-Length") && error(at).contains("read on from the next record"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(errors.len(), 3, "{stderr}");
+    assert!(!stderr.contains("Read further") && !stderr.contains("Error reading data source"), "{stderr}");
+    let files: Vec<String> = pages(&out).iter().map(|p| p.front.import.as_ref().unwrap().file.clone()).collect();
+    for f in [
+        "big.warc#2",
+        "bomb.warc.gz#4",
+        "long.warc#1",
+        "long.warc#3",
+        "long.warc#4",
+        "short.warc#1",
+        "short.warc#3",
+        "short.warc#4",
+    ] {
+        assert!(files.contains(&f.to_string()), "{f} in {files:?}\n{stdout}{stderr}");
+    }
+    // Records are counted, not only files.
+    assert!(stdout.contains("imported 8 of 11 articles from 4 files (11 records)"), "{stdout}");
+}
+
+#[test]
+fn a_nul_byte_spoils_only_its_record_and_a_file_of_no_records_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    // A NUL in the first record of a CSV (in its first 8 KB: the whole file was refused as
+    // "binary file, not text") and in a JSON Lines record as `\u0000`.
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut csv = String::from("url,title,text\n");
+    for (i, f) in ["025_tongcheng_leitai.txt", "023_suining_bixue.txt"].iter().enumerate() {
+        let (title, body) = labelled(f);
+        let body = if i == 0 { body.replacen('。', "。\0", 1) } else { body };
+        csv.push_str(&format!("https://x.org/{i}.html,{},{}\n", q(&title), q(&body)));
+    }
+    std::fs::write(dir.join("nul.csv"), &csv).unwrap();
+    let (title, body) = labelled("004_ningjin_hezhang.txt");
+    let rec =
+        serde_json::json!({ "url": "https://x.org/j.html", "title": title, "text": body.replacen('。', "。\u{0}", 1) });
+    std::fs::write(dir.join("nul.jsonl"), format!("{rec}\n")).unwrap();
+    // A CSV of its header row alone, and JSON Lines of blank lines: named, as an empty file is.
+    std::fs::write(dir.join("header.csv"), "url,title,text\n").unwrap();
+    std::fs::write(dir.join("blank.jsonl"), "\n  \n\n").unwrap();
+    let out = tmp.path().join("content");
+    let o = common::kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), dir.to_str().unwrap()]);
+    let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("in/header.csv: no records: the file holds only its header row"), "{stderr}");
+    assert!(stderr.contains("in/blank.jsonl: no records: the file holds only blank lines"), "{stderr}");
+    for w in ["in/nul.csv:2: ", "in/nul.jsonl:1: "] {
+        assert!(
+            stderr.lines().any(|l| l.starts_with("warning: ") && l.contains(w) && l.contains("U+FFFD")),
+            "{w}: {stderr}"
+        );
+    }
+    assert!(!stderr.contains("binary file"), "{stderr}");
+    let files: Vec<String> = pages(&out).iter().map(|p| p.front.import.as_ref().unwrap().file.clone()).collect();
+    let second = format!("nul.csv:{}", 1 + csv.lines().position(|l| l.starts_with("https://x.org/1.html")).unwrap());
+    assert_eq!(files, ["nul.csv:2", second.as_str(), "nul.jsonl:1"], "{stdout}{stderr}");
 }

@@ -24,8 +24,19 @@ pub struct Decoded {
     pub replaced: Option<(usize, usize)>,
 }
 
-/// Decodes `bytes`; `html` allows a `<meta charset>` declaration to decide.
+/// Decodes `bytes`; `html` allows a `<meta charset>` declaration to decide. A few NUL bytes
+/// in text (a scraper's stray byte) are read as U+FFFD like broken bytes, with their line.
 pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeError> {
+    decode_with(bytes, html, false)
+}
+
+/// [`decode`] for a file of records that are each decoded again (a CSV table): NUL bytes are
+/// left in the text, for the record that holds one to say where.
+pub fn decode_keeping_nul(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    decode_with(bytes, false, true)
+}
+
+fn decode_with(bytes: &[u8], html: bool, keep_nul: bool) -> Result<Decoded, DecodeError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(DecodeError::Empty);
     }
@@ -60,13 +71,19 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeError> {
     if !known(actual) && !bytes.is_ascii() {
         return Err(DecodeError::Unknown { guess: actual.name() });
     }
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    if text.trim().is_empty() {
+    let mut text = text.replace("\r\n", "\n").replace('\r', "\n");
+    // Replacement characters that were not in the file, and NULs: count them and find the
+    // first line.
+    let invalid = if bytes.windows(3).any(|w| w == "\u{FFFD}".as_bytes()) { 0 } else { bad };
+    let nuls = if keep_nul { 0 } else { text.matches('\0').count() };
+    if nuls > 0 {
+        text = text.replace('\0', "\u{FFFD}");
+    }
+    if text.trim().is_empty() || text.chars().all(|c| c.is_whitespace() || c == '\u{FFFD}') {
         return Err(DecodeError::Empty);
     }
-    // Replacement characters that were not in the file: count them and find the first line.
-    let replaced = (bad > 0 && !bytes.windows(3).any(|w| w == "\u{FFFD}".as_bytes()))
-        .then(|| (bad, text.lines().position(|l| l.contains('\u{FFFD}')).map_or(1, |i| i + 1)));
+    let replaced = (invalid + nuls > 0)
+        .then(|| (invalid + nuls, text.lines().position(|l| l.contains('\u{FFFD}')).map_or(1, |i| i + 1)));
     Ok(Decoded { text, encoding: actual.name(), replaced })
 }
 
@@ -173,11 +190,13 @@ fn plausible_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     })
 }
 
-/// NUL bytes or many C0 control characters mean this is no text file.
+/// Many C0 control characters (NUL among them) mean this is no text file; a stray NUL in
+/// text (one in 200 bytes at most) does not.
 fn looks_binary(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(8192)];
     let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b)).count();
-    sample.contains(&0) || controls * 50 > sample.len()
+    let nuls = sample.iter().filter(|&&b| b == 0).count();
+    nuls * 200 > sample.len().max(200) || controls * 50 > sample.len()
 }
 
 /// The charset an HTML document declares in its first 4 KiB (`<meta charset=gb2312>` or the

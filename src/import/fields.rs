@@ -130,7 +130,7 @@ pub fn record_date(d: &str) -> Option<String> {
     }
     let words: Vec<&str> = d.split([' ', ',']).filter(|w| !w.is_empty()).collect();
     for w in words.windows(3) {
-        let month = MONTHS.iter().position(|m| w[1].len() >= 3 && w[1][..3].eq_ignore_ascii_case(m));
+        let month = MONTHS.iter().position(|m| w[1].get(..3).is_some_and(|w| w.eq_ignore_ascii_case(m)));
         if let (Some(m), Ok(year)) = (month, w[2].parse::<u32>()) {
             if let Some((date, _)) = super::dates::valid_date(&year.to_string(), &(m + 1).to_string(), w[0]) {
                 return Some(date);

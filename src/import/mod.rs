@@ -76,6 +76,8 @@ pub enum ImportError {
     /// A page of links to articles, not one: search results, a column's list, a table of contents.
     #[error("not an article: {0}")]
     NotArticle(String),
+    #[error("{0}")]
+    Html(#[from] html::HtmlError),
     /// A record of a JSON Lines, CSV or WARC file that holds no readable article.
     #[error("{0}")]
     Record(String),
@@ -144,7 +146,7 @@ impl<'a> Importer<'a> {
         let is_html = hints.html.unwrap_or_else(|| is_html_name(name));
         let decoded = decode::decode(bytes, is_html)?;
         let text = clean::strip_glosses(&decoded.text);
-        let read = ReadPage::of(&text, is_html, hints);
+        let read = ReadPage::of(&text, is_html, hints)?;
         let raw_lines = unglue_top(read.lines);
         let place_headline = |l: &str| self.is_place_headline(l);
         let photographers = photographers(&raw_lines);
@@ -407,7 +409,7 @@ struct ReadPage {
 }
 
 impl ReadPage {
-    fn of(text: &str, is_html: bool, hints: &records::Hints) -> ReadPage {
+    fn of(text: &str, is_html: bool, hints: &records::Hints) -> Result<ReadPage, ImportError> {
         let mut titles = PageTitles::default();
         if let Some(t) = &hints.title {
             titles.add_field(t);
@@ -416,9 +418,9 @@ impl ReadPage {
             let url = hints.url.clone().or_else(|| meta::address_line(text));
             let lines = lines::text_lines(text);
             add_crumb_tails(&mut titles, &lines);
-            return ReadPage { lines, html_date: None, titles, site_name: None, html_text: String::new(), url };
+            return Ok(ReadPage { lines, html_date: None, titles, site_name: None, html_text: String::new(), url });
         }
-        let page = html::html_lines(text);
+        let page = html::html_lines(text)?;
         // The page's own title fields, strongest first.
         for f in page.jsonld_headline.iter().chain(&page.article_title).chain(&page.og_title).chain(&page.title) {
             titles.add_field(f);
@@ -436,7 +438,7 @@ impl ReadPage {
                 l.heading = Some(2);
             }
         }
-        ReadPage {
+        Ok(ReadPage {
             lines,
             html_date: page.date.or(page.jsonld_date),
             titles,
@@ -444,7 +446,7 @@ impl ReadPage {
             site_name: page.content_source.or(page.site_name),
             html_text: page.text,
             url: hints.url.clone().or(page.url),
-        }
+        })
     }
 }
 

@@ -6,21 +6,24 @@
 //! same pipeline as a `.txt` or `.html` file. A bad record is reported by file and line (or
 //! record number), and the others import.
 
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 pub use super::input::{Hints, Input};
 
 /// Whether two raw article names are records of one file (`feed.jsonl:3`, `feed.jsonl:12`).
 pub fn same_file(a: &str, b: &str) -> bool {
-    let file = |n: &str| {
-        let at = n.rfind([':', '#'])?;
-        let number = &n[at + 1..];
-        (!number.is_empty()
-            && number.bytes().all(|c| c.is_ascii_digit())
-            && (is_record_file(&n[..at]) || n[..at].to_ascii_lowercase().ends_with(".json")))
-        .then(|| n[..at].to_string())
-    };
-    file(a).is_some_and(|f| file(b) == Some(f))
+    record_file(a).is_some_and(|f| record_file(b) == Some(f))
+}
+
+/// The file a record's name names (`feed.jsonl` of `feed.jsonl:12`); `None` for a file's.
+pub fn record_file(n: &str) -> Option<String> {
+    let at = n.rfind([':', '#'])?;
+    let number = &n[at + 1..];
+    (!number.is_empty()
+        && number.bytes().all(|c| c.is_ascii_digit())
+        && (is_record_file(&n[..at]) || n[..at].to_ascii_lowercase().ends_with(".json")))
+    .then(|| n[..at].to_string())
 }
 
 /// Record files: JSON Lines, CSV, WARC (gzip'd or not).
@@ -68,32 +71,104 @@ pub fn json(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input
     }
 }
 
-/// The records of a JSON Lines file: one JSON object per line; blank lines are skipped.
-pub fn jsonl(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input> {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let mut out = Vec::new();
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let n = i + 1;
-        let at = PathBuf::from(format!("{}:{n}", path.display()));
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
+/// A record (a JSON line, a CSV row) may be this large; a larger one is reported by its line
+/// and skipped unread.
+pub const MAX_RECORD: u64 = 32 << 20;
+
+/// The records of a JSON Lines file: one JSON object per line, read a line at a time as the
+/// iterator is advanced; blank lines are skipped. A file of no record is an error.
+pub fn jsonl<'a, R: BufRead + 'a>(reader: R, path: &Path, name: &str, fields: &'a Fields) -> JsonLines<'a, R> {
+    JsonLines { reader, path: path.to_path_buf(), name: name.to_string(), fields, n: 0, records: 0, done: false }
+}
+
+/// The records of a JSON Lines file; see [`jsonl`].
+pub struct JsonLines<'a, R> {
+    reader: R,
+    path: PathBuf,
+    name: String,
+    fields: &'a Fields,
+    /// The last line read.
+    n: usize,
+    /// Lines that were not blank.
+    records: usize,
+    done: bool,
+}
+
+impl<R: BufRead> Iterator for JsonLines<'_, R> {
+    type Item = Input;
+
+    fn next(&mut self) -> Option<Input> {
+        let mut line = Vec::new();
+        loop {
+            if self.done {
+                return None;
+            }
+            line.clear();
+            let at = |n: usize| PathBuf::from(format!("{}:{n}", self.path.display()));
+            match (&mut self.reader).take(MAX_RECORD + 1).read_until(b'\n', &mut line) {
+                Ok(0) => {
+                    self.done = true;
+                    // A file of blank lines (or none) is named, as an empty file is.
+                    return (self.records == 0).then(|| Input::Bad {
+                        path: self.path.clone(),
+                        error: "no records: the file holds only blank lines".into(),
+                    });
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    self.done = true;
+                    return Some(Input::Bad { path: at(self.n + 1), error: format!("cannot read: {e}") });
+                }
+            }
+            self.n += 1;
+            let n = self.n;
+            if line.len() as u64 > MAX_RECORD {
+                self.records += 1;
+                if let Err(e) = skip_line(&mut self.reader) {
+                    self.done = true;
+                    return Some(Input::Bad { path: at(n), error: format!("cannot read: {e}") });
+                }
+                let error = format!("bad record: longer than {} MiB, not read", MAX_RECORD >> 20);
+                return Some(Input::Bad { path: at(n), error });
+            }
+            let text = if n == 1 { line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&line) } else { &line[..] };
+            if text.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            self.records += 1;
+            let parsed = std::str::from_utf8(text).map_err(|e| format!("bad record: not UTF-8 ({e})")).and_then(|l| {
+                serde_json::from_str::<serde_json::Value>(l).map_err(|e| format!("bad record: not JSON: {e}"))
+            });
+            let result = parsed.and_then(|v| object_article(&v, self.fields));
+            return Some(match result {
+                Ok((bytes, hints)) => Input::Record { path: at(n), name: format!("{}:{n}", self.name), bytes, hints },
+                Err(error) => Input::Bad { path: at(n), error },
+            });
         }
-        let parsed = std::str::from_utf8(line).map_err(|e| format!("bad record: not UTF-8 ({e})")).and_then(|l| {
-            serde_json::from_str::<serde_json::Value>(l).map_err(|e| format!("bad record: not JSON: {e}"))
-        });
-        let result = parsed.and_then(|v| object_article(&v, fields));
-        out.push(match result {
-            Ok((bytes, hints)) => Input::Record { path: at, name: format!("{name}:{n}"), bytes, hints },
-            Err(error) => Input::Bad { path: at, error },
-        });
     }
-    out
+}
+
+/// Reads up to the next line break without holding the line.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<()> {
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        if let Some(i) = memchr::memchr(b'\n', buf) {
+            reader.consume(i + 1);
+            return Ok(());
+        }
+        let n = buf.len();
+        reader.consume(n);
+    }
 }
 
 /// The records of a CSV file with a header row (any common encoding; quoted fields may span
 /// lines). A record is named by the line it starts on.
 pub fn csv(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input> {
-    let (text, encoding) = match super::decode::decode(bytes, false) {
+    // NUL bytes are left in the records, each of which is decoded again and says where.
+    let (text, encoding) = match super::decode::decode_keeping_nul(bytes) {
         Ok(d) => (d.text, d.encoding),
         Err(e) => return vec![Input::Bad { path: path.to_path_buf(), error: e.to_string() }],
     };
@@ -115,7 +190,12 @@ pub fn csv(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input>
         }]
     };
     let mut out = Vec::new();
-    for record in reader.records() {
+    let mut records = reader.into_records().peekable();
+    if records.peek().is_none() {
+        let error = "no records: the file holds only its header row".to_string();
+        return vec![Input::Bad { path: path.to_path_buf(), error }];
+    }
+    for record in records {
         let (line, result) = match record {
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
@@ -155,42 +235,72 @@ pub fn csv(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input>
     out
 }
 
-/// The raw articles of `files`: record files become their records, other files stay files.
-pub fn expand(files: Vec<(PathBuf, String)>, fields: &Fields) -> Vec<Input> {
-    let mut out = Vec::new();
-    for (path, name) in files {
-        let lower = name.to_ascii_lowercase();
-        if !is_record_file(&lower) && !lower.ends_with(".json") {
-            out.push(Input::File { path, name });
-            continue;
-        }
-        if lower.ends_with(".warc") || lower.ends_with(".warc.gz") {
-            out.extend(super::warc::records(&path, &name));
-            continue;
-        }
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                out.push(Input::Bad { path, error: format!("cannot read: {e}") });
-                continue;
-            }
-        };
-        if lower.ends_with(".csv") {
-            out.extend(csv(&bytes, &path, &name, fields));
-        } else if lower.ends_with(".json") {
-            out.extend(json(&bytes, &path, &name, fields));
-        } else {
-            out.extend(jsonl(&bytes, &path, &name, fields));
-        }
-    }
-    out
+/// The raw articles of `files`, read as they are asked for: record files become their
+/// records (JSON Lines and WARC a record at a time, so memory follows a record, not the
+/// file), other files stay files.
+pub fn expand(files: Vec<(PathBuf, String)>, fields: &Fields) -> impl Iterator<Item = Input> + Send + '_ {
+    files
+        .into_iter()
+        .flat_map(move |(path, name)| Guarded { path: path.clone(), inner: Some(file_inputs(path, name, fields)) })
 }
 
-/// A progress bar on standard error for imports of [`PROGRESS_FROM`] raw articles or more;
-/// hidden when standard error is not a terminal or `CI` is set.
-pub fn progress_bar(len: usize) -> indicatif::ProgressBar {
+/// A file's records; a panic in its reader (a bug) ends that file with an error naming it,
+/// and the other files still import.
+struct Guarded<'a> {
+    path: PathBuf,
+    inner: Option<Box<dyn Iterator<Item = Input> + Send + 'a>>,
+}
+
+impl Iterator for Guarded<'_> {
+    type Item = Input;
+
+    fn next(&mut self) -> Option<Input> {
+        let inner = self.inner.as_mut()?;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.next())) {
+            Ok(next) => next,
+            Err(_) => {
+                self.inner = None;
+                let error = "kbgen failed while reading it (a bug: please report it); the rest of it was not read";
+                Some(Input::Bad { path: self.path.clone(), error: error.into() })
+            }
+        }
+    }
+}
+
+/// The inputs of one file; see [`expand`].
+fn file_inputs(path: PathBuf, name: String, fields: &Fields) -> Box<dyn Iterator<Item = Input> + Send + '_> {
+    let lower = name.to_ascii_lowercase();
+    // `.json` only when named on the command line: a folder's walk does not pick it up.
+    if !is_record_file(&lower) && !lower.ends_with(".json") {
+        return Box::new(std::iter::once(Input::File { path, name }));
+    }
+    if lower.ends_with(".warc") || lower.ends_with(".warc.gz") {
+        return super::warc::records(&path, &name);
+    }
+    let bad = |path: PathBuf, e: std::io::Error| Input::Bad { path, error: format!("cannot read: {e}") };
+    if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+        return match std::fs::File::open(&path) {
+            Ok(f) => Box::new(jsonl(std::io::BufReader::new(f), &path, &name, fields)),
+            Err(e) => Box::new(std::iter::once(bad(path, e))),
+        };
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => return Box::new(std::iter::once(bad(path, e))),
+    };
+    if lower.ends_with(".csv") {
+        Box::new(csv(&bytes, &path, &name, fields).into_iter())
+    } else {
+        Box::new(json(&bytes, &path, &name, fields).into_iter())
+    }
+}
+
+/// A progress bar on standard error for imports of [`PROGRESS_FROM`] raw files or more, or of
+/// record files (whose records are counted as they are read: the length grows); hidden when
+/// standard error is not a terminal or `CI` is set.
+pub fn progress_bar(len: usize, records: bool) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
-    if std::env::var_os("CI").is_some() || !std::io::stderr().is_terminal() || len < PROGRESS_FROM {
+    if std::env::var_os("CI").is_some() || !std::io::stderr().is_terminal() || (len < PROGRESS_FROM && !records) {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len as u64);
@@ -232,7 +342,8 @@ mod tests {
             "[1, 2]\n",
             "{\"title\": \"没有正文\"}\n",
         );
-        let r = jsonl(feed.as_bytes(), Path::new("feed.jsonl"), "feed.jsonl", &Fields::default());
+        let fields = Fields::default();
+        let r: Vec<Input> = jsonl(feed.as_bytes(), Path::new("feed.jsonl"), "feed.jsonl", &fields).collect();
         assert_eq!(r.len(), 5);
         let (name, text, h) = ok(&r[0]);
         assert_eq!((name, text), ("feed.jsonl:1", "正文一"));
@@ -312,6 +423,14 @@ mod tests {
         assert!(!same_file("notes:3", "notes:4"), "not a record file");
         assert!(same_file("items.json#3", "items.json#1"));
         assert!(!same_file("feed.jsonl:", "feed.jsonl:1"));
+    }
+
+    #[test]
+    fn a_date_field_of_chinese_words_is_no_date_never_a_panic() {
+        // A word whose third byte is inside a character (found by tests/readers.rs).
+        let d = |s: &str| super::super::fields::record_date(s);
+        assert_eq!(d("3 3家參赛单位 2023"), None);
+        assert_eq!(d("21 三月 2023"), None);
     }
 
     #[test]

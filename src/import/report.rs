@@ -96,17 +96,21 @@ pub fn print(reports: &[FileReport], csv: Option<&Path>) -> anyhow::Result<bool>
         println!("review report: {}", shown(path));
     }
     let t = &tally;
+    // Records of JSON Lines, CSV and WARC files are counted one by one, and the files they
+    // came from too.
+    let record_file = |r: &FileReport| super::records::record_file(&r.path.to_string_lossy());
+    let records = reports.iter().filter(|r| record_file(r).is_some()).count();
+    let what = if records == 0 {
+        format!("{} of {} files", reports.len() - t.failed, reports.len())
+    } else {
+        let files: HashSet<String> =
+            reports.iter().map(|r| record_file(r).unwrap_or_else(|| r.path.to_string_lossy().into_owned())).collect();
+        let (n, noun) = (files.len(), if files.len() == 1 { "file" } else { "files" });
+        format!("{} of {} articles from {n} {noun} ({records} records)", reports.len() - t.failed, reports.len())
+    };
     println!(
-        "imported {} of {} files: {} stories ({} created, {} updated, {} unchanged, {} merged, {} skipped), {} failed",
-        reports.len() - t.failed,
-        reports.len(),
-        t.stories,
-        t.created,
-        t.updated,
-        t.unchanged,
-        t.merged,
-        t.skipped,
-        t.failed
+        "imported {what}: {} stories ({} created, {} updated, {} unchanged, {} merged, {} skipped), {} failed",
+        t.stories, t.created, t.updated, t.unchanged, t.merged, t.skipped, t.failed
     );
     Ok(t.failed == 0)
 }

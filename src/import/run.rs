@@ -237,7 +237,9 @@ pub fn run_with(
     fields: &records::Fields,
     skip: &[PathBuf],
 ) -> Vec<FileReport> {
-    let parsed = parse_all(importer, records::expand(collect_inputs(inputs, skip), fields));
+    let files = collect_inputs(inputs, skip);
+    let record_files = files.iter().any(|(_, name)| records::is_record_file(name));
+    let parsed = parse_all(importer, files.len(), record_files, records::expand(files, fields));
     let copies = Copies::of(&parsed);
     let mut writer = Writer {
         importer,
@@ -260,7 +262,14 @@ pub fn run_with(
             Err(e) => (None, Err(e)),
             Ok((stories, dec)) => {
                 if let Some((n, line)) = dec.replaced {
-                    warnings.push(format!("{}:{line}: {n} invalid bytes read as U+FFFD (�)", path.display()));
+                    // A record's lines are its text's, not its file's.
+                    warnings.push(match records::record_file(&path.to_string_lossy()) {
+                        Some(_) => format!(
+                            "{}: {n} invalid bytes read as U+FFFD (�), the first on line {line} of its text",
+                            path.display()
+                        ),
+                        None => format!("{}:{line}: {n} invalid bytes read as U+FFFD (�)", path.display()),
+                    });
                 }
                 let result = res.map(|mut pages| {
                     for s in 0..stories.len() {
@@ -282,26 +291,44 @@ pub fn run_with(
     reports
 }
 
-/// Reads every raw article in parallel, with a progress bar on a terminal.
-fn parse_all(importer: &Importer, articles: Vec<records::Input>) -> Vec<(PathBuf, Parsed)> {
+/// Reads every raw article in parallel as the readers give them out (a record file's records
+/// are read as they are parsed, so the raw bytes held are those of the articles in hand), with
+/// a progress bar on a terminal. The result is in input order.
+fn parse_all(
+    importer: &Importer,
+    files: usize,
+    record_files: bool,
+    articles: impl Iterator<Item = records::Input> + Send,
+) -> Vec<(PathBuf, Parsed)> {
     use rayon::prelude::*;
-    let progress = records::progress_bar(articles.len());
-    let parsed = articles
-        .par_iter()
-        .map(|input| {
-            let r = match input {
+    let progress = records::progress_bar(files, record_files);
+    let mut parsed: Vec<(usize, PathBuf, Parsed)> = articles
+        .enumerate()
+        .inspect(|(i, _)| {
+            if *i >= files {
+                progress.inc_length(1);
+            }
+        })
+        .par_bridge()
+        .map(|(i, input)| {
+            // A panic (a bug) fails its article alone.
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &input {
                 records::Input::File { path, name } => {
                     std::fs::read(path).map_err(ImportError::from).and_then(|b| importer.stories(name, &b))
                 }
                 records::Input::Record { name, bytes, hints, .. } => importer.stories_with(name, bytes, hints),
                 records::Input::Bad { error, .. } => Err(ImportError::Record(error.clone())),
-            };
+            }))
+            .unwrap_or_else(|_| {
+                Err(ImportError::Record("kbgen failed while importing it (a bug: please report it)".into()))
+            });
             progress.inc(1);
-            (input.path().to_path_buf(), r)
+            (i, input.path().to_path_buf(), r)
         })
         .collect();
     progress.finish_and_clear();
-    parsed
+    parsed.sort_unstable_by_key(|(i, _, _)| *i);
+    parsed.into_iter().map(|(_, path, r)| (path, r)).collect()
 }
 
 fn story_of(parsed: &[(PathBuf, Parsed)], (f, s): StoryKey) -> &Story {

@@ -5,9 +5,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use ego_tree::iter::Edge;
 use scraper::{ElementRef, Node};
 
-use super::{is_hidden, is_link, key};
+use super::{is_link, key, key_of};
 
 /// Elements whose whole subtree is never article text.
 pub(super) const SKIP_TAGS: &[&str] = &[
@@ -191,59 +192,81 @@ fn is_punct(c: char) -> bool {
     matches!(c, '，' | '。' | '；' | '！' | '？' | '、' | ',' | ';')
 }
 
-/// Fills `out` with the stats of every element under `el` and returns `el`'s; the own-text
-/// part of the result is what `el` passes up to its block ancestor when it is inline.
-pub(super) fn measure(el: ElementRef, skip: &HashSet<usize>, out: &mut HashMap<usize, Stats>) -> Stats {
-    let name = el.value().name();
-    if SKIP_TAGS.contains(&name) || is_hidden(el) || skip.contains(&key(el)) {
-        return Stats::default();
-    }
-    let link = is_link(el);
-    let mut s = Stats { paragraphs: usize::from(matches!(name, "p" | "br")), ..Stats::default() };
-    for child in el.children() {
-        match child.value() {
-            Node::Text(t) => {
-                for c in t.chars().filter(|c| !c.is_whitespace() && *c != '\u{3000}') {
-                    s.chars += 1;
-                    s.own_chars += 1;
-                    if crate::fold::is_han(c) {
-                        s.han += 1;
-                        s.own_han += 1;
-                    }
-                    if is_punct(c) {
-                        s.punct += 1;
-                        s.own_punct += 1;
+/// Fills `out` with the stats of every element under `root` and returns `root`'s; the
+/// own-text part of an element's stats is what it passes up to its block ancestor when it is
+/// inline. Elements in `skip` (and the tags of [`SKIP_TAGS`]) count for nothing, with all
+/// below them. One walk of the tree with a stack of the open elements' counts, not a call
+/// per level: a page may nest as deep as the parser allows.
+pub(super) fn measure(root: ElementRef, skip: &HashSet<usize>, out: &mut HashMap<usize, Stats>) -> Stats {
+    let mut open: Vec<Stats> = Vec::new();
+    let mut skipping = None;
+    let mut result = Stats::default();
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) if skipping.is_none() => match node.value() {
+                Node::Text(t) => {
+                    let Some(s) = open.last_mut() else { continue };
+                    for c in t.chars().filter(|c| !c.is_whitespace() && *c != '\u{3000}') {
+                        s.chars += 1;
+                        s.own_chars += 1;
+                        if crate::fold::is_han(c) {
+                            s.han += 1;
+                            s.own_han += 1;
+                        }
+                        if is_punct(c) {
+                            s.punct += 1;
+                            s.own_punct += 1;
+                        }
                     }
                 }
-            }
-            Node::Element(_) => {
-                let Some(c) = ElementRef::wrap(child) else { continue };
-                let cs = measure(c, skip, out);
-                s.chars += cs.chars;
-                s.link_chars += cs.link_chars;
-                s.han += cs.han;
-                s.link_han += cs.link_han;
-                s.punct += cs.punct;
-                s.paragraphs += cs.paragraphs;
-                if !BLOCK_TAGS.contains(&c.value().name()) {
-                    s.own_chars += cs.own_chars;
-                    s.own_link_chars += cs.own_link_chars;
-                    s.own_han += cs.own_han;
-                    s.own_link_han += cs.own_link_han;
-                    s.own_punct += cs.own_punct;
+                Node::Element(e) => {
+                    let name = e.name();
+                    if SKIP_TAGS.contains(&name) || skip.contains(&key_of(e)) {
+                        skipping = Some(node.id());
+                        continue;
+                    }
+                    open.push(Stats { paragraphs: usize::from(matches!(name, "p" | "br")), ..Stats::default() });
+                }
+                _ => {}
+            },
+            Edge::Open(_) => {}
+            Edge::Close(node) => {
+                if skipping.is_some() {
+                    if skipping == Some(node.id()) {
+                        skipping = None;
+                    }
+                    continue;
+                }
+                let Some(el) = ElementRef::wrap(node) else { continue };
+                let Some(mut s) = open.pop() else { continue };
+                if is_link(el) {
+                    s.link_chars = s.chars;
+                    s.own_link_chars = s.own_chars;
+                    s.link_han = s.han;
+                    s.own_link_han = s.own_han;
+                }
+                out.insert(key(el), s);
+                let Some(p) = open.last_mut() else {
+                    result = s;
+                    continue;
+                };
+                p.chars += s.chars;
+                p.link_chars += s.link_chars;
+                p.han += s.han;
+                p.link_han += s.link_han;
+                p.punct += s.punct;
+                p.paragraphs += s.paragraphs;
+                if !BLOCK_TAGS.contains(&el.value().name()) {
+                    p.own_chars += s.own_chars;
+                    p.own_link_chars += s.own_link_chars;
+                    p.own_han += s.own_han;
+                    p.own_link_han += s.own_link_han;
+                    p.own_punct += s.own_punct;
                 }
             }
-            _ => {}
         }
     }
-    if link {
-        s.link_chars = s.chars;
-        s.own_link_chars = s.own_chars;
-        s.link_han = s.han;
-        s.own_link_han = s.own_han;
-    }
-    out.insert(key(el), s);
-    s
+    result
 }
 
 fn class_words(el: ElementRef) -> Vec<String> {
@@ -310,7 +333,7 @@ fn tag_weight(name: &str) -> f64 {
 /// The article block and its article-like siblings, in page order. Empty when the page has
 /// no paragraph of text (then every line is kept).
 pub(super) fn choose_blocks(root: ElementRef, stats: &HashMap<usize, Stats>, furniture: &HashSet<usize>) -> Vec<usize> {
-    let scores = Scores::of(root, stats, furniture);
+    let scores = Scores::of(root, stats);
     let Some((&top_key, _)) = scores
         .points
         .iter()
@@ -346,7 +369,7 @@ impl<'a> Scores<'a> {
     /// Every paragraph of at least 20 characters scores 1 + its punctuation + one per 100
     /// characters (at most 3), given to its container (a `<td>` or `<div>` holding the text
     /// itself) and its parent in full, to the grandparent by half, to the next by a sixth.
-    fn of(root: ElementRef<'a>, stats: &'a HashMap<usize, Stats>, furniture: &HashSet<usize>) -> Scores<'a> {
+    fn of(root: ElementRef<'a>, stats: &'a HashMap<usize, Stats>) -> Scores<'a> {
         let mut scores = Scores { points: HashMap::new(), elems: HashMap::new(), stats };
         for el in root.descendants().filter_map(ElementRef::wrap) {
             let name = el.value().name();
@@ -357,9 +380,8 @@ impl<'a> Scores<'a> {
             if s.own_chars < 20 || s.own_links() {
                 continue;
             }
-            if el.ancestors().filter_map(ElementRef::wrap).any(|a| furniture.contains(&key(a))) {
-                continue;
-            }
+            // An element under furniture or hidden has no stats (`measure` skipped it): none
+            // of it scores.
             let points = 1.0 + s.own_punct as f64 + (s.own_chars as f64 / 100.0).min(3.0);
             let own = (name != "p").then_some((el, 1.0));
             let up = el.ancestors().filter_map(ElementRef::wrap).take(3).zip([1.0, 2.0, 6.0]);

@@ -8,9 +8,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node, Selector};
 
 mod blocks;
+mod parse;
 mod walk;
 
 use blocks::{choose_blocks, furniture, measure};
@@ -60,24 +62,43 @@ pub struct Heading {
 
 fn visible_text(root: ElementRef) -> String {
     let mut out = String::new();
-    for node in root.descendants() {
-        if let Node::Text(t) = node.value() {
-            let hidden = node.ancestors().any(|a| {
-                a.value().as_element().is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript" | "template"))
-            });
-            let t = t.trim();
-            if !hidden && !t.is_empty() {
-                out.push_str(t);
-                out.push('\n');
+    // Open script, style, noscript and template elements around the node.
+    let mut hidden = 0usize;
+    let unread =
+        |n: &Node| n.as_element().is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript" | "template"));
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) if unread(node.value()) => hidden += 1,
+            Edge::Close(node) if unread(node.value()) => hidden -= 1,
+            Edge::Open(node) => {
+                if let Node::Text(t) = node.value() {
+                    let t = t.trim();
+                    if hidden == 0 && !t.is_empty() {
+                        out.push_str(t);
+                        out.push('\n');
+                    }
+                }
             }
+            Edge::Close(_) => {}
         }
     }
     out
 }
 
-pub fn html_lines(source: &str) -> HtmlPage {
-    let doc = Html::parse_document(source);
+/// A page this import does not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HtmlError {
+    #[error(
+        "not read: its elements nest more than {} deep (an article page nests a few dozen; a broken or hostile page?)",
+        parse::MAX_DEPTH
+    )]
+    TooDeep,
+}
+
+pub fn html_lines(source: &str) -> Result<HtmlPage, HtmlError> {
+    let doc = parse::parse(source).map_err(|parse::TooDeep| HtmlError::TooDeep)?;
     let root = doc.root_element();
+    let hidden = hidden(root);
     let title = select_text(&doc, "title");
     let mut page = HtmlPage {
         lines: Vec::new(),
@@ -85,7 +106,7 @@ pub fn html_lines(source: &str) -> HtmlPage {
         date: meta_date(&doc),
         headline: None,
         og_title: meta_content(&doc, &["og:title", "twitter:title"]),
-        h1: headings(&doc),
+        h1: headings(&doc, &hidden),
         jsonld_headline: None,
         jsonld_date: None,
         // A WeChat account names itself in `#js_name`.
@@ -101,25 +122,62 @@ pub fn html_lines(source: &str) -> HtmlPage {
     // Pass 1: the text of every element, to know which furniture-looking elements are in fact
     // the page's main containers.
     let mut all = HashMap::new();
-    let page_stats = measure(root, &HashSet::new(), &mut all);
+    let page_stats = measure(root, &hidden, &mut all);
     let furniture = furniture(root, &all, page_stats.chars);
     // Pass 2: the same with the furniture removed, for scoring.
+    let skip: HashSet<usize> = furniture.union(&hidden).copied().collect();
     let mut stats = HashMap::new();
-    measure(root, &furniture, &mut stats);
+    measure(root, &skip, &mut stats);
     let chosen = choose_blocks(root, &stats, &furniture);
 
-    let (lines, headline) = article_lines(root, &furniture, &chosen, title.as_deref());
+    let (lines, headline) = article_lines(root, &skip, &chosen, title.as_deref());
     page.lines = lines;
     page.headline = headline;
-    page
+    Ok(page)
 }
 
 /// A key for an element of the parsed tree (its address, stable while the tree lives).
 fn key(el: ElementRef) -> usize {
-    std::ptr::from_ref(el.value()) as usize
+    key_of(el.value())
 }
 
-fn is_hidden(el: ElementRef) -> bool {
+fn key_of(el: &scraper::node::Element) -> usize {
+    std::ptr::from_ref(el) as usize
+}
+
+/// The hidden elements under `root` (see [`is_hidden`]), in one walk of the tree that counts
+/// the Han characters under each element on a stack.
+fn hidden(root: ElementRef) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    let mut han: Vec<usize> = Vec::new();
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(_) => han.push(0),
+                Node::Text(t) => {
+                    if let Some(h) = han.last_mut() {
+                        *h += t.chars().filter(|&c| crate::fold::is_han(c)).count();
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                let Some(el) = ElementRef::wrap(node) else { continue };
+                let h = han.pop().unwrap_or(0);
+                if let Some(up) = han.last_mut() {
+                    *up += h;
+                }
+                if is_hidden(el, h) {
+                    out.insert(key(el));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Hidden by an attribute or a style; `han`: the Han characters under it.
+fn is_hidden(el: ElementRef, han: usize) -> bool {
     let v = el.value();
     if v.attr("hidden").is_some() || v.attr("aria-hidden") == Some("true") {
         return true;
@@ -132,7 +190,7 @@ fn is_hidden(el: ElementRef) -> bool {
         // A page that shows its article by script hides it until then (WeChat's `#js_content`
         // is `visibility: hidden; opacity: 0`): only a small block so hidden is a popup or a menu.
         let veiled = s.contains("visibility:hidden") || s.split(';').any(|d| d == "opacity:0");
-        veiled && el.text().flat_map(str::chars).filter(|&c| crate::fold::is_han(c)).count() < REVEALED_HAN
+        veiled && han < REVEALED_HAN
     })
 }
 
@@ -150,10 +208,10 @@ fn is_link(el: ElementRef) -> bool {
 }
 
 /// The first `<h1>`/`<h2>` headings of the page, up to five.
-fn headings(doc: &Html) -> Vec<Heading> {
+fn headings(doc: &Html, hidden: &HashSet<usize>) -> Vec<Heading> {
     let sel = Selector::parse("h1, h2").expect("valid selector");
     doc.select(&sel)
-        .filter(|h| !is_hidden(*h))
+        .filter(|h| !hidden.contains(&key(*h)))
         .filter_map(|h| {
             let text = squash_space(&h.text().collect::<String>());
             let level = if h.value().name() == "h1" { 1 } else { 2 };
@@ -166,6 +224,10 @@ fn headings(doc: &Html) -> Vec<Heading> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lines_of(source: &str) -> HtmlPage {
+        html_lines(source).unwrap()
+    }
 
     fn texts(p: &HtmlPage) -> Vec<&str> {
         p.lines.iter().map(|l| l.text.as_str()).collect()
@@ -181,7 +243,7 @@ mod tests {
             <div class="share-bar">分享到：微信 微博</div></div>
             <aside><h3>热点推荐</h3></aside><footer>Copyright</footer>
             <script>var a = "<p>no</p>";</script></body></html>"#;
-        let p = html_lines(page);
+        let p = lines_of(page);
         assert_eq!(texts(&p), ["安吉推行全科网格", "第一段，加粗的文字。", "第二段", "第三段"]);
         assert_eq!(p.lines[0].heading, Some(1));
         assert_eq!(p.title.as_deref(), Some("安吉：全科网格_浙江新闻"));
@@ -205,19 +267,18 @@ mod tests {
             format!("<body><form id='Form1' method='post'><div id='main'>{}</div></form></body>", paragraphs(4)),
             format!("<body class='u-has-nav-bar'><div class='app' id='app'>{}</div></body>", paragraphs(4)),
         ] {
-            let p = html_lines(&format!("<html><head><title>t</title></head>{shell}</html>"));
+            let p = lines_of(&format!("<html><head><title>t</title></head>{shell}</html>"));
             assert_eq!(p.lines.len(), 4, "{shell}");
             assert!(p.lines[0].text.starts_with("第1段"));
         }
         // A search box's label goes even when the box is not in a form of its own.
-        let p = html_lines(&format!(
+        let p = lines_of(&format!(
             "<body><table><tr><td>相关新闻:<input name=query><input type=submit value=搜索></td></tr></table><div>{}</div></body>",
             paragraphs(3)
         ));
         assert_eq!(p.lines.len(), 3, "{:?}", texts(&p));
         // A small form (a search box) still goes.
-        let p =
-            html_lines(&format!("<body><form><p>搜索：请输入关键词。</p></form><div>{}</div></body>", paragraphs(3)));
+        let p = lines_of(&format!("<body><form><p>搜索：请输入关键词。</p></form><div>{}</div></body>", paragraphs(3)));
         assert!(p.lines.iter().all(|l| !l.text.contains("搜索")));
     }
 
@@ -229,7 +290,7 @@ mod tests {
             menu(30),
             paragraphs(3)
         );
-        let p = html_lines(&page);
+        let p = lines_of(&page);
         assert_eq!(p.lines.len(), 3, "{:?}", texts(&p));
         assert!(texts(&p).iter().all(|t| t.starts_with('第')));
     }
@@ -240,7 +301,7 @@ mod tests {
             "<body><div class='content'>{}<p>·<a href='/1'>另一条新闻的标题在这里</a>（2005-04-03 17:19）</p></div></body>",
             paragraphs(3)
         );
-        let p = html_lines(&page);
+        let p = lines_of(&page);
         assert_eq!(p.lines.len(), 3, "{:?}", texts(&p));
     }
 
@@ -250,7 +311,7 @@ mod tests {
             .map(|i| format!("<h4>re: 标题 2004-12-27 12:{i:02}</h4><p>读者第{i}条评论：写得很好，受益匪浅，期待更多文章，谢谢作者的分享。</p>"))
             .collect();
         let page = format!("<body><div class='post'>{}</div><div id='comments'>{comments}</div></body>", paragraphs(2));
-        let p = html_lines(&page);
+        let p = lines_of(&page);
         assert_eq!(p.lines.len(), 2, "{:?}", texts(&p));
     }
 
@@ -264,7 +325,7 @@ mod tests {
             paragraphs(2).replace("第", "续第"),
             menu(8)
         );
-        let p = html_lines(&page);
+        let p = lines_of(&page);
         assert_eq!(p.lines.len(), 6, "{:?}", texts(&p));
         assert!(p.lines[5].text.starts_with("续第2段"));
     }
@@ -279,7 +340,7 @@ mod tests {
             menu(5),
             paragraphs(3)
         );
-        let p = html_lines(&page);
+        let p = lines_of(&page);
         assert_eq!(texts(&p)[..2], ["安吉推行全科网格", "2022-05-16 10:00 来源：浙江日报"]);
         assert_eq!(p.lines[0].heading, Some(1));
         assert_eq!(p.lines.len(), 5);
@@ -298,7 +359,7 @@ mod tests {
             menu(5),
             paragraphs(3)
         );
-        let p = html_lines(&page);
+        let p = lines_of(&page);
         assert_eq!(texts(&p)[..2], ["安吉推行全科网格", "2022-05-16 10:00 来源:中国新闻网"]);
     }
 
@@ -309,7 +370,7 @@ mod tests {
              <div class='info'>发布日期：2022-02-11</div><div class='article-body'>{}</div></body></html>",
             paragraphs(3)
         );
-        let p = html_lines(&page);
+        let p = lines_of(&page);
         assert_eq!(
             texts(&p)[..3],
             ["内蒙古延续税收优惠政策助企纾困", "预计4年为纳税人减负180亿元", "发布日期：2022-02-11"]
@@ -325,19 +386,19 @@ mod tests {
              <div><table class='tooltipbg'><tr><td>{}</td></tr></table></div></body></html>",
             paragraphs(3).replace("<p>", "").replace("</p>", "<br><br>")
         );
-        let p = html_lines(&page);
+        let p = lines_of(&page);
         assert!(p.lines.len() >= 3, "{:?}", texts(&p));
     }
 
     #[test]
     fn a_saved_page_knows_its_address() {
         let saved = "<!-- saved from url=(0061)http://www.hnxinyang.gov.cn/2023-05/12/content_1234.html -->\n<html><body><p>正文</p></body></html>";
-        assert_eq!(html_lines(saved).url.as_deref(), Some("http://www.hnxinyang.gov.cn/2023-05/12/content_1234.html"));
+        assert_eq!(lines_of(saved).url.as_deref(), Some("http://www.hnxinyang.gov.cn/2023-05/12/content_1234.html"));
         let canonical = "<html><head><link rel='canonical' href='https://www.gov.cn/zhengce/202303/t20230321_1.htm'></head><body></body></html>";
-        assert_eq!(html_lines(canonical).url.as_deref(), Some("https://www.gov.cn/zhengce/202303/t20230321_1.htm"));
+        assert_eq!(lines_of(canonical).url.as_deref(), Some("https://www.gov.cn/zhengce/202303/t20230321_1.htm"));
         // Far into a page of multi-byte text, and a relative or script address, are none.
-        assert_eq!(html_lines(&format!("<html><body><p>{}</p></body></html>", "商".repeat(2000))).url, None);
-        assert_eq!(html_lines("<html><head><link rel='canonical' href='/a/b.html'><meta property='og:url' content='javascript:x'></head></html>").url, None);
+        assert_eq!(lines_of(&format!("<html><body><p>{}</p></body></html>", "商".repeat(2000))).url, None);
+        assert_eq!(lines_of("<html><head><link rel='canonical' href='/a/b.html'><meta property='og:url' content='javascript:x'></head></html>").url, None);
     }
 
     #[test]
@@ -347,7 +408,7 @@ mod tests {
             paragraphs(3),
             paragraphs(3)
         );
-        assert_eq!(html_lines(&page).lines.len(), 3);
+        assert_eq!(lines_of(&page).lines.len(), 3);
     }
 
     #[test]
@@ -361,15 +422,14 @@ mod tests {
               {"@type":"WebPage","name":"页面"},
               {"@type":"NewsArticle","headline":"安吉推行 全科网格","datePublished":"2022-05-16T10:00:00+08:00"}]}</script>
             </head><body><p>正文。</p></body></html>"#;
-        let p = html_lines(page);
+        let p = lines_of(page);
         assert_eq!(p.og_title.as_deref(), Some("安吉推行全科网格"));
         assert_eq!(p.site_name.as_deref(), Some("浙江新闻"));
         assert_eq!(p.description.as_deref(), Some("安吉县的全科网格。"));
         assert_eq!(p.date.as_deref(), Some("2022-05-16 10:00"));
         assert_eq!(p.jsonld_headline.as_deref(), Some("安吉推行 全科网格"));
         assert_eq!(p.jsonld_date.as_deref(), Some("2022-05-16T10:00:00+08:00"));
-        let p =
-            html_lines(r#"<head><meta property="article:published_time" content="2021-01-29"></head><p>正文。</p>"#);
+        let p = lines_of(r#"<head><meta property="article:published_time" content="2021-01-29"></head><p>正文。</p>"#);
         assert_eq!(p.date.as_deref(), Some("2021-01-29"));
     }
 }

@@ -5,17 +5,18 @@
 
 use std::collections::HashSet;
 
+use ego_tree::iter::Edge;
 use scraper::{ElementRef, Node};
 
 use super::blocks::{BLOCK_TAGS, SKIP_TAGS};
-use super::{is_hidden, is_link, key};
+use super::{is_link, key};
 use crate::import::lines::Line;
 
-/// The article's lines under `root` (furniture left out) and the headline found above the
+/// The article's lines under `root` (furniture and hidden elements in `skip` left out) and the headline found above the
 /// chosen blocks; with no block chosen, the whole page is the article.
 pub(super) fn article_lines(
     root: ElementRef,
-    furniture: &HashSet<usize>,
+    skip: &HashSet<usize>,
     chosen: &[usize],
     title: Option<&str>,
 ) -> (Vec<Line>, Option<String>) {
@@ -27,7 +28,7 @@ pub(super) fn article_lines(
         beside_control: false,
         in_link: 0,
         heading: None,
-        furniture,
+        skip,
         chosen,
         inside: 0,
         region: if chosen.is_empty() { Region::Inside } else { Region::Before },
@@ -63,27 +64,85 @@ struct Walker<'a> {
     beside_control: bool,
     in_link: usize,
     heading: Option<u8>,
-    furniture: &'a HashSet<usize>,
+    /// Furniture and hidden elements: nothing under them is read.
+    skip: &'a HashSet<usize>,
     chosen: &'a [usize],
     inside: usize,
     region: Region,
 }
 
+/// What an open element does when it closes.
+struct Open {
+    /// It ends a line (a block, or a chosen block).
+    breaks: bool,
+    heading: bool,
+    link: bool,
+    chosen: bool,
+}
+
 impl Walker<'_> {
-    fn walk(&mut self, el: ElementRef) {
+    /// The text and elements under `root`, in document order: block elements end a line,
+    /// `<br>` too. One walk of the tree with a stack of the open elements, not a call per
+    /// level: a page may nest as deep as the parser allows.
+    fn walk(&mut self, root: ElementRef) {
+        let mut open: Vec<Open> = Vec::new();
+        let mut skipping = None;
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(_) if skipping.is_some() => {}
+                Edge::Open(node) => match node.value() {
+                    Node::Text(t) if !open.is_empty() => {
+                        self.current.push_str(t);
+                        if self.in_link > 0 {
+                            self.link_chars += t.chars().filter(|c| !c.is_whitespace()).count();
+                            self.link_han += t.chars().filter(|&c| crate::fold::is_han(c)).count();
+                        }
+                    }
+                    Node::Element(e) if e.name() == "br" && !open.is_empty() => {
+                        self.flush();
+                        skipping = Some(node.id());
+                    }
+                    Node::Element(_) => {
+                        let Some(el) = ElementRef::wrap(node) else { continue };
+                        match self.open(el) {
+                            Some(o) => open.push(o),
+                            None => skipping = Some(node.id()),
+                        }
+                    }
+                    _ => {}
+                },
+                Edge::Close(node) => {
+                    if skipping.is_some() {
+                        if skipping == Some(node.id()) {
+                            skipping = None;
+                        }
+                        continue;
+                    }
+                    if node.value().is_element() {
+                        if let Some(o) = open.pop() {
+                            self.close(o);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Enters `el`; `None` when nothing under it is read.
+    fn open(&mut self, el: ElementRef) -> Option<Open> {
         let name = el.value().name();
         if matches!(name, "input" | "select" | "textarea" | "button") && el.value().attr("type") != Some("hidden") {
             self.beside_control = true;
         }
-        if SKIP_TAGS.contains(&name) || is_hidden(el) || self.furniture.contains(&key(el)) {
-            return;
+        if SKIP_TAGS.contains(&name) || self.skip.contains(&key(el)) {
+            return None;
         }
         let block = BLOCK_TAGS.contains(&name);
-        let is_chosen = self.chosen.contains(&key(el));
-        if block || is_chosen {
+        let chosen = self.chosen.contains(&key(el));
+        if block || chosen {
             self.flush();
         }
-        if is_chosen {
+        if chosen {
             self.inside += 1;
             self.region = Region::Inside;
         }
@@ -100,42 +159,23 @@ impl Walker<'_> {
         if link {
             self.in_link += 1;
         }
-        self.children(el);
-        if link {
+        Some(Open { breaks: block || chosen, heading: level.is_some(), link, chosen })
+    }
+
+    fn close(&mut self, o: Open) {
+        if o.link {
             self.in_link -= 1;
         }
-        if block || is_chosen {
+        if o.breaks {
             self.flush();
         }
-        if level.is_some() {
+        if o.heading {
             self.heading = None;
         }
-        if is_chosen {
+        if o.chosen {
             self.inside -= 1;
             if self.inside == 0 {
                 self.region = Region::Outside;
-            }
-        }
-    }
-
-    /// The text and elements under `el`, in order; `<br>` ends a line.
-    fn children(&mut self, el: ElementRef) {
-        for child in el.children() {
-            match child.value() {
-                Node::Text(t) => {
-                    self.current.push_str(t);
-                    if self.in_link > 0 {
-                        self.link_chars += t.chars().filter(|c| !c.is_whitespace()).count();
-                        self.link_han += t.chars().filter(|&c| crate::fold::is_han(c)).count();
-                    }
-                }
-                Node::Element(e) if e.name() == "br" => self.flush(),
-                Node::Element(_) => {
-                    if let Some(c) = ElementRef::wrap(child) {
-                        self.walk(c);
-                    }
-                }
-                _ => {}
             }
         }
     }
