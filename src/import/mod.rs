@@ -93,7 +93,8 @@ pub struct Story {
     pub fingerprint: Vec<u64>,
     /// What `kbgen retag` would compute from the page as written ([`Importer::tags`], made
     /// while files are read in parallel): the tagged fields that agree with it are recorded.
-    pub retag: [Vec<String>; 4],
+    /// (`None` until made: `Importer::stories` makes it.)
+    pub retag: Option<[Vec<String>; 4]>,
     /// Where the source was read.
     pub source_by: SourceEvidence,
     /// The story's named practices that no vocabulary term covers: proposals for new entries.
@@ -153,11 +154,17 @@ impl<'a> Importer<'a> {
         // A wire header (`新華社南寧2月23日電 題:…`) is dropped as furniture: its agency first.
         let wire_outlet = raw_lines
             .iter()
+            .filter(|l| l.text.contains(['电', '電']) && l.text.contains(['题', '題']))
             .filter(|l| clean::junk(&l.text) == Some(clean::Junk::WireHeader))
             .find_map(|l| meta::dateline_outlet(&l.text))
             .map(|o| o.0);
-        let photo_credits =
-            meta::photo_credits(&raw_lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n"));
+        // (Only lines that credit a photo are folded and searched: a story can be megabytes.)
+        let credit_lines: Vec<&str> = raw_lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .filter(|t| t.contains(['摄', '攝']) && (t.contains("记者") || t.contains("記者")))
+            .collect();
+        let photo_credits = meta::photo_credits(&credit_lines.join("\n"));
         let cleaned = clean::drop_junk(raw_lines, place_headline);
         if let Some(why) = listing::not_an_article(&cleaned) {
             return Err(ImportError::NotArticle(why));
@@ -212,14 +219,18 @@ impl<'a> Importer<'a> {
                 story.source_by = SourceEvidence::SiteName;
             }
             story.front.author = story.front.author.take().or_else(|| hints.author.clone());
-            drop_controls(&mut story);
+            if drop_controls(&mut story) {
+                story.retag = None;
+            }
             let front = &mut story.front;
             if let (Some(s), Some(p)) = (&front.source, front.import.as_mut()) {
                 if let Some(why) = evidence::source_review(s, story.source_by) {
                     p.flag("source", why);
                 }
             }
-            story.retag = self.tags(&story.front, &story.body);
+            if story.retag.is_none() {
+                story.retag = Some(self.tags(&story.front, &story.body));
+            }
             stories.push(story);
         }
         if stories.is_empty() {
@@ -452,10 +463,13 @@ impl ReadPage {
 
 /// Every text of a story without control characters (see [`clean::drop_controls`]): what
 /// the article, its record's fields or its HTML entities (`&#27;`) carried.
-fn drop_controls(story: &mut Story) {
-    let scrub = |s: &mut String| {
+/// True when it dropped any.
+fn drop_controls(story: &mut Story) -> bool {
+    let mut dropped = false;
+    let mut scrub = |s: &mut String| {
         if let std::borrow::Cow::Owned(clean) = clean::drop_controls(s) {
             *s = clean;
+            dropped = true;
         }
     };
     let f = &mut story.front;
@@ -473,6 +487,7 @@ fn drop_controls(story: &mut Story) {
             scrub(u);
         }
     }
+    dropped
 }
 
 /// The last item of a breadcrumb trail near the top of a page (`首页 » 常识 » 标题`,

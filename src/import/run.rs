@@ -431,8 +431,10 @@ impl Writer<'_> {
             let same_words = |a: &FrontMatter, b: &FrontMatter| {
                 (&a.title, &a.subtitle, &a.source) == (&b.title, &b.subtitle, &b.source)
             };
-            let fresh =
-                if same_words(&front, &st.front) { st.retag.clone() } else { self.importer.tags(&front, &st.body) };
+            let fresh = match (&st.retag, same_words(&front, &st.front)) {
+                (Some(tags), true) => tags.clone(),
+                _ => self.importer.tags(&front, &st.body),
+            };
             let tagged = crate::content::TAGGED
                 .iter()
                 .zip(&fresh)

@@ -32,6 +32,21 @@ pub(super) struct PageMeta {
 }
 
 impl PageMeta {
+    /// A page that says nothing beyond its story's own text.
+    pub(super) fn empty() -> PageMeta {
+        PageMeta {
+            date: None,
+            source: None,
+            source_by: SourceEvidence::None,
+            year: None,
+            header_text: String::new(),
+            photographers: Vec::new(),
+            wire_outlet: None,
+            photo_credits: Vec::new(),
+            meta_date: None,
+        }
+    }
+
     pub(super) fn read(preface: &[String], html_date: Option<&str>, page_text: &str, this_year: i32) -> PageMeta {
         let date = preface
             .iter()
@@ -377,6 +392,12 @@ impl Importer<'_> {
             provenance.mark("mechanism");
         }
         let lang = (traditional_ratio(&body_text, &body_f) > 0.03).then(|| "zh-Hant".to_string());
+        let markdown = markdown_body(&body);
+        // `kbgen retag` computes the tags again from the page as written (title, source and
+        // Markdown body): where the body reads back as the text tagged here (but for line
+        // breaks), its mechanisms, practices and keywords are these (folding and jieba over a
+        // long story are the costly part).
+        let same_text = super::body::plain_text(&markdown).split_whitespace().eq(body_text.split_whitespace());
         // A story can be tens of megabytes: one copy of its text less before the next is made.
         drop(body_text);
         let all_f = format!("{title_f}\n{body_f}");
@@ -398,12 +419,17 @@ impl Importer<'_> {
             keywords: self.segmenter.keywords(&all_f, KEYWORDS),
             import: Some(provenance),
         };
+        let retag = (same_text && front.source.is_some()).then(|| {
+            let (region, _) =
+                self.region_of(&title_f, &body_f, front.source.as_deref(), "", &PageMeta::empty(), front.year);
+            [region, front.mechanism.clone(), front.practice.clone(), front.keywords.clone()]
+        });
         Story {
             file_stem: write::file_stem(&title, when.year, &body_f),
             front,
-            body: markdown_body(&body),
+            body: markdown,
             fingerprint: dedup::shingles(&body_f),
-            retag: Default::default(),
+            retag,
             source_by,
             unknown_practices,
         }
@@ -415,18 +441,8 @@ impl Importer<'_> {
     pub fn tags(&self, front: &FrontMatter, markdown: &str) -> [Vec<String>; 4] {
         let title_f = fold(&format!("{} {}", front.title, front.subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&super::body::plain_text(markdown));
-        let page = PageMeta {
-            date: None,
-            source: None,
-            source_by: SourceEvidence::None,
-            year: None,
-            header_text: String::new(),
-            photographers: Vec::new(),
-            wire_outlet: None,
-            photo_credits: Vec::new(),
-            meta_date: None,
-        };
-        let (region, _) = self.region_of(&title_f, &body_f, front.source.as_deref(), "", &page, front.year);
+        let (region, _) =
+            self.region_of(&title_f, &body_f, front.source.as_deref(), "", &PageMeta::empty(), front.year);
         let (mechanism, _) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
         let all_f = format!("{title_f}\n{body_f}");
         [region, mechanism, practice::named(&all_f), self.segmenter.keywords(&all_f, KEYWORDS)]
