@@ -329,16 +329,7 @@ impl Fields {
     /// its line.
     fn check(&self, text: &str, path: &Path) -> Result<(), Diagnostic> {
         for (key, _) in DEFAULTS {
-            let given = match key {
-                "url" => &self.url,
-                "title" => &self.title,
-                "text" => &self.text,
-                "html" => &self.html,
-                "date" => &self.date,
-                "source" => &self.source,
-                _ => &self.author,
-            };
-            let empty = match given {
+            let empty = match self.given(key) {
                 Some(Names::One(n)) => n.trim().is_empty(),
                 Some(Names::Many(v)) => v.is_empty() || v.iter().any(|n| n.trim().is_empty()),
                 None => false,
@@ -368,9 +359,9 @@ impl Fields {
         Ok(())
     }
 
-    /// The names tried for `key`, first to last.
-    pub fn names(&self, key: &str) -> Vec<String> {
-        let given = match key {
+    /// What kbgen.toml gives for `key`.
+    fn given(&self, key: &str) -> &Option<Names> {
+        match key {
             "url" => &self.url,
             "title" => &self.title,
             "text" => &self.text,
@@ -379,7 +370,12 @@ impl Fields {
             "source" => &self.source,
             "author" => &self.author,
             _ => &None,
-        };
+        }
+    }
+
+    /// The names tried for `key`, first to last.
+    pub fn names(&self, key: &str) -> Vec<String> {
+        let given = self.given(key);
         match given {
             Some(Names::One(n)) => vec![n.clone()],
             Some(Names::Many(v)) => v.clone(),
