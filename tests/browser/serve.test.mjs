@@ -128,7 +128,7 @@ function openStream(base) {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname, port: Number(port) }, () =>
-      socket.write(`GET /__kbgen/events HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`));
+      socket.write(`GET /__kbgen/events HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`));
     let head = "";
     socket.on("data", function first(d) {
       head += d;
