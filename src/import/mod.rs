@@ -217,6 +217,11 @@ impl<'a> Importer<'a> {
             if story.front.source.is_none() {
                 story.front.source = url.as_deref().and_then(origin::host);
                 story.source_by = SourceEvidence::SiteName;
+                // A story that names no place may be placed by its site's name (the host): its
+                // places for retag are computed again with it.
+                if story.front.source.is_some() && story.retag.as_ref().is_some_and(|t| t[0].is_empty()) {
+                    story.retag = None;
+                }
             }
             story.front.author = story.front.author.take().or_else(|| hints.author.clone());
             if drop_controls(&mut story) {
@@ -278,7 +283,10 @@ impl<'a> Importer<'a> {
         };
         let mut story = self.story(draft, Some(chosen), &page, provenance);
         let front = &mut story.front;
-        front.source = front.source.take().or_else(|| hints.url.as_deref().and_then(origin::host));
+        if front.source.is_none() {
+            front.source = hints.url.as_deref().and_then(origin::host);
+            story.retag = None;
+        }
         front.author = front.author.take().or_else(|| hints.author.clone());
         front.keywords.retain(|k| !NOTE.contains(k.as_str()));
         if let Some(p) = front.import.as_mut() {

@@ -419,7 +419,7 @@ impl Importer<'_> {
             keywords: self.segmenter.keywords(&all_f, KEYWORDS),
             import: Some(provenance),
         };
-        let retag = (same_text && front.source.is_some()).then(|| {
+        let retag = same_text.then(|| {
             let (region, _) =
                 self.region_of(&title_f, &body_f, front.source.as_deref(), "", &PageMeta::empty(), front.year);
             [region, front.mechanism.clone(), front.practice.clone(), front.keywords.clone()]
