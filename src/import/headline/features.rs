@@ -6,9 +6,21 @@
 
 use std::cell::RefCell;
 
-/// One signal about a candidate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Feature {
+/// Declares [`Feature`] and [`FEATURES`] (every feature, in the order of the vector) from one list.
+macro_rules! features {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// One signal about a candidate.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Feature {
+            $($(#[$doc])* $name,)*
+        }
+
+        /// Every feature, in the order of the vector.
+        pub const FEATURES: [Feature; 24] = [$(Feature::$name,)*];
+    };
+}
+
+features! {
     /// 8 to 40 characters: a headline's length.
     Length8To40,
     /// 5 to 7 or 41 to 50 characters (a line).
@@ -58,36 +70,6 @@ pub enum Feature {
     /// Its rank among the title fields (0 strongest).
     FieldRank,
 }
-
-use Feature::*;
-
-/// Every feature, in the order of the vector.
-pub const FEATURES: [Feature; 24] = [
-    Length8To40,
-    LengthNear,
-    EndsSentence,
-    Commas,
-    Parallel,
-    Bracketed,
-    Organisation,
-    Heading1,
-    Heading,
-    OriginalLabel,
-    MetaNext,
-    MetaAfterNext,
-    BodyFollows,
-    BelowBody,
-    FieldAgreement,
-    BodyOverlap,
-    PrintedTwice,
-    HoldsAnother,
-    HeldByAnother,
-    Position,
-    FieldOtherLength,
-    FieldBodyOverlap,
-    Field,
-    FieldRank,
-];
 
 /// The weight of each feature, in the order of [`FEATURES`].
 pub const WEIGHTS: [f32; 24] = [
@@ -156,6 +138,7 @@ pub(super) fn record(text: &str, features: &Features, score: f32) {
 
 #[cfg(test)]
 mod tests {
+    use super::Feature::*;
     use super::*;
 
     #[test]
