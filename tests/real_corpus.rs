@@ -10,7 +10,7 @@ use common::{kbgen, repo, text};
 
 /// Fields right (of those labelled) that import must keep reaching.
 const FLOORS: &[(&str, usize)] = &[
-    ("title", 128),
+    ("title", 129),
     ("date", 119),
     ("year", 164),
     ("source", 89),
@@ -22,10 +22,10 @@ const FLOORS: &[(&str, usize)] = &[
     ("clean", 176),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 146;
+const MIN_FULLY_RIGHT: usize = 147;
 /// Labelled fields written wrong without a review mark (`wrong and not flagged`): a silent
 /// error is worse than a flagged one. Lower it as import gets more honest.
-const MAX_SILENT: usize = 20;
+const MAX_SILENT: usize = 19;
 /// Files or records import refuses (each named on standard error). Lower it as import reads more.
 const MAX_REFUSED: usize = 1;
 
@@ -42,17 +42,17 @@ fn real_articles_import_field_by_field() {
 /// judged by eye; see its README): each teaches a family of error the corpus did not show.
 const FRESH_FLOORS: &[(&str, usize)] = &[
     ("title", 8),
-    ("date", 3),
-    ("year", 8),
-    ("source", 3),
-    ("author", 3),
+    ("date", 5),
+    ("year", 10),
+    ("source", 6),
+    ("author", 6),
     ("region", 10),
     ("region_precision", 12),
     ("mechanism", 10),
-    ("clean", 15),
+    ("clean", 16),
 ];
-const FRESH_MIN_FULLY_RIGHT: usize = 4;
-const FRESH_MAX_SILENT: usize = 16;
+const FRESH_MIN_FULLY_RIGHT: usize = 7;
+const FRESH_MAX_SILENT: usize = 8;
 
 #[test]
 fn fresh_pages_of_other_sites_import_field_by_field() {

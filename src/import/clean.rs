@@ -107,7 +107,7 @@ static IMAGE_FILE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^\S.{0,60}\.(jpe?g|png|gif|webp|bmp)(\?\S*)?$|^\d{3,4}\s*\(\d+\)$"));
 static EDITION: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"通版阅读|本期发布|国内统一刊号|邮发代号|^(上一版|下一版|上一期|下一期|版面导航|版面目录|本版新闻|往期回顾|数字报|电子报)|^(当前版|第\s*[0-9一二三四五六七八九十]+\s*版)\s*[:：]|^[(（]?(下转|上接|转自|接上|转下|下轉|上接)第?\s*[0-9一二三四五六七八九十]+\s*版[)）]?$|^(来源|稿源|作者|记者|编辑|责编|通讯员|摄影|时间|日期)\s*[:：]?\s*$|^广告$|^\[?广告\]?$",
+        r"通版阅读|本期发布|国内统一刊号|邮发代号|^(上一版|下一版|上一期|下一期|版面导航|版面目录|本版新闻|往期回顾|数字报|电子报)|^(当前版|第\s*[0-9一二三四五六七八九十]+\s*版|版面|[0-9]+\s*版)\s*[:：]|^(第\s*[0-9]+\s*期\s*[:：/]?\s*)?第\s*[0-9]+\s*版(\s|$|[:：])|^[0-9]+\s*期\s*/\s*第\s*[0-9]+\s*版|出版日期|报纸名称|^日期\s*[:：]\s*[0-9]{1,2}-[0-9]{1,2}$|^\p{Han}{2,10}报\s*(数字报纸|数字报|电子报|电子版|数字版)$|^[(（]?(下转|上接|转自|接上|转下|下轉|上接)第?\s*[0-9一二三四五六七八九十]+\s*版[)）]?$|^(来源|稿源|作者|记者|编辑|责编|通讯员|摄影|时间|日期)\s*[:：]?\s*$|^广告$|^\[?广告\]?$",
     )
 });
 /// A jump marker inside a paragraph (`…(下转第三版)`): newspaper layout, not text.
@@ -233,6 +233,12 @@ const WIDGET_WORDS: &[&str] = &[
     "放大",
     "缩小",
     "推荐",
+    // Read-aloud buttons (`语音朗读:语音播报`, `【听新闻】`).
+    "语音朗读",
+    "语音播报",
+    "朗读",
+    "听新闻",
+    "【听新闻】",
     "顶",
     "踩",
     "阅读",
@@ -291,6 +297,9 @@ pub fn junk(line: &str) -> Option<Junk> {
         return Some(Junk::Caption);
     }
     if n <= 80 && EDITION.is_match(f) {
+        return Some(Junk::Edition);
+    }
+    if n <= 200 && (f.contains("enpproperty") || f.contains('报') && f.contains('-')) && super::edition::is_record(f) {
         return Some(Junk::Edition);
     }
     if WIRE_HEADER.is_match(f) && n <= 160 {

@@ -72,7 +72,9 @@ static AUTHOR_ROLE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// …and roles that do not (editors, reviewers, photographers of a picture).
 static OTHER_ROLE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:责任编辑|责编|编辑|校对|审核|审校|监制|统筹|一审|二审|三审|终审|图片|摄影|摄像|制图|设计)\s*[:：/|]?")
+    re(
+        r"(?:责任编辑|责编|编辑|校对|审核|审校|监制|统筹|一审|二审|三审|终审|图片|摄影|摄像|制图|设计|插画|插图|漫画|绘图)\s*[:：/|]?",
+    )
 });
 
 /// The authors a byline segment credits: `通讯员 朱荣慧 记者 向  东`, `本报记者 吉文艳见习记者 张珍珍`,
@@ -488,7 +490,14 @@ pub fn closing_names(paragraph: &str) -> Option<(usize, String)> {
     };
     let before = t[..c.get(0)?.start()].trim_end();
     let ends_text = before.is_empty() || ends_sentence_like(before);
-    (ends_text && names.iter().all(|n| plausible(n))).then(|| (c.get(0).map_or(0, |m| m.start()), names.join("、")))
+    // A line of its own that is only names in brackets (`(郭颖 天乐)`) is the credit however
+    // its later names are formed (a pen name has no surname): its first name has one.
+    let own_line = before.is_empty()
+        && names.len() >= 2
+        && is_surname_start(&fold(names[0]))
+        && names.iter().all(|n| (2..=3).contains(&n.chars().count()));
+    (ends_text && (own_line || names.iter().all(|n| plausible(n))))
+        .then(|| (c.get(0).map_or(0, |m| m.start()), names.join("、")))
 }
 
 fn ends_sentence_like(t: &str) -> bool {
@@ -717,6 +726,13 @@ mod tests {
             Some("杨彩霞".into())
         );
         assert_eq!(credited_names("记者在苏州姑苏区的夜市看到"), None);
+        assert_eq!(credited_names("■记者 应丽斋 谭心仪 插画 张利昌"), Some(vec!["应丽斋".into(), "谭心仪".into()]));
+        // Names in brackets on a line of their own: a pen name after a surname's name counts.
+        assert_eq!(closing_names("(郭颖 天乐)"), Some((0, "郭颖、天乐".into())));
+        assert_eq!(closing_names("(何海玲)").map(|c| c.1), Some("何海玲".into()));
+        assert_eq!(closing_names("(天乐 郭颖)"), None, "the first name must have a surname");
+        assert_eq!(closing_names("…的作用。(图文 天乐)"), None);
+        assert_eq!(closing_names("(新华社 人民网)"), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod clean;
 pub mod dates;
 pub mod decode;
 pub mod dedup;
+mod edition;
 pub mod evidence;
 pub mod fields;
 pub mod headline;
@@ -165,6 +166,7 @@ impl<'a> Importer<'a> {
             .filter(|t| t.contains(['摄', '攝']) && (t.contains("记者") || t.contains("記者")))
             .collect();
         let photo_credits = meta::photo_credits(&credit_lines.join("\n"));
+        let edition = edition::read(raw_lines.iter().map(|l| l.text.as_str()), if is_html { &text } else { "" });
         let cleaned = clean::drop_junk(raw_lines, place_headline);
         if let Some(why) = listing::not_an_article(&cleaned) {
             return Err(ImportError::NotArticle(why));
@@ -176,6 +178,17 @@ impl<'a> Importer<'a> {
         page.photographers = photographers;
         page.wire_outlet = wire_outlet;
         page.photo_credits = photo_credits;
+        page.paper = edition.paper.clone();
+        if let Some((date, year)) = edition.date_and_year(page.date.take()) {
+            page.date = date;
+            page.year = Some(year);
+        }
+        if page.date.is_none() {
+            if let Some(d) = edition.date {
+                page.year = Some((d.1, false));
+                page.date = Some(d);
+            }
+        }
         if page.source.is_none() {
             (page.source, page.source_by) = match (hints.source.clone(), read.site_name) {
                 (Some(s), _) => (Some(s), SourceEvidence::Record),

@@ -27,6 +27,8 @@ pub(super) struct PageMeta {
     pub(super) wire_outlet: Option<String>,
     /// Outlets and photographers of the photo credits inside captions (`新华社记者 赵戈 摄`).
     pub(super) photo_credits: Vec<(String, String)>,
+    /// The paper an e-paper's furniture names (`浙江日报 数字报纸`, its `enpproperty` record).
+    pub(super) paper: Option<String>,
     /// The date the page's metadata gives (a `<meta>` or JSON-LD date, a record's date).
     pub(super) meta_date: Option<(String, i32)>,
 }
@@ -43,6 +45,7 @@ impl PageMeta {
             photographers: Vec::new(),
             wire_outlet: None,
             photo_credits: Vec::new(),
+            paper: None,
             meta_date: None,
         }
     }
@@ -82,6 +85,7 @@ impl PageMeta {
             photographers: Vec::new(),
             wire_outlet: None,
             photo_credits: Vec::new(),
+            paper: None,
             meta_date,
         }
     }
@@ -363,6 +367,7 @@ impl Importer<'_> {
             (page.source.clone(), page.source_by),
             (page.wire_outlet.clone(), SourceEvidence::Printed),
             (page.photo_credits.first().map(|c| c.0.clone()), SourceEvidence::Printed),
+            (page.paper.clone(), SourceEvidence::Printed),
         ];
         let (source, source_by) = candidates
             .into_iter()
