@@ -12,20 +12,20 @@ use common::{kbgen, repo, text};
 const FLOORS: &[(&str, usize)] = &[
     ("title", 129),
     ("date", 119),
-    ("year", 164),
+    ("year", 165),
     ("source", 89),
-    ("author", 53),
-    ("region", 129),
-    ("region_precision", 136),
-    ("mechanism", 129),
-    ("practice", 66),
-    ("clean", 176),
+    ("author", 54),
+    ("region", 131),
+    ("region_precision", 138),
+    ("mechanism", 130),
+    ("practice", 67),
+    ("clean", 181),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 147;
+const MIN_FULLY_RIGHT: usize = 148;
 /// Labelled fields written wrong without a review mark (`wrong and not flagged`): a silent
 /// error is worse than a flagged one. Lower it as import gets more honest.
-const MAX_SILENT: usize = 19;
+const MAX_SILENT: usize = 18;
 /// Files or records import refuses (each named on standard error). Lower it as import reads more.
 const MAX_REFUSED: usize = 1;
 

@@ -42,7 +42,18 @@ pub fn is_headline_shape(line: &str) -> bool {
 /// Splits cleaned lines into stories. `place_headline` says whether a line is a `地名:标题`
 /// headline (it needs the gazetteer).
 pub fn split(lines: &[Line], place_headline: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<Draft>) {
-    let starts = story_starts(lines, place_headline);
+    let mut starts = story_starts(lines, place_headline);
+    let (reports, another) = report_starts(lines);
+    if !reports.is_empty() {
+        // `又讯` follows a story: the one above it starts at the first line when nothing else
+        // starts it.
+        if another && starts.first().is_none_or(|&s| s > reports[0]) {
+            starts.push(0);
+        }
+        starts.extend(reports);
+        starts.sort_unstable();
+        starts.dedup();
+    }
     let Some(&first) = starts.first() else {
         return (Vec::new(), vec![single_story(lines)]);
     };
@@ -87,6 +98,40 @@ fn story_starts(lines: &[Line], place_headline: &dyn Fn(&str) -> bool) -> Vec<us
     }
     starts
 }
+
+/// Paragraphs that open a report of their own in a run of text, and whether one of them is a
+/// paper's `又讯`/`另讯` ("another report", the reporter after it in brackets); else they are
+/// the items of a bulletin (`要闻简报`, `一周快讯`): three paragraphs or more that open with one
+/// bullet (◆, ■, ●, ▲, ★), most of them dated to the day (`9月23日`). A list of measures under
+/// bullets in one story is not dated item by item.
+fn report_starts(lines: &[Line]) -> (Vec<usize>, bool) {
+    let another: Vec<usize> = (1..lines.len())
+        .filter(|&j| {
+            let t = lines[j].text.trim_start();
+            (t.starts_with("又讯") || t.starts_with("另讯")) && lines[j].chars() > HEADLINE_MAX
+        })
+        .collect();
+    if !another.is_empty() {
+        return (another, true);
+    }
+    const BULLETS: [char; 5] = ['◆', '■', '●', '▲', '★'];
+    let bullet_of = |l: &Line| l.text.trim_start().chars().next().filter(|c| BULLETS.contains(c));
+    let Some(bullet) = BULLETS.into_iter().max_by_key(|&b| lines.iter().filter(|l| bullet_of(l) == Some(b)).count())
+    else {
+        return (Vec::new(), false);
+    };
+    let items: Vec<usize> = (0..lines.len()).filter(|&j| bullet_of(&lines[j]) == Some(bullet)).collect();
+    let dated = items.iter().filter(|&&j| DAY.is_match(&lines[j].text)).count();
+    if items.len() >= 3 && dated * 3 >= items.len() * 2 && items.iter().all(|&j| lines[j].chars() >= 30) {
+        (items, false)
+    } else {
+        (Vec::new(), false)
+    }
+}
+
+/// A day of a month: `9月23日`.
+static DAY: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"\d{1,2}\s*月\s*\d{1,2}\s*日").expect("valid pattern"));
 
 /// A bare name under a short line is a byline when the short line follows body text or a
 /// page break (so it is not a subhead followed by a one-line quote).
@@ -313,6 +358,25 @@ mod tests {
     fn stories_start_at_headline_and_byline() {
         let text = format!("第05版：要闻\n\n引题说明了背景——\n\n主标题在这里\n\n本报记者 王伟健\n\n{PARA}\n\n小标题在中间\n\n{PARA}\n\n第二篇的标题\n\n本报记者 曹玲娟\n\n{PARA}\n");
         assert_eq!(titles(&text), [vec!["引题说明了背景——", "主标题在这里"], vec!["第二篇的标题"]]);
+    }
+
+    #[test]
+    fn another_report_and_bulletin_items_start_stories() {
+        let lines = text_lines(&format!("本报讯 11月9日，{PARA}\n\n又讯(记者 潘拯翌){PARA}\n\n{PARA}\n"));
+        let (preface, drafts) = split(&lines, &|_: &str| false);
+        assert!(preface.is_empty());
+        assert_eq!(drafts.len(), 2);
+        assert!(drafts[1].body[0].text.starts_with("又讯"));
+        assert_eq!(drafts[1].body.len(), 2);
+
+        let item = |day: &str| format!("    ◆{day}，我县召开工作推进会，{PARA}");
+        let bulletin = format!("要闻简报\n{}\n{}\n◆ {PARA}\n{}\n", item("9月23日"), item("9月25日"), item("9月27日"));
+        let (preface, drafts) = split(&text_lines(&bulletin), &|_: &str| false);
+        assert_eq!((preface, drafts.len()), (vec!["要闻简报".to_string()], 4));
+
+        // Measures listed under bullets in one story, not dated item by item, stay one story.
+        let measures = format!("{PARA}\n◆建立清单制度，{PARA}\n◆完善考核机制，{PARA}\n◆9月起推行，{PARA}\n");
+        assert_eq!(split(&text_lines(&measures), &|_: &str| false).1.len(), 1);
     }
 
     #[test]
