@@ -18,8 +18,31 @@ pub fn fold(text: &str) -> String {
     if !text.chars().any(converts) {
         return text.chars().map(half_width).collect();
     }
+    // A line of a Traditional page is folded by many rules in turn (is it junk, a byline, a
+    // date line…): short texts are kept folded, per thread, for the next rule that asks.
+    if text.len() <= FOLD_CACHE_TEXT {
+        return FOLDED.with_borrow_mut(|cache| {
+            if let Some(f) = cache.get(text) {
+                return f.clone();
+            }
+            if cache.len() >= FOLD_CACHE_ENTRIES {
+                cache.clear();
+            }
+            let f: String = t2s().convert(text).chars().map(half_width).collect();
+            cache.insert(text.to_string(), f.clone());
+            f
+        });
+    }
     let simplified = t2s().convert(text);
     simplified.chars().map(half_width).collect()
+}
+
+/// Longest text (in bytes) whose fold is kept, and how many are kept per thread.
+const FOLD_CACHE_TEXT: usize = 1024;
+const FOLD_CACHE_ENTRIES: usize = 2048;
+
+thread_local! {
+    static FOLDED: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
 }
 
 /// Characters of the Basic Multilingual Plane that OpenCC's t2s changes on their own, as a

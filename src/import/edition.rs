@@ -51,19 +51,19 @@ fn re(pattern: &str) -> Regex {
 }
 
 /// A paper's name: Han text ending in what papers' names end in.
-const PAPER: &str = r"\p{Han}{1,10}?(?:日报|晚报|早报|晨报|时报|商报|法治报|法制报|青年报|农民报|周报|导报|报)";
+static PAPER: LazyLock<String> = LazyLock::new(|| format!(r"\p{{Han}}{{1,10}}?(?:{})", super::meta::PAPER_ENDS));
 
 /// `当前报纸名称:闽西日报`, `报纸名称：X`.
-static NAMED: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"报纸名称\s*[:：]\s*({PAPER})")));
+static NAMED: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"报纸名称\s*[:：]\s*({})", *PAPER)));
 /// `浙江日报 数字报纸`, `闽西日报电子版`: a paper's name before the name of its e-paper.
 static MASTHEAD: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"^({PAPER})\s*[·-]?\s*(?:数字报纸|数字报|电子报|电子版|数字版|报纸版)")));
+    LazyLock::new(|| re(&format!(r"^({})\s*[·-]?\s*(?:数字报纸|数字报|电子报|电子版|数字版|报纸版)", *PAPER)));
 /// `本期出版日期:2024-11-06`, `出版日期：2019年3月2日`.
 static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| re(r"出版日期\s*[:：]?\s*(.{6,16})"));
 /// An ISO date standing as its own token in a record (`2023-05-08`, `2021-11-25 16:26:07.0`).
 static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[\s>])((?:19|20)\d{2}-\d{2}-\d{2})(?:[\s<]|$)"));
 /// A paper's name as a token of a record (`… 3 宁夏法治报 content_…`, `浙江日报 专刊 …`).
-static PAPER_TOKEN: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"(?:^|[\s>])({PAPER})(?:[\s<\d]|$)")));
+static PAPER_TOKEN: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"(?:^|[\s>])({})(?:[\s<\d]|$)", *PAPER)));
 /// `日期:11-23`: an edition's month and day, without its year.
 static DAY: LazyLock<Regex> = LazyLock::new(|| re(r"^日期\s*[:：]\s*(\d{1,2})-(\d{1,2})$"));
 /// The date field of an `enpproperty` comment in a saved page.

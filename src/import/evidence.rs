@@ -51,9 +51,10 @@ impl SourceEvidence {
 
 /// The suffixes that end the names of outlets and of the bodies that publish their own news.
 static OUTLET_OR_BODY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(报|网|社|台|客户端|新闻|杂志|频道|在线|融媒|之窗|之声|中心|委|局|办|厅|部|处|院|会|政府|公司|集团|党校|大学|学院|电视|广播|版|周刊|月刊|旬刊|半月刊|通讯|号|APP|app)$",
-    )
+    Regex::new(&format!(
+        r"(?:{}|中心|委|局|办|厅|部|处|院|会|政府|公司|集团|党校|大学|学院|电视|广播|版|周刊|月刊|旬刊|半月刊|通讯|号|APP|app)$",
+        *super::meta::OUTLET_ENDS
+    ))
     .expect("valid pattern")
 });
 /// A date glued to the end of a source (`光明日报客户端2023-03-16`).

@@ -17,11 +17,24 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("valid built-in pattern")
 }
 
-static OUTLET: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"^[\p{Han}A-Za-z0-9·《》]{2,16}(日报|晚报|早报|时报|商报|青年报|法治报|报|网|电视台|广播电视台|卫视|台|社|客户端|新闻|杂志|频道|之窗|在线|融媒)$",
+/// What the name of a newspaper ends in (`浙江日报`, `宁夏法治报`).
+pub(super) const PAPER_ENDS: &str = "日报|晚报|早报|晨报|时报|商报|青年报|法治报|法制报|农民报|周报|导报|报";
+/// What the name of any news outlet ends in: a paper's, a site's, a station's, an agency's,
+/// an app's (`长城网·冀云客户端`, `新华社`, `当代贵州融媒体`). Every rule that reads an outlet's
+/// name (a source line, a dateline, a reporter's or a photo's credit) reads it with these.
+pub(super) static OUTLET_ENDS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{PAPER_ENDS}|网|电视台|广播电视台|卫视|台|社|通讯社|客户端|融媒体|全媒体|融媒|新闻|频道|在线|之窗|之声|杂志"
     )
 });
+
+/// An outlet standing for the story's own (`本报`, `本网`): it names nobody.
+pub(super) fn is_own_outlet(outlet: &str) -> bool {
+    ["本报", "本网", "本台", "本刊"].iter().any(|b| outlet.ends_with(b))
+}
+
+static OUTLET: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"^[\p{{Han}}A-Za-z0-9·《》]{{2,16}}(?:{})$", *OUTLET_ENDS)));
 static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"\d{1,2}:\d{2}"));
 static SOURCE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:来源|稿源|出处|来自|媒体|原载)\s*[:]\s*([^\s:]+)"));
 static JOURNAL: LazyLock<Regex> = LazyLock::new(|| re(r"^(\S{2,12})\s*((?:19|20)\d{2})年\s*第?\s*(\d{1,2})\s*期$"));
@@ -242,9 +255,10 @@ pub fn citation(line: &str) -> Option<(String, Option<(String, i32)>)> {
 }
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"^([\p{Han}·A-Za-z]{2,14}?(?:网|报|社|台|卫视|客户端|新闻|频道|日报|晚报|在线|融媒体|之声))(?:[\p{Han}]{0,6}?\d{1,2}月\d{1,2}日)?\s*(讯|电|消息)",
-    )
+    re(&format!(
+        r"^([\p{{Han}}·A-Za-z]{{2,14}}?(?:{}))(?:[\p{{Han}}]{{0,6}}?\d{{1,2}}月\d{{1,2}}日)?\s*(讯|电|消息)",
+        *OUTLET_ENDS
+    ))
 });
 
 /// The outlet a story's first paragraph opens with (`长城网·冀云客户端讯`, `新华社天津2月28日电`),
@@ -253,7 +267,7 @@ pub fn dateline_outlet(paragraph: &str) -> Option<(String, bool)> {
     let f = fold(paragraph.trim());
     let c = DATELINE.captures(&f)?;
     let outlet = c[1].to_string();
-    if matches!(outlet.as_str(), "本报" | "本网" | "本台" | "本刊") {
+    if is_own_outlet(&outlet) {
         return None;
     }
     Some((outlet, &c[2] == "电"))
@@ -261,16 +275,14 @@ pub fn dateline_outlet(paragraph: &str) -> Option<(String, bool)> {
 
 /// An outlet credited with its reporter: `廣西新聞網記者 伍永志`, `文 / 圖_當代貴州融媒體記者 / 楊剛`,
 /// `新華社記者 任軍川 攝`.
-static OUTLET_REPORTER: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"([\p{Han}·]{2,14}?(?:日报|晚报|报|网|社|台|卫视|客户端|融媒体|全媒体|在线|频道))(?:特约|首席|见习|实习|摄影)?记者",
-    )
-});
+static OUTLET_REPORTER: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"([\p{{Han}}·]{{2,14}}?(?:{}))(?:特约|首席|见习|实习|摄影)?记者", *OUTLET_ENDS)));
 /// A photo credit inside a caption: `…主心骨。新華社記者 任軍川 攝`.
 static PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"([\p{Han}·]{2,14}?(?:日报|晚报|报|网|社|台|卫视|客户端|融媒体|全媒体|在线))(?:摄影)?记者\s*([\p{Han}·]{2,4}(?:[、\s]+[\p{Han}·]{2,4})*?)\s*摄",
-    )
+    re(&format!(
+        r"([\p{{Han}}·]{{2,14}}?(?:{}))(?:摄影)?记者\s*([\p{{Han}}·]{{2,4}}(?:[、\s]+[\p{{Han}}·]{{2,4}})*?)\s*摄",
+        *OUTLET_ENDS
+    ))
 });
 
 /// The outlet a byline credits with its reporter, not `本报`/`本网`.
@@ -279,7 +291,7 @@ pub fn byline_outlet(line: &str) -> Option<String> {
     let c = OUTLET_REPORTER.captures(&f)?;
     let o = c.get(1)?;
     let outlet = o.as_str();
-    (!["本报", "本网", "本台", "本刊"].iter().any(|b| outlet.ends_with(b))).then(|| original_span(line, &f, o.range()))
+    (!is_own_outlet(outlet)).then(|| original_span(line, &f, o.range()))
 }
 
 /// The outlets and photographers of a page's photo credits (`新华社记者 赵戈 摄`), in order.
@@ -289,7 +301,7 @@ pub fn photo_credits(text: &str) -> Vec<(String, String)> {
         .captures_iter(&f)
         .filter_map(|c| {
             let outlet = c.get(1)?.as_str();
-            if ["本报", "本网", "本台", "本刊"].iter().any(|b| outlet.ends_with(b)) {
+            if is_own_outlet(outlet) {
                 return None;
             }
             let names: Vec<&str> = c[2].split(['、', ' ']).filter(|n| !n.is_empty()).collect();

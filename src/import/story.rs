@@ -386,7 +386,7 @@ impl Importer<'_> {
         }
         let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&body_text);
-        let (region, unsure) = self.region_of(&title_f, &body_f, source.as_deref(), &header, page, when.year);
+        let (region, unsure, by_text) = self.region_of(&title_f, &body_f, source.as_deref(), &header, page, when.year);
         let (mechanism, weak_mechanism) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
         if region.is_empty() {
             provenance.mark("region");
@@ -425,8 +425,12 @@ impl Importer<'_> {
             import: Some(provenance),
         };
         let retag = same_text.then(|| {
-            let (region, _) =
-                self.region_of(&title_f, &body_f, front.source.as_deref(), "", &PageMeta::empty(), front.year);
+            // Places the title and body give alone are what a page's text gives again.
+            let region = if by_text {
+                front.region.clone()
+            } else {
+                self.region_of(&title_f, &body_f, front.source.as_deref(), "", &PageMeta::empty(), front.year).0
+            };
             [region, front.mechanism.clone(), front.practice.clone(), front.keywords.clone()]
         });
         Story {
@@ -446,14 +450,15 @@ impl Importer<'_> {
     pub fn tags(&self, front: &FrontMatter, markdown: &str) -> [Vec<String>; 4] {
         let title_f = fold(&format!("{} {}", front.title, front.subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&super::body::plain_text(markdown));
-        let (region, _) =
+        let (region, ..) =
             self.region_of(&title_f, &body_f, front.source.as_deref(), "", &PageMeta::empty(), front.year);
         let (mechanism, _) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
         let all_f = format!("{title_f}\n{body_f}");
         [region, mechanism, practice::named(&all_f), self.segmenter.keywords(&all_f, KEYWORDS)]
     }
 
-    /// The story's places; when it names none it dwells on, a local site's name stands in
+    /// The story's places, and whether the title and body alone gave them; when it names none
+    /// it dwells on, a local site's name stands in
     /// (睢宁新闻网): weak evidence, used only then.
     fn region_of(
         &self,
@@ -463,17 +468,17 @@ impl Importer<'_> {
         header: &str,
         page: &PageMeta,
         year: Option<i32>,
-    ) -> (Vec<String>, Option<String>) {
+    ) -> (Vec<String>, Option<String>, bool) {
         let tagged = self.regions.tag_dated(title_f, body_f, year);
         if !tagged.regions.is_empty() {
-            return (tagged.regions, tagged.unsure);
+            return (tagged.regions, tagged.unsure, true);
         }
         let site = fold(&format!("{}\n{header}\n{}", source.unwrap_or(""), page.header_text));
         let tagged = self.regions.tag_dated(title_f, &format!("{body_f}\n{site}"), year);
         if !tagged.regions.is_empty() {
-            return (tagged.regions, tagged.unsure);
+            return (tagged.regions, tagged.unsure, false);
         }
         // A county site's name starts with the county (`睢宁新闻网`).
-        (source.iter().filter_map(|s| self.regions.site_place(s)).take(1).collect(), None)
+        (source.iter().filter_map(|s| self.regions.site_place(s)).take(1).collect(), None, false)
     }
 }
