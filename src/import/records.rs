@@ -165,74 +165,194 @@ fn skip_line(reader: &mut impl BufRead) -> std::io::Result<()> {
 }
 
 /// The records of a CSV file with a header row (any common encoding; quoted fields may span
-/// lines). A record is named by the line it starts on.
+/// lines). A record is named by the line it starts on. See [`csv_records`].
 pub fn csv(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input> {
-    // NUL bytes are left in the records, each of which is decoded again and says where.
-    let (text, encoding) = match super::decode::decode_keeping_nul(bytes) {
-        Ok(d) => (d.text, d.encoding),
-        Err(e) => return vec![Input::Bad { path: path.to_path_buf(), error: e.to_string() }],
+    csv_records(bytes, path, name, fields).collect()
+}
+
+/// How much of a CSV file its encoding is told from.
+const CSV_SNIFF: usize = 1 << 20;
+
+/// The records of a CSV file read from `reader` a record at a time, as the iterator is
+/// advanced: memory follows a record, not the file. The encoding is told from the first MiB;
+/// a record longer than [`MAX_RECORD`] ends the file with an error naming its line.
+pub fn csv_records<'a, R: Read + Send + 'a>(
+    mut reader: R,
+    path: &Path,
+    name: &str,
+    fields: &'a Fields,
+) -> Box<dyn Iterator<Item = Input> + Send + 'a> {
+    let path = path.to_path_buf();
+    let name = name.to_string();
+    let fail = |path: PathBuf, error: String| -> Box<dyn Iterator<Item = Input> + Send + 'a> {
+        Box::new(std::iter::once(Input::Bad { path, error }))
     };
-    let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut head = Vec::with_capacity(64 << 10);
+    if let Err(e) = (&mut reader).take(CSV_SNIFF as u64).read_to_end(&mut head) {
+        return fail(path, format!("cannot read: {e}"));
+    }
+    // The encoding of whole lines (a cut character would look like another encoding).
+    let whole = if head.len() < CSV_SNIFF {
+        head.len()
+    } else {
+        head.iter().rposition(|&b| b == b'\n').map_or(head.len(), |i| i + 1)
+    };
+    let whole = if head.get(whole) == Some(&0) { whole + 1 } else { whole };
+    // NUL bytes are left in the records, each of which is decoded again and says where.
+    let encoding = match super::decode::decode_keeping_nul(&head[..whole]) {
+        Ok(d) => d.encoding,
+        Err(e) => return fail(path, e.to_string()),
+    };
+    let enc = encoding_rs::Encoding::for_label(encoding.as_bytes()).unwrap_or(encoding_rs::UTF_8);
+    let mark = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let text = DecodeRead::new(std::io::Cursor::new(head).chain(reader), enc, mark.clone());
+    let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(text);
+    let too_long = |e: &::csv::Error| matches!(e.kind(), ::csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::FileTooLarge);
+    let long = format!("bad record: longer than {} MiB, not read (nor the rest of the file)", MAX_RECORD >> 20);
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => return vec![Input::Bad { path: path.to_path_buf(), error: format!("bad header row: {e}") }],
+        Err(e) if too_long(&e) => return fail(path, long),
+        Err(e) => return fail(path, format!("bad header row: {e}")),
     };
     // A header that names no text column leaves it to the values: the first record decides.
     let mut decided = super::fields::names_text(&header, fields);
-    let refused = || {
+    let refused = {
         let names: Vec<String> = fields.names("text").into_iter().chain(fields.names("html")).collect();
-        vec![Input::Bad {
-            path: path.to_path_buf(),
-            error: format!(
-                "not a table of articles: no column is named {} or holds text (name yours under [import.fields] in kbgen.toml)",
-                names.join(", ")
-            ),
-        }]
+        format!(
+            "not a table of articles: no column is named {} or holds text (name yours under [import.fields] in kbgen.toml)",
+            names.join(", ")
+        )
     };
-    let mut out = Vec::new();
-    let mut records = reader.into_records().peekable();
-    if records.peek().is_none() {
-        let error = "no records: the file holds only its header row".to_string();
-        return vec![Input::Bad { path: path.to_path_buf(), error }];
-    }
-    for record in records {
-        let (line, result) = match record {
+    let mut record = ::csv::StringRecord::new();
+    let mut first = true;
+    let mut done = false;
+    Box::new(std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let read = reader.read_record(&mut record);
+        mark.store(reader.position().byte(), std::sync::atomic::Ordering::Relaxed);
+        let (line, result) = match read {
+            Ok(false) => {
+                done = true;
+                let error = "no records: the file holds only its header row".to_string();
+                return first.then(|| Input::Bad { path: path.clone(), error });
+            }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(reader.position().line(), |p| p.line());
                 let why = match e.kind() {
                     ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
                         format!("bad record: {len} fields where the header has {expected_len}")
+                    }
+                    _ if too_long(&e) => {
+                        done = true;
+                        long.clone()
+                    }
+                    ::csv::ErrorKind::Io(_) => {
+                        done = true;
+                        format!("bad record: {e}; the rest of the file was not read")
                     }
                     _ => format!("bad record: {e}"),
                 };
                 (line, Err(why))
             }
-            Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line());
-                let record: Vec<super::fields::Field> = header
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                let fields_of: Vec<super::fields::Field> = header
                     .iter()
-                    .zip(r.iter())
+                    .zip(record.iter())
                     .map(|(h, v)| (h.clone(), serde_json::Value::String(v.to_string())))
                     .collect();
                 // The records are reported in the encoding the file was read in (GBK), not UTF-8.
-                let article =
-                    super::fields::article(&record, fields).map(|(b, h)| (b, Hints { encoding: Some(encoding), ..h }));
+                let article = super::fields::article(&fields_of, fields)
+                    .map(|(b, h)| (b, Hints { encoding: Some(encoding), ..h }));
                 if !decided {
                     match &article {
                         Ok((_, h)) if !h.no_text => decided = true,
-                        _ => return refused(),
+                        _ => {
+                            done = true;
+                            return Some(Input::Bad { path: path.clone(), error: refused.clone() });
+                        }
                     }
                 }
                 (line, article.map_err(|e| format!("bad record: {e}")))
             }
         };
+        first = false;
         let at = PathBuf::from(format!("{}:{line}", path.display()));
-        out.push(match result {
+        Some(match result {
             Ok((bytes, hints)) => Input::Record { path: at, name: format!("{name}:{line}"), bytes, hints },
             Err(error) => Input::Bad { path: at, error },
-        });
+        })
+    }))
+}
+
+/// Bytes of any encoding read as UTF-8, a buffer at a time; reading more than
+/// [`MAX_RECORD`] past `mark` (where the reader's current record starts) is an error of kind
+/// `FileTooLarge`.
+struct DecodeRead<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    /// Undecoded bytes of `input` start here and end at `filled`.
+    start: usize,
+    filled: usize,
+    eof: bool,
+    out: Vec<u8>,
+    /// Decoded bytes of `out` not yet handed out start here.
+    out_start: usize,
+    total: u64,
+    mark: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> DecodeRead<R> {
+    fn new(inner: R, enc: &'static encoding_rs::Encoding, mark: std::sync::Arc<std::sync::atomic::AtomicU64>) -> Self {
+        DecodeRead {
+            inner,
+            decoder: enc.new_decoder_with_bom_removal(),
+            input: vec![0; 64 << 10],
+            start: 0,
+            filled: 0,
+            eof: false,
+            out: Vec::with_capacity(200 << 10),
+            out_start: 0,
+            total: 0,
+            mark,
+        }
     }
-    out
+}
+
+impl<R: Read> Read for DecodeRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.out_start == self.out.len() {
+            if self.eof && self.start == self.filled {
+                return Ok(0);
+            }
+            if self.total.saturating_sub(self.mark.load(std::sync::atomic::Ordering::Relaxed)) > MAX_RECORD + (1 << 20)
+            {
+                return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, "a record longer than the limit"));
+            }
+            if self.start == self.filled && !self.eof {
+                let n = self.inner.read(&mut self.input)?;
+                self.start = 0;
+                self.filled = n;
+                self.eof = n == 0;
+            }
+            self.out.clear();
+            self.out_start = 0;
+            let need = self.decoder.max_utf8_buffer_length(self.filled - self.start).unwrap_or(usize::MAX).min(1 << 20);
+            self.out.resize(need.max(16), 0);
+            let (_, read, written, _) =
+                self.decoder.decode_to_utf8(&self.input[self.start..self.filled], &mut self.out, self.eof);
+            self.start += read;
+            self.out.truncate(written);
+            self.total += written as u64;
+        }
+        let n = buf.len().min(self.out.len() - self.out_start);
+        buf[..n].copy_from_slice(&self.out[self.out_start..self.out_start + n]);
+        self.out_start += n;
+        Ok(n)
+    }
 }
 
 /// The raw articles of `files`, read as they are asked for: record files become their
@@ -284,15 +404,17 @@ fn file_inputs(path: PathBuf, name: String, fields: &Fields) -> Box<dyn Iterator
             Err(e) => Box::new(std::iter::once(bad(path, e))),
         };
     }
+    if lower.ends_with(".csv") {
+        return match std::fs::File::open(&path) {
+            Ok(f) => csv_records(f, &path, &name, fields),
+            Err(e) => Box::new(std::iter::once(bad(path, e))),
+        };
+    }
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) => return Box::new(std::iter::once(bad(path, e))),
     };
-    if lower.ends_with(".csv") {
-        Box::new(csv(&bytes, &path, &name, fields).into_iter())
-    } else {
-        Box::new(json(&bytes, &path, &name, fields).into_iter())
-    }
+    Box::new(json(&bytes, &path, &name, fields).into_iter())
 }
 
 /// A progress bar on standard error for imports of [`PROGRESS_FROM`] raw files or more, or of
@@ -451,6 +573,37 @@ mod tests {
             assert_eq!(d(iso).as_deref(), Some("2023-03-21"), "{iso}");
         }
         assert_eq!(d("32 Mar 2023"), None);
+    }
+
+    #[test]
+    fn a_csv_record_over_the_limit_ends_the_file_with_its_line_and_the_records_before_import() {
+        let mut table = "title,text\n甲,第一篇正文\n乙,\"".to_string();
+        table.push_str(&"长".repeat((MAX_RECORD as usize + (2 << 20)) / 3));
+        table.push_str("\"\n丙,第三篇正文\n");
+        let r = csv(table.as_bytes(), Path::new("big.csv"), "big.csv", &Fields::default());
+        assert_eq!(r.len(), 2, "the long record ends the file");
+        assert_eq!(ok(&r[0]).1, "第一篇正文");
+        let (at, e) = bad(&r[1]);
+        assert!(at.starts_with("big.csv:"), "{at}");
+        assert!(e.contains("longer than 32 MiB"), "{e}");
+    }
+
+    #[test]
+    fn a_gbk_csv_read_in_small_pieces_keeps_characters_cut_between_them() {
+        /// A reader that hands out three bytes at a time (a GBK character is two).
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = buf.len().min(3).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let (bytes, _, _) = encoding_rs::GBK.encode("title,text\n基层治理,网格员入户走访\n河长制,巡河\n");
+        let fields = Fields::default();
+        let r: Vec<Input> = csv_records(Trickle(&bytes), Path::new("g.csv"), "g.csv", &fields).collect();
+        assert_eq!((ok(&r[0]).1, ok(&r[1]).1), ("网格员入户走访", "巡河"));
     }
 
     #[test]
