@@ -170,7 +170,8 @@ pub fn render_key(key: &str, value: &Value) -> Result<String, String> {
         Value::List(l) => 1 + l.len(),
         _ => 1,
     };
-    let rendered = if texts.iter().all(one_line) && plain.lines().count() == lines && reads_back(&plain, &map) {
+    let plain_ok = |t: &&str| one_line(t) && !yaml11_word(t);
+    let rendered = if texts.iter().all(plain_ok) && plain.lines().count() == lines && reads_back(&plain, &map) {
         plain
     } else {
         // A line break: JSON's double-quoted string is a YAML one too.
@@ -187,6 +188,13 @@ pub fn render_key(key: &str, value: &Value) -> Result<String, String> {
         return Err(format!("{key}: the value cannot be written as YAML"));
     }
     Ok(rendered)
+}
+
+/// A word YAML 1.1 reads as a boolean or null (`yes`, `off`, `~`): YAML 1.2 (and kbgen) reads
+/// it as a string, but other tools a person may use on the pages do not, so it is quoted.
+fn yaml11_word(t: &str) -> bool {
+    let words = ["y", "yes", "n", "no", "true", "false", "on", "off", "null", "~"];
+    words.iter().any(|w| t.eq_ignore_ascii_case(w))
 }
 
 fn reads_back(text: &str, map: &Mapping) -> bool {
@@ -394,6 +402,9 @@ mod tests {
             }
         }
         assert!(text("title", "x\ny").starts_with("title: \""), "a line break is one quoted line");
+        for word in ["yes", "No", "ON", "off", "y", "null", "~", "true"] {
+            assert_eq!(text("title", word), format!("title: \"{word}\"\n"), "quoted for YAML 1.1 readers too");
+        }
         assert!(render_key("title", &Value::Text(Some("a\u{7}b".into()))).is_err(), "a control character");
         assert_eq!(render_key("year", &Value::Year(Some(2021))).unwrap(), "year: 2021\n");
         assert_eq!(render_key("subtitle", &Value::Text(None)).unwrap(), "");

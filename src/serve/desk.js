@@ -95,6 +95,12 @@
       picker(input, form.querySelector('[data-choices="' + kind + '"]'), form.elements[kind], kind);
     });
     if (location.hash === "#kbgen-edit") form.closest("details").open = true;
+    // While it holds unsaved input, live reload does not reload the page under it (live.js).
+    form.addEventListener("input", function () { form.setAttribute("data-kbgen-dirty", ""); });
+    function clean() {
+      form.removeAttribute("data-kbgen-dirty");
+      if (document.documentElement.hasAttribute("data-kbgen-reload")) location.reload();
+    }
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var sent = values();
@@ -107,6 +113,7 @@
           form.querySelectorAll(".kbgen-marks li").forEach(function (li) {
             if (r.body.changed.indexOf(li.dataset.mark) >= 0) li.remove();
           });
+          clean();
           return;
         }
         if (r.status === 409) {
