@@ -409,6 +409,8 @@ async fn respond(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
     }
     h.insert(VARY, HeaderValue::from_static("accept-encoding"));
     if let Some((key, version)) = served.shell {
+        // Pages carry the desk's edit panel: no other site may frame them (clickjacking).
+        h.insert("x-frame-options", HeaderValue::from_static("SAMEORIGIN"));
         h.insert("x-kbgen-shell", HeaderValue::from_str(&key).expect("hex"));
         h.insert("x-kbgen-version", version.into());
     }
