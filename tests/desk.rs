@@ -363,3 +363,22 @@ fn a_built_site_holds_nothing_of_the_desk() {
     }
     assert!(files > 20);
 }
+
+#[test]
+fn a_year_a_person_sets_is_no_longer_inferred() {
+    let dir = imported();
+    let root = dir.path();
+    let stem = "2021-da-li-shi-yong-hao-zong-he-kao-ca6c8ff9";
+    let old = std::fs::read_to_string(page_file(root, stem)).unwrap();
+    assert!(old.contains("year: 2021\nyear_inferred: true\n") && old.contains("  review:\n  - year\n"), "{old}");
+    let s = start(root);
+    let tok = token(&s);
+    let json = serde_json::json!({ "page": stem, "sha256": sha256(old.as_bytes()), "fields": { "year": "2020" } });
+    let (status, body) = post(&s, "save", &tok, &json.to_string(), &[]);
+    assert_eq!(status, 200, "{body}");
+    let new = std::fs::read_to_string(page_file(root, stem)).unwrap();
+    assert_eq!(
+        new,
+        old.replace("year: 2021\nyear_inferred: true\n", "year: 2020\n").replace("  review:\n  - year\n", "")
+    );
+}

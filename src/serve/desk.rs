@@ -314,7 +314,8 @@ struct Save {
     fields: BTreeMap<String, String>,
 }
 
-/// Saves the keys whose values differ from the file's; each changed key's review mark goes.
+/// Saves the keys whose values differ from the file's; each changed key's review mark goes (and
+/// `year_inferred` with a changed year).
 fn save(site: &Site, s: Save) -> Response<Body> {
     let path = match page_path(site, &s.page) {
         Ok(p) => p,
@@ -351,6 +352,10 @@ fn save(site: &Site, s: Save) -> Response<Body> {
         if value != current(&front, key) {
             changes.push((key, value));
         }
+    }
+    // A year a person sets is no longer one import inferred from the text.
+    if front.year_inferred && changes.iter().any(|(k, _)| *k == "year") {
+        changes.push(("year_inferred", Value::Text(None)));
     }
     if changes.is_empty() {
         return json_response(StatusCode::OK, &json!({ "sha256": hash, "changed": [] }));
