@@ -141,7 +141,7 @@
   // ---- the desk ----
   function desk() {
     var token = document.querySelector('meta[name="kbgen-token"]').content;
-    var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-review-field]"));
+    var rows = Array.prototype.slice.call(document.querySelectorAll("#marks [data-review-field]"));
     var fField = document.getElementById("f-field"), fReason = document.getElementById("f-reason");
     var shown = document.getElementById("shown"), selected = document.getElementById("selected");
     var status = document.getElementById("desk-status");
@@ -189,12 +189,12 @@
       visible().forEach(function (r) { r.querySelector("input[type=checkbox]").checked = e.target.checked; });
       counts();
     });
-    document.querySelector("#marks tbody").addEventListener("change", counts);
-    document.querySelector("#marks tbody").addEventListener("click", function (e) {
+    document.querySelector("#marks .rows").addEventListener("change", counts);
+    document.querySelector("#marks .rows").addEventListener("click", function (e) {
       var b = e.target.closest("button[data-accept]");
-      if (b) accept(b.closest("tr"));
-      var tr = e.target.closest("tr");
-      if (tr) current = visible().indexOf(tr);
+      if (b) accept(b.closest("[data-review-field]"));
+      var row = e.target.closest("[data-review-field]");
+      if (row) current = visible().indexOf(row);
     });
     document.addEventListener("keydown", function (e) {
       if (e.target.closest("input, textarea, select") || e.ctrlKey || e.metaKey || e.altKey) return;

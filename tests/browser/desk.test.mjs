@@ -102,23 +102,23 @@ test("the desk lists every review mark of the imported pages; filters, keyboard 
   assert.deepEqual(rows.sort(), want.sort());
   assert.equal(await page.textContent("#counts"), "5 处，4 页");
   // Each row links its page and says why import was unsure.
-  const undated = page.locator(`tr[data-review-page="${UNDATED}"][data-review-field="title"]`);
+  const undated = page.locator(`[data-review-page="${UNDATED}"][data-review-field="title"]`);
   assert.match(await undated.textContent(), /no line reads as the headline/);
   assert.equal(await undated.locator("a").first().getAttribute("href"), `/practices/${UNDATED}/`);
 
   await page.selectOption("#f-field", "source");
-  assert.equal(await page.locator("tr[data-review-field]:visible").count(), 2);
+  assert.equal(await page.locator("[data-review-field]:visible").count(), 2);
   await page.selectOption("#f-field", "");
   await page.selectOption("#f-reason", "no date printed and no year mentioned");
-  assert.deepEqual(await page.$$eval("tr[data-review-field]:not([hidden])", (rs) => rs.map((r) => r.dataset.reviewField)), ["year"]);
+  assert.deepEqual(await page.$$eval("[data-review-field]:not([hidden])", (rs) => rs.map((r) => r.dataset.reviewField)), ["year"]);
   await page.selectOption("#f-reason", "");
 
   // Keyboard: j moves to the first row, j again to the second, k back, a accepts it.
   await page.locator("body").press("j");
   await page.locator("body").press("j");
   await page.locator("body").press("k");
-  const first = await page.$eval("tr.current", (r) => [r.dataset.reviewPage, r.dataset.reviewField]);
-  assert.deepEqual(first, await page.$eval("tr[data-review-field]", (r) => [r.dataset.reviewPage, r.dataset.reviewField]), "j j k: the first row");
+  const first = await page.$eval(".current", (r) => [r.dataset.reviewPage, r.dataset.reviewField]);
+  assert.deepEqual(first, await page.$eval("[data-review-field]", (r) => [r.dataset.reviewPage, r.dataset.reviewField]), "j j k: the first row");
   const before = read(root, first[0]);
   await page.locator("body").press("a");
   await page.waitForFunction(() => document.getElementById("counts").dataset.marks === "4");
@@ -126,7 +126,7 @@ test("the desk lists every review mark of the imported pages; filters, keyboard 
   assert.deepEqual(parsePage(after).marks, parsePage(before).marks.filter((m) => markField(m) !== first[1]), "accept cleared that mark only");
   assert.deepEqual(parsePage(after).keys.title, parsePage(before).keys.title);
   // The button does the same.
-  const row = page.locator("tr[data-review-field]").first();
+  const row = page.locator("[data-review-field]").first();
   const [p2, f2] = [await row.getAttribute("data-review-page"), await row.getAttribute("data-review-field")];
   await row.locator("button[data-accept]").click();
   await page.waitForFunction(() => document.getElementById("counts").dataset.marks === "3");
@@ -134,7 +134,7 @@ test("the desk lists every review mark of the imported pages; filters, keyboard 
   // A reload shows the file's marks (the site rebuilt).
   await page.waitForTimeout(500);
   await page.reload();
-  assert.equal(await page.locator("tr[data-review-field]").count(), 3);
+  assert.equal(await page.locator("[data-review-field]").count(), 3);
 });
 
 test("each curated field edited through the form lands alone in the file and shows on the open page; a re-import keeps it", async (t) => {
@@ -191,10 +191,10 @@ test("bulk: one region for three pages picked on the desk", async (t) => {
   if (!s) return;
   const { root, base, page } = s;
   await page.goto(`${base}_kbgen/review/`);
-  const stems = [...new Set(await page.$$eval("tr[data-review-field]", (rs) => rs.map((r) => r.dataset.reviewPage)))].slice(0, 3);
+  const stems = [...new Set(await page.$$eval("[data-review-field]", (rs) => rs.map((r) => r.dataset.reviewPage)))].slice(0, 3);
   assert.equal(stems.length, 3);
   const before = Object.fromEntries(stems.map((s) => [s, read(root, s)]));
-  for (const stem of stems) await page.locator(`tr[data-review-page="${stem}"] input[type=checkbox]`).first().check();
+  for (const stem of stems) await page.locator(`[data-review-page="${stem}"] input[type=checkbox]`).first().check();
   assert.equal(await page.textContent("#selected"), "已选 3 行");
   await page.selectOption("#bulk-field", "region");
   await page.fill("#bulk-value", "江苏省/苏州市/昆山市");
@@ -345,7 +345,7 @@ test("hostile values stay values: written as YAML strings, shown as text, never 
   await page.reload();
   assert.equal(await page.inputValue("[name=title]"), hostile);
   await page.goto(`${base}_kbgen/review/`);
-  assert.equal(await page.locator(`tr[data-review-page="${LIUYANG}"] a`).first().textContent(), hostile);
+  assert.equal(await page.locator(`[data-review-page="${LIUYANG}"] a`).first().textContent(), hostile);
   assert.equal(await page.evaluate(() => window.pwned), undefined, "nothing ran on the desk");
 });
 
