@@ -197,7 +197,7 @@
       if (row) current = visible().indexOf(row);
     });
     document.addEventListener("keydown", function (e) {
-      if (e.target.closest("input, textarea, select") || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.target.closest("input, textarea, select, button, a, summary") || e.ctrlKey || e.metaKey || e.altKey) return;
       var v = visible(), row = v[current];
       if (e.key === "j" || e.key === "ArrowDown") { e.preventDefault(); focus(current + 1); }
       else if (e.key === "k" || e.key === "ArrowUp") { e.preventDefault(); focus(current - 1); }
