@@ -231,6 +231,7 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
         token: desk::token(),
     });
     println!("serving http://{addr}/ ({pages} pages built in {} ms; Ctrl-C stops)", start.elapsed().as_millis());
+    println!("review desk: http://{addr}/_kbgen/review/ (import's marks; an edit panel on every practice page)");
     if !is_loopback(bind) {
         eprintln!("warning: serving on {bind}: other machines can reach this preview");
     }

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{form_values, front_of, practices_dir, vocabulary};
 use crate::content::edit::{self, CURATED};
-use crate::content::review_field;
 use crate::render::escape_html as esc;
 use crate::site::Site;
 
@@ -17,11 +16,12 @@ const MAX_OFFERS: usize = 500;
 /// file as it is now: the form's values, the file's hash and the process's secret.
 pub(in crate::serve) fn edit_panel(site: &Site, slug: &str, token: &str) -> Option<String> {
     let path = edit::page_file(&practices_dir(site), slug).ok()?;
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = std::fs::read_to_string(&path).ok()?;
     let front = front_of(&text).ok()?;
     let hash = edit::file_hash(text.as_bytes());
     let values = form_values(&front);
-    let marks: Vec<String> = front.import.as_ref().map_or_else(Vec::new, |p| p.review.clone());
+    // Import's doubts about this page, with its reasons (a bare mark has its field's usual one).
+    let marks = crate::import::run::Review::of(&path, &front);
     let mut h = String::new();
     h.push_str("<link rel=\"stylesheet\" href=\"/_kbgen/desk.css\">");
     h.push_str(
@@ -36,7 +36,7 @@ pub(in crate::serve) fn edit_panel(site: &Site, slug: &str, token: &str) -> Opti
     if !marks.is_empty() {
         h.push_str("<ul class=\"kbgen-marks\" aria-label=\"待核字段\">");
         for m in &marks {
-            h.push_str(&format!("<li data-mark=\"{}\">{}</li>", esc(review_field(m)), esc(m)));
+            h.push_str(&format!("<li data-mark=\"{f}\"><b>{f}</b>：{}</li>", esc(&m.why), f = esc(&m.field)));
         }
         h.push_str("</ul>");
     }
@@ -67,7 +67,7 @@ pub(in crate::serve) fn edit_panel(site: &Site, slug: &str, token: &str) -> Opti
         }
     }
     h.push_str(
-        "<p><button type=\"submit\">保存</button> <output role=\"status\"></output></p></form></details></aside>",
+        "<p><button type=\"submit\">保存</button> <output role=\"status\"></output></p><p><a href=\"/_kbgen/review/\">审阅台：所有待核字段</a></p></form></details></aside>",
     );
     h.push_str("<script src=\"/_kbgen/desk.js\"></script>");
     Some(h)
