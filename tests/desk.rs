@@ -80,6 +80,17 @@ fn get(s: &Server, path: &str) -> (u16, String) {
     request(s, "GET", path, &[], "")
 }
 
+/// The response head of a GET (status line and headers, lowercased).
+fn head_of(s: &Server, path: &str) -> String {
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(c, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", s.addr).unwrap();
+    let mut raw = Vec::new();
+    let _ = c.read_to_end(&mut raw);
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    raw.split("\r\n\r\n").next().unwrap_or("").to_lowercase()
+}
+
 /// The secret the desk page carries.
 fn token(s: &Server) -> String {
     let (_, desk) = get(s, "/_kbgen/review/");
@@ -192,6 +203,10 @@ fn writes_not_from_serves_own_pages_are_refused_with_nothing_written() {
     );
     assert_eq!(snapshot(root), before, "nothing written");
 
+    // Pages that carry the secret may not be framed by another site (clickjacking).
+    for path in ["/_kbgen/review/".to_string(), format!("/practices/{UNDATED}/")] {
+        assert!(head_of(&s, &path).contains("\r\nx-frame-options: sameorigin"), "{path}");
+    }
     // The same request from serve's own page saves.
     let (status, body) = post(&s, "save", &tok, &good, &[]);
     assert_eq!(status, 200, "{body}");
