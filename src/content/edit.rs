@@ -435,6 +435,15 @@ mod tests {
     }
 
     #[test]
+    fn pages_with_crlf_lines_or_a_bom_are_edited_too() {
+        let page = "\u{feff}---\r\ntitle: 旧\r\nyear: 2020\r\n---\r\n\r\n正文\r\n";
+        let out = edit(page, &[("title", Value::Text(Some("新".into())))], &[]).unwrap();
+        assert_eq!(out, "\u{feff}---\r\ntitle: 新\nyear: 2020\r\n---\r\n\r\n正文\r\n");
+        let back: crate::content::FrontMatter = serde_yaml_ng::from_str(split_front_matter(&out).unwrap().0).unwrap();
+        assert_eq!((back.title.as_str(), back.year), ("新", Some(2020)));
+    }
+
+    #[test]
     fn page_ids_stay_in_the_folder() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("2021-a.md"), "---\ntitle: a\n---\n").unwrap();
