@@ -4,6 +4,13 @@
 //
 //   node bench/serve-latency.mjs PROJECT [--runs N] [--page content/practices/X.md] [--bin PATH]
 //                                [--hugo PATH --hugo-project DIR]
+//   node bench/serve-latency.mjs PROJECT --desk [--runs N] [--marks EVERY]
+//
+// --desk measures the review desk instead: how long /_kbgen/review/ takes to open (navigation
+// start to `load`, --runs times), and save → shown through the edit panel: the page's subtitle
+// is typed into the open page's form and saved, and the time runs until the page's <main>
+// shows it. Pages with no review marks (gen_corpus writes none) first get two marks on every
+// EVERY-th page (default 5: 2,000 pages and 4,000 marks at 10,000), in an import block.
 //
 // With --hugo, DIR (bench/run's mirror of PROJECT, WORK/hugo-nN-sS) is served by
 // `hugo server` on 127.0.0.1 and the same page's file is edited the same way, after kbgen's runs;
@@ -26,7 +33,7 @@ import { startServe } from "../tests/browser/lib/kbgen-serve.mjs";
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 function parseArgs(argv) {
-  const a = { runs: 9, page: null, bin: path.join(REPO, "target", "release", "kbgen"), project: null, hugo: null, hugoProject: null };
+  const a = { runs: 9, page: null, bin: path.join(REPO, "target", "release", "kbgen"), project: null, hugo: null, hugoProject: null, desk: false, marks: 5 };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === "--runs") a.runs = Number(argv[++i]);
@@ -34,11 +41,13 @@ function parseArgs(argv) {
     else if (v === "--bin") a.bin = path.resolve(argv[++i]);
     else if (v === "--hugo") a.hugo = argv[++i];
     else if (v === "--hugo-project") a.hugoProject = path.resolve(argv[++i]);
+    else if (v === "--desk") a.desk = true;
+    else if (v === "--marks") a.marks = Number(argv[++i]);
     else if (!a.project) a.project = path.resolve(v);
     else throw new Error(`unexpected argument ${v}`);
   }
   if (!a.project || !(a.runs > 0) || !a.hugo !== !a.hugoProject) {
-    console.error("usage: node bench/serve-latency.mjs PROJECT [--runs N] [--page content/practices/X.md] [--bin PATH] [--hugo PATH --hugo-project DIR]");
+    console.error("usage: node bench/serve-latency.mjs PROJECT [--runs N] [--page content/practices/X.md] [--bin PATH] [--hugo PATH --hugo-project DIR] [--desk [--marks EVERY]]");
     process.exit(2);
   }
   return a;
@@ -122,6 +131,68 @@ async function measure(page, file, runs, lastLine) {
   return { runs: times.length, median_ms: median(times), best_ms: Math.min(...times), worst_ms: Math.max(...times), reloads, times_ms: times };
 }
 
+/** Two review marks on every `every`-th page that has no import block; the count of pages marked. */
+function addMarks(practices, every) {
+  let marked = 0;
+  readdirSync(practices).filter((f) => f.endsWith(".md")).sort().forEach((f, i) => {
+    if (i % every) return;
+    const file = path.join(practices, f);
+    const text = readFileSync(file, "utf8");
+    const end = text.indexOf("\n---\n", 4);
+    if (end < 0 || /\nimport:/.test(text.slice(0, end))) return;
+    const block = "\nimport:\n  file: bench.txt\n  sha256: bench\n  story: 1\n  stories: 1\n  review:\n  - 'year: a mark added by bench/serve-latency.mjs'\n  - 'region: a mark added by bench/serve-latency.mjs'\n  page_sha256: bench";
+    writeFileSync(file, text.slice(0, end) + block + text.slice(end));
+    marked++;
+  });
+  return marked;
+}
+
+/** The desk: opening /_kbgen/review/ `runs` times, and `runs` saves of the subtitle through the
+ * edit panel of `url`, each timed until the page's <main> shows it. */
+async function measureDesk(page, base, url, runs) {
+  const opens = [];
+  let rows = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = Date.now();
+    await page.goto(`${base}_kbgen/review/`, { waitUntil: "load" });
+    opens.push(Date.now() - t0);
+    rows = await page.locator("[data-review-field]").count();
+    console.log(`desk open ${i + 1}: ${opens.at(-1)} ms (${rows} marks listed)`);
+  }
+  await page.goto(url);
+  await page.waitForTimeout(500); // the event stream connects
+  const times = [];
+  let reloads = 0;
+  for (let i = 0; i < runs; i++) {
+    const marker = `延迟测量副标题第${i + 1}次`;
+    const details = page.locator("#kbgen-edit details");
+    if (!(await details.evaluate((d) => d.open))) await page.click("#kbgen-edit summary");
+    await page.fill("[name=subtitle]", marker);
+    await page.evaluate(() => { window.kbgenLatencyMark = true; });
+    const saved = Date.now();
+    await page.click("#kbgen-edit button[type=submit]");
+    for (;;) {
+      try {
+        await page.waitForFunction((m) => document.querySelector("main")?.textContent.includes(m), marker, { timeout: 60_000, polling: "raf" });
+        break;
+      } catch (e) {
+        if (!/context|navigat/i.test(e.message) || Date.now() - saved > 60_000) throw e;
+      }
+    }
+    const ms = Date.now() - saved;
+    const reloaded = !(await page.evaluate(() => window.kbgenLatencyMark === true));
+    if (reloaded) reloads++;
+    times.push(ms);
+    console.log(`desk save ${i + 1}: ${ms} ms${reloaded ? " (page reloaded)" : " (swapped in)"}`);
+    await page.waitForTimeout(400);
+  }
+  return {
+    marks: rows,
+    desk_open_median_ms: median(opens), desk_open_worst_ms: Math.max(...opens),
+    runs: times.length, median_ms: median(times), best_ms: Math.min(...times), worst_ms: Math.max(...times), reloads, times_ms: times,
+  };
+}
+
 async function main() {
   const a = parseArgs(process.argv.slice(2));
   const cleanup = [];
@@ -133,6 +204,8 @@ async function main() {
     const practices = path.join(root, "content", "practices");
     const rel = a.page ?? path.join("content", "practices", readdirSync(practices).filter((f) => f.endsWith(".md")).sort()[0]);
     const slug = path.basename(rel, ".md");
+    const marked = a.desk ? addMarks(practices, a.marks) : 0;
+    if (marked) console.log(`review marks added to ${marked} pages`);
 
     const started = Date.now();
     const server = await startServe(a.bin, root);
@@ -145,6 +218,12 @@ async function main() {
     if (!res || res.status() !== 200) throw new Error(`${url}: HTTP ${res && res.status()} (is the page's slug its file name?)`);
     await page.waitForTimeout(500); // the event stream connects
     console.log(`kbgen serve: ${url}`);
+    if (a.desk) {
+      const desk = await measureDesk(page, server.base, url, a.runs);
+      const pages = (server.lines.find((l) => l.startsWith("serving")) ?? "").match(/\((\d+) pages/)?.[1];
+      console.log(JSON.stringify({ tool: "kbgen serve --desk", project: a.project, pages: pages ? Number(pages) : null, startup_ms: startup, ...desk }));
+      return;
+    }
     const kbgen = await measure(page, path.join(root, rel), a.runs, () => server.lines.filter((l) => l.startsWith("rebuilt")).at(-1));
     const pages = (server.lines.find((l) => l.startsWith("serving")) ?? "").match(/\((\d+) pages/)?.[1];
     results.push({ tool: "kbgen serve", project: a.project, pages: pages ? Number(pages) : null, startup_ms: startup, ...kbgen });

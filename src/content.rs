@@ -2,6 +2,8 @@
 //! `import`, edited by people, read by `build`. This module owns the schema and the file format.
 
 use serde::{Deserialize, Serialize};
+
+pub mod edit;
 use sha2::{Digest, Sha256};
 
 /// Front matter of a practice page. Strict: unknown keys are errors.

@@ -9,7 +9,9 @@
 //!
 //! HTTP is hyper (HTTP/1 only) on a single-threaded tokio runtime: no request can kill or
 //! stall it. Request heads are bounded ([`MAX_HEAD`], [`HEADER_TIMEOUT`]), request bodies are
-//! never read (only GET and HEAD are served; other methods get 405), connections are capped
+//! read only by the review desk's writes (`desk`: `POST` under `/_kbgen/`, small, with a
+//! deadline, from serve's own pages only); the site is GET and HEAD only (other methods get
+//! 405), connections are capped
 //! ([`MAX_CONNECTIONS`]; more wait in the listen queue), writes never block (a slow reader holds
 //! its connection, never a thread), and live-reload streams are tasks, at most [`MAX_STREAMS`].
 //!
@@ -38,6 +40,7 @@ use tokio::sync::{watch, OwnedSemaphorePermit, RwLock, Semaphore};
 
 use crate::build::Preview;
 
+mod desk;
 mod page;
 mod watcher;
 
@@ -72,6 +75,9 @@ struct Shared {
     /// path and gzip).
     large: std::sync::Mutex<(u64, LargeFiles)>,
     hosts: Hosts,
+    /// The secret every write to the desk must carry (see `desk`): made at start, given only in
+    /// pages this process serves.
+    token: String,
 }
 
 /// The names a request may call this server by, in its `Host` header or in the authority of a
@@ -222,8 +228,10 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
         streams: Arc::new(Semaphore::new(MAX_STREAMS)),
         large: Default::default(),
         hosts: Hosts::new(bind, addr),
+        token: desk::token(),
     });
     println!("serving http://{addr}/ ({pages} pages built in {} ms; Ctrl-C stops)", start.elapsed().as_millis());
+    println!("review desk: http://{addr}/_kbgen/review/ (import's marks; an edit panel on every practice page)");
     if !is_loopback(bind) {
         eprintln!("warning: serving on {bind}: other machines can reach this preview");
     }
@@ -360,14 +368,17 @@ fn text(status: StatusCode, text: &'static str) -> Response<Body> {
     response(status, "text/plain; charset=utf-8", Body::Full(Some(Bytes::from_static(text.as_bytes()))))
 }
 
-/// Answers one request. The request body is never read: dropping it makes hyper discard what
-/// is already buffered, or close the connection.
+/// Answers one request. Outside the desk the request body is never read: dropping it makes
+/// hyper discard what is already buffered, or close the connection.
 async fn respond(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
     if !shared.hosts.admit(&req) {
         let refusal = Body::Full(Some(shared.hosts.refusal.clone()));
         let mut r = response(StatusCode::MISDIRECTED_REQUEST, "text/plain; charset=utf-8", refusal);
         r.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
         return r;
+    }
+    if req.uri().path().starts_with(desk::PREFIX) {
+        return desk::respond(req, shared).await;
     }
     let head = req.method() == Method::HEAD;
     if req.method() != Method::GET && !head {
@@ -399,6 +410,8 @@ async fn respond(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
     }
     h.insert(VARY, HeaderValue::from_static("accept-encoding"));
     if let Some((key, version)) = served.shell {
+        // Pages carry the desk's edit panel: no other site may frame them (clickjacking).
+        h.insert("x-frame-options", HeaderValue::from_static("SAMEORIGIN"));
         h.insert("x-kbgen-shell", HeaderValue::from_str(&key).expect("hex"));
         h.insert("x-kbgen-version", version.into());
     }

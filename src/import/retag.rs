@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::Importer;
+use crate::content::edit::{self, key_lines};
 use crate::content::{page_state, seal, split_front_matter, tagged_value, value_hash, FrontMatter, PageState, TAGGED};
 
 /// One field whose value the vocabulary now gives differently.
@@ -102,40 +103,8 @@ fn retag_page(importer: &Importer, path: &Path, dry_run: bool) -> Result<PageRet
     Ok(out)
 }
 
-/// Keys of the front matter in the order import writes them.
-const ORDER: [&str; 13] = [
-    "title",
-    "subtitle",
-    "date",
-    "year",
-    "year_inferred",
-    "source",
-    "author",
-    "lang",
-    "region",
-    "mechanism",
-    "practice",
-    "keywords",
-    "import",
-];
-
-/// The front matter's lines: from the line after the opening `---` to the closing one.
-fn front_lines(lines: &[String]) -> std::ops::Range<usize> {
-    let end = lines.iter().skip(1).position(|l| l.trim_end() == "---").map_or(lines.len(), |p| p + 1);
-    1..end
-}
-
-/// The lines of top-level key `key`: its own and the indented or `- ` lines under it.
-fn key_lines(lines: &[String], key: &str) -> Option<std::ops::Range<usize>> {
-    let fm = front_lines(lines);
-    let start = fm.clone().find(|&i| lines[i].strip_prefix(key).is_some_and(|r| r.starts_with(':')))?;
-    let end = (start + 1..fm.end).find(|&i| !lines[i].starts_with([' ', '\t', '-'])).unwrap_or(fm.end);
-    Some(start..end)
-}
-
 /// Replaces the lines of `key` with `value` as import writes it (`practice` goes when empty,
-/// as import leaves it out), or adds them where import puts the key. A key whose lines hold a
-/// comment, or are followed by a comment and more of its items, is left alone.
+/// as import leaves it out), or adds them where import puts the key (see `edit::replace_key`).
 fn replace_key(lines: &mut Vec<String>, key: &str, value: &[String]) -> Result<(), &'static str> {
     let mut map = BTreeMap::new();
     map.insert(key, value);
@@ -144,31 +113,7 @@ fn replace_key(lines: &mut Vec<String>, key: &str, value: &[String]) -> Result<(
     } else {
         serde_yaml_ng::to_string(&map).expect("a list of strings serialises")
     };
-    let new: Vec<String> = rendered.split_inclusive('\n').map(str::to_string).collect();
-    match key_lines(lines, key) {
-        Some(range) => {
-            let fm = front_lines(lines);
-            let commented = lines[range.clone()].iter().any(|l| l.contains(" #") || l.trim_start().starts_with('#'));
-            let after = lines[range.end..fm.end].iter().find(|l| !l.trim_start().starts_with('#'));
-            let orphans = range.end < fm.end
-                && lines[range.end].starts_with('#')
-                && after.is_some_and(|l| l.starts_with([' ', '\t', '-']));
-            if commented || orphans {
-                return Err("a comment among its lines: edit it by hand");
-            }
-            lines.splice(range, new);
-        }
-        None => {
-            let at = ORDER
-                .iter()
-                .skip_while(|k| **k != key)
-                .skip(1)
-                .find_map(|k| key_lines(lines, k).map(|r| r.start))
-                .unwrap_or(front_lines(lines).end);
-            lines.splice(at..at, new);
-        }
-    }
-    Ok(())
+    edit::replace_key(lines, key, &rendered)
 }
 
 /// Writes `hashes` as the `import.tagged` block: its lines replaced, or added before
@@ -199,23 +144,6 @@ mod tests {
 
     fn lines(t: &str) -> Vec<String> {
         t.split_inclusive('\n').map(str::to_string).collect()
-    }
-
-    #[test]
-    fn only_the_changed_keys_lines_are_rewritten() {
-        let page = "---\ntitle: 标题 # 人工校订\nregion:\n- 江苏省\nmechanism:\n- a\n- b\n# 人工备注\nkeywords: [x, y]\nimport:\n  file: a.txt\n  page_sha256: 0\n---\n\n正文\n";
-        let mut l = lines(page);
-        replace_key(&mut l, "mechanism", &["c".to_string()]).unwrap();
-        replace_key(&mut l, "practice", &["“接诉即办”".to_string()]).unwrap();
-        replace_key(&mut l, "keywords", &[]).unwrap();
-        assert_eq!(
-            l.concat(),
-            "---\ntitle: 标题 # 人工校订\nregion:\n- 江苏省\nmechanism:\n- c\n# 人工备注\npractice:\n- “接诉即办”\nkeywords: []\nimport:\n  file: a.txt\n  page_sha256: 0\n---\n\n正文\n"
-        );
-        let mut l = lines("---\nmechanism:\n- a\n# 备注\n- b\nimport:\n  file: a\n---\n");
-        assert!(replace_key(&mut l, "mechanism", &[]).is_err(), "a comment inside the list");
-        let mut l = lines("---\nregion: [江苏省] # 核对过\n---\n");
-        assert!(replace_key(&mut l, "region", &[]).is_err());
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub struct Review {
 }
 
 impl Review {
-    fn of(page: &Path, front: &FrontMatter) -> Vec<Review> {
+    pub fn of(page: &Path, front: &FrontMatter) -> Vec<Review> {
         let Some(p) = &front.import else { return Vec::new() };
         p.review
             .iter()

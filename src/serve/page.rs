@@ -137,7 +137,7 @@ pub fn site_path(url: &str) -> Option<String> {
     Some(p)
 }
 
-fn percent_decode(s: &str) -> Option<String> {
+pub(super) fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -185,9 +185,16 @@ pub(super) async fn page(url: &str, gzip: bool, shared: &Shared) -> Served {
     let file = read.as_deref().unwrap_or(b"<!DOCTYPE html><title>404</title><p>not found</p>");
     let shell = html.then(|| (shell_key(file, status, st.error.is_some()), st.version));
     let gzip = gzip && file.len() >= GZIP_FROM;
+    // A practice page gets the desk's edit panel, drawn from its file as it is now.
+    let panel = match (status, crate::routes::practice_slug(&path), preview) {
+        (StatusCode::OK, Some(slug), Some(p)) if html => super::desk::edit_panel(&p.site, slug, &shared.token),
+        _ => None,
+    };
     let draw = || {
         let body = match &shell {
-            Some((key, _)) => inject(file, st.version, key, st.error.as_deref(), preview.is_some()),
+            Some((key, _)) => {
+                inject(file, st.version, key, st.error.as_deref(), preview.is_some(), panel.as_deref().unwrap_or(""))
+            }
             None => file.to_vec(),
         };
         Bytes::from(if gzip { gzipped(&body) } else { body })
@@ -252,9 +259,10 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// The live-reload client; `__VERSION__`, `__SHELL__` and `__EVENTS__` are filled in.
 const LIVE_JS: &str = include_str!("live.js");
 
-/// Adds the live-reload client (and the error overlay) before `</body>`. `built`: a build
+/// Adds the live-reload client (and the error overlay, and the desk's edit panel) before `</body>`. `built`: a build
 /// succeeded since serve started (else the page is a placeholder, and the overlay says so).
-pub(super) fn inject(html: &[u8], version: u64, shell: &str, error: Option<&str>, built: bool) -> Vec<u8> {
+/// `panel`: the desk's edit panel, or nothing.
+pub(super) fn inject(html: &[u8], version: u64, shell: &str, error: Option<&str>, built: bool, panel: &str) -> Vec<u8> {
     let html = String::from_utf8_lossy(html);
     let mut extra = String::new();
     if let Some(e) = error {
@@ -279,6 +287,7 @@ pub(super) fn inject(html: &[u8], version: u64, shell: &str, error: Option<&str>
     extra.push_str("<script>");
     extra.push_str(&script);
     extra.push_str("</script>");
+    extra.push_str(panel);
     match html.rfind("</body>") {
         Some(i) => format!("{}{}{}", &html[..i], extra, &html[i..]).into_bytes(),
         None => format!("{html}{extra}").into_bytes(),
@@ -310,6 +319,7 @@ mod tests {
             "ab12",
             Some("error: a.md:2:1: <bad>"),
             true,
+            "",
         ))
         .unwrap();
         assert!(out.contains("var v=\"7\""), "{out}");
