@@ -1,6 +1,6 @@
 //! Patching the index for practices edited in place (ids unchanged): their documents, the
 //! postings of the tokens whose weight changed (a shard is written again whole: a token's
-//! document frequency scales all its postings), `meta.js` and `f.js`. The postings of the last
+//! document frequency scales all its postings), `meta.js`, `f.js` and the tag lists. The postings of the last
 //! index, with their impacts, are kept on disk ([`Postings`]), a shard per file, and read back
 //! for the shards a patch touches; the index files written are never read back.
 
@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::facets::model_files;
 use super::index::{doc_entry, Token};
 use super::kept::{Postings, Shard};
-use super::wire::{decode, facets_json, meta_json, put, shard_count, shard_json, shard_of, Run, FACETS, META};
+use super::wire::{decode, meta_json, put, shard_count, shard_json, shard_of, Run, META};
 use crate::output::Sink;
 use crate::practice::Practice;
 use crate::routes;
@@ -63,7 +64,9 @@ pub(crate) fn update_index(
     }
     kept.postings = diff.postings;
     sink.put(routes::search_file(META), put(META, &meta_json(site, kept.shards, kept.postings)))?;
-    sink.put(routes::search_file(FACETS), put(FACETS, &facets_json(site)))?;
+    for (key, json) in model_files(site) {
+        sink.put(routes::search_file(&key), put(&key, &json))?;
+    }
     Ok(true)
 }
 
