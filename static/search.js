@@ -697,6 +697,8 @@
         current = out;
         shown = 0;
         renderOffer(out.understood);
+        // Without text the results are in date order, whatever the sort says.
+        sortBox.value = state.sort || (out.understood && out.understood.text.length === 0 ? "date" : "");
         if (!state.q.trim() && !hasFilter(state)) {
           status.textContent = "输入关键词（简体或繁体均可），或选择左侧的筛选条件。";
           results.removeAttribute("data-total");
