@@ -101,13 +101,23 @@
     return out;
   }
 
-  /** The shard of a token: FNV-1a 32 over its code points (src/search/wire.rs). */
-  function shardOf(token, shards) {
+  /** FNV-1a 32 over the code points of a text (src/search/wire.rs `fnv1a`). */
+  function fnv1a(text) {
     var h = 0x811c9dc5;
-    for (var c of token) {
+    for (var c of text) {
       h = Math.imul(h ^ c.codePointAt(0), 0x01000193) >>> 0;
     }
-    return (h & (shards - 1)) >>> 0;
+    return h;
+  }
+
+  /** The shard of a token: FNV-1a 32 over its code points (src/search/wire.rs). */
+  function shardOf(token, shards) {
+    return (fnv1a(token) & (shards - 1)) >>> 0;
+  }
+
+  /** The key of the file of the practices in the place at `path` (src/search/facets.rs). */
+  function regionKey(path) {
+    return "r/" + ("0000000" + fnv1a(path).toString(16)).slice(-8);
   }
 
   /**
@@ -149,6 +159,46 @@
   /** The documents carrying mechanism `i` or a narrower entry (search/m/<i>.js). */
   Engine.prototype.tagged = function (i) {
     return this.file("m/" + i).then(decode);
+  };
+
+  /** The documents in the place at gazetteer path `path` or within it (search/r/<hash>.js):
+   * a Map of doc ids, empty when no practice is there. */
+  Engine.prototype.inPlace = function (path) {
+    return this.file(regionKey(path)).then(function (file) {
+      return Object.prototype.hasOwnProperty.call(file, path) ? decode(file[path]) : new Map();
+    }, function () { return new Map(); });
+  };
+
+  /** `ranked` matches after `filters` ({region: [paths], mechanism: [ids], from, to}) and the
+   * query's place words, from the place and tag lists and the year column, without the facet
+   * columns: what the results show first. Resolves to m with its results filtered. */
+  Engine.prototype.filtered = function (m, filters) {
+    var self = this;
+    filters = filters || {};
+    var places = (filters.region || []).concat((m.understood ? m.understood.places : []).map(function (p) { return p.path; }));
+    var mechs = (filters.mechanism || []).map(function (id) { return self.mechIndex[id]; });
+    var from = parseInt(filters.from, 10), to = parseInt(filters.to, 10);
+    var union = function (lists) {
+      var all = new Set();
+      lists.forEach(function (l) { l.forEach(function (_, d) { all.add(d); }); });
+      return all;
+    };
+    var sets = [];
+    if (places.length) sets.push(Promise.all(places.map(function (p) { return self.inPlace(p); })).then(union));
+    if (mechs.length) {
+      sets.push(Promise.all(mechs.map(function (i) { return i === undefined ? new Map() : self.tagged(i); })).then(union));
+    }
+    var years = from > 0 || to > 0 ? this.file("y") : null;
+    if (!sets.length && !years) return Promise.resolve(m);
+    return Promise.all([Promise.all(sets), years]).then(function (x) {
+      var lo = from > 0 ? from : -Infinity, hi = to > 0 ? to : Infinity;
+      var results = m.results.filter(function (r) {
+        for (var set of x[0]) if (!set.has(r.id)) return false;
+        if (x[1]) { var y = x[1][r.id]; if (!y || y < lo || y > hi) return false; }
+        return true;
+      });
+      return Object.assign({}, m, { results: results });
+    });
   };
 
   /** The facet columns (f.js), loaded once, when a query first needs counts or filters. */
@@ -509,7 +559,7 @@
   }
 
   var api = {
-    makeFold: makeFold, foldKey: foldKey, baseTokens: baseTokens, shardOf: shardOf, decode: decode,
+    makeFold: makeFold, foldKey: foldKey, baseTokens: baseTokens, shardOf: shardOf, regionKey: regionKey, decode: decode,
     open: open, unpack: unpack, registry: registry, excerpt: excerpt, records: records, pick: pick,
     order: order, VERSION: VERSION, PAGE: PAGE,
   };
@@ -633,57 +683,59 @@
       function run() {
         var mine = ++generation;
         results.removeAttribute("data-search-complete");
+        facetsBox.removeAttribute("data-facets-complete");
         // Place words the query no longer has are not kept any more.
         var words = engine.words(state.q);
         state.keep = state.keep.filter(function (k) { return words.indexOf(engine.words(k)[0]) >= 0; });
-        writeState(state);
         var opts = { sort: state.sort, keep: state.keep };
-        // Without filters the results show as soon as the postings are in; the facet counts
-        // follow (their columns load once). With filters, or a place in the query, the results
-        // wait for the columns.
-        var shownEarly = null;
         var want = restore ? restore.shown : PAGE;
-        engine.ranked(state.q, opts).then(function (m) {
+        // The results show once the postings, place and tag lists (and the year column) are in;
+        // the facet counts follow (their columns load once).
+        var ranked = null;
+        canonical().then(function () {
           if (mine !== generation) return;
-          if (!hasFilter(state) && m.understood.places.length === 0) shownEarly = show(m, want);
-          return engine.refine(m, state.filters).then(function (out) {
-            // An old region value (a province name: 浙江) reads as the place it names.
-            return canonical(out) ? engine.refine(m, state.filters) : out;
-          });
+          writeState(state);
+          return engine.ranked(state.q, opts);
+        }).then(function (m) {
+          if (!m || mine !== generation) return;
+          ranked = m;
+          return engine.filtered(m, state.filters);
         }).then(function (out) {
           if (!out || mine !== generation) return;
-          renderFacets(out.facets);
-          renderChips(out.understood);
-          var showing = shownEarly ? shownEarly.then(function () { current = out; }) : show(out, want);
-          return showing.then(function () {
+          return show(out, want).then(function () {
             if (mine !== generation) return;
             if (restore) {
               window.scrollTo(0, restore.scroll || 0);
               restore = null;
             }
             remember();
+            renderChips(out.understood);
             results.setAttribute("data-search-complete", "");
+            return engine.refine(ranked, state.filters);
           });
+        }).then(function (out) {
+          if (!out || mine !== generation) return;
+          renderFacets(out.facets);
+          facetsBox.setAttribute("data-facets-complete", "");
         }).then(null, function (e) {
           if (mine === generation) failed();
           if (global.console) console.error(e);
         });
       }
 
-      /** Rewrites region filters that are not a path of the facet columns but a unit's name or
-       * short name (old URLs: region=浙江) to that unit's path; true when it changed any. */
+      /** Rewrites region filters that are a place's name or short name rather than its path
+       * (old URLs: region=浙江) to that place's path, as a query word naming it would be. */
       function canonical() {
-        var units = engine.facets.units;
-        var changed = false;
-        state.filters.region = state.filters.region.map(function (r) {
-          if (r in engine.unitIndex) return r;
-          var hits = units.filter(function (u) { var name = u[0].split("/").pop(); return name === r || u[2] === r; });
-          hits.sort(function (a, b) { return a[0].split("/").length - b[0].split("/").length; });
-          if (hits.length) { changed = true; return hits[0][0]; }
-          return r;
-        });
-        if (changed) writeState(state);
-        return changed;
+        return Promise.all(state.filters.region.map(function (r) {
+          if (r.indexOf("/") >= 0) return r;
+          return engine.nameOf(foldKey(r, engine.fold).join("")).then(function (e) {
+            if (!e || !e.p || e.p.indexOf(r) >= 0) return r;
+            var depth = function (p) { return p.split("/").length; };
+            var top = Math.min.apply(null, e.p.map(depth));
+            var highest = e.p.filter(function (p) { return depth(p) === top; });
+            return highest.length === 1 ? highest[0] : r;
+          });
+        })).then(function (paths) { state.filters.region = paths; });
       }
 
       function summary(out) {

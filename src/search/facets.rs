@@ -1,7 +1,8 @@
 //! What the search page filters and understands besides the text, from the site model: the
-//! facet columns (`f.js`: per document its places, mechanisms and year), the practices tagged
-//! with each mechanism (`m/<i>.js`) and the names a query word can be (`n/<k>.js`: gazetteer
-//! places and mechanism names and synonyms).
+//! facet columns (`f.js`: per document its places, mechanisms and year), and what filters
+//! before they load — the practices tagged with each mechanism (`m/<i>.js`), those in each
+//! place (`r/<hash>.js`) and the year column (`y.js`) — and the names a query word can be
+//! (`n/<k>.js`: gazetteer places and mechanism names and synonyms).
 //!
 //! A practice is in a place when one of its regions is that unit or lies within it, the rule of
 //! the region pages (`taxonomy`); it carries a mechanism when one of its mechanisms is that
@@ -68,14 +69,7 @@ pub(crate) fn tag_files(site: &Site) -> Vec<(String, String)> {
     }
     docs.into_iter()
         .enumerate()
-        .map(|(m, ids)| {
-            let postings = ids.split_first().map_or(String::new(), |(&first, rest)| {
-                let mut run = Run::new(first, 1);
-                rest.iter().for_each(|&d| run.push(d, 1));
-                run.encode()
-            });
-            (format!("m/{m}"), serde_json::to_string(&postings).expect("a string serialises"))
-        })
+        .map(|(m, ids)| (format!("m/{m}"), serde_json::to_string(&id_postings(&ids)).expect("a string serialises")))
         .collect()
 }
 
@@ -126,10 +120,69 @@ pub(crate) fn name_files(site: &Site) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A postings string of ascending document ids, every weight 1.
+fn id_postings(ids: &[u32]) -> String {
+    ids.split_first().map_or(String::new(), |(&first, rest)| {
+        let mut run = Run::new(first, 1);
+        rest.iter().for_each(|&d| run.push(d, 1));
+        run.encode()
+    })
+}
+
+/// The key of the file of the practices in the place at gazetteer path `path`: `r/` and the
+/// FNV-1a 32 hash of the path in hex, which the browser computes from a `region=` value.
+pub(crate) fn region_key(path: &str) -> String {
+    format!("r/{:08x}", super::wire::fnv1a(path))
+}
+
+/// `r/<hash>.js` for the places the practices are in (every place when `only` is `None`, else
+/// those of `only`, gazetteer units): `{path: postings}` of the documents in that place or
+/// within it, for each path of that hash (one, but for a collision). A place filter reads its
+/// practices here, before the facet columns load.
+pub(crate) fn region_files(site: &Site, only: Option<&BTreeSet<usize>>) -> Vec<(String, String)> {
+    let g = site.gazetteer;
+    let mut docs: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+    for (d, p) in site.practices.iter().enumerate() {
+        for u in places(site, p) {
+            docs.entry(u).or_default().push(d as u32);
+        }
+    }
+    let mut files: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let wanted: Option<BTreeSet<String>> = only.map(|o| o.iter().map(|&u| region_key(&g.path(u))).collect());
+    for (u, ids) in docs {
+        let path = g.path(u);
+        let key = region_key(&path);
+        if wanted.as_ref().is_none_or(|w| w.contains(&key)) {
+            files.entry(key).or_default().insert(path, id_postings(&ids));
+        }
+    }
+    // A place of `only` no practice is in any more: its file says so.
+    for key in wanted.into_iter().flatten() {
+        files.entry(key).or_default();
+    }
+    files.into_iter().map(|(k, v)| (k, serde_json::to_string(&v).expect("postings serialise"))).collect()
+}
+
+/// The places of `practices` (with every unit they lie within): the region files a patch
+/// replacing them writes again.
+pub(crate) fn places_of<'a>(site: &Site, practices: impl Iterator<Item = &'a Practice>) -> BTreeSet<usize> {
+    practices.flat_map(|p| places(site, p)).collect()
+}
+
+/// The key of the year column (`search/y.js`).
+pub(crate) const YEARS: &str = "y";
+
+/// `y.js`: the year of each document (0 when unknown), in site order: long runs of one year
+/// that deflate to a few KiB at any size, so a year range filters before the facet columns load.
+fn years_json(site: &Site) -> String {
+    let years: Vec<i32> = site.practices.iter().map(|p| p.front.year.unwrap_or(0)).collect();
+    serde_json::to_string(&years).expect("years serialise")
+}
+
 /// The search files made from the site model as a whole, written again whole by a patch:
-/// `f.js` and the tag lists.
+/// `f.js`, `y.js` and the tag lists.
 pub(crate) fn model_files(site: &Site) -> Vec<(String, String)> {
-    let mut out = vec![(FACETS.to_string(), facets_json(site))];
+    let mut out = vec![(FACETS.to_string(), facets_json(site)), (YEARS.to_string(), years_json(site))];
     out.extend(tag_files(site));
     out
 }

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::contract::fold_char;
-use super::facets::{model_files, name_files};
+use super::facets::{model_files, name_files, region_files};
 use super::kept::{self, Postings};
 use super::wire::{impact, meta_json, put, shard_count, shard_json, shard_of, Run, META};
 use crate::fold::is_han;
@@ -203,7 +203,7 @@ pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: Option<&Path>) -> std::i
     }
     let shards = shard_count(postings);
     sink.put(routes::search_file(META), put(META, &meta_json(site, shards, postings)))?;
-    for (key, json) in model_files(site).into_iter().chain(name_files(site)) {
+    for (key, json) in model_files(site).into_iter().chain(region_files(site, None)).chain(name_files(site)) {
         sink.put(routes::search_file(&key), put(&key, &json))?;
     }
     if let Some(dir) = keep {

@@ -30,7 +30,10 @@
 //!   its mechanisms with their broader entries; its year), loaded after the first results show,
 //!   for the counts beside them and for filters ([`facets`]);
 //! - `m/<i>.js` — the documents carrying mechanism `i` or a narrower entry, loaded when a query
-//!   word names it (a name or synonym): they match that word and rank first;
+//!   word names it (a name or synonym: they match that word and rank first) or a filter asks
+//!   for it; `r/<hash>.js` — the documents in a place (the FNV-1a hash of its gazetteer path),
+//!   for a place filter; `y.js` — the year column, for a year range: filters apply before the
+//!   facet columns load;
 //! - `n/<k>.js` — the names a query word can be, by the word's hash: gazetteer places (a word
 //!   that is one becomes a place filter) and mechanism names and synonyms;
 //! - `d/<id>.js` — one document as a result shows it (url, title, meta line, plain text for the
@@ -40,7 +43,8 @@
 //! shard), so a first query downloads a few small files whatever the size of the site.
 //!
 //! The parts: [`contract`] (the tokenizer the browser mirrors), [`wire`] (the format),
-//! [`index`](mod@index) (building the index), [`facets`] (facets, tags and names), [`patch`] (patching it for pages edited in place),
+//! [`index`](mod@index) (building the index), [`facets`] (facets, filter lists and names),
+//! [`patch`] (patching it for pages edited in place),
 //! [`kept`] (the postings a patch starts from, kept on disk).
 
 mod contract;

@@ -1,6 +1,7 @@
 //! Patching the index for practices edited in place (ids unchanged): their documents, the
 //! postings of the tokens whose weight changed (a shard is written again whole: a token's
-//! document frequency scales all its postings), `meta.js`, `f.js` and the tag lists. The postings of the last
+//! document frequency scales all its postings), `meta.js`, `f.js`, `y.js`, the tag lists and the
+//! region files of the places of the practices replaced. The postings of the last
 //! index, with their impacts, are kept on disk ([`Postings`]), a shard per file, and read back
 //! for the shards a patch touches; the index files written are never read back.
 
@@ -9,7 +10,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::facets::model_files;
+use super::facets::{model_files, places_of, region_files};
 use super::index::{doc_entry, Token};
 use super::kept::{Postings, Shard};
 use super::wire::{decode, meta_json, put, shard_count, shard_json, shard_of, Run, META};
@@ -64,7 +65,10 @@ pub(crate) fn update_index(
     }
     kept.postings = diff.postings;
     sink.put(routes::search_file(META), put(META, &meta_json(site, kept.shards, kept.postings)))?;
-    for (key, json) in model_files(site) {
+    // The places of the practices replaced, before and after: their region files change.
+    let touched =
+        places_of(site, replaced.iter().map(|(_, old)| old).chain(replaced.iter().map(|(i, _)| &site.practices[*i])));
+    for (key, json) in model_files(site).into_iter().chain(region_files(site, Some(&touched))) {
         sink.put(routes::search_file(&key), put(&key, &json))?;
     }
     Ok(true)

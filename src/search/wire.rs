@@ -32,14 +32,19 @@ pub(super) fn push_varint(out: &mut Vec<u8>, mut v: u32) {
     out.push(DIGITS[v as usize]);
 }
 
-/// The shard of a token: FNV-1a over its code points.
-pub(crate) fn shard_of(token: &str, shards: u32) -> u32 {
+/// FNV-1a 32 over the code points of `text`.
+pub(crate) fn fnv1a(text: &str) -> u32 {
     let mut h: u32 = 0x811C_9DC5;
-    for c in token.chars() {
+    for c in text.chars() {
         h ^= c as u32;
         h = h.wrapping_mul(0x0100_0193);
     }
-    h & (shards - 1)
+    h
+}
+
+/// The shard of a token: FNV-1a over its code points.
+pub(crate) fn shard_of(token: &str, shards: u32) -> u32 {
+    fnv1a(token) & (shards - 1)
 }
 
 /// One token's postings for a run of documents: the first posting apart, so runs built in

@@ -39,7 +39,10 @@ async function open(page, query) {
   await done(page);
   assert.deepEqual(errors, []);
 }
-const done = (page) => page.waitForSelector("#results[data-search-complete]", { state: "attached", timeout: 15_000 });
+const done = async (page) => {
+  await page.waitForSelector("#results[data-search-complete]", { state: "attached", timeout: 15_000 });
+  await page.waitForSelector("#facets[data-facets-complete]", { state: "attached", timeout: 15_000 });
+};
 const shown = (page) => page.$$eval("[data-search-result] a[href]", (as) => as.map((a) => a.getAttribute("href").split("/").at(-2)));
 const total = async (page) => Number((await page.textContent("#search-status")).match(/共 (\d+) 条/)?.[1]);
 

@@ -192,12 +192,14 @@ let fixture = null;
 function fixtureIndex() {
   fixture = fixture || buildFixture(bin);
   const dir = join(fixture.site, "search");
+  const loaded = [];
   const load = async (key) => {
     const reg = S.registry();
     new Function("KBGEN_SEARCH", readFileSync(join(dir, key + ".js"), "utf8"))(reg);
+    loaded.push(key);
     return reg.values.get(key);
   };
-  return S.open(load);
+  return S.open(load).then((engine) => Object.assign(engine, { loaded }));
 }
 after(() => fixture && fixture.remove());
 
@@ -258,6 +260,30 @@ test("filters: a county, a year range, a mechanism with its narrower entries; no
   assert.equal(all.facets.mechanism["river-chief"], ps.filter((p) => p.year && river(p)).length, "the parent counts its children's practices");
   // A place no practice is in finds none.
   assert.equal((await engine.search("", { region: ["西藏自治区"] })).results.length, 0);
+});
+
+test("filters apply from the place and tag lists and the year column before the facet columns load, to the same results", async () => {
+  const engine = await fixtureIndex();
+  const cases = [
+    ["", { region: ["浙江省/湖州市/安吉县"], mechanism: ["river-chief"], from: "2016", to: "2020" }],
+    ["", { region: ["江苏省", "山西省/长治市"], from: "2018" }],
+    ["河长制 浙江", {}],
+    ["实践", { mechanism: ["benchmarking", "river-police-chief"], to: "2019" }],
+    ["", { region: ["西藏自治区"] }],
+    ["", { mechanism: ["no-such-id"] }],
+  ];
+  for (const [q, f] of cases) {
+    const m = await engine.ranked(q, {});
+    const fast = await engine.filtered(m, f);
+    assert.ok(!engine.loaded.includes("f"), `${q} ${JSON.stringify(f)}: f.js not loaded`);
+    const full = await engine.refine(m, f);
+    assert.deepEqual(fast.results.map((r) => r.id), full.results.map((r) => r.id), `${q} ${JSON.stringify(f)}`);
+    engine.loaded.length = 0;
+    engine.cache.delete("f");
+    engine.facets = null;
+  }
+  // The key of a place's file is the browser's hash of its path, as Rust writes it.
+  assert.ok(existsSync(join(fixture.site, "search", S.regionKey("浙江省/湖州市/安吉县") + ".js")));
 });
 
 test("the repo's site: a mechanism and a region filter count what practices.jsonl says, narrower entries included", async () => {
