@@ -8,6 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { serve } from "./lib/serve.mjs";
 import { launch, closeBrowser } from "./lib/browser.mjs";
@@ -15,6 +16,7 @@ import { build, parseCsv } from "../js/search-fixture.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = process.env.KBGEN_BIN || path.join(REPO, "target", "debug", "kbgen");
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let fixture, server, browser;
 before(async (t) => {
@@ -173,4 +175,19 @@ test("on a phone the filters are collapsible sections, not an inner scroll box",
   assert.ok(await page.isVisible(`input[name=region][value="浙江省"]`));
   await page.screenshot({ path: path.join(fixture.root, "phone.png"), fullPage: false });
   await page.close();
+});
+
+test("chips, facets, the sort box and export pass axe (no serious or critical violations, light and dark, wide and phone)", async () => {
+  if (!browser) return;
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    for (const scheme of ["light", "dark"]) {
+      const page = await browser.newPage({ viewport, colorScheme: scheme });
+      await open(page, `q=${encodeURIComponent("河长制 浙江")}&mechanism=river-chief&region=${encodeURIComponent("浙江省/湖州市")}&from=2015`);
+      await page.addScriptTag({ path: AXE });
+      const found = await page.evaluate(() => axe.run(document, { resultTypes: ["violations"] })); // eslint-disable-line no-undef
+      const bad = found.violations.filter((v) => ["serious", "critical"].includes(v.impact));
+      assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `${viewport.width} ${scheme}`);
+      await page.close();
+    }
+  }
 });
