@@ -4,8 +4,13 @@
  * with the index), A-Z → a-z. Base tokens: [a-z0-9]+ runs; Han runs give overlapping bigrams
  * (a lone character gives itself). A document matches when it holds every base token; Latin
  * tokens of two characters or more match as prefixes (the index holds each Latin word under its
- * prefixes). The index is sharded: a query loads meta.js, the shards of its tokens and the
- * documents of the results on screen; the facet columns (f.js) come after the results.
+ * prefixes). The index is sharded: a query loads meta.js, the shards of its tokens, a names
+ * file per word (is it a place, a mechanism?), the lists its names and filters ask for (m/ a
+ * mechanism's practices, r/ a place's, y.js the years) and the documents of the results on
+ * screen; the facet columns (f.js), for the counts, come after the results.
+ *
+ * The page's URL holds its state: q, region (gazetteer paths), mechanism (vocabulary ids), from,
+ * to, sort, keep (place words kept as text); history.state the results shown and the scroll.
  *
  * A classic script (no modules: those do not load from file://). In node, require() it.
  */
@@ -313,12 +318,6 @@
       scores.forEach(function (s, doc) { results.push({ id: doc, score: s, tagged: tagged.has(doc) }); });
       return { results: results, tokens: tokens, understood: u };
     });
-  };
-
-  /** Documents matching every base token of `query` (no names understood): see matchWords. */
-  Engine.prototype.match = function (query) {
-    var words = unique(this.words(query));
-    return this.matchWords({ words: words, text: words, mechanisms: [], places: [] });
   };
 
   /** Sorts matches in place: `sort` "date" (newest first: site order), "date-asc", else by
@@ -881,9 +880,10 @@
         return d;
       }
 
+      var boxes = 0;
       function checkbox(name, value, label, count, checked, onchange) {
         var row = el("div", { class: "facet-row" });
-        var id = "facet-" + name + "-" + value.replace(/[^A-Za-z0-9-]/g, function (c) { return c.codePointAt(0).toString(36); });
+        var id = "facet-" + name + "-" + (++boxes);
         var box = el("input", { type: "checkbox", name: name, value: value, id: id });
         box.checked = checked;
         box.addEventListener("change", function () { onchange(this.checked); run(); });
