@@ -156,10 +156,6 @@ pub(crate) fn region_files(site: &Site, only: Option<&BTreeSet<usize>>) -> Vec<(
             files.entry(key).or_default().insert(path, id_postings(&ids));
         }
     }
-    // A place of `only` no practice is in any more: its file says so.
-    for key in wanted.into_iter().flatten() {
-        files.entry(key).or_default();
-    }
     files.into_iter().map(|(k, v)| (k, serde_json::to_string(&v).expect("postings serialise"))).collect()
 }
 
@@ -167,6 +163,28 @@ pub(crate) fn region_files(site: &Site, only: Option<&BTreeSet<usize>>) -> Vec<(
 /// replacing them writes again.
 pub(crate) fn places_of<'a>(site: &Site, practices: impl Iterator<Item = &'a Practice>) -> BTreeSet<usize> {
     practices.flat_map(|p| places(site, p)).collect()
+}
+
+/// Whether replacing the `old` versions of practices by the site's current ones leaves some
+/// place of `touched` with practices where it had none, or none where it had some: the files
+/// of such a place come or go, which only a full rewrite does.
+pub(crate) fn places_come_or_go(site: &Site, old: &[&Practice], new: &[&Practice], touched: &BTreeSet<usize>) -> bool {
+    let count = |ps: &mut dyn Iterator<Item = &Practice>| {
+        let mut n: BTreeMap<usize, i64> = BTreeMap::new();
+        for p in ps {
+            for u in places(site, p).into_iter().filter(|u| touched.contains(u)) {
+                *n.entry(u).or_default() += 1;
+            }
+        }
+        n
+    };
+    let now = count(&mut site.practices.iter());
+    let (gone, came) = (count(&mut old.iter().copied()), count(&mut new.iter().copied()));
+    touched.iter().any(|u| {
+        let after = now.get(u).copied().unwrap_or(0);
+        let before = after - came.get(u).copied().unwrap_or(0) + gone.get(u).copied().unwrap_or(0);
+        (after == 0) != (before == 0)
+    })
 }
 
 /// The key of the year column (`search/y.js`).

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::facets::{model_files, places_of, region_files};
+use super::facets::{model_files, places_come_or_go, places_of, region_files};
 use super::index::{doc_entry, Token};
 use super::kept::{Postings, Shard};
 use super::wire::{decode, meta_json, put, shard_count, shard_json, shard_of, Run, META};
@@ -33,7 +33,8 @@ struct Diff {
 /// Updates the index for practices replaced in place (ids unchanged): puts into `sink` their
 /// documents, the shards whose postings changed, and `meta.js`, and keeps `kept` up to date.
 /// The files are what [`index`](fn@super::index) would write. False, with nothing put or
-/// changed, when only a full rewrite can do it (the shard count changes).
+/// changed, when only a full rewrite can do it (the shard count changes, a place gains its first
+/// practice or loses its last).
 pub(crate) fn update_index(
     site: &Site,
     kept: &mut Postings,
@@ -41,6 +42,14 @@ pub(crate) fn update_index(
     sink: &dyn Sink,
 ) -> std::io::Result<bool> {
     if kept.n != site.practices.len() {
+        return Ok(false);
+    }
+    // The places of the practices replaced, before and after: their region files change; a
+    // place's file that would come or go takes a full rewrite (a sink removes nothing).
+    let old: Vec<&Practice> = replaced.iter().map(|(_, old)| old).collect();
+    let new: Vec<&Practice> = replaced.iter().map(|(i, _)| &site.practices[*i]).collect();
+    let touched = places_of(site, old.iter().chain(&new).copied());
+    if places_come_or_go(site, &old, &new, &touched) {
         return Ok(false);
     }
     let diff = diff(site, replaced, kept)?;
@@ -65,9 +74,6 @@ pub(crate) fn update_index(
     }
     kept.postings = diff.postings;
     sink.put(routes::search_file(META), put(META, &meta_json(site, kept.shards, kept.postings)))?;
-    // The places of the practices replaced, before and after: their region files change.
-    let touched =
-        places_of(site, replaced.iter().map(|(_, old)| old).chain(replaced.iter().map(|(i, _)| &site.practices[*i])));
     for (key, json) in model_files(site).into_iter().chain(region_files(site, Some(&touched))) {
         sink.put(routes::search_file(&key), put(&key, &json))?;
     }
