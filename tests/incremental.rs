@@ -103,6 +103,10 @@ fn every_kind_of_change_rebuilds_to_what_a_full_build_writes() {
     let u = preview.update(&[page(&root, &second)]).unwrap();
     assert!(!u.index_patched, "{u:?}");
     assert_same_as_full_build(&preview, &root, "new place");
+    edit(&page(&root, &second), |t| t.replacen("- 西藏自治区/拉萨市\n", "", 1));
+    let u = preview.update(&[page(&root, &second)]).unwrap();
+    assert!(!u.index_patched, "{u:?}");
+    assert_same_as_full_build(&preview, &root, "place gone");
 
     // Another year moves the page in site order: ids change, the index is rewritten.
     edit(&page(&root, &first), |t| {
