@@ -35,8 +35,8 @@ pub(crate) fn mechanisms(site: &Site, p: &Practice) -> BTreeSet<usize> {
     p.mechanisms.iter().flat_map(|&m| v.ancestors(m).into_iter().chain([m])).collect()
 }
 
-/// `f.js`: the places the practices are in (`units`: gazetteer path, the index of the unit it
-/// lies within or −1, short name), and per document, as columns, its places (`reg`, indexes
+/// `f.js`: the places the practices are in (`units`: gazetteer path and the index of the unit
+/// it lies within or −1), and per document, as columns, its places (`reg`, indexes
 /// into `units`), its mechanisms with their broader entries (`mech`, indexes into `meta.js`'s
 /// list) and its year (`year`, 0 when unknown).
 pub(crate) fn facets_json(site: &Site) -> String {
@@ -49,7 +49,7 @@ pub(crate) fn facets_json(site: &Site) -> String {
         .map(|&u| {
             let unit = g.unit(u);
             let parent = unit.parent.and_then(|p| index.get(&p)).map_or(-1, |&i| i as i64);
-            serde_json::json!([g.path(u), parent, unit.short.clone().unwrap_or_default()])
+            serde_json::json!([g.path(u), parent])
         })
         .collect();
     let reg: Vec<Vec<usize>> = per_doc.iter().map(|s| s.iter().map(|u| index[u]).collect()).collect();
