@@ -93,6 +93,21 @@ fn every_kind_of_change_rebuilds_to_what_a_full_build_writes() {
     preview.update(&[page(&root, &second)]).unwrap();
     assert_same_as_full_build(&preview, &root, "mechanism added");
 
+    // Another place other practices are in: the search's lists of that place are patched; a
+    // place no practice was in: its list is new, the index is rewritten.
+    edit(&page(&root, &second), |t| t.replacen("region:\n", "region:\n- 江苏省/苏州市\n", 1));
+    let u = preview.update(&[page(&root, &second)]).unwrap();
+    assert!(u.index_patched, "{u:?}");
+    assert_same_as_full_build(&preview, &root, "place added");
+    edit(&page(&root, &second), |t| t.replacen("region:\n", "region:\n- 西藏自治区/拉萨市\n", 1));
+    let u = preview.update(&[page(&root, &second)]).unwrap();
+    assert!(!u.index_patched, "{u:?}");
+    assert_same_as_full_build(&preview, &root, "new place");
+    edit(&page(&root, &second), |t| t.replacen("- 西藏自治区/拉萨市\n", "", 1));
+    let u = preview.update(&[page(&root, &second)]).unwrap();
+    assert!(!u.index_patched, "{u:?}");
+    assert_same_as_full_build(&preview, &root, "place gone");
+
     // Another year moves the page in site order: ids change, the index is rewritten.
     edit(&page(&root, &first), |t| {
         let year = t.lines().find_map(|l| l.strip_prefix("year: ")).unwrap().to_string();

@@ -8,8 +8,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::contract::fold_char;
+use super::facets::{model_files, name_files, region_files};
 use super::kept::{self, Postings};
-use super::wire::{facets_json, impact, meta_json, put, shard_count, shard_json, shard_of, Run, FACETS, META};
+use super::wire::{impact, meta_json, put, shard_count, shard_json, shard_of, Run, META};
 use crate::fold::is_han;
 use crate::output::Sink;
 use crate::practice::Practice;
@@ -202,7 +203,9 @@ pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: Option<&Path>) -> std::i
     }
     let shards = shard_count(postings);
     sink.put(routes::search_file(META), put(META, &meta_json(site, shards, postings)))?;
-    sink.put(routes::search_file(FACETS), put(FACETS, &facets_json(site)))?;
+    for (key, json) in model_files(site).into_iter().chain(region_files(site, None)).chain(name_files(site)) {
+        sink.put(routes::search_file(&key), put(&key, &json))?;
+    }
     if let Some(dir) = keep {
         kept::prepare(dir)?;
     }

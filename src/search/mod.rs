@@ -12,7 +12,7 @@
 //!    so a Latin query token of two characters or more matches as a prefix (`gd` finds `gdp`)
 //!    by an exact look-up. A document matches when it holds every base token of the query.
 //!
-//! **Format** (version 4; `search/`, every file a script calling `KBGEN_SEARCH.put(key, value)`,
+//! **Format** (version 5; `search/`, every file a script calling `KBGEN_SEARCH.put(key, value)`,
 //! so it loads from `file://` as well as over HTTP, and a query loads only what it needs; `value`
 //! is the base-64 text of the JSON below deflated, [`wire::put`]):
 //!
@@ -26,8 +26,16 @@
 //!   length, quantised to 1–31), in whole units: a token most documents hold scores one unit
 //!   everywhere and its postings compress to almost nothing. Ties rank newest first (doc ids are
 //!   in site order);
-//! - `f.js` — the facet columns (year, province, mechanisms per document), loaded after the
-//!   first results show, for the counts beside them and for filters;
+//! - `f.js` — the facet columns (per document its places, every unit its regions lie within;
+//!   its mechanisms with their broader entries; its year), loaded after the first results show,
+//!   for the counts beside them and for filters ([`facets`]);
+//! - `m/<i>.js` — the documents carrying mechanism `i` or a narrower entry, loaded when a query
+//!   word names it (a name or synonym: they match that word and rank first) or a filter asks
+//!   for it; `r/<hash>.js` — the documents in a place (the FNV-1a hash of its gazetteer path),
+//!   for a place filter; `y.js` — the year column, for a year range: filters apply before the
+//!   facet columns load;
+//! - `n/<k>.js` — the names a query word can be, by the word's hash: gazetteer places (a word
+//!   that is one becomes a place filter) and mechanism names and synonyms;
 //! - `d/<id>.js` — one document as a result shows it (url, title, meta line, plain text for the
 //!   excerpt), loaded only for the results on screen.
 //!
@@ -35,10 +43,12 @@
 //! shard), so a first query downloads a few small files whatever the size of the site.
 //!
 //! The parts: [`contract`] (the tokenizer the browser mirrors), [`wire`] (the format),
-//! [`index`](mod@index) (building the index), [`patch`] (patching it for pages edited in place),
+//! [`index`](mod@index) (building the index), [`facets`] (facets, filter lists and names),
+//! [`patch`] (patching it for pages edited in place),
 //! [`kept`] (the postings a patch starts from, kept on disk).
 
 mod contract;
+mod facets;
 mod index;
 mod kept;
 mod patch;

@@ -1,6 +1,7 @@
 //! Patching the index for practices edited in place (ids unchanged): their documents, the
 //! postings of the tokens whose weight changed (a shard is written again whole: a token's
-//! document frequency scales all its postings), `meta.js` and `f.js`. The postings of the last
+//! document frequency scales all its postings), `meta.js`, `f.js`, `y.js`, the tag lists and the
+//! region files of the places of the practices replaced. The postings of the last
 //! index, with their impacts, are kept on disk ([`Postings`]), a shard per file, and read back
 //! for the shards a patch touches; the index files written are never read back.
 
@@ -9,9 +10,10 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::facets::{model_files, places_come_or_go, places_of, region_files};
 use super::index::{doc_entry, Token};
 use super::kept::{Postings, Shard};
-use super::wire::{decode, facets_json, meta_json, put, shard_count, shard_json, shard_of, Run, FACETS, META};
+use super::wire::{decode, meta_json, put, shard_count, shard_json, shard_of, Run, META};
 use crate::output::Sink;
 use crate::practice::Practice;
 use crate::routes;
@@ -31,7 +33,8 @@ struct Diff {
 /// Updates the index for practices replaced in place (ids unchanged): puts into `sink` their
 /// documents, the shards whose postings changed, and `meta.js`, and keeps `kept` up to date.
 /// The files are what [`index`](fn@super::index) would write. False, with nothing put or
-/// changed, when only a full rewrite can do it (the shard count changes).
+/// changed, when only a full rewrite can do it (the shard count changes, a place gains its first
+/// practice or loses its last).
 pub(crate) fn update_index(
     site: &Site,
     kept: &mut Postings,
@@ -39,6 +42,14 @@ pub(crate) fn update_index(
     sink: &dyn Sink,
 ) -> std::io::Result<bool> {
     if kept.n != site.practices.len() {
+        return Ok(false);
+    }
+    // The places of the practices replaced, before and after: their region files change; a
+    // place's file that would come or go takes a full rewrite (a sink removes nothing).
+    let old: Vec<&Practice> = replaced.iter().map(|(_, old)| old).collect();
+    let new: Vec<&Practice> = replaced.iter().map(|(i, _)| &site.practices[*i]).collect();
+    let touched = places_of(site, old.iter().chain(&new).copied());
+    if places_come_or_go(site, &old, &new, &touched) {
         return Ok(false);
     }
     let diff = diff(site, replaced, kept)?;
@@ -63,7 +74,9 @@ pub(crate) fn update_index(
     }
     kept.postings = diff.postings;
     sink.put(routes::search_file(META), put(META, &meta_json(site, kept.shards, kept.postings)))?;
-    sink.put(routes::search_file(FACETS), put(FACETS, &facets_json(site)))?;
+    for (key, json) in model_files(site).into_iter().chain(region_files(site, Some(&touched))) {
+        sink.put(routes::search_file(&key), put(&key, &json))?;
+    }
     Ok(true)
 }
 

@@ -5,7 +5,7 @@
 use crate::site::Site;
 
 /// The version of the format, written in `meta.js` (`v`).
-pub(crate) const VERSION: u32 = 4;
+pub(crate) const VERSION: u32 = 5;
 
 /// Postings a shard aims at; the shard count is the next power of two that gets there.
 pub(crate) const POSTINGS_PER_SHARD: usize = 24_000;
@@ -32,14 +32,19 @@ pub(super) fn push_varint(out: &mut Vec<u8>, mut v: u32) {
     out.push(DIGITS[v as usize]);
 }
 
-/// The shard of a token: FNV-1a over its code points.
-pub(crate) fn shard_of(token: &str, shards: u32) -> u32 {
+/// FNV-1a 32 over the code points of `text`.
+pub(crate) fn fnv1a(text: &str) -> u32 {
     let mut h: u32 = 0x811C_9DC5;
-    for c in token.chars() {
+    for c in text.chars() {
         h ^= c as u32;
         h = h.wrapping_mul(0x0100_0193);
     }
-    h & (shards - 1)
+    h
+}
+
+/// The shard of a token: FNV-1a over its code points.
+pub(crate) fn shard_of(token: &str, shards: u32) -> u32 {
+    fnv1a(token) & (shards - 1)
 }
 
 /// One token's postings for a run of documents: the first posting apart, so runs built in
@@ -115,11 +120,20 @@ pub(super) fn decode(s: &str) -> Vec<(u32, u32)> {
 }
 
 /// What ranking reads of a document is in its postings ([`impact`]), and the site order (newest
-/// first) breaks ties, so `meta.js` holds no column: the fold table, the shard count, the names
-/// of the facet values. The facet columns are `f.js` ([`facets_json`]), which a query needs
-/// only for the counts and filters shown beside its results.
+/// first) breaks ties, so `meta.js` holds no column: the fold table, the shard count, the
+/// mechanisms (id, name, page, broader entry) and the number of name files. The facet columns
+/// are `f.js` (`facets::facets_json`), which a query needs only for the counts and filters shown
+/// beside its results.
 pub(super) fn meta_json(site: &Site, shards: u32, postings: usize) -> String {
-    let mechanisms: Vec<[&str; 2]> = site.vocab.mechanisms.iter().map(|m| [m.id.as_str(), m.name.as_str()]).collect();
+    // Per mechanism: id, name, its page, the index of its broader entry or −1.
+    let v = &site.vocab;
+    let mechanisms: Vec<serde_json::Value> = (0..v.mechanisms.len())
+        .map(|i| {
+            let m = &v.mechanisms[i];
+            let parent = v.parent(i).map_or(-1, |p| p as i64);
+            serde_json::json!([m.id, m.name, super::facets::mechanism_page(site, i), parent])
+        })
+        .collect();
     let fold: String = super::fold_table().iter().flat_map(|(a, b)| [*a, *b]).collect();
     serde_json::json!({
         "v": VERSION,
@@ -128,6 +142,7 @@ pub(super) fn meta_json(site: &Site, shards: u32, postings: usize) -> String {
         "postings": postings,
         "fold": fold,
         "mechanisms": mechanisms,
+        "names": super::facets::NAME_FILES,
     })
     .to_string()
 }
@@ -188,28 +203,8 @@ pub(super) fn shard_json<'a>(tokens: impl Iterator<Item = (&'a str, &'a str)>, n
     json
 }
 
-/// `f.js`: per document its facet values (province, mechanisms, year), as columns.
-pub(super) fn facets_json(site: &Site) -> String {
-    let g = site.gazetteer;
-    let province = |p: &crate::practice::Practice| p.regions.first().map(|&u| g.unit(g.lineage(u)[0]).name.clone());
-    let mut provinces: Vec<String> = site.practices.iter().filter_map(province).collect();
-    provinces.sort();
-    provinces.dedup();
-    let prov: Vec<i64> = site
-        .practices
-        .iter()
-        .map(|p| province(p).map_or(-1, |n| provinces.binary_search(&n).map_or(-1, |i| i as i64)))
-        .collect();
-    // 0: the year is unknown (no facet value).
-    let years: Vec<i32> = site.practices.iter().map(|p| p.front.year.unwrap_or(0)).collect();
-    let mech: Vec<&[usize]> = site.practices.iter().map(|p| p.mechanisms.as_slice()).collect();
-    serde_json::json!({ "provinces": provinces, "year": years, "prov": prov, "mech": mech }).to_string()
-}
-
 /// The key of the index's table (`search/meta.js`).
 pub(super) const META: &str = "meta";
-/// The key of the facet columns (`search/f.js`).
-pub(super) const FACETS: &str = "f";
 
 /// A search file: a script that hands its value to the page's loader, as the base-64 text of
 /// the JSON deflated (zlib, RFC 1950), which `search.js` inflates with the browser's
