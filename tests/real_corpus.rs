@@ -45,13 +45,13 @@ const FRESH_FLOORS: &[(&str, usize)] = &[
     ("date", 5),
     ("year", 10),
     ("source", 6),
-    ("author", 6),
+    ("author", 7),
     ("region", 10),
     ("region_precision", 12),
     ("mechanism", 10),
     ("clean", 16),
 ];
-const FRESH_MIN_FULLY_RIGHT: usize = 7;
+const FRESH_MIN_FULLY_RIGHT: usize = 8;
 const FRESH_MAX_SILENT: usize = 8;
 
 #[test]

@@ -125,8 +125,11 @@ pub fn credited_names(segment: &str) -> Option<Vec<String>> {
         match chunk_names(chunk) {
             Some(ns) if credited => names.extend(ns),
             Some(_) => {}
-            // An outlet's name in front of the first role (`半月谈记者`) is no name.
+            // An outlet's name in front of the first role (`半月谈记者`) is no name, and who
+            // took the photo (`摄影:加马力丁`) need not read as a name: nobody is credited by it.
             None if leading && !chunk.contains(' ') && chunk.chars().count() <= 8 => {}
+            None if !credited && (2..=6).contains(&chunk.chars().count()) && chunk.chars().all(crate::fold::is_han) => {
+            }
             None => return None,
         }
     }
@@ -196,9 +199,12 @@ fn chunk_names(chunk: &str) -> Option<Vec<String>> {
             name.push_str(parts[i]);
         }
         let n = name.chars().count();
-        if !(2..=4).contains(&n)
-            || !name.chars().all(|c| crate::fold::is_han(c) || c == '·')
-            || !is_surname_start(&name)
+        // A name written in Han characters from another language (`吐鲁洪·克然木`) has no
+        // Chinese surname; its parts are joined by a middle dot.
+        let transliterated =
+            name.contains('·') && (4..=12).contains(&n) && !name.starts_with('·') && !name.ends_with('·');
+        if !name.chars().all(|c| crate::fold::is_han(c) || c == '·')
+            || !(transliterated || (2..=4).contains(&n) && is_surname_start(&name))
         {
             return None;
         }
@@ -739,6 +745,10 @@ mod tests {
         );
         assert_eq!(credited_names("记者在苏州姑苏区的夜市看到"), None);
         assert_eq!(credited_names("■记者 应丽斋 谭心仪 插画 张利昌"), Some(vec!["应丽斋".into(), "谭心仪".into()]));
+        assert_eq!(credited_names("通讯员:王广良 摄影:加马力丁"), Some(vec!["王广良".into()]));
+        assert_eq!(credited_names("记者 艾力·买买提 通讯员 王伟"), Some(vec!["艾力·买买提".into(), "王伟".into()]));
+        assert_eq!(credited_names("记者 在社区里走访"), None);
+        assert_eq!(credited_names("记者全程摄像,郭鸣雄表现出亲"), None, "a sentence about a reporter credits nobody");
         // Names in brackets on a line of their own: a pen name after a surname's name counts.
         assert_eq!(closing_names("(郭颖 天乐)"), Some((0, "郭颖、天乐".into())));
         assert_eq!(closing_names("(何海玲)").map(|c| c.1), Some("何海玲".into()));
