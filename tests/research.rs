@@ -4,6 +4,7 @@
 //! and hostile text escaped in each of them.
 
 mod common;
+mod zotero;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -137,7 +138,21 @@ fn every_practice_page_carries_citation_tags_and_a_cite_block() {
                 .collect()
         };
         assert_eq!(meta("citation_title"), [row[col("title")].clone()], "{}", row[0]);
-        assert_eq!(meta("citation_public_url"), [row[col("url")].clone()]);
+        let original = &row[col("import_url")];
+        let public = if original.starts_with("http") { original } else { &row[col("url")] };
+        assert_eq!(meta("citation_public_url"), [public.as_str()], "the original's address leads");
+        assert_eq!(meta("citation_fulltext_html_url"), [row[col("url")].clone()]);
+        // A reference manager reads the page as the original article, with its outlet.
+        let tags: Vec<(String, String)> = doc
+            .select(&sel("meta[name]"))
+            .map(|m| (m.value().attr("name").unwrap().to_string(), m.value().attr("content").unwrap().to_string()))
+            .collect();
+        let item = zotero::embedded_metadata(&tags);
+        let source = &row[col("source")];
+        let want = if source.ends_with('报') { "newspaperArticle" } else { "webpage" };
+        assert_eq!(item.item_type, want, "{}: {tags:?}", row[0]);
+        assert_eq!(item.publication.as_deref(), Some(source.as_str()).filter(|s| !s.is_empty()), "{}", row[0]);
+        assert_eq!(item.url.as_deref(), Some(public.as_str()));
         assert_eq!(meta("citation_language").len(), 1);
         if !row[col("author")].is_empty() {
             assert!(!meta("citation_author").is_empty(), "{}: an author tag", row[0]);
@@ -146,9 +161,28 @@ fn every_practice_page_carries_citation_tags_and_a_cite_block() {
             assert_eq!(meta("citation_publication_date"), [row[col("date")].replace('-', "/")]);
         }
         let gbt = doc.select(&sel("#cite-gbt")).next().expect("a GB/T 7714 reference").text().collect::<String>();
-        assert!(gbt.contains(&format!("{}[", row[col("title")])), "{gbt}");
+        let (first, copy) = gbt.split_once('\n').expect("the original, then the knowledge base");
+        assert!(first.contains(&format!("{}[", row[col("title")])), "{gbt}");
+        if original.starts_with("http") {
+            assert!(first.ends_with(&format!(". {original}.")), "the original's address: {first}");
+        }
+        assert!(!first.contains(&row[col("url")]), "the knowledge base is not the original: {first}");
+        assert!(
+            copy.starts_with("收录于: ")
+                && copy.contains("[DB/OL]")
+                && copy.ends_with(&format!("{}.", row[col("url")])),
+            "{copy}"
+        );
+        // No internal file name shows on the page.
+        let footer =
+            doc.select(&sel("footer.provenance")).next().map(|f| f.text().collect::<String>()).unwrap_or_default();
+        assert!(!footer.contains(".md") && !footer.contains(".txt") && !footer.contains("content/"), "{footer}");
+        if !row[col("import_file")].is_empty() {
+            assert!(!html.contains(&format!(">{}<", row[col("import_file")])), "{}: the raw file's name", row[0]);
+        }
         let bib = doc.select(&sel("#cite-bib")).next().expect("a BibTeX entry").text().collect::<String>();
         assert!(bib.starts_with(&format!("@article{{{},", row[0])) || bib.starts_with(&format!("@misc{{{},", row[0])));
+        assert!(bib.contains(&format!("url = {{{public}}},\n  urldate = {{引用日期}}")), "{bib}");
     }
 }
 
@@ -543,4 +577,52 @@ fn the_grid_marks_the_corpus_first_year_and_inferred_years() {
     // The provinces with none are listed.
     let none = doc.select(&sel(".none-list")).next().unwrap().text().collect::<String>();
     assert!(none.contains("西藏自治区") && !none.contains("浙江省") && !none.contains("江苏省"), "{none}");
+}
+
+#[test]
+fn a_practice_imported_with_a_url_cites_the_original_first() {
+    let site = SiteTest::fixture("site");
+    let url = "http://paper.people.com.cn/rmrb/html/2018-03/01/nw.D110000renmrb_20180301_2-04.htm";
+    site.write(
+        "content/practices/2018-he-zhang-zhi.md",
+        &format!(
+            "---\ntitle: 河长制见实效\ndate: 2018-03-01\nyear: 2018\nsource: 人民日报\nauthor: 张三、李四\nregion: [浙江省/湖州市]\nmechanism: [river-chief]\nimport:\n  file: crawl-0001.jsonl:7\n  url: {url}\n  sha256: {h}\n  story: 1\n  stories: 1\n  page_sha256: {h}\n---\n\n正文。\n",
+            h = "0".repeat(64)
+        ),
+    );
+    site.build().ok();
+    let html = site.output("practices/2018-he-zhang-zhi/index.html");
+    let doc = Html::parse_document(&html);
+    let page = "https://example.org/kb/practices/2018-he-zhang-zhi/";
+    let gbt = doc.select(&sel("#cite-gbt")).next().unwrap().text().collect::<String>();
+    assert_eq!(
+        gbt,
+        format!("张三, 李四. 河长制见实效[N/OL]. 人民日报, 2018-03-01[引用日期]. {url}.\n收录于: 测试知识库[DB/OL]. [引用日期]. {page}.")
+    );
+    let bib = doc.select(&sel("#cite-bib")).next().unwrap().text().collect::<String>();
+    for field in [
+        "@article{2018-he-zhang-zhi,".to_string(),
+        "journal = {人民日报}".into(),
+        "entrysubtype = {newspaper}".into(),
+        format!("url = {{{url}}}"),
+        "urldate = {引用日期}".into(),
+        format!("note = {{收录于 测试知识库: \\url{{{page}}}}}"),
+    ] {
+        assert!(bib.contains(&field), "{field} in {bib}");
+    }
+    let tags: Vec<(String, String)> = doc
+        .select(&sel("meta[name]"))
+        .map(|m| (m.value().attr("name").unwrap().to_string(), m.value().attr("content").unwrap().to_string()))
+        .collect();
+    let item = zotero::embedded_metadata(&tags);
+    assert_eq!(item.item_type, "newspaperArticle");
+    assert_eq!(item.publication.as_deref(), Some("人民日报"));
+    assert_eq!(item.date.as_deref(), Some("2018/03/01"));
+    assert_eq!(item.url.as_deref(), Some(url));
+    assert_eq!(item.title.as_deref(), Some("河长制见实效"));
+    assert_eq!(item.authors, ["张三", "李四"]);
+    // The provenance names the outlet and links the original; no file name shows.
+    let footer = doc.select(&sel("footer.provenance")).next().unwrap().text().collect::<String>();
+    assert!(footer.contains("原文：人民日报，2018-03-01，原文链接"), "{footer}");
+    assert!(!html.contains("crawl-0001.jsonl") && !html.contains("2018-he-zhang-zhi.md"), "no internal file names");
 }

@@ -334,7 +334,7 @@ impl Renderer<'_> {
             .unwrap_or_default();
     }
 
-    /// The citations of practice `i`.
+    /// The citations of practice `i`: the original first, the knowledge base's copy second.
     pub(super) fn cite(&self, i: usize, path: &str) -> CiteView {
         let p = &self.site.practices[i];
         let page_url = format!("{}{}", self.site.config.base_url, routes::public(path));
@@ -345,11 +345,16 @@ impl Renderer<'_> {
             source: p.front.source.as_deref(),
             date: p.front.date.as_deref(),
             year: p.front.year,
-            url: original.as_deref().unwrap_or(&page_url),
+            url: original.as_deref(),
             page_url: &page_url,
+            site: &self.site.config.title,
             lang: p.front.lang.as_deref().unwrap_or("zh-CN"),
             keywords: &p.front.keywords,
         };
-        CiteView { meta: cite::meta(&r), gbt7714: cite::gbt7714(&r, cite::ACCESSED), bibtex: cite::bibtex(&r, &p.slug) }
+        CiteView {
+            meta: cite::meta(&r),
+            gbt7714: format!("{}\n{}", cite::gbt7714(&r, cite::ACCESSED), cite::gbt7714_copy(&r, cite::ACCESSED)),
+            bibtex: cite::bibtex(&r, &p.slug),
+        }
     }
 }

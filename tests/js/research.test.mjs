@@ -47,7 +47,11 @@ test("citation tags on every practice page", () => {
   for (const p of practices) {
     const html = read(`practices/${p.id}/index.html`);
     assert.match(html, /<meta name="citation_title" content="[^"]+">/, p.id);
-    assert.ok(html.includes(`<meta name="citation_public_url" content="${p.url}">`), p.id);
+    const original = p.import && p.import.url && /^https?:/i.test(p.import.url) ? p.import.url : null;
+    assert.ok(html.includes(`<meta name="citation_public_url" content="${original ?? p.url}">`), p.id);
+    assert.ok(html.includes(`<meta name="citation_fulltext_html_url" content="${p.url}">`), p.id);
+    const type = p.source && p.source.endsWith("报") ? "newspaperArticle" : "webpage";
+    assert.ok(html.includes(`<meta name="DC.type" content="${type}">`), p.id);
     assert.ok(html.includes('id="cite-gbt"') && html.includes('id="cite-bib"'), p.id);
   }
 });
