@@ -258,11 +258,18 @@ fn level_name(l: Level) -> &'static str {
     }
 }
 
-/// The dataset row of practice `p`.
+/// The dataset row of practice `p`. Its regions are most specific first (counties, then
+/// cities, then provinces; in front-matter order within a level), so the first region's
+/// county, city and province columns are filled as far as the practice names places.
 pub(crate) fn row(site: &Site, p: &Practice) -> Row {
     let g = site.gazetteer;
-    let regions = p
-        .regions
+    let mut units = p.regions.clone();
+    units.sort_by_key(|&u| match g.unit(u).level {
+        Level::County => 0,
+        Level::City => 1,
+        Level::Province => 2,
+    });
+    let regions = units
         .iter()
         .map(|&u| {
             let mut cell = RegionCell {

@@ -626,3 +626,42 @@ fn a_practice_imported_with_a_url_cites_the_original_first() {
     assert!(footer.contains("原文：人民日报，2018-03-01，原文链接"), "{footer}");
     assert!(!html.contains("crawl-0001.jsonl") && !html.contains("2018-he-zhang-zhi.md"), "no internal file names");
 }
+
+#[test]
+fn dataset_regions_are_most_specific_first_so_the_county_column_is_filled() {
+    let site = hierarchy_site();
+    // A page naming its city before its county, as import often writes them.
+    site.write(
+        "content/practices/2021-city-first.md",
+        "---\ntitle: 城市在前\nyear: 2021\nregion:\n- 江苏省/苏州市\n- 江苏省\n- 江苏省/苏州市/昆山市\nmechanism: [grid-governance]\n---\n\n正文。\n",
+    );
+    for site in [SiteTest::repo(), site] {
+        site.build().ok();
+        let (header, rows) = read_csv(&site.output("data/practices.csv"));
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let rank = |level: &str| ["county", "city", "province"].iter().position(|l| *l == level).unwrap();
+        let mut counties = 0;
+        for row in &rows {
+            let levels: Vec<usize> = row[col("region_levels")].split(';').filter(|l| !l.is_empty()).map(rank).collect();
+            assert!(
+                levels.windows(2).all(|w| w[0] <= w[1]),
+                "{}: {:?} most specific first",
+                row[0],
+                row[col("regions")]
+            );
+            if levels.first() == Some(&0) {
+                assert!(
+                    !row[col("county")].is_empty() && !row[col("county_code")].is_empty(),
+                    "{}: a county named",
+                    row[0]
+                );
+                counties += 1;
+            }
+        }
+        assert!(counties > 0);
+        if let Some(row) = rows.iter().find(|r| r[0] == "2021-city-first") {
+            assert_eq!(row[col("regions")], "江苏省/苏州市/昆山市;江苏省/苏州市;江苏省");
+            assert_eq!((row[col("county")].as_str(), row[col("county_code")].as_str()), ("昆山市", "320583"));
+        }
+    }
+}
