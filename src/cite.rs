@@ -2,10 +2,17 @@
 //! read (Zotero, Google Scholar), a GB/T 7714-2015 reference and a BibTeX entry. Pure text in,
 //! text out; the practice template escapes what it shows.
 //!
-//! The reference cites the original article: a source whose name ends in 报 is a newspaper
-//! (`[N/OL]`, GB/T 7714-2015 §4.5 / 8.1), any other an electronic resource (`[EB/OL]`, §4.6);
-//! its address is the original article's when import knew it, else the knowledge base's page.
-//! The access date (`[引用日期]`) is the reader's: the page fills in today's date.
+//! The reference cites the original article first: a source whose name ends in 报 is a
+//! newspaper (`[N]`, or `[N/OL]` with the original's address when import knew it; GB/T
+//! 7714-2015 §4.5 / 8.1), any other an electronic resource (`[EB]`, `[EB/OL]`, §4.6). The
+//! knowledge base comes second, as the database the text was read in (`[DB/OL]`, its page's
+//! address). The access date (`[引用日期]`, BibTeX's `urldate`) is the reader's: the page
+//! fills in today's date.
+//!
+//! The meta tags are read by Zotero's "Embedded Metadata" translator as a newspaper article
+//! (`DC.type`; no `citation_journal_title`, which makes any page a journal article there) or a
+//! web page, with the outlet as its publication (`prism.publicationName`) and the original's
+//! address as its URL; the knowledge base's copy is `citation_fulltext_html_url`.
 
 /// What a citation is made from.
 pub(crate) struct Reference<'a> {
@@ -17,10 +24,12 @@ pub(crate) struct Reference<'a> {
     /// `YYYY-MM-DD`.
     pub date: Option<&'a str>,
     pub year: Option<i32>,
-    /// The address cited: the original article's, else the page's own.
-    pub url: &'a str,
+    /// The original article's address, when import knew it.
+    pub url: Option<&'a str>,
     /// The knowledge base page's own address.
     pub page_url: &'a str,
+    /// The knowledge base's title.
+    pub site: &'a str,
     /// `zh-CN` or `zh-Hant`.
     pub lang: &'a str,
     pub keywords: &'a [String],
@@ -71,7 +80,13 @@ fn online(url: &str) -> bool {
     u.starts_with("http://") || u.starts_with("https://")
 }
 
-/// A GB/T 7714-2015 reference; `accessed` is the access date (`YYYY-MM-DD`, or [`ACCESSED`]).
+/// The GB/T 7714-2015 reference of the knowledge base's copy: `收录于: 知识库[DB/OL]. [引用日期]. 地址.`
+pub(crate) fn gbt7714_copy(r: &Reference, accessed: &str) -> String {
+    format!("收录于: {}[DB/OL]. [{accessed}]. {}.", r.site.trim_end_matches(['.', '。']), r.page_url)
+}
+
+/// A GB/T 7714-2015 reference of the original; `accessed` is the access date (`YYYY-MM-DD`,
+/// or [`ACCESSED`]).
 pub(crate) fn gbt7714(r: &Reference, accessed: &str) -> String {
     let mut s = String::new();
     if let Some(a) = r.author {
@@ -85,7 +100,8 @@ pub(crate) fn gbt7714(r: &Reference, accessed: &str) -> String {
             s.push_str(". ");
         }
     }
-    let ol = online(r.url);
+    let url = r.url.filter(|u| online(u));
+    let ol = url.is_some();
     let kind = match (is_newspaper(r.source), ol) {
         (true, true) => "N/OL",
         (true, false) => "N",
@@ -102,8 +118,8 @@ pub(crate) fn gbt7714(r: &Reference, accessed: &str) -> String {
         (None, None) => s.push_str(&access),
     }
     s = s.trim_end().to_string();
-    if ol {
-        s.push_str(&format!(". {}", r.url));
+    if let Some(u) = url {
+        s.push_str(&format!(". {u}"));
     }
     s.push('.');
     s
@@ -127,15 +143,22 @@ fn bib(v: &str) -> String {
     out
 }
 
-/// A BibTeX entry keyed `key` (`@article` in a newspaper, else `@misc`).
+/// A BibTeX entry keyed `key`: `@article` with `entrysubtype = {newspaper}` in a newspaper
+/// (BibLaTeX's newspaper article; Zotero reads the journal as its publication), else `@misc`.
+/// The address is the original's when known, else the knowledge base's page; `urldate` is
+/// [`ACCESSED`], which the page fills in; the knowledge base's copy is a note.
 pub(crate) fn bibtex(r: &Reference, key: &str) -> String {
     let mut fields: Vec<(&str, String)> = Vec::new();
     if let Some(a) = r.author.map(authors).filter(|a| !a.is_empty()) {
         fields.push(("author", a.iter().map(|n| bib(n)).collect::<Vec<_>>().join(" and ")));
     }
     fields.push(("title", bib(r.title)));
+    let newspaper = is_newspaper(r.source);
     if let Some(src) = r.source {
-        fields.push((if is_newspaper(r.source) { "journal" } else { "howpublished" }, bib(src)));
+        fields.push((if newspaper { "journal" } else { "howpublished" }, bib(src)));
+    }
+    if newspaper {
+        fields.push(("entrysubtype", "newspaper".into()));
     }
     if let Some(d) = r.date {
         fields.push(("date", bib(d)));
@@ -146,17 +169,24 @@ pub(crate) fn bibtex(r: &Reference, key: &str) -> String {
     if let Some(m) = r.date.and_then(|d| d.get(5..7)?.parse::<u8>().ok()) {
         fields.push(("month", m.to_string()));
     }
-    if online(r.url) {
-        // Braces would end the field early; nothing else in a URL needs escaping there.
-        fields.push(("url", r.url.replace('{', "%7B").replace('}', "%7D")));
+    let original = r.url.filter(|u| online(u));
+    // Braces would end the field early; nothing else in a URL needs escaping there.
+    let url_field = |u: &str| u.replace('{', "%7B").replace('}', "%7D");
+    if let Some(u) = original.or(Some(r.page_url).filter(|u| online(u))) {
+        fields.push(("url", url_field(u)));
+        fields.push(("urldate", ACCESSED.into()));
+    }
+    if original.is_some() && online(r.page_url) {
+        fields.push(("note", format!("收录于 {}: \\url{{{}}}", bib(r.site), url_field(r.page_url))));
     }
     fields.push(("language", if r.lang == "zh-Hant" { "chinese (traditional)" } else { "chinese" }.into()));
-    let kind = if is_newspaper(r.source) { "article" } else { "misc" };
+    let kind = if newspaper { "article" } else { "misc" };
     let body: Vec<String> = fields.iter().map(|(k, v)| format!("  {k} = {{{v}}}")).collect();
     format!("@{kind}{{{key},\n{}\n}}", body.join(",\n"))
 }
 
-/// The Highwire Press meta tags (name, content), in the order Zotero documents them.
+/// The meta tags (name, content): Highwire Press `citation_*` in the order Zotero documents
+/// them, then the item type (`DC.type`) and the publication (`prism.publicationName`).
 pub(crate) fn meta(r: &Reference) -> Vec<(&'static str, String)> {
     let mut m = vec![("citation_title", r.title.to_string())];
     for a in r.author.map(authors).unwrap_or_default() {
@@ -165,14 +195,17 @@ pub(crate) fn meta(r: &Reference) -> Vec<(&'static str, String)> {
     if let Some(d) = r.date.map(|d| d.replace('-', "/")).or_else(|| r.year.map(|y| y.to_string())) {
         m.push(("citation_publication_date", d));
     }
-    if let Some(src) = r.source {
-        m.push(("citation_publisher", src.to_string()));
-    }
     m.push(("citation_language", r.lang.to_string()));
     if !r.keywords.is_empty() {
         m.push(("citation_keywords", r.keywords.join("; ")));
     }
-    m.push(("citation_public_url", r.page_url.to_string()));
+    let original = r.url.filter(|u| online(u));
+    m.push(("citation_public_url", original.unwrap_or(r.page_url).to_string()));
+    m.push(("citation_fulltext_html_url", r.page_url.to_string()));
+    m.push(("DC.type", if is_newspaper(r.source) { "newspaperArticle" } else { "webpage" }.to_string()));
+    if let Some(src) = r.source {
+        m.push(("prism.publicationName", src.to_string()));
+    }
     m
 }
 
@@ -193,8 +226,9 @@ mod tests {
             source,
             date,
             year: None,
-            url,
+            url: Some(url).filter(|u| !u.is_empty()),
             page_url: "https://example.org/kb/practices/x/",
+            site: "基层治理实践知识库",
             lang: "zh-CN",
             keywords: &[],
         }
@@ -248,7 +282,7 @@ mod tests {
         );
         assert_eq!(
             bibtex(&r, "2017-hongse-ab12"),
-            "@article{2017-hongse-ab12,\n  author = {张三 and 李四},\n  title = {“红色引擎” \\& 50\\% \\{增长\\}\\_新},\n  journal = {新华日报},\n  date = {2017-09-19},\n  year = {2017},\n  month = {9},\n  url = {https://x.cn/a?b=%7Bc%7D},\n  language = {chinese}\n}"
+            "@article{2017-hongse-ab12,\n  author = {张三 and 李四},\n  title = {“红色引擎” \\& 50\\% \\{增长\\}\\_新},\n  journal = {新华日报},\n  entrysubtype = {newspaper},\n  date = {2017-09-19},\n  year = {2017},\n  month = {9},\n  url = {https://x.cn/a?b=%7Bc%7D},\n  urldate = {引用日期},\n  note = {收录于 基层治理实践知识库: \\url{https://example.org/kb/practices/x/}},\n  language = {chinese}\n}"
         );
         let r = reference("题", None, Some("新华网"), None, "");
         assert!(
@@ -284,13 +318,45 @@ mod tests {
                 "citation_author",
                 "citation_author",
                 "citation_publication_date",
-                "citation_publisher",
                 "citation_language",
                 "citation_keywords",
-                "citation_public_url"
+                "citation_public_url",
+                "citation_fulltext_html_url",
+                "DC.type",
+                "prism.publicationName"
             ]
         );
         assert_eq!(m[3].1, "2017/09/19");
-        assert_eq!(m[6].1, "网格; 党建");
+        assert_eq!(m[5].1, "网格; 党建");
+        assert_eq!((m[6].1.as_str(), m[8].1.as_str(), m[9].1.as_str()), (r.page_url, "newspaperArticle", "新华日报"));
+        let r = reference("标题", None, Some("新华网"), None, "https://www.news.cn/a.htm");
+        let m = meta(&r);
+        assert!(
+            m.contains(&("citation_public_url", "https://www.news.cn/a.htm".into())),
+            "the original's address leads"
+        );
+        assert!(m.contains(&("citation_fulltext_html_url", r.page_url.into())));
+        assert!(m.contains(&("DC.type", "webpage".into())));
+    }
+
+    #[test]
+    fn the_original_leads_and_the_knowledge_base_follows() {
+        let url = "http://paper.people.com.cn/rmrb/a.htm";
+        let r = reference("河长制见实效", Some("张三"), Some("人民日报"), Some("2018-03-01"), url);
+        assert_eq!(gbt7714(&r, ACCESSED), format!("张三. 河长制见实效[N/OL]. 人民日报, 2018-03-01[引用日期]. {url}."));
+        assert_eq!(
+            gbt7714_copy(&r, "2026-12-07"),
+            "收录于: 基层治理实践知识库[DB/OL]. [2026-12-07]. https://example.org/kb/practices/x/."
+        );
+        let b = bibtex(&r, "k");
+        assert!(b.contains(&format!("url = {{{url}}},\n  urldate = {{引用日期}}")), "{b}");
+        // Without the original's address: a printed newspaper, read in the knowledge base.
+        let r = reference("河长制见实效", None, Some("人民日报"), Some("2018-03-01"), "");
+        assert_eq!(gbt7714(&r, ACCESSED), "河长制见实效[N]. 人民日报, 2018-03-01.");
+        let b = bibtex(&r, "k");
+        assert!(
+            b.contains("url = {https://example.org/kb/practices/x/},\n  urldate = {引用日期}") && !b.contains("note"),
+            "{b}"
+        );
     }
 }

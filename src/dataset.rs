@@ -202,7 +202,7 @@ pub(crate) const COLUMNS: &[Column] = &[
     Column {
         name: "mechanism_ids",
         kind: "string",
-        description: "Mechanism ids of the controlled vocabulary (data/mechanisms.yaml), joined with ;",
+        description: "Mechanism ids of the controlled vocabulary (mechanisms.csv), joined with ;: the entries the practice is tagged with; a practice also counts for every broader entry of them (mechanisms.csv's broader)",
         cell: |r| join(r.mechanisms.iter().map(|m| m.id.clone())),
     },
     Column {
@@ -258,11 +258,18 @@ fn level_name(l: Level) -> &'static str {
     }
 }
 
-/// The dataset row of practice `p`.
+/// The dataset row of practice `p`. Its regions are most specific first (counties, then
+/// cities, then provinces; in front-matter order within a level), so the first region's
+/// county, city and province columns are filled as far as the practice names places.
 pub(crate) fn row(site: &Site, p: &Practice) -> Row {
     let g = site.gazetteer;
-    let regions = p
-        .regions
+    let mut units = p.regions.clone();
+    units.sort_by_key(|&u| match g.unit(u).level {
+        Level::County => 0,
+        Level::City => 1,
+        Level::Province => 2,
+    });
+    let regions = units
         .iter()
         .map(|&u| {
             let mut cell = RegionCell {
@@ -391,7 +398,105 @@ pub(crate) fn write_dataset(site: &Site, parts: &[(&Part, u64)], files: &mut Ext
     for m in &t.mechanisms {
         slice(routes::mechanism_csv(&site.vocab.mechanisms[m.mechanism].id), &m.practices);
     }
+    let (vocab_csv, vocab_json) = vocabulary(site);
+    files.always(VOCAB_CSV.into(), vocab_csv);
+    files.always(VOCAB_JSON.into(), vocab_json);
     files.always(routes::DATAPACKAGE.into(), datapackage(site).into_bytes());
+}
+
+/// The mechanism vocabulary as data, with each entry's broader and narrower entries and its
+/// counts: what a `mechanism_ids` cell refers to, and what a mechanism's slice adds up.
+pub(crate) const VOCAB_CSV: &str = "data/mechanisms.csv";
+pub(crate) const VOCAB_JSON: &str = "data/mechanisms.json";
+
+/// One vocabulary entry as `mechanisms.json` and `mechanisms.csv` give it.
+#[derive(Serialize)]
+struct VocabEntry<'a> {
+    id: &'a str,
+    name: &'a str,
+    en: &'a str,
+    parent: Option<&'a str>,
+    /// Broader entries, outermost first.
+    broader: Vec<&'a str>,
+    /// Entries directly under this one.
+    narrower: Vec<&'a str>,
+    description: &'a str,
+    description_en: Option<&'a str>,
+    synonyms: Vec<&'a str>,
+    /// Practices tagged with the entry or a narrower one (its page's and its slice's count).
+    practices: usize,
+    /// Practices tagged with the entry itself.
+    tagged: usize,
+}
+
+/// The columns of `mechanisms.csv`: name, type, description.
+const VOCAB_COLUMNS: &[(&str, &str, &str)] = &[
+    ("id", "string", "Stable id of the entry (the values of practices.csv's mechanism_ids)"),
+    ("name", "string", "Chinese name"),
+    ("en", "string", "English gloss"),
+    ("parent", "string", "Id of the broader entry, when there is one"),
+    ("broader", "string", "Every broader entry, outermost first, joined with ;"),
+    ("narrower", "string", "Entries directly under this one, joined with ;"),
+    ("description", "string", "What the mechanism is, in Chinese"),
+    ("description_en", "string", "The description in English, when there is one"),
+    ("synonyms", "string", "Phrases import tags the entry by (Simplified, then Traditional), joined with ;"),
+    (
+        "practices",
+        "integer",
+        "Practices tagged with this entry or any narrower one (the mechanism page's count and its slice's rows)",
+    ),
+    ("tagged", "integer", "Practices tagged with this entry itself"),
+];
+
+fn vocabulary(site: &Site) -> (Vec<u8>, Vec<u8>) {
+    let v = &site.vocab;
+    let t = &site.taxonomies;
+    let entries: Vec<VocabEntry> = v
+        .mechanisms
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let term = t.mechanisms.iter().find(|x| x.mechanism == i);
+            VocabEntry {
+                id: &m.id,
+                name: &m.name,
+                en: &m.en,
+                parent: v.parent(i).map(|p| v.mechanisms[p].id.as_str()),
+                broader: v.ancestors(i).into_iter().map(|a| v.mechanisms[a].id.as_str()).collect(),
+                narrower: v.children(i).into_iter().map(|c| v.mechanisms[c].id.as_str()).collect(),
+                description: &m.description,
+                description_en: m.description_en.as_deref(),
+                synonyms: m.synonyms.hans.iter().chain(&m.synonyms.hant).map(String::as_str).collect(),
+                practices: term.map_or(0, |x| x.practices.len()),
+                tagged: term.map_or(0, |x| x.own),
+            }
+        })
+        .collect();
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(b"\xef\xbb\xbf".to_vec());
+    w.write_record(VOCAB_COLUMNS.iter().map(|c| c.0)).expect("writing to memory");
+    for e in &entries {
+        let list = |l: &[&str]| join(l.iter().map(|s| s.to_string()));
+        w.write_record(
+            [
+                e.id.to_string(),
+                e.name.to_string(),
+                e.en.to_string(),
+                e.parent.unwrap_or_default().to_string(),
+                list(&e.broader),
+                list(&e.narrower),
+                e.description.to_string(),
+                e.description_en.unwrap_or_default().to_string(),
+                list(&e.synonyms),
+                e.practices.to_string(),
+                e.tagged.to_string(),
+            ]
+            .map(defuse),
+        )
+        .expect("writing to memory");
+    }
+    let csv = w.into_inner().expect("writing to memory");
+    let json = serde_json::to_string_pretty(&entries).expect("entries serialise") + "\n";
+    (csv, json.into_bytes())
 }
 
 /// The region whose CSV slice holds the practices of region `unit`: `unit` itself down to
@@ -440,13 +545,17 @@ fn datapackage(site: &Site) -> String {
             f
         })
         .collect();
+    let vocab_fields: Vec<serde_json::Value> = VOCAB_COLUMNS
+        .iter()
+        .map(|(name, kind, description)| serde_json::json!({"name": name, "type": kind, "description": description}))
+        .collect();
     let csv_name = routes::DATASET_CSV.trim_start_matches("data/");
     let jsonl_name = routes::DATASET_JSONL.trim_start_matches("data/");
     let package = serde_json::json!({
         "profile": "data-package",
         "name": "kbgen-practices",
         "title": site.config.title,
-        "description": format!("{} One row per practice. {LISTS} A CSV text cell starting with =, +, -, @, a tab or a carriage return has a leading ' (so spreadsheets do not run it as a formula); practices.jsonl keeps every value as written, lists as arrays. Province, prefecture and mechanism slices of the same columns: region/<code>-<pinyin>.csv, mechanism/<id>.csv; a county's rows are those of its prefecture's slice whose region_codes hold its code.", site.config.description).trim().to_string(),
+        "description": format!("{} One row per practice. {LISTS} A CSV text cell starting with =, +, -, @, a tab or a carriage return has a leading ' (so spreadsheets do not run it as a formula); practices.jsonl keeps every value as written, lists as arrays. Province, prefecture and mechanism slices of the same columns: region/<code>-<pinyin>.csv, mechanism/<id>.csv (a mechanism's slice holds the practices tagged with it or with any narrower entry); a county's rows are those of its prefecture's slice whose region_codes hold its code.", site.config.description).trim().to_string(),
         "homepage": site.config.base_url,
         "resources": [
             {
@@ -468,6 +577,26 @@ fn datapackage(site: &Site) -> String {
                 "encoding": "utf-8",
                 "description": "The same practices, one JSON object a line: regions as objects (path, code, level, province, city, county as [code, name]), mechanisms as {id, name}, lists as arrays.",
                 "schema": {"fields": jsonl_fields(), "primaryKey": ["id"]},
+            },
+            {
+                "name": "mechanisms",
+                "path": VOCAB_CSV.trim_start_matches("data/"),
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "description": format!("The mechanism vocabulary: one row per entry, with its broader and narrower entries and its counts. {LISTS}"),
+                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true},
+                "schema": {"fields": vocab_fields, "primaryKey": ["id"], "missingValues": [""]},
+            },
+            {
+                "name": "mechanisms-json",
+                "path": VOCAB_JSON.trim_start_matches("data/"),
+                "profile": "data-resource",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "description": "The same vocabulary as a JSON array of objects, lists as arrays.",
             }
         ],
     });

@@ -1,5 +1,7 @@
 //! Build stage 2: taxonomies. Region (a real hierarchy: a province's term holds every practice
-//! in it and lists its cities and counties), mechanism (every vocabulary entry) and year.
+//! in it and lists its cities and counties), mechanism (every vocabulary entry; like a region,
+//! an entry's term holds the practices tagged with it or with any narrower entry, at any depth,
+//! so 河长制 counts 河湖警长's practices) and year.
 //! Term slugs are collision-free by construction: region slugs lead with the unique division
 //! code (`320500-suzhou`), mechanism slugs are the vocabulary's unique ids, years are numbers.
 
@@ -44,7 +46,10 @@ pub struct RegionTerm {
 #[derive(Debug, Clone)]
 pub struct MechanismTerm {
     pub mechanism: usize,
+    /// Practices tagged with this entry or any narrower one, in site order.
     pub practices: Vec<usize>,
+    /// How many of them are tagged with this entry itself.
+    pub own: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +66,16 @@ pub struct Taxonomies {
     pub mechanisms: Vec<MechanismTerm>,
     /// Newest first.
     pub years: Vec<YearTerm>,
+}
+
+/// The entries a practice tagged with `tags` counts for: each tag and every broader entry of
+/// it, each once, in vocabulary order. The one rule for mechanism pages, counts, maps, grids,
+/// dataset slices and the search page's `mechanism=` filter.
+pub fn within(vocab: &Vocabulary, tags: &[usize]) -> Vec<usize> {
+    let mut all: Vec<usize> = tags.iter().flat_map(|&m| vocab.ancestors(m).into_iter().chain([m])).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
 }
 
 /// `320500-suzhou`: the code makes it unique, the toneless pinyin makes it readable.
@@ -84,9 +99,7 @@ impl Taxonomies {
             if let Some(y) = p.front.year {
                 years.entry(y).or_default().push(i);
             }
-            let mut ms = p.mechanisms.clone();
-            ms.dedup();
-            for m in ms {
+            for m in within(vocab, &p.mechanisms) {
                 mechanisms[m].push(i);
             }
         }
@@ -112,7 +125,10 @@ impl Taxonomies {
             mechanisms: mechanisms
                 .into_iter()
                 .enumerate()
-                .map(|(m, practices)| MechanismTerm { mechanism: m, practices })
+                .map(|(m, items)| {
+                    let own = items.iter().filter(|&&i| practices[i].mechanisms.contains(&m)).count();
+                    MechanismTerm { mechanism: m, practices: items, own }
+                })
                 .collect(),
             years: years.into_iter().rev().map(|(year, practices)| YearTerm { year, practices }).collect(),
         }
@@ -131,6 +147,17 @@ impl Taxonomies {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_practice_counts_for_every_broader_entry_of_its_tags() {
+        let v = Vocabulary::builtin();
+        let idx = |id: &str| v.ids().position(|x| x == id).unwrap();
+        let police = idx("river-police-chief");
+        let got: Vec<&str> = within(&v, &[police, police]).iter().map(|&m| v.mechanisms[m].id.as_str()).collect();
+        let mut want = vec!["chief-system", "river-chief", "river-police-chief"];
+        want.sort_by_key(|id| idx(id));
+        assert_eq!(got, want);
+    }
 
     #[test]
     fn region_slugs_keep_homophones_apart() {

@@ -32,6 +32,7 @@ pub const BUILTIN_STATIC: &[(&str, &str)] = &[
     ("favicon.svg", include_str!("../static/favicon.svg")),
     ("compare.js", include_str!("../static/compare.js")),
     ("cite.js", include_str!("../static/cite.js")),
+    ("figures.js", include_str!("../static/figures.js")),
 ];
 
 /// The templates and static files of a site.

@@ -1,5 +1,6 @@
 // The cite block of a practice page: fills in today's date as the access date of the GB/T 7714
-// reference ([引用日期] → [2025-01-31]) and shows a copy button beside each citation.
+// references ([引用日期] → [2025-01-31]) and BibTeX's urldate, and shows a copy button beside
+// each citation.
 (function () {
   "use strict";
   // Again after `kbgen serve` swapped in a new <main> (src/serve/live.js).
@@ -7,11 +8,15 @@
   init();
   function init() {
   var gbt = document.getElementById("cite-gbt");
-  if (gbt && gbt.getAttribute("data-accessed")) {
+  var placeholder = gbt && gbt.getAttribute("data-accessed");
+  if (placeholder) {
     var d = new Date();
     var pad = function (n) { return (n < 10 ? "0" : "") + n; };
     var today = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
-    gbt.textContent = gbt.textContent.replace("[" + gbt.getAttribute("data-accessed") + "]", "[" + today + "]");
+    // Every access date: the original's and the knowledge base's, and BibTeX's urldate.
+    gbt.textContent = gbt.textContent.split("[" + placeholder + "]").join("[" + today + "]");
+    var bib = document.getElementById("cite-bib");
+    if (bib) bib.textContent = bib.textContent.split("urldate = {" + placeholder + "}").join("urldate = {" + today + "}");
   }
   var buttons = document.querySelectorAll("button.copy[data-copy]");
   for (var i = 0; i < buttons.length; i++) {

@@ -4,6 +4,7 @@
 //! and hostile text escaped in each of them.
 
 mod common;
+mod zotero;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -137,7 +138,21 @@ fn every_practice_page_carries_citation_tags_and_a_cite_block() {
                 .collect()
         };
         assert_eq!(meta("citation_title"), [row[col("title")].clone()], "{}", row[0]);
-        assert_eq!(meta("citation_public_url"), [row[col("url")].clone()]);
+        let original = &row[col("import_url")];
+        let public = if original.starts_with("http") { original } else { &row[col("url")] };
+        assert_eq!(meta("citation_public_url"), [public.as_str()], "the original's address leads");
+        assert_eq!(meta("citation_fulltext_html_url"), [row[col("url")].clone()]);
+        // A reference manager reads the page as the original article, with its outlet.
+        let tags: Vec<(String, String)> = doc
+            .select(&sel("meta[name]"))
+            .map(|m| (m.value().attr("name").unwrap().to_string(), m.value().attr("content").unwrap().to_string()))
+            .collect();
+        let item = zotero::embedded_metadata(&tags);
+        let source = &row[col("source")];
+        let want = if source.ends_with('报') { "newspaperArticle" } else { "webpage" };
+        assert_eq!(item.item_type, want, "{}: {tags:?}", row[0]);
+        assert_eq!(item.publication.as_deref(), Some(source.as_str()).filter(|s| !s.is_empty()), "{}", row[0]);
+        assert_eq!(item.url.as_deref(), Some(public.as_str()));
         assert_eq!(meta("citation_language").len(), 1);
         if !row[col("author")].is_empty() {
             assert!(!meta("citation_author").is_empty(), "{}: an author tag", row[0]);
@@ -146,9 +161,28 @@ fn every_practice_page_carries_citation_tags_and_a_cite_block() {
             assert_eq!(meta("citation_publication_date"), [row[col("date")].replace('-', "/")]);
         }
         let gbt = doc.select(&sel("#cite-gbt")).next().expect("a GB/T 7714 reference").text().collect::<String>();
-        assert!(gbt.contains(&format!("{}[", row[col("title")])), "{gbt}");
+        let (first, copy) = gbt.split_once('\n').expect("the original, then the knowledge base");
+        assert!(first.contains(&format!("{}[", row[col("title")])), "{gbt}");
+        if original.starts_with("http") {
+            assert!(first.ends_with(&format!(". {original}.")), "the original's address: {first}");
+        }
+        assert!(!first.contains(&row[col("url")]), "the knowledge base is not the original: {first}");
+        assert!(
+            copy.starts_with("收录于: ")
+                && copy.contains("[DB/OL]")
+                && copy.ends_with(&format!("{}.", row[col("url")])),
+            "{copy}"
+        );
+        // No internal file name shows on the page.
+        let footer =
+            doc.select(&sel("footer.provenance")).next().map(|f| f.text().collect::<String>()).unwrap_or_default();
+        assert!(!footer.contains(".md") && !footer.contains(".txt") && !footer.contains("content/"), "{footer}");
+        if !row[col("import_file")].is_empty() {
+            assert!(!html.contains(&format!(">{}<", row[col("import_file")])), "{}: the raw file's name", row[0]);
+        }
         let bib = doc.select(&sel("#cite-bib")).next().expect("a BibTeX entry").text().collect::<String>();
         assert!(bib.starts_with(&format!("@article{{{},", row[0])) || bib.starts_with(&format!("@misc{{{},", row[0])));
+        assert!(bib.contains(&format!("url = {{{public}}},\n  urldate = {{引用日期}}")), "{bib}");
     }
 }
 
@@ -162,15 +196,15 @@ fn maps_and_grids_show_the_term_counts() {
     assert!(!table.is_empty());
     assert_eq!(map_shapes(&index), table, "the map's shapes say the table's numbers");
     let doc = Html::parse_document(&index);
-    for a in doc.select(&sel(".map-table tbody a")) {
+    for a in doc.select(&sel(".map-table tbody th a")) {
         let href = a.value().attr("href").unwrap();
         let name = a.text().collect::<String>();
         assert_eq!(table[&name], term_count(&site.output(href.trim_start_matches("../"))), "{name}");
     }
     // Each mechanism page with practices: a practice counts for a province when one of its
-    // regions lies in it (as on region pages), from the JSON lines.
-    let jsonl: Vec<serde_json::Value> =
-        site.output("data/practices.jsonl").lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // regions lies in it (as on region pages), and for a mechanism when it is tagged with it or
+    // a narrower entry, from the JSON lines.
+    let data = Data::read(&site);
     let mut checked = 0;
     for e in std::fs::read_dir(site.path("site/mechanism")).unwrap() {
         let id = e.unwrap().file_name().to_string_lossy().into_owned();
@@ -181,7 +215,7 @@ fn maps_and_grids_show_the_term_counts() {
         assert!(html.contains("<svg class=\"map\""), "{id}: a map");
         let mut want: BTreeMap<String, usize> = BTreeMap::new();
         let mut dated = 0;
-        for p in jsonl.iter().filter(|p| p["mechanisms"].as_array().unwrap().iter().any(|m| m["id"] == id.as_str())) {
+        for p in data.practices.iter().filter(|p| data.has_mechanism(p, &id)) {
             let provinces: BTreeSet<&str> =
                 p["regions"].as_array().unwrap().iter().map(|r| r["province"][1].as_str().unwrap()).collect();
             for name in provinces {
@@ -197,7 +231,11 @@ fn maps_and_grids_show_the_term_counts() {
             .map(|td| td.text().collect::<String>().parse::<usize>().unwrap())
             .sum();
         assert_eq!(grid_total, dated, "{id}: the grid counts each dated practice once per province");
-        assert_eq!(doc.select(&sel("table.grid tbody tr")).count(), doc.select(&sel("table.grid td.first")).count());
+        assert_eq!(
+            doc.select(&sel("table.grid:not(.adopters) tbody tr")).count(),
+            doc.select(&sel("table.grid td.first, table.grid td.censored")).count(),
+            "{id}: each row marks its first year"
+        );
         checked += usize::from(!want.is_empty());
     }
     assert!(checked > 5, "{checked} mechanism pages with practices");
@@ -260,4 +298,372 @@ fn hostile_text_is_escaped_in_pages_and_data_and_defused_in_csv() {
     assert_eq!(slugs, page_count(&site), "every practice is in the comparison data");
     let compare = site.output("compare/index.html");
     assert!(compare.contains(&format!("data-chunks=\"{}\"", chunks.len())));
+}
+
+/// The practices of a site's `practices.jsonl` and its vocabulary's broader entries
+/// (`mechanisms.json`), read as a researcher would, to recompute what pages show.
+struct Data {
+    practices: Vec<serde_json::Value>,
+    /// Entry id → the ids it counts for: itself and every broader entry.
+    within: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Data {
+    fn read(site: &SiteTest) -> Data {
+        let practices = site.output("data/practices.jsonl").lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let vocab: Vec<serde_json::Value> = serde_json::from_str(&site.output("data/mechanisms.json")).unwrap();
+        let within = vocab
+            .iter()
+            .map(|e| {
+                let id = e["id"].as_str().unwrap().to_string();
+                let mut up: BTreeSet<String> =
+                    e["broader"].as_array().unwrap().iter().map(|b| b.as_str().unwrap().to_string()).collect();
+                up.insert(id.clone());
+                (id, up)
+            })
+            .collect();
+        Data { practices, within }
+    }
+
+    /// Whether practice `p` counts for entry `id`: it is tagged with it or a narrower one.
+    fn has_mechanism(&self, p: &serde_json::Value, id: &str) -> bool {
+        p["mechanisms"].as_array().unwrap().iter().any(|m| self.within[m["id"].as_str().unwrap()].contains(id))
+    }
+
+    /// The practices the search page's query selects, by the contract: `mechanism` (that
+    /// entry or a narrower one), `region` (one of the practice's regions is that unit or lies
+    /// within it), `from`/`to` (inclusive, the front matter's year, inferred or not).
+    fn select(&self, query: &str) -> Vec<&serde_json::Value> {
+        let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+        let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let year = |k: &str| get(k).map(|v| v.parse::<i64>().unwrap());
+        self.practices
+            .iter()
+            .filter(|p| get("mechanism").is_none_or(|m| self.has_mechanism(p, &m)))
+            .filter(|p| {
+                get("region").is_none_or(|r| {
+                    p["regions"].as_array().unwrap().iter().any(|x| {
+                        let path = x["path"].as_str().unwrap();
+                        path == r || path.starts_with(&format!("{r}/"))
+                    })
+                })
+            })
+            .filter(|p| year("from").is_none_or(|f| p["year"].as_i64().is_some_and(|y| y >= f)))
+            .filter(|p| year("to").is_none_or(|t| p["year"].as_i64().is_some_and(|y| y <= t)))
+            .collect()
+    }
+}
+
+/// A site with narrower entries in use: 河湖警长 (under 河长制, under “长”字号责任制) and
+/// 河长制 itself, one year inferred, one practice in two provinces.
+fn hierarchy_site() -> SiteTest {
+    let site = SiteTest::fixture("site");
+    let page = |name: &str, year: i32, inferred: bool, regions: &[&str], mechanisms: &[&str]| {
+        let list = |l: &[&str]| l.iter().map(|x| format!("- {x}\n")).collect::<String>();
+        site.write(
+            &format!("content/practices/{name}.md"),
+            &format!(
+                "---\ntitle: {name}\nyear: {year}\nyear_inferred: {inferred}\nregion:\n{}mechanism:\n{}---\n\n正文。\n",
+                list(regions),
+                list(mechanisms)
+            ),
+        );
+    };
+    page("2018-he-zhang", 2018, false, &["浙江省/湖州市/安吉县"], &["river-chief"]);
+    page("2019-jing-zhang", 2019, true, &["浙江省/杭州市", "江苏省/苏州市/昆山市"], &["river-police-chief"]);
+    page("2019-liang-ge", 2019, false, &["浙江省/湖州市"], &["river-chief", "river-police-chief"]);
+    page("2020-lin-zhang", 2020, false, &["福建省/三明市"], &["forest-chief"]);
+    site
+}
+
+/// The search queries of the links on a page (the part after `search/index.html?`), with
+/// the number each link shows (when it is a number) or the accessible name of its shape.
+fn search_links(html: &str) -> Vec<(String, String)> {
+    let doc = Html::parse_document(html);
+    doc.select(&sel("a[href*=\"search/index.html?\"]"))
+        .map(|a| {
+            let href = a.value().attr("href").unwrap();
+            let query = href.split_once("search/index.html?").unwrap().1.to_string();
+            let label = match a.select(&sel("path")).next() {
+                Some(p) => p.value().attr("aria-label").unwrap().to_string(),
+                None => a.text().collect::<String>(),
+            };
+            (query, label)
+        })
+        .collect()
+}
+
+/// Checks every search link of a page against the contract: its number is the count of the
+/// practices its query selects. Returns how many links were checked.
+fn check_links(data: &Data, page: &str, html: &str) -> usize {
+    let links = search_links(html);
+    for (query, label) in &links {
+        let n: usize = match label.split_once('：') {
+            Some((_, n)) => n.trim_end_matches(" 篇").parse().unwrap(),
+            None => label.parse().unwrap_or_else(|_| panic!("{page}: link text {label:?}")),
+        };
+        assert_eq!(data.select(query).len(), n, "{page}: {query} shows {n}");
+    }
+    links.len()
+}
+
+#[test]
+fn every_number_of_a_map_or_grid_links_to_exactly_the_practices_it_counts() {
+    for site in [SiteTest::repo(), hierarchy_site()] {
+        site.build().ok();
+        let data = Data::read(&site);
+        let mut checked = 0;
+        for kind in ["mechanism", "region"] {
+            for e in std::fs::read_dir(site.path(&format!("site/{kind}"))).unwrap() {
+                let e = e.unwrap();
+                if !e.path().is_dir() {
+                    continue;
+                }
+                let page = format!("{kind}/{}/index.html", e.file_name().to_string_lossy());
+                let html = site.output(&page);
+                let cells = Html::parse_document(&html)
+                    .select(&sel("table.grid:not(.adopters) td[class^=g]:not(.grid-total)"))
+                    .count();
+                let linked = Html::parse_document(&html)
+                    .select(&sel("table.grid:not(.adopters) td[class^=g]:not(.grid-total) a"))
+                    .count();
+                assert_eq!(cells, linked, "{page}: every grid cell with a number is a link");
+                checked += check_links(&data, &page, &html);
+            }
+        }
+        checked += check_links(&data, "region/index.html", &site.output("region/index.html"));
+        assert!(checked > 30, "{checked} links checked");
+    }
+    // The links are relative and name the search page's file, so they work under a sub-path
+    // and from file://.
+    let site = hierarchy_site();
+    site.build().ok();
+    let html = site.output("mechanism/river-chief/index.html");
+    assert!(
+        html.contains(
+            "href=\"../../search/index.html?mechanism=river-chief&amp;region=浙江省&amp;from=2019&amp;to=2019\""
+        ),
+        "a grid cell: mechanism, province and year"
+    );
+}
+
+#[test]
+fn a_mechanism_counts_the_practices_of_its_narrower_entries() {
+    let site = hierarchy_site();
+    site.build().ok();
+    let data = Data::read(&site);
+    let count = |id: &str| term_count(&site.output(&format!("mechanism/{id}/index.html")));
+    let computed = |id: &str| data.practices.iter().filter(|p| data.has_mechanism(p, id)).count();
+    assert_eq!((count("river-police-chief"), count("river-chief"), count("chief-system")), (2, 3, 4));
+    for id in ["river-police-chief", "river-chief", "chief-system", "forest-chief", "grid-governance"] {
+        assert_eq!(count(id), computed(id), "{id}");
+        let (_, slice) = read_csv(&site.output(&format!("data/mechanism/{id}.csv")));
+        assert_eq!(slice.len(), computed(id), "{id}: the slice holds the narrower entries' practices too");
+    }
+    // The page says how its count splits.
+    let doc = Html::parse_document(&site.output("mechanism/river-chief/index.html"));
+    let split = doc.select(&sel(".narrower-split")).next().unwrap().text().collect::<String>();
+    assert_eq!(split, "（直接标注本机制 2 篇；含下位机制 河湖警长 2 篇；一篇可兼属多项）");
+    // The mechanism index counts them too, and the vocabulary file says the same.
+    let vocab: Vec<serde_json::Value> = serde_json::from_str(&site.output("data/mechanisms.json")).unwrap();
+    let river = vocab.iter().find(|e| e["id"] == "river-chief").unwrap();
+    assert_eq!((river["practices"].as_u64(), river["tagged"].as_u64()), (Some(3), Some(2)));
+    assert_eq!(river["parent"], "chief-system");
+    assert_eq!(river["narrower"], serde_json::json!(["river-police-chief"]));
+    let (h, rows) = read_csv(&site.output("data/mechanisms.csv"));
+    assert_eq!(rows.len(), vocab.len());
+    let chief = rows.iter().find(|r| r[0] == "chief-system").unwrap();
+    assert_eq!(chief[h.iter().position(|c| c == "practices").unwrap()], "4");
+    // A region page's grid counts a practice for the broader entries too.
+    let zj = site.output("region/330000-zhejiang/index.html");
+    assert!(zj.contains(">“长”字号责任制</a>") && zj.contains(">河湖警长</a>"));
+}
+
+#[test]
+fn every_path_the_data_package_names_is_published() {
+    for site in [SiteTest::repo(), hierarchy_site()] {
+        site.build().ok();
+        let package: serde_json::Value = serde_json::from_str(&site.output("data/datapackage.json")).unwrap();
+        let resources = package["resources"].as_array().unwrap();
+        assert!(resources.len() >= 4);
+        for r in resources {
+            let path = r["path"].as_str().unwrap();
+            assert!(site.path(&format!("site/data/{path}")).is_file(), "{path} is published");
+        }
+        let text = package.to_string();
+        assert!(!text.contains("mechanisms.yaml"), "nothing refers to a file the site does not publish");
+        // Region codes are strings in every schema, so no reader makes 150600 a float.
+        for f in resources[0]["schema"]["fields"].as_array().unwrap() {
+            if f["name"].as_str().unwrap().ends_with("code") || f["name"] == "region_codes" {
+                assert_eq!(f["type"], "string", "{f}");
+            }
+        }
+    }
+}
+
+#[test]
+fn adopters_per_year_and_cumulative_are_the_places_in_the_dataset() {
+    for site in [SiteTest::repo(), hierarchy_site()] {
+        site.build().ok();
+        let data = Data::read(&site);
+        let mut checked = 0;
+        for e in std::fs::read_dir(site.path("site/mechanism")).unwrap() {
+            let e = e.unwrap();
+            if !e.path().is_dir() {
+                continue;
+            }
+            let id = e.file_name().to_string_lossy().into_owned();
+            let html = site.output(&format!("mechanism/{id}/index.html"));
+            let doc = Html::parse_document(&html);
+            let Some(table) = doc.select(&sel("table.adopters")).next() else { continue };
+            let years: Vec<i64> = table
+                .select(&sel("thead th"))
+                .skip(1)
+                .map(|th| th.text().collect::<String>().parse().unwrap())
+                .collect();
+            // Independently: each place (province, city, county of each region) → its years.
+            let mut places: BTreeMap<(&str, String), BTreeSet<i64>> = BTreeMap::new();
+            for p in data.practices.iter().filter(|p| data.has_mechanism(p, &id)) {
+                let Some(y) = p["year"].as_i64() else { continue };
+                for r in p["regions"].as_array().unwrap() {
+                    for (level, key) in [("省份", "province"), ("地市", "city"), ("区县", "county")] {
+                        if let Some(code) = r[key][0].as_str() {
+                            places.entry((level, code.to_string())).or_default().insert(y);
+                        }
+                    }
+                }
+            }
+            for tr in table.select(&sel("tbody tr")) {
+                let level = tr.value().attr("data-level").unwrap();
+                let ever = tr.value().attr("class") == Some("adopt-ever");
+                let got: Vec<usize> =
+                    tr.select(&sel("td")).map(|td| td.text().collect::<String>().parse().unwrap()).collect();
+                let want: Vec<usize> = years
+                    .iter()
+                    .map(|&y| {
+                        places
+                            .iter()
+                            .filter(|((l, _), ys)| {
+                                *l == level && if ever { *ys.iter().next().unwrap() <= y } else { ys.contains(&y) }
+                            })
+                            .count()
+                    })
+                    .collect();
+                assert_eq!(got, want, "{id}: {level} {}", if ever { "cumulative" } else { "per year" });
+                checked += 1;
+            }
+        }
+        assert!(checked >= 6, "{checked} rows checked");
+    }
+}
+
+#[test]
+fn the_grid_marks_the_corpus_first_year_and_inferred_years() {
+    let site = hierarchy_site();
+    site.build().ok();
+    // The corpus starts in 2018 (its oldest practice): 浙江 first reports 河长制 then, which
+    // may be older, so it is "≤2018", not a first; 江苏's 2019 is a first, from an inferred year.
+    let doc = Html::parse_document(&site.output("mechanism/river-chief/index.html"));
+    let row = |name: &str| {
+        doc.select(&sel("table.grid:not(.adopters) tbody tr"))
+            .find(|tr| tr.select(&sel("th")).next().unwrap().text().collect::<String>() == name)
+            .unwrap()
+            .html()
+    };
+    let zj = row("浙江省");
+    assert!(zj.contains("censored") && zj.contains("≤2018") && !zj.contains("（首次）"), "{zj}");
+    let js = row("江苏省");
+    assert!(js.contains("first") && js.contains("（其中 1 篇年份据正文推断）") && js.contains("inferred"), "{js}");
+    let note = doc.select(&sel(".grid-note")).next().unwrap().text().collect::<String>();
+    assert!(note.contains("语料始于 2018 年") && note.contains("带 * 的格"), "{note}");
+    // The provinces with none are listed.
+    let none = doc.select(&sel(".none-list")).next().unwrap().text().collect::<String>();
+    assert!(none.contains("西藏自治区") && !none.contains("浙江省") && !none.contains("江苏省"), "{none}");
+}
+
+#[test]
+fn a_practice_imported_with_a_url_cites_the_original_first() {
+    let site = SiteTest::fixture("site");
+    let url = "http://paper.people.com.cn/rmrb/html/2018-03/01/nw.D110000renmrb_20180301_2-04.htm";
+    site.write(
+        "content/practices/2018-he-zhang-zhi.md",
+        &format!(
+            "---\ntitle: 河长制见实效\ndate: 2018-03-01\nyear: 2018\nsource: 人民日报\nauthor: 张三、李四\nregion: [浙江省/湖州市]\nmechanism: [river-chief]\nimport:\n  file: crawl-0001.jsonl:7\n  url: {url}\n  sha256: {h}\n  story: 1\n  stories: 1\n  page_sha256: {h}\n---\n\n正文。\n",
+            h = "0".repeat(64)
+        ),
+    );
+    site.build().ok();
+    let html = site.output("practices/2018-he-zhang-zhi/index.html");
+    let doc = Html::parse_document(&html);
+    let page = "https://example.org/kb/practices/2018-he-zhang-zhi/";
+    let gbt = doc.select(&sel("#cite-gbt")).next().unwrap().text().collect::<String>();
+    assert_eq!(
+        gbt,
+        format!("张三, 李四. 河长制见实效[N/OL]. 人民日报, 2018-03-01[引用日期]. {url}.\n收录于: 测试知识库[DB/OL]. [引用日期]. {page}.")
+    );
+    let bib = doc.select(&sel("#cite-bib")).next().unwrap().text().collect::<String>();
+    for field in [
+        "@article{2018-he-zhang-zhi,".to_string(),
+        "journal = {人民日报}".into(),
+        "entrysubtype = {newspaper}".into(),
+        format!("url = {{{url}}}"),
+        "urldate = {引用日期}".into(),
+        format!("note = {{收录于 测试知识库: \\url{{{page}}}}}"),
+    ] {
+        assert!(bib.contains(&field), "{field} in {bib}");
+    }
+    let tags: Vec<(String, String)> = doc
+        .select(&sel("meta[name]"))
+        .map(|m| (m.value().attr("name").unwrap().to_string(), m.value().attr("content").unwrap().to_string()))
+        .collect();
+    let item = zotero::embedded_metadata(&tags);
+    assert_eq!(item.item_type, "newspaperArticle");
+    assert_eq!(item.publication.as_deref(), Some("人民日报"));
+    assert_eq!(item.date.as_deref(), Some("2018/03/01"));
+    assert_eq!(item.url.as_deref(), Some(url));
+    assert_eq!(item.title.as_deref(), Some("河长制见实效"));
+    assert_eq!(item.authors, ["张三", "李四"]);
+    // The provenance names the outlet and links the original; no file name shows.
+    let footer = doc.select(&sel("footer.provenance")).next().unwrap().text().collect::<String>();
+    assert!(footer.contains("原文：人民日报，2018-03-01，原文链接"), "{footer}");
+    assert!(!html.contains("crawl-0001.jsonl") && !html.contains("2018-he-zhang-zhi.md"), "no internal file names");
+}
+
+#[test]
+fn dataset_regions_are_most_specific_first_so_the_county_column_is_filled() {
+    let site = hierarchy_site();
+    // A page naming its city before its county, as import often writes them.
+    site.write(
+        "content/practices/2021-city-first.md",
+        "---\ntitle: 城市在前\nyear: 2021\nregion:\n- 江苏省/苏州市\n- 江苏省\n- 江苏省/苏州市/昆山市\nmechanism: [grid-governance]\n---\n\n正文。\n",
+    );
+    for site in [SiteTest::repo(), site] {
+        site.build().ok();
+        let (header, rows) = read_csv(&site.output("data/practices.csv"));
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let rank = |level: &str| ["county", "city", "province"].iter().position(|l| *l == level).unwrap();
+        let mut counties = 0;
+        for row in &rows {
+            let levels: Vec<usize> = row[col("region_levels")].split(';').filter(|l| !l.is_empty()).map(rank).collect();
+            assert!(
+                levels.windows(2).all(|w| w[0] <= w[1]),
+                "{}: {:?} most specific first",
+                row[0],
+                row[col("regions")]
+            );
+            if levels.first() == Some(&0) {
+                assert!(
+                    !row[col("county")].is_empty() && !row[col("county_code")].is_empty(),
+                    "{}: a county named",
+                    row[0]
+                );
+                counties += 1;
+            }
+        }
+        assert!(counties > 0);
+        if let Some(row) = rows.iter().find(|r| r[0] == "2021-city-first") {
+            assert_eq!(row[col("regions")], "江苏省/苏州市/昆山市;江苏省/苏州市;江苏省");
+            assert_eq!((row[col("county")].as_str(), row[col("county_code")].as_str()), ("昆山市", "320583"));
+        }
+    }
 }

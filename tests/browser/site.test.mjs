@@ -352,7 +352,8 @@ function defineTests(site) {
                 // From file:// a link to a directory shows a directory listing, not index.html.
                 const bad = await page.$$eval("a[href]", (as) =>
                   as
-                    .map((a) => a.href)
+                    // An SVG link's href is an SVGAnimatedString: resolve its text as a browser does.
+                    .map((a) => (typeof a.href === "string" ? a.href : new URL(a.href.baseVal, document.baseURI).href))
                     .filter((h) => h.startsWith("file:"))
                     .map((h) => h.replace(/[?#].*$/, "")),
                 );

@@ -6,9 +6,15 @@
 `frictionless validate` on SITE/data/datapackage.json must pass (both resources, every row
 against its schema), and reading the CSV through the package gives PAGES rows, typed: `year`
 an int or None, `date` a datetime.date or None, `year_inferred` a bool, ids unique; the JSON
-lines give the same ids. scripts/test runs it on the repo's site and a generated corpus."""
+lines give the same ids. Every path the package names is published; division codes read as
+six-digit strings (never 150600.0); regions are most specific first, so the county column is
+filled when a practice names a county; the vocabulary resource (mechanisms.csv) resolves every
+parent and every mechanism id of the practices, and its `practices` count of each entry is the
+number of practices tagged with it or a narrower entry, counted here from the rows.
+scripts/test runs it on the repo's site and a generated corpus."""
 
 import datetime
+import os
 import sys
 
 from frictionless import Package, validate
@@ -31,6 +37,33 @@ def main(site, pages):
         assert isinstance(r["year_inferred"], bool), r["year_inferred"]
         if r["date"] is not None and r["year"] is not None:
             assert r["date"].year == r["year"], (r["id"], r["date"], r["year"])
+    for resource in package.resources:
+        assert os.path.isfile(os.path.join(site, "data", resource.path)), f"{resource.path} is published"
+    split = lambda cell: [x for x in (cell or "").split(";") if x]
+    for r in rows:
+        for name in ("province_code", "city_code", "county_code"):
+            code = r[name]
+            assert code is None or (isinstance(code, str) and len(code) == 6 and code.isdigit()), (r["id"], name, code)
+        levels = split(r["region_levels"])
+        order = [["county", "city", "province"].index(l) for l in levels]
+        assert order == sorted(order), (r["id"], levels, "most specific first")
+        if levels and levels[0] == "county":
+            assert r["county"], (r["id"], "a county named, the county column filled")
+    vocab = package.get_resource("mechanisms").read_rows()
+    entries = {v["id"] for v in vocab}
+    assert len(entries) == len(vocab), "vocabulary ids are unique"
+    broader = {v["id"]: split(v["broader"]) for v in vocab}
+    for v in vocab:
+        assert v["parent"] is None or v["parent"] in entries, (v["id"], v["parent"])
+        assert broader[v["id"]][-1:] == ([v["parent"]] if v["parent"] else []), (v["id"], "broader ends with the parent")
+    counts = {i: 0 for i in entries}
+    for r in rows:
+        tags = split(r["mechanism_ids"])
+        assert all(t in entries for t in tags), (r["id"], tags)
+        for m in {b for t in tags for b in broader[t] + [t]}:
+            counts[m] += 1
+    for v in vocab:
+        assert v["practices"] == counts[v["id"]], (v["id"], v["practices"], counts[v["id"]], "tagged or narrower")
     lines = package.get_resource("practices-jsonl").read_rows()
     assert [r["id"] for r in lines] == ids, "the JSON lines hold the same practices in the same order"
     print(f"check_datapackage: {path} valid; {len(rows)} rows typed ({sum(r['year'] is not None for r in rows)} with a year)")
