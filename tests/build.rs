@@ -455,7 +455,7 @@ fn the_search_index_is_deterministic() {
     }
     all.push_str(&format!(
         "== search/n/*.js\n{name_files} files, {} names\n",
-        if names > 5000 { "over 5000" } else { "too few" }
+        if names > 3000 { "over 3000" } else { "too few" }
     ));
     insta::assert_snapshot!("search_index", all);
 }

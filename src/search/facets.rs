@@ -80,7 +80,7 @@ fn fold(name: &str) -> String {
 
 /// `n/<k>.js` for k in 0..[`NAME_FILES`]: `{word: {"p": [gazetteer paths], "m": [mechanism
 /// indexes]}}` for every word, folded, in file k (by the index's shard hash): each gazetteer
-/// unit's name and short name, each mechanism's name and synonyms. Made from the gazetteer and
+/// unit's name and (but a county's) short name, each mechanism's name and synonyms. Made from the gazetteer and
 /// the vocabulary alone, not the practices.
 pub(crate) fn name_files(site: &Site) -> Vec<(String, String)> {
     let g = site.gazetteer;
@@ -93,7 +93,10 @@ pub(crate) fn name_files(site: &Site) -> Vec<(String, String)> {
     }
     let mut words: BTreeMap<String, Entry> = BTreeMap::new();
     for (u, unit) in g.units().iter().enumerate() {
-        for name in std::iter::once(&unit.name).chain(&unit.short) {
+        // A county is named by its full name only: many of their short names are everyday
+        // words (资源 of 资源县, 和平, 城关), and a word must not silently narrow a search.
+        let short = unit.short.iter().filter(|_| unit.level != crate::gazetteer::Level::County);
+        for name in std::iter::once(&unit.name).chain(short) {
             let e = words.entry(fold(name)).or_default();
             let path = g.path(u);
             if !e.p.contains(&path) {

@@ -227,6 +227,10 @@ test("a place alone in the query becomes a place filter; a mechanism name wins; 
   assert.deepEqual(cz.understood.places, [{ word: "长治", path: "山西省/长治市" }]);
   assert.deepEqual((await slugs(engine, cz)).sort(), ps.filter((p) => within(p, "山西省/长治市")).map((p) => p.slug).sort());
   assert.deepEqual((await engine.search("河长治", {})).understood.places, []);
+  // A county is a filter by its full name only: its short name is often an everyday word
+  // (资源 of 资源县), which must not silently narrow a search.
+  assert.deepEqual((await engine.search("资源", {})).understood.places, []);
+  assert.deepEqual((await engine.search("资源县", {})).understood.places, [{ word: "资源县", path: "广西壮族自治区/桂林市/资源县" }]);
   const text = await engine.search("长治", {}, { keep: ["长治"] });
   assert.deepEqual(text.understood.places, []);
   assert.ok((await slugs(engine, text)).includes(ps.find((p) => p.body.includes("赴长治") && !within(p, "山西省")).slug), "the word searched as text");
