@@ -78,6 +78,16 @@ pub fn within(vocab: &Vocabulary, tags: &[usize]) -> Vec<usize> {
     all
 }
 
+/// The units a practice placed at `regions` counts for: each region and every unit it lies
+/// within, each once, in index order. The one rule for region pages, counts, maps, grids and
+/// the search page's `region=` filter.
+pub fn places(g: &Gazetteer, regions: &[usize]) -> Vec<usize> {
+    let mut all: Vec<usize> = regions.iter().flat_map(|&u| g.lineage(u)).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
 /// `320500-suzhou`: the code makes it unique, the toneless pinyin makes it readable.
 pub fn region_slug(g: &Gazetteer, unit: usize) -> String {
     let u = g.unit(unit);
@@ -90,10 +100,7 @@ impl Taxonomies {
         let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
         let mut mechanisms: Vec<Vec<usize>> = vec![Vec::new(); vocab.mechanisms.len()];
         for (i, p) in practices.iter().enumerate() {
-            let mut units: Vec<usize> = p.regions.iter().flat_map(|&u| g.lineage(u)).collect();
-            units.sort();
-            units.dedup();
-            for u in units {
+            for u in places(g, &p.regions) {
                 by_unit.entry(g.unit(u).code.clone()).or_insert((u, Vec::new())).1.push(i);
             }
             if let Some(y) = p.front.year {

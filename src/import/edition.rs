@@ -71,9 +71,8 @@ static ENP_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"enpproperty.{0,400}?<da
 
 /// A line the e-paper system leaves in the text: its `enpproperty` record, or a footer of
 /// the paper's name, an ISO date and page or issue numbers (two tokens or more of digits
-/// only), with no sentence in it.
-pub(super) fn is_record(line: &str) -> bool {
-    let f = fold(line);
+/// only), with no sentence in it. `f` is the line's fold (its callers have it already).
+pub(super) fn is_record(f: &str) -> bool {
     let f = f.trim();
     if f.contains("enpproperty") {
         return true;
@@ -114,7 +113,7 @@ pub(super) fn read<'a>(lines: impl IntoIterator<Item = &'a str>, html: &str) -> 
             let (m, d) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
             e.day = ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((m, d));
         }
-        if is_record(line) {
+        if is_record(f) {
             if e.date.is_none() {
                 e.date = ISO_DATE.captures(f).and_then(|c| find_date(&c[1]));
             }

@@ -24,15 +24,14 @@ pub(crate) const FACETS: &str = "f";
 /// file of about 2 KiB for the whole gazetteer and vocabulary.
 pub(crate) const NAME_FILES: u32 = 64;
 
-/// The places of practice `p`: its regions and every unit they lie within.
-fn places(site: &Site, p: &Practice) -> BTreeSet<usize> {
-    p.regions.iter().flat_map(|&u| site.gazetteer.lineage(u)).collect()
+/// The places of practice `p`: its regions and every unit they lie within (the taxonomy's rule).
+fn places(site: &Site, p: &Practice) -> Vec<usize> {
+    crate::taxonomy::places(site.gazetteer, &p.regions)
 }
 
-/// The mechanisms of practice `p` with every broader entry of each.
-pub(crate) fn mechanisms(site: &Site, p: &Practice) -> BTreeSet<usize> {
-    let v = &site.vocab;
-    p.mechanisms.iter().flat_map(|&m| v.ancestors(m).into_iter().chain([m])).collect()
+/// The mechanisms of practice `p` with every broader entry of each (the taxonomy's rule).
+pub(crate) fn mechanisms(site: &Site, p: &Practice) -> Vec<usize> {
+    crate::taxonomy::within(&site.vocab, &p.mechanisms)
 }
 
 /// `f.js`: the places the practices are in (`units`: gazetteer path and the index of the unit
@@ -41,7 +40,7 @@ pub(crate) fn mechanisms(site: &Site, p: &Practice) -> BTreeSet<usize> {
 /// list) and its year (`year`, 0 when unknown).
 pub(crate) fn facets_json(site: &Site) -> String {
     let g = site.gazetteer;
-    let per_doc: Vec<BTreeSet<usize>> = site.practices.iter().map(|p| places(site, p)).collect();
+    let per_doc: Vec<Vec<usize>> = site.practices.iter().map(|p| places(site, p)).collect();
     let used: BTreeSet<usize> = per_doc.iter().flatten().copied().collect();
     let index: BTreeMap<usize, usize> = used.iter().enumerate().map(|(i, &u)| (u, i)).collect();
     let units: Vec<serde_json::Value> = used
@@ -54,7 +53,7 @@ pub(crate) fn facets_json(site: &Site) -> String {
         .collect();
     let reg: Vec<Vec<usize>> = per_doc.iter().map(|s| s.iter().map(|u| index[u]).collect()).collect();
     let years: Vec<i32> = site.practices.iter().map(|p| p.front.year.unwrap_or(0)).collect();
-    let mech: Vec<BTreeSet<usize>> = site.practices.iter().map(|p| mechanisms(site, p)).collect();
+    let mech: Vec<Vec<usize>> = site.practices.iter().map(|p| mechanisms(site, p)).collect();
     serde_json::json!({ "units": units, "reg": reg, "year": years, "mech": mech }).to_string()
 }
 
