@@ -32,6 +32,22 @@ import { startServe } from "../tests/browser/lib/kbgen-serve.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
+/** Waits until the page's `<main>` shows `marker` (at most a minute after `saved`). A reload
+ * destroys the context the wait runs in: it waits again in the new page. */
+async function mainShows(page, marker, saved) {
+  for (;;) {
+    try {
+      await page.waitForFunction((m) => document.querySelector("main")?.textContent.includes(m), marker, {
+        timeout: 60_000,
+        polling: "raf",
+      });
+      return;
+    } catch (e) {
+      if (!/context|navigat/i.test(e.message) || Date.now() - saved > 60_000) throw e;
+    }
+  }
+}
+
 function parseArgs(argv) {
   const a = { runs: 9, page: null, bin: path.join(REPO, "target", "release", "kbgen"), project: null, hugo: null, hugoProject: null, desk: false, marks: 5 };
   for (let i = 0; i < argv.length; i++) {
@@ -108,18 +124,7 @@ async function measure(page, file, runs, lastLine) {
     await page.evaluate(() => { window.kbgenLatencyMark = true; });
     const saved = Date.now();
     writeFileSync(file, `${original.trimEnd()}\n\n${marker}\n`);
-    for (;;) {
-      try {
-        await page.waitForFunction((m) => document.querySelector("main")?.textContent.includes(m), marker, {
-          timeout: 60_000,
-          polling: "raf",
-        });
-        break;
-      } catch (e) {
-        // A reload destroys the context the wait runs in: wait again in the new page.
-        if (!/context|navigat/i.test(e.message) || Date.now() - saved > 60_000) throw e;
-      }
-    }
+    await mainShows(page, marker, saved);
     const ms = Date.now() - saved;
     const reloaded = !(await page.evaluate(() => window.kbgenLatencyMark === true));
     if (reloaded) reloads++;
@@ -171,14 +176,7 @@ async function measureDesk(page, base, url, runs) {
     await page.evaluate(() => { window.kbgenLatencyMark = true; });
     const saved = Date.now();
     await page.click("#kbgen-edit button[type=submit]");
-    for (;;) {
-      try {
-        await page.waitForFunction((m) => document.querySelector("main")?.textContent.includes(m), marker, { timeout: 60_000, polling: "raf" });
-        break;
-      } catch (e) {
-        if (!/context|navigat/i.test(e.message) || Date.now() - saved > 60_000) throw e;
-      }
-    }
+    await mainShows(page, marker, saved);
     const ms = Date.now() - saved;
     const reloaded = !(await page.evaluate(() => window.kbgenLatencyMark === true));
     if (reloaded) reloads++;
