@@ -198,7 +198,7 @@ async function main() {
   const results = [];
   try {
     const root = copyProject(a.project, SKIP);
-    cleanup.push(() => rmSync(root, { recursive: true, force: true }));
+    cleanup.push(() => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
     const practices = path.join(root, "content", "practices");
     const rel = a.page ?? path.join("content", "practices", readdirSync(practices).filter((f) => f.endsWith(".md")).sort()[0]);
     const slug = path.basename(rel, ".md");
@@ -229,7 +229,7 @@ async function main() {
 
     if (a.hugo) {
       const hroot = copyProject(a.hugoProject, new Set(["public", "resources", ".hugo_build.lock"]));
-      cleanup.push(() => rmSync(hroot, { recursive: true, force: true }));
+      cleanup.push(() => rmSync(hroot, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
       const hstarted = Date.now();
       const hugo = await startHugo(a.hugo, hroot, await freePort());
       cleanup.push(() => hugo.child.kill());
