@@ -12,17 +12,17 @@ use common::{kbgen, repo, text};
 const FLOORS: &[(&str, usize)] = &[
     ("title", 129),
     ("date", 119),
-    ("year", 165),
+    ("year", 170),
     ("source", 89),
     ("author", 54),
-    ("region", 131),
-    ("region_precision", 138),
-    ("mechanism", 130),
-    ("practice", 67),
-    ("clean", 181),
+    ("region", 132),
+    ("region_precision", 139),
+    ("mechanism", 131),
+    ("practice", 68),
+    ("clean", 186),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 148;
+const MIN_FULLY_RIGHT: usize = 153;
 /// Labelled fields written wrong without a review mark (`wrong and not flagged`): a silent
 /// error is worse than a flagged one. Lower it as import gets more honest.
 const MAX_SILENT: usize = 18;
