@@ -10,22 +10,22 @@ use common::{kbgen, repo, text};
 
 /// Fields right (of those labelled) that import must keep reaching.
 const FLOORS: &[(&str, usize)] = &[
-    ("title", 129),
+    ("title", 130),
     ("date", 119),
     ("year", 170),
-    ("source", 89),
-    ("author", 54),
-    ("region", 132),
+    ("source", 90),
+    ("author", 55),
+    ("region", 133),
     ("region_precision", 139),
     ("mechanism", 131),
     ("practice", 68),
-    ("clean", 186),
+    ("clean", 187),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 153;
+const MIN_FULLY_RIGHT: usize = 154;
 /// Labelled fields written wrong without a review mark (`wrong and not flagged`): a silent
 /// error is worse than a flagged one. Lower it as import gets more honest.
-const MAX_SILENT: usize = 18;
+const MAX_SILENT: usize = 17;
 /// Files or records import refuses (each named on standard error). Lower it as import reads more.
 const MAX_REFUSED: usize = 1;
 

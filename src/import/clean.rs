@@ -393,7 +393,8 @@ pub fn menu_prefix_len(text: &str) -> usize {
         end += skipped + item_len;
         rest = &trimmed[item_len..];
     }
-    if items >= 3 && chrome && rest.trim().chars().count() >= 4 {
+    let sep = |c: char| c.is_whitespace() || matches!(c, '|' | '•' | '·' | '丨');
+    if items >= 3 && chrome && rest.trim_matches(sep).chars().count() >= 4 {
         end
     } else {
         0

@@ -267,6 +267,30 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+/// A dated dateline inside a line (`… 央广网兰州6月17日消息`, `… 中新网晋中10月22日电`): where
+/// a one-line capture runs the headline into the first paragraph.
+static DATELINE_INSIDE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"([\p{{Han}}·A-Za-z]{{2,14}}?(?:{}))[\p{{Han}}]{{0,6}}?\d{{1,2}}月\d{{1,2}}日\s*(?:讯|电|消息)",
+        *OUTLET_ENDS
+    ))
+});
+
+/// Where a dated dateline starts inside a line (a byte offset of `line`), with the outlet it
+/// names; `None` when the line has none or opens with it.
+pub fn dateline_inside(line: &str) -> Option<(usize, String)> {
+    let f = fold(line);
+    if f.chars().count() != line.chars().count() {
+        return None;
+    }
+    let c = DATELINE_INSIDE.captures(&f)?;
+    let m = c.get(0)?;
+    let chars = f[..m.start()].chars().count();
+    let at = line.char_indices().nth(chars).map(|(i, _)| i)?;
+    let outlet = original_span(line, &f, c.get(1)?.range());
+    (at > 0).then_some((at, outlet))
+}
+
 /// The outlet a story's first paragraph opens with (`长城网·冀云客户端讯`, `新华社天津2月28日电`),
 /// and whether it is a wire agency's dateline (`…电`), which names the source outright.
 pub fn dateline_outlet(paragraph: &str) -> Option<(String, bool)> {

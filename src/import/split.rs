@@ -18,8 +18,9 @@ pub struct Draft {
     /// Metadata lines that follow the headline (bylines, date/source lines, keyword lines).
     pub header: Vec<String>,
     pub body: Vec<Line>,
-    /// The story starts at a heading of its own (`<h1>`, a Markdown heading): it is a story
-    /// however short its text.
+    /// The story starts at a heading of its own (`<h1>`, a Markdown heading) or the page's
+    /// layout makes it a report of its own (a bulletin's item, a `又讯`, one of a page of
+    /// unrelated paragraphs): it is a story however short its text.
     pub headed: bool,
 }
 
@@ -43,19 +44,19 @@ pub fn is_headline_shape(line: &str) -> bool {
 /// headline (it needs the gazetteer).
 pub fn split(lines: &[Line], place_headline: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<Draft>) {
     let mut starts = story_starts(lines, place_headline);
-    let (reports, another) = report_starts(lines);
+    let (mut reports, another) = report_starts(lines);
+    if starts.is_empty() && reports.is_empty() {
+        reports = unrelated_paragraphs(lines);
+    }
     if !reports.is_empty() {
         // `又讯` follows a story: the one above it starts at the first line when nothing else
         // starts it.
         if another && starts.first().is_none_or(|&s| s > reports[0]) {
             starts.push(0);
         }
-        starts.extend(reports);
+        starts.extend(reports.iter().copied());
         starts.sort_unstable();
         starts.dedup();
-    }
-    if starts.is_empty() {
-        starts = unrelated_paragraphs(lines);
     }
     let Some(&first) = starts.first() else {
         return (Vec::new(), vec![single_story(lines)]);
@@ -64,7 +65,9 @@ pub fn split(lines: &[Line], place_headline: &dyn Fn(&str) -> bool) -> (Vec<Stri
     let mut drafts = Vec::new();
     for (k, &s) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(lines.len());
-        drafts.push(draft(&lines[s..end]));
+        let mut d = draft(&lines[s..end]);
+        d.headed |= reports.contains(&s);
+        drafts.push(d);
     }
     adopt_orphans(&mut drafts);
     (preface, drafts)
@@ -434,6 +437,7 @@ mod tests {
         let bulletin = format!("要闻简报\n{}\n{}\n◆ {PARA}\n{}\n", item("9月23日"), item("9月25日"), item("9月27日"));
         let (preface, drafts) = split(&text_lines(&bulletin), &|_: &str| false);
         assert_eq!((preface, drafts.len()), (vec!["要闻简报".to_string()], 4));
+        assert!(drafts.iter().all(|d| d.headed), "an item is a story however short (one sentence of 60 Han)");
 
         // Measures listed under bullets in one story, not dated item by item, stay one story.
         let measures = format!("{PARA}\n◆建立清单制度，{PARA}\n◆完善考核机制，{PARA}\n◆9月起推行，{PARA}\n");

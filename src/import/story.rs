@@ -291,7 +291,7 @@ fn title_of(d: &Draft, chosen: Option<Headline>, provenance: &mut Provenance) ->
         }
         None => {
             provenance.mark("title");
-            (first_clause(&d.body), None)
+            (headline::tidy(&first_clause(&d.body)), None)
         }
     }
 }

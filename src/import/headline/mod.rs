@@ -105,6 +105,8 @@ pub fn tidy(title: &str) -> String {
     // A menu bar run into the headline (`正文 新闻 图片 视频 甘肃高台:…`).
     let t = t.trim();
     let t = &t[super::clean::menu_prefix_len(t)..];
+    // A bulletin's item mark (`◆为严厉打击…`).
+    let t = t.trim_start_matches(['◆', '■', '●', '▲', '★', '◇', '□', '○', '△', '☆', '•']).trim_start();
     let t = ORIGINAL.replace(t.trim(), "");
     let t = match HYPE.find(&t) {
         Some(m) if t[m.end()..].chars().count() >= 8 => t[m.end()..].to_string(),
@@ -267,6 +269,20 @@ pub fn unglue(line: &Line) -> Vec<Line> {
             ];
         }
     }
+    // `标题 央广网 央广网兰州6月17日消息(记者…)…`: a one-line capture of a whole story.
+    if let Some((at, outlet)) = meta::dateline_inside(t) {
+        let head = t[..at].trim();
+        // The outlet's name printed again between the headline and the dateline.
+        let head = head.strip_suffix(outlet.as_str()).map_or(head, str::trim_end);
+        let hn = head.chars().count();
+        if (6..=50).contains(&hn) && !ends_sentence(head) && !head.contains(['，', '。', ',']) && eligible(&tidy(head))
+        {
+            return vec![
+                Line { text: head.to_string(), heading: line.heading.or(Some(3)), ..line.clone() },
+                Line { text: t[at..].trim().to_string(), gap: 0, heading: None, cut_before: false },
+            ];
+        }
+    }
     let Some(m) = GLUED.find(t) else { return vec![line.clone()] };
     let head = t[..m.start()].trim();
     let hn = head.chars().count();
@@ -304,6 +320,12 @@ mod tests {
             "看家乡事,品故乡情\n\n\n大柳镇开展“河长制”巡查推进河流治理\n\n滁州日报 2017-12-26 23:16 大字\n\n{PARA}\n"
         );
         assert_eq!(title(&text, &[]).unwrap().0, "大柳镇开展“河长制”巡查推进河流治理");
+    }
+
+    #[test]
+    fn a_bulletin_item_mark_is_no_part_of_the_headline() {
+        assert_eq!(tidy("◆为严厉打击各种污染水源行为"), "为严厉打击各种污染水源行为");
+        assert_eq!(tidy("■ 我县召开护林防火工作安排会"), "我县召开护林防火工作安排会");
     }
 
     #[test]
@@ -395,6 +417,11 @@ mod tests {
         // A headline of spaced short words names no page chrome: it stays whole.
         assert_eq!(tidy("春风 春雨 春耕 春播 好时节"), "春风 春雨 春耕 春播 好时节");
         assert_eq!(tidy("需求网上说 纠纷云解决"), "需求网上说 纠纷云解决");
+        // A line that is all menu keeps its words (a person sees it is no headline).
+        assert_eq!(
+            tidy("首頁| 蘭州| 新聞| 政務| 房產| 旅游| 汽車| 教育"),
+            "首頁| 蘭州| 新聞| 政務| 房產| 旅游| 汽車| 教育"
+        );
     }
 
     #[test]
@@ -435,5 +462,16 @@ mod tests {
         assert_eq!(parts[0], "王建斌到大成镇南正水开展巡河工作");
         assert_eq!(parts[1], "发表时间:2023-06-09 15:39");
         assert!(parts[2].starts_with("6月8日下午"));
+
+        // A one-line capture: menu, headline, the outlet's name, its dateline and the story.
+        let l = Line::new(&format!("正文 新闻 图片 视频 甘肃高台:创新“三长六链”模式 织密河湖管护网 央广网 央广网兰州6月17日消息(记者魏晋雪 通讯员段海){PARA}"), 0);
+        let parts: Vec<String> = unglue(&l).into_iter().map(|l| l.text).collect();
+        assert_eq!(parts[0], "正文 新闻 图片 视频 甘肃高台:创新“三长六链”模式 织密河湖管护网");
+        assert!(parts[1].starts_with("央广网兰州6月17日消息(记者魏晋雪"));
+        let l = Line::new(&format!("山西晋中:干部下沉网格 中新网晋中10月22日电 {PARA}"), 0);
+        assert_eq!(unglue(&l)[0].text, "山西晋中:干部下沉网格");
+        // A sentence that quotes a dateline stays whole.
+        let l = Line::new(&format!("据报道，新华社北京3月5日电称，{PARA}"), 0);
+        assert_eq!(unglue(&l).len(), 1);
     }
 }
