@@ -855,3 +855,28 @@ fn a_deeply_nested_page_fails_alone_with_a_named_error_and_the_good_files_import
     let files: Vec<String> = pages(&out).iter().map(|p| p.front.import.as_ref().unwrap().file.clone()).collect();
     assert_eq!(files, ["deep-but-fine.html", "good.txt"], "{stderr}");
 }
+
+/// A headline block with too little text under it for a story of its own (a subhead over a
+/// one-line remark, read as another story's start) is the story above's continuation: its
+/// text stays on that page, never dropped.
+#[test]
+fn text_too_short_for_a_story_of_its_own_stays_with_the_story_above() {
+    let tmp = tempfile::tempdir().unwrap();
+    let raw = tmp.path().join("raw");
+    std::fs::create_dir_all(&raw).unwrap();
+    let story = |title: &str, reporter: &str, body: &str| format!("{title}\n\n记者 {reporter}\n\n{body}\n\n");
+    let page = [
+        story("灵璧县禅堂镇开展巡河", "王伟健", "入夏以来,灵璧县禅堂镇组织村级河长每周沿新濉河、唐河开展巡查,发现问题就用巡河软件拍照上报,由镇河长办派单给专门的清洁队限时清理。全镇设立镇级河长11名、村级河长14名、护河员28名,群众爱河护水蔚然成风。"),
+        story("新宁县回龙寺镇日常巡河", "潘拯翌", "8月30日,新宁县回龙寺镇河长办与农业综合服务中心同志在扶夷江流域进行了日常巡河工作。此次巡河行动行船12千米,历时4小时,工作人员在河流中打捞杂物5麻袋,同时对河流两岸的防溺水警示牌全部进行了检查加固。"),
+        story("镇河长办的提醒", "沈靖然", "巡河记录每月底前交镇河长办存档备查"),
+    ]
+    .concat();
+    std::fs::write(raw.join("page.txt"), page).unwrap();
+    let out = tmp.path().join("content");
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let pages = pages(&out);
+    assert_eq!(pages.len(), 2, "{:#?}", pages.iter().map(|p| &p.front.title).collect::<Vec<_>>());
+    let all: String = pages.iter().map(|p| p.body.as_str()).collect();
+    assert!(all.contains("巡河记录每月底前交镇河长办存档备查"), "{all}");
+}

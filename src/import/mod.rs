@@ -327,11 +327,20 @@ impl<'a> Importer<'a> {
         }
         // A page header can look like a story with no text (masthead over a date line): its
         // lines still date the page.
-        let mut kept = Vec::new();
+        let mut kept: Vec<Draft> = Vec::new();
         for d in drafts {
             match self.finish_draft(d) {
                 Ok(d) => kept.push(d),
-                Err(header) => preface.extend(header.headline.into_iter().chain(header.header)),
+                // Too little text for a story of its own: text under a story's headline is
+                // that story's continuation (never dropped); above the first story it is the
+                // page's header.
+                Err(short) => match kept.last_mut() {
+                    Some(above) if short.body.iter().any(|l| l.text.chars().any(is_han)) => {
+                        let lines = short.headline.into_iter().chain(short.header).map(|t| Line::new(&t, 0));
+                        above.body.extend(lines.chain(short.body));
+                    }
+                    _ => preface.extend(short.headline.into_iter().chain(short.header)),
+                },
             }
         }
         if kept.len() > 1 {
