@@ -22,10 +22,10 @@ const FLOORS: &[(&str, usize)] = &[
     ("clean", 187),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 154;
+const MIN_FULLY_RIGHT: usize = 155;
 /// Labelled fields written wrong without a review mark (`wrong and not flagged`): a silent
 /// error is worse than a flagged one. Lower it as import gets more honest.
-const MAX_SILENT: usize = 17;
+const MAX_SILENT: usize = 16;
 /// Files or records import refuses (each named on standard error). Lower it as import reads more.
 const MAX_REFUSED: usize = 1;
 

@@ -296,11 +296,16 @@ pub fn dateline_inside(line: &str) -> Option<(usize, String)> {
 pub fn dateline_outlet(paragraph: &str) -> Option<(String, bool)> {
     let f = fold(paragraph.trim());
     let c = DATELINE.captures(&f)?;
-    let outlet = c[1].to_string();
-    if is_own_outlet(&outlet) {
+    // `据新华社拉萨2月19日电`: the printing paper quotes the agency's report ("according to"):
+    // the agency is named, but the story is the paper's reprint, not a wire story.
+    let (outlet, quoted) = match c[1].strip_prefix('据') {
+        Some(o) => (o.to_string(), true),
+        None => (c[1].to_string(), false),
+    };
+    if is_own_outlet(&outlet) || outlet.chars().count() < 2 {
         return None;
     }
-    Some((outlet, &c[2] == "电"))
+    Some((outlet, &c[2] == "电" && !quoted))
 }
 
 /// An outlet credited with its reporter: `廣西新聞網記者 伍永志`, `文 / 圖_當代貴州融媒體記者 / 楊剛`,
@@ -794,6 +799,9 @@ mod tests {
             Some(("长城网·冀云客户端".into(), false))
         );
         assert_eq!(dateline_outlet("本报讯 近日"), None);
+        // Quoted by the paper that reprints it: the agency without 据, and no wire story.
+        assert_eq!(dateline_outlet("据新华社拉萨2月19日电(记者王军)“草木蔓发"), Some(("新华社".into(), false)));
+        assert_eq!(dateline_outlet("據新華社北京3月5日電 記者"), Some(("新华社".into(), false)));
         assert!(is_link_line("链接：http://news.xinhuanet.com/local/2015-12/13/c_128524139.htm"));
         assert!(!is_link_line("详见链接说明的内容"));
         assert_eq!(find_date("9/17/2004 5:54:13 AM"), Some(("2004-09-17".into(), 2004)));
