@@ -14,7 +14,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("date", 119),
     ("year", 170),
     ("source", 90),
-    ("author", 55),
+    ("author", 56),
     ("region", 133),
     ("region_precision", 139),
     ("mechanism", 131),
@@ -22,10 +22,10 @@ const FLOORS: &[(&str, usize)] = &[
     ("clean", 187),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 155;
+const MIN_FULLY_RIGHT: usize = 156;
 /// Labelled fields written wrong without a review mark (`wrong and not flagged`): a silent
 /// error is worse than a flagged one. Lower it as import gets more honest.
-const MAX_SILENT: usize = 16;
+const MAX_SILENT: usize = 15;
 /// Files or records import refuses (each named on standard error). Lower it as import reads more.
 const MAX_REFUSED: usize = 1;
 

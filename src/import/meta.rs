@@ -547,6 +547,25 @@ pub fn closing_names(paragraph: &str) -> Option<(usize, String)> {
         .then(|| (c.get(0).map_or(0, |m| m.start()), names.join("、")))
 }
 
+static GLUED_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"[。！？!?]\s*([\p{Han}]{2,3})$"));
+
+/// A reporter's name glued to the end of a story's last paragraph (`…进行了授旗。赵丹`): the
+/// byte offset where it starts, and the name. The paragraph is long, the name follows a
+/// sentence end and starts with a surname.
+pub fn glued_closing_name(paragraph: &str) -> Option<(usize, String)> {
+    let t = paragraph.trim_end();
+    if t.chars().count() < 40 {
+        return None;
+    }
+    let f = fold(t);
+    let c = GLUED_NAME.captures(&f)?;
+    let name = c.get(1)?;
+    if !is_surname_start(name.as_str()) || f.len() != t.len() {
+        return None;
+    }
+    Some((name.start(), t[name.range()].to_string()))
+}
+
 fn ends_sentence_like(t: &str) -> bool {
     t.ends_with(['。', '！', '？', '!', '?', '”', '…'])
 }
@@ -780,6 +799,13 @@ mod tests {
         assert_eq!(credited_names("记者全程摄像,郭鸣雄表现出亲"), None, "a sentence about a reporter credits nobody");
         // Names in brackets on a line of their own: a pen name after a surname's name counts.
         assert_eq!(closing_names("(郭颖 天乐)"), Some((0, "郭颖、天乐".into())));
+        let p = "活动现场,为自治区5支“草原综合服务轻骑兵”进行了授旗,各盟市、旗县也组织了200余支轻骑兵。赵丹";
+        assert_eq!(glued_closing_name(p).map(|(at, n)| (&p[..at], n)), Some((&p[..p.len() - 6], "赵丹".into())));
+        assert_eq!(
+            glued_closing_name("这一彪炳千古的奇迹,令世界惊叹,也是新征程的开始,乡村振兴的新时期已经到来了。好的开始"),
+            None
+        );
+        assert_eq!(glued_closing_name("博导侃高校“截流”高招"), None);
         assert_eq!(closing_names("(何海玲)").map(|c| c.1), Some("何海玲".into()));
         assert_eq!(closing_names("(天乐 郭颖)"), None, "the first name must have a surname");
         assert_eq!(closing_names("…的作用。(图文 天乐)"), None);

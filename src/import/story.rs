@@ -218,9 +218,11 @@ impl Credits {
         {
             self.add_names(&name, "closing-name");
             body.pop();
-        } else if let Some((at, names)) =
-            body.last().and_then(|l| meta::closing_credit(&l.text).or_else(|| meta::closing_names(&l.text)))
-        {
+        } else if let Some((at, names)) = body.last().and_then(|l| {
+            meta::closing_credit(&l.text)
+                .or_else(|| meta::closing_names(&l.text))
+                .or_else(|| meta::glued_closing_name(&l.text))
+        }) {
             self.add_names(&names, "closing-credit");
             let last = body.last_mut().expect("a last line");
             last.text.truncate(at);
