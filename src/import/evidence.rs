@@ -112,8 +112,10 @@ pub fn reads_as_outlet(source: &str) -> bool {
 /// `記者 / 楊剛`) near the top of a story or at its end: the story credits somebody, whether or
 /// not a byline rule read who. (`记者走进…`, `记者介绍。` are the story's narrative.)
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(记者|通讯员|撰稿|撰文|供稿|作者)\s*[:：/]?\s*\p{Han}{2,3}(\s|摄|报道|[)）】\]、]|$)")
-        .expect("valid pattern")
+    Regex::new(
+        r"(记者|通讯员|撰稿|撰文|供稿|作者)\s*[:：/]?\s*\p{Han}{2,3}(\s|摄|报道|[)）】\]、]|$)|[(（]\s*\p{Han}{2,4}\s*(摄影)?报道\s*[)）]|\p{Han}{2,4}\s+(摄影)?报道\s*$",
+    )
+    .expect("valid pattern")
 });
 
 /// Whether the story's header, its first 200 or its last 120 characters credit a reporter.
@@ -123,6 +125,19 @@ pub fn names_a_reporter(header: &str, body: &str) -> bool {
     let tail: String = body.chars().skip(n.saturating_sub(120)).collect();
     [header, &head, &tail].iter().any(|t| CREDIT.is_match(&fold(t)))
 }
+
+/// Whether the story speaks of its own outlet (`本报讯`, `本报记者`, `本网讯`, `本台消息`) in its
+/// header, its first 200 or its last 120 characters: a paper or site whose name the page
+/// should give somewhere.
+pub fn names_own_outlet(header: &str, body: &str) -> bool {
+    let head: String = body.chars().take(200).collect();
+    let n = body.chars().count();
+    let tail: String = body.chars().skip(n.saturating_sub(120)).collect();
+    [header, &head, &tail].iter().any(|t| OWN_OUTLET.is_match(&fold(t)))
+}
+
+static OWN_OUTLET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"本(报|网|台|刊)(讯|记者|通讯员|消息|特约|综合)").expect("valid pattern"));
 
 /// An author's name that is the name of an outlet (`甘肃日报、齐兴福、张娟`): not a person.
 pub fn is_outlet_name(name: &str) -> bool {
@@ -173,6 +188,18 @@ mod tests {
         assert!(names_a_reporter("文 / 圖_當代貴州融媒體記者 / 楊剛", "正文"));
         assert!(!names_a_reporter("", "记者走进玉树,看到的是一片繁忙。记者到访时,村民正在劳作。"));
         assert!(!names_a_reporter("", "“我们一定做好。”他对记者说。"));
+        // A credit closing the story: `(趙磊 報道)`, `阿其 攝影報道`.
+        assert!(names_a_reporter("", "……共同推进放管服改革。(趙磊 報道)"));
+        assert!(names_a_reporter("", "……村民们欢聚一堂。\n阿其 攝影報道"));
+        assert!(!names_a_reporter("", "据当地媒体报道,该县今年以来推进改革。"));
+    }
+
+    #[test]
+    fn a_story_of_its_own_paper_or_site_expects_a_source() {
+        assert!(names_own_outlet("", "本报讯(记者 王伟)近日,临泽县……"));
+        assert!(names_own_outlet("", "近日,延寿县……封闭管理工作。 杨树山本报记者潘宏宇白云峰摄"));
+        assert!(names_own_outlet("本網訊 記者", "正文"));
+        assert!(!names_own_outlet("", "报纸本报道了这件事,本地群众很关注。"));
     }
 
     #[test]

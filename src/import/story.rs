@@ -380,7 +380,10 @@ impl Importer<'_> {
         // An outlet named among the reporters (`甘肃日报、齐兴福、张娟`) is no author.
         credits.authors.retain(|a| !evidence::is_outlet_name(a));
         if credits.authors.is_empty() && evidence::names_a_reporter(&header, &body_text) {
-            provenance.flag("author", "a reporter is credited (记者, 通讯员) but no byline could be read");
+            provenance.flag("author", "a reporter is credited (记者, 通讯员, 报道) but no byline could be read");
+        }
+        if source.is_none() && evidence::names_own_outlet(&header, &body_text) {
+            provenance.flag("source", "the story speaks of its own outlet (本报, 本网) but the page names none");
         }
         let when = When::of(credits.date, page, &header, &format!("{title}\n{body_text}"));
         if when.year.is_none() || when.inferred {
