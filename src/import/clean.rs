@@ -434,7 +434,39 @@ pub fn ends_sentence(text: &str) -> bool {
 /// Removes junk lines and captions (a short, unfinished line alone between two wide gaps is
 /// the caption of an image slot). `keep` protects lines the splitter needs (e.g. a headline
 /// that sits between image slots).
+/// A photo caption glued to the paragraph after it, as scrapers join a page's blocks
+/// (`图为拉鲁湿地一角。拉萨日报 巴桑次仁　摄进入秋季，…`): the byte offset where the paragraph
+/// starts. The caption opens as one (`图为`, `图:`) and ends at its credit (`… 摄`).
+fn glued_caption_end(line: &str) -> Option<usize> {
+    let f = fold(line);
+    if f.chars().count() != line.chars().count() || !CAPTION.is_match(f.trim_start()) {
+        return None;
+    }
+    let c = GLUED_CAPTION.captures(&f)?;
+    let end = c.get(1)?.end();
+    if f[end..].chars().filter(|&ch| crate::fold::is_han(ch)).count() < 20 {
+        return None;
+    }
+    // The same place in the line as written (folding keeps the number of characters).
+    line.char_indices().nth(f[..end].chars().count()).map(|(i, _)| i)
+}
+
+/// A caption up to its credit: after the caption's last sentence or bracket, a name (an
+/// outlet before it) and `摄`.
+static GLUED_CAPTION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(.{2,80}?[。)）]\s*(?:\S{2,12}\s+)?\S{2,6}\s*摄(?:影)?)\s*[^\s)）]"));
+
 pub fn drop_junk(lines: Vec<Line>, keep: impl Fn(&str) -> bool) -> Vec<Line> {
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .flat_map(|l| match glued_caption_end(&l.text) {
+            Some(at) => {
+                let rest = Line { text: l.text[at..].trim_start().to_string(), gap: 0, ..l.clone() };
+                vec![Line { text: l.text[..at].to_string(), ..l }, rest]
+            }
+            None => vec![l],
+        })
+        .collect();
     let isolated: Vec<bool> = (0..lines.len())
         .map(|i| {
             let l = &lines[i];
@@ -589,6 +621,23 @@ mod tests {
             assert!(is_trailer_marker(m), "{m}");
         }
         assert!(!is_trailer_marker("在激励和鞭策双重“组织力”作用下,苏州园林部门正在进行修复。"));
+    }
+
+    #[test]
+    fn a_caption_glued_to_the_paragraph_after_it_goes_and_the_paragraph_stays() {
+        let texts = |t: &str| drop_junk(text_lines(t), |_| false).into_iter().map(|l| l.text).collect::<Vec<_>>();
+        // Scraper records of two sites (拉萨日报 via one feed, 甘南 via another) join blocks so.
+        assert_eq!(
+            texts("图为拉鲁湿地一角。拉萨日报 巴桑次仁\u{3000}摄进入秋季，被誉为“拉萨之肺”的拉鲁湿地显得格外宁静、悠远。据悉，拉鲁湿地核心区域实行封闭式管理。"),
+            ["进入秋季，被誉为“拉萨之肺”的拉鲁湿地显得格外宁静、悠远。据悉，拉鲁湿地核心区域实行封闭式管理。"]
+        );
+        assert_eq!(
+            texts("图为甘南迭部县扎尕那景区。（资料图） 南如卓玛 摄初秋时节，甘南藏区夏日的“游客大潮”明显退去。记者到访时，旦正一家正在收拾。"),
+            ["初秋时节，甘南藏区夏日的“游客大潮”明显退去。记者到访时，旦正一家正在收拾。"]
+        );
+        // A caption alone, or with only a short tail, stays one line (and goes as a caption).
+        assert!(texts("图为网格员入户走访。 李隽 摄").is_empty());
+        assert!(texts("图为王晋焱摄影作品展现场,几名河道保洁员在河道内打捞水草。").is_empty());
     }
 
     #[test]
