@@ -17,6 +17,7 @@ pub mod headline;
 pub mod html;
 mod html_meta;
 pub mod input;
+pub mod json_array;
 pub mod lines;
 mod listing;
 pub mod meta;
