@@ -13,6 +13,7 @@ pub mod dedup;
 mod edition;
 pub mod evidence;
 pub mod fields;
+pub mod gzip;
 pub mod headline;
 pub mod html;
 mod html_meta;
