@@ -4,12 +4,12 @@
 //! the error is given out once, marked [`resumable`], and the next read goes on at the next
 //! gzip member header (`1f 8b 08`) after the broken member's first byte.
 //!
-//! The search is linear and moves only forward: it starts at the broken member's start + 1
-//! (the inflater may have read past the member's end before it failed, so the next header can
-//! be among the bytes it read), and a `1f 8b 08` inside compressed data that is no header
-//! (its member fails before giving a byte) is passed over silently, the search going on from
-//! the byte after it. Every byte is searched at most twice: once as a broken member's, once
-//! again when that member's own bytes are searched.
+//! The search is a linear scan (memchr's) that only moves forward: it starts at the broken
+//! member's start + 1 (the inflater may have read past the member's end before it failed, so
+//! the next header can be among the bytes it read), and a `1f 8b 08` inside compressed data
+//! that is no header (its member fails before giving a byte) is passed over silently, the
+//! search going on from the byte after it. So the bytes a failed member read are searched
+//! once more, and no byte before a member that inflated is ever read again.
 
 use std::io::{BufRead, Read, Seek, SeekFrom};
 
