@@ -220,11 +220,11 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
         Err(d) => (None, Some(crate::diag::report(&d, 20))),
     };
     if let Some(e) = &error {
-        eprint!("{e}");
+        say(std::io::stderr(), format_args!("{e}"));
     }
     let mut warned = Printed::default();
     if let Some(p) = &preview {
-        eprint!("{}", warned.after(&p.site.warnings, root, None));
+        say(std::io::stderr(), format_args!("{}", warned.after(&p.site.warnings, root, None)));
     }
     let pages = preview.as_ref().map_or(0, Preview::pages);
     let state = State { preview, version: 1, reload: 1, error, warned };
@@ -236,26 +236,38 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
         hosts: Hosts::new(bind, addr),
         token: desk::token(),
     });
-    println!("serving http://{addr}/ ({pages} pages built in {} ms; Ctrl-C stops)", start.elapsed().as_millis());
-    println!("review desk: http://{addr}/_kbgen/review/ (import's marks; an edit panel on every practice page)");
+    let ms = start.elapsed().as_millis();
+    say(std::io::stdout(), format_args!("serving http://{addr}/ ({pages} pages built in {ms} ms; Ctrl-C stops)\n"));
+    say(
+        std::io::stdout(),
+        format_args!(
+            "review desk: http://{addr}/_kbgen/review/ (import's marks; an edit panel on every practice page)\n"
+        ),
+    );
     if !is_loopback(bind) {
-        eprintln!("warning: serving on {bind}: other machines can reach this preview");
+        say(std::io::stderr(), format_args!("warning: serving on {bind}: other machines can reach this preview\n"));
     }
     if open {
         if let Err(e) = open::that_detached(format!("http://{addr}/")) {
-            eprintln!("warning: cannot open a browser: {e}");
+            say(std::io::stderr(), format_args!("warning: cannot open a browser: {e}\n"));
         }
     }
 
     let watch_shared = Arc::clone(&shared);
     std::thread::spawn(move || {
         if let Err(e) = watch(watching, &watch_shared) {
-            eprintln!("error: file watching stopped: {e}");
+            say(std::io::stderr(), format_args!("error: file watching stopped: {e}\n"));
         }
     });
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
     runtime.block_on(accept(listener, shared))
+}
+
+/// Prints `text`; a closed standard output or error (the terminal, or a pipe read only for
+/// the first line) does not stop the server, as `println!` would with a panic.
+fn say(mut to: impl std::io::Write, text: std::fmt::Arguments) {
+    let _ = to.write_fmt(text).and_then(|()| to.flush());
 }
 
 /// The warnings serve has printed: a build's are printed as `kbgen build` prints them on the

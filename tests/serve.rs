@@ -1162,3 +1162,33 @@ fn serve_prints_the_warnings_of_its_first_build_and_after_a_save_only_new_ones_o
     let rebuilds = s.rebuilds.lock().unwrap().len();
     assert_eq!(rebuilds, 3, "{:?}", s.stderr.lock().unwrap());
 }
+
+/// A serve whose standard output is closed (a script that read the `serving` line and closed
+/// the pipe) keeps serving: printing its next lines panicked and ended it.
+#[test]
+fn a_closed_standard_output_does_not_stop_serve() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let child = Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .current_dir(&root)
+        .args(["serve", "--port", &port.to_string()])
+        .stdout(writer)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let addr = format!("127.0.0.1:{port}");
+    let mut s =
+        Server { child, addr, rebuilds: Default::default(), failed: Default::default(), stderr: Default::default() };
+    let running = |s: &mut Server| s.child.try_wait().unwrap().is_none();
+    // It answers once its first build is over and its first lines are printed.
+    eventually("serve to answer", || TcpStream::connect(&s.addr).is_ok() && get(&s, PAGE).0 == 200);
+    assert!(running(&mut s), "serve ended");
+    std::fs::write(root.join(FILE), std::fs::read_to_string(root.join(FILE)).unwrap() + "\n又一段。\n").unwrap();
+    eventually("the rebuild", || get(&s, PAGE).2.contains("又一段"));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(running(&mut s), "serve ended after a rebuild");
+}

@@ -178,7 +178,8 @@ pub(super) fn watch(mut w: Watch, shared: &Shared) -> anyhow::Result<()> {
         use std::io::Write;
         let _ = match message {
             Ok((warnings, m)) => {
-                write!(std::io::stderr(), "{warnings}").and_then(|()| writeln!(std::io::stdout(), "{m}"))
+                let _ = write!(std::io::stderr(), "{warnings}");
+                writeln!(std::io::stdout(), "{m}")
             }
             Err(m) => writeln!(std::io::stderr(), "{m}"),
         };
