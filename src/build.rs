@@ -155,7 +155,18 @@ impl Preview {
         }
         if theme_changed {
             match Theme::load(&self.root, &self.site.config.paths) {
-                Ok(theme) => self.site.theme = theme,
+                Ok(mut theme) => {
+                    // The theme's warnings replace the last theme's, as `site::load` moves them.
+                    let paths = &self.site.config.paths;
+                    let root = &self.root;
+                    let of_theme = |w: &Diagnostic| {
+                        let f = w.file.strip_prefix(root).unwrap_or(&w.file);
+                        f.starts_with(&paths.templates) || f.starts_with(&paths.static_dir)
+                    };
+                    self.site.warnings.retain(|w| !of_theme(w));
+                    self.site.warnings.append(&mut theme.warnings);
+                    self.site.theme = theme;
+                }
                 Err(d) => {
                     self.memory.not_rendered(&changes);
                     return Err(vec![d]);

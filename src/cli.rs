@@ -272,12 +272,7 @@ fn tokens_command() -> ExitCode {
 
 /// Prints warnings (the first 20 in full, then a count) on standard error.
 fn warn(warnings: &[crate::diag::Diagnostic]) {
-    for w in warnings.iter().take(20) {
-        eprintln!("warning: {w}");
-    }
-    if warnings.len() > 20 {
-        eprintln!("… and {} more warnings", warnings.len() - 20);
-    }
+    eprint!("{}", crate::diag::warnings(warnings.iter(), 20));
 }
 
 /// Prints every diagnostic (the first 20 in full) and a summary line; exit code 1.

@@ -108,6 +108,20 @@ pub fn report(diags: &[Diagnostic], shown: usize) -> String {
     out
 }
 
+/// Warnings as `kbgen build` and `kbgen serve` print them: every one when there are few, else
+/// the first `shown` and a count.
+pub fn warnings<'a>(warnings: impl ExactSizeIterator<Item = &'a Diagnostic>, shown: usize) -> String {
+    let n = warnings.len();
+    let mut out = String::new();
+    for w in warnings.take(shown) {
+        out.push_str(&format!("warning: {w}\n"));
+    }
+    if n > shown {
+        out.push_str(&format!("… and {} more warnings\n", n - shown));
+    }
+    out
+}
+
 /// Text from outside (a scraped article's title, a raw file's name, a page's line) made safe to
 /// print on a terminal: every control character but tab (C0 with the newline, DEL, C1), the line
 /// and paragraph separators and every bidirectional override are shown escaped (`\u{1b}`), so no

@@ -57,6 +57,8 @@ struct State {
     /// The latest version that needs a page reload (later ones changed only stylesheets).
     reload: u64,
     error: Option<String>,
+    /// The warnings of the last good build, as printed (see [`Printed`]).
+    warned: Printed,
 }
 
 /// Shared copies of large responses, by site path and whether they are gzip'd.
@@ -218,10 +220,14 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
         Err(d) => (None, Some(crate::diag::report(&d, 20))),
     };
     if let Some(e) = &error {
-        eprint!("{e}");
+        say(std::io::stderr(), format_args!("{e}"));
+    }
+    let mut warned = Printed::default();
+    if let Some(p) = &preview {
+        say(std::io::stderr(), format_args!("{}", warned.after(&p.site.warnings, root, None)));
     }
     let pages = preview.as_ref().map_or(0, Preview::pages);
-    let state = State { preview, version: 1, reload: 1, error };
+    let state = State { preview, version: 1, reload: 1, error, warned };
     let shared = Arc::new(Shared {
         state: RwLock::new(state),
         versions: watch::Sender::new((1, 1)),
@@ -230,26 +236,66 @@ pub fn run(root: &Path, bind: &str, port: u16, open: bool) -> anyhow::Result<()>
         hosts: Hosts::new(bind, addr),
         token: desk::token(),
     });
-    println!("serving http://{addr}/ ({pages} pages built in {} ms; Ctrl-C stops)", start.elapsed().as_millis());
-    println!("review desk: http://{addr}/_kbgen/review/ (import's marks; an edit panel on every practice page)");
+    let ms = start.elapsed().as_millis();
+    say(std::io::stdout(), format_args!("serving http://{addr}/ ({pages} pages built in {ms} ms; Ctrl-C stops)\n"));
+    say(
+        std::io::stdout(),
+        format_args!(
+            "review desk: http://{addr}/_kbgen/review/ (import's marks; an edit panel on every practice page)\n"
+        ),
+    );
     if !is_loopback(bind) {
-        eprintln!("warning: serving on {bind}: other machines can reach this preview");
+        say(std::io::stderr(), format_args!("warning: serving on {bind}: other machines can reach this preview\n"));
     }
     if open {
         if let Err(e) = open::that_detached(format!("http://{addr}/")) {
-            eprintln!("warning: cannot open a browser: {e}");
+            say(std::io::stderr(), format_args!("warning: cannot open a browser: {e}\n"));
         }
     }
 
     let watch_shared = Arc::clone(&shared);
     std::thread::spawn(move || {
         if let Err(e) = watch(watching, &watch_shared) {
-            eprintln!("error: file watching stopped: {e}");
+            say(std::io::stderr(), format_args!("error: file watching stopped: {e}\n"));
         }
     });
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
     runtime.block_on(accept(listener, shared))
+}
+
+/// Prints `text`; a closed standard output or error (the terminal, or a pipe read only for
+/// the first line) does not stop the server, as `println!` would with a panic.
+fn say(mut to: impl std::io::Write, text: std::fmt::Arguments) {
+    let _ = to.write_fmt(text).and_then(|()| to.flush());
+}
+
+/// The warnings serve has printed: a build's are printed as `kbgen build` prints them on the
+/// first build, and on a rebuild only those that are new or concern a file that changed. A
+/// warning about the file just saved is news (the fix did not take, or the edit made it); the
+/// same lines about files nobody touched, printed again on every save, would bury the
+/// `rebuilt` line and teach people to read past warnings. A warning that went away is not
+/// mentioned: the next save that brings it back prints it again.
+#[derive(Default)]
+struct Printed(std::collections::HashSet<String>);
+
+impl Printed {
+    /// What to print of a good build's `warnings` after `changed` files (all of them after
+    /// the first build: `None`), and those are the warnings printed from now on.
+    fn after(
+        &mut self,
+        warnings: &[crate::diag::Diagnostic],
+        root: &Path,
+        changed: Option<&[std::path::PathBuf]>,
+    ) -> String {
+        let concerns = |w: &crate::diag::Diagnostic| {
+            changed.is_none_or(|c| c.iter().any(|p| *p == w.file || p.strip_prefix(root).is_ok_and(|r| r == w.file)))
+        };
+        let shown: Vec<&crate::diag::Diagnostic> =
+            warnings.iter().filter(|w| concerns(w) || !self.0.contains(&w.to_string())).collect();
+        self.0 = warnings.iter().map(|w| w.to_string()).collect();
+        crate::diag::warnings(shown.into_iter(), 20)
+    }
 }
 
 /// Ctrl-C (and any other signal that asks a process to end) removes the private folder the

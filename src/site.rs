@@ -219,6 +219,7 @@ pub struct Applied {
 /// left as it was. Taxonomies always, related lists only when something they read changed.
 pub fn apply(site: &mut Site, changed: &[PathBuf]) -> Result<Applied, Vec<Diagnostic>> {
     let mut parsed: Vec<(String, Option<Practice>)> = Vec::new();
+    let mut warnings = Vec::new();
     let mut diags = Vec::new();
     let practices = site.config.paths.content.join(PRACTICES);
     for rel in changed {
@@ -235,7 +236,7 @@ pub fn apply(site: &mut Site, changed: &[PathBuf]) -> Result<Applied, Vec<Diagno
                 }
                 match load_practice(&site.root, rel, &site.vocab, site.gazetteer, true) {
                     Ok(mut p) => {
-                        p.warnings.clear();
+                        warnings.append(&mut p.warnings);
                         parsed.push((slug, Some(p)))
                     }
                     Err(d) => diags.extend(d),
@@ -248,6 +249,9 @@ pub fn apply(site: &mut Site, changed: &[PathBuf]) -> Result<Applied, Vec<Diagno
     if !diags.is_empty() {
         return Err(diags);
     }
+    // The changed files' warnings are theirs now.
+    site.warnings.retain(|w| !changed.contains(&w.file));
+    site.warnings.append(&mut warnings);
     let order: Vec<String> = site.practices.iter().map(|p| p.slug.clone()).collect();
     let mut replaced = Vec::new();
     let mut ranking_changed = false;

@@ -50,6 +50,17 @@ fn assert_same_as_full_build(preview: &Preview, root: &Path, step: &str) {
     assert_eq!(on_disk(&preview.folder().join("site")), preview.paths(), "{step}: the folder holds what is listed");
 }
 
+/// The warnings a preview holds, and a full build's, as sorted lines.
+fn warnings(preview: &Preview, root: &Path) -> (Vec<String>, Vec<String>) {
+    let lines = |w: &[kbgen::diag::Diagnostic]| {
+        let mut l: Vec<String> = w.iter().map(|d| d.to_string()).collect();
+        l.sort();
+        l
+    };
+    let full = render_project(root).unwrap_or_else(|d| panic!("full build fails: {d:?}")).site;
+    (lines(&preview.site.warnings), lines(&full.warnings))
+}
+
 /// The files under `dir`, as sorted paths relative to it.
 fn on_disk(dir: &Path) -> Vec<String> {
     let mut paths: Vec<String> = walkdir::WalkDir::new(dir)
@@ -258,4 +269,38 @@ fn a_content_folder_that_comes_back_whole_is_read_whole() {
     common::copy_dir(&backup, &root.join("content"));
     preview.update(&[root.join("content")]).unwrap();
     assert_same_as_full_build(&preview, &root, "content/ back");
+}
+
+/// serve prints the warnings of its rebuilds: after each kind of update they are a full
+/// build's (a page's replace its last version's, a theme's the last theme's).
+#[cfg(unix)]
+#[test]
+fn the_warnings_after_an_update_are_a_full_builds() {
+    let (_site, root) = project();
+    let mut preview = Preview::new(&root).unwrap();
+    let first = page(&root, &nth(&root, 0));
+    let original = std::fs::read_to_string(&first).unwrap();
+    edit(&first, |t| format!("{t}\n响铃\u{7}。\n"));
+    preview.update(std::slice::from_ref(&first)).unwrap();
+    let (served, built) = warnings(&preview, &root);
+    assert!(served.iter().any(|w| w.contains("control character")), "{served:?}");
+    assert_eq!(served, built, "a page's warning");
+    std::fs::write(&first, &original).unwrap();
+    preview.update(std::slice::from_ref(&first)).unwrap();
+    let (served, built) = warnings(&preview, &root);
+    assert_eq!(served, built, "the page fixed");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = elsewhere.path().join("outside.css");
+    std::fs::write(&outside, "p{}").unwrap();
+    let link = root.join("static/outside.css");
+    std::os::unix::fs::symlink(&outside, &link).unwrap();
+    preview.update(std::slice::from_ref(&link)).unwrap();
+    let (served, built) = warnings(&preview, &root);
+    assert!(served.iter().any(|w| w.contains("static/outside.css")), "{served:?}");
+    assert_eq!(served, built, "a static file's warning");
+    std::fs::remove_file(&link).unwrap();
+    preview.update(std::slice::from_ref(&link)).unwrap();
+    let (served, built) = warnings(&preview, &root);
+    assert!(!served.iter().any(|w| w.contains("outside.css")), "{served:?}");
+    assert_eq!(served, built, "the link removed");
 }

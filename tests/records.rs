@@ -771,3 +771,79 @@ fn a_nul_byte_spoils_only_its_record_and_a_file_of_no_records_is_named() {
     let second = format!("nul.csv:{}", 1 + csv.lines().position(|l| l.starts_with("https://x.org/1.html")).unwrap());
     assert_eq!(files, ["nul.csv:2", second.as_str(), "nul.jsonl:1"], "{stdout}{stderr}");
 }
+
+/// A `.warc.gz` of three records gzip'd one by one, the middle member's deflate bytes
+/// spoiled: the first and third import, the second is named (it ended the archive).
+#[test]
+fn a_gzip_member_that_will_not_inflate_is_named_and_the_records_after_it_import() {
+    let tmp = tempfile::tempdir().unwrap();
+    let response = "application/http; msgtype=response";
+    let files = ["010_zhengzhou_jiesu.txt", "011_jishou_kongke.txt", "015_quanjiao_diyishuji.txt"];
+    let members: Vec<Vec<u8>> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let r = warc_record(
+                i,
+                "response",
+                &format!("https://x.org/{i}.html"),
+                response,
+                &http("text/html", &as_html(f)),
+            );
+            gzip(&[r])
+        })
+        .collect();
+    let mut broken = members[1].clone();
+    // After the 10-byte gzip header: deflate bytes, each changed.
+    for b in &mut broken[20..80] {
+        *b ^= 0xa5;
+    }
+    std::fs::write(tmp.path().join("crawl.warc.gz"), [members[0].clone(), broken, members[2].clone()].concat())
+        .unwrap();
+    let out = tmp.path().join("content");
+    let o = common::kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), "crawl.warc.gz"]);
+    let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(
+        errors[0].contains("crawl.warc.gz#2: bad WARC record: cannot decompress it")
+            && errors[0].ends_with("read on from the next gzip member"),
+        "{stderr}"
+    );
+    let files: Vec<String> = pages(&out).iter().map(|p| p.front.import.as_ref().unwrap().file.clone()).collect();
+    assert_eq!(files, ["crawl.warc.gz#1", "crawl.warc.gz#3"], "{stdout}{stderr}");
+}
+
+/// Scrapy's `-o items.json` with a record that is not JSON and a file cut inside its last
+/// record: the bad one is named by its place, the others import.
+#[test]
+fn a_json_array_with_a_bad_element_and_cut_short_imports_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rec = |f: &str, i: usize| {
+        let (title, text) = labelled(f);
+        serde_json::json!({ "url": format!("https://x.org/{i}.html"), "title": title, "text": text }).to_string()
+    };
+    let last = rec("015_quanjiao_diyishuji.txt", 4);
+    let items = format!(
+        "[\n{},\n{{\"title\": \"坏记录\" \"text\": \"正文\"}},\n{},\n{last}\n]\n",
+        rec("010_zhengzhou_jiesu.txt", 1),
+        rec("011_jishou_kongke.txt", 3),
+    );
+    // Cut inside the fourth record.
+    let mut at = items.find(&last).unwrap() + last.len() / 2;
+    while !items.is_char_boundary(at) {
+        at -= 1;
+    }
+    let cut = &items[..at];
+    std::fs::write(tmp.path().join("items.json"), cut).unwrap();
+    let out = tmp.path().join("content");
+    let o = common::kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), "items.json"]);
+    let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert!(errors.len() == 2 && errors[0].contains("items.json#2: bad record: not JSON: "), "{stderr}");
+    assert!(errors[1].contains("items.json#4: bad record: the file ends inside it (cut short?)"), "{stderr}");
+    let files: Vec<String> = pages(&out).iter().map(|p| p.front.import.as_ref().unwrap().file.clone()).collect();
+    assert_eq!(files, ["items.json#1", "items.json#3"], "{stdout}{stderr}");
+}

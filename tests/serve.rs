@@ -19,6 +19,8 @@ struct Server {
     rebuilds: Arc<Mutex<Vec<String>>>,
     /// `rebuild failed; …` lines printed so far (standard error).
     failed: Arc<Mutex<Vec<String>>>,
+    /// Every line of standard error so far.
+    stderr: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -37,13 +39,15 @@ fn start(root: &Path) -> Server {
         .spawn()
         .unwrap();
     let failed = Arc::new(Mutex::new(Vec::new()));
-    let errors = Arc::clone(&failed);
+    let stderr = Arc::new(Mutex::new(Vec::new()));
+    let (errors, all) = (Arc::clone(&failed), Arc::clone(&stderr));
     let err = BufReader::new(child.stderr.take().unwrap());
     std::thread::spawn(move || {
         for l in err.lines().map_while(Result::ok) {
             if l.starts_with("rebuild failed") {
-                errors.lock().unwrap().push(l);
+                errors.lock().unwrap().push(l.clone());
             }
+            all.lock().unwrap().push(l);
         }
     });
     let mut line = String::new();
@@ -65,7 +69,7 @@ fn start(root: &Path) -> Server {
         .unwrap_or_else(|| panic!("{line}"))
         .to_string();
     assert!(addr.starts_with("127.0.0.1:"), "binds to loopback: {addr}");
-    Server { child, addr, rebuilds, failed }
+    Server { child, addr, rebuilds, failed, stderr }
 }
 
 /// GET `path` (sent as written, so traversal attempts reach the server unchanged).
@@ -1120,4 +1124,71 @@ fn a_large_static_file_is_served_from_disk_not_held_in_memory() {
     }
     let peak = peak_memory(s.child.id()).unwrap();
     assert!(peak < SIZE, "serve's peak memory {} MiB with a {} MiB static file", peak >> 20, SIZE >> 20);
+}
+
+/// serve prints build's warnings: all of them after its first build, and after a rebuild those
+/// that are new or about a changed file (not the same lines again on every save).
+#[cfg(unix)]
+#[test]
+fn serve_prints_the_warnings_of_its_first_build_and_after_a_save_only_new_ones_or_the_saved_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    let outside = tmp.path().join("outside.md");
+    std::fs::write(&outside, "---\ntitle: 外面\nyear: 2020\n---\n\n外面。\n").unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("content/practices/elsewhere.md")).unwrap();
+    let s = start(&root);
+    let link = "warning: content/practices/elsewhere.md: skipped: a symbolic link that leads out of the project";
+    let count = |s: &Server, what: &str| s.stderr.lock().unwrap().iter().filter(|l| l.starts_with(what)).count();
+    eventually("the first build's warning", || count(&s, link) == 1);
+
+    // A save of another page: that warning is not printed again.
+    let original = std::fs::read_to_string(root.join(FILE)).unwrap();
+    std::fs::write(root.join(FILE), original.replace("找差距、补短板", "找差距、补短板、一次编辑")).unwrap();
+    eventually("the edit", || get(&s, PAGE).2.contains("一次编辑"));
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(count(&s, link), 1, "{:?}", s.stderr.lock().unwrap());
+
+    // A save that puts a control character in the title: its warning; saved again, still
+    // there, printed again (it is about the file being edited); the link's, not.
+    let bell = original.replace("title: 山西太原对标先进找差距", "title: \"山西太原对标先进\\a找差距\"");
+    std::fs::write(root.join(FILE), &bell).unwrap();
+    let control = format!("warning: {FILE}:2:");
+    eventually("the control character's warning", || count(&s, &control) == 1);
+    std::fs::write(root.join(FILE), bell.replace("找差距、补短板", "找差距、补短板、二次编辑")).unwrap();
+    eventually("the same warning after the file's next save", || count(&s, &control) == 2);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(count(&s, link), 1, "{:?}", s.stderr.lock().unwrap());
+    let rebuilds = s.rebuilds.lock().unwrap().len();
+    assert_eq!(rebuilds, 3, "{:?}", s.stderr.lock().unwrap());
+}
+
+/// A serve whose standard output is closed (a script that read the `serving` line and closed
+/// the pipe) keeps serving: printing its next lines panicked and ended it.
+#[test]
+fn a_closed_standard_output_does_not_stop_serve() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    copy_dir(&repo().join("tests/fixtures/site"), &root);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let child = Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .current_dir(&root)
+        .args(["serve", "--port", &port.to_string()])
+        .stdout(writer)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let addr = format!("127.0.0.1:{port}");
+    let mut s =
+        Server { child, addr, rebuilds: Default::default(), failed: Default::default(), stderr: Default::default() };
+    let running = |s: &mut Server| s.child.try_wait().unwrap().is_none();
+    // It answers once its first build is over and its first lines are printed.
+    eventually("serve to answer", || TcpStream::connect(&s.addr).is_ok() && get(&s, PAGE).0 == 200);
+    assert!(running(&mut s), "serve ended");
+    std::fs::write(root.join(FILE), std::fs::read_to_string(root.join(FILE)).unwrap() + "\n又一段。\n").unwrap();
+    eventually("the rebuild", || get(&s, PAGE).2.contains("又一段"));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(running(&mut s), "serve ended after a rebuild");
 }

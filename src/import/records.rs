@@ -35,7 +35,7 @@ pub fn is_record_file(name: &str) -> bool {
 pub use crate::config::{Fields, Names, DEFAULTS};
 
 /// The article a JSON object holds (see [`super::fields`]).
-fn object_article(v: &serde_json::Value, fields: &Fields) -> Result<(Vec<u8>, Hints), String> {
+pub(super) fn object_article(v: &serde_json::Value, fields: &Fields) -> Result<(Vec<u8>, Hints), String> {
     match v {
         serde_json::Value::Object(map) => {
             let record: Vec<super::fields::Field> = map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
@@ -45,33 +45,15 @@ fn object_article(v: &serde_json::Value, fields: &Fields) -> Result<(Vec<u8>, Hi
     }
 }
 
-/// The records of a `.json` file: an array of objects (Scrapy's
-/// `-o items.json`), each named by its place in the array (`items.json#3`), or one object
-/// (trafilatura's `--json`, one file per page), named as the file.
+/// The records of a `.json` file: an array of objects (Scrapy's `-o items.json`), each named
+/// by its place in the array (`items.json#3`), or one object (trafilatura's `--json`, one
+/// file per page), named as the file. See [`super::json_array`], which reads them from a
+/// reader an element at a time.
 pub fn json(bytes: &[u8], path: &Path, name: &str, fields: &Fields) -> Vec<Input> {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let record = |v: &serde_json::Value| object_article(v, fields);
-    let input = |at: PathBuf, name: String, r: Result<(Vec<u8>, Hints), String>| match r {
-        Ok((bytes, hints)) => Input::Record { path: at, name, bytes, hints },
-        Err(error) => Input::Bad { path: at, error },
-    };
-    match serde_json::from_slice::<serde_json::Value>(bytes) {
-        Err(e) => vec![Input::Bad {
-            path: PathBuf::from(format!("{}:{}", path.display(), e.line())),
-            error: format!("not JSON: {e}"),
-        }],
-        Ok(serde_json::Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                input(PathBuf::from(format!("{}#{}", path.display(), i + 1)), format!("{name}#{}", i + 1), record(v))
-            })
-            .collect(),
-        Ok(v) => vec![input(path.to_path_buf(), name.to_string(), record(&v))],
-    }
+    super::json_array::records(bytes, path, name, fields).collect()
 }
 
-/// A record (a JSON line, a CSV row) may be this large; a larger one is reported by its line
+/// A record (a JSON line, a CSV row, an element of a `.json` array) may be this large; a larger one is reported by its line
 /// and skipped unread.
 pub const MAX_RECORD: u64 = 32 << 20;
 
@@ -356,8 +338,8 @@ impl<R: Read> Read for DecodeRead<R> {
 }
 
 /// The raw articles of `files`, read as they are asked for: record files become their
-/// records (JSON Lines and WARC a record at a time, so memory follows a record, not the
-/// file), other files stay files.
+/// records (a record at a time, so memory follows a record, not the file), other files stay
+/// files.
 pub fn expand(files: Vec<(PathBuf, String)>, fields: &Fields) -> impl Iterator<Item = Input> + Send + '_ {
     files
         .into_iter()
@@ -410,11 +392,12 @@ fn file_inputs(path: PathBuf, name: String, fields: &Fields) -> Box<dyn Iterator
             Err(e) => Box::new(std::iter::once(bad(path, e))),
         };
     }
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) => return Box::new(std::iter::once(bad(path, e))),
-    };
-    Box::new(json(&bytes, &path, &name, fields).into_iter())
+    match std::fs::File::open(&path) {
+        Ok(f) => {
+            Box::new(super::json_array::records(std::io::BufReader::with_capacity(64 << 10, f), &path, &name, fields))
+        }
+        Err(e) => Box::new(std::iter::once(bad(path, e))),
+    }
 }
 
 /// A progress bar on standard error for imports of [`PROGRESS_FROM`] raw files or more, or of
@@ -533,7 +516,11 @@ mod tests {
         );
         let (name, text, h) = ok(&one[0]);
         assert_eq!((name, text, h.source.as_deref()), ("p.json", "丙", Some("x.org")));
+        // Cut short: the records before the cut import.
         let broken = json(b"[{\"text\": \"a\"},\n{", Path::new("b.json"), "b.json", &Fields::default());
+        assert_eq!(ok(&broken[0]).1, "a");
+        assert_eq!(bad(&broken[1]), ("b.json#2".into(), "bad record: the file ends inside it (cut short?)"));
+        let broken = json(b"{\"text\": \"a\",\n", Path::new("b.json"), "b.json", &Fields::default());
         let (path, e) = bad(&broken[0]);
         assert!(path == "b.json:2" && e.starts_with("not JSON"), "{path} {e}");
     }

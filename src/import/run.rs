@@ -238,7 +238,8 @@ pub fn run_with(
     skip: &[PathBuf],
 ) -> Vec<FileReport> {
     let files = collect_inputs(inputs, skip);
-    let record_files = files.iter().any(|(_, name)| records::is_record_file(name));
+    let record_files =
+        files.iter().any(|(_, name)| records::is_record_file(name) || name.to_ascii_lowercase().ends_with(".json"));
     let parsed = parse_all(importer, files.len(), record_files, records::expand(files, fields));
     let copies = Copies::of(&parsed);
     let mut writer = Writer {

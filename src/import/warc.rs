@@ -1,7 +1,8 @@
 //! WARC web archives (`wget --warc-file`, Heritrix, Browsertrix), plain or gzip'd per record
 //! (`.warc.gz`): every HTML response record becomes a raw article with its target URI and
 //! capture date. Records are read one at a time as import asks for them (memory follows a
-//! record, not the archive), gzip with `flate2`.
+//! record, not the archive), gzip with `flate2` a member at a time ([`super::gzip`]): a
+//! member that will not inflate is reported as its record and reading goes on at the next.
 //!
 //! The reader is our own, a few dozen lines over the format's framing (a `WARC/1.x` line,
 //! header lines, an empty line, `Content-Length` bytes, an empty line), because the framing
@@ -48,7 +49,7 @@ pub fn records(path: &Path, name: &str) -> Box<dyn Iterator<Item = Input> + Send
         if !gz.fill_buf().is_ok_and(|head| head.is_empty() || head.starts_with(&[0x1f, 0x8b])) {
             return bad("not gzip: no gzip header".into());
         }
-        Box::new(flate2::bufread::MultiGzDecoder::new(gz))
+        Box::new(super::gzip::Members::new(gz))
     } else {
         Box::new(file)
     };
@@ -85,8 +86,18 @@ impl<R: Read> Records<R> {
         Input::Bad { path: PathBuf::from(format!("{}#{}", self.path.display(), self.n)), error }
     }
 
-    /// A read error in our words: where the archive stopped, and why.
+    /// A read error in our words: where the archive stopped, and why. After a gzip member
+    /// that will not inflate, reading goes on at the next member (see [`super::gzip`]).
     fn broken(&mut self, e: &std::io::Error) -> Input {
+        if super::gzip::resumable(e) {
+            self.src.reset();
+            let why = if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                "the archive ends inside it (cut short?)".to_string()
+            } else {
+                format!("cannot decompress it ({e}); read on from the next gzip member")
+            };
+            return self.bad(format!("bad WARC record: {why}"));
+        }
         self.done = true;
         let why = if e.kind() == std::io::ErrorKind::UnexpectedEof {
             "the archive ends inside it (cut short?)".to_string()
@@ -305,6 +316,15 @@ impl<R: Read> Source<R> {
 
     fn consume(&mut self, n: usize) {
         self.at += n;
+    }
+
+    /// Forgets the bytes read ahead and the end met: after a broken gzip member, reading goes
+    /// on from where the reader resumes.
+    fn reset(&mut self) {
+        self.buf.clear();
+        self.at = 0;
+        self.eof = false;
+        self.pending = None;
     }
 
     /// Why fewer bytes are left than a record declares: the read error met, else the end.
@@ -724,9 +744,8 @@ mod tests {
         }
         // Cut inside the third member: a look ahead past the first records meets the error.
         let cut = &gz[..gz.len() * 6 / 10];
-        let got: Vec<Input> =
-            Records::new(flate2::bufread::MultiGzDecoder::new(cut), Path::new("c.warc.gz"), "c.warc.gz", true)
-                .collect();
+        let members = super::super::gzip::Members::new(std::io::Cursor::new(cut));
+        let got: Vec<Input> = Records::new(members, Path::new("c.warc.gz"), "c.warc.gz", true).collect();
         let names: Vec<String> = got.iter().map(|i| i.path().display().to_string()).collect();
         assert_eq!(names, ["c.warc.gz#1", "c.warc.gz#2", "c.warc.gz#3"], "{got:?}");
         assert!(matches!(&got[2], Input::Bad { error, .. } if error.starts_with("bad WARC record: ")), "{got:?}");

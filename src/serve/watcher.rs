@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use super::Shared;
+use super::{Shared, State};
 use crate::build::Preview;
 
 /// How long the watcher waits for a burst of file events to end: the events of one save come
@@ -161,7 +161,9 @@ pub(super) fn watch(mut w: Watch, shared: &Shared) -> anyhow::Result<()> {
             let message = match result {
                 Ok(drawn) => {
                     st.error = None;
-                    Ok(format!("rebuilt {drawn} pages in {ms} ms"))
+                    let State { preview, warned, .. } = &mut *st;
+                    let warnings = preview.as_ref().map(|p| warned.after(&p.site.warnings, root, Some(&changed)));
+                    Ok((warnings.unwrap_or_default(), format!("rebuilt {drawn} pages in {ms} ms")))
                 }
                 Err(d) => {
                     let report = crate::diag::report(&d, 20);
@@ -175,7 +177,10 @@ pub(super) fn watch(mut w: Watch, shared: &Shared) -> anyhow::Result<()> {
         // Printed outside the lock, and a closed terminal does not stop the server.
         use std::io::Write;
         let _ = match message {
-            Ok(m) => writeln!(std::io::stdout(), "{m}"),
+            Ok((warnings, m)) => {
+                let _ = write!(std::io::stderr(), "{warnings}");
+                writeln!(std::io::stdout(), "{m}")
+            }
             Err(m) => writeln!(std::io::stderr(), "{m}"),
         };
     }
