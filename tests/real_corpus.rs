@@ -13,7 +13,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("title", 131),
     ("date", 120),
     ("year", 171),
-    ("source", 92),
+    ("source", 93),
     ("author", 56),
     ("region", 133),
     ("region_precision", 140),
@@ -25,7 +25,7 @@ const FLOORS: &[(&str, usize)] = &[
 const MIN_FULLY_RIGHT: usize = 156;
 /// Labelled fields written wrong without a review mark (`wrong and not flagged`): a silent
 /// error is worse than a flagged one. Lower it as import gets more honest.
-const MAX_SILENT: usize = 16;
+const MAX_SILENT: usize = 15;
 
 #[test]
 fn real_articles_import_field_by_field() {

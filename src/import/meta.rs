@@ -636,9 +636,17 @@ pub fn is_meta_line(line: &str) -> bool {
         }
         || {
             let f = fold(line);
-            f.chars().count() <= 40 && SOURCE.is_match(&f)
+            f.chars().count() <= 40 && SOURCE.is_match(&f) || is_furniture_with_source(&f)
         }
 }
+
+/// A page's furniture line that carries a labelled source among its widgets
+/// (`内蒙古新闻网 10-07-21 17:18 打印本页 【字体: 来源: 内蒙古新闻网`): no sentence, a `来源:` label.
+fn is_furniture_with_source(f: &str) -> bool {
+    f.chars().count() <= 90 && !f.contains(['。', '，', ',']) && SOURCE_LABEL.is_match(f) && SOURCE.is_match(f)
+}
+
+static SOURCE_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"(来源|稿源)\s*[:]"));
 
 #[cfg(test)]
 mod tests {
@@ -752,6 +760,10 @@ mod tests {
         assert_eq!(source_of("唯实 2018年11期").as_deref(), Some("唯实"));
         // The next field's label glued to the source (two sites).
         assert_eq!(source_of("来源:中国新闻网时间:2021-10-22 23:17:58").as_deref(), Some("中国新闻网"));
+        // A furniture line with widgets and a labelled source (seen on three sites) is a meta line.
+        assert!(is_meta_line("内蒙古新闻网  10-07-21 17:18 打印本页 【字体:    来源: 内蒙古新闻网  "));
+        assert!(is_meta_line("时间: 来源:农村工作通讯-中国农村网 作者:夏树 刘秀峰 宋杰 字号:【"));
+        assert!(!is_meta_line("文章来源:据介绍,该县的做法来源于群众的创造,已经在全省推广,取得了较好的效果和反响"));
         assert_eq!(source_of("来源:三明警方责任编辑:林晓").as_deref(), Some("三明警方"));
         assert_eq!(source_of("来源:新闻时间").as_deref(), Some("新闻时间"));
         assert_eq!(author_in_meta("2018-11-29何峥嵘").as_deref(), Some("何峥嵘"));
