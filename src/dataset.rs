@@ -28,6 +28,7 @@ pub(crate) struct Row {
     pub date: Option<String>,
     pub year: Option<i32>,
     pub year_inferred: bool,
+    pub adopted: Option<i32>,
     pub source: Option<String>,
     pub author: Option<String>,
     pub lang: String,
@@ -93,6 +94,9 @@ fn opt(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
 }
 
+/// What the `adopted` field holds, and how the research figures and slices use it.
+pub(crate) const ADOPTED: &str = "Year the practice began, when the article says so (始于2014年, 2014年以来, 早在2014年); empty otherwise. The adopters-per-year figures and the per-year maps count a practice at this year where it has one, else at its report year";
+
 /// Every column of `practices.csv`, in order.
 pub(crate) const COLUMNS: &[Column] = &[
     Column {
@@ -131,6 +135,12 @@ pub(crate) const COLUMNS: &[Column] = &[
         kind: "boolean",
         description: "True when no date is printed and the year was inferred from the text",
         cell: |r| r.year_inferred.to_string(),
+    },
+    Column {
+        name: "adopted",
+        kind: "integer",
+        description: ADOPTED,
+        cell: |r| r.adopted.map(|y| y.to_string()).unwrap_or_default(),
     },
     Column { name: "source", kind: "string", description: "Publisher or newspaper (来源)", cell: |r| opt(&r.source) },
     Column {
@@ -301,6 +311,7 @@ pub(crate) fn row(site: &Site, p: &Practice) -> Row {
         date: f.date.clone(),
         year: f.year,
         year_inferred: f.year_inferred,
+        adopted: f.adopted,
         source: f.source.clone(),
         author: f.author.clone(),
         lang: f.lang.clone().unwrap_or_else(|| "zh-CN".into()),
@@ -518,6 +529,7 @@ fn jsonl_fields() -> Vec<serde_json::Value> {
         ("date", "date"),
         ("year", "integer"),
         ("year_inferred", "boolean"),
+        ("adopted", "integer"),
         ("source", "string"),
         ("author", "string"),
         ("lang", "string"),
@@ -616,6 +628,7 @@ mod tests {
             date: Some("2024-03-01".into()),
             year: Some(2024),
             year_inferred: false,
+            adopted: None,
             source: Some("新华日报".into()),
             author: author.map(Into::into),
             lang: "zh-CN".into(),
@@ -638,7 +651,7 @@ mod tests {
         for bad in ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
             let c = cells(&record(&row_with(bad, Some("=cmd|' /C calc'!A0"))));
             assert_eq!(c[2], format!("'{bad}"), "title {bad:?}");
-            assert_eq!(c[8], "'=cmd|' /C calc'!A0");
+            assert_eq!(c[9], "'=cmd|' /C calc'!A0");
         }
         // Dates and numbers are not text cells: a date is never prefixed.
         let c = cells(&record(&row_with("标题", None)));

@@ -501,9 +501,19 @@ fn every_path_the_data_package_names_is_published() {
     }
 }
 
+/// [`hierarchy_site`] with one practice that says it began before it was reported: 2019's
+/// 河长制 and 河湖警长 in 湖州 began in 2016 (`adopted`).
+fn adopted_site() -> SiteTest {
+    let site = hierarchy_site();
+    let path = "content/practices/2019-liang-ge.md";
+    let page = std::fs::read_to_string(site.path(path)).unwrap();
+    site.write(path, &page.replace("year_inferred: false\n", "year_inferred: false\nadopted: 2016\n"));
+    site
+}
+
 #[test]
 fn adopters_per_year_and_cumulative_are_the_places_in_the_dataset() {
-    for site in [SiteTest::repo(), hierarchy_site()] {
+    for site in [SiteTest::repo(), hierarchy_site(), adopted_site()] {
         site.build().ok();
         let data = Data::read(&site);
         let mut checked = 0;
@@ -521,10 +531,11 @@ fn adopters_per_year_and_cumulative_are_the_places_in_the_dataset() {
                 .skip(1)
                 .map(|th| th.text().collect::<String>().parse().unwrap())
                 .collect();
-            // Independently: each place (province, city, county of each region) → its years.
+            // Independently: each place (province, city, county of each region) → its years,
+            // a practice's year the one it began in where the data gives one.
             let mut places: BTreeMap<(&str, String), BTreeSet<i64>> = BTreeMap::new();
             for p in data.practices.iter().filter(|p| data.has_mechanism(p, &id)) {
-                let Some(y) = p["year"].as_i64() else { continue };
+                let Some(y) = p["adopted"].as_i64().or(p["year"].as_i64()) else { continue };
                 for r in p["regions"].as_array().unwrap() {
                     for (level, key) in [("省份", "province"), ("地市", "city"), ("区县", "county")] {
                         if let Some(code) = r[key][0].as_str() {
@@ -579,6 +590,47 @@ fn the_grid_marks_the_corpus_first_year_and_inferred_years() {
     // The provinces with none are listed.
     let none = doc.select(&sel(".none-list")).next().unwrap().text().collect::<String>();
     assert!(none.contains("西藏自治区") && !none.contains("浙江省") && !none.contains("江苏省"), "{none}");
+}
+
+#[test]
+fn a_stated_start_is_data_and_leads_the_diffusion_figures() {
+    let site = adopted_site();
+    site.build().ok();
+    let data = Data::read(&site);
+    let adopted: BTreeMap<&str, Option<i64>> =
+        data.practices.iter().map(|p| (p["id"].as_str().unwrap(), p["adopted"].as_i64())).collect();
+    assert_eq!(adopted["2019-liang-ge"], Some(2016));
+    assert_eq!(adopted.values().filter(|a| a.is_some()).count(), 1, "absent where the page does not say");
+    let (header, rows) = read_csv(&site.output("data/practices.csv"));
+    let col = header.iter().position(|h| h == "adopted").expect("an adopted column");
+    let row = rows.iter().find(|r| r[0] == "2019-liang-ge").unwrap();
+    assert_eq!((row[col].as_str(), row[col - 2].as_str()), ("2016", "2019"), "adopted beside the report's year");
+    assert!(rows.iter().filter(|r| r[0] != "2019-liang-ge").all(|r| r[col].is_empty()));
+    let package: serde_json::Value = serde_json::from_str(&site.output("data/datapackage.json")).unwrap();
+    let field = |r: usize| {
+        package["resources"][r]["schema"]["fields"].as_array().unwrap().iter().find(|f| f["name"] == "adopted").cloned()
+    };
+    let csv_field = field(0).expect("the CSV schema documents adopted");
+    assert_eq!(csv_field["type"], "integer");
+    assert!(csv_field["description"].as_str().unwrap().contains("始于2014年"), "{csv_field}");
+    assert_eq!(field(1).expect("so does the JSON lines'")["type"], "integer");
+    // The grid: 浙江's first report of 河长制 is 2018, the corpus's first year, but a practice
+    // there says it began in 2016: the row says so and is no censored start.
+    let html = site.output("mechanism/river-chief/index.html");
+    let doc = Html::parse_document(&html);
+    let zj = doc
+        .select(&sel("table.grid:not(.adopters) tbody tr"))
+        .find(|tr| tr.select(&sel("th a")).next().unwrap().text().collect::<String>() == "浙江省")
+        .unwrap();
+    let since = zj.select(&sel("th .since")).next().expect("a stated start").text().collect::<String>();
+    assert_eq!(since, "始于 2016");
+    assert!(!zj.html().contains("censored"), "{}", zj.html());
+    let note = doc.select(&sel(".grid-note")).map(|n| n.text().collect::<String>()).collect::<String>();
+    assert!(note.contains("始于 年份") && note.contains("adopted 字段"), "{note}");
+    // The adopters table starts in 2016, with 浙江 and 湖州 then.
+    let table = doc.select(&sel("table.adopters")).next().unwrap();
+    let first_year = table.select(&sel("thead th")).nth(1).unwrap().text().collect::<String>();
+    assert_eq!(first_year, "2016");
 }
 
 #[test]
