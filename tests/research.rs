@@ -634,6 +634,61 @@ fn a_stated_start_is_data_and_leads_the_diffusion_figures() {
 }
 
 #[test]
+fn per_year_maps_shade_the_provinces_adopted_by_then_and_group_years_beyond_twelve() {
+    let site = SiteTest::fixture("site");
+    // 河长制 in a province a year, 2004–2020, some begun three years before their report:
+    // 13 years with a start or a report.
+    let provinces =
+        ["浙江省", "江苏省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省"];
+    for (k, year) in (2004..=2020).enumerate() {
+        let adopted = if k % 4 == 3 { format!("adopted: {}\n", year - 3) } else { String::new() };
+        site.write(
+            &format!("content/practices/{year}-he-zhang-{k}.md"),
+            &format!(
+                "---\ntitle: 河长制{k}\nyear: {year}\n{adopted}region:\n- {}\nmechanism:\n- river-chief\n---\n\n正文。\n",
+                provinces[k % provinces.len()]
+            ),
+        );
+    }
+    site.build().ok();
+    let data = Data::read(&site);
+    let html = site.output("mechanism/river-chief/index.html");
+    let doc = Html::parse_document(&html);
+    let panels: Vec<_> = doc.select(&sel("svg.map-years g.map-panel")).collect();
+    assert_eq!(panels.len(), 7, "13 years, two a panel");
+    let note =
+        doc.select(&sel("section[aria-labelledby=years-h] .grid-note")).next().unwrap().text().collect::<String>();
+    assert!(note.contains("相邻年份合为一幅"), "{note}");
+    let rows: Vec<Vec<String>> = doc
+        .select(&sel(".map-years-table tbody tr"))
+        .map(|tr| tr.children().filter_map(scraper::ElementRef::wrap).map(|c| c.text().collect()).collect())
+        .collect();
+    let mut grouped = 0;
+    for (panel, row) in panels.iter().zip(&rows) {
+        let label = panel.value().attr("data-label").unwrap();
+        grouped += usize::from(label.contains('–'));
+        let end: i64 = label.rsplit('–').next().unwrap().parse().unwrap();
+        let want: BTreeSet<&str> = data
+            .practices
+            .iter()
+            .filter(|p| data.has_mechanism(p, "river-chief"))
+            .filter(|p| p["adopted"].as_i64().or(p["year"].as_i64()).is_some_and(|y| y <= end))
+            .flat_map(|p| p["regions"].as_array().unwrap().iter().map(|r| r["province"][0].as_str().unwrap()))
+            .collect();
+        let shaded: BTreeSet<&str> = panel
+            .select(&sel("use[class^=map-b]:not(.map-b0):not(.map-dots)"))
+            .map(|u| &u.value().attr("href").unwrap()["#map-years-".len()..])
+            .collect();
+        assert_eq!(shaded, want, "{label}: the provinces with a practice by {end}");
+        assert_eq!(row[0], label);
+        assert_eq!(row[1], want.len().to_string(), "{label}: the table's count");
+    }
+    assert!(grouped > 0, "years share panels");
+    // A start counts before its report: 2019's page began in 2016, a year no page reports.
+    assert!(rows.iter().any(|r| r[0].contains("2016")), "{rows:?}");
+}
+
+#[test]
 fn a_practice_imported_with_a_url_cites_the_original_first() {
     let site = SiteTest::fixture("site");
     let url = "http://paper.people.com.cn/rmrb/html/2018-03/01/nw.D110000renmrb_20180301_2-04.htm";

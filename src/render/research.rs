@@ -29,6 +29,12 @@ pub(super) struct ResearchView {
     pub(super) map_source: &'static str,
     /// The heading of the table's place column (省份, 地市).
     pub(super) map_unit: &'static str,
+    /// Small multiples of the map: the provinces with a practice by each year (inline SVG).
+    pub(super) map_years: String,
+    /// Their table: each panel's label, how many provinces it shades, and those new in it.
+    pub(super) map_years_rows: Vec<(String, usize, String)>,
+    /// Whether panels stand for several years each (more years than [`YEAR_PANELS`]).
+    pub(super) map_years_grouped: bool,
     /// The diffusion grid (an HTML table).
     pub(super) grid: String,
     /// Distinct adopting places by year and level, and cumulatively (an HTML table).
@@ -63,6 +69,9 @@ pub(super) struct CiteView {
     pub(super) gbt7714: String,
     pub(super) bibtex: String,
 }
+
+/// At most this many panels of small-multiple maps: beyond, neighbouring years share one.
+const YEAR_PANELS: usize = 12;
 
 /// Years of a grid: each year's cell of practices.
 type Years = BTreeMap<i32, Cell>;
@@ -174,6 +183,51 @@ impl Renderer<'_> {
             .collect()
     }
 
+    /// The small multiples of a mechanism's map (`items` its practices, `max` its map's
+    /// largest count): a panel per year with a practice, a practice counting from the year it
+    /// began where the text says (`adopted`), else its report's, shaded cumulatively; beyond
+    /// [`YEAR_PANELS`] years, neighbouring years share a panel (the last year's counts).
+    fn year_maps(&self, id: &str, title: &str, items: &[usize], max: usize, view: &mut ResearchView) {
+        let (g, t) = (self.site.gazetteer, &self.site.taxonomies);
+        let provinces: HashMap<usize, usize> = t.provinces().map(|(i, t)| (t.unit, i)).collect();
+        let dated: Vec<(i32, BTreeSet<usize>)> = items
+            .iter()
+            .filter_map(|&i| {
+                let f = &self.site.practices[i].front;
+                Some((f.adopted.or(f.year)?, self.provinces_of(i, &provinces)))
+            })
+            .filter(|(_, ps)| !ps.is_empty())
+            .collect();
+        let years: Vec<i32> = dated.iter().map(|d| d.0).collect::<BTreeSet<_>>().into_iter().collect();
+        let size = years.len().div_ceil(YEAR_PANELS).max(1);
+        let mut panels = Vec::new();
+        let mut seen = BTreeSet::new();
+        for chunk in years.chunks(size) {
+            let end = chunk[chunk.len() - 1];
+            let label = if chunk.len() == 1 { end.to_string() } else { format!("{}–{end}", chunk[0]) };
+            let mut counts: HashMap<usize, usize> = HashMap::new();
+            for (_, ps) in dated.iter().filter(|d| d.0 <= end) {
+                for &p in ps {
+                    *counts.entry(p).or_default() += 1;
+                }
+            }
+            let mut areas = Vec::new();
+            let mut new = Vec::new();
+            for (u, unit) in g.units().iter().enumerate().filter(|(_, u)| u.level == Level::Province) {
+                let n = t.region_term(u).and_then(|term| counts.get(&term)).copied().unwrap_or(0);
+                if n > 0 && seen.insert(u) {
+                    new.push(unit.name.clone());
+                }
+                areas.push(Area { code: unit.code.clone(), name: unit.name.clone(), count: n, href: None });
+            }
+            let shaded = areas.iter().filter(|a| a.count > 0).count();
+            view.map_years_rows.push((label.clone(), shaded, new.join("、")));
+            panels.push(map::Panel { label, areas });
+        }
+        view.map_years = map::years(id, title, &panels, max);
+        view.map_years_grouped = size > 1;
+    }
+
     /// A mechanism's page: its practices (with those of narrower entries) by province, on a
     /// map and by year, and the places adopting it.
     pub(super) fn mechanism_research(&self, term: usize, root: &str) -> ResearchView {
@@ -203,6 +257,7 @@ impl Renderer<'_> {
             format!("{mine}&region={}", query_value(path))
         });
         let none = areas.iter().filter(|a| a.count == 0).map(|a| a.name.clone()).collect();
+        let max = areas.iter().map(|a| a.count).max().unwrap_or(0);
         let corpus_from = self.corpus_from();
         let censored = corpus_from.filter(|&y| by_province.values().any(|ys| ys.keys().next() == Some(&y)));
         let inferred = by_province.values().flat_map(|ys| ys.values()).any(|c| c.inferred > 0);
@@ -238,7 +293,7 @@ impl Renderer<'_> {
             corpus_from,
             rows,
         );
-        ResearchView {
+        let mut view = ResearchView {
             map: map::country("map-mechanism", &format!("{name}：各省份实践数地图"), &areas),
             map_rows,
             map_unit: "省份",
@@ -259,7 +314,10 @@ impl Renderer<'_> {
             undated,
             csv: Some(routes::mechanism_csv(id)),
             csv_within: None,
-        }
+            ..Default::default()
+        };
+        self.year_maps("map-years", &format!("{name}：逐年累计有实践的省份"), &m.practices, max, &mut view);
+        view
     }
 
     /// A region's page: its mechanisms by year (a practice counts for each entry it is tagged
