@@ -1,6 +1,7 @@
 //! Build stage 3c: the knowledge base as data. Every build writes `data/practices.csv` (UTF-8
 //! with a BOM, so Excel reads Chinese; CRLF lines), `data/practices.jsonl` (one JSON object a
-//! line, lists as arrays), a CSV slice per mechanism, province and prefecture, and `data/datapackage.json`,
+//! line, lists as arrays), a CSV slice per mechanism, province and prefecture, count tables
+//! per mechanism and year or county ([`counts`]), and `data/datapackage.json`,
 //! a Frictionless Data package whose Table Schema describes every CSV column ([`COLUMNS`] is
 //! the one list both are written from, so they cannot drift apart).
 //!
@@ -17,6 +18,8 @@ use crate::output::{hash_of, Extras};
 use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;
+
+pub(crate) mod counts;
 
 /// One practice as the dataset holds it; its JSON form is a line of `practices.jsonl`.
 #[derive(Serialize)]
@@ -409,6 +412,9 @@ pub(crate) fn write_dataset(site: &Site, parts: &[(&Part, u64)], files: &mut Ext
     for m in &t.mechanisms {
         slice(routes::mechanism_csv(&site.vocab.mechanisms[m.mechanism].id), &m.practices);
     }
+    let (by_year, by_county) = counts::tables(site);
+    files.always(counts::MECHANISM_YEAR.into(), by_year);
+    files.always(counts::MECHANISM_COUNTY.into(), by_county);
     let (vocab_csv, vocab_json) = vocabulary(site);
     files.always(VOCAB_CSV.into(), vocab_csv);
     files.always(VOCAB_JSON.into(), vocab_json);
@@ -561,13 +567,51 @@ fn datapackage(site: &Site) -> String {
         .iter()
         .map(|(name, kind, description)| serde_json::json!({"name": name, "type": kind, "description": description}))
         .collect();
+    let count_table = |name: &str, path: &str, columns: Vec<counts::Column>, key: &[&str], description: &str| {
+        let fields: Vec<serde_json::Value> = columns
+            .iter()
+            .map(
+                |(name, kind, description)| serde_json::json!({"name": name, "type": kind, "description": description}),
+            )
+            .collect();
+        serde_json::json!({
+            "name": name,
+            "path": path.trim_start_matches("data/"),
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8-sig",
+            "description": description,
+            "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true},
+            "schema": {
+                "fields": fields,
+                "primaryKey": key,
+                "missingValues": [""],
+                "foreignKeys": [{"fields": "mechanism_id", "reference": {"resource": "mechanisms", "fields": "id"}}],
+            },
+        })
+    };
+    let by_year = count_table(
+        "mechanism-year",
+        counts::MECHANISM_YEAR,
+        counts::year_columns(),
+        &["mechanism_id", "year"],
+        "Practices per mechanism and report year (a mechanism counting its narrower entries' practices), years with a practice only; search_url lists them.",
+    );
+    let by_county = count_table(
+        "mechanism-county",
+        counts::MECHANISM_COUNTY,
+        counts::county_columns(),
+        &["mechanism_id", "county_code"],
+        "Practices per mechanism and county-level unit (a practice counts for each county among its regions; a mechanism for its narrower entries' practices too), counties with a practice only; search_url lists them.",
+    );
     let csv_name = routes::DATASET_CSV.trim_start_matches("data/");
     let jsonl_name = routes::DATASET_JSONL.trim_start_matches("data/");
     let package = serde_json::json!({
         "profile": "data-package",
         "name": "kbgen-practices",
         "title": site.config.title,
-        "description": format!("{} One row per practice. {LISTS} A CSV text cell starting with =, +, -, @, a tab or a carriage return has a leading ' (so spreadsheets do not run it as a formula); practices.jsonl keeps every value as written, lists as arrays. Province, prefecture and mechanism slices of the same columns: region/<code>-<pinyin>.csv, mechanism/<id>.csv (a mechanism's slice holds the practices tagged with it or with any narrower entry); a county's rows are those of its prefecture's slice whose region_codes hold its code.", site.config.description).trim().to_string(),
+        "description": format!("{} One row per practice. {LISTS} A CSV text cell starting with =, +, -, @, a tab or a carriage return has a leading ' (so spreadsheets do not run it as a formula); practices.jsonl keeps every value as written, lists as arrays. Province, prefecture and mechanism slices of the same columns: region/<code>-<pinyin>.csv, mechanism/<id>.csv (a mechanism's slice holds the practices tagged with it or with any narrower entry); a county's rows are those of its prefecture's slice whose region_codes hold its code. Count tables: counts/mechanism-year.csv and counts/mechanism-county.csv, each row with the search page listing the practices it counts.", site.config.description).trim().to_string(),
         "homepage": site.config.base_url,
         "resources": [
             {
@@ -609,7 +653,9 @@ fn datapackage(site: &Site) -> String {
                 "mediatype": "application/json",
                 "encoding": "utf-8",
                 "description": "The same vocabulary as a JSON array of objects, lists as arrays.",
-            }
+            },
+            by_year,
+            by_county,
         ],
     });
     serde_json::to_string_pretty(&package).expect("the package serialises") + "\n"

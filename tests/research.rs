@@ -689,6 +689,71 @@ fn per_year_maps_shade_the_provinces_adopted_by_then_and_group_years_beyond_twel
 }
 
 #[test]
+fn mechanism_by_year_and_by_county_tables_are_the_counts_of_practices_jsonl() {
+    for site in [SiteTest::repo(), adopted_site()] {
+        site.build().ok();
+        let data = Data::read(&site);
+        let package: serde_json::Value = serde_json::from_str(&site.output("data/datapackage.json")).unwrap();
+        let resource =
+            |name: &str| package["resources"].as_array().unwrap().iter().find(|r| r["name"] == name).cloned().unwrap();
+        let base = "https://example.org/kb/search/?";
+        // Independently: (mechanism, year) and (mechanism, county code) → practices.
+        let mut years: BTreeMap<(String, i64), usize> = BTreeMap::new();
+        let mut counties: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for id in data.within.keys() {
+            for p in data.practices.iter().filter(|p| data.has_mechanism(p, id)) {
+                if let Some(y) = p["year"].as_i64() {
+                    *years.entry((id.clone(), y)).or_default() += 1;
+                }
+                let codes: BTreeSet<&str> = p["regions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|r| r["level"] == "county")
+                    .map(|r| r["code"].as_str().unwrap())
+                    .collect();
+                for c in codes {
+                    *counties.entry((id.clone(), c.to_string())).or_default() += 1;
+                }
+            }
+        }
+        let (h, rows) = read_csv(&site.output("data/counts/mechanism-year.csv"));
+        let by_year = resource("mechanism-year");
+        let fields: Vec<&str> =
+            by_year["schema"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+        assert_eq!(fields, h, "the schema names every column");
+        let mut got = BTreeMap::new();
+        for r in &rows {
+            let n: usize = r[3].parse().unwrap();
+            got.insert((r[0].clone(), r[2].parse::<i64>().unwrap()), n);
+            let query = r[4].strip_prefix(base).expect("an absolute search link");
+            assert_eq!(data.select(query).len(), n, "{query} lists the practices counted");
+        }
+        assert_eq!(got, years, "mechanism × year");
+        let (h, rows) = read_csv(&site.output("data/counts/mechanism-county.csv"));
+        let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+        let schema = resource("mechanism-county")["schema"].clone();
+        for f in schema["fields"].as_array().unwrap() {
+            if f["name"].as_str().unwrap().ends_with("_code") {
+                assert_eq!(f["type"], "string", "{f}");
+            }
+        }
+        assert_eq!(schema["foreignKeys"][0]["reference"]["resource"], "mechanisms");
+        let mut got = BTreeMap::new();
+        for r in &rows {
+            let n: usize = r[col("practices")].parse().unwrap();
+            let code = &r[col("county_code")];
+            assert!(code.len() == 6 && r[col("province_code")].len() == 6, "{r:?}");
+            got.insert((r[0].clone(), code.clone()), n);
+            let query = r[col("search_url")].strip_prefix(base).unwrap();
+            assert_eq!(data.select(query).len(), n, "{query} lists the practices counted");
+        }
+        assert_eq!(got, counties, "mechanism × county");
+        assert!(!years.is_empty() && !counties.is_empty());
+    }
+}
+
+#[test]
 fn a_practice_imported_with_a_url_cites_the_original_first() {
     let site = SiteTest::fixture("site");
     let url = "http://paper.people.com.cn/rmrb/html/2018-03/01/nw.D110000renmrb_20180301_2-04.htm";
