@@ -113,6 +113,7 @@ fn main() {
             date: Some(format!("{year}-{month:02}-{day:02}")),
             year: Some(year),
             year_inferred: false,
+            adopted: None,
             source: Some(["新华网", "人民日报", "新华日报", "浙江日报", "南方日报"][rng.below(5)].into()),
             author: None,
             lang: None,

@@ -22,6 +22,10 @@ pub struct FrontMatter {
     /// True when no date is printed and `year` was inferred from the text.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub year_inferred: bool,
+    /// The year the practice began, when the text says so (`始于2014年`, `2014年以来`): the
+    /// research outputs count a place as adopting it then rather than in `year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -237,6 +241,7 @@ mod tests {
             date: Some("2017-09-19".into()),
             year: Some(2017),
             year_inferred: false,
+            adopted: None,
             source: Some("新华日报".into()),
             author: None,
             lang: None,

@@ -1,6 +1,7 @@
 //! Build stage 3c: the knowledge base as data. Every build writes `data/practices.csv` (UTF-8
 //! with a BOM, so Excel reads Chinese; CRLF lines), `data/practices.jsonl` (one JSON object a
-//! line, lists as arrays), a CSV slice per mechanism, province and prefecture, and `data/datapackage.json`,
+//! line, lists as arrays), a CSV slice per mechanism, province and prefecture, count tables
+//! per mechanism and year or county ([`counts`]), and `data/datapackage.json`,
 //! a Frictionless Data package whose Table Schema describes every CSV column ([`COLUMNS`] is
 //! the one list both are written from, so they cannot drift apart).
 //!
@@ -18,6 +19,8 @@ use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;
 
+pub(crate) mod counts;
+
 /// One practice as the dataset holds it; its JSON form is a line of `practices.jsonl`.
 #[derive(Serialize)]
 pub(crate) struct Row {
@@ -28,6 +31,7 @@ pub(crate) struct Row {
     pub date: Option<String>,
     pub year: Option<i32>,
     pub year_inferred: bool,
+    pub adopted: Option<i32>,
     pub source: Option<String>,
     pub author: Option<String>,
     pub lang: String,
@@ -93,6 +97,9 @@ fn opt(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
 }
 
+/// What the `adopted` field holds, and how the research figures and slices use it.
+pub(crate) const ADOPTED: &str = "Year the practice began, when the article says so (始于2014年, 2014年以来, 早在2014年); empty otherwise. The adopters-per-year figures and the per-year maps count a practice at this year where it has one, else at its report year";
+
 /// Every column of `practices.csv`, in order.
 pub(crate) const COLUMNS: &[Column] = &[
     Column {
@@ -131,6 +138,12 @@ pub(crate) const COLUMNS: &[Column] = &[
         kind: "boolean",
         description: "True when no date is printed and the year was inferred from the text",
         cell: |r| r.year_inferred.to_string(),
+    },
+    Column {
+        name: "adopted",
+        kind: "integer",
+        description: ADOPTED,
+        cell: |r| r.adopted.map(|y| y.to_string()).unwrap_or_default(),
     },
     Column { name: "source", kind: "string", description: "Publisher or newspaper (来源)", cell: |r| opt(&r.source) },
     Column {
@@ -301,6 +314,7 @@ pub(crate) fn row(site: &Site, p: &Practice) -> Row {
         date: f.date.clone(),
         year: f.year,
         year_inferred: f.year_inferred,
+        adopted: f.adopted,
         source: f.source.clone(),
         author: f.author.clone(),
         lang: f.lang.clone().unwrap_or_else(|| "zh-CN".into()),
@@ -398,6 +412,9 @@ pub(crate) fn write_dataset(site: &Site, parts: &[(&Part, u64)], files: &mut Ext
     for m in &t.mechanisms {
         slice(routes::mechanism_csv(&site.vocab.mechanisms[m.mechanism].id), &m.practices);
     }
+    let (by_year, by_county) = counts::tables(site);
+    files.always(counts::MECHANISM_YEAR.into(), by_year);
+    files.always(counts::MECHANISM_COUNTY.into(), by_county);
     let (vocab_csv, vocab_json) = vocabulary(site);
     files.always(VOCAB_CSV.into(), vocab_csv);
     files.always(VOCAB_JSON.into(), vocab_json);
@@ -518,6 +535,7 @@ fn jsonl_fields() -> Vec<serde_json::Value> {
         ("date", "date"),
         ("year", "integer"),
         ("year_inferred", "boolean"),
+        ("adopted", "integer"),
         ("source", "string"),
         ("author", "string"),
         ("lang", "string"),
@@ -549,13 +567,51 @@ fn datapackage(site: &Site) -> String {
         .iter()
         .map(|(name, kind, description)| serde_json::json!({"name": name, "type": kind, "description": description}))
         .collect();
+    let count_table = |name: &str, path: &str, columns: Vec<counts::Column>, key: &[&str], description: &str| {
+        let fields: Vec<serde_json::Value> = columns
+            .iter()
+            .map(
+                |(name, kind, description)| serde_json::json!({"name": name, "type": kind, "description": description}),
+            )
+            .collect();
+        serde_json::json!({
+            "name": name,
+            "path": path.trim_start_matches("data/"),
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8-sig",
+            "description": description,
+            "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true},
+            "schema": {
+                "fields": fields,
+                "primaryKey": key,
+                "missingValues": [""],
+                "foreignKeys": [{"fields": "mechanism_id", "reference": {"resource": "mechanisms", "fields": "id"}}],
+            },
+        })
+    };
+    let by_year = count_table(
+        "mechanism-year",
+        counts::MECHANISM_YEAR,
+        counts::year_columns(),
+        &["mechanism_id", "year"],
+        "Practices per mechanism and report year (a mechanism counting its narrower entries' practices), years with a practice only; search_url lists them.",
+    );
+    let by_county = count_table(
+        "mechanism-county",
+        counts::MECHANISM_COUNTY,
+        counts::county_columns(),
+        &["mechanism_id", "county_code"],
+        "Practices per mechanism and county-level unit (a practice counts for each county among its regions; a mechanism for its narrower entries' practices too), counties with a practice only; search_url lists them.",
+    );
     let csv_name = routes::DATASET_CSV.trim_start_matches("data/");
     let jsonl_name = routes::DATASET_JSONL.trim_start_matches("data/");
     let package = serde_json::json!({
         "profile": "data-package",
         "name": "kbgen-practices",
         "title": site.config.title,
-        "description": format!("{} One row per practice. {LISTS} A CSV text cell starting with =, +, -, @, a tab or a carriage return has a leading ' (so spreadsheets do not run it as a formula); practices.jsonl keeps every value as written, lists as arrays. Province, prefecture and mechanism slices of the same columns: region/<code>-<pinyin>.csv, mechanism/<id>.csv (a mechanism's slice holds the practices tagged with it or with any narrower entry); a county's rows are those of its prefecture's slice whose region_codes hold its code.", site.config.description).trim().to_string(),
+        "description": format!("{} One row per practice. {LISTS} A CSV text cell starting with =, +, -, @, a tab or a carriage return has a leading ' (so spreadsheets do not run it as a formula); practices.jsonl keeps every value as written, lists as arrays. Province, prefecture and mechanism slices of the same columns: region/<code>-<pinyin>.csv, mechanism/<id>.csv (a mechanism's slice holds the practices tagged with it or with any narrower entry); a county's rows are those of its prefecture's slice whose region_codes hold its code. Count tables: counts/mechanism-year.csv and counts/mechanism-county.csv, each row with the search page listing the practices it counts.", site.config.description).trim().to_string(),
         "homepage": site.config.base_url,
         "resources": [
             {
@@ -597,7 +653,9 @@ fn datapackage(site: &Site) -> String {
                 "mediatype": "application/json",
                 "encoding": "utf-8",
                 "description": "The same vocabulary as a JSON array of objects, lists as arrays.",
-            }
+            },
+            by_year,
+            by_county,
         ],
     });
     serde_json::to_string_pretty(&package).expect("the package serialises") + "\n"
@@ -616,6 +674,7 @@ mod tests {
             date: Some("2024-03-01".into()),
             year: Some(2024),
             year_inferred: false,
+            adopted: None,
             source: Some("新华日报".into()),
             author: author.map(Into::into),
             lang: "zh-CN".into(),
@@ -638,7 +697,7 @@ mod tests {
         for bad in ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
             let c = cells(&record(&row_with(bad, Some("=cmd|' /C calc'!A0"))));
             assert_eq!(c[2], format!("'{bad}"), "title {bad:?}");
-            assert_eq!(c[8], "'=cmd|' /C calc'!A0");
+            assert_eq!(c[9], "'=cmd|' /C calc'!A0");
         }
         // Dates and numbers are not text cells: a date is never prefixed.
         let c = cells(&record(&row_with("标题", None)));

@@ -141,7 +141,7 @@
     var legendTitle = fontOf(small);
     legendTitle.x = 0;
     legendTitle.y = y + fs * 1.1;
-    items.push(el("text", legendTitle, "实践数（篇）"));
+    items.push(el("text", legendTitle, figure.getAttribute("data-legend") || "实践数（篇）"));
     x = fs * 7;
     for (var i = 0; i < legend.length; i++) {
       var key = legend[i].querySelector(".map-key");
@@ -258,7 +258,7 @@
   function svgOf(tools) {
     var figure = figureFor(tools);
     var block = tools.closest(".figure-block");
-    var svg = figure.getAttribute("data-figure") === "map" ? mapSvg(figure, block) : gridSvg(figure);
+    var svg = figure.getAttribute("data-figure").indexOf("map") === 0 ? mapSvg(figure, block) : gridSvg(figure);
     return { figure: figure, text: '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(svg), svg: svg };
   }
 

@@ -501,9 +501,19 @@ fn every_path_the_data_package_names_is_published() {
     }
 }
 
+/// [`hierarchy_site`] with one practice that says it began before it was reported: 2019's
+/// 河长制 and 河湖警长 in 湖州 began in 2016 (`adopted`).
+fn adopted_site() -> SiteTest {
+    let site = hierarchy_site();
+    let path = "content/practices/2019-liang-ge.md";
+    let page = std::fs::read_to_string(site.path(path)).unwrap();
+    site.write(path, &page.replace("year_inferred: false\n", "year_inferred: false\nadopted: 2016\n"));
+    site
+}
+
 #[test]
 fn adopters_per_year_and_cumulative_are_the_places_in_the_dataset() {
-    for site in [SiteTest::repo(), hierarchy_site()] {
+    for site in [SiteTest::repo(), hierarchy_site(), adopted_site()] {
         site.build().ok();
         let data = Data::read(&site);
         let mut checked = 0;
@@ -521,10 +531,11 @@ fn adopters_per_year_and_cumulative_are_the_places_in_the_dataset() {
                 .skip(1)
                 .map(|th| th.text().collect::<String>().parse().unwrap())
                 .collect();
-            // Independently: each place (province, city, county of each region) → its years.
+            // Independently: each place (province, city, county of each region) → its years,
+            // a practice's year the one it began in where the data gives one.
             let mut places: BTreeMap<(&str, String), BTreeSet<i64>> = BTreeMap::new();
             for p in data.practices.iter().filter(|p| data.has_mechanism(p, &id)) {
-                let Some(y) = p["year"].as_i64() else { continue };
+                let Some(y) = p["adopted"].as_i64().or(p["year"].as_i64()) else { continue };
                 for r in p["regions"].as_array().unwrap() {
                     for (level, key) in [("省份", "province"), ("地市", "city"), ("区县", "county")] {
                         if let Some(code) = r[key][0].as_str() {
@@ -579,6 +590,167 @@ fn the_grid_marks_the_corpus_first_year_and_inferred_years() {
     // The provinces with none are listed.
     let none = doc.select(&sel(".none-list")).next().unwrap().text().collect::<String>();
     assert!(none.contains("西藏自治区") && !none.contains("浙江省") && !none.contains("江苏省"), "{none}");
+}
+
+#[test]
+fn a_stated_start_is_data_and_leads_the_diffusion_figures() {
+    let site = adopted_site();
+    site.build().ok();
+    let data = Data::read(&site);
+    let adopted: BTreeMap<&str, Option<i64>> =
+        data.practices.iter().map(|p| (p["id"].as_str().unwrap(), p["adopted"].as_i64())).collect();
+    assert_eq!(adopted["2019-liang-ge"], Some(2016));
+    assert_eq!(adopted.values().filter(|a| a.is_some()).count(), 1, "absent where the page does not say");
+    let (header, rows) = read_csv(&site.output("data/practices.csv"));
+    let col = header.iter().position(|h| h == "adopted").expect("an adopted column");
+    let row = rows.iter().find(|r| r[0] == "2019-liang-ge").unwrap();
+    assert_eq!((row[col].as_str(), row[col - 2].as_str()), ("2016", "2019"), "adopted beside the report's year");
+    assert!(rows.iter().filter(|r| r[0] != "2019-liang-ge").all(|r| r[col].is_empty()));
+    let package: serde_json::Value = serde_json::from_str(&site.output("data/datapackage.json")).unwrap();
+    let field = |r: usize| {
+        package["resources"][r]["schema"]["fields"].as_array().unwrap().iter().find(|f| f["name"] == "adopted").cloned()
+    };
+    let csv_field = field(0).expect("the CSV schema documents adopted");
+    assert_eq!(csv_field["type"], "integer");
+    assert!(csv_field["description"].as_str().unwrap().contains("始于2014年"), "{csv_field}");
+    assert_eq!(field(1).expect("so does the JSON lines'")["type"], "integer");
+    // The grid: 浙江's first report of 河长制 is 2018, the corpus's first year, but a practice
+    // there says it began in 2016: the row says so and is no censored start.
+    let html = site.output("mechanism/river-chief/index.html");
+    let doc = Html::parse_document(&html);
+    let zj = doc
+        .select(&sel("table.grid:not(.adopters) tbody tr"))
+        .find(|tr| tr.select(&sel("th a")).next().unwrap().text().collect::<String>() == "浙江省")
+        .unwrap();
+    let since = zj.select(&sel("th .since")).next().expect("a stated start").text().collect::<String>();
+    assert_eq!(since, "始于 2016");
+    assert!(!zj.html().contains("censored"), "{}", zj.html());
+    let note = doc.select(&sel(".grid-note")).map(|n| n.text().collect::<String>()).collect::<String>();
+    assert!(note.contains("始于 年份") && note.contains("adopted 字段"), "{note}");
+    // The adopters table starts in 2016, with 浙江 and 湖州 then.
+    let table = doc.select(&sel("table.adopters")).next().unwrap();
+    let first_year = table.select(&sel("thead th")).nth(1).unwrap().text().collect::<String>();
+    assert_eq!(first_year, "2016");
+}
+
+#[test]
+fn per_year_maps_shade_the_provinces_adopted_by_then_and_group_years_beyond_twelve() {
+    let site = SiteTest::fixture("site");
+    // 河长制 in a province a year, 2004–2020, some begun three years before their report:
+    // 13 years with a start or a report.
+    let provinces =
+        ["浙江省", "江苏省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省"];
+    for (k, year) in (2004..=2020).enumerate() {
+        let adopted = if k % 4 == 3 { format!("adopted: {}\n", year - 3) } else { String::new() };
+        site.write(
+            &format!("content/practices/{year}-he-zhang-{k}.md"),
+            &format!(
+                "---\ntitle: 河长制{k}\nyear: {year}\n{adopted}region:\n- {}\nmechanism:\n- river-chief\n---\n\n正文。\n",
+                provinces[k % provinces.len()]
+            ),
+        );
+    }
+    site.build().ok();
+    let data = Data::read(&site);
+    let html = site.output("mechanism/river-chief/index.html");
+    let doc = Html::parse_document(&html);
+    let panels: Vec<_> = doc.select(&sel("svg.map-years g.map-panel")).collect();
+    assert_eq!(panels.len(), 7, "13 years, two a panel");
+    let note =
+        doc.select(&sel("section[aria-labelledby=years-h] .grid-note")).next().unwrap().text().collect::<String>();
+    assert!(note.contains("相邻年份合为一幅"), "{note}");
+    let rows: Vec<Vec<String>> = doc
+        .select(&sel(".map-years-table tbody tr"))
+        .map(|tr| tr.children().filter_map(scraper::ElementRef::wrap).map(|c| c.text().collect()).collect())
+        .collect();
+    let mut grouped = 0;
+    for (panel, row) in panels.iter().zip(&rows) {
+        let label = panel.value().attr("data-label").unwrap();
+        grouped += usize::from(label.contains('–'));
+        let end: i64 = label.rsplit('–').next().unwrap().parse().unwrap();
+        let want: BTreeSet<&str> = data
+            .practices
+            .iter()
+            .filter(|p| data.has_mechanism(p, "river-chief"))
+            .filter(|p| p["adopted"].as_i64().or(p["year"].as_i64()).is_some_and(|y| y <= end))
+            .flat_map(|p| p["regions"].as_array().unwrap().iter().map(|r| r["province"][0].as_str().unwrap()))
+            .collect();
+        let shaded: BTreeSet<&str> = panel
+            .select(&sel("use[class^=map-b]:not(.map-b0):not(.map-dots)"))
+            .map(|u| &u.value().attr("href").unwrap()["#map-years-".len()..])
+            .collect();
+        assert_eq!(shaded, want, "{label}: the provinces with a practice by {end}");
+        assert_eq!(row[0], label);
+        assert_eq!(row[1], want.len().to_string(), "{label}: the table's count");
+    }
+    assert!(grouped > 0, "years share panels");
+    // A start counts before its report: 2019's page began in 2016, a year no page reports.
+    assert!(rows.iter().any(|r| r[0].contains("2016")), "{rows:?}");
+}
+
+#[test]
+fn mechanism_by_year_and_by_county_tables_are_the_counts_of_practices_jsonl() {
+    for site in [SiteTest::repo(), adopted_site()] {
+        site.build().ok();
+        let data = Data::read(&site);
+        let package: serde_json::Value = serde_json::from_str(&site.output("data/datapackage.json")).unwrap();
+        let resource =
+            |name: &str| package["resources"].as_array().unwrap().iter().find(|r| r["name"] == name).cloned().unwrap();
+        let base = "https://example.org/kb/search/?";
+        // Independently: (mechanism, year) and (mechanism, county code) → practices.
+        let mut years: BTreeMap<(String, i64), usize> = BTreeMap::new();
+        let mut counties: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for id in data.within.keys() {
+            for p in data.practices.iter().filter(|p| data.has_mechanism(p, id)) {
+                if let Some(y) = p["year"].as_i64() {
+                    *years.entry((id.clone(), y)).or_default() += 1;
+                }
+                let codes: BTreeSet<&str> = p["regions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|r| r["level"] == "county")
+                    .map(|r| r["code"].as_str().unwrap())
+                    .collect();
+                for c in codes {
+                    *counties.entry((id.clone(), c.to_string())).or_default() += 1;
+                }
+            }
+        }
+        let (h, rows) = read_csv(&site.output("data/counts/mechanism-year.csv"));
+        let by_year = resource("mechanism-year");
+        let fields: Vec<&str> =
+            by_year["schema"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+        assert_eq!(fields, h, "the schema names every column");
+        let mut got = BTreeMap::new();
+        for r in &rows {
+            let n: usize = r[3].parse().unwrap();
+            got.insert((r[0].clone(), r[2].parse::<i64>().unwrap()), n);
+            let query = r[4].strip_prefix(base).expect("an absolute search link");
+            assert_eq!(data.select(query).len(), n, "{query} lists the practices counted");
+        }
+        assert_eq!(got, years, "mechanism × year");
+        let (h, rows) = read_csv(&site.output("data/counts/mechanism-county.csv"));
+        let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+        let schema = resource("mechanism-county")["schema"].clone();
+        for f in schema["fields"].as_array().unwrap() {
+            if f["name"].as_str().unwrap().ends_with("_code") {
+                assert_eq!(f["type"], "string", "{f}");
+            }
+        }
+        assert_eq!(schema["foreignKeys"][0]["reference"]["resource"], "mechanisms");
+        let mut got = BTreeMap::new();
+        for r in &rows {
+            let n: usize = r[col("practices")].parse().unwrap();
+            let code = &r[col("county_code")];
+            assert!(code.len() == 6 && r[col("province_code")].len() == 6, "{r:?}");
+            got.insert((r[0].clone(), code.clone()), n);
+            let query = r[col("search_url")].strip_prefix(base).unwrap();
+            assert_eq!(data.select(query).len(), n, "{query} lists the practices counted");
+        }
+        assert_eq!(got, counties, "mechanism × county");
+        assert!(!years.is_empty() && !counties.is_empty());
+    }
 }
 
 #[test]

@@ -9,6 +9,10 @@
 //! corpus): it is marked `≤ YEAR`, not framed as a first. A cell holding practices whose year
 //! import inferred from the text (`year_inferred`) says how many. [`adopters`] is the table of
 //! distinct places reporting a practice each year, and cumulatively, at each level.
+//!
+//! A row whose practices say they began before its first report (`adopted` in the front
+//! matter, `始于2014年`) shows that year beside its label (`始于 2014`) and is ordered by it; its
+//! first report is then no left-censored start, since the text says when it began.
 
 use std::collections::BTreeMap;
 
@@ -31,6 +35,23 @@ pub(crate) struct GridRow {
     /// practices: each cell links to the search page with it and its year as `from` and `to`,
     /// so a cell's number leads to exactly the practices it counts.
     pub query: Option<String>,
+    /// The earliest year the row's practices say they began (`adopted`), when it is before
+    /// the row's first report.
+    pub since: Option<i32>,
+}
+
+/// The mark of a row's stated start, as the grid writes it.
+pub(crate) const SINCE: &str = "<span class=\"since\"";
+
+impl GridRow {
+    fn first_report(&self) -> i32 {
+        *self.years.keys().next().expect("rows have a year")
+    }
+
+    /// The row's first year: when its practices began, or else were first reported.
+    fn first(&self) -> i32 {
+        self.since.map_or(self.first_report(), |s| s.min(self.first_report()))
+    }
 }
 
 /// The search page with `query` (encoded), relative to `root`.
@@ -73,10 +94,7 @@ pub(crate) fn grid(
         return String::new();
     }
     let total = |r: &GridRow| r.years.values().map(|c| c.n).sum::<usize>();
-    rows.sort_by(|a, b| {
-        let first = |r: &GridRow| *r.years.keys().next().expect("rows have a year");
-        first(a).cmp(&first(b)).then(total(b).cmp(&total(a))).then(a.label.cmp(&b.label))
-    });
+    rows.sort_by(|a, b| a.first().cmp(&b.first()).then(total(b).cmp(&total(a))).then(a.label.cmp(&b.label)));
     let lo = rows.iter().filter_map(|r| r.years.keys().next()).min().copied().unwrap_or(0);
     let hi = rows.iter().filter_map(|r| r.years.keys().next_back()).max().copied().unwrap_or(0);
     let max = rows.iter().flat_map(|r| r.years.values().map(|c| c.n)).max().unwrap_or(0);
@@ -90,10 +108,12 @@ pub(crate) fn grid(
     }
     s.push_str("<th scope=\"col\">合计</th></tr></thead><tbody>");
     for r in &rows {
-        let first = *r.years.keys().next().expect("rows have a year");
-        let censored = corpus_from == Some(first);
+        let first = r.first_report();
+        let since = r.since.filter(|&s| s < first);
+        let censored = corpus_from == Some(first) && since.is_none();
+        let since = since.map(|y| format!(" {SINCE} title=\"正文所述的起始年份\">始于 {y}</span>")).unwrap_or_default();
         s.push_str(&format!(
-            "<tr><th scope=\"row\"><a href=\"{}{}\">{}</a></th>",
+            "<tr><th scope=\"row\"><a href=\"{}{}\">{}</a>{since}</th>",
             escape_html(root),
             escape_html(&r.url),
             escape_html(&r.label)
@@ -192,6 +212,7 @@ mod tests {
             url: format!("region/{label}/index.html"),
             years: years.iter().map(|&(y, n)| (y, Cell { n, inferred: 0 })).collect(),
             query: None,
+            since: None,
         }
     }
 
@@ -238,6 +259,20 @@ mod tests {
         assert_eq!(html.matches("（首次）").count(), 1, "only 江苏's 2016 is a first");
         assert!(html.contains("class=\"g5 inferred\"") && html.contains("（其中 1 篇年份据正文推断）"), "{html}");
         assert!(!html.contains("href=\"../../search/index.html?from"), "a row without a query has no cell links");
+    }
+
+    #[test]
+    fn a_stated_start_before_the_first_report_orders_the_row_and_lifts_censoring() {
+        let mut zj = row("浙江", &[(2015, 2), (2017, 3)]);
+        zj.since = Some(2012);
+        let mut js = row("江苏", &[(2015, 1)]);
+        js.since = Some(2016);
+        let html = grid("g", "c", "省份", "./", Some(2015), vec![row("安徽", &[(2014, 1)]), zj, js]);
+        let order: Vec<usize> = ["浙江", "安徽", "江苏"].iter().map(|l| html.find(l).unwrap()).collect();
+        assert!(order.is_sorted(), "浙江 began in 2012, before 安徽's 2014: {html}");
+        assert!(html.contains(">浙江</a> <span class=\"since\" title=\"正文所述的起始年份\">始于 2012</span></th>"));
+        assert_eq!(html.matches("始于 ").count(), 1, "a start after the first report says nothing new");
+        assert_eq!(html.matches("censor-mark").count(), 1, "浙江's 2015 is no censored start, 江苏's is");
     }
 
     #[test]

@@ -188,6 +188,105 @@ pub(crate) fn country(id: &str, title: &str, areas: &[Area]) -> String {
     s
 }
 
+/// One panel of [`years`]: its label (a year, or a span of years) and every province with
+/// its count by then.
+pub(crate) struct Panel {
+    pub label: String,
+    pub areas: Vec<Area>,
+}
+
+/// Panels in a row of [`years`].
+const PANEL_COLUMNS: usize = 4;
+
+/// The outlines [`years`] places in each panel, unshaded: every province (`{id}-{code}`) and
+/// the islands of the inset (`{id}-dots`, coloured as Hainan by the `<use>` placing them).
+fn outlines(id: &str) -> String {
+    let mut s = String::from("<defs>");
+    for sh in shapes().iter().filter(|s| s.kind == Kind::Province) {
+        s.push_str(&format!("<path id=\"{id}-{}\" d=\"{}\"></path>", sh.code, sh.d));
+    }
+    s.push_str(&format!("<g id=\"{id}-dots\">"));
+    for sh in shapes().iter().filter(|s| s.kind == Kind::Dot) {
+        s.push_str(&format!("<circle cx=\"{}\" cy=\"{}\" r=\"220\"></circle>", sh.bbox[0], sh.bbox[1]));
+    }
+    s.push_str("</g></defs>");
+    s
+}
+
+/// Small multiples of the country map, one panel per entry of `panels`, shaded on the scale
+/// of a map whose largest count is `max` (the full map's, so the last panel reads like it).
+/// The outlines are drawn once (`<defs>`) and each panel places them (`<use>`), shaded: a
+/// dozen panels weigh little more than one map. Each panel is an image named by its label
+/// and the provinces it shades; the page puts the same in a table.
+pub(crate) fn years(id: &str, title: &str, panels: &[Panel], max: usize) -> String {
+    let (Some(main), Some(inset)) = (frame(COUNTRY), frame(INSET)) else { return String::new() };
+    if panels.is_empty() {
+        return String::new();
+    }
+    let w = main[2] - main[0];
+    let (iw, ix) = (w * 20 / 100, main[2] - w * 20 / 100);
+    let ih = iw * (inset[3] - inset[1]) / (inset[2] - inset[0]);
+    let iy = main[3] - 6000;
+    let (label_h, gap) = (w / 8, w / 16);
+    let (cell_w, cell_h) = (w + gap, label_h + iy + ih - main[1] + gap);
+    let cols = panels.len().min(PANEL_COLUMNS) as i64;
+    let rows = panels.len().div_ceil(cols as usize) as i64;
+    let view = [0, 0, cols * cell_w - gap, rows * cell_h - gap];
+    let sw = stroke(view[2]);
+    let isw = sw * (inset[2] - inset[0]) / iw;
+    let mut s = open_svg(id, title, view).replacen("class=\"map\"", "class=\"map map-years\"", 1);
+    s.push_str(&outlines(id));
+    // The maritime boundary is short: each inset draws it, styled as the full map's.
+    let lines: String = shapes()
+        .iter()
+        .filter(|s| s.kind == Kind::Line)
+        .map(|sh| {
+            format!(
+                "<path class=\"map-line\" d=\"{}\" stroke-width=\"{}\" stroke-dasharray=\"{} {}\"></path>",
+                sh.d,
+                isw * 2,
+                isw * 5,
+                isw * 3
+            )
+        })
+        .collect();
+    for (i, p) in panels.iter().enumerate() {
+        let (col, row) = (i as i64 % cols, i as i64 / cols);
+        let shaded: Vec<&str> = p.areas.iter().filter(|a| a.count > 0).map(|a| a.name.as_str()).collect();
+        let name = if shaded.is_empty() {
+            format!("{}：尚无省份", p.label)
+        } else {
+            format!("{}：{} 个省份（{}）", p.label, shaded.len(), shaded.join("、"))
+        };
+        s.push_str(&format!(
+            "<g class=\"map-panel\" data-label=\"{label}\" transform=\"translate({} {})\" role=\"img\" aria-labelledby=\"{id}-{i}-t\"><title id=\"{id}-{i}-t\">{}</title><text class=\"map-panel-label\" x=\"{}\" y=\"{}\" font-size=\"{}\">{label}</text><g id=\"{id}-{i}\">",
+            col * cell_w - main[0],
+            row * cell_h + label_h - main[1],
+            escape_html(&name),
+            main[0],
+            main[1] - label_h / 4,
+            label_h * 6 / 10,
+            label = escape_html(&p.label),
+        ));
+        let mut hainan = 0;
+        for sh in shapes().iter().filter(|s| s.kind == Kind::Province) {
+            let n = p.areas.iter().find(|a| a.code == sh.code).map_or(0, |a| a.count);
+            if sh.code == "460000" {
+                hainan = bucket(n, max);
+            }
+            s.push_str(&format!("<use href=\"#{id}-{}\" class=\"map-b{}\"></use>", sh.code, bucket(n, max)));
+        }
+        s.push_str(&format!(
+            "</g><svg x=\"{ix}\" y=\"{iy}\" width=\"{iw}\" height=\"{ih}\" viewBox=\"{} {} {} {}\" stroke-width=\"{isw}\" aria-hidden=\"true\" class=\"map-inset\"><rect class=\"map-inset-frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" stroke-width=\"{}\"></rect><use href=\"#{id}-{i}\"></use>{lines}<use href=\"#{id}-dots\" class=\"map-dots map-b{hainan}\"></use></svg></g>",
+            inset[0], inset[1], inset[2] - inset[0], inset[3] - inset[1],
+            inset[0], inset[1], inset[2] - inset[0], inset[3] - inset[1], isw * 2,
+        ));
+    }
+    s.push_str("</svg>");
+    s.push_str(&legend(max));
+    s
+}
+
 /// A province's map: `areas` are its prefectures and the counties directly under it. `None`
 /// when the boundaries have no outline for any of them (Taiwan, Hong Kong, Macao).
 pub(crate) fn province(id: &str, title: &str, province_code: &str, areas: &[Area]) -> Option<String> {
@@ -225,6 +324,32 @@ mod tests {
         assert_eq!(bucket(1, 1), 5);
         assert!(legend(3).contains("map-b5\"></span>3<"), "{}", legend(3));
         assert!(!legend(3).contains("map-b1\""), "a class no count falls in is not listed");
+    }
+
+    #[test]
+    fn year_panels_shade_on_one_scale_and_name_what_they_shade() {
+        let area = |code: &str, name: &str, count| Area { code: code.into(), name: name.into(), count, href: None };
+        let panels = [
+            Panel { label: "2016".into(), areas: vec![area("330000", "浙江省", 1), area("320000", "江苏省", 0)] },
+            Panel {
+                label: "2017–2018".into(),
+                areas: vec![area("330000", "浙江<省>", 2), area("320000", "江苏省", 4)],
+            },
+        ];
+        let svg = years("y", "逐年", &panels, 4);
+        assert_eq!(svg.matches("<g class=\"map-panel\"").count(), 2);
+        assert!(svg.contains("<title id=\"y-0-t\">2016：1 个省份（浙江省）</title>"), "{svg}");
+        assert!(svg.contains("<title id=\"y-1-t\">2017–2018：2 个省份（浙江&lt;省&gt;、江苏省）</title>"));
+        // On the full map's scale: 1 of 4 is the second class, 4 the fifth.
+        assert!(svg.contains("<use href=\"#y-330000\" class=\"map-b2\"></use>"));
+        assert!(svg.contains("<use href=\"#y-320000\" class=\"map-b5\"></use>"));
+        assert_eq!(svg.matches("<path id=\"y-").count(), 34, "outlines once");
+        assert_eq!(
+            svg.matches("<use href=\"#y-").count(),
+            2 * (34 + 2),
+            "each panel places them, its inset and islands"
+        );
+        assert_eq!(years("y", "t", &[], 1), "");
     }
 
     #[test]

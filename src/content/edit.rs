@@ -15,12 +15,13 @@ use super::{review_field, split_front_matter};
 
 /// Keys of the front matter in the order import writes them: a key that is added goes before
 /// the first of the later keys the page has.
-pub const ORDER: [&str; 13] = [
+pub const ORDER: [&str; 14] = [
     "title",
     "subtitle",
     "date",
     "year",
     "year_inferred",
+    "adopted",
     "source",
     "author",
     "lang",

@@ -5,6 +5,7 @@
 //! ```
 //! Nothing else in kbgen reads raw articles.
 
+mod adoption;
 mod body;
 pub mod clean;
 pub mod dates;

@@ -419,6 +419,7 @@ impl Importer<'_> {
             date: when.date.map(|(d, _)| d),
             year: when.year,
             year_inferred: when.inferred,
+            adopted: super::adoption::adopted(&all_f, when.year),
             source,
             author: (!credits.authors.is_empty()).then(|| credits.authors.join("、")),
             lang,

@@ -61,12 +61,12 @@ pub(super) fn taxonomy_fingerprint(site: &Site) -> u64 {
     hash_of(&(regions, mechanisms, years, site.practices.len()))
 }
 
-/// Per practice, a hash of what a term's maps and grids read of it: year, regions, mechanisms.
+/// Per practice, a hash of what a term's maps and grids read of it: years, regions, mechanisms.
 pub(super) fn facet_fingerprints(site: &Site) -> Vec<u64> {
     use rayon::prelude::*;
     site.practices
         .par_iter()
-        .map(|p| hash_of(&(p.front.year, p.front.year_inferred, &p.regions, &p.mechanisms)))
+        .map(|p| hash_of(&(p.front.year, p.front.year_inferred, p.front.adopted, &p.regions, &p.mechanisms)))
         .collect()
 }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::Renderer;
-use crate::chart::grid::{adopters, grid, query_value, search_href, AdopterRow, Cell, GridRow};
+use crate::chart::grid::{adopters, grid, query_value, search_href, AdopterRow, Cell, GridRow, SINCE};
 use crate::chart::map::{self, Area};
 use crate::cite::{self, Reference};
 use crate::gazetteer::Level;
@@ -29,6 +29,12 @@ pub(super) struct ResearchView {
     pub(super) map_source: &'static str,
     /// The heading of the table's place column (省份, 地市).
     pub(super) map_unit: &'static str,
+    /// Small multiples of the map: the provinces with a practice by each year (inline SVG).
+    pub(super) map_years: String,
+    /// Their table: each panel's label, how many provinces it shades, and those new in it.
+    pub(super) map_years_rows: Vec<(String, usize, String)>,
+    /// Whether panels stand for several years each (more years than [`YEAR_PANELS`]).
+    pub(super) map_years_grouped: bool,
     /// The diffusion grid (an HTML table).
     pub(super) grid: String,
     /// Distinct adopting places by year and level, and cumulatively (an HTML table).
@@ -37,6 +43,8 @@ pub(super) struct ResearchView {
     pub(super) censored: Option<i32>,
     /// Whether a cell of the grid holds a practice whose year was inferred.
     pub(super) inferred: bool,
+    /// Whether a row of the grid says its practices began before its first report (`始于`).
+    pub(super) since: bool,
     /// Provinces with no practice of the mechanism.
     pub(super) none: Vec<String>,
     /// On a mechanism page: practices tagged with the entry itself, and each narrower entry
@@ -62,6 +70,9 @@ pub(super) struct CiteView {
     pub(super) bibtex: String,
 }
 
+/// At most this many panels of small-multiple maps: beyond, neighbouring years share one.
+const YEAR_PANELS: usize = 12;
+
 /// Years of a grid: each year's cell of practices.
 type Years = BTreeMap<i32, Cell>;
 
@@ -69,6 +80,13 @@ fn add(years: &mut Years, year: i32, inferred: bool) {
     let c = years.entry(year).or_default();
     c.n += 1;
     c.inferred += usize::from(inferred);
+}
+
+/// Keeps in `since` the earliest year a row's practices say they began.
+fn earliest(since: &mut BTreeMap<usize, i32>, row: usize, adopted: Option<i32>) {
+    if let Some(y) = adopted {
+        since.entry(row).and_modify(|s| *s = (*s).min(y)).or_insert(y);
+    }
 }
 
 impl Renderer<'_> {
@@ -123,14 +141,15 @@ impl Renderer<'_> {
         }
     }
 
-    /// Distinct places reporting practices `items` each year, and cumulatively, at each level.
+    /// Distinct places with practices `items` each year, and cumulatively, at each level: a
+    /// practice counts at the year it began where the text says (`adopted`), else at its report's.
     fn adopter_rows(&self, items: &[usize]) -> Vec<AdopterRow> {
         let g = self.site.gazetteer;
         let levels = [(Level::Province, "省份"), (Level::City, "地市"), (Level::County, "区县")];
         let mut years: [BTreeMap<usize, BTreeSet<i32>>; 3] = Default::default();
         for &i in items {
             let p = &self.site.practices[i];
-            let Some(y) = p.front.year else { continue };
+            let Some(y) = p.front.adopted.or(p.front.year) else { continue };
             for &u in &p.regions {
                 for a in g.lineage(u) {
                     let l = levels.iter().position(|(l, _)| *l == g.unit(a).level).expect("three levels");
@@ -164,6 +183,51 @@ impl Renderer<'_> {
             .collect()
     }
 
+    /// The small multiples of a mechanism's map (`items` its practices, `max` its map's
+    /// largest count): a panel per year with a practice, a practice counting from the year it
+    /// began where the text says (`adopted`), else its report's, shaded cumulatively; beyond
+    /// [`YEAR_PANELS`] years, neighbouring years share a panel (the last year's counts).
+    fn year_maps(&self, id: &str, title: &str, items: &[usize], max: usize, view: &mut ResearchView) {
+        let (g, t) = (self.site.gazetteer, &self.site.taxonomies);
+        let provinces: HashMap<usize, usize> = t.provinces().map(|(i, t)| (t.unit, i)).collect();
+        let dated: Vec<(i32, BTreeSet<usize>)> = items
+            .iter()
+            .filter_map(|&i| {
+                let f = &self.site.practices[i].front;
+                Some((f.adopted.or(f.year)?, self.provinces_of(i, &provinces)))
+            })
+            .filter(|(_, ps)| !ps.is_empty())
+            .collect();
+        let years: Vec<i32> = dated.iter().map(|d| d.0).collect::<BTreeSet<_>>().into_iter().collect();
+        let size = years.len().div_ceil(YEAR_PANELS).max(1);
+        let mut panels = Vec::new();
+        let mut seen = BTreeSet::new();
+        for chunk in years.chunks(size) {
+            let end = chunk[chunk.len() - 1];
+            let label = if chunk.len() == 1 { end.to_string() } else { format!("{}–{end}", chunk[0]) };
+            let mut counts: HashMap<usize, usize> = HashMap::new();
+            for (_, ps) in dated.iter().filter(|d| d.0 <= end) {
+                for &p in ps {
+                    *counts.entry(p).or_default() += 1;
+                }
+            }
+            let mut areas = Vec::new();
+            let mut new = Vec::new();
+            for (u, unit) in g.units().iter().enumerate().filter(|(_, u)| u.level == Level::Province) {
+                let n = t.region_term(u).and_then(|term| counts.get(&term)).copied().unwrap_or(0);
+                if n > 0 && seen.insert(u) {
+                    new.push(unit.name.clone());
+                }
+                areas.push(Area { code: unit.code.clone(), name: unit.name.clone(), count: n, href: None });
+            }
+            let shaded = areas.iter().filter(|a| a.count > 0).count();
+            view.map_years_rows.push((label.clone(), shaded, new.join("、")));
+            panels.push(map::Panel { label, areas });
+        }
+        view.map_years = map::years(id, title, &panels, max);
+        view.map_years_grouped = size > 1;
+    }
+
     /// A mechanism's page: its practices (with those of narrower entries) by province, on a
     /// map and by year, and the places adopting it.
     pub(super) fn mechanism_research(&self, term: usize, root: &str) -> ResearchView {
@@ -173,6 +237,7 @@ impl Renderer<'_> {
         let id = &vocab.mechanisms[m.mechanism].id;
         let mut by_province: BTreeMap<usize, Years> = BTreeMap::new();
         let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut since: BTreeMap<usize, i32> = BTreeMap::new();
         let mut undated = 0;
         let provinces: HashMap<usize, usize> = t.provinces().map(|(i, t)| (t.unit, i)).collect();
         for &i in &m.practices {
@@ -180,6 +245,7 @@ impl Renderer<'_> {
             undated += usize::from(f.year.is_none());
             for p in self.provinces_of(i, &provinces) {
                 *counts.entry(p).or_default() += 1;
+                earliest(&mut since, p, f.adopted);
                 if let Some(y) = f.year {
                     add(by_province.entry(p).or_default(), y, f.year_inferred);
                 }
@@ -191,11 +257,13 @@ impl Renderer<'_> {
             format!("{mine}&region={}", query_value(path))
         });
         let none = areas.iter().filter(|a| a.count == 0).map(|a| a.name.clone()).collect();
+        let max = areas.iter().map(|a| a.count).max().unwrap_or(0);
         let corpus_from = self.corpus_from();
         let censored = corpus_from.filter(|&y| by_province.values().any(|ys| ys.keys().next() == Some(&y)));
         let inferred = by_province.values().flat_map(|ys| ys.values()).any(|c| c.inferred > 0);
         let span = by_province.values().flat_map(|ys| ys.keys()).copied();
-        let years = span.clone().min().unwrap_or(0)..=span.max().unwrap_or(-1);
+        // The adopters table runs from the earliest stated start too.
+        let years = span.clone().chain(since.values().copied()).min().unwrap_or(0)..=span.max().unwrap_or(-1);
         let rows = by_province
             .into_iter()
             .map(|(i, years)| {
@@ -205,6 +273,7 @@ impl Renderer<'_> {
                     url: routes::region(&r.slug, 0),
                     years,
                     query: Some(format!("{mine}&region={}", query_value(&g.path(r.unit)))),
+                    since: since.get(&i).copied(),
                 }
             })
             .collect();
@@ -216,22 +285,24 @@ impl Renderer<'_> {
                 (v.name.clone(), routes::mechanism(&v.id, 0), self.mechanism_count(c))
             })
             .collect();
-        ResearchView {
+        let grid = grid(
+            "grid-spread",
+            &format!("{name}：各省份逐年实践数（按首次出现排序）"),
+            "省份",
+            root,
+            corpus_from,
+            rows,
+        );
+        let mut view = ResearchView {
             map: map::country("map-mechanism", &format!("{name}：各省份实践数地图"), &areas),
             map_rows,
             map_unit: "省份",
             map_source: map::SOURCE,
-            grid: grid(
-                "grid-spread",
-                &format!("{name}：各省份逐年实践数（按首次出现排序）"),
-                "省份",
-                root,
-                corpus_from,
-                rows,
-            ),
+            since: grid.contains(SINCE),
+            grid,
             adopters: adopters(
                 "adopters",
-                &format!("{name}：逐年采用地区数（当年报道、累计）"),
+                &format!("{name}：逐年采用地区数（当年、累计；有起始年份的按起始年份）"),
                 years,
                 &self.adopter_rows(&m.practices),
             ),
@@ -243,7 +314,10 @@ impl Renderer<'_> {
             undated,
             csv: Some(routes::mechanism_csv(id)),
             csv_within: None,
-        }
+            ..Default::default()
+        };
+        self.year_maps("map-years", &format!("{name}：逐年累计有实践的省份"), &m.practices, max, &mut view);
+        view
     }
 
     /// A region's page: its mechanisms by year (a practice counts for each entry it is tagged
@@ -253,6 +327,7 @@ impl Renderer<'_> {
         let (g, t) = (site.gazetteer, &site.taxonomies);
         let r = &t.regions[term];
         let mut by_mechanism: BTreeMap<usize, Years> = BTreeMap::new();
+        let mut since: BTreeMap<usize, i32> = BTreeMap::new();
         let mut undated = 0;
         for &i in &r.practices {
             let p = &site.practices[i];
@@ -262,6 +337,7 @@ impl Renderer<'_> {
             };
             for m in crate::taxonomy::within(&site.vocab, &p.mechanisms) {
                 add(by_mechanism.entry(m).or_default(), y, p.front.year_inferred);
+                earliest(&mut since, m, p.front.adopted);
             }
         }
         let here = format!("region={}", query_value(&g.path(r.unit)));
@@ -277,20 +353,23 @@ impl Renderer<'_> {
                     url: routes::mechanism(&v.id, 0),
                     years,
                     query: Some(format!("mechanism={}&{here}", query_value(&v.id))),
+                    since: since.get(&m).copied(),
                 }
             })
             .collect();
         let name = &g.unit(r.unit).name;
         let holder = crate::dataset::region_slice(g, r.unit);
+        let grid = grid(
+            "grid-mechanisms",
+            &format!("{name}：各机制逐年实践数（按首次出现排序）"),
+            "机制",
+            root,
+            corpus_from,
+            rows,
+        );
         let mut view = ResearchView {
-            grid: grid(
-                "grid-mechanisms",
-                &format!("{name}：各机制逐年实践数（按首次出现排序）"),
-                "机制",
-                root,
-                corpus_from,
-                rows,
-            ),
+            since: grid.contains(SINCE),
+            grid,
             censored,
             inferred,
             undated,

@@ -1,7 +1,8 @@
 // Figures for a paper, in a real browser on the built site (from file://): a mechanism page's
 // map and diffusion grid, downloaded as SVG, render standalone as they render in the page (a
 // screenshot of each compared pixel by pixel); the PNG is the SVG drawn at twice its size; the
-// print stylesheet prints the heading, figures, legends and tables, nothing else; and a grid
+// print stylesheet prints the heading, figures, legends and tables, nothing else; each
+// per-year map shades the provinces the dataset says had adopted by its year; and a grid
 // cell or map shape leads to the search page listing exactly the practices it counts (the
 // search page's filter contract: mechanism, region, from, to).
 //
@@ -188,6 +189,107 @@ test("printed, a mechanism page shows its heading, figures, legends and tables, 
     assert.notEqual(style.cell, "rgba(0, 0, 0, 0)");
     assert.equal(style.body, "rgb(255, 255, 255)", "white paper, even from a dark screen");
     await page.pdf({ path: path.join(tmp, "print.pdf"), format: "A4" });
+    await page.close();
+  } finally {
+    await context.close();
+  }
+});
+
+/** The mechanism page with the most per-year map panels. */
+function mostPanels() {
+  let best = null;
+  for (const id of readdirSync(path.join(SITE, "mechanism"))) {
+    const file = path.join(SITE, "mechanism", id, "index.html");
+    if (!existsSync(file)) continue;
+    const panels = (readFileSync(file, "utf8").match(/<g class="map-panel"/g) || []).length;
+    if (panels && (!best || panels > best.panels)) best = { id, panels };
+  }
+  assert.ok(best, "a mechanism page with per-year maps");
+  return best.id;
+}
+
+/**
+ * Independently of the page: province codes with a practice of mechanism `id` (or a
+ * narrower entry) by year `end`, a practice counting from `adopted` where it has one, else
+ * from its `year` (practices.jsonl and mechanisms.json, as a researcher reads them).
+ */
+function adoptersBy(id, end) {
+  const vocab = JSON.parse(readFileSync(path.join(SITE, "data", "mechanisms.json"), "utf8"));
+  const within = new Map(vocab.map((e) => [e.id, new Set([e.id, ...e.broader])]));
+  const provinces = new Set();
+  for (const line of readFileSync(path.join(SITE, "data", "practices.jsonl"), "utf8").split("\n")) {
+    if (!line) continue;
+    const p = JSON.parse(line);
+    const y = p.adopted ?? p.year;
+    if (y === null || y > end || !p.mechanisms.some((m) => within.get(m.id).has(id))) continue;
+    for (const r of p.regions) if (r.province) provinces.add(r.province[0]);
+  }
+  return provinces;
+}
+
+test("each per-year map shades the provinces that had adopted by its year, and downloads like the map", { timeout: 120_000 }, async (t) => {
+  const browser = await launch(t);
+  if (!browser) return;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 2400 }, colorScheme: "light", acceptDownloads: true });
+  try {
+    const id = mostPanels();
+    const { page, errors } = await open(context, `mechanism/${id}/index.html`);
+    await page.waitForSelector(".figure-tools:not([hidden])");
+    // Shaded as drawn: a panel's province whose fill is not the legend's "0" colour.
+    const panels = await page.evaluate(() => {
+      const none = getComputedStyle(document.querySelector("[data-figure=map-years] .map-legend .map-b0")).backgroundColor;
+      return [...document.querySelectorAll("svg.map-years g.map-panel")].map((g) => ({
+        label: g.getAttribute("data-label"),
+        title: g.querySelector("title").textContent,
+        shaded: [...g.querySelectorAll(":scope > g > use")].filter((u) => getComputedStyle(u).fill !== none).length,
+        drawn: g.querySelectorAll(":scope > g > use").length,
+      }));
+    });
+    t.diagnostic(`${id}: ${panels.map((p) => `${p.label} ${p.shaded}`).join(", ")}`);
+    assert.ok(panels.length > 1 && panels.length <= 12, `${panels.length} panels`);
+    const rows = await page.locator(".map-years-table tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    assert.equal(rows.length, panels.length, "a table row per panel");
+    let last = -1;
+    for (const [i, p] of panels.entries()) {
+      const end = Number(p.label.split("–").pop());
+      assert.ok(end > last, "panels in year order");
+      last = end;
+      const want = adoptersBy(id, end).size;
+      assert.equal(p.drawn, 34, "every province drawn");
+      assert.equal(p.shaded, want, `${p.label}: ${p.shaded} provinces shaded, ${want} had adopted by ${end}`);
+      assert.ok(p.title.startsWith(`${p.label}：`), `a title per panel: ${p.title}`);
+      assert.deepEqual(rows[i].slice(0, 2), [p.label, String(want)], "its table row says the same");
+    }
+    // Its download: a standalone SVG (no class, the legend's title, the source line) that
+    // renders as the page shows it.
+    const n = await page.locator(".figure-block .figure-tools").count();
+    const svg = await page.evaluate((k) => window.kbgenFigureSvg(k), n - 1);
+    assert.doesNotMatch(svg, / class="/);
+    for (const want of ["累计实践数（篇）", "底图来源", "逐年"]) assert.ok(svg.includes(want), `${want} in the SVG`);
+    const map = page.locator("svg.map-years");
+    await map.scrollIntoViewIfNeeded();
+    const box = await map.boundingBox();
+    const top = Number(/<svg [^>]*x="0" y="(\d+)"/.exec(svg)[1]);
+    // Whole pixels inside the figure, wherever the page placed it.
+    const [x, y] = [Math.ceil(box.x), Math.ceil(box.y)];
+    const clip = { x: x - box.x, y: top + (y - box.y), width: Math.floor(box.width) - 1, height: Math.floor(box.height) - 1 };
+    const inPage = await page.screenshot({ clip: { x, y, width: clip.width, height: clip.height } });
+    const alone = await standalone(context, svg, "years.svg", clip);
+    const diff = await pixelDiff(page, inPage, alone);
+    t.diagnostic(`per-year maps ${diff.size.join("×")}: ${(diff.share * 100).toFixed(2)} % of pixels differ`);
+    assert.ok(diff.share < 0.01, `the standalone per-year maps differ in ${(diff.share * 100).toFixed(2)} % of their pixels`);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator(".figure-tools button[data-download=png]").nth(n - 1).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /-map-years\.png$/);
+    // Printed: the panels and their table.
+    await page.emulateMedia({ media: "print" });
+    for (const sel of ["svg.map-years", ".map-years-table"]) {
+      const shown = await page.locator(sel).evaluate((e) => getComputedStyle(e).display !== "none" && e.getClientRects().length > 0);
+      assert.equal(shown, true, `${sel} is printed`);
+    }
+    assert.deepEqual(errors, []);
     await page.close();
   } finally {
     await context.close();

@@ -10,7 +10,8 @@ lines give the same ids. Every path the package names is published; division cod
 six-digit strings (never 150600.0); regions are most specific first, so the county column is
 filled when a practice names a county; the vocabulary resource (mechanisms.csv) resolves every
 parent and every mechanism id of the practices, and its `practices` count of each entry is the
-number of practices tagged with it or a narrower entry, counted here from the rows.
+number of practices tagged with it or a narrower entry, counted here from the rows; so is each
+count of the mechanism × year and mechanism × county tables (their codes strings).
 scripts/test runs it on the repo's site and a generated corpus."""
 
 import datetime
@@ -64,6 +65,17 @@ def main(site, pages):
             counts[m] += 1
     for v in vocab:
         assert v["practices"] == counts[v["id"]], (v["id"], v["practices"], counts[v["id"]], "tagged or narrower")
+    # The count tables: codes read as strings, each count what the rows give (a mechanism
+    # counting its narrower entries' practices; a county those naming it; a year the report's).
+    mechs = lambda r: {b for t in split(r["mechanism_ids"]) for b in broader[t] + [t]}
+    for c in package.get_resource("mechanism-year").read_rows():
+        want = sum(1 for r in rows if r["year"] == c["year"] and c["mechanism_id"] in mechs(r))
+        assert isinstance(c["year"], int) and c["practices"] == want, (c["mechanism_id"], c["year"], c["practices"], want)
+    for c in package.get_resource("mechanism-county").read_rows():
+        code = c["county_code"]
+        assert isinstance(code, str) and len(code) == 6 and code.isdigit(), code
+        want = sum(1 for r in rows if code in split(r["region_codes"]) and c["mechanism_id"] in mechs(r))
+        assert c["practices"] == want, (c["mechanism_id"], code, c["practices"], want)
     lines = package.get_resource("practices-jsonl").read_rows()
     assert [r["id"] for r in lines] == ids, "the JSON lines hold the same practices in the same order"
     print(f"check_datapackage: {path} valid; {len(rows)} rows typed ({sum(r['year'] is not None for r in rows)} with a year)")
