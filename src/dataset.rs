@@ -54,6 +54,30 @@ pub(crate) struct RegionCell {
     pub county: Option<(String, String)>,
 }
 
+impl RegionCell {
+    /// Unit `u` of the gazetteer with the province, city and county of its path.
+    pub(crate) fn of(g: &Gazetteer, u: usize) -> RegionCell {
+        let mut cell = RegionCell {
+            path: g.path(u),
+            code: g.unit(u).code.clone(),
+            level: level_name(g.unit(u).level),
+            province: None,
+            city: None,
+            county: None,
+        };
+        for a in g.lineage(u) {
+            let a = g.unit(a);
+            let v = Some((a.code.clone(), a.name.clone()));
+            match a.level {
+                Level::Province => cell.province = v,
+                Level::City => cell.city = v,
+                Level::County => cell.county = v,
+            }
+        }
+        cell
+    }
+}
+
 #[derive(Serialize)]
 pub(crate) struct MechanismCell {
     pub id: String,
@@ -282,29 +306,7 @@ pub(crate) fn row(site: &Site, p: &Practice) -> Row {
         Level::City => 1,
         Level::Province => 2,
     });
-    let regions = units
-        .iter()
-        .map(|&u| {
-            let mut cell = RegionCell {
-                path: g.path(u),
-                code: g.unit(u).code.clone(),
-                level: level_name(g.unit(u).level),
-                province: None,
-                city: None,
-                county: None,
-            };
-            for a in g.lineage(u) {
-                let a = g.unit(a);
-                let v = Some((a.code.clone(), a.name.clone()));
-                match a.level {
-                    Level::Province => cell.province = v,
-                    Level::City => cell.city = v,
-                    Level::County => cell.county = v,
-                }
-            }
-            cell
-        })
-        .collect();
+    let regions = units.iter().map(|&u| RegionCell::of(g, u)).collect();
     let f = &p.front;
     Row {
         id: p.slug.clone(),
@@ -489,8 +491,7 @@ fn vocabulary(site: &Site) -> (Vec<u8>, Vec<u8>) {
             }
         })
         .collect();
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(b"\xef\xbb\xbf".to_vec());
-    w.write_record(VOCAB_COLUMNS.iter().map(|c| c.0)).expect("writing to memory");
+    let mut w = table_writer(VOCAB_COLUMNS.iter().map(|c| c.0));
     for e in &entries {
         let list = |l: &[&str]| join(l.iter().map(|s| s.to_string()));
         w.write_record(
@@ -514,6 +515,13 @@ fn vocabulary(site: &Site) -> (Vec<u8>, Vec<u8>) {
     let csv = w.into_inner().expect("writing to memory");
     let json = serde_json::to_string_pretty(&entries).expect("entries serialise") + "\n";
     (csv, json.into_bytes())
+}
+
+/// A CSV table in memory as the dataset writes them (a BOM, CRLF lines), its header written.
+pub(crate) fn table_writer<'a>(header: impl IntoIterator<Item = &'a str>) -> csv::Writer<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(b"\xef\xbb\xbf".to_vec());
+    w.write_record(header).expect("writing to memory");
+    w
 }
 
 /// The region whose CSV slice holds the practices of region `unit`: `unit` itself down to

@@ -65,8 +65,8 @@ pub(crate) fn tables(site: &Site) -> (Vec<u8>, Vec<u8>) {
     let (g, t, vocab) = (site.gazetteer, &site.taxonomies, &site.vocab);
     let search = format!("{}{}", site.config.base_url, routes::public(routes::SEARCH));
     let url = |query: String| format!("{search}?{query}");
-    let mut years = writer(&year_columns());
-    let mut counties = writer(&county_columns());
+    let mut years = super::table_writer(year_columns().iter().map(|c| c.0));
+    let mut counties = super::table_writer(county_columns().iter().map(|c| c.0));
     for m in &t.mechanisms {
         let v = &vocab.mechanisms[m.mechanism];
         let mine = format!("mechanism={}", query_value(&v.id));
@@ -91,18 +91,8 @@ pub(crate) fn tables(site: &Site) -> (Vec<u8>, Vec<u8>) {
             years.write_record(row.map(super::defuse)).expect("writing to memory");
         }
         for (u, n) in by_county.into_values() {
-            let (mut province, mut city) = (None, None);
-            for a in g.lineage(u) {
-                match g.unit(a).level {
-                    Level::Province => province = Some(g.unit(a)),
-                    Level::City => city = Some(g.unit(a)),
-                    Level::County => {}
-                }
-            }
-            let part = |x: Option<&crate::gazetteer::Unit>| {
-                x.map_or((String::new(), String::new()), |x| (x.code.clone(), x.name.clone()))
-            };
-            let ((pc, pn), (cc, cn)) = (part(province), part(city));
+            let cell = super::RegionCell::of(g, u);
+            let [(pc, pn), (cc, cn)] = [cell.province, cell.city].map(Option::unwrap_or_default);
             let county = g.unit(u);
             let row = [
                 v.id.clone(),
@@ -114,16 +104,10 @@ pub(crate) fn tables(site: &Site) -> (Vec<u8>, Vec<u8>) {
                 county.code.clone(),
                 county.name.clone(),
                 n.to_string(),
-                url(format!("{mine}&region={}", query_value(&g.path(u)))),
+                url(format!("{mine}&region={}", query_value(&cell.path))),
             ];
             counties.write_record(row.map(super::defuse)).expect("writing to memory");
         }
     }
     (years.into_inner().expect("writing to memory"), counties.into_inner().expect("writing to memory"))
-}
-
-fn writer(columns: &[Column]) -> csv::Writer<Vec<u8>> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(b"\xef\xbb\xbf".to_vec());
-    w.write_record(columns.iter().map(|c| c.0)).expect("writing to memory");
-    w
 }
