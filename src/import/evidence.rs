@@ -120,20 +120,23 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether the story's header, its first 200 or its last 120 characters credit a reporter.
 pub fn names_a_reporter(header: &str, body: &str) -> bool {
-    let head: String = body.chars().take(200).collect();
-    let n = body.chars().count();
-    let tail: String = body.chars().skip(n.saturating_sub(120)).collect();
-    [header, &head, &tail].iter().any(|t| CREDIT.is_match(&fold(t)))
+    said_near_the_ends(header, body, &CREDIT)
 }
 
 /// Whether the story speaks of its own outlet (`本报讯`, `本报记者`, `本网讯`, `本台消息`) in its
 /// header, its first 200 or its last 120 characters: a paper or site whose name the page
 /// should give somewhere.
 pub fn names_own_outlet(header: &str, body: &str) -> bool {
+    said_near_the_ends(header, body, &OWN_OUTLET)
+}
+
+/// Whether `pattern` matches the folded header, first 200 or last 120 characters of a story,
+/// where credits are printed.
+fn said_near_the_ends(header: &str, body: &str, pattern: &Regex) -> bool {
     let head: String = body.chars().take(200).collect();
     let n = body.chars().count();
     let tail: String = body.chars().skip(n.saturating_sub(120)).collect();
-    [header, &head, &tail].iter().any(|t| OWN_OUTLET.is_match(&fold(t)))
+    [header, &head, &tail].iter().any(|t| pattern.is_match(&fold(t)))
 }
 
 static OWN_OUTLET: LazyLock<Regex> =
