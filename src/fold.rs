@@ -37,6 +37,18 @@ pub fn fold(text: &str) -> String {
     simplified.chars().map(half_width).collect()
 }
 
+/// The byte offset in `original` of the character at byte `at` of its fold `folded`: folding
+/// maps a character to one character (full-width `，` to `,`, `電` to `电`) but not always to as
+/// many bytes. `None` when the two differ in length (a phrase table changed a word's length)
+/// or `at` is no character boundary of `folded`.
+pub fn original_offset(original: &str, folded: &str, at: usize) -> Option<usize> {
+    if original.chars().count() != folded.chars().count() || !folded.is_char_boundary(at) {
+        return None;
+    }
+    let n = folded[..at].chars().count();
+    original.char_indices().map(|(i, _)| i).chain([original.len()]).nth(n)
+}
+
 /// Longest text (in bytes) whose fold is kept, and how many are kept per thread.
 const FOLD_CACHE_TEXT: usize = 1024;
 const FOLD_CACHE_ENTRIES: usize = 2048;
@@ -110,6 +122,16 @@ pub fn is_traditional(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offset_in_the_fold_is_the_same_character_of_the_original() {
+        let original = "授旗，各盟市。趙丹";
+        let folded = fold(original);
+        let at = folded.find("赵丹").unwrap();
+        assert_eq!(&original[original_offset(original, &folded, at).unwrap()..], "趙丹");
+        assert_eq!(original_offset(original, &folded, folded.len()), Some(original.len()));
+        assert_eq!(original_offset("短", "短语", 0), None, "another length: no offset");
+    }
 
     #[test]
     fn folds_traditional_words_by_phrase() {

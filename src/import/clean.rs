@@ -439,7 +439,7 @@ pub fn ends_sentence(text: &str) -> bool {
 /// starts. The caption opens as one (`图为`, `图:`) and ends at its credit (`… 摄`).
 fn glued_caption_end(line: &str) -> Option<usize> {
     let f = fold(line);
-    if f.chars().count() != line.chars().count() || !CAPTION.is_match(f.trim_start()) {
+    if !CAPTION.is_match(f.trim_start()) {
         return None;
     }
     let c = GLUED_CAPTION.captures(&f)?;
@@ -447,8 +447,7 @@ fn glued_caption_end(line: &str) -> Option<usize> {
     if f[end..].chars().filter(|&ch| crate::fold::is_han(ch)).count() < 20 {
         return None;
     }
-    // The same place in the line as written (folding keeps the number of characters).
-    line.char_indices().nth(f[..end].chars().count()).map(|(i, _)| i)
+    crate::fold::original_offset(line, &f, end)
 }
 
 /// A caption up to its credit: after the caption's last sentence or bracket, a name (an

@@ -280,13 +280,8 @@ static DATELINE_INSIDE: LazyLock<Regex> = LazyLock::new(|| {
 /// names; `None` when the line has none or opens with it.
 pub fn dateline_inside(line: &str) -> Option<(usize, String)> {
     let f = fold(line);
-    if f.chars().count() != line.chars().count() {
-        return None;
-    }
     let c = DATELINE_INSIDE.captures(&f)?;
-    let m = c.get(0)?;
-    let chars = f[..m.start()].chars().count();
-    let at = line.char_indices().nth(chars).map(|(i, _)| i)?;
+    let at = crate::fold::original_offset(line, &f, c.get(0)?.start())?;
     let outlet = original_span(line, &f, c.get(1)?.range());
     (at > 0).then_some((at, outlet))
 }
@@ -560,10 +555,11 @@ pub fn glued_closing_name(paragraph: &str) -> Option<(usize, String)> {
     let f = fold(t);
     let c = GLUED_NAME.captures(&f)?;
     let name = c.get(1)?;
-    if !is_surname_start(name.as_str()) || f.len() != t.len() {
+    if !is_surname_start(name.as_str()) {
         return None;
     }
-    Some((name.start(), t[name.range()].to_string()))
+    let at = crate::fold::original_offset(t, &f, name.start())?;
+    Some((at, t[at..].to_string()))
 }
 
 fn ends_sentence_like(t: &str) -> bool {
@@ -813,6 +809,9 @@ mod tests {
         assert_eq!(closing_names("(郭颖 天乐)"), Some((0, "郭颖、天乐".into())));
         let p = "活动现场,为自治区5支“草原综合服务轻骑兵”进行了授旗,各盟市、旗县也组织了200余支轻骑兵。赵丹";
         assert_eq!(glued_closing_name(p).map(|(at, n)| (&p[..at], n)), Some((&p[..p.len() - 6], "赵丹".into())));
+        // Full-width punctuation (folded to ASCII, fewer bytes) and Traditional script.
+        let p = "活動現場，為自治區5支“草原綜合服務輕騎兵”進行了授旗，各盟市、旗縣也組織了200餘支輕騎兵。趙丹";
+        assert_eq!(glued_closing_name(p).map(|(at, n)| (&p[..at], n)), Some((&p[..p.len() - 6], "趙丹".into())));
         assert_eq!(
             glued_closing_name("这一彪炳千古的奇迹,令世界惊叹,也是新征程的开始,乡村振兴的新时期已经到来了。好的开始"),
             None
