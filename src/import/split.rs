@@ -152,7 +152,7 @@ fn unrelated_paragraphs(lines: &[Line]) -> Vec<usize> {
     if lines.len() < UNRELATED_MIN || lines.iter().any(|l| han(l) < PARAGRAPH_HAN) {
         return Vec::new();
     }
-    let pairs: Vec<std::collections::HashMap<(char, char), f32>> = lines.iter().map(|l| han_pairs(&l.text)).collect();
+    let pairs: Vec<Pairs> = lines.iter().map(|l| han_pairs(&l.text)).collect();
     let unrelated = pairs.windows(2).all(|w| cosine(&w[0], &w[1]) < UNRELATED_MAX_SIMILARITY);
     if unrelated {
         (0..lines.len()).collect()
@@ -162,18 +162,20 @@ fn unrelated_paragraphs(lines: &[Line]) -> Vec<usize> {
 }
 
 /// Counts of neighbouring Han character pairs.
-fn han_pairs(text: &str) -> std::collections::HashMap<(char, char), f32> {
+type Pairs = std::collections::HashMap<(char, char), f32>;
+
+fn han_pairs(text: &str) -> Pairs {
     let han: Vec<char> = text.chars().filter(|&c| is_han(c)).collect();
-    let mut counts = std::collections::HashMap::new();
+    let mut counts = Pairs::new();
     for w in han.windows(2) {
         *counts.entry((w[0], w[1])).or_insert(0.0) += 1.0;
     }
     counts
 }
 
-fn cosine(a: &std::collections::HashMap<(char, char), f32>, b: &std::collections::HashMap<(char, char), f32>) -> f32 {
+fn cosine(a: &Pairs, b: &Pairs) -> f32 {
     let dot: f32 = a.iter().filter_map(|(k, x)| b.get(k).map(|y| x * y)).sum();
-    let norm = |m: &std::collections::HashMap<(char, char), f32>| m.values().map(|v| v * v).sum::<f32>().sqrt();
+    let norm = |m: &Pairs| m.values().map(|v| v * v).sum::<f32>().sqrt();
     let n = norm(a) * norm(b);
     if n == 0.0 {
         0.0
