@@ -20,16 +20,19 @@ pub fn same_file(a: &str, b: &str) -> bool {
 pub fn record_file(n: &str) -> Option<String> {
     let at = n.rfind([':', '#'])?;
     let number = &n[at + 1..];
-    (!number.is_empty()
-        && number.bytes().all(|c| c.is_ascii_digit())
-        && (is_record_file(&n[..at]) || n[..at].to_ascii_lowercase().ends_with(".json")))
-    .then(|| n[..at].to_string())
+    (!number.is_empty() && number.bytes().all(|c| c.is_ascii_digit()) && holds_records(&n[..at]))
+        .then(|| n[..at].to_string())
 }
 
 /// Record files: JSON Lines, CSV, WARC (gzip'd or not).
 pub fn is_record_file(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [".jsonl", ".ndjson", ".csv", ".warc", ".warc.gz"].iter().any(|e| lower.ends_with(e))
+}
+
+/// Files read as records: the record files and `.json` (an array of records, or one).
+pub fn holds_records(name: &str) -> bool {
+    is_record_file(name) || name.to_ascii_lowercase().ends_with(".json")
 }
 
 pub use crate::config::{Fields, Names, DEFAULTS};
@@ -372,8 +375,7 @@ impl Iterator for Guarded<'_> {
 /// The inputs of one file; see [`expand`].
 fn file_inputs(path: PathBuf, name: String, fields: &Fields) -> Box<dyn Iterator<Item = Input> + Send + '_> {
     let lower = name.to_ascii_lowercase();
-    // `.json` only when named on the command line: a folder's walk does not pick it up.
-    if !is_record_file(&lower) && !lower.ends_with(".json") {
+    if !holds_records(&lower) {
         return Box::new(std::iter::once(Input::File { path, name }));
     }
     if lower.ends_with(".warc") || lower.ends_with(".warc.gz") {

@@ -89,8 +89,7 @@ fn is_raw_article(path: &Path) -> bool {
     !name.starts_with('.')
         && (is_html_name(name)
             || lower.ends_with(".txt")
-            || records::is_record_file(name)
-            || lower.ends_with(".json")
+            || records::holds_records(name)
             || (markdown && !has_front_matter(path)))
 }
 
@@ -238,8 +237,7 @@ pub fn run_with(
     skip: &[PathBuf],
 ) -> Vec<FileReport> {
     let files = collect_inputs(inputs, skip);
-    let record_files =
-        files.iter().any(|(_, name)| records::is_record_file(name) || name.to_ascii_lowercase().ends_with(".json"));
+    let record_files = files.iter().any(|(_, name)| records::holds_records(name));
     let parsed = parse_all(importer, files.len(), record_files, records::expand(files, fields));
     let copies = Copies::of(&parsed);
     let mut writer = Writer {
