@@ -438,6 +438,10 @@ pub fn ends_sentence(text: &str) -> bool {
 /// (`图为拉鲁湿地一角。拉萨日报 巴桑次仁　摄进入秋季，…`): the byte offset where the paragraph
 /// starts. The caption opens as one (`图为`, `图:`) and ends at its credit (`… 摄`).
 fn glued_caption_end(line: &str) -> Option<usize> {
+    // Every line passes here: only one with a credit is folded.
+    if !line.contains(['摄', '攝']) {
+        return None;
+    }
     let f = fold(line);
     if !CAPTION.is_match(f.trim_start()) {
         return None;
