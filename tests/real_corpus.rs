@@ -22,10 +22,10 @@ const FLOORS: &[(&str, usize)] = &[
     ("clean", 188),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 156;
+const MIN_FULLY_RIGHT: usize = 163;
 /// Labelled fields written wrong without a review mark (`wrong and not flagged`): a silent
 /// error is worse than a flagged one. Lower it as import gets more honest.
-const MAX_SILENT: usize = 15;
+const MAX_SILENT: usize = 13;
 
 #[test]
 fn real_articles_import_field_by_field() {

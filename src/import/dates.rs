@@ -64,6 +64,13 @@ const CURRENT_PERIODS: &[&str] = &[
 
 static YEAR_MENTION: LazyLock<Regex> = LazyLock::new(|| re(r"((?:19|20)\d{2})\s*年"));
 
+/// A day named without its year as the time of what a sentence reports (`9月24日，由…`), not the
+/// tail of a full date (`2023年9月24日`) nor the end of a range (`至5月7日`).
+static BARE_DAY: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^年\d\s至到\-—~])\s*\d{1,2}月\d{1,2}日\s*[，,]"));
+
+/// What follows a year that looks back at it or ahead, not at a day's event in it.
+const NOT_THE_EVENTS_YEAR: &[&str] = &["以来", "度", "底", "末", "前", "后", "至", "到", "起", "-", "—", "~"];
+
 static SESSION: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?:十([一二三四五六七八九])届全国人大([一二三四五])次会议|全国政协十([一二三四五六七八九])届([一二三四五])次会议)",
@@ -263,8 +270,12 @@ pub fn infer_year(text: &str, not_after: i32) -> Option<i32> {
         let before = f[from..m.start()].chars().next_back();
         let now = NOW_CUES.iter().any(|cue| sentence.contains(cue));
         let period = CURRENT_PERIODS.iter().any(|p| after.starts_with(p));
+        // A sentence that reports what happened on a day (`9月24日，…举办的2023年迎国庆篮球赛`)
+        // names that day's year when it names one, unless it looks back or ahead from it.
+        let dated_event = BARE_DAY.is_match(sentence) && !NOT_THE_EVENTS_YEAR.iter().any(|w| after.starts_with(w));
         let y: i32 = c[1].parse().unwrap_or(0);
-        if now && period && !before.is_some_and(|b| "到至从自于起".contains(b)) && y <= not_after {
+        if (now && period || dated_event) && !before.is_some_and(|b| "到至从自于起".contains(b)) && y <= not_after
+        {
             best = best.max(Some(y));
         }
     }

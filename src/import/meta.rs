@@ -903,5 +903,15 @@ mod tests {
             "the cue must be in the same sentence"
         );
         assert_eq!(infer_year("近日,该县总结自2019年上半年以来的做法", 2026), None, "a start is no present");
+        // A sentence that reports a day's event names that day's year (107, 114 of the corpus);
+        // a full date's year, a range's end and a year looked back at are not the event's.
+        assert_eq!(infer_year("9月24日,由县直工委联合举办的2023年迎国庆篮球赛在县体育馆正式开赛。", 2026), Some(2023));
+        assert_eq!(
+            infer_year("8月25日,記者跟隨『法治光輝照邊疆——2024年全國網絡普法行·雲南站』采訪團", 2026),
+            Some(2024)
+        );
+        assert_eq!(infer_year("2015年 7月15日,市档案局会同市农业局赴试点单位", 2026), None);
+        assert_eq!(infer_year("2004年3月20日至5月7日,来自四川泸州的老中医", 2026), None);
+        assert_eq!(infer_year("1月5日,我县召开2022年度工作总结会", 2026), None, "a year's review is not its year");
     }
 }
