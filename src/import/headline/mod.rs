@@ -112,7 +112,9 @@ pub fn tidy(title: &str) -> String {
         Some(m) if t[m.end()..].chars().count() >= 8 => t[m.end()..].to_string(),
         _ => t.to_string(),
     };
-    MEDIA_NOTE.replace(t.trim(), "").trim().to_string()
+    // A separator left at the end by a list or a menu (`…步行。 |`).
+    let t = t.trim().trim_end_matches(['|', '｜']).trim_end();
+    MEDIA_NOTE.replace(t, "").trim().to_string()
 }
 
 /// A page `<title>` without its site suffix: `安吉：全科网格_浙江新闻` → `安吉：全科网格`.
@@ -333,6 +335,11 @@ mod tests {
         assert_eq!(tidy("原标题 :2019山东之变|“对标”成热词"), "2019山东之变|“对标”成热词");
         assert_eq!(tidy("环球通讯!陇县:擂台比武晒实绩 比学赶超促担当"), "陇县:擂台比武晒实绩 比学赶超促担当");
         assert_eq!(tidy("13岁女孩辍学后生下女婴(附图)"), "13岁女孩辍学后生下女婴");
+        assert_eq!(
+            tidy("從白日村村委會到三組的農牧民家里需要乘摩托車或者步行。 |"),
+            "從白日村村委會到三組的農牧民家里需要乘摩托車或者步行。",
+            "a list's separator left at the end: the caption reads as the sentence it is"
+        );
         assert_eq!(tidy("薛凯琪新专辑表情千奇百怪 再拿巨星开涮（图）"), "薛凯琪新专辑表情千奇百怪 再拿巨星开涮");
         assert_eq!(
             strip_site_suffix("街镇“探新记”:老寨新“招”激活治理“暖意”-新华网"),
