@@ -51,7 +51,7 @@ const FRESH_FLOORS: &[(&str, usize)] = &[
     ("clean", 16),
 ];
 const FRESH_MIN_FULLY_RIGHT: usize = 8;
-const FRESH_MAX_SILENT: usize = 8;
+const FRESH_MAX_SILENT: usize = 7;
 
 #[test]
 fn fresh_pages_of_other_sites_import_field_by_field() {

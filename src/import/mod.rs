@@ -284,7 +284,7 @@ impl<'a> Importer<'a> {
         }
         let draft =
             Draft { headline: vec![title.clone()], header: Vec::new(), body: vec![Line::new(NOTE, 0)], headed: true };
-        let chosen = Headline { title, subtitle: None, lines: Vec::new(), score: 0.0, weak: false };
+        let chosen = Headline { title, subtitle: None, lines: Vec::new(), score: 0.0, runner_up: None, weak: false };
         let provenance = Provenance {
             file: name.to_string(),
             url: hints.url.clone(),
@@ -357,6 +357,7 @@ impl<'a> Importer<'a> {
                 subtitle: None,
                 lines: Vec::new(),
                 score: 0.0,
+                runner_up: None,
                 weak: false,
             })
         });

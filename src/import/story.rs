@@ -284,6 +284,14 @@ fn title_of(d: &Draft, chosen: Option<Headline>, provenance: &mut Provenance) ->
             if h.weak {
                 provenance
                     .flag("title", "only a breadcrumb trail names it: no line of the page prints it as a headline");
+            } else if let Some(other) = h.runner_up.filter(|&o| h.score - o < headline::CLOSE_CALL) {
+                provenance.flag(
+                    "title",
+                    &format!(
+                        "a close call: another line of the page scored nearly as high ({:.1} vs {:.1})",
+                        h.score, other
+                    ),
+                );
             }
             (h.title, h.subtitle)
         }

@@ -25,12 +25,15 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
     let top = Top::new(lines, page);
     super::features::start_choice();
     let mut best: Option<Headline> = None;
+    // Every candidate's folded words and score, to tell how close the call was.
+    let mut scored: Vec<(String, f32)> = Vec::new();
     for i in 0..top.window {
         let Some((text, x)) = top.score_line(i) else { continue };
         let score = x.score();
         record(&text, &x, score);
+        scored.push((fold(&text), score));
         if best.as_ref().is_none_or(|b| score > b.score) {
-            best = Some(Headline { title: text, subtitle: None, lines: vec![i], score, weak: false });
+            best = Some(Headline { title: text, subtitle: None, lines: vec![i], score, runner_up: None, weak: false });
         }
     }
     // The page's own title fields compete too: a saved page's headline may be printed nowhere
@@ -57,11 +60,14 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
         x.set(F::FieldRank, k as f32);
         let score = x.score();
         record(&text, &x, score);
+        scored.push((fold(&text), score));
         if best.as_ref().is_none_or(|b| score > b.score) {
-            best = Some(Headline { title: text, subtitle: None, lines: Vec::new(), score, weak });
+            best = Some(Headline { title: text, subtitle: None, lines: Vec::new(), score, runner_up: None, weak });
         }
     }
     let mut h = best.filter(|b| b.score >= MIN_SCORE)?;
+    let won = fold(&h.title);
+    h.runner_up = scored.iter().filter(|(t, _)| *t != won).map(|&(_, s)| s).reduce(f32::max);
     if h.lines.is_empty() {
         return Some(h);
     }
