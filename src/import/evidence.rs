@@ -113,7 +113,7 @@ pub fn reads_as_outlet(source: &str) -> bool {
 /// not a byline rule read who. (`记者走进…`, `记者介绍。` are the story's narrative.)
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(记者|通讯员|撰稿|撰文|供稿|作者)\s*[:：/]?\s*\p{Han}{2,3}(\s|摄|报道|[)）】\]、]|$)|[(（]\s*\p{Han}{2,4}\s*(摄影)?报道\s*[)）]|\p{Han}{2,4}\s+(摄影)?报道\s*$",
+        r"(记者|通讯员|撰稿|撰文|供稿|作者)\s*[:：/]?\s*\p{Han}{2,3}(\s|摄|报道|[)）】\]、]|$)|(记者|通讯员)\p{Han}{4,9}摄\s*($|\n)|[(（]\s*\p{Han}{2,4}\s*(摄影)?报道\s*[)）]|\p{Han}{2,4}\s+(摄影)?报道\s*$",
     )
     .expect("valid pattern")
 });
@@ -195,6 +195,9 @@ mod tests {
         assert!(names_a_reporter("", "……共同推进放管服改革。(趙磊 報道)"));
         assert!(names_a_reporter("", "……村民们欢聚一堂。\n阿其 攝影報道"));
         assert!(!names_a_reporter("", "据当地媒体报道,该县今年以来推进改革。"));
+        // A photo credit with its names glued (`杨树山本报记者潘宏宇白云峰摄`) closing a caption story.
+        assert!(names_a_reporter("", "……协助小区开展封闭管理工作。 杨树山本报记者潘宏宇白云峰摄"));
+        assert!(!names_a_reporter("", "记者走进玉树拍摄村民劳作的场景,看到的是一片繁忙。"));
     }
 
     #[test]
