@@ -321,7 +321,21 @@ pub fn byline_outlet(line: &str) -> Option<String> {
     let c = OUTLET_REPORTER.captures(&f)?;
     let o = c.get(1)?;
     let outlet = o.as_str();
-    (!is_own_outlet(outlet)).then(|| original_span(line, &f, o.range()))
+    let kept = o.start()..o.start() + without_desk(outlet).len();
+    (!is_own_outlet(outlet)).then(|| original_span(line, &f, kept))
+}
+
+/// An outlet without the newsroom desk its reporter belongs to (`兰州日报社全媒体记者` →
+/// 兰州日报社), where what is left still reads as an outlet; `长子县融媒体` stays whole.
+fn without_desk(outlet: &str) -> &str {
+    ["全媒体", "融媒体", "融媒"]
+        .iter()
+        .find_map(|d| outlet.strip_suffix(d))
+        .filter(|rest| {
+            let ends = ["报社", "日报", "晚报", "报", "社", "台", "网"];
+            rest.chars().count() >= 3 && ends.iter().any(|e| rest.ends_with(e))
+        })
+        .unwrap_or(outlet)
 }
 
 /// The outlets and photographers of a page's photo credits (`新华社记者 赵戈 摄`), in order.
@@ -330,7 +344,7 @@ pub fn photo_credits(text: &str) -> Vec<(String, String)> {
     PHOTO_CREDIT
         .captures_iter(&f)
         .filter_map(|c| {
-            let outlet = c.get(1)?.as_str();
+            let outlet = without_desk(c.get(1)?.as_str());
             if is_own_outlet(outlet) {
                 return None;
             }
@@ -729,6 +743,9 @@ mod tests {
     fn outlets_credited_with_their_reporters_and_photographers() {
         assert_eq!(byline_outlet("廣西新聞網記者 伍永志").as_deref(), Some("廣西新聞網"));
         assert_eq!(byline_outlet("文 / 圖_當代貴州融媒體記者 / 楊剛").as_deref(), Some("當代貴州融媒體"));
+        // A paper's desk is not part of its name; a county's 融媒体 (centre) is the outlet.
+        assert_eq!(byline_outlet("蘭州日報社全媒體記者楊文豪文/圖").as_deref(), Some("蘭州日報社"));
+        assert_eq!(byline_outlet("长子县融媒体记者 王平").as_deref(), Some("长子县融媒体"));
         assert_eq!(byline_outlet("本报记者 王伟健"), None);
         assert_eq!(
             photo_credits("著牧區的發展,成為牧民奔小康的依靠和主心骨。新華社記者 任軍川 攝 4月16日,錫林郭勒盟"),
