@@ -22,7 +22,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("clean", 188),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 163;
+const MIN_FULLY_RIGHT: usize = 165;
 /// Labelled fields written wrong without a review mark (`wrong and not flagged`): a silent
 /// error is worse than a flagged one. Lower it as import gets more honest.
 const MAX_SILENT: usize = 12;
