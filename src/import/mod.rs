@@ -94,7 +94,7 @@ pub struct Story {
     pub body: String,
     pub file_stem: String,
     /// Shingles of the body text, to find the same story in other raw files.
-    pub fingerprint: Vec<u64>,
+    pub fingerprint: Vec<dedup::Shingle>,
     /// What `kbgen retag` would compute from the page as written ([`Importer::tags`], made
     /// while files are read in parallel): the tagged fields that agree with it are recorded.
     /// (`None` until made: `Importer::stories` makes it.)

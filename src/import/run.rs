@@ -353,7 +353,7 @@ impl Copies {
                 all.extend((0..stories.len()).map(|s| (f, s)));
             }
         }
-        let sets: Vec<&[u64]> = all.iter().map(|&k| story_of(parsed, k).fingerprint.as_slice()).collect();
+        let sets: Vec<&[dedup::Shingle]> = all.iter().map(|&k| story_of(parsed, k).fingerprint.as_slice()).collect();
         let mut copies = Copies { keep: HashMap::new(), merged_into: HashMap::new() };
         let agree = |a: usize, b: usize| copies_agree(story_of(parsed, all[a]), story_of(parsed, all[b]));
         for group in dedup::groups_with(&sets, agree) {

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-const BUILTIN_TSV: &str = include_str!("../../data/towns.tsv");
+static BUILTIN_TSV: &str = include_str!("../../data/towns.tsv");
 
 /// One town name found in a text.
 #[derive(Debug, Clone)]
@@ -17,12 +17,15 @@ pub struct TownMention {
     pub start: usize,
     pub end: usize,
     /// Division codes of the counties that have a town of this name.
-    pub counties: &'static [String],
+    pub counties: &'static [&'static str],
 }
 
 pub struct Towns {
-    /// Pattern index → county codes.
-    counties: Vec<Vec<String>>,
+    /// Every name's county codes, name after name (slices of the built-in list: a code per
+    /// town held as a `String` of its own cost 4 MB of small allocations).
+    codes: Vec<&'static str>,
+    /// Pattern index → the end of its codes in `codes` (the start is the previous one's end).
+    ends: Vec<usize>,
     matcher: AhoCorasick,
 }
 
@@ -34,21 +37,33 @@ impl Towns {
     }
 
     /// `county_code<TAB>town town …` lines; `#` starts a comment line.
-    fn parse(tsv: &str) -> Towns {
-        let mut by_name: HashMap<&str, Vec<String>> = HashMap::new();
+    fn parse(tsv: &'static str) -> Towns {
+        let mut by_name: HashMap<&str, Vec<&'static str>> = HashMap::new();
         for line in tsv.lines().filter(|l| !l.starts_with('#')) {
             let Some((code, names)) = line.split_once('\t') else { continue };
             for name in names.split(' ').filter(|n| n.chars().count() >= 3) {
-                by_name.entry(name).or_default().push(code.to_string());
+                by_name.entry(name).or_default().push(code);
             }
         }
-        let mut names: Vec<(&str, Vec<String>)> = by_name.into_iter().collect();
+        let mut names: Vec<(&str, Vec<&'static str>)> = by_name.into_iter().collect();
         names.sort_unstable();
         let matcher = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(names.iter().map(|(n, _)| n))
             .expect("town names build a matcher");
-        Towns { counties: names.into_iter().map(|(_, c)| c).collect(), matcher }
+        let mut codes = Vec::with_capacity(names.iter().map(|(_, c)| c.len()).sum());
+        let mut ends = Vec::with_capacity(names.len());
+        for (_, c) in names {
+            codes.extend(c);
+            ends.push(codes.len());
+        }
+        Towns { codes, ends, matcher }
+    }
+
+    /// The county codes of pattern `i`.
+    fn counties(&self, i: usize) -> &[&'static str] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.codes[start..self.ends[i]]
     }
 
     /// Every town name in `text` (a Simplified fold), leftmost-longest.
@@ -57,7 +72,7 @@ impl Towns {
             .find_iter(text)
             // `联合乡镇`: a 乡 before 镇 ends the word 乡镇, not a town's name.
             .filter(|m| !(text[..m.end()].ends_with('乡') && text[m.end()..].starts_with('镇')))
-            .map(|m| TownMention { start: m.start(), end: m.end(), counties: &self.counties[m.pattern().as_usize()] })
+            .map(|m| TownMention { start: m.start(), end: m.end(), counties: self.counties(m.pattern().as_usize()) })
             .collect()
     }
 }
@@ -67,11 +82,7 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<(&str, Vec<&str>)> {
-        Towns::builtin()
-            .mentions(text)
-            .into_iter()
-            .map(|m| (&text[m.start..m.end], m.counties.iter().map(String::as_str).collect()))
-            .collect()
+        Towns::builtin().mentions(text).into_iter().map(|m| (&text[m.start..m.end], m.counties.to_vec())).collect()
     }
 
     #[test]
@@ -82,6 +93,15 @@ mod tests {
         assert_eq!(f[1], ("仙岩街道", vec!["330304"]));
         // A shared name stands for each county that has it.
         assert!(found("安丰镇")[0].1.len() >= 2);
+    }
+
+    #[test]
+    fn county_codes_are_read_in_place_from_the_town_list() {
+        let towns = Towns::builtin();
+        let list = BUILTIN_TSV.as_bytes().as_ptr_range();
+        assert!(towns.codes.iter().all(|c| list.contains(&c.as_ptr())));
+        assert_eq!(towns.ends.len(), towns.matcher.patterns_len());
+        assert_eq!(towns.ends.last(), Some(&towns.codes.len()));
     }
 
     #[test]
