@@ -36,6 +36,8 @@ pub(crate) struct Row {
     pub author: Option<String>,
     pub lang: String,
     pub regions: Vec<RegionCell>,
+    /// The adopting place ([`Practice::adopter`]): the front matter's first region.
+    pub adopter: Option<RegionCell>,
     pub mechanisms: Vec<MechanismCell>,
     pub practice: Vec<String>,
     pub keywords: Vec<String>,
@@ -123,6 +125,9 @@ fn opt(s: &Option<String>) -> String {
 
 /// What the `adopted` field holds, and how the research figures and slices use it.
 pub(crate) const ADOPTED: &str = "Year the practice began, when the article says so (始于2014年, 2014年以来, 早在2014年); empty otherwise. The adopters-per-year figures and the per-year maps count a practice at this year where it has one, else at its report year";
+
+/// What the `adopter` field holds, and which figures count by it.
+pub(crate) const ADOPTER: &str = "The place that adopted the practice, as a gazetteer path: the first region of the page's front matter as written (import lists the story's own place first, then the province acting as a whole or other places the story names as examples; a person may put another first). The adopters-per-year figures, the per-year maps and the adopters columns of counts/mechanism-county.csv credit a practice to this place alone (and the units it lies within); the other region columns, maps, grids and slices list it under every place it names";
 
 /// Every column of `practices.csv`, in order.
 pub(crate) const COLUMNS: &[Column] = &[
@@ -231,6 +236,18 @@ pub(crate) const COLUMNS: &[Column] = &[
         cell: |r| join(r.regions.iter().map(|c| c.code.clone())),
     },
     Column {
+        name: "adopter",
+        kind: "string",
+        description: ADOPTER,
+        cell: |r| r.adopter.as_ref().map(|c| c.path.clone()).unwrap_or_default(),
+    },
+    Column {
+        name: "adopter_code",
+        kind: "string",
+        description: "Division code of the adopting place (GB/T 2260, six digits)",
+        cell: |r| r.adopter.as_ref().map(|c| c.code.clone()).unwrap_or_default(),
+    },
+    Column {
         name: "region_levels",
         kind: "string",
         description: "Level of each region (province, city, county), joined with ;",
@@ -321,6 +338,7 @@ pub(crate) fn row(site: &Site, p: &Practice) -> Row {
         author: f.author.clone(),
         lang: f.lang.clone().unwrap_or_else(|| "zh-CN".into()),
         regions,
+        adopter: p.adopter().map(|u| RegionCell::of(g, u)),
         mechanisms: p
             .mechanisms
             .iter()
@@ -548,6 +566,7 @@ fn jsonl_fields() -> Vec<serde_json::Value> {
         ("author", "string"),
         ("lang", "string"),
         ("regions", "array"),
+        ("adopter", "object"),
         ("mechanisms", "array"),
         ("practice", "array"),
         ("keywords", "array"),
@@ -639,7 +658,7 @@ fn datapackage(site: &Site) -> String {
                 "format": "jsonl",
                 "mediatype": "application/jsonl",
                 "encoding": "utf-8",
-                "description": "The same practices, one JSON object a line: regions as objects (path, code, level, province, city, county as [code, name]), mechanisms as {id, name}, lists as arrays.",
+                "description": "The same practices, one JSON object a line: regions as objects (path, code, level, province, city, county as [code, name]), the adopting place (adopter: the first region as written, an object of the same form, null without a region), mechanisms as {id, name}, lists as arrays.",
                 "schema": {"fields": jsonl_fields(), "primaryKey": ["id"]},
             },
             {
@@ -687,6 +706,7 @@ mod tests {
             author: author.map(Into::into),
             lang: "zh-CN".into(),
             regions: Vec::new(),
+            adopter: None,
             mechanisms: vec![MechanismCell { id: "grid-governance".into(), name: "网格化治理".into() }],
             practice: vec!["“接诉即办”".into()],
             keywords: vec!["网格".into(), "党建".into()],

@@ -48,6 +48,16 @@ impl Practice {
         self.front.date.clone().unwrap_or_else(|| self.front.year.map(|y| y.to_string()).unwrap_or_default())
     }
 
+    /// The place that adopted the practice: the first region of the front matter (gazetteer
+    /// unit). Import lists the story's own place first and after it the province acting as a
+    /// whole or other places the story names as examples; a person who finds another place the
+    /// adopter puts it first. Adoption figures (adopters per year, per-year maps) and the
+    /// dataset's `adopter` columns credit a practice to this place alone; the region pages,
+    /// maps, grids and the search's place filter list it under every place it names.
+    pub fn adopter(&self) -> Option<usize> {
+        self.regions.first().copied()
+    }
+
     /// The Markdown body: the one kept, else read again from the page file under `root`.
     pub fn body(&self, root: &Path) -> std::io::Result<std::borrow::Cow<'_, str>> {
         if let Some(b) = &self.body {

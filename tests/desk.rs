@@ -403,3 +403,43 @@ fn a_year_a_person_sets_is_no_longer_inferred() {
         old.replace("year: 2021\nyear_inferred: true\n", "year: 2020\n").replace("  review:\n  - year\n", "")
     );
 }
+
+#[test]
+fn the_adopted_year_is_a_four_digit_year_not_after_the_report() {
+    let dir = imported();
+    let root = dir.path();
+    let stem = "2023-liu-yang-jie-dui-jing-sai-ji-fa-c221e0ba";
+    let old = std::fs::read_to_string(page_file(root, stem)).unwrap();
+    assert!(old.contains("year: 2023\n") && !old.contains("adopted:"), "{old}");
+    let s = start(root);
+    let tok = token(&s);
+    let save = |adopted: &str, sha: &str| {
+        let json = serde_json::json!({ "page": stem, "sha256": sha, "fields": { "adopted": adopted } });
+        post(&s, "save", &tok, &json.to_string(), &[])
+    };
+    // The form shows the field, empty while the page has no such key.
+    let (_, page) = get(&s, &format!("/practices/{stem}/"));
+    assert!(page.contains("<input name=\"adopted\" value=\"\""), "the edit panel has an adopted field");
+    // Refused, nothing written: not four digits, or after the report's year.
+    for (bad, why) in [
+        ("14", "is not a four-digit year"),
+        ("2014年", "is not a four-digit year"),
+        ("2024", "after the report's year 2023"),
+    ] {
+        let (status, body) = save(bad, &sha256(old.as_bytes()));
+        assert_eq!(status, 422, "{bad}: {body}");
+        assert!(body.contains(why), "{bad}: {body}");
+        assert_eq!(std::fs::read_to_string(page_file(root, stem)).unwrap(), old, "{bad} wrote the page");
+    }
+    // A year up to the report's is written where import puts the key, after the year.
+    let (status, body) = save("2023", &sha256(old.as_bytes()));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"changed\":[\"adopted\"]"), "{body}");
+    let new = std::fs::read_to_string(page_file(root, stem)).unwrap();
+    let at = old.find("year: 2023\n").map(|i| i + "year: 2023\n".len()).unwrap();
+    assert_eq!(new, format!("{}adopted: 2023\n{}", &old[..at], &old[at..]));
+    // Emptied, the key goes.
+    let (status, body) = save("", &sha256(new.as_bytes()));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(std::fs::read_to_string(page_file(root, stem)).unwrap(), old);
+}

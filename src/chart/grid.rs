@@ -40,6 +40,14 @@ pub(crate) struct GridRow {
     pub since: Option<i32>,
 }
 
+/// Rows a grid lays out when the page opens; the rest wait behind a checkbox (`grid-all`) in a
+/// row group that is not displayed until it is ticked (or the page is printed, or the figure
+/// downloaded). A province's grid has a row per mechanism it reports (179 on the bench
+/// corpus): laying them all out blocked the main thread for about a second on Lighthouse's
+/// phone, and a page's first screen never holds 40 rows anyway. A mechanism's grid (a row per
+/// province, at most 34) is never folded.
+pub(crate) const SHOWN_ROWS: usize = 40;
+
 /// The mark of a row's stated start, as the grid writes it.
 pub(crate) const SINCE: &str = "<span class=\"since\"";
 
@@ -107,7 +115,10 @@ pub(crate) fn grid(
         s.push_str(&format!("<th scope=\"col\">{y}</th>"));
     }
     s.push_str("<th scope=\"col\">合计</th></tr></thead><tbody>");
-    for r in &rows {
+    for (k, r) in rows.iter().enumerate() {
+        if k == SHOWN_ROWS {
+            s.push_str("</tbody><tbody class=\"grid-more\">");
+        }
         let first = r.first_report();
         let since = r.since.filter(|&s| s < first);
         let censored = corpus_from == Some(first) && since.is_none();
@@ -153,6 +164,13 @@ pub(crate) fn grid(
         s.push_str(&format!("<td class=\"grid-total\">{}</td></tr>", total(r)));
     }
     s.push_str("</tbody></table></div>");
+    if rows.len() > SHOWN_ROWS {
+        s.push_str(&format!(
+            "<p class=\"grid-more-toggle\"><label><input type=\"checkbox\" class=\"grid-all\"> 显示其余 {} 行（共 {} 行）</label></p>",
+            rows.len() - SHOWN_ROWS,
+            rows.len()
+        ));
+    }
     s
 }
 
@@ -293,6 +311,18 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains("区县"), "a level without places is left out");
+    }
+
+    #[test]
+    fn rows_beyond_the_first_forty_wait_behind_a_checkbox() {
+        let rows = |n: usize| (0..n).map(|i| row(&format!("第{i:02}行"), &[(2015 + (i % 5) as i32, 1)])).collect();
+        let html = grid("g", "c", "机制", "./", None, rows(SHOWN_ROWS + 5));
+        let (shown, more) = html.split_once("<tbody class=\"grid-more\">").expect("a second row group");
+        assert_eq!(shown.matches("<tr>").count(), SHOWN_ROWS + 1, "the header row and forty rows");
+        assert_eq!(more.matches("<tr>").count(), 5);
+        assert!(html.contains("<input type=\"checkbox\" class=\"grid-all\"> 显示其余 5 行（共 45 行）"), "{html}");
+        let html = grid("g", "c", "省份", "./", None, rows(SHOWN_ROWS));
+        assert!(!html.contains("grid-more") && !html.contains("grid-all"), "forty rows fold nothing");
     }
 
     #[test]

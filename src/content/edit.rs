@@ -33,8 +33,8 @@ pub const ORDER: [&str; 14] = [
 ];
 
 /// The keys a person curates, in the edit form's order.
-pub const CURATED: [&str; 10] =
-    ["title", "subtitle", "date", "year", "source", "author", "region", "mechanism", "practice", "keywords"];
+pub const CURATED: [&str; 11] =
+    ["title", "subtitle", "date", "year", "adopted", "source", "author", "region", "mechanism", "practice", "keywords"];
 
 /// Whether a curated key holds a list (one value per line in the form).
 pub fn is_list(key: &str) -> bool {

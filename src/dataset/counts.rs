@@ -1,6 +1,7 @@
 //! Build stage 3c, continued: the dataset's count tables. `data/counts/mechanism-year.csv`
 //! counts each mechanism's practices by the year of their report, `data/counts/mechanism-county.csv`
-//! by the county they name; each row's `search_url` is the search page filtered to exactly
+//! by the county they name (and, of those, how many the county adopted: the practice's first
+//! region, [`crate::practice::Practice::adopter`]); each row's `search_url` is the search page filtered to exactly
 //! the practices it counts (the filters of the page's contract: a mechanism takes in its
 //! narrower entries, `from`/`to` the report's year, `region` a place or any place within it).
 //! Division codes are strings in the package's schema.
@@ -55,6 +56,11 @@ pub(crate) fn county_columns() -> Vec<Column> {
         ("county_code", "string", "Division code of the county-level unit"),
         ("county", "string", "The county-level unit: practices count for it when one of their regions is it"),
         COUNT,
+        (
+            "adopters",
+            "integer",
+            "Of those, the practices whose adopting place (practices.csv's adopter: the first region as written) is this county; the others name it beside the place that adopted the mechanism",
+        ),
         SEARCH_URL,
     ]);
     c
@@ -71,7 +77,8 @@ pub(crate) fn tables(site: &Site) -> (Vec<u8>, Vec<u8>) {
         let v = &vocab.mechanisms[m.mechanism];
         let mine = format!("mechanism={}", query_value(&v.id));
         let mut by_year: BTreeMap<i32, usize> = BTreeMap::new();
-        let mut by_county: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        // Per county: its unit, the practices naming it, those it adopted.
+        let mut by_county: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
         for &i in &m.practices {
             let p = &site.practices[i];
             if let Some(y) = p.front.year {
@@ -82,7 +89,9 @@ pub(crate) fn tables(site: &Site) -> (Vec<u8>, Vec<u8>) {
             seen.sort_unstable();
             seen.dedup();
             for u in seen {
-                by_county.entry(&g.unit(u).code).or_insert((u, 0)).1 += 1;
+                let c = by_county.entry(&g.unit(u).code).or_insert((u, 0, 0));
+                c.1 += 1;
+                c.2 += usize::from(p.adopter() == Some(u));
             }
         }
         for (y, n) in by_year {
@@ -90,7 +99,7 @@ pub(crate) fn tables(site: &Site) -> (Vec<u8>, Vec<u8>) {
                 [v.id.clone(), v.name.clone(), y.to_string(), n.to_string(), url(format!("{mine}&from={y}&to={y}"))];
             years.write_record(row.map(super::defuse)).expect("writing to memory");
         }
-        for (u, n) in by_county.into_values() {
+        for (u, n, adopted) in by_county.into_values() {
             let cell = super::RegionCell::of(g, u);
             let [(pc, pn), (cc, cn)] = [cell.province, cell.city].map(Option::unwrap_or_default);
             let county = g.unit(u);
@@ -104,6 +113,7 @@ pub(crate) fn tables(site: &Site) -> (Vec<u8>, Vec<u8>) {
                 county.code.clone(),
                 county.name.clone(),
                 n.to_string(),
+                adopted.to_string(),
                 url(format!("{mine}&region={}", query_value(&cell.path))),
             ];
             counties.write_record(row.map(super::defuse)).expect("writing to memory");

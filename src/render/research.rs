@@ -141,8 +141,10 @@ impl Renderer<'_> {
         }
     }
 
-    /// Distinct places with practices `items` each year, and cumulatively, at each level: a
-    /// practice counts at the year it began where the text says (`adopted`), else at its report's.
+    /// Distinct places adopting practices `items` each year, and cumulatively, at each level: a
+    /// practice counts for its adopting place alone ([`crate::practice::Practice::adopter`], the
+    /// first region as written) and the units it lies within, at the year it began where the
+    /// text says (`adopted`), else at its report's.
     fn adopter_rows(&self, items: &[usize]) -> Vec<AdopterRow> {
         let g = self.site.gazetteer;
         let levels = [(Level::Province, "省份"), (Level::City, "地市"), (Level::County, "区县")];
@@ -150,7 +152,7 @@ impl Renderer<'_> {
         for &i in items {
             let p = &self.site.practices[i];
             let Some(y) = p.front.adopted.or(p.front.year) else { continue };
-            for &u in &p.regions {
+            if let Some(u) = p.adopter() {
                 for a in g.lineage(u) {
                     let l = levels.iter().position(|(l, _)| *l == g.unit(a).level).expect("three levels");
                     years[l].entry(a).or_default().insert(y);
@@ -184,19 +186,20 @@ impl Renderer<'_> {
     }
 
     /// The small multiples of a mechanism's map (`items` its practices, `max` its map's
-    /// largest count): a panel per year with a practice, a practice counting from the year it
-    /// began where the text says (`adopted`), else its report's, shaded cumulatively; beyond
+    /// largest count): a panel per year with a practice, a practice counting for the province
+    /// of its adopting place only (the first region as written) from the year it began where
+    /// the text says (`adopted`), else its report's, shaded cumulatively; beyond
     /// [`YEAR_PANELS`] years, neighbouring years share a panel (the last year's counts).
     fn year_maps(&self, id: &str, title: &str, items: &[usize], max: usize, view: &mut ResearchView) {
         let (g, t) = (self.site.gazetteer, &self.site.taxonomies);
         let provinces: HashMap<usize, usize> = t.provinces().map(|(i, t)| (t.unit, i)).collect();
-        let dated: Vec<(i32, BTreeSet<usize>)> = items
+        let dated: Vec<(i32, usize)> = items
             .iter()
             .filter_map(|&i| {
-                let f = &self.site.practices[i].front;
-                Some((f.adopted.or(f.year)?, self.provinces_of(i, &provinces)))
+                let p = &self.site.practices[i];
+                let province = provinces.get(&g.lineage(p.adopter()?)[0]).copied()?;
+                Some((p.front.adopted.or(p.front.year)?, province))
             })
-            .filter(|(_, ps)| !ps.is_empty())
             .collect();
         let years: Vec<i32> = dated.iter().map(|d| d.0).collect::<BTreeSet<_>>().into_iter().collect();
         let size = years.len().div_ceil(YEAR_PANELS).max(1);
@@ -206,10 +209,8 @@ impl Renderer<'_> {
             let end = chunk[chunk.len() - 1];
             let label = if chunk.len() == 1 { end.to_string() } else { format!("{}–{end}", chunk[0]) };
             let mut counts: HashMap<usize, usize> = HashMap::new();
-            for (_, ps) in dated.iter().filter(|d| d.0 <= end) {
-                for &p in ps {
-                    *counts.entry(p).or_default() += 1;
-                }
+            for &(_, p) in dated.iter().filter(|d| d.0 <= end) {
+                *counts.entry(p).or_default() += 1;
             }
             let mut areas = Vec::new();
             let mut new = Vec::new();
@@ -316,7 +317,7 @@ impl Renderer<'_> {
             csv_within: None,
             ..Default::default()
         };
-        self.year_maps("map-years", &format!("{name}：逐年累计有实践的省份"), &m.practices, max, &mut view);
+        self.year_maps("map-years", &format!("{name}：逐年累计采用的省份"), &m.practices, max, &mut view);
         view
     }
 

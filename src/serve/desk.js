@@ -77,7 +77,7 @@
   // ---- the edit panel of a practice page ----
   function editPanel(form) {
     var token = form.dataset.token;
-    var names = ["title", "subtitle", "date", "year", "source", "author", "region", "mechanism", "practice", "keywords"];
+    var names = ["title", "subtitle", "date", "year", "adopted", "source", "author", "region", "mechanism", "practice", "keywords"];
     var status = form.querySelector("output");
     function values() {
       var v = {};

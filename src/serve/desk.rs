@@ -254,6 +254,7 @@ fn current(front: &FrontMatter, key: &str) -> Value {
         "subtitle" => Value::Text(front.subtitle.clone()),
         "date" => Value::Text(front.date.clone()),
         "year" => Value::Year(front.year),
+        "adopted" => Value::Year(front.adopted),
         "source" => Value::Text(front.source.clone()),
         "author" => Value::Text(front.author.clone()),
         list => Value::List(crate::content::tagged_value(front, list).to_vec()),
@@ -284,6 +285,11 @@ fn value_of(key: &str, text: &str) -> Result<Value, String> {
     match key {
         "year" if t.is_empty() => Ok(Value::Year(None)),
         "year" => t.parse().map(|y| Value::Year(Some(y))).map_err(|_| format!("year: `{t}` is not a year")),
+        "adopted" if t.is_empty() => Ok(Value::Year(None)),
+        "adopted" => match t.parse() {
+            Ok(y) if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) => Ok(Value::Year(Some(y))),
+            _ => Err(format!("adopted: `{t}` is not a four-digit year")),
+        },
         "title" if t.is_empty() => Err("title: a page needs a title".into()),
         _ => Ok(Value::Text((!t.is_empty()).then(|| t.to_string()))),
     }
@@ -302,6 +308,15 @@ fn check(site: &Site, vocab: &Vocabulary, path: &Path, text: &str) -> Result<(),
     crate::practice::parse_practice(rel, text, vocab, site.gazetteer)
         .map(drop)
         .map_err(|d| d.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))
+}
+
+/// A practice cannot begin after the year it was reported in: checked when a person sets
+/// `adopted` (a year changed under an `adopted` import wrote is left for the person to see).
+fn adopted_fits(adopted: Option<i32>, year: Option<i32>) -> Result<(), String> {
+    match (adopted, year) {
+        (Some(a), Some(y)) if a > y => Err(format!("adopted: {a} is after the report's year {y}")),
+        _ => Ok(()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -351,6 +366,15 @@ fn save(site: &Site, s: Save) -> Response<Body> {
         };
         if value != current(&front, key) {
             changes.push((key, value));
+        }
+    }
+    if let Some((_, Value::Year(adopted))) = changes.iter().find(|(k, _)| *k == "adopted") {
+        let year = match changes.iter().find(|(k, _)| *k == "year") {
+            Some((_, Value::Year(y))) => *y,
+            _ => front.year,
+        };
+        if let Err(e) = adopted_fits(*adopted, year) {
+            return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e);
         }
     }
     // A year a person sets is no longer one import inferred from the text.
@@ -452,6 +476,9 @@ fn bulk(site: &Site, b: Bulk) -> Response<Body> {
                 }
                 (v, _) => v.clone(),
             };
+            if let ("adopted", Value::Year(a)) = (key, &new) {
+                adopted_fits(*a, front.year)?;
+            }
             let clear: &[&str] = if add { &[] } else { &[key] };
             let new_text = edit::edit(&text, &[(key, new)], clear)?;
             check(site, &vocab, &path, &new_text)?;
@@ -601,6 +628,13 @@ mod tests {
         assert_eq!(value_of("year", " 2021 "), Ok(Value::Year(Some(2021))));
         assert_eq!(value_of("year", ""), Ok(Value::Year(None)));
         assert!(value_of("year", "二〇二一").is_err());
+        assert_eq!(value_of("adopted", "2014"), Ok(Value::Year(Some(2014))));
+        assert_eq!(value_of("adopted", " "), Ok(Value::Year(None)));
+        for bad in ["14", "20145", "-201", "二〇一四", "2014年"] {
+            assert!(value_of("adopted", bad).is_err(), "{bad}");
+        }
+        assert!(adopted_fits(Some(2021), Some(2020)).is_err());
+        assert!(adopted_fits(Some(2020), Some(2020)).is_ok() && adopted_fits(Some(2021), None).is_ok());
         assert!(value_of("title", "  ").is_err());
         assert_eq!(value_of("source", " "), Ok(Value::Text(None)));
         assert_eq!(query_param("a=1&q=%E6%98%86+%E5%B1%B1", "q").as_deref(), Some("昆 山"));

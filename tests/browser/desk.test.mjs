@@ -186,6 +186,31 @@ test("each curated field edited through the form lands alone in the file and sho
   assert.equal(parsePage(read(root, UNDATED)).keys.region, parsePage(edited).keys.region, "retag keeps the person's region");
 });
 
+test("adopted: a four-digit year not after the report's, saved alone; a later or malformed one is refused with nothing written", async (t) => {
+  const s = await served(t);
+  if (!s) return;
+  const { root, base, page } = s;
+  await page.goto(`${base}practices/${LIUYANG}/`);
+  await openPanel(page);
+  const before = read(root, LIUYANG);
+  const year = Number(parsePage(before).keys.year.match(/\d{4}/)[0]);
+  assert.equal(parsePage(before).keys.adopted, undefined, "no adopted key yet");
+  assert.equal(await page.inputValue("[name=adopted]"), "", "an absent key is an empty field");
+  for (const [bad, why] of [[String(year + 1), `after the report's year ${year}`], ["14", "not a four-digit year"]]) {
+    await page.fill("[name=adopted]", bad);
+    await page.click("#kbgen-edit button[type=submit]");
+    await page.waitForFunction((w) => document.querySelector("#kbgen-edit output").textContent.includes(w), why);
+    assert.match(await page.textContent("#kbgen-edit output"), /没有保存/);
+    assert.equal(read(root, LIUYANG), before, `${bad}: nothing written`);
+  }
+  await page.fill("[name=adopted]", String(year - 3));
+  await page.click("#kbgen-edit button[type=submit]");
+  await page.waitForFunction(() => /已保存：adopted/.test(document.querySelector("#kbgen-edit output").textContent));
+  const after = read(root, LIUYANG);
+  onlyKeyChanged(before, after, "adopted");
+  assert.equal(parsePage(after).keys.adopted, `adopted: ${year - 3}\n`);
+});
+
 test("bulk: one region for three pages picked on the desk", async (t) => {
   const s = await served(t);
   if (!s) return;

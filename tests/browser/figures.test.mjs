@@ -209,8 +209,8 @@ function mostPanels() {
 }
 
 /**
- * Independently of the page: province codes with a practice of mechanism `id` (or a
- * narrower entry) by year `end`, a practice counting from `adopted` where it has one, else
+ * Independently of the page: province codes adopting mechanism `id` (or a narrower entry)
+ * by year `end` (a practice's adopter, the first region as written), a practice counting from `adopted` where it has one, else
  * from its `year` (practices.jsonl and mechanisms.json, as a researcher reads them).
  */
 function adoptersBy(id, end) {
@@ -222,7 +222,8 @@ function adoptersBy(id, end) {
     const p = JSON.parse(line);
     const y = p.adopted ?? p.year;
     if (y === null || y > end || !p.mechanisms.some((m) => within.get(m.id).has(id))) continue;
-    for (const r of p.regions) if (r.province) provinces.add(r.province[0]);
+    // Credited to the adopting place alone (the first region as written), not every place named.
+    if (p.adopter?.province) provinces.add(p.adopter.province[0]);
   }
   return provinces;
 }

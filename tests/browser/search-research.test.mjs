@@ -177,6 +177,26 @@ test("on a phone the filters are collapsible sections, not an inner scroll box",
   await page.close();
 });
 
+test("on a phone with no filter in use the counts (f.js) load when a filter section is first opened", async () => {
+  if (!browser) return;
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const asked = [];
+  page.on("request", (r) => asked.push(new URL(r.url()).pathname));
+  await page.goto(`${server.url}search/index.html?q=${encodeURIComponent("实践")}`);
+  await page.waitForSelector("#results[data-search-complete]", { state: "attached", timeout: 15_000 });
+  await page.waitForSelector("#facets[data-facets-deferred]", { state: "attached", timeout: 15_000 });
+  assert.ok((await total(page)) > 0, "results shown");
+  assert.ok(!asked.some((p) => p.endsWith("/search/f.js")), "no facet columns before a section opens");
+  const sections = await page.$$eval("#facets details", (d) => d.map((x) => [x.getAttribute("data-facet"), x.open]));
+  assert.deepEqual(sections, [["region", false], ["mechanism", false], ["year", false]]);
+  await page.click("#facets details[data-facet=region] summary");
+  await page.waitForSelector("#facets[data-facets-complete]", { state: "attached", timeout: 15_000 });
+  assert.ok(asked.some((p) => p.endsWith("/search/f.js")), "the counts load on opening");
+  assert.ok(await page.isVisible(`input[name=region][value="浙江省"]`), "the opened section stays open, filled");
+  assert.match(await page.textContent(`label[for="${await page.getAttribute(`input[name=region][value="浙江省"]`, "id")}"] .count`), /^[1-9]\d*$/);
+  await page.close();
+});
+
 test("chips, facets, the sort box and export pass axe (no serious or critical violations, light and dark, wide and phone)", async () => {
   if (!browser) return;
   for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {

@@ -59,6 +59,7 @@ pub(in crate::serve) fn edit_panel(site: &Site, slug: &str, token: &str) -> Opti
                 "title" => " required",
                 "date" => " placeholder=\"YYYY-MM-DD\"",
                 "year" => " inputmode=\"numeric\"",
+                "adopted" => " inputmode=\"numeric\" placeholder=\"正文所述的起始年份，如 2014\"",
                 _ => "",
             };
             h.push_str(&format!(
@@ -79,6 +80,7 @@ fn label(key: &str) -> &'static str {
         "subtitle" => "副标题",
         "date" => "日期",
         "year" => "年份",
+        "adopted" => "起始年份",
         "source" => "来源",
         "author" => "作者",
         "region" => "地区",
