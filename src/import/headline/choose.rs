@@ -31,7 +31,7 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
         let Some((text, x)) = top.score_line(i) else { continue };
         let score = x.score();
         record(&text, &x, score);
-        scored.push((fold(&text), score));
+        scored.push((top.folded[i].clone(), score));
         if best.as_ref().is_none_or(|b| score > b.score) {
             best = Some(Headline { title: text, subtitle: None, lines: vec![i], score, runner_up: None, weak: false });
         }
@@ -41,11 +41,12 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
     let crumbs = page.crumbs.iter().map(|c| (c, true));
     for (k, (f, weak)) in page.fields.iter().map(|f| (f, false)).chain(crumbs).enumerate() {
         let text = tidy(f);
+        let folded = fold(&text);
         // Printed among the candidate lines, the line itself is the candidate (it keeps its
         // deck and place).
         if !eligible(&text)
-            || page.site_names.iter().any(|s| fold(s) == fold(&text))
-            || top.tidied.iter().any(|g| fold(g) == fold(&text))
+            || page.site_names.iter().any(|s| fold(s) == folded)
+            || top.folded[..top.window].contains(&folded)
         {
             continue;
         }
@@ -60,7 +61,7 @@ pub fn choose(lines: &[Line], page: &PageTitles) -> Option<Headline> {
         x.set(F::FieldRank, k as f32);
         let score = x.score();
         record(&text, &x, score);
-        scored.push((fold(&text), score));
+        scored.push((folded, score));
         if best.as_ref().is_none_or(|b| score > b.score) {
             best = Some(Headline { title: text, subtitle: None, lines: Vec::new(), score, runner_up: None, weak });
         }
