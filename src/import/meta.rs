@@ -331,10 +331,7 @@ fn without_desk(outlet: &str) -> &str {
     ["全媒体", "融媒体", "融媒"]
         .iter()
         .find_map(|d| outlet.strip_suffix(d))
-        .filter(|rest| {
-            let ends = ["报社", "日报", "晚报", "报", "社", "台", "网"];
-            rest.chars().count() >= 3 && ends.iter().any(|e| rest.ends_with(e))
-        })
+        .filter(|rest| OUTLET.is_match(rest))
         .unwrap_or(outlet)
 }
 
