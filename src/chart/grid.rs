@@ -48,12 +48,15 @@ pub(crate) struct GridRow {
 /// province, at most 34) is never folded.
 pub(crate) const SHOWN_ROWS: usize = 40;
 
-/// The mark of a row's stated start, as the grid writes it.
-pub(crate) const SINCE: &str = "<span class=\"since\"";
-
 impl GridRow {
     fn first_report(&self) -> i32 {
         *self.years.keys().next().expect("rows have a year")
+    }
+
+    /// The start the row's practices state, when it is before the row's first report: the
+    /// grid shows it beside the row's label.
+    pub(crate) fn stated_start(&self) -> Option<i32> {
+        self.since.filter(|&s| s < self.first_report())
     }
 
     /// The row's first year: when its practices began, or else were first reported.
@@ -119,10 +122,11 @@ pub(crate) fn grid(
         if k == SHOWN_ROWS {
             s.push_str("</tbody><tbody class=\"grid-more\">");
         }
-        let first = r.first_report();
-        let since = r.since.filter(|&s| s < first);
+        let (first, since) = (r.first_report(), r.stated_start());
         let censored = corpus_from == Some(first) && since.is_none();
-        let since = since.map(|y| format!(" {SINCE} title=\"正文所述的起始年份\">始于 {y}</span>")).unwrap_or_default();
+        let since = since
+            .map(|y| format!(" <span class=\"since\" title=\"正文所述的起始年份\">始于 {y}</span>"))
+            .unwrap_or_default();
         s.push_str(&format!(
             "<tr><th scope=\"row\"><a href=\"{}{}\">{}</a>{since}</th>",
             escape_html(root),

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::Renderer;
-use crate::chart::grid::{adopters, grid, query_value, search_href, AdopterRow, Cell, GridRow, SINCE};
+use crate::chart::grid::{adopters, grid, query_value, search_href, AdopterRow, Cell, GridRow};
 use crate::chart::map::{self, Area};
 use crate::cite::{self, Reference};
 use crate::gazetteer::Level;
@@ -185,14 +185,21 @@ impl Renderer<'_> {
             .collect()
     }
 
-    /// The small multiples of a mechanism's map (`items` its practices, `max` its map's
+    /// The small multiples of a mechanism's map (`items` its practices, `provinces` the province terms by unit, `max` its map's
     /// largest count): a panel per year with a practice, a practice counting for the province
     /// of its adopting place only (the first region as written) from the year it began where
     /// the text says (`adopted`), else its report's, shaded cumulatively; beyond
     /// [`YEAR_PANELS`] years, neighbouring years share a panel (the last year's counts).
-    fn year_maps(&self, id: &str, title: &str, items: &[usize], max: usize, view: &mut ResearchView) {
+    fn year_maps(
+        &self,
+        id: &str,
+        title: &str,
+        items: &[usize],
+        provinces: &HashMap<usize, usize>,
+        max: usize,
+        view: &mut ResearchView,
+    ) {
         let (g, t) = (self.site.gazetteer, &self.site.taxonomies);
-        let provinces: HashMap<usize, usize> = t.provinces().map(|(i, t)| (t.unit, i)).collect();
         let dated: Vec<(i32, usize)> = items
             .iter()
             .filter_map(|&i| {
@@ -265,7 +272,7 @@ impl Renderer<'_> {
         let span = by_province.values().flat_map(|ys| ys.keys()).copied();
         // The adopters table runs from the earliest stated start too.
         let years = span.clone().chain(since.values().copied()).min().unwrap_or(0)..=span.max().unwrap_or(-1);
-        let rows = by_province
+        let rows: Vec<GridRow> = by_province
             .into_iter()
             .map(|(i, years)| {
                 let r = &t.regions[i];
@@ -286,6 +293,7 @@ impl Renderer<'_> {
                 (v.name.clone(), routes::mechanism(&v.id, 0), self.mechanism_count(c))
             })
             .collect();
+        let stated = rows.iter().any(|r| r.stated_start().is_some());
         let grid = grid(
             "grid-spread",
             &format!("{name}：各省份逐年实践数（按首次出现排序）"),
@@ -299,7 +307,7 @@ impl Renderer<'_> {
             map_rows,
             map_unit: "省份",
             map_source: map::SOURCE,
-            since: grid.contains(SINCE),
+            since: stated,
             grid,
             adopters: adopters(
                 "adopters",
@@ -317,7 +325,8 @@ impl Renderer<'_> {
             csv_within: None,
             ..Default::default()
         };
-        self.year_maps("map-years", &format!("{name}：逐年累计采用的省份"), &m.practices, max, &mut view);
+        let title = format!("{name}：逐年累计采用的省份");
+        self.year_maps("map-years", &title, &m.practices, &provinces, max, &mut view);
         view
     }
 
@@ -345,7 +354,7 @@ impl Renderer<'_> {
         let corpus_from = self.corpus_from();
         let censored = corpus_from.filter(|&y| by_mechanism.values().any(|ys| ys.keys().next() == Some(&y)));
         let inferred = by_mechanism.values().flat_map(|ys| ys.values()).any(|c| c.inferred > 0);
-        let rows = by_mechanism
+        let rows: Vec<GridRow> = by_mechanism
             .into_iter()
             .map(|(m, years)| {
                 let v = &site.vocab.mechanisms[m];
@@ -360,6 +369,7 @@ impl Renderer<'_> {
             .collect();
         let name = &g.unit(r.unit).name;
         let holder = crate::dataset::region_slice(g, r.unit);
+        let stated = rows.iter().any(|r| r.stated_start().is_some());
         let grid = grid(
             "grid-mechanisms",
             &format!("{name}：各机制逐年实践数（按首次出现排序）"),
@@ -369,7 +379,7 @@ impl Renderer<'_> {
             rows,
         );
         let mut view = ResearchView {
-            since: grid.contains(SINCE),
+            since: stated,
             grid,
             censored,
             inferred,
