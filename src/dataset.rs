@@ -535,6 +535,29 @@ fn vocabulary(site: &Site) -> (Vec<u8>, Vec<u8>) {
     (csv, json.into_bytes())
 }
 
+/// A CSV file of the package (`path` under `data/`) as the dataset writes them: UTF-8 with a
+/// BOM, CRLF lines, a header; `schema` its Table Schema.
+fn csv_resource(name: &str, path: &str, schema: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "name": name,
+        "path": path.trim_start_matches("data/"),
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8-sig",
+        "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true},
+        "schema": schema,
+    })
+}
+
+/// Table Schema fields of columns given as (name, type, description).
+fn described(columns: &[(&str, &str, &str)]) -> Vec<serde_json::Value> {
+    columns
+        .iter()
+        .map(|(name, kind, description)| serde_json::json!({"name": name, "type": kind, "description": description}))
+        .collect()
+}
+
 /// A CSV table in memory as the dataset writes them (a BOM, CRLF lines), its header written.
 pub(crate) fn table_writer<'a>(header: impl IntoIterator<Item = &'a str>) -> csv::Writer<Vec<u8>> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(b"\xef\xbb\xbf".to_vec());
@@ -590,33 +613,19 @@ fn datapackage(site: &Site) -> String {
             f
         })
         .collect();
-    let vocab_fields: Vec<serde_json::Value> = VOCAB_COLUMNS
-        .iter()
-        .map(|(name, kind, description)| serde_json::json!({"name": name, "type": kind, "description": description}))
-        .collect();
     let count_table = |name: &str, path: &str, columns: Vec<counts::Column>, key: &[&str], description: &str| {
-        let fields: Vec<serde_json::Value> = columns
-            .iter()
-            .map(
-                |(name, kind, description)| serde_json::json!({"name": name, "type": kind, "description": description}),
-            )
-            .collect();
-        serde_json::json!({
-            "name": name,
-            "path": path.trim_start_matches("data/"),
-            "profile": "tabular-data-resource",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8-sig",
-            "description": description,
-            "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true},
-            "schema": {
-                "fields": fields,
+        let mut table = csv_resource(
+            name,
+            path,
+            serde_json::json!({
+                "fields": described(&columns),
                 "primaryKey": key,
                 "missingValues": [""],
                 "foreignKeys": [{"fields": "mechanism_id", "reference": {"resource": "mechanisms", "fields": "id"}}],
-            },
-        })
+            }),
+        );
+        table["description"] = description.into();
+        table
     };
     let by_year = count_table(
         "mechanism-year",
@@ -632,7 +641,20 @@ fn datapackage(site: &Site) -> String {
         &["mechanism_id", "county_code"],
         "Practices per mechanism and county-level unit (a practice counts for each county among its regions; a mechanism for its narrower entries' practices too), counties with a practice only; search_url lists them.",
     );
-    let csv_name = routes::DATASET_CSV.trim_start_matches("data/");
+    let practices = csv_resource(
+        "practices",
+        routes::DATASET_CSV,
+        serde_json::json!({"fields": fields, "primaryKey": ["id"], "missingValues": [""]}),
+    );
+    let mut mechanisms = csv_resource(
+        "mechanisms",
+        VOCAB_CSV,
+        serde_json::json!({"fields": described(VOCAB_COLUMNS), "primaryKey": ["id"], "missingValues": [""]}),
+    );
+    mechanisms["description"] = format!(
+        "The mechanism vocabulary: one row per entry, with its broader and narrower entries and its counts. {LISTS}"
+    )
+    .into();
     let jsonl_name = routes::DATASET_JSONL.trim_start_matches("data/");
     let package = serde_json::json!({
         "profile": "data-package",
@@ -641,16 +663,7 @@ fn datapackage(site: &Site) -> String {
         "description": format!("{} One row per practice. {LISTS} A CSV text cell starting with =, +, -, @, a tab or a carriage return has a leading ' (so spreadsheets do not run it as a formula); practices.jsonl keeps every value as written, lists as arrays. Province, prefecture and mechanism slices of the same columns: region/<code>-<pinyin>.csv, mechanism/<id>.csv (a mechanism's slice holds the practices tagged with it or with any narrower entry); a county's rows are those of its prefecture's slice whose region_codes hold its code. Count tables: counts/mechanism-year.csv and counts/mechanism-county.csv, each row with the search page listing the practices it counts.", site.config.description).trim().to_string(),
         "homepage": site.config.base_url,
         "resources": [
-            {
-                "name": "practices",
-                "path": csv_name,
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8-sig",
-                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true},
-                "schema": {"fields": fields, "primaryKey": ["id"], "missingValues": [""]},
-            },
+            practices,
             {
                 "name": "practices-jsonl",
                 "path": jsonl_name,
@@ -661,17 +674,7 @@ fn datapackage(site: &Site) -> String {
                 "description": "The same practices, one JSON object a line: regions as objects (path, code, level, province, city, county as [code, name]), the adopting place (adopter: the first region as written, an object of the same form, null without a region), mechanisms as {id, name}, lists as arrays.",
                 "schema": {"fields": jsonl_fields(), "primaryKey": ["id"]},
             },
-            {
-                "name": "mechanisms",
-                "path": VOCAB_CSV.trim_start_matches("data/"),
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8-sig",
-                "description": format!("The mechanism vocabulary: one row per entry, with its broader and narrower entries and its counts. {LISTS}"),
-                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true},
-                "schema": {"fields": vocab_fields, "primaryKey": ["id"], "missingValues": [""]},
-            },
+            mechanisms,
             {
                 "name": "mechanisms-json",
                 "path": VOCAB_JSON.trim_start_matches("data/"),
