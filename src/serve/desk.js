@@ -77,7 +77,8 @@
   // ---- the edit panel of a practice page ----
   function editPanel(form) {
     var token = form.dataset.token;
-    var names = ["title", "subtitle", "date", "year", "adopted", "source", "author", "region", "mechanism", "practice", "keywords"];
+    // The curated keys, as the server lists them (src/content/edit.rs CURATED).
+    var names = form.dataset.fields.split(" ");
     var status = form.querySelector("output");
     function values() {
       var v = {};
@@ -85,7 +86,8 @@
       return v;
     }
     function norm(n, s) {
-      return n === "region" || n === "mechanism" || n === "practice" || n === "keywords"
+      // A list field is a textarea, one value a line.
+      return form.elements[n].tagName === "TEXTAREA"
         ? s.split("\n").map(function (l) { return l.trim(); }).filter(Boolean).join("\n")
         : s.trim();
     }

@@ -28,10 +28,11 @@ pub(in crate::serve) fn edit_panel(site: &Site, slug: &str, token: &str) -> Opti
         "<aside class=\"kbgen-edit\" id=\"kbgen-edit\" aria-label=\"编辑本页\"><details><summary>编辑本页</summary>",
     );
     h.push_str(&format!(
-        "<form data-kbgen-edit data-page=\"{}\" data-sha256=\"{}\" data-token=\"{}\" autocomplete=\"off\">",
+        "<form data-kbgen-edit data-page=\"{}\" data-sha256=\"{}\" data-token=\"{}\" data-fields=\"{}\" autocomplete=\"off\">",
         esc(slug),
         hash,
-        esc(token)
+        esc(token),
+        CURATED.join(" ")
     ));
     if !marks.is_empty() {
         h.push_str("<ul class=\"kbgen-marks\" aria-label=\"待核字段\">");
