@@ -5,44 +5,24 @@
 //!
 //! `cargo run --release --example year_inference -- IMPORTED_DIR...`
 
-use std::path::Path;
-
-fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.extension().is_some_and(|x| x == "md") {
-            out.push(p);
-        }
-    }
-}
+use kbgen::content::{split_front_matter, FrontMatter};
 
 fn main() {
     let (mut answered, mut right, mut total) = (0, 0, 0);
     for dir in std::env::args().skip(1) {
-        let mut files = Vec::new();
-        walk(Path::new(&dir), &mut files);
-        files.sort();
-        for f in files {
-            let Ok(text) = std::fs::read_to_string(&f) else { continue };
-            let Some(rest) = text.strip_prefix("---\n") else { continue };
-            let Some((front, body)) = rest.split_once("\n---\n") else { continue };
-            let field = |k: &str| {
-                front.lines().find_map(|l| l.strip_prefix(k).map(|v| v.trim().trim_matches('\'').to_string()))
-            };
-            let Some(year) = field("date: ").and_then(|d| d.get(..4).and_then(|y| y.parse::<i32>().ok())) else {
-                continue;
-            };
+        let pages = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok);
+        for entry in pages.filter(|e| e.path().extension().is_some_and(|x| x == "md")) {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+            let Some((yaml, body)) = split_front_matter(&text) else { continue };
+            let Ok(front) = serde_yaml_ng::from_str::<FrontMatter>(yaml) else { continue };
+            let Some(year) = front.date.as_deref().and_then(|d| d.get(..4)?.parse::<i32>().ok()) else { continue };
             total += 1;
             let guess = kbgen::import::dates::infer_year(body, 2026);
             if let Some(g) = guess {
                 answered += 1;
                 right += usize::from(g == year);
             }
-            let file = field("  file: ").unwrap_or_default();
-            let story = field("  story: ").unwrap_or_default();
+            let (file, story) = front.import.map(|i| (i.file, i.story.to_string())).unwrap_or_default();
             println!("{file}\t{story}\t{year}\t{}", guess.map_or("-".into(), |g| g.to_string()));
         }
     }

@@ -272,7 +272,7 @@ pub fn infer_year(text: &str, not_after: i32) -> Option<i32> {
         let period = CURRENT_PERIODS.iter().any(|p| after.starts_with(p));
         // A sentence that reports what happened on a day (`9月24日，…举办的2023年迎国庆篮球赛`)
         // names that day's year when it names one, unless it looks back or ahead from it.
-        let dated_event = BARE_DAY.is_match(sentence) && !NOT_THE_EVENTS_YEAR.iter().any(|w| after.starts_with(w));
+        let dated_event = !NOT_THE_EVENTS_YEAR.iter().any(|w| after.starts_with(w)) && BARE_DAY.is_match(sentence);
         let y: i32 = c[1].parse().unwrap_or(0);
         if (now && period || dated_event) && !before.is_some_and(|b| "到至从自于起".contains(b)) && y <= not_after
         {
