@@ -139,6 +139,27 @@ fn said_near_the_ends(header: &str, body: &str, pattern: &Regex) -> bool {
     [header, &head, &tail].iter().any(|t| pattern.is_match(&fold(t)))
 }
 
+/// Where `pattern` first matches the folded header, first 200 or last 120 characters of a story.
+fn found_near_the_ends(header: &str, body: &str, pattern: &Regex) -> Option<String> {
+    let head: String = body.chars().take(400).collect();
+    let n = body.chars().count();
+    let tail: String = body.chars().skip(n.saturating_sub(200)).collect();
+    [header, &head, &tail].iter().find_map(|t| pattern.find(&fold(t)).map(|m| m.as_str().to_string()))
+}
+
+/// A news outlet named where credits are printed (`大众日报客户端记者为您梳理`, `据甘孜日报报道`),
+/// for a story whose source could not be read: a person should look.
+pub fn outlet_named(header: &str, body: &str) -> Option<String> {
+    found_near_the_ends(header, body, &NAMED_OUTLET)
+}
+
+/// Names that can only be a news outlet's: a paper, a station, an agency, an app, a news site
+/// (a bare `网` also ends 互联网 and 电网, `报` ends 汇报, `时报` ends 及时报).
+static NAMED_OUTLET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\p{Han}{2,6}?(?:日报|晚报|早报|晨报|都市报|青年报|法治报|法制报|电视台|广播电视台|卫视|通讯社|客户端|融媒体中心|新闻网|新闻中心)(?:客户端|社)?|新华社|中新社|人民网|新华网|央视网|央广网|中新网|光明网|澎湃新闻")
+        .expect("valid pattern")
+});
+
 static OWN_OUTLET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"本(报|网|台|刊)(讯|记者|通讯员|消息|特约|综合)").expect("valid pattern"));
 
@@ -170,6 +191,19 @@ mod tests {
         {
             assert!(!reads_as_outlet(s), "{s}");
         }
+    }
+
+    #[test]
+    fn an_outlet_named_where_credits_are_printed_is_found() {
+        // Corpus 046: the lead names the paper's app, no line reads as a source.
+        let body = "这是一场怎样的城市“对标”?大众日报客户端记者为您梳理——";
+        assert_eq!(outlet_named("", body).as_deref(), Some("大众日报客户端"));
+        assert_eq!(outlet_named("新华社记者 张三", "正文。").as_deref(), Some("新华社"));
+        // A paper named deep in a long story is not where credits are printed…
+        let long = format!("{}据广西日报报道。{}", "网格员走访群众。".repeat(60), "村里修了路。".repeat(40));
+        assert_eq!(outlet_named("", &long), None);
+        // …and words that end like outlets are not outlets.
+        assert_eq!(outlet_named("", "堤防有无隐患并及时报告。接入互联网和电网。"), None);
     }
 
     #[test]

@@ -392,6 +392,11 @@ impl Importer<'_> {
         }
         if source.is_none() && evidence::names_own_outlet(&header, &body_text) {
             provenance.flag("source", "the story speaks of its own outlet (本报, 本网) but the page names none");
+        } else if let Some(outlet) = source.is_none().then(|| evidence::outlet_named(&header, &body_text)).flatten() {
+            provenance.flag(
+                "source",
+                &format!("the page names an outlet ({outlet}) but no line of it reads as the story's source"),
+            );
         }
         let when = When::of(credits.date, page, &header, &format!("{title}\n{body_text}"));
         if when.year.is_none() || when.inferred {
