@@ -880,3 +880,22 @@ fn text_too_short_for_a_story_of_its_own_stays_with_the_story_above() {
     let all: String = pages.iter().map(|p| p.body.as_str()).collect();
     assert!(all.contains("巡河记录每月底前交镇河长办存档备查"), "{all}");
 }
+
+#[test]
+fn a_place_read_only_from_the_sites_name_is_marked_for_review() {
+    let tmp = tempfile::tempdir().unwrap();
+    let raw = tmp.path().join("raw");
+    std::fs::create_dir(&raw).unwrap();
+    // A county portal's page whose story names no place of its own: the site's name is the only
+    // place, and a portal is not always where the practice happens.
+    let page = "欢迎光临睢宁新闻网!\n\n镇村干部开展日常巡河\n\n8月30日,河长办与农业综合服务中心同志进行了日常巡河工作。此次巡河行动,行船12千米,历时4小时。行动中,工作人员在河流中打捞杂物5麻袋,同时对河流两岸的防溺水警示牌全部进行了检查加固。\n\n下一步,将全面落实河长制日常巡河,镇村两级齐发力,共同建造“水清、河畅、岸绿、景美”的水域风光。\n";
+    std::fs::write(raw.join("portal.txt"), page).unwrap();
+    let out = tmp.path().join("out");
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let pages = pages(&out);
+    let f = &pages[0].front;
+    assert_eq!(f.region, ["江苏省/徐州市/睢宁县"], "{:?}", f.region);
+    let review = &f.import.as_ref().unwrap().review;
+    assert!(review.iter().any(|r| r.starts_with("region: the story names no place")), "{review:?}");
+}
