@@ -174,9 +174,14 @@ static CODE: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9A-Za-z]{16,}$"));
 static WIRE_HEADER: LazyLock<Regex> = LazyLock::new(|| re(r"(社|网|台|报)\S{0,8}\d{1,2}月\d{1,2}日电\s*题\s*[:]"));
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^[【\[《]?(猜你喜欢|相关新闻|相关阅读|相关文章|相关报道|相关稿件|推荐阅读|热点推荐|热门推荐|热门文章|热点新闻|延伸阅读|更多新闻|精彩推荐|新闻评论|网友评论|载入更多|加载更多|为你推荐|今日推荐|图片新闻|最新新闻|往期回顾|往期推荐|往期精彩|新闻推荐|相关推荐|编辑推荐|新闻排行|点击排行|阅读排行|排行榜|热门排行|24小时排行|(?i:-*\s*end\s*-*)|[(]完[)])[】\]》]?\s*[:>]?$",
+        r"^[【\[《]?(猜你喜欢|相关新闻|相关阅读|相关文章|相关报道|相关稿件|推荐阅读|相关链接|热点推荐|热门推荐|热门文章|热点新闻|延伸阅读|更多新闻|精彩推荐|新闻评论|网友评论|载入更多|加载更多|为你推荐|今日推荐|图片新闻|最新新闻|往期回顾|往期推荐|往期精彩|新闻推荐|相关推荐|编辑推荐|新闻排行|点击排行|阅读排行|排行榜|热门排行|24小时排行|(?i:-*\s*end\s*-*)|[(]完[)])[】\]》]?\s*[:>]?$",
     )
 });
+/// A portal's disclaimer over what it reprints (`凡本网注明“来源:X”的所有作品…`, `凡注明为其它来源的
+///信息,均转载自其它媒体,转载目的在于传递更多信息,并不代表本网赞同其观点…`): one long line, after
+/// the story (seen on 黔东南信息港 and 海口网).
+static DISCLAIMER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\W{0,2}凡(本网|本站)?注明|转载目的在于传递更多信息|不代表本(网|站)(赞同|观点|立场)"));
 static DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"版权.{0,12}声明|免责声明|转载声明|^(主办|承办|主管|协办)单位\s*[:]|^网站标识码|^(联系我们|关于我们|网站地图|网站声明)",
@@ -423,7 +428,7 @@ pub fn is_trailer_marker(line: &str) -> bool {
     // `—  相关新闻  —`, `== 推荐阅读 ==`
     let f = f.trim().trim_matches(|c: char| c.is_whitespace() || "—-－=·•*".contains(c));
     let n = f.chars().count();
-    (n <= 16 && MARKER.is_match(f)) || (n <= 80 && DECLARATION.is_match(f))
+    (n <= 16 && MARKER.is_match(f)) || (n <= 80 && DECLARATION.is_match(f)) || (n <= 200 && DISCLAIMER.is_match(f))
 }
 
 /// Terminal punctuation: a line ending in one of these is a finished sentence.
@@ -624,6 +629,16 @@ mod tests {
             assert!(is_trailer_marker(m), "{m}");
         }
         assert!(!is_trailer_marker("在激励和鞭策双重“组织力”作用下,苏州园林部门正在进行修复。"));
+        // Portals' disclaimers over reprints (黔东南信息港, Traditional; 海口网), and a link list.
+        for m in [
+            "凡本網注明“來源:黔東南信息港”的所有作品,均為黔東南信息港合法擁有版權或有權使用的作品,未經本網授權不得轉載、摘編或利用其它方式使用上述作品。已經本網授權使用作品的,應在授權範圍內使用,並註明“來源:黔東南信息港”。",
+            "·凡注明为其它来源的信息,均转载自其它媒体,转载目的在于传递更多信息,并不代表本网赞同其观点和对其真实性负责。",
+            "相关链接:",
+        ] {
+            assert!(is_trailer_marker(m), "{m}");
+        }
+        // A story that says where its figures came from is no disclaimer.
+        assert!(!is_trailer_marker("凡是群众反映的问题,都要注明办理时限和责任人。"));
     }
 
     #[test]
