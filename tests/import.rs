@@ -899,3 +899,18 @@ fn a_place_read_only_from_the_sites_name_is_marked_for_review() {
     let review = &f.import.as_ref().unwrap().review;
     assert!(review.iter().any(|r| r.starts_with("region: the story names no place")), "{review:?}");
 }
+
+#[test]
+fn a_leads_bracketed_reporters_are_read_past_a_short_line_above_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let raw = tmp.path().join("raw");
+    std::fs::create_dir(&raw).unwrap();
+    // Corpus 114 (東北網's gateway): an app's name is left between the headline and the lead.
+    let page = "西南边陲的火塘文化长燃不熄\n2024-08-26 来源:中国青年网\n极光新闻\n\n中国青年网腾冲8月25电(见习记者曹伟 记者 刘洪侠)在猴桥村,没有什么事情是一场火塘会解决不了的。一场不行,就来两场。村里的干部群众围坐在火塘边商量事情。\n\n8月25日,记者跟随采访团,走进云南省保山市腾冲市猴桥镇猴桥村,火塘会已经成为当地基层治理的重要方式,有效化解了矛盾纠纷。\n";
+    std::fs::write(raw.join("lead.txt"), page).unwrap();
+    let out = tmp.path().join("out");
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let pages = pages(&out);
+    assert_eq!(pages[0].front.author.as_deref(), Some("曹伟、刘洪侠"));
+}

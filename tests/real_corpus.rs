@@ -14,7 +14,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("date", 120),
     ("year", 177),
     ("source", 93),
-    ("author", 56),
+    ("author", 57),
     ("region", 133),
     ("region_precision", 140),
     ("mechanism", 135),
@@ -22,7 +22,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("clean", 188),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 165;
+const MIN_FULLY_RIGHT: usize = 166;
 /// Labelled fields written wrong without a review mark (`wrong and not flagged`): a silent
 /// error is worse than a flagged one. Lower it as import gets more honest.
 const MAX_SILENT: usize = 5;

@@ -153,7 +153,14 @@ impl Credits {
     /// Bylines inside the lead paragraph or closing the story (taken out of the text), else
     /// above the headline or in a photo credit; a source line above the headline.
     fn take_bylines(&mut self, body: &mut Vec<Line>, page: &PageMeta) {
-        if let Some(names) = body.first().and_then(|l| meta::inline_byline(&l.text)) {
+        // The lead's dateline with its reporters (`中国青年网腾冲8月25电(见习记者曹伟 记者 刘洪侠)…`),
+        // past a short line left above it (an app's name, a kicker).
+        let lead =
+            body.iter().take(3).position(|l| l.chars() > 40).filter(|&i| body[..i].iter().all(|l| l.chars() <= 16));
+        if let Some(names) = lead
+            .and_then(|i| meta::inline_byline(&body[i].text))
+            .or_else(|| body.first().and_then(|l| meta::inline_byline(&l.text)))
+        {
             self.add_names(&names, "inline-byline");
         }
         // A lead past an editor's note that opens with its reporter (`本报记者王鹏近日…`).
