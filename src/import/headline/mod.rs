@@ -169,7 +169,10 @@ pub fn eligible(text: &str) -> bool {
         && han >= 4
         && han * 2 >= n.min(40)
         && t.matches('。').count() <= 1
-        && !t.ends_with([',', '，', '、', ':', '：'])
+        // A line trailing off (`…走进了这里的峁峁梁梁……`, a row of quoted slogans `“…”“…”……`)
+        // opens a paragraph: no labelled headline of the corpus, the fresh pages or the
+        // benchmark ends so, and 8 such lines of their pages are body text.
+        && !t.ends_with([',', '，', '、', ':', '：', '…'])
         && !t.starts_with("——")
         && !t.contains(['>', '›', '»'])
         && !meta::is_meta_line(t)
@@ -436,6 +439,14 @@ mod tests {
             tidy("首頁| 蘭州| 新聞| 政務| 房產| 旅游| 汽車| 教育"),
             "首頁| 蘭州| 新聞| 政務| 房產| 旅游| 汽車| 教育"
         );
+    }
+
+    #[test]
+    fn a_line_trailing_off_is_no_headline() {
+        // A row of slogans under the headline (fresh-eyes pile 031) and a feature's lead (pile 083).
+        assert!(!eligible("“小事不出村 大事不出镇 矛盾不上交”“居民有需求 基层有服务”……"));
+        assert!(!eligible("金秋时节,记者卷起裤腿,走进了这里的峁峁梁梁……"));
+        assert!(eligible("枫桥里的三座“桥”"));
     }
 
     #[test]
