@@ -292,8 +292,11 @@ fn partner(lines: &[Line], at: usize, site_names: &[String]) -> Option<(usize, u
     let adjacent = |k: usize| {
         lines.get(k).is_some_and(|l| {
             let t = tidy(&l.text);
+            // A full sentence (`…群策群力。`) is the paragraph under a subhead, not half of a
+            // headline: no labelled headline ends with `。`.
             eligible(&t)
                 && !t.ends_with("——")
+                && !t.ends_with('。')
                 && !meta::is_column(&t)
                 && !is_editors_note(&t)
                 && !site_names.iter().any(|s| fold(s) == fold(&t))

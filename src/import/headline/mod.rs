@@ -335,6 +335,15 @@ mod tests {
     }
 
     #[test]
+    fn the_lead_sentence_under_a_headline_is_no_subtitle() {
+        // Corpus 032 (an e-paper): the headline, then the lead's first paragraph, one sentence.
+        let text = format!(
+            "浙江宁海36条把小微权力关进笼子\n\n这里曾出现与一些基层单位相似的场景:群众办事“门难进、脸难看、话难听、事难办”,以及一些公职人员存在廉洁自律问题。\n\n{PARA}\n"
+        );
+        assert_eq!(title(&text, &[]).unwrap(), ("浙江宁海36条把小微权力关进笼子".to_string(), None));
+    }
+
+    #[test]
     fn a_bulletin_item_mark_is_no_part_of_the_headline() {
         assert_eq!(tidy("◆为严厉打击各种污染水源行为"), "为严厉打击各种污染水源行为");
         assert_eq!(tidy("■ 我县召开护林防火工作安排会"), "我县召开护林防火工作安排会");
