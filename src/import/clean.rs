@@ -168,6 +168,14 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
         r"^(数据|资料|图片|视频|图表|照片)来源\s*[:]|(摄|供图|摄影|制图)$|^(图片|照片|图)\s*[/:]|^[(（]?[\p{Han}A-Za-z]{0,10}(图片|供图|照片)[)）]?$",
     )
 });
+/// A caption that ends with its photographer (`驻村工作优秀代表 摄影:马静`, `圖為…水稻田 攝影:巫姍燕`;
+/// 中国日报网 and a mirror of 西藏日报).
+static PHOTOGRAPHER_END: LazyLock<Regex> = LazyLock::new(|| re(r"\s(摄影|摄)\s*[:]\s*[\p{Han}·]{2,4}$"));
+
+/// A line (folded) that ends with its photographer's credit: a photo's caption, never a headline.
+pub fn is_credited_photo(folded: &str) -> bool {
+    PHOTOGRAPHER_END.is_match(folded.trim_end())
+}
 static CODE: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9A-Za-z]{16,}$"));
 /// A wire dateline over a story's own headline: `新华社南京7月3日电 题:…` (an agency),
 /// `中新网晋中10月22日电 题:…` (a news site); its headline is printed above it.
@@ -326,7 +334,7 @@ pub fn junk(line: &str) -> Option<Junk> {
     if n <= 120 && COPYRIGHT.is_match(f) {
         return Some(Junk::Copyright);
     }
-    if n <= 120 && CAPTION.is_match(f) {
+    if n <= 120 && (CAPTION.is_match(f) || is_credited_photo(f)) {
         return Some(Junk::Caption);
     }
     if n <= 40 && CREDIT.is_match(f) {
@@ -586,6 +594,8 @@ mod tests {
             ("浙ICP备12345678号", Junk::Copyright),
             ("图①:在社区学院课堂上,谢兰(右一)与居民一起制作艺术作品。", Junk::Caption),
             ("图为网格员入户走访。", Junk::Caption),
+            ("驻村工作优秀代表 摄影:马静", Junk::Caption),
+            ("圖為米古樂在西巴村水稻田 攝影:巫姍燕", Junk::Caption),
             ("受访者供图", Junk::Credit),
             ("------分隔线----------------------------", Junk::Widget),
             ("網上圖片", Junk::Credit),

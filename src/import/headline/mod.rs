@@ -182,6 +182,7 @@ pub fn eligible(text: &str) -> bool {
         && !CHROME.is_match(f.trim())
         && !CODE_COMMENT.is_match(t)
         && junk(t).is_none_or(|j| matches!(j, Junk::Caption | Junk::Credit) && !t.starts_with('图'))
+        && !super::clean::is_credited_photo(&f)
         && !super::clean::is_trailer_marker(t)
 }
 
