@@ -133,24 +133,23 @@ pub fn names_own_outlet(header: &str, body: &str) -> bool {
 /// Whether `pattern` matches the folded header, first 200 or last 120 characters of a story,
 /// where credits are printed.
 fn said_near_the_ends(header: &str, body: &str, pattern: &Regex) -> bool {
-    let head: String = body.chars().take(200).collect();
-    let n = body.chars().count();
-    let tail: String = body.chars().skip(n.saturating_sub(120)).collect();
-    [header, &head, &tail].iter().any(|t| pattern.is_match(&fold(t)))
+    near_the_ends(header, body, 200, 120).iter().any(|t| pattern.is_match(t))
 }
 
-/// Where `pattern` first matches the folded header, first 200 or last 120 characters of a story.
-fn found_near_the_ends(header: &str, body: &str, pattern: &Regex) -> Option<String> {
-    let head: String = body.chars().take(400).collect();
+/// The folded header, first `head` and last `tail` characters of a story.
+fn near_the_ends(header: &str, body: &str, head: usize, tail: usize) -> [String; 3] {
     let n = body.chars().count();
-    let tail: String = body.chars().skip(n.saturating_sub(200)).collect();
-    [header, &head, &tail].iter().find_map(|t| pattern.find(&fold(t)).map(|m| m.as_str().to_string()))
+    let start: String = body.chars().take(head).collect();
+    let end: String = body.chars().skip(n.saturating_sub(tail)).collect();
+    [fold(header), fold(&start), fold(&end)]
 }
 
 /// A news outlet named where credits are printed (`大众日报客户端记者为您梳理`, `据甘孜日报报道`),
 /// for a story whose source could not be read: a person should look.
+/// Looked for in wider windows than a reporter's credit (400 and 200 characters): an outlet is
+/// also named in a lead's second sentence (corpus 046).
 pub fn outlet_named(header: &str, body: &str) -> Option<String> {
-    found_near_the_ends(header, body, &NAMED_OUTLET)
+    near_the_ends(header, body, 400, 200).iter().find_map(|t| NAMED_OUTLET.find(t).map(|m| m.as_str().to_string()))
 }
 
 /// Names that can only be a news outlet's: a paper, a station, an agency, an app, a news site
