@@ -14,7 +14,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("date", 120),
     ("year", 177),
     ("source", 93),
-    ("author", 57),
+    ("author", 58),
     ("region", 133),
     ("region_precision", 140),
     ("mechanism", 135),
@@ -22,10 +22,10 @@ const FLOORS: &[(&str, usize)] = &[
     ("clean", 188),
 ];
 /// Stories with every labelled field right.
-const MIN_FULLY_RIGHT: usize = 166;
+const MIN_FULLY_RIGHT: usize = 167;
 /// Labelled fields written wrong without a review mark (`wrong and not flagged`): a silent
 /// error is worse than a flagged one. Lower it as import gets more honest.
-const MAX_SILENT: usize = 5;
+const MAX_SILENT: usize = 4;
 
 #[test]
 fn real_articles_import_field_by_field() {

@@ -90,13 +90,18 @@ static OTHER_ROLE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// What a credit is for, opening it: `文/图`, `文 / 图_`, `图文:` (the names or the role follow).
+static WORK_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:文|图|文字|图文)\s*[/|]\s*(?:文|图|摄|摄影)\s*[_:|]\s*"));
+
 /// The authors a byline segment credits: `通讯员 朱荣慧 记者 向  东`, `本报记者 吉文艳见习记者 张珍珍`,
 /// `供稿:张煜显 审核:董燕`, `郭华平 黄晓平 本报记者 鄢朝晖`, `●本报记者 杨彩霞/文`. `None` unless
 /// the whole segment is roles and names.
 pub fn credited_names(segment: &str) -> Option<Vec<String>> {
     let f = fold(segment);
     let f = f.trim().trim_start_matches(['●', '■', '□', '◆', '▲', '*', '(', '（']).trim_end_matches([')', '）']);
-    let f = f.trim();
+    // `文 / 图_当代贵州融媒体记者 / 杨刚`: who wrote and who photographed, before the credit.
+    let f = WORK_PREFIX.find(f).map_or(f, |m| &f[m.end()..]).trim();
     if f.chars().count() > 60 || f.contains(['。', '，', '！', '？']) {
         return None;
     }
@@ -804,6 +809,8 @@ mod tests {
         assert_eq!(inline_byline("咸宁新闻网讯 通讯员赖聪报道:9月30日,一场擂台赛举行。").as_deref(), Some("赖聪"));
         assert_eq!(credited_names("本报记者 吉文艳见习记者 张珍珍"), Some(vec!["吉文艳".into(), "张珍珍".into()]));
         assert_eq!(credited_names("(供稿:张煜显 审核:董燕)"), Some(vec!["张煜显".into()]));
+        // Corpus 052: what the credit is for, spaced and joined by an underscore, before the outlet.
+        assert_eq!(credited_names("文 / 圖_當代貴州融媒體記者 / 楊剛"), Some(vec!["杨刚".into()]));
         assert_eq!(
             credited_names("郭华平 黄晓平 本报记者 鄢朝晖"),
             Some(vec!["郭华平".into(), "黄晓平".into(), "鄢朝晖".into()])
