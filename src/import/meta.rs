@@ -532,8 +532,9 @@ pub fn lead_reporter(paragraph: &str) -> Option<(Option<String>, String)> {
     is_surname_start(&fold(&name)).then(|| (c.get(1).map(|o| o.as_str().to_string()), name))
 }
 
-static CLOSING_NAMES: LazyLock<Regex> =
-    LazyLock::new(|| re(r"[(（]([\p{Han}·]{2,4}(?:[\s、,，]*[\p{Han}·]{2,4}){0,4})[)）]\s*$"));
+static CLOSING_NAMES: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"[(（](\p{Han}[ \u{3000}]\p{Han}|[\p{Han}·]{2,4}(?:[\s、,，]*[\p{Han}·]{2,4}){0,4})[)）]\s*$")
+});
 
 /// Reporters' names in brackets closing a story (`…的作用。(戴立伟 邵宗权 张万兵)`): the byte
 /// offset where they start, and the names. Each name must start with a surname.
@@ -541,7 +542,12 @@ pub fn closing_names(paragraph: &str) -> Option<(usize, String)> {
     let t = paragraph.trim_end();
     let c = CLOSING_NAMES.captures(t)?;
     let inner = c.get(1)?.as_str();
-    let names: Vec<&str> = inner.split([' ', '、', ',', '，', '\u{3000}']).filter(|s| !s.is_empty()).collect();
+    let mut names: Vec<String> =
+        inner.split([' ', '、', ',', '，', '\u{3000}']).filter(|s| !s.is_empty()).map(str::to_string).collect();
+    // One name printed with a space between its characters (`(伍 柯)`).
+    if names.len() == 2 && names.iter().all(|n| n.chars().count() == 1) {
+        names = vec![names.concat()];
+    }
     let plausible = |n: &str| {
         let k = n.chars().count();
         is_surname_start(&fold(n)) && (2..=4).contains(&k) || ((6..=16).contains(&k) && is_surname_start(&fold(n)))
@@ -552,7 +558,7 @@ pub fn closing_names(paragraph: &str) -> Option<(usize, String)> {
     // its later names are formed (a pen name has no surname): its first name has one.
     let own_line = before.is_empty()
         && names.len() >= 2
-        && is_surname_start(&fold(names[0]))
+        && is_surname_start(&fold(&names[0]))
         && names.iter().all(|n| (2..=3).contains(&n.chars().count()));
     (ends_text && (own_line || names.iter().all(|n| plausible(n))))
         .then(|| (c.get(0).map_or(0, |m| m.start()), names.join("、")))
@@ -839,6 +845,11 @@ mod tests {
         );
         assert_eq!(glued_closing_name("博导侃高校“截流”高招"), None);
         assert_eq!(closing_names("(何海玲)").map(|c| c.1), Some("何海玲".into()));
+        // One name spaced out (a county news item, Traditional mirror).
+        assert_eq!(
+            closing_names("要加强对河道沿岸垃圾、漂浮物清理,保持河道整洁卫生。(伍 柯)").map(|c| c.1),
+            Some("伍柯".into())
+        );
         assert_eq!(closing_names("(天乐 郭颖)"), None, "the first name must have a surname");
         assert_eq!(closing_names("…的作用。(图文 天乐)"), None);
         assert_eq!(closing_names("(新华社 人民网)"), None);

@@ -79,7 +79,7 @@ impl PageTitles {
 }
 
 static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[【\[(（]?\s*(原标题|原標題|原题|原題|标题|標題|主题|主題|题目|題目)\s*[】\])）]?\s*[:：]\s*|^[【\[(（]\s*原(标题|题)\s*[】\])）]\s*")
+    Regex::new(r"^[【\[(（]?\s*(原标题|原標題|原题|原題|标题|標題|主题|主題|题目|題目|题|題)\s*[】\])）]?\s*[:：]\s*|^[【\[(（]\s*原(标题|题)\s*[】\])）]\s*")
         .expect("valid pattern")
 });
 static CHROME: LazyLock<Regex> = LazyLock::new(|| {
@@ -353,6 +353,8 @@ mod tests {
     #[test]
     fn original_title_lines_and_hype_tags() {
         assert_eq!(tidy("原标题 :2019山东之变|“对标”成热词"), "2019山东之变|“对标”成热词");
+        // A wire story's headline line under its dateline (新华社北京12月10日电 / 题:…; two mirrors).
+        assert_eq!(tidy("题:从“没人管”到“有人干”"), "从“没人管”到“有人干”");
         assert_eq!(tidy("环球通讯!陇县:擂台比武晒实绩 比学赶超促担当"), "陇县:擂台比武晒实绩 比学赶超促担当");
         assert_eq!(tidy("13岁女孩辍学后生下女婴(附图)"), "13岁女孩辍学后生下女婴");
         assert_eq!(
