@@ -65,7 +65,7 @@ fn fresh_pages_of_other_sites_import_field_by_field() {
 /// The third fresh set (`tests/fixtures/fresh3/`: 57 pages of 57 more sites, 30 labelled blind;
 /// see its README), development data since the round that gathered it.
 const FRESH3_FLOORS: &[(&str, usize)] = &[
-    ("title", 13),
+    ("title", 14),
     ("date", 11),
     ("year", 19),
     ("source", 9),
@@ -76,7 +76,7 @@ const FRESH3_FLOORS: &[(&str, usize)] = &[
     ("clean", 30),
 ];
 const FRESH3_MIN_FULLY_RIGHT: usize = 13;
-const FRESH3_MAX_SILENT: usize = 15;
+const FRESH3_MAX_SILENT: usize = 14;
 
 #[test]
 fn a_third_fresh_set_imports_field_by_field() {

@@ -352,6 +352,13 @@ fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &Grams, page: &PageTitl
     if partner_first && !parallel(other) && !parallel(&lines[at].text) && overlap(&bigrams(other), body_grams) < 0.3 {
         return;
     }
+    // `原标题:…` names the upper line the headline itself: the line under it is its deck, however
+    // parallel (`原標題:“小村規”撬動鄉村“大治理”` over `移風易俗見成效 文明新風拂面來`).
+    if super::is_labelled_title(&lines[p].text) {
+        (h.title, h.subtitle) = (pt, Some(lt));
+        h.lines = vec![p, l];
+        return;
+    }
     if join_pair(h, pt, lt, l == at, body_grams) {
         h.lines = vec![p, l];
     }

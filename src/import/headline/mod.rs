@@ -104,6 +104,11 @@ static GLUED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
+/// A line that names itself the headline (`原标题:…`, `标题:…`, `题:…`).
+pub fn is_labelled_title(line: &str) -> bool {
+    ORIGINAL.is_match(line.trim())
+}
+
 /// Removes what never belongs to a headline: a `原标题:` label, a hype tag, a site suffix.
 pub fn tidy(title: &str) -> String {
     let t = title.trim();
@@ -333,6 +338,15 @@ mod tests {
             "看家乡事,品故乡情\n\n\n大柳镇开展“河长制”巡查推进河流治理\n\n滁州日报 2017-12-26 23:16 大字\n\n{PARA}\n"
         );
         assert_eq!(title(&text, &[]).unwrap().0, "大柳镇开展“河长制”巡查推进河流治理");
+    }
+
+    #[test]
+    fn a_line_labelled_as_the_headline_keeps_the_parallel_deck_under_it() {
+        // Fresh3 022 (绵阳日报 on a Traditional mirror): the headline, printed again as 原标题.
+        let text = format!(
+            "“小村规”撬动乡村“大治理”\n发稿时间: 2022-08-07 09:24 来源: 绵阳日报\n\n原标题:“小村规”撬动乡村“大治理”\n\n移风易俗见成效 文明新风拂面来\n\n{PARA}\n"
+        );
+        assert_eq!(title(&text, &[]).unwrap().0, "“小村规”撬动乡村“大治理”");
     }
 
     #[test]
