@@ -280,6 +280,31 @@ mod tests {
     }
 
     #[test]
+    fn a_reused_compressor_writes_the_bytes_a_new_zlib_encoder_writes() {
+        // Large enough for many blocks and many calls of 32 KiB of room; then a small file and
+        // the large one again on the same (reset) compressor.
+        let large: String = (0..40_000u32)
+            .map(|i| {
+                format!(
+                    "{{\"t\":\"对标找差{}河长制\",\"n\":{}}}",
+                    char::from_u32(0x4E00 + i * 7 % 20_000).unwrap(),
+                    i * i % 977
+                )
+            })
+            .collect();
+        let fresh = |bytes: &[u8]| {
+            use std::io::Write;
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(DEFLATE_LEVEL));
+            z.write_all(bytes).unwrap();
+            z.finish().unwrap()
+        };
+        assert!(large.len() > 1_000_000);
+        for bytes in [large.as_bytes(), b"[1,2,3]", b"", large.as_bytes()] {
+            assert_eq!(deflate(bytes), fresh(bytes), "{} bytes", bytes.len());
+        }
+    }
+
+    #[test]
     fn a_search_file_is_its_json_deflated_in_base_64() {
         use base64::Engine;
         assert_eq!([base64(b""), base64(b"f"), base64(b"fo"), base64(b"foobar")], ["", "Zg==", "Zm8=", "Zm9vYmFy"]);
