@@ -4,18 +4,25 @@
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// `s` with the five HTML special characters escaped: safe in text and in quoted attributes.
+/// Tera escapes every value of every page with it: the text between two special characters
+/// (all ASCII, so each is a character boundary) is copied as one slice.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut copied = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&s[copied..]);
     out
 }
 
@@ -102,6 +109,17 @@ mod tests {
     use regex::Regex;
 
     use super::*;
+
+    #[test]
+    fn escape_html_escapes_the_five_special_characters_and_keeps_the_rest() {
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("对标找差"), "对标找差");
+        assert_eq!(
+            escape_html(r#"<a href="x?a=1&b='2'">河长制</a>"#),
+            "&lt;a href=&quot;x?a=1&amp;b=&#39;2&#39;&quot;&gt;河长制&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("&&昆山<"), "&amp;&amp;昆山&lt;");
+    }
 
     #[test]
     fn excerpts() {

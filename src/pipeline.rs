@@ -12,13 +12,11 @@
 //! (serve). What a run remembers for the next ([`Incremental`]) is serve's: a fresh one draws
 //! every page and writes the whole index, which is a full build.
 
-use std::collections::HashMap;
-
 mod extras;
 
 use crate::diag::Diagnostic;
 use crate::output::{BrokenLink, Output, Sink};
-use crate::render::{self, Card, Fingerprints};
+use crate::render::{self, Fingerprints, KeptCards};
 use crate::routes;
 use crate::site::{Practice, Site};
 use crate::timing::phase;
@@ -30,8 +28,9 @@ pub(crate) struct Incremental {
     fingerprints: Fingerprints,
     /// Draw every page next time (the fingerprints do not cover what changed).
     redraw_all: bool,
-    /// The cards of the last render, by [`render::card_key`] (the practice's text and its slug).
-    cards: Option<HashMap<u64, Card>>,
+    /// The cards of the last render, with their [`render::card_key`] (the practice's text and
+    /// its slug).
+    cards: Option<KeptCards>,
     search: SearchMemory,
     /// What the extras of the last render leave for the next.
     extras: extras::Memory,
@@ -141,7 +140,7 @@ pub(crate) fn render(
         Err(e) => Err(e),
     };
     let patched = patched?;
-    memory.cards = Some(site.practices.iter().map(render::card_key).zip(pages.cards).collect());
+    memory.cards = Some((site.practices.iter().map(render::card_key).collect(), pages.cards));
     memory.fingerprints = pages.fingerprints;
     memory.redraw_all = false;
     let broken = phase("links", || out.broken_links(&pages.drawn, page_set_changed));

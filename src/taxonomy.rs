@@ -66,6 +66,9 @@ pub struct Taxonomies {
     pub mechanisms: Vec<MechanismTerm>,
     /// Newest first.
     pub years: Vec<YearTerm>,
+    /// The region term of each unit that has one ([`Taxonomies::region_term`], asked for every
+    /// place of every page).
+    region_of: BTreeMap<usize, usize>,
 }
 
 /// The entries a practice tagged with `tags` counts for: each tag and every broader entry of
@@ -120,9 +123,9 @@ impl Taxonomies {
                 parent: None,
             })
             .collect();
-        let index: BTreeMap<usize, usize> = regions.iter().enumerate().map(|(i, t)| (t.unit, i)).collect();
+        let region_of: BTreeMap<usize, usize> = regions.iter().enumerate().map(|(i, t)| (t.unit, i)).collect();
         for i in 0..regions.len() {
-            if let Some(p) = g.unit(regions[i].unit).parent.and_then(|p| index.get(&p)) {
+            if let Some(p) = g.unit(regions[i].unit).parent.and_then(|p| region_of.get(&p)) {
                 regions[i].parent = Some(*p);
                 regions[*p].children.push(i);
             }
@@ -138,6 +141,7 @@ impl Taxonomies {
                 })
                 .collect(),
             years: years.into_iter().rev().map(|(year, practices)| YearTerm { year, practices }).collect(),
+            region_of,
         }
     }
 
@@ -147,7 +151,7 @@ impl Taxonomies {
     }
 
     pub fn region_term(&self, unit: usize) -> Option<usize> {
-        self.regions.iter().position(|t| t.unit == unit)
+        self.region_of.get(&unit).copied()
     }
 }
 

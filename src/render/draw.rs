@@ -49,9 +49,14 @@ impl Renderer<'_> {
         ctx
     }
 
+    /// The page as bytes, written by Tera straight into them (`render` would check the whole
+    /// page is UTF-8 again, to make it a `String`: every piece of it already is).
     fn draw(&self, template: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
-        let html = self.tera.render(template, ctx).map_err(|e| templates::tera_diagnostic(self.site, template, &e))?;
-        Ok(html.into_bytes())
+        let mut html = Vec::new();
+        self.tera
+            .render_to(template, ctx, &mut html)
+            .map_err(|e| templates::tera_diagnostic(self.site, template, &e))?;
+        Ok(html)
     }
 
     fn home(&self, path: &str) -> Result<Vec<u8>, Diagnostic> {

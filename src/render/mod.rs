@@ -27,7 +27,7 @@ pub use crate::output::Files;
 pub use crate::theme::{BUILTIN_STATIC, BUILTIN_TEMPLATES};
 pub use fingerprints::Fingerprints;
 pub(crate) use views::card_key;
-pub use views::{Card, Link, TermLink};
+pub use views::{Card, KeptCards, Link, TermLink};
 
 /// The pages a render drew (put into its sink), every page's fingerprint, and the cards (feeds
 /// reuse them).
@@ -40,12 +40,12 @@ pub struct Pages {
 /// Renders the site's pages, drawing only those whose fingerprint differs from `prev` (all of
 /// them without `prev`). `fingerprints` holds every page's fingerprint, drawn or not.
 ///
-/// `cached` maps a practice's [`card_key`] to its card from an earlier render of the same
-/// vocabulary and gazetteer; cards not in it are made.
+/// `cached` holds the cards of an earlier render of the same vocabulary and gazetteer, with
+/// their [`card_key`]s; cards not in it are made.
 pub fn render_pages(
     site: &Site,
     prev: Option<&Fingerprints>,
-    cached: Option<HashMap<u64, Card>>,
+    cached: Option<KeptCards>,
     tera: &mut Option<(u64, Tera)>,
     sink: &dyn Sink,
 ) -> Result<Pages, Vec<Diagnostic>> {

@@ -16,6 +16,7 @@ use crate::output::Sink;
 use crate::practice::Practice;
 use crate::routes;
 use crate::site::Site;
+use crate::timing::phase;
 
 /// Field weights: a token in the title counts four times, in the terms (places, mechanisms,
 /// keywords, source) twice.
@@ -159,6 +160,14 @@ pub(super) fn doc_entry(site: &Site, p: &Practice) -> std::io::Result<(DocEntry,
 /// tokenized, a shard as soon as it is encoded. With `keep`, also keeps the postings in that
 /// folder, for patching them later ([`Postings`]).
 pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: Option<&Path>) -> std::io::Result<Option<Postings>> {
+    // The files made from the site model as a whole go first, while the memory the postings
+    // will take is free: written after them, they raised a 10,000-practice build's peak 3 MiB.
+    phase("search lists", || {
+        for (key, json) in model_files(site).into_iter().chain(region_files(site, None)).chain(name_files(site)) {
+            sink.put(routes::search_file(&key), put(&key, &json))?;
+        }
+        std::io::Result::Ok(())
+    })?;
     // Documents are tokenized and inverted in parallel runs of consecutive ids; a run's
     // postings join the previous run's by re-encoding one gap.
     let n = site.practices.len();
@@ -166,30 +175,31 @@ pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: Option<&Path>) -> std::i
     let ids: Vec<usize> = (0..n).collect();
     // Per run: postings by token, number of postings.
     type Part = (FxHashMap<Token, Run>, usize);
-    let parts: Vec<std::io::Result<Part>> = ids
-        .par_chunks(chunk)
-        .map(|ids| {
-            let mut map: FxHashMap<Token, Run> = FxHashMap::default();
-            let mut postings = 0;
-            for &i in ids {
-                let (entry, tokens) = doc_entry(site, &site.practices[i])?;
-                postings += tokens.len();
-                for (key, w) in tokens.into_tokens() {
-                    match map.get_mut(&key) {
-                        Some(run) => run.push(i as u32, w),
-                        None => {
-                            map.insert(key, Run::new(i as u32, w));
+    let parts: Vec<std::io::Result<Part>> = phase("search docs", || {
+        ids.par_chunks(chunk)
+            .map(|ids| {
+                let mut map: FxHashMap<Token, Run> = FxHashMap::default();
+                let mut postings = 0;
+                for &i in ids {
+                    let (entry, tokens) = doc_entry(site, &site.practices[i])?;
+                    postings += tokens.len();
+                    for (key, w) in tokens.into_tokens() {
+                        match map.get_mut(&key) {
+                            Some(run) => run.push(i as u32, w),
+                            None => {
+                                map.insert(key, Run::new(i as u32, w));
+                            }
                         }
                     }
+                    let key = format!("d/{i}");
+                    sink.put(routes::search_file(&key), put(&key, &entry.json))?;
                 }
-                let key = format!("d/{i}");
-                sink.put(routes::search_file(&key), put(&key, &entry.json))?;
-            }
-            // A run's buffer grew by doubling: up to half of it is room, a quarter on average.
-            map.values_mut().for_each(Run::shrink);
-            Ok((map, postings))
-        })
-        .collect();
+                // A run's buffer grew by doubling: up to half of it is room, a quarter on average.
+                map.values_mut().for_each(Run::shrink);
+                Ok((map, postings))
+            })
+            .collect()
+    });
     // Each token's runs in id order, not joined yet: joining here would copy every posting
     // and leave room in every buffer (at 50,000 practices 226 MB of postings took 486 MiB).
     let mut all: FxHashMap<Token, Vec<Run>> = FxHashMap::default();
@@ -203,13 +213,10 @@ pub(crate) fn index(site: &Site, sink: &dyn Sink, keep: Option<&Path>) -> std::i
     }
     let shards = shard_count(postings);
     sink.put(routes::search_file(META), put(META, &meta_json(site, shards, postings)))?;
-    for (key, json) in model_files(site).into_iter().chain(region_files(site, None)).chain(name_files(site)) {
-        sink.put(routes::search_file(&key), put(&key, &json))?;
-    }
     if let Some(dir) = keep {
         kept::prepare(dir)?;
     }
-    write_shards(all, shards, n, sink, keep)?;
+    phase("search shards", || write_shards(all, shards, n, sink, keep))?;
     Ok(keep.map(|dir| Postings::new(dir, shards, postings, n)))
 }
 
