@@ -152,6 +152,22 @@ pub fn outlet_named(header: &str, body: &str) -> Option<String> {
     near_the_ends(header, body, 400, 200).iter().find_map(|t| NAMED_OUTLET.find(t).map(|m| m.as_str().to_string()))
 }
 
+/// A date printed near a story's credits in a form that no date reader took (`10-07-21 17:18`,
+/// `22.08.2019  12:24`, `《焦点访谈》 20181209`, `(来源:新华社  2009-09-09)`), for a story left
+/// without a date: a person should look.
+pub fn date_like(header: &str, body: &str) -> Option<String> {
+    near_the_ends(header, body, 400, 200).iter().find_map(|t| DATE_LIKE.captures(t).map(|c| c[1].to_string()))
+}
+
+/// Numeric dates: year first (with `-`, `/` or `.`), day first (`22.08.2019`), a two-digit year
+/// with its time, eight digits alone (`20181209`).
+static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[^\d])((?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}\.\d{1,2}\.(?:19|20)\d{2}|\d{2}-\d{2}-\d{2}\s+\d{2}:\d{2}|(?:19|20)\d{2}[01]\d[0-3]\d)(?:$|[^\d])",
+    )
+    .expect("valid pattern")
+});
+
 /// Names that can only be a news outlet's: a paper, a station, an agency, an app, a news site
 /// (a bare `网` also ends 互联网 and 电网, `报` ends 汇报, `时报` ends 及时报).
 static NAMED_OUTLET: LazyLock<Regex> = LazyLock::new(|| {
@@ -203,6 +219,21 @@ mod tests {
         assert_eq!(outlet_named("", &long), None);
         // …and words that end like outlets are not outlets.
         assert_eq!(outlet_named("", "堤防有无隐患并及时报告。接入互联网和电网。"), None);
+    }
+
+    #[test]
+    fn a_date_printed_in_a_form_no_reader_took_is_found() {
+        // Corpus 105, fresh-aside 016, fresh3 015 and 051: four sites, four forms.
+        for (header, body, want) in [
+            ("", "莫旗 10-07-21 17:18 【字体:大 中 小】", "10-07-21 17:18"),
+            ("22.08.2019  12:24", "正文。", "22.08.2019"),
+            ("", "此次考核评价将为四川提供重要参考。(来源:新华社  2009-09-09)", "2009-09-09"),
+            ("《焦点访谈》 20181209 街乡“吹哨” 以解民忧", "正文。", "20181209"),
+        ] {
+            assert_eq!(date_like(header, body).as_deref(), Some(want), "{header}{body}");
+        }
+        // Figures are no dates: a phone number, an amount, a date written in words.
+        assert_eq!(date_like("", "热线0816-2395666,投资320754万元,2019年8月22日召开。"), None);
     }
 
     #[test]

@@ -409,6 +409,10 @@ impl Importer<'_> {
         if when.year.is_none() || when.inferred {
             provenance.mark("year");
         }
+        let around = format!("{header}\n{}", page.header_text);
+        if let Some(d) = when.date.is_none().then(|| evidence::date_like(&around, &body_text)).flatten() {
+            provenance.flag("date", &format!("the page prints {} but no date line was read", d.trim()));
+        }
         let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&body_text);
         let (region, unsure, by_text) = self.region_of(&title_f, &body_f, source.as_deref(), &header, page, when.year);
