@@ -155,8 +155,11 @@ impl Credits {
     fn take_bylines(&mut self, body: &mut Vec<Line>, page: &PageMeta) {
         // The lead's dateline with its reporters (`中国青年网腾冲8月25电(见习记者曹伟 记者 刘洪侠)…`),
         // past a short line left above it (an app's name, a kicker).
-        let lead =
-            body.iter().take(3).position(|l| l.chars() > 40).filter(|&i| body[..i].iter().all(|l| l.chars() <= 16));
+        let lead = body
+            .iter()
+            .take(3)
+            .position(|l| l.chars() > 40)
+            .filter(|&i| i > 0 && body[..i].iter().all(|l| l.chars() <= 16));
         if let Some(names) = lead
             .and_then(|i| meta::inline_byline(&body[i].text))
             .or_else(|| body.first().and_then(|l| meta::inline_byline(&l.text)))
@@ -409,8 +412,8 @@ impl Importer<'_> {
         if when.year.is_none() || when.inferred {
             provenance.mark("year");
         }
-        let around = format!("{header}\n{}", page.header_text);
-        if let Some(d) = when.date.is_none().then(|| evidence::date_like(&around, &body_text)).flatten() {
+        let printed_date = || evidence::date_like(&format!("{header}\n{}", page.header_text), &body_text);
+        if let Some(d) = when.date.is_none().then(printed_date).flatten() {
             provenance.flag("date", &format!("the page prints {} but no date line was read", d.trim()));
         }
         let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));

@@ -186,8 +186,11 @@ pub fn eligible(text: &str) -> bool {
         && !meta::is_masthead(t)
         && !CHROME.is_match(f.trim())
         && !CODE_COMMENT.is_match(t)
-        && junk(t).is_none_or(|j| matches!(j, Junk::Caption | Junk::Credit) && !t.starts_with('图'))
-        && !super::clean::is_credited_photo(&f)
+        // A caption may be a headline (a photo story's), unless it opens as one or ends with its
+        // photographer.
+        && junk(t).is_none_or(|j| {
+            matches!(j, Junk::Caption | Junk::Credit) && !t.starts_with('图') && !super::clean::is_credited_photo(&f)
+        })
         && !super::clean::is_trailer_marker(t)
 }
 
