@@ -141,6 +141,19 @@ fn import_seeds() -> (tempfile::TempDir, Vec<Page>, String) {
     (out, pages, text(&o.stdout))
 }
 
+/// The pages `kbgen import` writes for one raw file `name` holding `contents` (the import must
+/// succeed).
+fn import_text(name: &str, contents: &str) -> Vec<Page> {
+    let tmp = tempfile::tempdir().unwrap();
+    let raw = tmp.path().join("raw");
+    std::fs::create_dir(&raw).unwrap();
+    std::fs::write(raw.join(name), contents).unwrap();
+    let out = tmp.path().join("content");
+    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    pages(&out)
+}
+
 #[test]
 fn seeds_become_one_tagged_page_per_story() {
     let (_dir, pages, stdout) = import_seeds();
@@ -861,9 +874,6 @@ fn a_deeply_nested_page_fails_alone_with_a_named_error_and_the_good_files_import
 /// text stays on that page, never dropped.
 #[test]
 fn text_too_short_for_a_story_of_its_own_stays_with_the_story_above() {
-    let tmp = tempfile::tempdir().unwrap();
-    let raw = tmp.path().join("raw");
-    std::fs::create_dir_all(&raw).unwrap();
     let story = |title: &str, reporter: &str, body: &str| format!("{title}\n\n记者 {reporter}\n\n{body}\n\n");
     let page = [
         story("灵璧县禅堂镇开展巡河", "王伟健", "入夏以来,灵璧县禅堂镇组织村级河长每周沿新濉河、唐河开展巡查,发现问题就用巡河软件拍照上报,由镇河长办派单给专门的清洁队限时清理。全镇设立镇级河长11名、村级河长14名、护河员28名,群众爱河护水蔚然成风。"),
@@ -871,11 +881,7 @@ fn text_too_short_for_a_story_of_its_own_stays_with_the_story_above() {
         story("镇河长办的提醒", "沈靖然", "巡河记录每月底前交镇河长办存档备查"),
     ]
     .concat();
-    std::fs::write(raw.join("page.txt"), page).unwrap();
-    let out = tmp.path().join("content");
-    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
-    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
-    let pages = pages(&out);
+    let pages = import_text("page.txt", &page);
     assert_eq!(pages.len(), 2, "{:#?}", pages.iter().map(|p| &p.front.title).collect::<Vec<_>>());
     let all: String = pages.iter().map(|p| p.body.as_str()).collect();
     assert!(all.contains("巡河记录每月底前交镇河长办存档备查"), "{all}");
@@ -883,17 +889,10 @@ fn text_too_short_for_a_story_of_its_own_stays_with_the_story_above() {
 
 #[test]
 fn a_place_read_only_from_the_sites_name_is_marked_for_review() {
-    let tmp = tempfile::tempdir().unwrap();
-    let raw = tmp.path().join("raw");
-    std::fs::create_dir(&raw).unwrap();
     // A county portal's page whose story names no place of its own: the site's name is the only
     // place, and a portal is not always where the practice happens.
     let page = "欢迎光临睢宁新闻网!\n\n镇村干部开展日常巡河\n\n8月30日,河长办与农业综合服务中心同志进行了日常巡河工作。此次巡河行动,行船12千米,历时4小时。行动中,工作人员在河流中打捞杂物5麻袋,同时对河流两岸的防溺水警示牌全部进行了检查加固。\n\n下一步,将全面落实河长制日常巡河,镇村两级齐发力,共同建造“水清、河畅、岸绿、景美”的水域风光。\n";
-    std::fs::write(raw.join("portal.txt"), page).unwrap();
-    let out = tmp.path().join("out");
-    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
-    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
-    let pages = pages(&out);
+    let pages = import_text("portal.txt", page);
     let f = &pages[0].front;
     assert_eq!(f.region, ["江苏省/徐州市/睢宁县"], "{:?}", f.region);
     let review = &f.import.as_ref().unwrap().review;
@@ -902,15 +901,8 @@ fn a_place_read_only_from_the_sites_name_is_marked_for_review() {
 
 #[test]
 fn a_leads_bracketed_reporters_are_read_past_a_short_line_above_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let raw = tmp.path().join("raw");
-    std::fs::create_dir(&raw).unwrap();
     // Corpus 114 (東北網's gateway): an app's name is left between the headline and the lead.
     let page = "西南边陲的火塘文化长燃不熄\n2024-08-26 来源:中国青年网\n极光新闻\n\n中国青年网腾冲8月25电(见习记者曹伟 记者 刘洪侠)在猴桥村,没有什么事情是一场火塘会解决不了的。一场不行,就来两场。村里的干部群众围坐在火塘边商量事情。\n\n8月25日,记者跟随采访团,走进云南省保山市腾冲市猴桥镇猴桥村,火塘会已经成为当地基层治理的重要方式,有效化解了矛盾纠纷。\n";
-    std::fs::write(raw.join("lead.txt"), page).unwrap();
-    let out = tmp.path().join("out");
-    let o = kbgen(tmp.path(), &["import", "--out", out.to_str().unwrap(), raw.to_str().unwrap()]);
-    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
-    let pages = pages(&out);
+    let pages = import_text("lead.txt", page);
     assert_eq!(pages[0].front.author.as_deref(), Some("曹伟、刘洪侠"));
 }
