@@ -53,6 +53,48 @@ pub fn strip_glosses(text: &str) -> std::borrow::Cow<'_, str> {
     GLOSS.replace_all(text, |c: &regex::Captures| if !c[2].is_ascii() { c[1].to_string() } else { c[0].to_string() })
 }
 
+static ENTITY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"&?(ldquo|rdquo|lsquo|rsquo|mdash|ndash|hellip|middot|nbsp|quot);?"));
+
+/// Restores the typographic HTML entities a scraper printed without their markup: whole
+/// (`&ldquo;` in a text file) or stripped of `&` and `;` (`小小ldquo红黑榜`, `的ldquo高考rdquo`,
+/// two forums). A bare name counts only beside Chinese text, never inside a Latin word.
+pub fn restore_entities(text: &str) -> std::borrow::Cow<'_, str> {
+    if !ENTITY_HINTS.iter().any(|h| text.contains(h)) {
+        return text.into();
+    }
+    let cjk = |c: Option<char>| {
+        c.is_some_and(|c| {
+            crate::fold::is_han(c) || ('\u{3000}'..='\u{303f}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)
+        })
+    };
+    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    ENTITY.replace_all(text, |c: &regex::Captures| {
+        let m = c.get(0).expect("whole match");
+        let (before, after) = (text[..m.start()].chars().next_back(), text[m.end()..].chars().next());
+        let whole = m.as_str().starts_with('&') && m.as_str().ends_with(';');
+        let bare = !latin(before) && !latin(after) && (cjk(before) || cjk(after));
+        if !(whole || bare && &c[1] != "quot") {
+            return m.as_str().to_string();
+        }
+        match &c[1] {
+            "ldquo" => "“",
+            "rdquo" => "”",
+            "lsquo" => "‘",
+            "rsquo" => "’",
+            "mdash" => "—",
+            "ndash" => "–",
+            "hellip" => "…",
+            "middot" => "·",
+            "nbsp" => " ",
+            _ => "\"",
+        }
+        .to_string()
+    })
+}
+
+const ENTITY_HINTS: &[&str] = &["dquo", "squo", "dash", "hellip", "middot", "nbsp", "&quot"];
+
 /// Words of the porn and gambling spam that mirror sites inject as a page's first line.
 const SPAM_WORDS: &[&str] = &[
     "一区二区",
@@ -287,7 +329,36 @@ const WIDGET_WORDS: &[&str] = &[
     "微信好友",
     "新浪微博",
     "豆瓣",
+    // A forum's buttons (the commonest Chinese forum software prints them on every thread).
+    "发新话题",
+    "回复该主题",
+    "发表回复",
+    "只看该作者",
+    "只看楼主",
+    "返回列表",
+    "电梯直达",
+    "倒序浏览",
+    "阅读模式",
+    "回复",
+    "引用",
+    "楼主",
 ];
+
+/// A button's name in brackets at the end of a line (`沁源干部的“高考” [复制链接]`).
+pub fn strip_widget_tail(line: &str) -> &str {
+    let t = line.trim_end();
+    let Some(inner) = t.strip_suffix([']', '】']) else { return line };
+    let Some(open) = inner.rfind(['[', '【']) else { return line };
+    let word = inner[open..].trim_start_matches(['[', '【']);
+    if WIDGET_WORDS.contains(&fold(word).as_str()) && !t[..open].trim().is_empty() {
+        t[..open].trim_end()
+    } else {
+        line
+    }
+}
+
+/// A reply's floor number in a forum thread (`1#`, `#2`, `3楼`).
+static FLOOR: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:\d{1,4}\s*#|#\s*\d{1,4}|\d{1,4}\s*楼)$"));
 
 /// Classifies one line on its own.
 pub fn junk(line: &str) -> Option<Junk> {
@@ -322,7 +393,7 @@ pub fn junk(line: &str) -> Option<Junk> {
     if (n <= 60 && is_navigation(f)) || nav_run(f) {
         return Some(Junk::Navigation);
     }
-    if n <= 60 && is_widget_bar(f) {
+    if n <= 60 && (is_widget_bar(f) || FLOOR.is_match(f)) {
         return Some(Junk::Widget);
     }
     if n <= 80 && EDITOR.is_match(f) {
@@ -567,6 +638,30 @@ pub fn join_broken(lines: Vec<Line>, is_boundary: impl Fn(&str) -> bool) -> Vec<
 mod tests {
     use super::*;
     use crate::import::lines::text_lines;
+
+    #[test]
+    fn restores_entities_printed_without_markup() {
+        assert_eq!(restore_entities("青铜峡市小坝镇小小ldquo红黑榜"), "青铜峡市小坝镇小小“红黑榜");
+        assert_eq!(restore_entities("沁源干部的ldquo高考rdquo [复制链接]"), "沁源干部的“高考” [复制链接]");
+        assert_eq!(restore_entities("把握&ldquo;放管服&rdquo;改革"), "把握“放管服”改革");
+        assert_eq!(restore_entities("a&nbsp;b &quot;x&quot;"), "a b \"x\"");
+        // Inside a Latin word or away from Chinese text a name is text.
+        assert_eq!(restore_entities("the nbsp entity, mdashes"), "the nbsp entity, mdashes");
+        assert_eq!(restore_entities("小ldquoa 大"), "小ldquoa 大");
+        assert_eq!(restore_entities("说quot你好"), "说quot你好");
+    }
+
+    #[test]
+    fn a_forums_buttons_and_floor_numbers() {
+        assert_eq!(strip_widget_tail("沁源干部的“高考” [复制链接]"), "沁源干部的“高考”");
+        assert_eq!(strip_widget_tail("标题【打印本页】"), "标题");
+        assert_eq!(strip_widget_tail("会议强调[两个维护]"), "会议强调[两个维护]");
+        assert_eq!(strip_widget_tail("[复制链接]"), "[复制链接]");
+        assert_eq!(junk("发新话题 回复该主题"), Some(Junk::Widget));
+        assert_eq!(junk("1#"), Some(Junk::Widget));
+        assert_eq!(junk("3楼"), Some(Junk::Widget));
+        assert_eq!(junk("30#楼"), None);
+    }
 
     #[test]
     fn recognises_scraper_boilerplate() {

@@ -150,7 +150,8 @@ impl<'a> Importer<'a> {
         }
         let is_html = hints.html.unwrap_or_else(|| is_html_name(name));
         let decoded = decode::decode(bytes, is_html)?;
-        let text = clean::strip_glosses(&decoded.text);
+        let text = clean::restore_entities(&decoded.text);
+        let text = clean::strip_glosses(&text);
         let read = ReadPage::of(&text, is_html, hints)?;
         let raw_lines = unglue_top(read.lines);
         let place_headline = |l: &str| self.is_place_headline(l);

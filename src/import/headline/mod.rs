@@ -126,6 +126,8 @@ pub fn tidy(title: &str) -> String {
     };
     // A separator left at the end by a list or a menu (`…步行。 |`).
     let t = t.trim().trim_end_matches(['|', '｜']).trim_end();
+    // A button printed after the headline (`[复制链接]`).
+    let t = super::clean::strip_widget_tail(t);
     MEDIA_NOTE.replace(t, "").trim().to_string()
 }
 
