@@ -609,9 +609,26 @@ pub fn drop_repeats(lines: &mut Vec<Line>) {
 
 /// Cuts a story's lines at the first trailer marker.
 pub fn cut_trailer(lines: &mut Vec<Line>) {
-    if let Some(i) = lines.iter().position(|l| is_trailer_marker(&l.text)) {
+    let mut before = 0;
+    let end = lines.iter().position(|l| {
+        let reply = before >= 100 && is_post_header(&l.text);
+        before += l.chars();
+        is_trailer_marker(&l.text) || reply
+    });
+    if let Some(i) = end {
         lines.truncate(i);
     }
+}
+
+static POST_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^\S{1,24}\s+发表于\s*(?:19|20)\d{2}[-/年]\d{1,2}[-/月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+});
+
+/// A forum post's header (`火色屠龙刀 发表于 2018-1-2 20:59:14`): after the first post's text,
+/// a reply begins — another person's words, not the story's.
+fn is_post_header(line: &str) -> bool {
+    let f = fold(line);
+    f.chars().count() <= 60 && POST_HEADER.is_match(f.trim())
 }
 
 /// Rejoins paragraphs that an image slot or a page break cut in two: a long line that does
@@ -649,6 +666,17 @@ mod tests {
         assert_eq!(restore_entities("the nbsp entity, mdashes"), "the nbsp entity, mdashes");
         assert_eq!(restore_entities("小ldquoa 大"), "小ldquoa 大");
         assert_eq!(restore_entities("说quot你好"), "说quot你好");
+    }
+
+    #[test]
+    fn a_forum_reply_ends_the_first_post() {
+        let post = "沿着村道走进内旦庄，映入眼帘的是一排排整齐的壮族民居，村民们正在自筹资金、投工投劳开展旅游基础设施建设，打造具有壮族农耕文化气息的“壮家要寨”，吸引了不少游客前来观光。(韦柳妹)";
+        let mut lines = text_lines(&format!(
+            "黄天火 发表于 2016-2-16 15:45:43\n{post}\n火色屠龙刀 发表于 2018-1-2 20:59:14\n辛苦!辛苦!!!"
+        ));
+        cut_trailer(&mut lines);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["黄天火 发表于 2016-2-16 15:45:43", post]);
     }
 
     #[test]

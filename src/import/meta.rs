@@ -181,8 +181,29 @@ pub fn closing_credit(paragraph: &str) -> Option<(usize, String)> {
     if !t.ends_with([')', '）']) || inner.chars().count() > 40 {
         return None;
     }
-    let names = credited_names(inner)?;
+    let names = credited_names(inner).or_else(|| unit_and_names(inner))?;
     Some((open, spans_as_written(inner, &fold(inner), names)))
+}
+
+/// A body's name ending a unit: a residents' committee, a street office, a bureau, a Party
+/// committee's department.
+static UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:供稿|来稿|稿件提供|提供)?\s*[:]?\s*\p{Han}{2,16}(?:社区|街道|街道办|镇|乡|村|局|委|办|部|中心|站|所|院|队|公司|政府|党委|支部|党组|组|处|科|馆|厅|会|庭)$",
+    )
+});
+
+/// A unit and its writers closing a story (`(新广街道东二条社区 王玥)`, `(供稿:某县水利局 张三)`):
+/// the writers, each a name with a surname, set apart from the unit by a space.
+fn unit_and_names(inner: &str) -> Option<Vec<String>> {
+    let f = fold(inner);
+    let f = f.trim();
+    let (unit, rest) = f.split_once([' ', '\u{3000}'])?;
+    if !UNIT.is_match(unit) {
+        return None;
+    }
+    let names = chunk_names(rest.trim())?;
+    names.iter().all(|n| (2..=3).contains(&n.chars().count())).then_some(names)
 }
 
 /// A line of names only (`王 坤 黃 巖 劉 樂`): the byline of a page that prints no role.
@@ -533,7 +554,7 @@ pub fn lead_reporter(paragraph: &str) -> Option<(Option<String>, String)> {
 }
 
 static CLOSING_NAMES: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"[(（](\p{Han}[ \u{3000}]\p{Han}|[\p{Han}·]{2,4}(?:[\s、,，]*[\p{Han}·]{2,4}){0,4})[)）]\s*$")
+    re(r"[(（]\s*(\p{Han}[ \u{3000}]\p{Han}|[\p{Han}·]{2,4}(?:[\s、,，]*[\p{Han}·]{2,4}){0,4})\s*[)）]\s*$")
 });
 
 /// Reporters' names in brackets closing a story (`…的作用。(戴立伟 邵宗权 张万兵)`): the byte
@@ -803,6 +824,17 @@ mod tests {
     }
 
     #[test]
+    fn a_unit_and_its_writers_close_a_story() {
+        let credit = |t: &str| closing_credit(t).map(|c| c.1);
+        assert_eq!(credit("…迈出第一步。(新广街道东二条社区 王玥)").as_deref(), Some("王玥"));
+        assert_eq!(credit("…成效明显。（供稿：县水利局 张晓明 李华）").as_deref(), Some("张晓明、李华"));
+        // A place and a phrase, or a unit without a writer, credit nobody.
+        assert_eq!(credit("…成效明显。（县水利局供稿）"), None);
+        assert_eq!(credit("…成效明显。（县水利局 近日）"), None);
+        assert_eq!(credit("…成效明显。（沿河两岸 绿树成荫）"), None);
+    }
+
+    #[test]
     fn inline_and_closing_bylines() {
         assert_eq!(inline_byline("香港文匯報訊（記者 陳敏儀 三明報道）「以前遇到新情況」").as_deref(), Some("陳敏儀"));
         assert_eq!(inline_byline("（四川日报全媒体记者 杨晓）").as_deref(), Some("杨晓"));
@@ -846,6 +878,10 @@ mod tests {
         assert_eq!(glued_closing_name("博导侃高校“截流”高招"), None);
         assert_eq!(closing_names("(何海玲)").map(|c| c.1), Some("何海玲".into()));
         // One name spaced out (a county news item, Traditional mirror).
+        assert_eq!(
+            closing_names("过一个平安、祥和、温馨、廉洁的新春佳节。（常书香 马丹阳 ）").map(|c| c.1),
+            Some("常书香、马丹阳".to_string())
+        );
         assert_eq!(
             closing_names("要加强对河道沿岸垃圾、漂浮物清理,保持河道整洁卫生。(伍 柯)").map(|c| c.1),
             Some("伍柯".into())

@@ -399,6 +399,11 @@ impl Importer<'_> {
         credits.authors.retain(|a| !evidence::is_outlet_name(a));
         if credits.authors.is_empty() && evidence::names_a_reporter(&header, &body_text) {
             provenance.flag("author", "a reporter is credited (记者, 通讯员, 报道) but no byline could be read");
+        } else if let Some(credit) =
+            credits.authors.is_empty().then(|| evidence::unread_closing_credit(&body_text)).flatten()
+        {
+            provenance
+                .flag("author", &format!("the story ends with {credit}, a credit in brackets no byline reader took"));
         }
         if source.is_none() && evidence::names_own_outlet(&header, &body_text) {
             provenance.flag("source", "the story speaks of its own outlet (本报, 本网) but the page names none");
