@@ -190,7 +190,7 @@ static CRUMB: LazyLock<Regex> = LazyLock::new(|| re(r"^\S{2,12}\s*(>|›|»|>>)\
 static NAV_SEP: LazyLock<Regex> = LazyLock::new(|| re(r">>|>|›|»|→|\|"));
 static EDITOR: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(【纠错】\s*)?[\[【(]?(责任编辑|责编|编辑|本版责编|本版编辑|版式设计|版面设计|美编|美术编辑|校对|审核|审校|监制|统筹|图片编辑|视觉设计|制图|值班编辑|终审|初审|复审|编审)[\]】)]?\s*[:\s]",
+        r"^(【纠错】\s*)?[\[【(]?(责任编辑|责编|编辑|本版责编|本版编辑|版式设计|版面设计|美编|美术编辑|校对|审核|审校|监制|统筹|图片编辑|视觉设计|制图|值班编辑|终审|初审|复审|编审)[\]】)]?\s*[:\s丨｜]",
     )
 });
 static APP: LazyLock<Regex> = LazyLock::new(|| {

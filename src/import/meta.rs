@@ -36,7 +36,11 @@ pub(super) fn is_own_outlet(outlet: &str) -> bool {
 static OUTLET: LazyLock<Regex> =
     LazyLock::new(|| re(&format!(r"^[\p{{Han}}A-Za-z0-9·《》]{{2,16}}(?:{})$", *OUTLET_ENDS)));
 static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"\d{1,2}:\d{2}"));
-static SOURCE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:来源|稿源|出处|来自|媒体|原载)\s*[:]\s*([^\s:]+)"));
+static SOURCE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:来源|稿源|出处|来自|媒体|原载|转自|转载自)\s*(?:[:]|\s[丨|｜]\s|[丨｜])\s*([^\s:丨|｜]+)|(?:原载于?|转自|转载自|选自|摘自|来源于)\s*[:]?\s*《([^》]{2,20})》",
+    )
+});
 static JOURNAL: LazyLock<Regex> = LazyLock::new(|| re(r"^(\S{2,12})\s*((?:19|20)\d{2})年\s*第?\s*(\d{1,2})\s*期$"));
 static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| re(r"^(关键词|关键字|标签)\s*[:]"));
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -46,7 +50,7 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ROLE: LazyLock<Regex> = LazyLock::new(|| re(r"(本报|本刊)?(特约|见习|实习)?(记者|通讯员)\s*[:]?"));
 static AUTHOR_FIELD: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?:作者|记者)\s*[:]\s*([\p{Han}·]{2,5}(?:[\s、][\p{Han}·]{2,5})*)"));
+    LazyLock::new(|| re(r"(?:作者|记者)\s*[:丨｜]\s*([\p{Han}·]{2,5}(?:[\s、][\p{Han}·]{2,5})*)"));
 static COLUMN: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[\p{Han}A-Za-z]{2,12}·[\p{Han}·]{2,24}[①-⑳]?$|^“[^”]{2,20}”$|^[\p{Han}]{2,20}[①-⑳]$"));
 
@@ -185,6 +189,27 @@ pub fn closing_credit(paragraph: &str) -> Option<(usize, String)> {
     Some((open, spans_as_written(inner, &fold(inner), names)))
 }
 
+static CLOSING_OUTLET: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[(（]\s*(?:来源\s*[:]\s*)?([^()（）\s:]{2,16})\s*[)）]\s*$"));
+
+/// A news outlet's name in brackets closing a story (`…变清了。（荆州日报）`, `(来源:新华网)`),
+/// after a finished sentence or on a line of its own: the byte offset where it starts, and
+/// the outlet as printed.
+pub fn closing_outlet(paragraph: &str) -> Option<(usize, String)> {
+    let t = paragraph.trim_end();
+    let f = fold(t);
+    let c = CLOSING_OUTLET.captures(&f)?;
+    let name = c.get(1)?;
+    let before = f[..c.get(0)?.start()].trim_end();
+    let placed = before.is_empty() || ends_sentence_like(before) || before.ends_with('摄');
+    let outlet = name.as_str();
+    if !placed || !OUTLET.is_match(outlet) || is_own_outlet(outlet) || !super::evidence::reads_as_outlet(outlet) {
+        return None;
+    }
+    let at = crate::fold::original_offset(t, &f, c.get(0)?.start())?;
+    Some((at, original_span(t, &f, name.range())))
+}
+
 /// A body's name ending a unit: a residents' committee, a street office, a bureau, a Party
 /// committee's department.
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
@@ -288,7 +313,7 @@ pub fn citation(line: &str) -> Option<(String, Option<(String, i32)>)> {
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"^([\p{{Han}}·A-Za-z]{{2,14}}?(?:{}))(?:[\p{{Han}}]{{0,6}}?\d{{1,2}}月\d{{1,2}}日)?\s*(讯|电|消息)",
+        r"^([\p{{Han}}·A-Za-z]{{2,14}}(?:{}))(?:[\p{{Han}}]{{0,6}}?\d{{1,2}}月\d{{1,2}}日)?\s*(讯|电|消息)",
         *OUTLET_ENDS
     ))
 });
@@ -423,13 +448,15 @@ static EDITION_TAIL: LazyLock<Regex> =
 
 /// A metadata field's label: `来源：`, `发布时间`, `发表于`.
 static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(来源|稿源|时间|日期|编辑|作者|责编|记者)\s*[:：]|发布时间|发表时间|更新时间|发布日期|发表日期|发表于|发布于")
+    re(
+        r"(来源|稿源|时间|日期|编辑|作者|责编|记者|转自|转载自)\s*[:：丨｜]|来源\s*\|\s|发布时间|发表时间|更新时间|发布日期|发表日期|发表于|发布于",
+    )
 });
 
 pub fn source_of(line: &str) -> Option<String> {
     let f = fold(line);
     if let Some(c) = SOURCE.captures(&f) {
-        let mut range = c.get(1)?.range();
+        let mut range = c.get(1).or_else(|| c.get(2))?.range();
         // The next field's label glued on (`来源:中国新闻网时间:2021-10-22`, `来源:三明警方责任编辑:`).
         let glued =
             ["责任编辑", "发布时间", "发布日期", "编辑", "责编", "时间", "日期", "作者", "记者", "点击", "浏览"]
@@ -808,7 +835,17 @@ mod tests {
         assert!(!is_meta_line("文章来源:据介绍,该县的做法来源于群众的创造,已经在全省推广,取得了较好的效果和反响"));
         assert_eq!(source_of("来源:三明警方责任编辑:林晓").as_deref(), Some("三明警方"));
         assert_eq!(source_of("来源:新闻时间").as_deref(), Some("新闻时间"));
+        // Other labels and separators of the same field.
+        assert_eq!(source_of("来源丨荆州日报").as_deref(), Some("荆州日报"));
+        assert_eq!(source_of("来源 | 荆州日报").as_deref(), Some("荆州日报"));
+        assert_eq!(source_of("转自：荆州日报").as_deref(), Some("荆州日报"));
+        assert_eq!(source_of("（原载《荆州日报》2020年3月1日第2版）").as_deref(), Some("荆州日报"));
+        assert_eq!(source_of("本文摘自《半月谈》").as_deref(), Some("半月谈"));
+        assert_eq!(source_of("该县的做法来源于群众的创造"), None);
+        assert!(is_meta_line("转自：荆州日报"));
+        assert_eq!(crate::import::clean::junk("编辑丨王五"), Some(crate::import::clean::Junk::EditorLine));
         assert_eq!(author_in_meta("2018-11-29何峥嵘").as_deref(), Some("何峥嵘"));
+        assert_eq!(author_in_meta("作者丨张晓明").as_deref(), Some("张晓明"));
         assert_eq!(author_in_meta("2023-09-12 10:05 来源：黑龙江日报 作者：王立新").as_deref(), Some("王立新"));
         assert!(is_byline("本报记者 王伟健"));
         assert!(is_byline("新華社記者沈汝發"));
@@ -821,6 +858,25 @@ mod tests {
         assert!(is_name_line("何峥嵘"));
         assert!(!is_name_line("金台潮声声"));
         assert!(!is_name_line("保持定力往前走"));
+    }
+
+    #[test]
+    fn an_outlet_closes_a_story() {
+        let outlet = |t: &str| closing_outlet(t).map(|c| c.1);
+        assert_eq!(outlet("…河长制让家门口的河变清了。（荆州日报）").as_deref(), Some("荆州日报"));
+        assert_eq!(outlet("(来源:新华网)").as_deref(), Some("新华网"));
+        assert_eq!(outlet("…常态长效。袁杨军摄(人民图片网)").as_deref(), Some("人民图片网"));
+        assert_eq!(outlet("…常态长效。（荊州日報）").as_deref(), Some("荊州日報"));
+        // A person, an own outlet, a remark, or brackets inside a sentence are no outlet.
+        for t in [
+            "…变清了。(张晓明)",
+            "…变清了。(本报)",
+            "…变清了。(完)",
+            "他在县电视台(县融媒体中心)工作",
+            "…变清了。(县水利局 张三)",
+        ] {
+            assert_eq!(outlet(t), None, "{t}");
+        }
     }
 
     #[test]

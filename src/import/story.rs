@@ -218,6 +218,17 @@ impl Credits {
 
     /// A byline, a bare name or a credit closing the story: its reporters.
     fn take_closing_byline(&mut self, body: &mut Vec<Line>) {
+        // `…变清了。（荆州日报）`: the outlet the story comes from, in the closing credit's place.
+        if let Some((at, outlet)) = body.last().and_then(|l| meta::closing_outlet(&l.text)) {
+            if self.source.is_none() {
+                self.set_source(outlet, SourceEvidence::Printed);
+            }
+            let last = body.last_mut().expect("a last line");
+            last.text.truncate(at);
+            if last.text.trim().is_empty() {
+                body.pop();
+            }
+        }
         if let Some(last) = body.last().filter(|l| meta::is_end_byline(&l.text)) {
             if let Some(n) = meta::inline_byline(&last.text) {
                 self.add_names(&n, "closing-byline");
