@@ -21,19 +21,19 @@ struct Floors {
 
 const REAL: Floors = Floors {
     fields: &[
-        ("title", 131),
+        ("title", 132),
         ("date", 120),
         ("year", 177),
         ("source", 93),
-        ("author", 58),
+        ("author", 59),
         ("region", 133),
         ("region_precision", 140),
         ("mechanism", 135),
         ("practice", 68),
         ("clean", 188),
     ],
-    fully_right: 167,
-    silent: 3,
+    fully_right: 169,
+    silent: 2,
 };
 
 #[test]
@@ -72,19 +72,42 @@ const FRESH3: Floors = Floors {
         ("date", 11),
         ("year", 19),
         ("source", 9),
-        ("author", 8),
+        ("author", 9),
         ("region", 22),
         ("region_precision", 26),
         ("mechanism", 25),
         ("clean", 30),
     ],
-    fully_right: 13,
-    silent: 12,
+    fully_right: 14,
+    silent: 10,
 };
 
 #[test]
 fn a_third_fresh_set_imports_field_by_field() {
     keeps_its_floors("fresh3", &FRESH3);
+}
+
+/// The fifth fresh set (`tests/fixtures/fresh5/`: 52 pages of 52 sites no other set has, 40
+/// labelled blind; each label's notes say where the page prints its source and authors).
+const FRESH5: Floors = Floors {
+    fields: &[
+        ("title", 14),
+        ("date", 7),
+        ("year", 30),
+        ("source", 8),
+        ("author", 12),
+        ("region", 37),
+        ("region_precision", 38),
+        ("mechanism", 33),
+        ("clean", 38),
+    ],
+    fully_right: 19,
+    silent: 12,
+};
+
+#[test]
+fn a_fifth_fresh_set_imports_field_by_field() {
+    keeps_its_floors("fresh5", &FRESH5);
 }
 
 /// Imports `tests/fixtures/SET/raw`, scores it against the set's labels and checks every floor;

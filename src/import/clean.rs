@@ -396,7 +396,8 @@ pub fn junk(line: &str) -> Option<Junk> {
     if n <= 60 && (is_widget_bar(f) || FLOOR.is_match(f)) {
         return Some(Junk::Widget);
     }
-    if n <= 80 && EDITOR.is_match(f) {
+    // (`编辑:陶倩2020-01-22 07:50内容来源:龙华新闻` is the page's date line, its editor first.)
+    if n <= 80 && EDITOR.is_match(f) && !(f.contains("来源") && super::meta::date_span(f).is_some()) {
         return Some(Junk::EditorLine);
     }
     if n <= 30 && APP.is_match(f) {
@@ -686,6 +687,8 @@ mod tests {
         assert_eq!(strip_widget_tail("会议强调[两个维护]"), "会议强调[两个维护]");
         assert_eq!(strip_widget_tail("[复制链接]"), "[复制链接]");
         assert_eq!(junk("发新话题 回复该主题"), Some(Junk::Widget));
+        assert_eq!(junk("编辑:陶倩2020-01-22 07:50内容来源:龙华新闻"), None);
+        assert_eq!(junk("编辑:陶倩"), Some(Junk::EditorLine));
         assert_eq!(junk("1#"), Some(Junk::Widget));
         assert_eq!(junk("3楼"), Some(Junk::Widget));
         assert_eq!(junk("30#楼"), None);

@@ -56,7 +56,7 @@ static COLUMN: LazyLock<Regex> =
 
 /// Compound surnames first, then the common single-character ones.
 const SURNAMES: &str = "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 \
-王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝赖鄢郜郗晁昝冼邸蔚粟满谌揭权逯居衣栗蔺廉鞠阎那虎母税檀钭阙来厉戈晋宿冀郁胥郦雍却璩薄印从宦荆幸楚闻都贲阚";
+王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝赖鄢郜郗晁昝冼邸蔚粟满谌揭权逯居衣栗蔺廉鞠阎那虎母税檀钭阙来厉戈晋宿冀郁胥郦雍却璩薄印从宦荆幸楚闻都贲阚仝";
 
 fn is_surname_start(name: &str) -> bool {
     let mut parts = SURNAMES.split(' ');
@@ -84,7 +84,7 @@ pub fn is_byline(line: &str) -> bool {
 /// Roles that credit an author (the names after them are the story's authors)…
 static AUTHOR_ROLE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:本报|本刊|本台|本网|本站|新华社|中新社|[\p{Han}]{2,8}?(?:网|报|台|社|客户端|全媒体|融媒体|频道))?(?:特约|见习|实习|首席|全媒体|融媒体)?(?:摄影记者|记者|通讯员|实习生|撰稿|撰文|作者|供稿|文字|文/图|文图)\s*[:：/|]?",
+        r"(?:本报|本刊|本台|本网|本站|新华社|中新社|[\p{Han}]{2,8}?(?:网|报|台|社|客户端|全媒体|融媒体|频道))?(?:特约|见习|实习|首席|全媒体|融媒体)?(?:摄影记者|记者|通讯员|实习生|撰稿|撰文|作者|供稿|文字|文/图|文图)\s*[:：/|]?|/\s*(?:文|图|摄)(?:\s|$)|(?:^|\s)(?:文|图)\s*/",
     )
 });
 /// …and roles that do not (editors, reviewers, photographers of a picture).
@@ -164,7 +164,9 @@ pub fn header_names(line: &str) -> Option<String> {
 /// or a bracketed byline ending the last paragraph (`…目标。(特约通讯员 周云)`): the byte
 /// offset where it starts and the names.
 pub fn closing_credit(paragraph: &str) -> Option<(usize, String)> {
-    let t = paragraph.trim_end();
+    // What a template prints after the credit: a bar, the editor (`…)编审:余曼菁`).
+    let t = paragraph.trim_end().trim_end_matches(['|', '｜', ' ']);
+    let t = EDITOR_TAIL.captures(t).and_then(|c| c.get(1)).map_or(t, |m| &t[..m.start()]).trim_end();
     if t.chars().count() <= 40 {
         if let Some(n) = credited_names(t) {
             return Some((0, spans_as_written(t, &fold(t), n)));
@@ -209,6 +211,9 @@ pub fn closing_outlet(paragraph: &str) -> Option<(usize, String)> {
     let at = crate::fold::original_offset(t, &f, c.get(0)?.start())?;
     Some((at, original_span(t, &f, name.range())))
 }
+
+static EDITOR_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[)）]\s*((?:责任编辑|责编|编辑|编审|审核|校对|一审|二审|三审)\s*[:：]\s*\p{Han}{2,4})$"));
 
 /// A body's name ending a unit: a residents' committee, a street office, a bureau, a Party
 /// committee's department.
@@ -877,6 +882,16 @@ mod tests {
         ] {
             assert_eq!(outlet(t), None, "{t}");
         }
+    }
+
+    #[test]
+    fn writers_and_photographers_marked_by_a_slash() {
+        let credit = |t: &str| closing_credit(t).map(|c| c.1);
+        assert_eq!(credit("…作出新的更大贡献。(仝颖凯/文 吕元贞 赵昱/图)").as_deref(), Some("仝颖凯、吕元贞、赵昱"));
+        assert_eq!(credit("…助力乡村振兴发展。\n(文/李万年 图/杨轩宇)编审:余曼菁").as_deref(), Some("李万年、杨轩宇"));
+        assert_eq!(credit("…交一份满意的答卷。(通讯员 秦政 杨洺 王小丽) |").as_deref(), Some("秦政、杨洺、王小丽"));
+        assert_eq!(credited_names("●本报记者 杨彩霞/文"), Some(vec!["杨彩霞".to_string()]));
+        assert_eq!(credited_names("图/新华社"), None);
     }
 
     #[test]

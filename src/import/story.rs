@@ -155,11 +155,7 @@ impl Credits {
     fn take_bylines(&mut self, body: &mut Vec<Line>, page: &PageMeta) {
         // The lead's dateline with its reporters (`中国青年网腾冲8月25电(见习记者曹伟 记者 刘洪侠)…`),
         // past a short line left above it (an app's name, a kicker).
-        let lead = body
-            .iter()
-            .take(3)
-            .position(|l| l.chars() > 40)
-            .filter(|&i| i > 0 && body[..i].iter().all(|l| l.chars() <= 16));
+        let lead = lead_past_short_lines(body);
         if let Some(names) = lead
             .and_then(|i| meta::inline_byline(&body[i].text))
             .or_else(|| body.first().and_then(|l| meta::inline_byline(&l.text)))
@@ -287,7 +283,8 @@ impl Credits {
         }
         // A wire story names its agency in the dateline (`新华社天津2月28日电`): that is its
         // source, whichever site printed it.
-        if let Some(agency) = body.first().and_then(|l| meta::dateline_outlet(&l.text)) {
+        let lead = lead_past_short_lines(body).or((!body.is_empty()).then_some(0));
+        if let Some(agency) = lead.and_then(|i| meta::dateline_outlet(&body[i].text)) {
             if agency.1 {
                 self.set_source(agency.0, SourceEvidence::Wire);
             } else if self.source.is_none() {
@@ -295,6 +292,14 @@ impl Credits {
             }
         }
     }
+}
+
+/// The lead paragraph when short lines stand above it — an app's name, a kicker, a `新闻提要`
+/// heading, photo captions (`▲执法队员进行走街活动`, six of them on one portal): the first of the
+/// story's first eight lines that is longer than 40 characters, when every line before it is
+/// at most that long. `None` when the first line is the lead or no such line is found.
+fn lead_past_short_lines(body: &[Line]) -> Option<usize> {
+    body.iter().take(8).position(|l| l.chars() > 40).filter(|&i| i > 0 && body[..i].iter().all(|l| l.chars() <= 40))
 }
 
 /// The story's title and subtitle: the scored headline, else its headline lines, else its
