@@ -94,6 +94,15 @@ pub fn without_insertions(text: &str) -> String {
                 }
             }
         }
+        // A quotation mark inside a name (`“双联”行动`, `“河长”制`) is no break in it.
+        if matches!(chars[i], '“' | '”' | '"')
+            && i > 0
+            && han(chars[i - 1])
+            && chars.get(i + 1).is_some_and(|&c| han(c))
+        {
+            i += 1;
+            continue;
+        }
         out.push(chars[i]);
         i += 1;
     }
@@ -125,6 +134,8 @@ mod tests {
         // 河长治 (a long-lasting cure for rivers) and the city of 长治 are no river chiefs.
         assert!(t.tag("实现河长治久清", "长治市推进治理。长治市召开会议。").is_empty());
         assert_eq!(without_insertions("河长(治)"), "河长(治)", "no Han character after it");
+        assert_eq!(without_insertions("自“双联”行动开展以来"), "自双联行动开展以来");
+        assert_eq!(without_insertions("实行“河长制”。"), "实行河长制”。");
     }
 
     #[test]
