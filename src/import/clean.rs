@@ -558,7 +558,12 @@ pub fn drop_junk(lines: Vec<Line>, keep: impl Fn(&str) -> bool) -> Vec<Line> {
     let isolated: Vec<bool> = (0..lines.len())
         .map(|i| {
             let l = &lines[i];
-            let short_phrase = l.heading.is_none() && l.chars() <= 60 && !l.text.ends_with('。') && !keep(&l.text);
+            // (A line of names is a byline, wherever it stands: `周勇軍 李飛 姜鴻麗 …`.)
+            let short_phrase = l.heading.is_none()
+                && l.chars() <= 60
+                && !l.text.ends_with('。')
+                && !keep(&l.text)
+                && !super::meta::is_names_only(&l.text);
             // Alone between two image slots, or under one slot, without a comma, right above a
             // paragraph (a subhead would carry a comma or sit under text).
             let between_slots = l.gap >= 2 && gap_after(&lines, i) >= 2;
@@ -667,6 +672,14 @@ mod tests {
         assert_eq!(restore_entities("the nbsp entity, mdashes"), "the nbsp entity, mdashes");
         assert_eq!(restore_entities("小ldquoa 大"), "小ldquoa 大");
         assert_eq!(restore_entities("说quot你好"), "说quot你好");
+    }
+
+    #[test]
+    fn a_line_of_names_between_image_slots_is_no_caption() {
+        let lead = "曆史會這樣記載:公元2018年8月6日,地處湘鄂邊界的石門縣,終于摘掉了壓在他們頭上多年的“貧困帽”,脫貧攻堅取得了階段性勝利。";
+        let lines = text_lines(&format!("石門山城春光無限。\n\n\n周勇軍 李飛 姜鴻麗 李寒露\n\n\n{lead}"));
+        let kept: Vec<String> = drop_junk(lines, |_| false).into_iter().map(|l| l.text).collect();
+        assert!(kept.iter().any(|t| t.starts_with("周勇軍")), "{kept:?}");
     }
 
     #[test]

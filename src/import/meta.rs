@@ -155,7 +155,8 @@ pub fn header_names(line: &str) -> Option<String> {
         return Some(byline_names(line));
     }
     if is_names_only(line) {
-        return chunk_names(fold(line).trim()).map(|n| n.join("、"));
+        let f = fold(line);
+        return chunk_names(f.trim()).map(|n| spans_as_written(line, &f, n));
     }
     author_in_meta(line)
 }
@@ -525,7 +526,18 @@ static LEAD_CREDIT: LazyLock<Regex> =
 fn spans_as_written(original: &str, folded: &str, names: Vec<String>) -> String {
     names
         .into_iter()
-        .map(|n| folded.find(&n).map_or_else(|| n.clone(), |at| original_span(original, folded, at..at + n.len())))
+        .map(|n| {
+            // A name printed with spaces between its characters (`王 坤`) is found spaced.
+            let spaced = || {
+                let pattern: Vec<String> = n.chars().map(|c| regex::escape(&c.to_string())).collect();
+                Regex::new(&pattern.join(r"\s*")).ok()?.find(folded).map(|m| m.range())
+            };
+            folded
+                .find(&n)
+                .map(|at| at..at + n.len())
+                .or_else(spaced)
+                .map_or_else(|| n.clone(), |r| original_span(original, folded, r).split_whitespace().collect())
+        })
         .collect::<Vec<_>>()
         .join("、")
 }
@@ -851,6 +863,9 @@ mod tests {
         assert_eq!(crate::import::clean::junk("编辑丨王五"), Some(crate::import::clean::Junk::EditorLine));
         assert_eq!(author_in_meta("2018-11-29何峥嵘").as_deref(), Some("何峥嵘"));
         assert_eq!(author_in_meta("作者丨张晓明").as_deref(), Some("张晓明"));
+        // A line of names keeps the script it is printed in, spaced names too.
+        assert_eq!(header_names("王 坤 黃 巖 劉 樂").as_deref(), Some("王坤、黃巖、劉樂"));
+        assert_eq!(header_names("周勇軍 李飛 姜鴻麗").as_deref(), Some("周勇軍、李飛、姜鴻麗"));
         assert_eq!(author_in_meta("2023-09-12 10:05 来源：黑龙江日报 作者：王立新").as_deref(), Some("王立新"));
         assert!(is_byline("本报记者 王伟健"));
         assert!(is_byline("新華社記者沈汝發"));

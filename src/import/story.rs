@@ -155,6 +155,20 @@ impl Credits {
     fn take_bylines(&mut self, body: &mut Vec<Line>, page: &PageMeta) {
         // The lead's dateline with its reporters (`中国青年网腾冲8月25电(见习记者曹伟 记者 刘洪侠)…`),
         // past a short line left above it (an app's name, a kicker).
+        // A line of names only right above the lead, past short lines (`周勇軍 李飛 姜鴻麗 …` under
+        // a feature's photo captions): the byline.
+        let names_line = (0..body.len().min(8)).find(|&k| {
+            meta::is_names_only(&body[k].text)
+                && body[..k].iter().all(|l| l.chars() <= 60)
+                && body.get(k + 1).is_some_and(|l| l.chars() > 40)
+        });
+        if let Some(k) = names_line {
+            let names = meta::header_names(&body[k].text).unwrap_or_default();
+            if !names.is_empty() {
+                self.add_names(&names, "names-line");
+                body.remove(k);
+            }
+        }
         let lead = lead_past_short_lines(body);
         if let Some(names) = lead
             .and_then(|i| meta::inline_byline(&body[i].text))
