@@ -204,6 +204,23 @@ static NOT_A_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
+/// What a news page prints where it credits a story, looked for on the whole page, furniture
+/// included (an editor's line is furniture): a dateline opening a bracket (`台海网12月21日讯(`,
+/// `…电（`), an editor's line (`责任编辑:`), a credit marked by a slash (`文/`, `/图`). A story
+/// whose author or source could not be read on such a page is marked for review. On the
+/// development sets' stories whose page prints no author, a trace is found on about one in
+/// ten. The first found, as printed.
+pub fn credit_trace(page: &str) -> Option<String> {
+    CREDIT_TRACE.find(page).map(|m| m.as_str().trim().to_string())
+}
+
+static CREDIT_TRACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)^\s*\p{Han}{1,10}?(?:网|網|报|報|台|社|客户端|客戶端|融媒体|融媒體|融媒|新闻|新聞|频道|頻道|在线|在線)\p{Han}{0,6}?(?:\d{1,2}月\d{1,2}日)?(?:讯|訊|电|電|消息)\s*[(（]|(?:责任编辑|責任編輯|责编|責編|编辑|編輯)\s*[:：丨]|(?:^|[\s(（])(?:文|图|圖)\s*/\s*\p{Han}{2,3}|\p{Han}{2,3}\s*/\s*(?:文|图|圖)(?:[\s)）]|$)",
+    )
+    .expect("valid pattern")
+});
+
 /// An author's name that is the name of an outlet (`甘肃日报、齐兴福、张娟`): not a person.
 pub fn is_outlet_name(name: &str) -> bool {
     let f = fold(name.trim());
@@ -314,6 +331,17 @@ mod tests {
         ] {
             assert_eq!(unread_closing_credit(end), None, "{end}");
         }
+    }
+
+    #[test]
+    fn traces_of_credits_are_found() {
+        assert_eq!(credit_trace("台海网12月21日讯(海峡导报记者 …)颁发荣誉证书").as_deref(), Some("台海网12月21日讯("));
+        assert_eq!(credit_trace("标题\n  中新网北京3月1日电（记者 张三）").as_deref(), Some("中新网北京3月1日电（"));
+        assert_eq!(credit_trace("…\n責任編輯:王五").as_deref(), Some("責任編輯:"));
+        assert_eq!(credit_trace("…贡献。(仝颖凯/文 吕元贞 赵昱/图)").as_deref(), Some("仝颖凯/文"));
+        assert_eq!(credit_trace("会议强调,要做好防汛工作。全县共有120名河长。"), None);
+        assert_eq!(credit_trace("每年组织一次培训/考核"), None);
+        assert_eq!(credit_trace("受理群众来电(含12345热线)120件"), None);
     }
 
     #[test]

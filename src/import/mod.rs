@@ -183,6 +183,7 @@ impl<'a> Importer<'a> {
         page.wire_outlet = wire_outlet;
         page.photo_credits = photo_credits;
         page.paper = edition.paper.clone();
+        page.credit_trace = evidence::credit_trace(&text);
         if let Some((date, year)) = edition.date_and_year(page.date.take()) {
             page.date = date;
             page.year = Some(year);

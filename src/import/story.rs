@@ -31,6 +31,9 @@ pub(super) struct PageMeta {
     pub(super) paper: Option<String>,
     /// The date the page's metadata gives (a `<meta>` or JSON-LD date, a record's date).
     pub(super) meta_date: Option<(String, i32)>,
+    /// Where the page, furniture included, prints what credits a story (a dateline opening a
+    /// bracket, an editor's line, a slash credit): see [`evidence::credit_trace`].
+    pub(super) credit_trace: Option<String>,
 }
 
 impl PageMeta {
@@ -47,6 +50,7 @@ impl PageMeta {
             photo_credits: Vec::new(),
             paper: None,
             meta_date: None,
+            credit_trace: None,
         }
     }
 
@@ -87,6 +91,7 @@ impl PageMeta {
             photo_credits: Vec::new(),
             paper: None,
             meta_date,
+            credit_trace: None,
         }
     }
 
@@ -434,6 +439,11 @@ impl Importer<'_> {
         {
             provenance
                 .flag("author", &format!("the story ends with {credit}, a credit in brackets no byline reader took"));
+        } else if let Some(cue) = credits.authors.is_empty().then(|| page.credit_trace.clone()).flatten() {
+            provenance.flag(
+                "author",
+                &format!("no byline was read on a page that prints {cue}, where credits usually stand"),
+            );
         }
         if source.is_none() && evidence::names_own_outlet(&header, &body_text) {
             provenance.flag("source", "the story speaks of its own outlet (本报, 本网) but the page names none");
@@ -441,6 +451,11 @@ impl Importer<'_> {
             provenance.flag(
                 "source",
                 &format!("the page names an outlet ({outlet}) but no line of it reads as the story's source"),
+            );
+        } else if let Some(cue) = source.is_none().then(|| page.credit_trace.clone()).flatten() {
+            provenance.flag(
+                "source",
+                &format!("no source was read on a page that prints {cue}, where credits usually stand"),
             );
         }
         let when = When::of(credits.date, page, &header, &format!("{title}\n{body_text}"));
