@@ -96,8 +96,15 @@ static MEDIA_NOTE: LazyLock<Regex> = LazyLock::new(|| {
 /// its script, never a headline.
 static CODE_COMMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(//|/\*|\*/|<!--|-->)").expect("valid pattern"));
-/// A short promotional tag in front of a headline: `环球通讯!`, `重磅!`.
-static HYPE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{Han}]{2,6}[!！]\s*").expect("valid pattern"));
+/// A news column's name set in front of a headline like a shout (`环球通讯!`, a content farm's):
+/// not the headline's. A kicker of the headline's own words stays (`亮新招!“营商环境”成…`,
+/// `擂台比高低!杭州富阳举行…`, two sites).
+static HYPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[\p{Han}]{0,4}(?:通讯|通訊|新闻|新聞|快讯|快訊|资讯|資訊|快报|快報|速递|速遞|头条|頭條|要闻|要聞)[!！]\s*",
+    )
+    .expect("valid pattern")
+});
 /// A headline glued to the date line and first paragraph that follow it (one-line pages).
 static GLUED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(发布时间|发表时间|发布日期|更新时间|时间|日期|来源)\s*[:：]|(19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
@@ -375,6 +382,7 @@ mod tests {
         // A wire story's headline line under its dateline (新华社北京12月10日电 / 题:…; two mirrors).
         assert_eq!(tidy("题:从“没人管”到“有人干”"), "从“没人管”到“有人干”");
         assert_eq!(tidy("环球通讯!陇县:擂台比武晒实绩 比学赶超促担当"), "陇县:擂台比武晒实绩 比学赶超促担当");
+        assert_eq!(tidy("擂台比高低!杭州富陽舉行剿劣“比武”大賽"), "擂台比高低!杭州富陽舉行剿劣“比武”大賽");
         assert_eq!(tidy("13岁女孩辍学后生下女婴(附图)"), "13岁女孩辍学后生下女婴");
         assert_eq!(
             tidy("從白日村村委會到三組的農牧民家里需要乘摩托車或者步行。 |"),
