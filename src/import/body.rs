@@ -69,7 +69,15 @@ pub(super) fn first_clause(body: &[Line]) -> String {
     }
     let first = body.first().map(|l| l.text.as_str()).unwrap_or("");
     let first = headline::strip_note_label(first);
-    let rest = LEAD.find(first).map_or(first, |m| &first[m.end()..]);
+    // `电` and `消息` open words too (`市长电话周工作综述`, `消息称`): a dateline ends there only
+    // where no word goes on.
+    let word_goes_on = |c: &regex::Captures| {
+        c.get(1).is_some_and(|d| {
+            d.as_str().ends_with(['电', '電', '息']) && first[d.end()..].chars().next().is_some_and(is_han)
+        })
+    };
+    let rest =
+        LEAD.captures(first).filter(|c| !word_goes_on(c)).map_or(first, |c| &first[c.get(0).map_or(0, |m| m.end())..]);
     let rest = if rest.chars().count() < 6 { first } else { rest };
     rest.split(['，', ',', '。', '；', ';'])
         .find(|c| c.chars().filter(|&ch| is_han(ch)).count() >= 6)
@@ -154,4 +162,21 @@ pub fn escape_markdown(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::lines::text_lines;
+
+    #[test]
+    fn a_stand_in_title_skips_a_dateline_but_not_a_word() {
+        let clause = |t: &str| first_clause(&text_lines(t));
+        assert_eq!(
+            clause("新华社北京3月1日电 记者近日从市委组织部获悉,全市推行擂台赛机制"),
+            "记者近日从市委组织部获悉"
+        );
+        assert_eq!(clause("邵阳新闻网8月31日讯(记者 张三)全市推行擂台赛机制,干部比学赶超"), "全市推行擂台赛机制");
+        assert_eq!(clause("市长电话周工作综述(11.17-11.23)"), "市长电话周工作综述(11.17-11.23)");
+    }
 }
