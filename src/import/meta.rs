@@ -24,7 +24,7 @@ pub(super) const PAPER_ENDS: &str = "日报|晚报|早报|晨报|时报|商报|�
 /// name (a source line, a dateline, a reporter's or a photo's credit) reads it with these.
 pub(super) static OUTLET_ENDS: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "{PAPER_ENDS}|网|电视台|广播电视台|卫视|台|社|通讯社|客户端|融媒体|全媒体|融媒|新闻|频道|在线|之窗|之声|杂志"
+        "{PAPER_ENDS}|网|电视台|广播电视台|卫视|台|社|通讯社|客户端|融媒体中心|新闻中心|融媒体|全媒体|融媒|新闻|频道|在线|之窗|之声|杂志"
     )
 });
 
@@ -38,7 +38,7 @@ static OUTLET: LazyLock<Regex> =
 static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"\d{1,2}:\d{2}"));
 static SOURCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:来源|稿源|出处|来自|媒体|原载|转自|转载自)\s*(?:[:]|\s[丨|｜]\s|[丨｜])\s*([^\s:丨|｜]+)|(?:原载于?|转自|转载自|选自|摘自|来源于)\s*[:]?\s*《([^》]{2,20})》",
+        r"(?:来源|稿源|出处|来自|媒体|原载|转自|转载自)\s*(?:[:]|\s[丨|｜]\s|[丨｜])\s*([^\s:丨|｜]+)|(?:原载于?|转自|转载自|选自|摘自|来源于)\s*[:]?\s*《([^》]{2,20})》|(?:发布机构|发文机关|发布单位)\s*[:]?\s*(\p{Han}{2,30}(?:政府|委员会|委|局|办公室|办|厅|中心|部|院|所|站|会))",
     )
 });
 static JOURNAL: LazyLock<Regex> = LazyLock::new(|| re(r"^(\S{2,12})\s*((?:19|20)\d{2})年\s*第?\s*(\d{1,2})\s*期$"));
@@ -319,7 +319,7 @@ pub fn citation(line: &str) -> Option<(String, Option<(String, i32)>)> {
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"^([\p{{Han}}·A-Za-z]{{2,14}}(?:{}))(?:[\p{{Han}}]{{0,6}}?\d{{1,2}}月\d{{1,2}}日)?\s*(讯|电|消息)",
+        r"^([\p{{Han}}·A-Za-z]{{2,14}}(?:{}))(?:[\p{{Han}}]{{0,6}}?\d{{1,2}}月\d{{1,2}}日|\p{{Han}}{{2,4}}?)?\s*(讯|电|消息)",
         *OUTLET_ENDS
     ))
 });
@@ -462,7 +462,7 @@ static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 pub fn source_of(line: &str) -> Option<String> {
     let f = fold(line);
     if let Some(c) = SOURCE.captures(&f) {
-        let mut range = c.get(1).or_else(|| c.get(2))?.range();
+        let mut range = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?.range();
         // The next field's label glued on (`来源:中国新闻网时间:2021-10-22`, `来源:三明警方责任编辑:`).
         let glued =
             ["责任编辑", "发布时间", "发布日期", "编辑", "责编", "时间", "日期", "作者", "记者", "点击", "浏览"]
@@ -858,6 +858,12 @@ mod tests {
         assert_eq!(source_of("转自：荆州日报").as_deref(), Some("荆州日报"));
         assert_eq!(source_of("（原载《荆州日报》2020年3月1日第2版）").as_deref(), Some("荆州日报"));
         assert_eq!(source_of("本文摘自《半月谈》").as_deref(), Some("半月谈"));
+        // A government page's disclosure cells (two county sites).
+        assert_eq!(
+            source_of("索引号 01526292-7-/2019-0327002 发布机构 龙陵县镇安镇人民政府").as_deref(),
+            Some("龙陵县镇安镇人民政府")
+        );
+        assert_eq!(source_of("• 发布机构:"), None);
         assert_eq!(source_of("该县的做法来源于群众的创造"), None);
         assert!(is_meta_line("转自：荆州日报"));
         assert_eq!(crate::import::clean::junk("编辑丨王五"), Some(crate::import::clean::Junk::EditorLine));
@@ -990,6 +996,12 @@ mod tests {
             Some(("长城网·冀云客户端".into(), false))
         );
         assert_eq!(dateline_outlet("本报讯 近日"), None);
+        // A place without a date between the outlet and its `讯`.
+        assert_eq!(dateline_outlet("安图在线合肥讯 近日,合肥新站高新区").map(|o| o.0).as_deref(), Some("安图在线"));
+        assert_eq!(
+            dateline_outlet("大学生新闻中心讯(通讯员:王广良)3月3日").map(|o| o.0).as_deref(),
+            Some("大学生新闻中心")
+        );
         // Quoted by the paper that reprints it: the agency without 据, and no wire story.
         assert_eq!(dateline_outlet("据新华社拉萨2月19日电(记者王军)“草木蔓发"), Some(("新华社".into(), false)));
         assert_eq!(dateline_outlet("據新華社北京3月5日電 記者"), Some(("新华社".into(), false)));
