@@ -906,3 +906,14 @@ fn a_leads_bracketed_reporters_are_read_past_a_short_line_above_it() {
     let pages = import_text("lead.txt", page);
     assert_eq!(pages[0].front.author.as_deref(), Some("曹伟、刘洪侠"));
 }
+
+#[test]
+fn a_notice_signed_and_dated_above_its_attachment_takes_the_signing_date() {
+    // Two county sites (fresh3 043, fresh5 047): the notice's date stands under its signature,
+    // with the attachment's table after it.
+    let page = "各乡镇人民政府、街道办事处,市政府各部门:\n为进一步加强热线留言办理工作,更好地服务群众,现将各乡镇、街道、市直有关单位4月份案件办理情况通报如下:\n一、基本情况\n4月份,12345热线、政民互动共受理群众诉求2877件,较上月同比增长1.3%,自行处理2276件,派单601件,按时结案597件,超时办理4件,结案率100%,按时结案率99%。\n二、群众反映的热点、难点问题\n关于疫情方面政策咨询、投诉等来电212件,占比7.3%;涉及消费者权益类来电58件,占比2%;反映油烟污染、流动摊贩、工地施工扰民等来电54件,占比1.9%。\n附件: 12345热线留言办理4月份情况统计表\n2022年5月18日\n附件\n序号 |\n单位 |\n派遣案件总数 |\n西津街道 |\n";
+    let pages = import_text("notice.txt", page);
+    let f = &pages[0].front;
+    assert_eq!(f.date.as_deref(), Some("2022-05-18"), "{f:?}");
+    assert!(pages[0].body.contains("群众反映的热点"), "{}", pages[0].body);
+}

@@ -290,6 +290,21 @@ impl Credits {
                 }
             }
         }
+        // A notice signed and dated above its attachment (`…办公室` / `2022年5月18日` / `附件`;
+        // two county sites): the signing date is the document's.
+        if self.date.is_none() {
+            let bare_attachment = |t: &str| {
+                let f = fold(t);
+                let f = f.trim().trim_end_matches([':', '：']);
+                f.strip_prefix("附件").is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()) && n.len() <= 2)
+            };
+            let signed = (1..body.len()).find(|&k| {
+                bare_attachment(&body[k].text) && body[k - 1].chars() <= 14 && meta::is_date_line(&body[k - 1].text)
+            });
+            if let Some(k) = signed {
+                self.date = meta::find_date(&body[k - 1].text);
+            }
+        }
         // `《人民日报》(2019年11月13日 16版)`.
         if let Some(k) = body.iter().position(|l| l.chars() <= 60 && meta::citation(&l.text).is_some()) {
             trailer.push(body.remove(k).text);
