@@ -51,8 +51,11 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 static ROLE: LazyLock<Regex> = LazyLock::new(|| re(r"(本报|本刊)?(特约|见习|实习)?(记者|通讯员)\s*[:]?"));
 static AUTHOR_FIELD: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:作者|记者)\s*[:丨｜]\s*([\p{Han}·]{2,5}(?:[\s、][\p{Han}·]{2,5})*)"));
-static COLUMN: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^[\p{Han}A-Za-z]{2,12}·[\p{Han}·]{2,24}[①-⑳]?$|^“[^”]{2,20}”$|^[\p{Han}]{2,20}[①-⑳]$"));
+static COLUMN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^[\p{Han}A-Za-z]{2,12}·[\p{Han}·]{2,24}[①-⑳]?$|^“[^”]{2,20}”$|^[\p{Han}]{2,20}[①-⑳]$|^\p{Han}{0,4}(?:新闻|动态|要闻|快讯|资讯|简讯)$",
+    )
+});
 
 /// Compound surnames first, then the common single-character ones.
 const SURNAMES: &str = "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 \
@@ -1048,6 +1051,10 @@ mod tests {
 
     #[test]
     fn columns() {
+        // A site's section label on a line of its own (two college sites).
+        assert!(is_column("工作动态"));
+        assert!(is_column("学校新闻"));
+        assert!(!is_column("学校新闻发布会召开"));
         assert!(is_column("深度关注·提振党员干部干事创业精气神①"));
         assert!(is_column("因干部状态新观察·为基层减负赋能"));
         assert!(is_column("“我是党员,我在岗位”"));

@@ -105,6 +105,8 @@ impl PageMeta {
 #[derive(Default)]
 struct Credits {
     date: Option<(String, i32)>,
+    /// A notice's signing date (see `take_trailer`): its date when the page prints no other.
+    signed: Option<(String, i32)>,
     source: Option<String>,
     source_by: SourceEvidence,
     authors: Vec<String>,
@@ -302,7 +304,7 @@ impl Credits {
                 bare_attachment(&body[k].text) && body[k - 1].chars() <= 14 && meta::is_date_line(&body[k - 1].text)
             });
             if let Some(k) = signed {
-                self.date = meta::find_date(&body[k - 1].text);
+                self.signed = meta::find_date(&body[k - 1].text);
             }
         }
         // `《人民日报》(2019年11月13日 16版)`.
@@ -473,7 +475,20 @@ impl Importer<'_> {
                 &format!("no source was read on a page that prints {cue}, where credits usually stand"),
             );
         }
-        let when = When::of(credits.date, page, &header, &format!("{title}\n{body_text}"));
+        // A notice's signing date is its date where nothing else dates the story; where the page
+        // prints another date (a disclosure page's cell `生成日期` / `2020-11-02`, fresh3 043) it
+        // stands in, marked.
+        let other_date = || evidence::date_like(&format!("{header}\n{}", page.header_text), &body_text);
+        let mut signed_but_dated = None;
+        let own_date = credits.date.clone().or_else(|| {
+            let signed = credits.signed.clone().filter(|_| page.date.is_none())?;
+            signed_but_dated = other_date();
+            Some(signed)
+        });
+        let when = When::of(own_date, page, &header, &format!("{title}\n{body_text}"));
+        if let Some(other) = signed_but_dated {
+            provenance.flag("date", &format!("the notice's signing date; the page also prints {}", other.trim()));
+        }
         if when.year.is_none() || when.inferred {
             provenance.mark("year");
         }
