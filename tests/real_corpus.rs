@@ -64,8 +64,9 @@ fn fresh_pages_of_other_sites_import_field_by_field() {
     keeps_its_floors("fresh", &FRESH);
 }
 
-/// The third fresh set (`tests/fixtures/fresh3/`: 57 pages of 57 more sites, 30 labelled blind;
-/// see its README), development data since the round that gathered it.
+/// The third fresh set (`tests/fixtures/fresh3/`: 57 pages of 57 more sites, all labelled (30
+/// blind before any import, 27 later without looking at import's output); see its README),
+/// development data since the round that gathered it.
 const FRESH3: Floors = Floors {
     fields: &[
         ("title", 26),

@@ -530,19 +530,36 @@ fn spans_as_written(original: &str, folded: &str, names: Vec<String>) -> String 
     names
         .into_iter()
         .map(|n| {
-            // A name printed with spaces between its characters (`王 坤`) is found spaced.
-            let spaced = || {
-                let pattern: Vec<String> = n.chars().map(|c| regex::escape(&c.to_string())).collect();
-                Regex::new(&pattern.join(r"\s*")).ok()?.find(folded).map(|m| m.range())
-            };
             folded
                 .find(&n)
                 .map(|at| at..at + n.len())
-                .or_else(spaced)
+                .or_else(|| find_spaced(folded, &n))
                 .map_or_else(|| n.clone(), |r| original_span(original, folded, r).split_whitespace().collect())
         })
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// Where `name` is printed with spaces between its characters (`王 坤`): the byte range in
+/// `text`, from its first character to its last.
+fn find_spaced(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    let first = name.chars().next()?;
+    text.match_indices(first).find_map(|(at, _)| {
+        let mut rest = name.chars().skip(1).peekable();
+        let mut end = at + first.len_utf8();
+        for (i, c) in text[end..].char_indices() {
+            match rest.peek() {
+                None => break,
+                Some(&want) if c == want => {
+                    rest.next();
+                    end = at + first.len_utf8() + i + c.len_utf8();
+                }
+                Some(_) if c.is_whitespace() => {}
+                Some(_) => return None,
+            }
+        }
+        rest.peek().is_none().then_some(at..end)
+    })
 }
 
 static INLINE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -875,6 +892,9 @@ mod tests {
         // A line of names keeps the script it is printed in, spaced names too.
         assert_eq!(header_names("王 坤 黃 巖 劉 樂").as_deref(), Some("王坤、黃巖、劉樂"));
         assert_eq!(header_names("周勇軍 李飛 姜鴻麗").as_deref(), Some("周勇軍、李飛、姜鴻麗"));
+        assert_eq!(find_spaced("记者 王  坤 报道", "王坤"), Some(7..15));
+        assert_eq!(find_spaced("王 五 王坤", "王坤"), Some(8..14));
+        assert_eq!(find_spaced("王五", "王坤"), None);
         assert_eq!(author_in_meta("2023-09-12 10:05 来源：黑龙江日报 作者：王立新").as_deref(), Some("王立新"));
         assert!(is_byline("本报记者 王伟健"));
         assert!(is_byline("新華社記者沈汝發"));

@@ -160,8 +160,6 @@ impl Credits {
     /// Bylines inside the lead paragraph or closing the story (taken out of the text), else
     /// above the headline or in a photo credit; a source line above the headline.
     fn take_bylines(&mut self, body: &mut Vec<Line>, page: &PageMeta) {
-        // The lead's dateline with its reporters (`中国青年网腾冲8月25电(见习记者曹伟 记者 刘洪侠)…`),
-        // past a short line left above it (an app's name, a kicker).
         // A line of names only right above the lead, past short lines (`周勇軍 李飛 姜鴻麗 …` under
         // a feature's photo captions): the byline.
         let names_line = (0..body.len().min(8)).find(|&k| {
@@ -176,6 +174,8 @@ impl Credits {
                 body.remove(k);
             }
         }
+        // The lead's dateline with its reporters (`中国青年网腾冲8月25电(见习记者曹伟 记者 刘洪侠)…`),
+        // past a short line left above it (an app's name, a kicker).
         let lead = lead_past_short_lines(body);
         if let Some(names) = lead
             .and_then(|i| meta::inline_byline(&body[i].text))
@@ -240,11 +240,7 @@ impl Credits {
             if self.source.is_none() {
                 self.set_source(outlet, SourceEvidence::Printed);
             }
-            let last = body.last_mut().expect("a last line");
-            last.text.truncate(at);
-            if last.text.trim().is_empty() {
-                body.pop();
-            }
+            cut_last_line(body, at);
         }
         if let Some(last) = body.last().filter(|l| meta::is_end_byline(&l.text)) {
             if let Some(n) = meta::inline_byline(&last.text) {
@@ -262,11 +258,7 @@ impl Credits {
                 .or_else(|| meta::glued_closing_name(&l.text))
         }) {
             self.add_names(&names, "closing-credit");
-            let last = body.last_mut().expect("a last line");
-            last.text.truncate(at);
-            if last.text.trim().is_empty() {
-                body.pop();
-            }
+            cut_last_line(body, at);
         }
     }
 
@@ -326,6 +318,17 @@ impl Credits {
             } else if self.source.is_none() {
                 self.set_source(agency.0, SourceEvidence::Printed);
             }
+        }
+    }
+}
+
+/// Cuts the story's last line at byte `at` (a credit read off its end), dropping the line when
+/// nothing is left of it.
+fn cut_last_line(body: &mut Vec<Line>, at: usize) {
+    if let Some(last) = body.last_mut() {
+        last.text.truncate(at);
+        if last.text.trim().is_empty() {
+            body.pop();
         }
     }
 }
@@ -478,11 +481,11 @@ impl Importer<'_> {
         // A notice's signing date is its date where nothing else dates the story; where the page
         // prints another date (a disclosure page's cell `生成日期` / `2020-11-02`, fresh3 043) it
         // stands in, marked.
-        let other_date = || evidence::date_like(&format!("{header}\n{}", page.header_text), &body_text);
+        let printed_date = || evidence::date_like(&format!("{header}\n{}", page.header_text), &body_text);
         let mut signed_but_dated = None;
         let own_date = credits.date.clone().or_else(|| {
             let signed = credits.signed.clone().filter(|_| page.date.is_none())?;
-            signed_but_dated = other_date();
+            signed_but_dated = printed_date();
             Some(signed)
         });
         let when = When::of(own_date, page, &header, &format!("{title}\n{body_text}"));
@@ -492,7 +495,6 @@ impl Importer<'_> {
         if when.year.is_none() || when.inferred {
             provenance.mark("year");
         }
-        let printed_date = || evidence::date_like(&format!("{header}\n{}", page.header_text), &body_text);
         if let Some(d) = when.date.is_none().then(printed_date).flatten() {
             provenance.flag("date", &format!("the page prints {} but no date line was read", d.trim()));
         }
