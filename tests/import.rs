@@ -917,3 +917,37 @@ fn a_notice_signed_and_dated_above_its_attachment_takes_the_signing_date() {
     assert_eq!(f.date.as_deref(), Some("2022-05-18"), "{f:?}");
     assert!(pages[0].body.contains("群众反映的热点"), "{}", pages[0].body);
 }
+
+#[test]
+fn an_empty_author_or_source_where_the_page_prints_credits_is_marked() {
+    let para = "今年以来,县里在各村推行“双联”行动,机关干部每人联系一户困难群众,每月走访一次,帮助理清发展思路、落实增收措施,联系户的生产生活发生了明显变化。\n\n在交谈中,联系户都感到自行动开展以来,种子管理站联系干部一直心系他们,经常下去开展帮扶活动,帮他们理清发展思路,落实增收措施,进一步鼓足了联系干部做好帮扶工作的信心。";
+    let review = |name: &str, page: &str| {
+        let pages = import_text(name, page);
+        pages[0].front.import.as_ref().unwrap().review.clone()
+    };
+    // An editor's line is furniture, but it says the page credits its stories: author and source.
+    let r = review("editor.txt", &format!("种子站干部走进联系户\n\n{para}\n\n责任编辑:王五\n"));
+    assert!(r.iter().any(|m| m.starts_with("author: no byline was read on a page that prints 责任编辑")), "{r:?}");
+    assert!(r.iter().any(|m| m.starts_with("source: no source was read on a page that prints 责任编辑")), "{r:?}");
+    // A pen name in closing brackets that no byline reader takes.
+    let r = review("pen.txt", &format!("种子站干部走进联系户\n\n{para}(水莲)\n"));
+    assert!(r.iter().any(|m| m.starts_with("author: the story ends with (水莲)")), "{r:?}");
+    // Neither trace: nothing to mark.
+    let r = review("plain.txt", &format!("种子站干部走进联系户\n\n{para}\n"));
+    assert!(!r.iter().any(|m| m.starts_with("author") || m.starts_with("source")), "{r:?}");
+}
+
+#[test]
+fn a_signing_date_is_marked_where_the_page_prints_another_date() {
+    // Fresh3 043: a disclosure page's cells date it (`生成日期` / `2020-11-02`, read by no date
+    // reader); the notice under it is signed `2020年10月20日` above its attachment.
+    let raw = repo().join("tests/fixtures/fresh3/raw/043_chaisang_yilianbanli_gov.txt");
+    let pages = import_text("043.txt", &std::fs::read_to_string(raw).unwrap());
+    let f = &pages[0].front;
+    assert_eq!(f.date.as_deref(), Some("2020-10-20"), "{f:?}");
+    let review = &f.import.as_ref().unwrap().review;
+    assert!(
+        review.iter().any(|m| m.starts_with("date: the notice's signing date; the page also prints 2020-11-02")),
+        "{review:?}"
+    );
+}
