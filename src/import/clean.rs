@@ -222,9 +222,11 @@ static CODE: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9A-Za-z]{16,}$"));
 /// A wire dateline over a story's own headline: `新华社南京7月3日电 题:…` (an agency),
 /// `中新网晋中10月22日电 题:…` (a news site); its headline is printed above it.
 static WIRE_HEADER: LazyLock<Regex> = LazyLock::new(|| re(r"(社|网|台|报)\S{0,8}\d{1,2}月\d{1,2}日电\s*题\s*[:]"));
+/// A heading after which a page lists other stories or its comments: related, popular, latest or
+/// recommended items (a prefix and a noun: `相关内容`, `热门资讯`, `最新文章`, `推荐阅读`), rankings.
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^[【\[《]?(猜你喜欢|相关新闻|相关阅读|相关文章|相关报道|相关稿件|推荐阅读|相关链接|热点推荐|热门推荐|热门文章|热点新闻|延伸阅读|更多新闻|精彩推荐|新闻评论|网友评论|载入更多|加载更多|为你推荐|今日推荐|图片新闻|最新新闻|往期回顾|往期推荐|往期精彩|新闻推荐|相关推荐|编辑推荐|新闻排行|点击排行|阅读排行|排行榜|热门排行|24小时排行|(?i:-*\s*end\s*-*)|[(]完[)])[】\]》]?\s*[:>]?$",
+        r"^[【\[《]?((?:相关|热门|热点|最新|更多|推荐|精彩|延伸|往期)(?:新闻|阅读|文章|报道|稿件|链接|推荐|内容|资讯|专题|视频|图片|图文)|猜你喜欢|相关新闻|相关阅读|相关文章|相关报道|相关稿件|推荐阅读|相关链接|热点推荐|热门推荐|热门文章|热点新闻|延伸阅读|更多新闻|精彩推荐|新闻评论|网友评论|载入更多|加载更多|为你推荐|今日推荐|图片新闻|最新新闻|往期回顾|往期推荐|往期精彩|新闻推荐|相关推荐|编辑推荐|新闻排行|点击排行|阅读排行|排行榜|热门排行|24小时排行|(?i:-*\s*end\s*-*)|[(]完[)])[】\]》]?\s*[:>]?$",
     )
 });
 /// A portal's disclaimer over what it reprints (`凡本网注明“来源:X”的所有作品…`, `凡注明为其它来源的

@@ -22,6 +22,10 @@ pub(super) const PAPER_ENDS: &str = "日报|晚报|早报|晨报|时报|商报|�
 /// What the name of any news outlet ends in: a paper's, a site's, a station's, an agency's,
 /// an app's (`长城网·冀云客户端`, `新华社`, `当代贵州融媒体`). Every rule that reads an outlet's
 /// name (a source line, a dateline, a reporter's or a photo's credit) reads it with these.
+/// A paper's, a site's, a station's or an agency's name ends (not an app's or a column's): the
+/// units whose reporters sign a credit.
+static PAPER_ENDS_AND_AGENCIES: LazyLock<String> =
+    LazyLock::new(|| format!("{PAPER_ENDS}|网|电视台|广播电视台|社|融媒体中心|新闻中心"));
 pub(super) static OUTLET_ENDS: LazyLock<String> = LazyLock::new(|| {
     format!(
         "{PAPER_ENDS}|网|电视台|广播电视台|卫视|台|社|通讯社|客户端|融媒体中心|新闻中心|融媒体|全媒体|融媒|新闻|频道|在线|之窗|之声|杂志"
@@ -84,10 +88,11 @@ pub fn is_byline(line: &str) -> bool {
     f.chars().count() <= 40 && (BYLINE.is_match(f.trim()) || credited_names(line).is_some())
 }
 
-/// Roles that credit an author (the names after them are the story's authors)…
+/// Roles that credit an author (the names after them are the story's authors; an outlet's name
+/// before a role never holds `本`: `杨树山本报记者` is a name before `本报记者`)…
 static AUTHOR_ROLE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:本报|本刊|本台|本网|本站|新华社|中新社|[\p{Han}]{2,8}?(?:网|报|台|社|客户端|全媒体|融媒体|频道))?(?:特约|见习|实习|首席|全媒体|融媒体)?(?:摄影记者|记者|通讯员|实习生|撰稿|撰文|作者|供稿|文字|文/图|文图)\s*[:：/|]?|/\s*(?:文|图|摄)(?:\s|$)|(?:^|\s)(?:文|图)\s*/",
+        r"(?:本报|本刊|本台|本网|本站|新华社|中新社|[\p{Han}--本]{2,8}?(?:网|报|台|社|客户端|全媒体|融媒体|频道))?(?:特约|见习|实习|首席|全媒体|融媒体)?(?:摄影记者|记者|通讯员|实习生|撰稿|撰文|作者|供稿|文字|文/图|文图)\s*[:：/|]?|/\s*(?:文|图|摄)(?:\s|$)|(?:^|\s)(?:文|图)\s*/",
     )
 });
 /// …and roles that do not (editors, reviewers, photographers of a picture).
@@ -134,7 +139,7 @@ pub fn credited_names(segment: &str) -> Option<Vec<String>> {
         if chunk.is_empty() {
             continue;
         }
-        match chunk_names(chunk) {
+        match chunk_names(chunk).or_else(|| if credited { glued_names(chunk) } else { None }) {
             Some(ns) if credited => names.extend(ns),
             Some(_) => {}
             // An outlet's name in front of the first role (`半月谈记者`) is no name, and who
@@ -240,6 +245,24 @@ fn unit_and_names(inner: &str) -> Option<Vec<String>> {
     names.iter().all(|n| (2..=3).contains(&n.chars().count())).then_some(names)
 }
 
+static CREDIT_OUTLET: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"^[(（]?\s*([\p{{Han}}·]{{2,14}}?(?:{}))\p{{Han}}{{0,6}}?(?:记者站|分社|站|记者|通讯员)\s",
+        *PAPER_ENDS_AND_AGENCIES
+    ))
+});
+
+/// The outlet a closing credit's unit names (`(中国日报吉林记者站 刘明太 韩俊红)`, `（新华社记者
+/// 张三）`): a paper, an agency, a site or a station with its bureau or its reporters.
+pub fn credit_outlet(credit: &str) -> Option<String> {
+    let t = credit.trim();
+    let f = fold(t);
+    let c = CREDIT_OUTLET.captures(&f)?;
+    let outlet = c.get(1)?;
+    (!is_own_outlet(outlet.as_str()) && super::evidence::reads_as_outlet(outlet.as_str()))
+        .then(|| original_span(t, &f, outlet.range()))
+}
+
 /// A line of names only (`王 坤 黃 巖 劉 樂`): the byline of a page that prints no role.
 pub fn is_names_only(line: &str) -> bool {
     let f = fold(line);
@@ -272,6 +295,46 @@ fn chunk_names(chunk: &str) -> Option<Vec<String>> {
         i += 1;
     }
     (!names.is_empty()).then_some(names)
+}
+
+/// Names printed without a break after a role (`通讯员王京京张力董立新`, `本报记者潘宏宇白云峰摄`):
+/// the run cut into names of two or three characters that each start with a surname, when
+/// exactly one cut needs the fewest names.
+fn glued_names(run: &str) -> Option<Vec<String>> {
+    let chars: Vec<char> = run.chars().collect();
+    let n = chars.len();
+    if !(4..=12).contains(&n) || !chars.iter().all(|&c| crate::fold::is_han(c)) {
+        return None;
+    }
+    // best[i]: (fewest names covering chars[i..], how many cuts reach it, the first name's length)
+    let mut best: Vec<Option<(usize, usize, usize)>> = vec![None; n + 1];
+    best[n] = Some((0, 1, 0));
+    for i in (0..n).rev() {
+        let piece = |k: usize| chars[i..i + k].iter().collect::<String>();
+        for k in [2, 3] {
+            let Some((names, ways, _)) = best.get(i + k).copied().flatten() else { continue };
+            if !is_surname_start(&piece(k)) {
+                continue;
+            }
+            best[i] = match best[i] {
+                Some((m, w, first)) if m == names + 1 => Some((m, w + ways, first)),
+                Some((m, w, first)) if m < names + 1 => Some((m, w, first)),
+                _ => Some((names + 1, ways, k)),
+            };
+        }
+    }
+    let (count, ways, _) = best[0]?;
+    if ways != 1 || count < 2 {
+        return None;
+    }
+    let mut names = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let (_, _, k) = best[i]?;
+        names.push(chars[i..i + k].iter().collect());
+        i += k;
+    }
+    Some(names)
 }
 
 /// Names in a byline or name line, role words stripped, joined by `、`.
@@ -649,13 +712,16 @@ pub fn closing_names(paragraph: &str) -> Option<(usize, String)> {
         .then(|| (c.get(0).map_or(0, |m| m.start()), names.join("、")))
 }
 
-static GLUED_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"[。！？!?]\s*([\p{Han}]{2,3})$"));
+static GLUED_NAME: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[。！？!?]\s*(\p{Han}{2,3}|\p{Han}[ \u{3000}]{1,2}\p{Han}{1,2})\s*(摄|攝)?$"));
 
-/// A reporter's name glued to the end of a story's last paragraph (`…进行了授旗。赵丹`): the
-/// byte offset where it starts, and the name. The paragraph is long, the name follows a
-/// sentence end and starts with a surname.
+/// A reporter's name glued to the end of a story's last paragraph (`…进行了授旗。赵丹`, spaced
+/// out: `…引领群众发展致富。 赵 霞`), or a photographer's (`…生态画卷。袁杨军摄`, a photo story's
+/// caption): the byte offset where it starts, and the name. The paragraph is long, the name
+/// follows a sentence end and starts with a surname.
 pub fn glued_closing_name(paragraph: &str) -> Option<(usize, String)> {
-    let t = paragraph.trim_end();
+    // What a template prints after it: a bar.
+    let t = paragraph.trim_end().trim_end_matches(['|', '｜', ' ']);
     if t.chars().count() < 40 {
         return None;
     }
@@ -666,7 +732,8 @@ pub fn glued_closing_name(paragraph: &str) -> Option<(usize, String)> {
         return None;
     }
     let at = crate::fold::original_offset(t, &f, name.start())?;
-    Some((at, t[at..].to_string()))
+    let written = original_span(t, &f, name.range());
+    Some((at, written.split_whitespace().collect()))
 }
 
 fn ends_sentence_like(t: &str) -> bool {
@@ -986,6 +1053,30 @@ mod tests {
         // Full-width punctuation (folded to ASCII, fewer bytes) and Traditional script.
         let p = "活動現場，為自治區5支“草原綜合服務輕騎兵”進行了授旗，各盟市、旗縣也組織了200餘支輕騎兵。趙丹";
         assert_eq!(glued_closing_name(p).map(|(at, n)| (&p[..at], n)), Some((&p[..p.len() - 6], "趙丹".into())));
+        // Names glued after a role (fresh3 027, corpus 111): cut where exactly one cut needs
+        // the fewest names.
+        assert_eq!(glued_names("王京京张力董立新"), Some(vec!["王京京".into(), "张力".into(), "董立新".into()]));
+        assert_eq!(
+            credited_names("杨树山本报记者潘宏宇白云峰摄"),
+            Some(vec!["杨树山".into(), "潘宏宇".into(), "白云峰".into()])
+        );
+        assert_eq!(glued_names("王张李刘陈"), None);
+        assert_eq!(glued_names("全县干部群众"), None);
+        assert_eq!(
+            closing_credit("…奠定了坚实的基础。 通讯员王京京张力董立新 校对王菲 |").map(|(_, n)| n),
+            Some("王京京、张力、董立新".into())
+        );
+        // The unit of a closing credit names the outlet (fresh5 049).
+        assert_eq!(credit_outlet("(中国日报吉林记者站 刘明太 韩俊红)").as_deref(), Some("中国日报"));
+        assert_eq!(credit_outlet("（新華社記者 張三）").as_deref(), Some("新華社"));
+        assert_eq!(credit_outlet("(本报记者 张三)"), None);
+        assert_eq!(credit_outlet("(新广街道东二条社区 王玥)"), None);
+        assert_eq!(credit_outlet("(县委宣传部 张三)"), None);
+        // Spaced out (fresh5 018), and a photographer's credit ending a caption (fresh3 004).
+        let p = "破除“等靠要”思想,变“输血”为“造血”,着力提高群众生产生活水平,引领群众发展致富。 赵 霞 |";
+        assert_eq!(glued_closing_name(p).map(|(at, n)| (&p[..at], n)), Some((&p[..p.len() - 9], "赵霞".into())));
+        let p = "近年来,黄岩区建立区、乡、村三级河长责任体系,以“一河一长一策”力促治水护水常态长效,努力绘就生态画卷。袁杨军摄";
+        assert_eq!(glued_closing_name(p).map(|(_, n)| n), Some("袁杨军".into()));
         assert_eq!(
             glued_closing_name("这一彪炳千古的奇迹,令世界惊叹,也是新征程的开始,乡村振兴的新时期已经到来了。好的开始"),
             None

@@ -258,6 +258,11 @@ impl Credits {
                 .or_else(|| meta::glued_closing_name(&l.text))
         }) {
             self.add_names(&names, "closing-credit");
+            if self.source.is_none() {
+                if let Some(o) = body.last().and_then(|l| meta::credit_outlet(&l.text[at..])) {
+                    self.set_source(o, SourceEvidence::Printed);
+                }
+            }
             cut_last_line(body, at);
         }
     }
