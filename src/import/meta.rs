@@ -630,6 +630,9 @@ static INLINE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         r"^\S{0,16}[(（]\S{0,12}?(?:记者|通讯员)\s*([\p{Han}·]{2,4}(?:[\s、]+[\p{Han}·]{2,4})*?)(?:\s*\S{0,6}报道)?[)）]",
     )
 });
+/// A lead's date before a bracket, alone or after a label (`6月2日`, `摘要:2022年6月2日`).
+static LEAD_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[:\s])(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日$"));
+static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:周|星期|礼拜)[一二三四五六日天]$"));
 static END_BYLINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[(（]\S{0,12}?(?:记者|通讯员)\s*([\p{Han}·]{2,4}(?:[\s、]+[\p{Han}·]{2,4})*)[)）]$"));
 
@@ -644,9 +647,15 @@ pub fn inline_byline(paragraph: &str) -> Option<String> {
             if let Some(names) = credited_names(&inner[..close]) {
                 return Some(spans_as_written(paragraph.trim(), &f, names));
             }
-            // `中新网西宁7月10日电 (李隽)`: a wire dateline, then the reporter's bare name.
+            // `中新网西宁7月10日电 (李隽)`: a wire dateline, then the reporter's bare name; or
+            // the lead's date (`6月2日(周嘉瑜 邱贺岩)大兴安岭塔河县…`), not a weekday (`(周一)`).
             let dateline = f[..open].trim_end();
-            if dateline.ends_with("电") || dateline.ends_with("讯") || dateline.ends_with("消息") {
+            let weekday = WEEKDAY.is_match(inner[..close].trim());
+            if dateline.ends_with("电")
+                || dateline.ends_with("讯")
+                || dateline.ends_with("消息")
+                || LEAD_DATE.is_match(dateline) && !weekday
+            {
                 if let Some(names) = chunk_names(inner[..close].trim()) {
                     return Some(spans_as_written(paragraph.trim(), &f, names));
                 }
@@ -1066,6 +1075,13 @@ mod tests {
             closing_credit("…奠定了坚实的基础。 通讯员王京京张力董立新 校对王菲 |").map(|(_, n)| n),
             Some("王京京、张力、董立新".into())
         );
+        // Bare names in brackets after the lead's date (fresh3 030); a weekday is none.
+        assert_eq!(
+            inline_byline("摘要:6月2日(周嘉瑜 邱贺岩)大兴安岭塔河县以抓党建促乡村振兴为重点,全面提升乡村干部履职能力")
+                .as_deref(),
+            Some("周嘉瑜、邱贺岩")
+        );
+        assert_eq!(inline_byline("6月2日(周一)上午,塔河县召开乡村振兴工作推进会,全面部署下一阶段工作"), None);
         // The unit of a closing credit names the outlet (fresh5 049).
         assert_eq!(credit_outlet("(中国日报吉林记者站 刘明太 韩俊红)").as_deref(), Some("中国日报"));
         assert_eq!(credit_outlet("（新華社記者 張三）").as_deref(), Some("新華社"));
