@@ -932,6 +932,13 @@ fn an_empty_author_or_source_where_the_page_prints_credits_is_marked() {
     // A pen name in closing brackets that no byline reader takes.
     let r = review("pen.txt", &format!("种子站干部走进联系户\n\n{para}(水莲)\n"));
     assert!(r.iter().any(|m| m.starts_with("author: the story ends with (水莲)")), "{r:?}");
+    // A closing credit read and cut (`杨树山本报记者潘宏宇白云峰摄`, corpus 111) still says the story is a paper's own:
+    // the reporters are read, the source is marked.
+    let pages = import_text("own.txt", &format!("种子站干部走进联系户\n\n{para} 杨树山本报记者潘宏宇白云峰摄\n"));
+    let f = &pages[0].front;
+    assert_eq!(f.author.as_deref(), Some("杨树山、潘宏宇、白云峰"));
+    let r = &f.import.as_ref().unwrap().review;
+    assert!(r.iter().any(|m| m.starts_with("source: the story speaks of its own outlet")), "{r:?}");
     // Neither trace: nothing to mark.
     let r = review("plain.txt", &format!("种子站干部走进联系户\n\n{para}\n"));
     assert!(!r.iter().any(|m| m.starts_with("author") || m.starts_with("source")), "{r:?}");

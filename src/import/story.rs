@@ -111,6 +111,9 @@ struct Credits {
     source_by: SourceEvidence,
     authors: Vec<String>,
     authors_by: &'static str,
+    /// The credits read and taken out of the story's text, as printed (a closing credit's
+    /// `本报记者` still tells that the story is a paper's own).
+    taken: String,
 }
 
 impl Credits {
@@ -246,6 +249,7 @@ impl Credits {
             if let Some(n) = meta::inline_byline(&last.text) {
                 self.add_names(&n, "closing-byline");
             }
+            self.taken.push_str(&last.text);
             body.pop();
         } else if let Some(name) =
             body.last().filter(|l| l.chars() <= 8 && meta::is_name_line(&l.text)).map(|l| l.text.clone())
@@ -263,7 +267,7 @@ impl Credits {
                     self.set_source(o, SourceEvidence::Printed);
                 }
             }
-            cut_last_line(body, at);
+            self.taken.push_str(&cut_last_line(body, at));
         }
     }
 
@@ -329,13 +333,15 @@ impl Credits {
 
 /// Cuts the story's last line at byte `at` (a credit read off its end), dropping the line when
 /// nothing is left of it.
-fn cut_last_line(body: &mut Vec<Line>, at: usize) {
+fn cut_last_line(body: &mut Vec<Line>, at: usize) -> String {
+    let mut cut = String::new();
     if let Some(last) = body.last_mut() {
-        last.text.truncate(at);
+        cut = last.text.split_off(at);
         if last.text.trim().is_empty() {
             body.pop();
         }
     }
+    cut
 }
 
 /// The lead paragraph when short lines stand above it — an app's name, a kicker, a `新闻提要`
@@ -470,7 +476,7 @@ impl Importer<'_> {
                 &format!("no byline was read on a page that prints {cue}, where credits usually stand"),
             );
         }
-        if source.is_none() && evidence::names_own_outlet(&header, &body_text) {
+        if source.is_none() && evidence::names_own_outlet(&format!("{header}\n{}", credits.taken), &body_text) {
             provenance.flag("source", "the story speaks of its own outlet (本报, 本网) but the page names none");
         } else if let Some(outlet) = source.is_none().then(|| evidence::outlet_named(&header, &body_text)).flatten() {
             provenance.flag(
