@@ -17,6 +17,9 @@ struct Floors {
     /// Labelled fields written wrong without a review mark (`wrong and not flagged`): a silent
     /// error is worse than a flagged one. Lower it as import gets more honest.
     silent: usize,
+    /// The files import may refuse, each named with its reason where the floors are set;
+    /// every other file and record must import.
+    refused: &'static [&'static str],
 }
 
 const REAL: Floors = Floors {
@@ -34,6 +37,7 @@ const REAL: Floors = Floors {
     ],
     fully_right: 171,
     silent: 2,
+    refused: &[],
 };
 
 #[test]
@@ -57,6 +61,7 @@ const FRESH: Floors = Floors {
     ],
     fully_right: 14,
     silent: 7,
+    refused: &[],
 };
 
 #[test]
@@ -81,6 +86,7 @@ const FRESH3: Floors = Floors {
     ],
     fully_right: 23,
     silent: 20,
+    refused: &[],
 };
 
 #[test]
@@ -105,6 +111,7 @@ const FRESH5: Floors = Floors {
     ],
     fully_right: 31,
     silent: 9,
+    refused: &[],
 };
 
 #[test]
@@ -112,12 +119,46 @@ fn a_fifth_fresh_set_imports_field_by_field() {
     keeps_its_floors("fresh5", &FRESH5);
 }
 
+/// The eighth fresh set (`tests/fixtures/fresh8/`: 50 pages of 50 sites no other set has,
+/// every story labelled blind before import; its README describes each error family with the
+/// printed text): procuratorates, courts, state companies' Party pages, universities, town
+/// sites, spun and spam text, Traditional mirrors.
+const FRESH8: Floors = Floors {
+    fields: &[
+        ("title", 22),
+        ("date", 16),
+        ("year", 41),
+        ("source", 10),
+        ("author", 19),
+        ("region", 45),
+        ("region_precision", 48),
+        ("mechanism", 30),
+        ("clean", 48),
+    ],
+    fully_right: 20,
+    silent: 11,
+    // A 2,000-byte cut of a forum's archive of a WeChat article: under its markup, 75
+    // characters of an unfinished first paragraph, no article to import.
+    refused: &["041_yidu_hezhujifen_forum_wechat.txt"],
+};
+
+#[test]
+fn an_eighth_fresh_set_imports_field_by_field() {
+    keeps_its_floors("fresh8", &FRESH8);
+}
+
 /// Imports `tests/fixtures/SET/raw`, scores it against the set's labels and checks every floor;
-/// every file and record must import (a refused one is named on standard error).
+/// every file and record must import but those the floors name (a refused one is named on
+/// standard error).
 fn keeps_its_floors(set: &str, floors: &Floors) {
     let fixtures = repo().join("tests/fixtures").join(set);
     let (report, refused, log) = import_and_score(&fixtures.join("raw"), &fixtures.join("labels.tsv"));
-    assert_eq!(refused, 0, "files or records of {set} refused:\n{log}");
+    let named = |f: &str| log.lines().any(|l| l.starts_with("error: ") && l.contains(f));
+    assert!(
+        refused == floors.refused.len() && floors.refused.iter().all(|f| named(f)),
+        "files or records of {set} refused (expected only {:?}):\n{log}",
+        floors.refused
+    );
     let below = below_floors(&report, floors);
     assert!(below.is_empty(), "import fell below its floors on {set}: {below:?}\n{report}");
 }

@@ -53,6 +53,22 @@ pub fn strip_glosses(text: &str) -> std::borrow::Cow<'_, str> {
     GLOSS.replace_all(text, |c: &regex::Captures| if !c[2].is_ascii() { c[1].to_string() } else { c[0].to_string() })
 }
 
+static BLOCK_TAG: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)</?(?:p|div|section|span|br|img|table|tr|td|li|ul|strong|h[1-6])\b[^>]{0,2000}>"));
+
+/// Whether a text is HTML markup rather than text: at least five block or inline tags, and
+/// more than half of its bytes inside them (a forum's archive of a WeChat article, `<section
+/// style=…>` around every paragraph). A text that quotes a tag or two stays text.
+pub fn is_markup(text: &str) -> bool {
+    let mut tags = 0;
+    let mut bytes = 0;
+    for m in BLOCK_TAG.find_iter(text) {
+        tags += 1;
+        bytes += m.len();
+    }
+    tags >= 5 && bytes * 2 > text.len()
+}
+
 static ENTITY: LazyLock<Regex> =
     LazyLock::new(|| re(r"&?(ldquo|rdquo|lsquo|rsquo|mdash|ndash|hellip|middot|nbsp|quot);?"));
 
@@ -231,9 +247,13 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A portal's disclaimer over what it reprints (`凡本网注明“来源:X”的所有作品…`, `凡注明为其它来源的
 ///信息,均转载自其它媒体,转载目的在于传递更多信息,并不代表本网赞同其观点…`): one long line, after
-/// the story (seen on 黔东南信息港 and 海口网).
-static DISCLAIMER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\W{0,2}凡(本网|本站)?注明|转载目的在于传递更多信息|不代表本(网|站)(赞同|观点|立场)"));
+/// the story (seen on 黔东南信息港 and 海口网); or that the article speaks for its author only
+/// (`以上文章仅代表作者个人观点,本网只是转载…`, `该文观点仅代表作者本人`: a mirror, a 搜狐号 page).
+static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\W{0,2}凡(本网|本站)?注明|转载目的在于传递更多信息|不代表本(网|站)(赞同|观点|立场)|仅代表作者(个人|本人)?(的)?观点|观点仅代表作者",
+    )
+});
 static DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"版权.{0,12}声明|免责声明|转载声明|^(主办|承办|主管|协办)单位\s*[:]|^网站标识码|^(联系我们|关于我们|网站地图|网站声明)",
@@ -774,6 +794,17 @@ mod tests {
     }
 
     #[test]
+    fn markup_in_a_text_file_is_told_from_text_quoting_a_tag() {
+        let wechat = r#"蔡甸融媒 发表于 2026-3-25 14:37:51
+
+一本“存折”带来的乡村变化!
+
+<section style="font-size: 17px; line-height: 2;"><section style="text-align: center; padding: 20px 15px;"><p style="text-align: justify;"><span leaf="">在宜都五眼泉镇荷叶溪村,村民们的“财富”有了新的计量方式。</span></p></section></section>"#;
+        assert!(is_markup(wechat));
+        assert!(!is_markup("网站用<p>标签分段,<br>换行,<div>分块:这是一篇讲网页制作的文章,并不是网页本身。它的大部分字节是正文,只引用了几个标签,例如<span>和<img>。"));
+    }
+
+    #[test]
     fn trailer_markers() {
         for m in ["猜你喜欢", "相关新闻", "載入更多", "新聞評論", "国际在线版权与信息产品内容销售的声明:", "延伸阅读"]
         {
@@ -785,6 +816,10 @@ mod tests {
             "凡本網注明“來源:黔東南信息港”的所有作品,均為黔東南信息港合法擁有版權或有權使用的作品,未經本網授權不得轉載、摘編或利用其它方式使用上述作品。已經本網授權使用作品的,應在授權範圍內使用,並註明“來源:黔東南信息港”。",
             "·凡注明为其它来源的信息,均转载自其它媒体,转载目的在于传递更多信息,并不代表本网赞同其观点和对其真实性负责。",
             "相关链接:",
+            "以上文章僅代表作者個人觀點,本網只是轉載,如涉及作品內容、版權、稿酬問題,請及時聯系我們。電話:029-63903870",
+            "声明:该文观点仅代表作者本人,搜狐号系信息发布平台,搜狐仅提供信息存储空间服务。",
+            "相关内容",
+            "热门资讯",
         ] {
             assert!(is_trailer_marker(m), "{m}");
         }

@@ -92,13 +92,13 @@ pub fn is_byline(line: &str) -> bool {
 /// before a role never holds `本`: `杨树山本报记者` is a name before `本报记者`)…
 static AUTHOR_ROLE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:本报|本刊|本台|本网|本站|新华社|中新社|[\p{Han}--本]{2,8}?(?:网|报|台|社|客户端|全媒体|融媒体|频道))?(?:特约|见习|实习|首席|全媒体|融媒体)?(?:摄影记者|记者|通讯员|实习生|撰稿|撰文|作者|供稿|文字|文/图|文图)\s*[:：/|]?|/\s*(?:文|图|摄)(?:\s|$)|(?:^|\s)(?:文|图)\s*/",
+        r"(?:本报|本刊|本台|本网|本站|新华社|中新社|[\p{Han}/--本]{2,12}?(?:网|报|台|社|客户端|全媒体|融媒体|频道|新闻))?(?:特约|见习|实习|首席|全媒体|融媒体)?(?:摄影记者|记者|通讯员|实习生|撰稿|撰文|执笔|作者|供稿|文字|文/图|文图)\s*[:：/|]?|/\s*(?:文|图|摄)(?:\s|$)|(?:^|\s)(?:文|图)\s*/|(?:^|\s)文\s*:",
     )
 });
 /// …and roles that do not (editors, reviewers, photographers of a picture).
 static OTHER_ROLE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:责任编辑|责编|编辑|校对|审核|审校|监制|统筹|一审|二审|三审|终审|图片|摄影|摄像|制图|设计|插画|插图|漫画|绘图)\s*[:：/|]?",
+        r"(?:责任编辑|责编|编辑|校对|审核|审校|监制|统筹|一审|二审|三审|终审|图片|摄影|摄像|制图|设计|插画|插图|漫画|绘图)\s*[:：/|]?|(?:^|\s)图\s*:",
     )
 });
 
@@ -145,8 +145,10 @@ pub fn credited_names(segment: &str) -> Option<Vec<String>> {
             // An outlet's name in front of the first role (`半月谈记者`) is no name, and who
             // took the photo (`摄影:加马力丁`) need not read as a name: nobody is credited by it.
             None if leading && !chunk.contains(' ') && chunk.chars().count() <= 8 => {}
-            None if !credited && (2..=6).contains(&chunk.chars().count()) && chunk.chars().all(crate::fold::is_han) => {
-            }
+            // Who edited or reviewed it may be a unit (`编辑:党委宣传部(新闻中心)`).
+            None if !credited
+                && (2..=16).contains(&chunk.chars().count())
+                && !chunk.contains([',', ';', '，', '；']) => {}
             None => return None,
         }
     }
@@ -166,7 +168,16 @@ pub fn header_names(line: &str) -> Option<String> {
         let f = fold(line);
         return chunk_names(f.trim()).map(|n| spans_as_written(line, &f, n));
     }
-    author_in_meta(line)
+    author_in_meta(line).or_else(|| {
+        // A date line whose fields are set apart by wide gaps, a byline among them
+        // (`发布日期:2020-12-08  来源:扬子晚报   通讯员 舒媛媛 王恒 扬子晚报/紫牛新闻记者 丁波`).
+        let f = fold(line);
+        f.split("  ")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .find_map(credited_names)
+            .map(|n| spans_as_written(line, &f, n))
+    })
 }
 
 /// A closing credit: the last line of a story that is only a byline (`(供稿:张煜显 审核:董燕)`),
@@ -188,6 +199,13 @@ pub fn closing_credit(paragraph: &str) -> Option<(usize, String)> {
         if !credit.is_empty() && credit.chars().count() <= 40 {
             if let Some(n) = credited_names(credit) {
                 return Some((end + '。'.len_utf8(), spans_as_written(credit, &fold(credit), n)));
+            }
+            // `…主力军。 杨华 杨才星 摄`: the photographers of a photo story, named without a role.
+            let photo = credit.len() < tail.trim().len();
+            let f = fold(credit);
+            if let Some(n) = chunk_names(&f).filter(|n| photo && n.iter().all(|n| (2..=3).contains(&n.chars().count())))
+            {
+                return Some((end + '。'.len_utf8(), spans_as_written(credit, &f, n)));
             }
         }
     }
@@ -261,6 +279,14 @@ pub fn credit_outlet(credit: &str) -> Option<String> {
     let outlet = c.get(1)?;
     (!is_own_outlet(outlet.as_str()) && super::evidence::reads_as_outlet(outlet.as_str()))
         .then(|| original_span(t, &f, outlet.range()))
+}
+
+static EDITORS_LINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\S{0,8}?(?:编辑|责编|一审|二审|三审|终审|审核|审校|校对|监制|统筹)"));
+
+/// A line that credits the editors, not the writers (`二审 凌洁`, `站群论坛编辑 蔡义桂`).
+pub fn is_editors_line(line: &str) -> bool {
+    EDITORS_LINE.is_match(fold(line).trim())
 }
 
 /// A line of names only (`王 坤 黃 巖 劉 樂`): the byline of a page that prints no role.
@@ -585,8 +611,9 @@ fn original_span(original: &str, folded: &str, range: std::ops::Range<usize>) ->
     original.chars().skip(start).take(len).collect()
 }
 
-static LEAD_CREDIT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\S{0,14}讯\s*((?:\S{0,6}(?:记者|通讯员))\s*[\p{Han}\s、]{2,20}?)\s*报道\s*[:：]"));
+static LEAD_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"^\S{0,14}讯\s*((?:\S{0,6}(?:记者|通讯员))\s*[\p{Han}\s、]{2,20}?)\s*报道(?:\s*[:：]|\s{2,}|\s*[“"])"#)
+});
 
 /// Names found in a folded text, in the script of the original.
 fn spans_as_written(original: &str, folded: &str, names: Vec<String>) -> String {
@@ -649,7 +676,7 @@ pub fn inline_byline(paragraph: &str) -> Option<String> {
             }
             // `中新网西宁7月10日电 (李隽)`: a wire dateline, then the reporter's bare name; or
             // the lead's date (`6月2日(周嘉瑜 邱贺岩)大兴安岭塔河县…`), not a weekday (`(周一)`).
-            let dateline = f[..open].trim_end();
+            let dateline = f[..open].trim_end().trim_end_matches([':', '：']).trim_end();
             let weekday = WEEKDAY.is_match(inner[..close].trim());
             if dateline.ends_with("电")
                 || dateline.ends_with("讯")
@@ -1082,6 +1109,33 @@ mod tests {
             Some("周嘉瑜、邱贺岩")
         );
         assert_eq!(inline_byline("6月2日(周一)上午,塔河县召开乡村振兴工作推进会,全面部署下一阶段工作"), None);
+        // Fresh8: `文:` credits the writer; an editor may be a unit; `执笔` is a writer's role;
+        // a dateline's colon before the bracket; a lead's credit before two spaces.
+        assert_eq!(
+            credited_names("文:梁伟樯 图:赵嘉琪 审核:韩干校 编辑:党委宣传部(新闻中心) 编辑:杨飞"),
+            Some(vec!["梁伟樯".into()])
+        );
+        assert_eq!(credited_names("潮新闻 执笔 刘俏言 通讯员 陈德慧"), Some(vec!["刘俏言".into(), "陈德慧".into()]));
+        assert_eq!(
+            inline_byline("十堰网 4月2日讯:(周成)市园林局工作组一行对茅塔乡坪子村的走访已经有20多天了").as_deref(),
+            Some("周成")
+        );
+        assert_eq!(
+            inline_byline("中国电力新闻网讯 通讯员 陈欢欢 报道  “电力爱心超市搬进了俺村,老百姓参与创建的积极性更高了”")
+                .as_deref(),
+            Some("陈欢欢")
+        );
+        assert_eq!(
+            closing_credit("一大批年轻人进入社区党组织班子,成为管理社区、服务居民的主力军。 杨华 杨才星 摄")
+                .map(|(_, n)| n),
+            Some("杨华、杨才星".into())
+        );
+        assert_eq!(closing_credit("一大批年轻人进入社区党组织班子,成为管理社区、服务居民的主力军。 杨华 杨才星"), None);
+        assert_eq!(
+            header_names("发布日期:2020-12-08  来源:扬子晚报   通讯员 舒媛媛 王恒 扬子晚报/紫牛新闻记者 丁波")
+                .as_deref(),
+            Some("舒媛媛、王恒、丁波")
+        );
         // The unit of a closing credit names the outlet (fresh5 049).
         assert_eq!(credit_outlet("(中国日报吉林记者站 刘明太 韩俊红)").as_deref(), Some("中国日报"));
         assert_eq!(credit_outlet("（新華社記者 張三）").as_deref(), Some("新華社"));

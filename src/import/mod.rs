@@ -152,6 +152,9 @@ impl<'a> Importer<'a> {
         let decoded = decode::decode(bytes, is_html)?;
         let text = clean::restore_entities(&decoded.text);
         let text = clean::strip_glosses(&text);
+        // A text file that is markup (a forum's archive keeps a WeChat article's HTML) is read
+        // as a page.
+        let is_html = is_html || clean::is_markup(&text);
         let read = ReadPage::of(&text, is_html, hints)?;
         let raw_lines = unglue_top(read.lines);
         let place_headline = |l: &str| self.is_place_headline(l);

@@ -238,6 +238,11 @@ impl Credits {
 
     /// A byline, a bare name or a credit closing the story: its reporters.
     fn take_closing_byline(&mut self, body: &mut Vec<Line>) {
+        // Furniture printed under the credit ends with it (a keywords list, the editors'
+        // lines, a site's footer).
+        if let Some(k) = credit_above_furniture(body) {
+            body.truncate(k + 1);
+        }
         // `…变清了。（荆州日报）`: the outlet the story comes from, in the closing credit's place.
         if let Some((at, outlet)) = body.last().and_then(|l| meta::closing_outlet(&l.text)) {
             if self.source.is_none() {
@@ -342,6 +347,33 @@ fn cut_last_line(body: &mut Vec<Line>, at: usize) -> String {
         }
     }
     cut
+}
+
+/// The line of a closing credit with only furniture under it: short lines that finish no
+/// sentence (`关键词:` and its words, `二审 凌洁`, `盘锦号微信公众平台`), at most six. A credit
+/// is a byline, bracketed names, a credit after the last sentence; a bare name on a line of
+/// its own only above the editors' lines (`张宜` / `站群论坛编辑 蔡义桂` / `二审 凌洁`), where a
+/// keyword (`文化建设`) cannot pass for one. `None` when the last line is the credit, or none is found.
+fn credit_above_furniture(body: &[Line]) -> Option<usize> {
+    let furniture = |l: &Line| l.chars() <= 20 && !l.text.trim_end().ends_with(['。', '！', '？', '!', '?', '…']);
+    let n = body.len();
+    let mut k = n.checked_sub(1)?;
+    while k > 0 && n - k <= 6 && furniture(&body[k]) {
+        k -= 1;
+        let t = &body[k].text;
+        let credit = meta::is_end_byline(t)
+            || meta::closing_credit(t).is_some()
+            || meta::closing_names(t).is_some()
+            || meta::glued_closing_name(t).is_some()
+            || meta::closing_outlet(t).is_some();
+        let name_over_editors = body[k].chars() <= 8
+            && meta::is_name_line(t)
+            && body[k + 1..].iter().all(|l| meta::is_editors_line(&l.text));
+        if credit || name_over_editors {
+            return Some(k);
+        }
+    }
+    None
 }
 
 /// The lead paragraph when short lines stand above it — an app's name, a kicker, a `新闻提要`
