@@ -602,7 +602,7 @@ pub fn author_in_meta(line: &str) -> Option<String> {
 }
 
 /// Same span of the original (unfolded) line: folding keeps character counts, so map by chars.
-fn original_span(original: &str, folded: &str, range: std::ops::Range<usize>) -> String {
+pub(super) fn original_span(original: &str, folded: &str, range: std::ops::Range<usize>) -> String {
     if original.chars().count() != folded.chars().count() {
         return folded[range].to_string();
     }

@@ -34,6 +34,8 @@ pub(super) struct PageMeta {
     /// Where the page, furniture included, prints what credits a story (a dateline opening a
     /// bracket, an editor's line, a slash credit): see [`evidence::credit_trace`].
     pub(super) credit_trace: Option<String>,
+    /// An outlet's name standing on its own anywhere on the page: see [`evidence::outlet_on_page`].
+    pub(super) outlet_on_page: Option<String>,
 }
 
 impl PageMeta {
@@ -51,6 +53,7 @@ impl PageMeta {
             paper: None,
             meta_date: None,
             credit_trace: None,
+            outlet_on_page: None,
         }
     }
 
@@ -92,6 +95,7 @@ impl PageMeta {
             paper: None,
             meta_date,
             credit_trace: None,
+            outlet_on_page: None,
         }
     }
 
@@ -238,11 +242,14 @@ impl Credits {
 
     /// A byline, a bare name or a credit closing the story: its reporters.
     fn take_closing_byline(&mut self, body: &mut Vec<Line>) {
-        // Furniture printed under the credit ends with it (a keywords list, the editors'
-        // lines, a site's footer).
-        if let Some(k) = credit_above_furniture(body) {
-            body.truncate(k + 1);
-        }
+        // Furniture printed under the credit (a keywords list, the editors' lines, a site's
+        // footer) is set aside while the credit is read, and kept.
+        let under = credit_above_furniture(body).map(|k| body.split_off(k + 1)).unwrap_or_default();
+        self.take_credit_at_end(body);
+        body.extend(under);
+    }
+
+    fn take_credit_at_end(&mut self, body: &mut Vec<Line>) {
         // `…变清了。（荆州日报）`: the outlet the story comes from, in the closing credit's place.
         if let Some((at, outlet)) = body.last().and_then(|l| meta::closing_outlet(&l.text)) {
             if self.source.is_none() {
@@ -508,6 +515,10 @@ impl Importer<'_> {
                 &format!("no byline was read on a page that prints {cue}, where credits usually stand"),
             );
         }
+        // No source read: an outlet named near the story's ends, else one the page names on its
+        // own, stands in, marked (on the development and aside sets the one a label wants
+        // about one time in three; an empty field is never right there).
+        let mut guess = None;
         if source.is_none() && evidence::names_own_outlet(&format!("{header}\n{}", credits.taken), &body_text) {
             provenance.flag("source", "the story speaks of its own outlet (本报, 本网) but the page names none");
         } else if let Some(outlet) = source.is_none().then(|| evidence::outlet_named(&header, &body_text)).flatten() {
@@ -515,12 +526,17 @@ impl Importer<'_> {
                 "source",
                 &format!("the page names an outlet ({outlet}) but no line of it reads as the story's source"),
             );
+            guess = Some(outlet);
         } else if let Some(cue) = source.is_none().then(|| page.credit_trace.clone()).flatten() {
             provenance.flag(
                 "source",
                 &format!("no source was read on a page that prints {cue}, where credits usually stand"),
             );
+        } else if let Some(outlet) = source.is_none().then(|| page.outlet_on_page.clone()).flatten() {
+            provenance.flag("source", &format!("no source was read: the page names {outlet}, taken as a guess"));
+            guess = Some(outlet);
         }
+        let source = source.or(guess);
         // A notice's signing date is its date where nothing else dates the story; where the page
         // prints another date (a disclosure page's cell `生成日期` / `2020-11-02`, fresh3 043) it
         // stands in, marked.
