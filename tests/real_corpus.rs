@@ -132,11 +132,11 @@ const FRESH8: Floors = Floors {
         ("author", 19),
         ("region", 45),
         ("region_precision", 48),
-        ("mechanism", 30),
+        ("mechanism", 38),
         ("clean", 48),
     ],
-    fully_right: 20,
-    silent: 11,
+    fully_right: 25,
+    silent: 9,
     // A 2,000-byte cut of a forum's archive of a WeChat article: under its markup, 75
     // characters of an unfinished first paragraph, no article to import.
     refused: &["041_yidu_hezhujifen_forum_wechat.txt"],
