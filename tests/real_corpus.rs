@@ -77,7 +77,7 @@ const FRESH3: Floors = Floors {
         ("title", 26),
         ("date", 15),
         ("year", 41),
-        ("source", 17),
+        ("source", 15),
         ("author", 15),
         ("region", 43),
         ("region_precision", 50),

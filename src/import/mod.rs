@@ -188,7 +188,8 @@ impl<'a> Importer<'a> {
         page.paper = edition.paper.clone();
         page.credit_trace = evidence::credit_trace(&text);
         // A page with an address has its host for a source, the publisher itself.
-        page.outlet_on_page = read.url.is_none().then(|| evidence::outlet_on_page(&text)).flatten();
+        let visible = if is_html { read.html_text.as_str() } else { &text };
+        page.outlet_on_page = read.url.is_none().then(|| evidence::outlet_on_page(visible)).flatten();
         if let Some((date, year)) = edition.date_and_year(page.date.take()) {
             page.date = date;
             page.year = Some(year);
