@@ -822,6 +822,13 @@ pub fn is_keywords_line(line: &str) -> bool {
     KEYWORDS.is_match(fold(line).trim())
 }
 
+/// A column's tag alone on its line (`【星期五调查】`, `【经济界面】`): a label, never a headline.
+pub fn is_column_tag(line: &str) -> bool {
+    let f = fold(line);
+    let t = f.trim();
+    t.starts_with('【') && t.ends_with('】') && t.matches('【').count() == 1 && (4..=14).contains(&t.chars().count())
+}
+
 /// A column or series label printed over a headline: `深度关注·提振…精气神①`, `“我是党员,我在岗位”`.
 pub fn is_column(line: &str) -> bool {
     COLUMN.is_match(fold(line).trim())
@@ -1136,6 +1143,9 @@ mod tests {
                 .as_deref(),
             Some("舒媛媛、王恒、丁波")
         );
+        assert!(is_column_tag("【星期五调查】"));
+        assert!(!is_column_tag("【林业行】鹿寨县查比屯:生态建设富民美村"));
+        assert!(!is_column_tag("【扬子晚报12月8日】2020年11月23日,贵州省政府新闻办召开发布会"));
         // The unit of a closing credit names the outlet (fresh5 049).
         assert_eq!(credit_outlet("(中国日报吉林记者站 刘明太 韩俊红)").as_deref(), Some("中国日报"));
         assert_eq!(credit_outlet("（新華社記者 張三）").as_deref(), Some("新華社"));

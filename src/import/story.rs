@@ -395,6 +395,12 @@ fn lead_past_short_lines(body: &[Line]) -> Option<usize> {
 /// first clause (marked for review).
 fn title_of(d: &Draft, chosen: Option<Headline>, provenance: &mut Provenance) -> (String, Option<String>) {
     match chosen {
+        // A column's tag over the byline (`【星期五调查】` / `本报记者 王可 严松`, the headline not
+        // printed): no headline.
+        Some(h) if meta::is_column_tag(&h.title) && h.subtitle.is_none() => {
+            provenance.flag("title", &format!("no headline is printed: only the column's tag {}", h.title.trim()));
+            (headline::tidy(&first_clause(&d.body)), None)
+        }
         Some(h) => {
             if h.weak {
                 provenance
