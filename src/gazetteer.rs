@@ -357,6 +357,12 @@ fn name_entries(units: &[Unit]) -> Vec<((String, bool), Vec<usize>)> {
     let mut names: HashMap<(String, bool), Vec<usize>> = HashMap::new();
     for (idx, u) in units.iter().enumerate() {
         names.entry((u.name.clone(), true)).or_default().push(idx);
+        // A development zone goes by its short form, as whole a name as its own: 烟台高新区.
+        for (long, short) in [("高新技术产业开发区", "高新区"), ("经济技术开发区", "经开区")] {
+            if let Some(stem) = u.name.strip_suffix(long).filter(|s| s.chars().count() >= 2) {
+                names.entry((format!("{stem}{short}"), true)).or_default().push(idx);
+            }
+        }
         if let Some(s) = &u.short {
             names.entry((s.clone(), false)).or_default().push(idx);
             // Autonomous areas go by their stem and the plain suffix: 白沙县, 恩施州.

@@ -689,4 +689,13 @@ mod tests {
         // 新华 is a district of 石家庄 but here only the news agency.
         assert!(tag("评论", "新华社记者报道了这件事。").is_empty());
     }
+
+    #[test]
+    fn a_development_zone_goes_by_its_short_form() {
+        // Fresh8 033: `烟台高新区` is 烟台高新技术产业开发区, a county-level unit of 烟台.
+        assert_eq!(
+            tag("", "烟台高新区建立健全政务服务帮办代办机制,在烟台高新区政务服务大厅设立帮办代办窗口。"),
+            ["山东省/烟台市/烟台高新技术产业开发区"]
+        );
+    }
 }
