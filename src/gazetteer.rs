@@ -358,9 +358,14 @@ fn name_entries(units: &[Unit]) -> Vec<((String, bool), Vec<usize>)> {
     for (idx, u) in units.iter().enumerate() {
         names.entry((u.name.clone(), true)).or_default().push(idx);
         // A development zone goes by its short form, as whole a name as its own: 烟台高新区.
+        // Without its city's name where it leads (合肥新站高新区 is also 新站高新区).
         for (long, short) in [("高新技术产业开发区", "高新区"), ("经济技术开发区", "经开区")] {
             if let Some(stem) = u.name.strip_suffix(long).filter(|s| s.chars().count() >= 2) {
                 names.entry((format!("{stem}{short}"), true)).or_default().push(idx);
+                let city = u.parent.and_then(|p| units[p].short.as_deref());
+                if let Some(own) = city.and_then(|c| stem.strip_prefix(c)).filter(|s| s.chars().count() >= 2) {
+                    names.entry((format!("{own}{short}"), true)).or_default().push(idx);
+                }
             }
         }
         if let Some(s) = &u.short {
