@@ -22,10 +22,6 @@ pub(super) const PAPER_ENDS: &str = "日报|晚报|早报|晨报|时报|商报|�
 /// What the name of any news outlet ends in: a paper's, a site's, a station's, an agency's,
 /// an app's (`长城网·冀云客户端`, `新华社`, `当代贵州融媒体`). Every rule that reads an outlet's
 /// name (a source line, a dateline, a reporter's or a photo's credit) reads it with these.
-/// A paper's, a site's, a station's or an agency's name ends (not an app's or a column's): the
-/// units whose reporters sign a credit.
-static PAPER_ENDS_AND_AGENCIES: LazyLock<String> =
-    LazyLock::new(|| format!("{PAPER_ENDS}|网|电视台|广播电视台|社|融媒体中心|新闻中心"));
 pub(super) static OUTLET_ENDS: LazyLock<String> = LazyLock::new(|| {
     format!(
         "{PAPER_ENDS}|网|电视台|广播电视台|卫视|台|社|通讯社|客户端|融媒体中心|新闻中心|融媒体|全媒体|融媒|新闻|频道|在线|之窗|之声|杂志"
@@ -185,7 +181,7 @@ pub fn header_names(line: &str) -> Option<String> {
 /// offset where it starts and the names.
 pub fn closing_credit(paragraph: &str) -> Option<(usize, String)> {
     // What a template prints after the credit: a bar, the editor (`…)编审:余曼菁`).
-    let t = paragraph.trim_end().trim_end_matches(['|', '｜', ' ']);
+    let t = without_bar(paragraph);
     let t = EDITOR_TAIL.captures(t).and_then(|c| c.get(1)).map_or(t, |m| &t[..m.start()]).trim_end();
     if t.chars().count() <= 40 {
         if let Some(n) = credited_names(t) {
@@ -218,6 +214,19 @@ pub fn closing_credit(paragraph: &str) -> Option<(usize, String)> {
     Some((open, spans_as_written(inner, &fold(inner), names)))
 }
 
+/// A paragraph without the bar a template prints after its end (`…致富。 赵 霞 |`).
+fn without_bar(paragraph: &str) -> &str {
+    paragraph.trim_end().trim_end_matches(['|', '｜', ' '])
+}
+
+/// Reporters credited at the end of a story's last paragraph, by whichever reader takes them:
+/// a credit with roles or a unit ([`closing_credit`]), bare names in brackets
+/// ([`closing_names`]), a name after the last sentence ([`glued_closing_name`]). The byte
+/// offset where the credit starts, and the names.
+pub fn credit_at_end(paragraph: &str) -> Option<(usize, String)> {
+    closing_credit(paragraph).or_else(|| closing_names(paragraph)).or_else(|| glued_closing_name(paragraph))
+}
+
 static CLOSING_OUTLET: LazyLock<Regex> =
     LazyLock::new(|| re(r"[(（]\s*(?:来源\s*[:]\s*)?([^()（）\s:]{2,16})\s*[)）]\s*$"));
 
@@ -239,8 +248,11 @@ pub fn closing_outlet(paragraph: &str) -> Option<(usize, String)> {
     Some((at, original_span(t, &f, name.range())))
 }
 
+/// Who edits or reviews a story, not who writes it (`二审`, `责编`).
+const EDITOR_ROLES: &str = "责任编辑|责编|编辑|编审|审核|审校|校对|一审|二审|三审|终审|监制|统筹";
+
 static EDITOR_TAIL: LazyLock<Regex> =
-    LazyLock::new(|| re(r"[)）]\s*((?:责任编辑|责编|编辑|编审|审核|校对|一审|二审|三审)\s*[:：]\s*\p{Han}{2,4})$"));
+    LazyLock::new(|| re(&format!(r"[)）]\s*((?:{EDITOR_ROLES})\s*[:：]\s*\p{{Han}}{{2,4}})$")));
 
 /// A body's name ending a unit: a residents' committee, a street office, a bureau, a Party
 /// committee's department.
@@ -266,7 +278,7 @@ fn unit_and_names(inner: &str) -> Option<Vec<String>> {
 static CREDIT_OUTLET: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
         r"^[(（]?\s*([\p{{Han}}·]{{2,14}}?(?:{}))\p{{Han}}{{0,6}}?(?:记者站|分社|站|记者|通讯员)\s",
-        *PAPER_ENDS_AND_AGENCIES
+        *OUTLET_ENDS
     ))
 });
 
@@ -281,8 +293,7 @@ pub fn credit_outlet(credit: &str) -> Option<String> {
         .then(|| original_span(t, &f, outlet.range()))
 }
 
-static EDITORS_LINE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\S{0,8}?(?:编辑|责编|一审|二审|三审|终审|审核|审校|校对|监制|统筹)"));
+static EDITORS_LINE: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"^\S{{0,8}}?(?:{EDITOR_ROLES})")));
 
 /// A line that credits the editors, not the writers (`二审 凌洁`, `站群论坛编辑 蔡义桂`).
 pub fn is_editors_line(line: &str) -> bool {
@@ -756,8 +767,7 @@ static GLUED_NAME: LazyLock<Regex> =
 /// caption): the byte offset where it starts, and the name. The paragraph is long, the name
 /// follows a sentence end and starts with a surname.
 pub fn glued_closing_name(paragraph: &str) -> Option<(usize, String)> {
-    // What a template prints after it: a bar.
-    let t = paragraph.trim_end().trim_end_matches(['|', '｜', ' ']);
+    let t = without_bar(paragraph);
     if t.chars().count() < 40 {
         return None;
     }

@@ -268,11 +268,7 @@ impl Credits {
         {
             self.add_names(&name, "closing-name");
             body.pop();
-        } else if let Some((at, names)) = body.last().and_then(|l| {
-            meta::closing_credit(&l.text)
-                .or_else(|| meta::closing_names(&l.text))
-                .or_else(|| meta::glued_closing_name(&l.text))
-        }) {
+        } else if let Some((at, names)) = body.last().and_then(|l| meta::credit_at_end(&l.text)) {
             self.add_names(&names, "closing-credit");
             if self.source.is_none() {
                 if let Some(o) = body.last().and_then(|l| meta::credit_outlet(&l.text[at..])) {
@@ -368,11 +364,7 @@ fn credit_above_furniture(body: &[Line]) -> Option<usize> {
     while k > 0 && n - k <= 6 && furniture(&body[k]) {
         k -= 1;
         let t = &body[k].text;
-        let credit = meta::is_end_byline(t)
-            || meta::closing_credit(t).is_some()
-            || meta::closing_names(t).is_some()
-            || meta::glued_closing_name(t).is_some()
-            || meta::closing_outlet(t).is_some();
+        let credit = meta::is_end_byline(t) || meta::credit_at_end(t).is_some() || meta::closing_outlet(t).is_some();
         let name_over_editors = body[k].chars() <= 8
             && meta::is_name_line(t)
             && body[k + 1..].iter().all(|l| meta::is_editors_line(&l.text));
@@ -399,7 +391,7 @@ fn title_of(d: &Draft, chosen: Option<Headline>, provenance: &mut Provenance) ->
         // printed): no headline.
         Some(h) if meta::is_column_tag(&h.title) && h.subtitle.is_none() => {
             provenance.flag("title", &format!("no headline is printed: only the column's tag {}", h.title.trim()));
-            (headline::tidy(&first_clause(&d.body)), None)
+            lead_title(d)
         }
         Some(h) => {
             if h.weak {
@@ -422,9 +414,14 @@ fn title_of(d: &Draft, chosen: Option<Headline>, provenance: &mut Provenance) ->
         }
         None => {
             provenance.mark("title");
-            (headline::tidy(&first_clause(&d.body)), None)
+            lead_title(d)
         }
     }
+}
+
+/// The stand-in title of a story that prints no headline: its lead's first clause.
+fn lead_title(d: &Draft) -> (String, Option<String>) {
+    (headline::tidy(&first_clause(&d.body)), None)
 }
 
 /// Takes jump markers (`(下转第三版)`) out of the lines; the text they leave.
