@@ -38,7 +38,7 @@ static OUTLET: LazyLock<Regex> =
 static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"\d{1,2}:\d{2}"));
 static SOURCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:来源|稿源|出处|来自|媒体|原载|转自|转载自)\s*(?:[:]|\s[丨|｜]\s|[丨｜])\s*([^\s:丨|｜]+)|(?:原载于?|转自|转载自|选自|摘自|来源于)\s*[:]?\s*《([^》]{2,20})》|(?:发布机构|发文机关|发布单位)\s*[:]?\s*(\p{Han}{2,30}(?:政府|委员会|委|局|办公室|办|厅|中心|部|院|所|站|会))",
+        r"(?:来源|稿源|出处|来自|媒体|原载|转自|转载自)\s*(?:[:]|\s[丨|｜]\s|[丨｜])\s*([^\s:丨|｜]+)|(?:原载于?|转自|转载自|选自|摘自|来源于)\s*[:]?\s*《([^》]{2,20})》|(?:发布机构|发文机关|发布单位)\s*[:]?\s*(\p{Han}{2,30}(?:政府|委员会|委|局|办公室|办|厅|中心|部|院|所|站|会|街道|镇|乡)|\p{Han}{2,20}(?:区|县|市)[(（]\p{Han}{2,12}(?:街道|镇|乡)[)）])",
     )
 });
 static JOURNAL: LazyLock<Regex> = LazyLock::new(|| re(r"^(\S{2,12})\s*((?:19|20)\d{2})年\s*第?\s*(\d{1,2})\s*期$"));
@@ -1003,6 +1003,12 @@ mod tests {
             source_of("索引号 01526292-7-/2019-0327002 发布机构 龙陵县镇安镇人民政府").as_deref(),
             Some("龙陵县镇安镇人民政府")
         );
+        // A street office or a town publishes too, also inside its district's name (two street sites).
+        assert_eq!(
+            source_of("索 引 号:zyqdmtjd/2021-1385081 发布机构:大码头街道 发文日期:2021-05-11").as_deref(),
+            Some("大码头街道")
+        );
+        assert_eq!(source_of("发布机构: 城南新区(三江街道)").as_deref(), Some("城南新区(三江街道)"));
         assert_eq!(source_of("• 发布机构:"), None);
         assert_eq!(source_of("该县的做法来源于群众的创造"), None);
         assert!(is_meta_line("转自：荆州日报"));
