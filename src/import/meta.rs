@@ -422,7 +422,7 @@ pub fn citation(line: &str) -> Option<(String, Option<(String, i32)>)> {
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"^([\p{{Han}}·A-Za-z]{{2,14}}(?:{}))(?:[\p{{Han}}]{{0,6}}?\d{{1,2}}月\d{{1,2}}日|\p{{Han}}{{2,4}}?)?\s*(讯|电|消息)",
+        r"^([\p{{Han}}·A-Za-z]{{1,14}}(?:{}))(?:[\p{{Han}}]{{0,6}}?\d{{1,2}}月\d{{1,2}}日|\p{{Han}}{{2,4}}?)?\s*(讯|电|消息)",
         *OUTLET_ENDS
     ))
 });
@@ -1211,6 +1211,11 @@ mod tests {
         assert_eq!(
             dateline_outlet("大学生新闻中心讯(通讯员:王广良)3月3日").map(|o| o.0).as_deref(),
             Some("大学生新闻中心")
+        );
+        // A two-character outlet with its county branch (`红网湘潭县分站`).
+        assert_eq!(
+            dateline_outlet("红网湘潭县分站1月22日讯(通讯员 周星)1月19日,花石镇召开大会").map(|o| o.0).as_deref(),
+            Some("红网")
         );
         // Quoted by the paper that reprints it: the agency without 据, and no wire story.
         assert_eq!(dateline_outlet("据新华社拉萨2月19日电(记者王军)“草木蔓发"), Some(("新华社".into(), false)));
