@@ -469,10 +469,12 @@ impl<'t> Evidence<'t> {
     fn of(g: &Gazetteer, found: &[Found<'t>]) -> Evidence<'t> {
         let mut ev = Evidence { context: HashSet::new(), strong_full: HashSet::new(), clean_counts: HashMap::new() };
         for (m, _, t) in found {
-            if m.candidates.len() == 1 && (m.full || g.unit(m.candidates[0]).level != Level::County) {
+            // A name read across words (`部署和县政协`) is no place and vouches for none.
+            let inside = is_inside_word(t, m);
+            if m.candidates.len() == 1 && (m.full || g.unit(m.candidates[0]).level != Level::County) && !inside {
                 ev.context.extend(g.lineage(m.candidates[0]));
             }
-            if !is_inside_word(t, m) {
+            if !inside {
                 *ev.clean_counts.entry(&t[m.start..m.end]).or_default() += 1;
                 if m.full && m.candidates.len() == 1 && !weak_full_name(&t[m.start..m.end]) {
                     ev.strong_full.insert(m.candidates[0]);
@@ -496,8 +498,15 @@ fn weak_full_name(name: &str) -> bool {
 
 /// The mention starts right after a character that binds to it as part of another word
 /// (`县政府和县`, `市委县委`), so it is not a place name there.
+///
+/// A two-character name that opens with a conjunction and runs into a county's organ (`部署和县政协`:
+/// 和 + 县政协, `与县直部门`) reads as that conjunction and the unnamed county's organ.
 fn is_inside_word(text: &str, m: &Mention) -> bool {
+    let name = &text[m.start..m.end];
     text[..m.start].chars().next_back().is_some_and(|c| "县市区府委局".contains(c))
+        || (name.chars().count() == 2
+            && name.starts_with(['和', '与', '及', '同', '并'])
+            && ["委", "政府", "政协", "人大", "纪委", "直", "级"].iter().any(|o| text[m.end..].starts_with(o)))
 }
 
 /// Mentions inside a sentence that names places in three or more provinces (`芜湖、遵义、曲靖、
@@ -649,6 +658,16 @@ mod tests {
         let r = tag("吉林新闻 暖心小事", body);
         assert_eq!(r[0], "吉林省/长春市/宽城区");
         assert!(!r.contains(&"吉林省/吉林市".to_string()), "{r:?}");
+    }
+
+    #[test]
+    fn a_conjunction_before_a_county_organ_is_no_two_character_county() {
+        // 和 + 县政协 of a county site's town item (fresh7 012), not 和县 of 马鞍山.
+        let body = "五营镇召开推进会。会议强调,要按照县委、县政府的安排部署和县政协的工作要求,切实解决好民生问题。";
+        assert!(tag("五营镇政协基层协商议事工作推进会召开", body).iter().all(|p| !p.contains("和县")));
+        // The county by its name, twice, is still the county.
+        let body = "和县县委推行积分制。和县各乡镇开展评比。";
+        assert_eq!(tag("和县推行积分制", body), ["安徽省/马鞍山市/和县"]);
     }
 
     #[test]
