@@ -160,7 +160,7 @@ const FRESH7: Floors = Floors {
         ("clean", 40),
     ],
     fully_right: 20,
-    silent: 10,
+    silent: 8,
     refused: &[],
 };
 

@@ -201,7 +201,8 @@ impl<'g> RegionTagger<'g> {
         let g = self.gazetteer;
         let mut out: BTreeMap<usize, u32> = BTreeMap::new();
         for (text, weight) in [(title, 3), (body, 1)] {
-            let ms: Vec<Mention> = g.mentions(text).into_iter().filter(|m| !is_street(text, m)).collect();
+            let ms: Vec<Mention> =
+                g.mentions(text).into_iter().filter(|m| !is_street(text, m) && !is_village(text, m)).collect();
             for (k, m) in ms.iter().enumerate() {
                 let qualifier = ms.get(k + 1).is_some_and(|n| {
                     n.start == m.end
@@ -382,7 +383,7 @@ impl<'g> RegionTagger<'g> {
     /// name is a misreading across the two (`…山市镇`).
     fn mentions(&self, text: &str) -> (Vec<Mention>, Vec<TownMention>) {
         let mentions: Vec<Mention> =
-            self.gazetteer.mentions(text).into_iter().filter(|m| !is_street(text, m)).collect();
+            self.gazetteer.mentions(text).into_iter().filter(|m| !is_street(text, m) && !is_village(text, m)).collect();
         // Both lists are in text order and neither overlaps itself: one sweep pairs them.
         let mut towns: Vec<TownMention> = Vec::new();
         let mut k = 0;
@@ -561,6 +562,15 @@ fn is_street(text: &str, m: &Mention) -> bool {
     ["大街", "大道", "巷", "胡同"].iter().any(|w| rest.starts_with(w))
 }
 
+/// The short name is a village's (`黄山村` of 柞水县, not 黄山市; `延安社区`): a short name right
+/// before 村, 社区, 屯 or 嘎查, but not before a word that starts with 村 (`长沙村民`, `村庄`).
+fn is_village(text: &str, m: &Mention) -> bool {
+    let rest = &text[m.end..];
+    !m.full
+        && ["村", "社区", "屯", "嘎查"].iter().any(|v| rest.starts_with(v))
+        && !["村民", "村庄", "村镇", "村落", "村寨", "村医"].iter().any(|w| rest.starts_with(w))
+}
+
 /// `新华社南京7月3日电`, `本报北京3月5日讯`: the place a wire story was filed from.
 fn is_dateline(text: &str, m: &Mention) -> bool {
     let before: String = text[..m.start].chars().rev().take(4).collect::<String>().chars().rev().collect();
@@ -668,6 +678,16 @@ mod tests {
         // The county by its name, twice, is still the county.
         let body = "和县县委推行积分制。和县各乡镇开展评比。";
         assert_eq!(tag("和县推行积分制", body), ["安徽省/马鞍山市/和县"]);
+    }
+
+    #[test]
+    fn a_village_that_shares_a_citys_short_name_is_no_city() {
+        // 黄山村 of a university's partner village (fresh7 027), not 黄山市.
+        let body =
+            "校党委书记一行赴学校定点帮扶村黄山村走访调研。黄山村党支部书记作了表态发言。黄山村新升入大学学生8人。";
+        assert!(tag("赴黄山村调研", body).iter().all(|p| !p.contains("黄山市")));
+        // Villagers of a city are the city's.
+        assert_eq!(tag("", "长沙村民积极参与。长沙市推行积分制。"), ["湖南省/长沙市"]);
     }
 
     #[test]
