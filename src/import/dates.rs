@@ -19,6 +19,8 @@ static DATE: LazyLock<Regex> =
 
 /// `2026 02/28`: a year, then month/day.
 static DATE_Y_MD: LazyLock<Regex> = LazyLock::new(|| re(r"((?:19|20)\d{2})\s+(\d{1,2})/(\d{1,2})"));
+/// `2024 04-22`: the same with a dash, month and day zero-padded.
+static DATE_Y_MD_DASH: LazyLock<Regex> = LazyLock::new(|| re(r"((?:19|20)\d{2})\s+(\d{2})-(\d{2})(?:\D|$)"));
 
 /// `9/17/2004 5:54:13 AM`: month/day/year, as US-configured servers print it.
 static DATE_MDY: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})"));
@@ -95,6 +97,7 @@ pub fn date_span(f: &str) -> Option<(std::ops::Range<usize>, String, i32)> {
     };
     take(&DATE, [1, 2, 3]);
     take(&DATE_Y_MD, [1, 2, 3]);
+    take(&DATE_Y_MD_DASH, [1, 2, 3]);
     take(&DATE_MDY, [3, 1, 2]);
     // `13/02/2022`: no month 13, so day/month/year, as most of the world prints it. (When both
     // readings are dates, month first wins here; a page's meta date may settle it: `swapped`.)

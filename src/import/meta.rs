@@ -1238,6 +1238,8 @@ mod tests {
         assert!(!swapped("2022-06-02", "2021-02-06"));
         assert_eq!(find_date("发布: 2021-1-29 13:18"), Some(("2021-01-29".into(), 2021)));
         assert_eq!(find_date("2026 02/28 22:14:08"), Some(("2026-02-28".into(), 2026)));
+        assert_eq!(find_date("发表时间:2024 04-22    来源: 海宁文明网"), Some(("2024-04-22".into(), 2024)));
+        assert_eq!(find_date("2019 3-5月"), None);
         assert_eq!(find_date("《新闻联播》 (20241214)"), Some(("2024-12-14".into(), 2024)));
         assert_eq!(find_date("t20191210_6437741"), None, "digits inside an id are no date");
     }
