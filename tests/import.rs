@@ -961,6 +961,18 @@ fn an_outlet_the_page_names_on_its_own_marks_an_unread_source() {
 }
 
 #[test]
+fn a_photographer_beside_the_writers_marks_the_author() {
+    // Fresh3 029: a Xinhua story by 陈尚才 with a caption `新华社记者孙非 摄`; whether a photographer
+    // is an author, the sets' labels disagree: the writer is written, the author marked.
+    let raw = repo().join("tests/fixtures/fresh3/raw/029_xizang_zhucun_xinhua.txt");
+    let pages = import_text("029.txt", &std::fs::read_to_string(raw).unwrap());
+    let f = &pages[0].front;
+    assert_eq!(f.author.as_deref(), Some("陈尚才"), "{f:?}");
+    let review = &f.import.as_ref().unwrap().review;
+    assert!(review.iter().any(|m| m == "author: a photo is credited to 孙非, not counted as an author"), "{review:?}");
+}
+
+#[test]
 fn a_signing_date_is_marked_where_the_page_prints_another_date() {
     // Fresh3 043: a disclosure page's cells date it (`生成日期` / `2020-11-02`, read by no date
     // reader); the notice under it is signed `2020年10月20日` above its attachment.

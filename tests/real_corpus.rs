@@ -85,7 +85,7 @@ const FRESH3: Floors = Floors {
         ("clean", 57),
     ],
     fully_right: 25,
-    silent: 18,
+    silent: 17,
     refused: &[],
 };
 
