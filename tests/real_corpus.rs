@@ -36,7 +36,7 @@ const REAL: Floors = Floors {
         ("clean", 188),
     ],
     fully_right: 171,
-    silent: 2,
+    silent: 1,
     refused: &[],
 };
 
@@ -110,7 +110,7 @@ const FRESH5: Floors = Floors {
         ("clean", 50),
     ],
     fully_right: 31,
-    silent: 9,
+    silent: 8,
     refused: &[],
 };
 
@@ -136,7 +136,7 @@ const FRESH8: Floors = Floors {
         ("clean", 48),
     ],
     fully_right: 29,
-    silent: 6,
+    silent: 5,
     // A 2,000-byte cut of a forum's archive of a WeChat article: under its markup, 75
     // characters of an unfinished first paragraph, no article to import.
     refused: &["041_yidu_hezhujifen_forum_wechat.txt"],
@@ -160,7 +160,7 @@ const FRESH7: Floors = Floors {
         ("clean", 40),
     ],
     fully_right: 20,
-    silent: 8,
+    silent: 5,
     refused: &[],
 };
 

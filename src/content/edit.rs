@@ -226,6 +226,27 @@ fn replace_review(lines: &mut Vec<String>, remaining: &[String]) -> Result<(), S
     Ok(())
 }
 
+/// Sets the review marks of the import block to `marks`: the list replaced, added where import
+/// writes it (before `tagged` or `page_sha256`) when there was none, or removed when `marks` is empty.
+pub fn set_review(lines: &mut Vec<String>, marks: &[String]) -> Result<(), String> {
+    let Some(import) = key_lines(lines, "import") else { return Ok(()) };
+    if import.clone().any(|i| lines[i].starts_with("  review:")) {
+        return replace_review(lines, marks);
+    }
+    if marks.is_empty() {
+        return Ok(());
+    }
+    let at = import
+        .clone()
+        .find(|&i| lines[i].starts_with("  tagged:") || lines[i].starts_with("  page_sha256:"))
+        .unwrap_or(import.end);
+    let mut map = Mapping::new();
+    map.insert("review".into(), Yaml::Sequence(marks.iter().cloned().map(Yaml::String).collect()));
+    let yaml = serde_yaml_ng::to_string(&map).map_err(|e| e.to_string())?;
+    lines.splice(at..at, yaml.split_inclusive('\n').map(|l| format!("  {l}")));
+    Ok(())
+}
+
 /// The front matter of `text` as a YAML mapping.
 fn front_mapping(text: &str) -> Result<Mapping, String> {
     let (yaml, _) = split_front_matter(text).ok_or("no front matter (--- lines)")?;

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 
 use super::Importer;
 use crate::content::edit::{self, key_lines};
-use crate::content::{page_state, seal, split_front_matter, tagged_value, value_hash, FrontMatter, PageState, TAGGED};
+use crate::content::{
+    page_state, review_field, seal, split_front_matter, tagged_value, value_hash, FrontMatter, PageState, TAGGED,
+};
 
 /// One field whose value the vocabulary now gives differently.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +95,19 @@ fn retag_page(importer: &Importer, path: &Path, dry_run: bool) -> Result<PageRet
     }
     if out.changed.is_empty() || dry_run {
         return Ok(out);
+    }
+    // New mechanisms keep import's review mark in step: marked where import would mark them.
+    if out.changed.iter().any(|c| c.field == "mechanism") {
+        let unsure = importer.mechanism_unsure(&front, body);
+        let marked = import.review.iter().any(|r| review_field(r) == "mechanism");
+        if unsure != marked {
+            let mut review: Vec<String> =
+                import.review.iter().filter(|r| review_field(r) != "mechanism").cloned().collect();
+            if unsure {
+                review.push("mechanism".to_string());
+            }
+            edit::set_review(&mut lines, &review).map_err(|e| format!("cannot mark the mechanism: {e}"))?;
+        }
     }
     write_hashes(&mut lines, &hashes);
     let new_text: String = lines.concat();

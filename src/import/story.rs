@@ -653,6 +653,15 @@ impl Importer<'_> {
         [region, mechanism, practice::named(&all_f), self.segmenter.keywords(&all_f, KEYWORDS)]
     }
 
+    /// Whether import marks a page's mechanisms for review (none found, or only weak evidence),
+    /// from what the page keeps, as [`Importer::tags`] reads them.
+    pub fn mechanism_unsure(&self, front: &FrontMatter, markdown: &str) -> bool {
+        let title_f = fold(&format!("{} {}", front.title, front.subtitle.as_deref().unwrap_or("")));
+        let body_f = fold(&super::body::plain_text(markdown));
+        let (mechanism, weak) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
+        mechanism.is_empty() || weak
+    }
+
     /// The story's places, and whether the title and body alone gave them; when it names none
     /// it dwells on, a local site's name stands in
     /// (睢宁新闻网): weak evidence, used only then.
