@@ -939,6 +939,9 @@ fn an_empty_author_or_source_where_the_page_prints_credits_is_marked() {
     assert_eq!(f.author.as_deref(), Some("杨树山、潘宏宇、白云峰"));
     let r = &f.import.as_ref().unwrap().review;
     assert!(r.iter().any(|m| m.starts_with("source: the story speaks of its own outlet")), "{r:?}");
+    // A credit printed in the line read as the headline (a one-line capture): the author is marked.
+    let r = review("titled.txt", &format!("种子站干部走进联系户 记者 王五\n\n{para}\n"));
+    assert!(r.iter().any(|m| m.starts_with("author: a reporter is credited")), "{r:?}");
     // Neither trace: nothing to mark.
     let r = review("plain.txt", &format!("种子站干部走进联系户\n\n{para}\n"));
     assert!(!r.iter().any(|m| m.starts_with("author") || m.starts_with("source")), "{r:?}");

@@ -505,7 +505,7 @@ impl Importer<'_> {
         let source = source.map(|s| fold(&evidence::tidy_source(&s)));
         // An outlet named among the reporters (`甘肃日报、齐兴福、张娟`) is no author.
         credits.authors.retain(|a| !evidence::is_outlet_name(a));
-        if credits.authors.is_empty() && evidence::names_a_reporter(&header, &body_text) {
+        if credits.authors.is_empty() && evidence::names_a_reporter(&format!("{title}\n{header}"), &body_text) {
             provenance.flag("author", "a reporter is credited (记者, 通讯员, 报道) but no byline could be read");
         } else if let Some(credit) =
             credits.authors.is_empty().then(|| evidence::unread_closing_credit(&body_text)).flatten()
