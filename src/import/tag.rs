@@ -39,8 +39,8 @@ impl<'v> MechanismTagger<'v> {
     /// mechanism reaches its `min_score`, the best one named at all is returned as weak (for a
     /// person to confirm) rather than nothing. `title` and `body` are Simplified folds.
     pub fn tag_with_confidence(&self, title: &str, body: &str) -> (Vec<String>, bool) {
-        let strong = self.tag(title, body);
         let scores = self.scores(title, body);
+        let strong = self.tag_by(&scores);
         if !strong.is_empty() {
             // Two mentions in passing and none in the headline: tagged, but for a person to confirm.
             let best = scores.iter().copied().max().unwrap_or(0);
@@ -65,9 +65,17 @@ impl<'v> MechanismTagger<'v> {
 
     /// Mechanism ids for a story, strongest first. `title` and `body` are Simplified folds.
     pub fn tag(&self, title: &str, body: &str) -> Vec<String> {
-        let scores = self.scores(title, body);
-        let mut hits: Vec<(usize, u32)> =
-            scores.into_iter().enumerate().filter(|&(i, s)| s > 0 && s >= self.vocab.mechanisms[i].min_score).collect();
+        self.tag_by(&self.scores(title, body))
+    }
+
+    /// The mechanisms of a story's scores, strongest first.
+    fn tag_by(&self, scores: &[u32]) -> Vec<String> {
+        let mut hits: Vec<(usize, u32)> = scores
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|&(i, s)| s > 0 && s >= self.vocab.mechanisms[i].min_score)
+            .collect();
         hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut ids: Vec<String> =
             hits.into_iter().take(MAX_MECHANISMS).map(|(i, _)| self.vocab.mechanisms[i].id.clone()).collect();
