@@ -85,7 +85,7 @@ const FRESH3: Floors = Floors {
         ("clean", 57),
     ],
     fully_right: 25,
-    silent: 17,
+    silent: 15,
     refused: &[],
 };
 
@@ -110,7 +110,7 @@ const FRESH5: Floors = Floors {
         ("clean", 50),
     ],
     fully_right: 31,
-    silent: 8,
+    silent: 7,
     refused: &[],
 };
 
@@ -160,7 +160,7 @@ const FRESH7: Floors = Floors {
         ("clean", 40),
     ],
     fully_right: 20,
-    silent: 5,
+    silent: 4,
     refused: &[],
 };
 

@@ -95,6 +95,14 @@ impl<'g> RegionTagger<'g> {
                         g.path(focus)
                     )
                 })
+            })
+            .or_else(|| {
+                // Other places beside the focus (a second county of the same city): on the
+                // development sets one in nine such lists held a place the story only passes
+                // through (a visited model county, a partner's home); on pages never seen, more.
+                let focus_path = g.path(focus);
+                let other = regions.iter().find(|r| **r != focus_path && !focus_path.starts_with(&format!("{r}/")))?;
+                Some(format!("the story also names {other}: a place of the practice, or one it only mentions?"))
             });
         Tagged { regions, unsure }
     }
@@ -688,6 +696,18 @@ mod tests {
         assert!(tag("赴黄山村调研", body).iter().all(|p| !p.contains("黄山市")));
         // Villagers of a city are the city's.
         assert_eq!(tag("", "长沙村民积极参与。长沙市推行积分制。"), ["湖南省/长沙市"]);
+    }
+
+    #[test]
+    fn a_second_place_beside_the_focus_is_listed_and_marked() {
+        let r = RegionTagger::new(Gazetteer::builtin());
+        let body = "昆山市推行积分制管理。昆山市各镇全面推广,昆山市委组织部牵头。太仓市来昆山学习,太仓市随后也推行。";
+        let t = r.tag_dated("昆山推行积分制", body, Some(2020));
+        assert_eq!(t.regions, ["江苏省/苏州市/昆山市", "江苏省/苏州市/太仓市"]);
+        assert!(t.unsure.as_deref().is_some_and(|w| w.contains("also names 江苏省/苏州市/太仓市")), "{:?}", t.unsure);
+        // One place: nothing to ask.
+        let t = r.tag_dated("昆山推行积分制", "昆山市推行积分制管理。昆山市各镇全面推广。", Some(2020));
+        assert_eq!((t.regions.len(), t.unsure), (1, None));
     }
 
     #[test]
