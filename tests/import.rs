@@ -143,6 +143,15 @@ fn import_seeds() -> (tempfile::TempDir, Vec<Page>, String) {
 
 /// The pages `kbgen import` writes for one raw file `name` holding `contents` (the import must
 /// succeed).
+/// The first page import makes of a fixture file (`tests/fixtures/SET/raw/FILE`), with its review marks.
+fn import_fixture(set: &str, file: &str) -> (kbgen::content::FrontMatter, Vec<String>) {
+    let raw = repo().join("tests/fixtures").join(set).join("raw").join(file);
+    let mut pages = import_text(file, &std::fs::read_to_string(raw).unwrap());
+    let front = pages.remove(0).front;
+    let review = front.import.as_ref().map(|i| i.review.clone()).unwrap_or_default();
+    (front, review)
+}
+
 fn import_text(name: &str, contents: &str) -> Vec<Page> {
     let tmp = tempfile::tempdir().unwrap();
     let raw = tmp.path().join("raw");
@@ -951,12 +960,9 @@ fn an_empty_author_or_source_where_the_page_prints_credits_is_marked() {
 fn an_outlet_the_page_names_on_its_own_marks_an_unread_source() {
     // Fresh3 030: an aggregator's banner `黑龙江在线,黑龙江新闻门户网`; its `来源:互联网` is no outlet,
     // and the banner is the aggregator's own name (the label has no source): left empty, marked.
-    let raw = repo().join("tests/fixtures/fresh3/raw/030_tahe_shujileitai.txt");
-    let pages = import_text("030.txt", &std::fs::read_to_string(raw).unwrap());
-    let f = &pages[0].front;
+    let (f, review) = import_fixture("fresh3", "030_tahe_shujileitai.txt");
     assert_eq!(f.source, None, "{f:?}");
     assert_eq!(f.author.as_deref(), Some("周嘉瑜、邱贺岩"), "the bracket after the lead's date");
-    let review = &f.import.as_ref().unwrap().review;
     assert!(
         review.iter().any(|m| m.starts_with("source: no source was read on a page that names 黑龙江在线")),
         "{review:?}"
@@ -967,11 +973,8 @@ fn an_outlet_the_page_names_on_its_own_marks_an_unread_source() {
 fn a_photographer_beside_the_writers_marks_the_author() {
     // Fresh3 029: a Xinhua story by 陈尚才 with a caption `新华社记者孙非 摄`; whether a photographer
     // is an author, the sets' labels disagree: the writer is written, the author marked.
-    let raw = repo().join("tests/fixtures/fresh3/raw/029_xizang_zhucun_xinhua.txt");
-    let pages = import_text("029.txt", &std::fs::read_to_string(raw).unwrap());
-    let f = &pages[0].front;
+    let (f, review) = import_fixture("fresh3", "029_xizang_zhucun_xinhua.txt");
     assert_eq!(f.author.as_deref(), Some("陈尚才"), "{f:?}");
-    let review = &f.import.as_ref().unwrap().review;
     assert!(review.iter().any(|m| m == "author: a photo is credited to 孙非, not counted as an author"), "{review:?}");
 }
 
@@ -979,11 +982,8 @@ fn a_photographer_beside_the_writers_marks_the_author() {
 fn a_signing_date_is_marked_where_the_page_prints_another_date() {
     // Fresh3 043: a disclosure page's cells date it (`生成日期` / `2020-11-02`, read by no date
     // reader); the notice under it is signed `2020年10月20日` above its attachment.
-    let raw = repo().join("tests/fixtures/fresh3/raw/043_chaisang_yilianbanli_gov.txt");
-    let pages = import_text("043.txt", &std::fs::read_to_string(raw).unwrap());
-    let f = &pages[0].front;
+    let (f, review) = import_fixture("fresh3", "043_chaisang_yilianbanli_gov.txt");
     assert_eq!(f.date.as_deref(), Some("2020-10-20"), "{f:?}");
-    let review = &f.import.as_ref().unwrap().review;
     assert!(
         review.iter().any(|m| m.starts_with("date: the notice's signing date; the page also prints 2020-11-02")),
         "{review:?}"

@@ -63,7 +63,7 @@ fn retag_page(importer: &Importer, path: &Path, dry_run: bool) -> Result<PageRet
     // Pages imported before import recorded its tags have no record: as imported, all their
     // fields are import's; edited, none can be told from a person's.
     let recorded = !import.tagged.is_empty();
-    let fresh = importer.tags(&front, body);
+    let (fresh, unsure) = importer.tags_and_mechanism_mark(&front, body);
     let mut out = PageRetag::default();
     let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
     let mut hashes: BTreeMap<String, String> = import.tagged.clone();
@@ -98,7 +98,6 @@ fn retag_page(importer: &Importer, path: &Path, dry_run: bool) -> Result<PageRet
     }
     // New mechanisms keep import's review mark in step: marked where import would mark them.
     if out.changed.iter().any(|c| c.field == "mechanism") {
-        let unsure = importer.mechanism_unsure(&front, body);
         let marked = import.review.iter().any(|r| review_field(r) == "mechanism");
         if unsure != marked {
             let mut review: Vec<String> =

@@ -522,14 +522,13 @@ impl Importer<'_> {
         // credit is an author (fresh3 029 and fresh8 015 say yes, the corpus's photo records no),
         // so it is left out and the author marked for a person to decide.
         if !credits.authors.is_empty() {
-            let shown: Vec<&str> = page
+            let other = page
                 .photo_credits
                 .iter()
                 .flat_map(|(_, names)| names.split('、'))
                 .chain(page.photographers.iter().map(String::as_str))
-                .filter(|n| !n.is_empty() && !credits.authors.iter().any(|a| a.contains(n) || n.contains(a.as_str())))
-                .collect();
-            if let Some(first) = shown.first() {
+                .find(|n| !n.is_empty() && !credits.authors.iter().any(|a| a.contains(n) || n.contains(a.as_str())));
+            if let Some(first) = other {
                 provenance.flag("author", &format!("a photo is credited to {first}, not counted as an author"));
             }
         }
@@ -644,22 +643,20 @@ impl Importer<'_> {
     /// of [`crate::content::TAGGED`], in that order), from what a page keeps: its title,
     /// subtitle, source and Markdown body. `kbgen retag` compares them with the page's.
     pub fn tags(&self, front: &FrontMatter, markdown: &str) -> [Vec<String>; 4] {
+        self.tags_and_mechanism_mark(front, markdown).0
+    }
+
+    /// [`Importer::tags`], and whether import marks the mechanisms for review (none found, or
+    /// only weak evidence): `kbgen retag` keeps that mark in step.
+    pub fn tags_and_mechanism_mark(&self, front: &FrontMatter, markdown: &str) -> ([Vec<String>; 4], bool) {
         let title_f = fold(&format!("{} {}", front.title, front.subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&super::body::plain_text(markdown));
         let (region, ..) =
             self.region_of(&title_f, &body_f, front.source.as_deref(), "", &PageMeta::empty(), front.year);
-        let (mechanism, _) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
-        let all_f = format!("{title_f}\n{body_f}");
-        [region, mechanism, practice::named(&all_f), self.segmenter.keywords(&all_f, KEYWORDS)]
-    }
-
-    /// Whether import marks a page's mechanisms for review (none found, or only weak evidence),
-    /// from what the page keeps, as [`Importer::tags`] reads them.
-    pub fn mechanism_unsure(&self, front: &FrontMatter, markdown: &str) -> bool {
-        let title_f = fold(&format!("{} {}", front.title, front.subtitle.as_deref().unwrap_or("")));
-        let body_f = fold(&super::body::plain_text(markdown));
         let (mechanism, weak) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
-        mechanism.is_empty() || weak
+        let unsure = mechanism.is_empty() || weak;
+        let all_f = format!("{title_f}\n{body_f}");
+        ([region, mechanism, practice::named(&all_f), self.segmenter.keywords(&all_f, KEYWORDS)], unsure)
     }
 
     /// The story's places, and whether the title and body alone gave them; when it names none
