@@ -77,14 +77,14 @@ const FRESH3: Floors = Floors {
         ("title", 26),
         ("date", 15),
         ("year", 41),
-        ("source", 15),
+        ("source", 17),
         ("author", 15),
         ("region", 44),
         ("region_precision", 50),
         ("mechanism", 47),
         ("clean", 57),
     ],
-    fully_right: 25,
+    fully_right: 26,
     silent: 15,
     refused: &[],
 };
@@ -167,6 +167,32 @@ const FRESH7: Floors = Floors {
 #[test]
 fn a_seventh_fresh_set_held_out_for_a_round_imports_field_by_field() {
     keeps_its_floors("fresh7", &FRESH7);
+}
+
+/// The ninth fresh set (`tests/fixtures/fresh9/`: 50 pages of 50 sites no other set has, every
+/// story labelled blind before import; held out for a round, 21/50 fully right then).
+const FRESH9: Floors = Floors {
+    fields: &[
+        ("title", 17),
+        ("date", 18),
+        ("year", 43),
+        ("source", 18),
+        ("author", 15),
+        ("region", 43),
+        ("region_precision", 46),
+        ("mechanism", 36),
+        ("clean", 48),
+    ],
+    fully_right: 21,
+    silent: 6,
+    // A betting site's product page that carries a story as a product's description (its
+    // paragraphs indented under `• 详细信息`): read as page furniture.
+    refused: &["012_mianzhu_lajifenlei_spam.txt"],
+};
+
+#[test]
+fn a_ninth_fresh_set_held_out_for_a_round_imports_field_by_field() {
+    keeps_its_floors("fresh9", &FRESH9);
 }
 
 /// Imports `tests/fixtures/SET/raw`, scores it against the set's labels and checks every floor;
