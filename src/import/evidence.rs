@@ -145,12 +145,23 @@ fn near_the_ends(header: &str, body: &str, head: usize, tail: usize) -> [String;
 }
 
 /// A news outlet named where credits are printed (`大众日报客户端记者为您梳理`, `据甘孜日报报道`),
-/// for a story whose source could not be read: a person should look.
+/// for a story whose source could not be read: a guess for a person to confirm.
 /// Looked for in wider windows than a reporter's credit (400 and 200 characters): an outlet is
 /// also named in a lead's second sentence (corpus 046).
+/// The name as printed, without the words a sentence or a button puts before it
+/// (`欢迎关注阜阳新闻网`, `据甘孜日报`).
 pub fn outlet_named(header: &str, body: &str) -> Option<String> {
-    near_the_ends(header, body, 400, 200).iter().find_map(|t| NAMED_OUTLET.find(t).map(|m| m.as_str().to_string()))
+    near_the_ends(header, body, 400, 200).iter().find_map(|t| {
+        let name = NAMED_OUTLET.find(t)?.as_str();
+        let cut = LEAD_IN.find(name).map_or(0, |m| m.end());
+        Some(if NAMED_OUTLET.is_match(&name[cut..]) { &name[cut..] } else { name }.to_string())
+    })
 }
+
+/// Words that lead into an outlet's name: a follow button, an attribution.
+static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\p{Han}*?(?:欢迎关注|关注|欢迎|来自|转自|据|打开|下载|登录)").expect("valid pattern")
+});
 
 /// A date printed near a story's credits in a form that no date reader took (`10-07-21 17:18`,
 /// `22.08.2019  12:24`, `《焦点访谈》 20181209`, `(来源:新华社  2009-09-09)`), for a story left
@@ -336,6 +347,9 @@ mod tests {
         assert_eq!(outlet_named("", &long), None);
         // …and words that end like outlets are not outlets.
         assert_eq!(outlet_named("", "堤防有无隐患并及时报告。接入互联网和电网。"), None);
+        // A follow button's or an attribution's words are not part of the name.
+        assert_eq!(outlet_named("", "正文。欢迎关注阜阳新闻网微信公众号").as_deref(), Some("阜阳新闻网"));
+        assert_eq!(outlet_named("", "据甘孜日报报道,正文。").as_deref(), Some("甘孜日报"));
     }
 
     #[test]
