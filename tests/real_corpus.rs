@@ -180,10 +180,10 @@ const FRESH9: Floors = Floors {
         ("author", 15),
         ("region", 43),
         ("region_precision", 46),
-        ("mechanism", 36),
+        ("mechanism", 42),
         ("clean", 48),
     ],
-    fully_right: 21,
+    fully_right: 24,
     silent: 6,
     // A betting site's product page that carries a story as a product's description (its
     // paragraphs indented under `• 详细信息`): read as page furniture.
