@@ -242,7 +242,7 @@ static WIRE_HEADER: LazyLock<Regex> = LazyLock::new(|| re(r"(社|网|台|报)\S{
 /// recommended items (a prefix and a noun: `相关内容`, `热门资讯`, `最新文章`, `推荐阅读`), rankings.
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^[【\[《]?((?:相关|热门|热点|最新|更多|推荐|精彩|延伸|往期)(?:新闻|阅读|文章|报道|稿件|链接|推荐|内容|资讯|专题|视频|图片|图文)|猜你喜欢|相关新闻|相关阅读|相关文章|相关报道|相关稿件|推荐阅读|相关链接|热点推荐|热门推荐|热门文章|热点新闻|延伸阅读|更多新闻|精彩推荐|新闻评论|网友评论|载入更多|加载更多|为你推荐|今日推荐|图片新闻|最新新闻|往期回顾|往期推荐|往期精彩|新闻推荐|相关推荐|编辑推荐|新闻排行|点击排行|阅读排行|排行榜|热门排行|24小时排行|(?i:-*\s*end\s*-*)|[(]完[)])[】\]》]?\s*[:>]?$",
+        r"^[【\[《]?((?:相关|热门|热点|最新|更多|推荐|精彩|延伸|往期)(?:新闻|阅读|文章|报道|稿件|链接|推荐|内容|资讯|专题|视频|图片|图文)|猜你喜欢|相关新闻|相关阅读|相关文章|相关报道|相关稿件|推荐阅读|相关链接|热点推荐|热门推荐|热门文章|热点新闻|延伸阅读|更多新闻|精彩推荐|新闻评论|网友评论|载入更多|加载更多|为你推荐|今日推荐|图片新闻|最新新闻|往期回顾|往期推荐|往期精彩|新闻推荐|相关推荐|编辑推荐|新闻排行|点击排行|阅读排行|排行榜|热门排行|24小时排行|(?i:-*\s*end\s*-*)|[(]完[)])[】\]》]?\s*[:>]?$|^(?:网友评论|新闻评论|参与评论|发表评论|我要评论|所有评论|全部评论|最新评论|热门评论|评论区)\s*(?:[(（\[【]\s*[^()（）\[\]【】]{0,12}\s*[)）\]】]|\d{1,5}\s*条?)?\s*[:]?$",
     )
 });
 /// A portal's disclaimer over what it reprints (`凡本网注明“来源:X”的所有作品…`, `凡注明为其它来源的
@@ -530,7 +530,7 @@ pub fn is_trailer_marker(line: &str) -> bool {
     // `—  相关新闻  —`, `== 推荐阅读 ==`
     let f = f.trim().trim_matches(|c: char| c.is_whitespace() || "—-－=·•*".contains(c));
     let n = f.chars().count();
-    (n <= 16 && MARKER.is_match(f)) || (n <= 80 && DECLARATION.is_match(f)) || (n <= 200 && DISCLAIMER.is_match(f))
+    (n <= 24 && MARKER.is_match(f)) || (n <= 80 && DECLARATION.is_match(f)) || (n <= 200 && DISCLAIMER.is_match(f))
 }
 
 /// Terminal punctuation: a line ending in one of these is a finished sentence.
@@ -825,6 +825,13 @@ mod tests {
         }
         // A story that says where its figures came from is no disclaimer.
         assert!(!is_trailer_marker("凡是群众反映的问题,都要注明办理时限和责任人。"));
+        // A comment box's heading, with its terms' link or its count (a radio station's site, a
+        // city paper's).
+        for m in ["网友评论 [新闻评论服务协议]", "参与评论", "所有评论", "发表评论(0)", "我要评论 12条"]
+        {
+            assert!(is_trailer_marker(m), "{m}");
+        }
+        assert!(!is_trailer_marker("网友评论说,这项制度好。"));
     }
 
     #[test]
