@@ -446,10 +446,12 @@ fn is_rule(f: &str) -> bool {
     rule >= 5 && f.chars().filter(|&c| crate::fold::is_han(c)).count() <= 4
 }
 
-/// Menus, breadcrumbs, pagers. A date line (`2019-09-04 10:39:31 | 来源:… | 编辑:…`) is
-/// metadata, whatever separates its fields.
+/// Menus, breadcrumbs, pagers. A date line (`2019-09-04 10:39:31 | 来源:… | 编辑:…`) or a
+/// disclosure page's row of cells that names the publisher (`发布机构: | 银川市…中心 | 责任部门: | …`)
+/// is metadata, whatever separates its fields.
 fn is_navigation(f: &str) -> bool {
     !super::meta::is_date_line(f)
+        && !super::meta::is_disclosure_cells(f)
         && (NAV.is_match(f)
             || CRUMB.is_match(f)
             || PAGER.is_match(f)
@@ -727,6 +729,14 @@ mod tests {
         assert_eq!(junk("1#"), Some(Junk::Widget));
         assert_eq!(junk("3楼"), Some(Junk::Widget));
         assert_eq!(junk("30#楼"), None);
+    }
+
+    #[test]
+    fn a_disclosure_pages_row_of_cells_that_names_the_publisher_is_no_menu() {
+        // A city's disclosure page and a street office's (cells set apart by bars).
+        assert_eq!(junk("发布机构: | 银川市智慧城市管理指挥中心 | 责任部门: | 银川市智慧城市管理指挥中心 |"), None);
+        assert_eq!(junk("发布机构:中原区绿东村街道办事处 | 关 键 词:工作,工作信息,工作动态 | |"), None);
+        assert_eq!(junk("首页 | 政务公开 | 发布机构 | 办事服务"), Some(Junk::Navigation));
     }
 
     #[test]

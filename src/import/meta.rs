@@ -38,7 +38,7 @@ static OUTLET: LazyLock<Regex> =
 static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"\d{1,2}:\d{2}"));
 static SOURCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:来源|稿源|出处|来自|媒体|原载|转自|转载自)\s*(?:[:]|\s[丨|｜]\s|[丨｜])\s*([^\s:丨|｜]+)|(?:原载于?|转自|转载自|选自|摘自|来源于)\s*[:]?\s*《([^》]{2,20})》|(?:发布机构|发文机关|发布单位)\s*[:]?\s*(\p{Han}{2,30}(?:政府|委员会|委|局|办公室|办|厅|中心|部|院|所|站|会|街道|镇|乡)|\p{Han}{2,20}(?:区|县|市)[(（]\p{Han}{2,12}(?:街道|镇|乡)[)）])",
+        r"(?:来源|稿源|出处|来自|媒体|原载|转自|转载自)\s*(?:[:]|\s[丨|｜]\s|[丨｜])\s*([^\s:丨|｜]+)|(?:原载于?|转自|转载自|选自|摘自|来源于)\s*[:]?\s*《([^》]{2,20})》|(?:发布机构|发文机关|发布单位)\s*[:]?\s*(?:\|\s*)?(\p{Han}{2,30}(?:政府|委员会|委|局|办公室|办事处|办|厅|中心|部|院|所|站|会|街道|镇|乡)|\p{Han}{2,20}(?:区|县|市)[(（]\p{Han}{2,12}(?:街道|镇|乡)[)）])",
     )
 });
 static JOURNAL: LazyLock<Regex> = LazyLock::new(|| re(r"^(\S{2,12})\s*((?:19|20)\d{2})年\s*第?\s*(\d{1,2})\s*期$"));
@@ -859,8 +859,14 @@ pub fn is_meta_line(line: &str) -> bool {
         }
         || {
             let f = fold(line);
-            f.chars().count() <= 40 && SOURCE.is_match(&f) || is_furniture_with_source(&f)
+            f.chars().count() <= 40 && SOURCE.is_match(&f) || is_furniture_with_source(&f) || is_disclosure_cells(&f)
         }
+}
+
+/// A disclosure page's row of cells that names the publisher, however long
+/// (`发布机构: | 银川市智慧城市管理指挥中心 | 责任部门: | …`).
+pub fn is_disclosure_cells(folded: &str) -> bool {
+    folded.contains("发布机构") && source_of(folded).is_some()
 }
 
 /// A page's furniture line that carries a labelled source among its widgets
@@ -1010,6 +1016,17 @@ mod tests {
         );
         assert_eq!(source_of("发布机构: 城南新区(三江街道)").as_deref(), Some("城南新区(三江街道)"));
         assert_eq!(source_of("• 发布机构:"), None);
+        // The same cells printed as a table's (a city's disclosure page; a health commission's
+        // prints the cell empty).
+        assert_eq!(
+            source_of("发布机构: | 银川市智慧城市管理指挥中心 | 责任部门: | 银川市智慧城市管理指挥中心 |").as_deref(),
+            Some("银川市智慧城市管理指挥中心")
+        );
+        assert_eq!(source_of("索引号: | 3070211020000013000000/2024092600000171 | 发布机构: | |"), None);
+        assert_eq!(
+            source_of("发布机构:中原区绿东村街道办事处 | 关 键 词:工作,工作信息,工作动态 | |").as_deref(),
+            Some("中原区绿东村街道办事处")
+        );
         assert_eq!(source_of("该县的做法来源于群众的创造"), None);
         assert!(is_meta_line("转自：荆州日报"));
         assert_eq!(crate::import::clean::junk("编辑丨王五"), Some(crate::import::clean::Junk::EditorLine));
