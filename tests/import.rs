@@ -928,6 +928,24 @@ fn a_notice_signed_and_dated_above_its_attachment_takes_the_signing_date() {
 }
 
 #[test]
+fn a_notice_signed_at_its_end_takes_its_issuer_as_source() {
+    // A city's hotline office (fresh3 010) and a district government's office (fresh9 041): the
+    // issuing body's name on its own line over the signing date.
+    let lead = "各街道办事处、区政府各部门:\n现将2022年上半年12345市民热线诉求办理情况通报如下:\n一、总体情况\n2022年1-6月,12345市民热线共受理市民诉求5261件,按时办结率99.2%,群众满意率96.1%。\n二、存在问题\n个别单位回复不及时,答复内容不具体,群众反映的噪音扰民、占道经营等问题反复出现。\n";
+    let page =
+        format!("关于2022年上半年12345市民热线办理情况的通报\n\n{lead}宝鸡市陈仓区人民政府办公室\n2022年7月11日\n");
+    let pages = import_text("signed.txt", &page);
+    let f = &pages[0].front;
+    assert_eq!(f.source.as_deref(), Some("宝鸡市陈仓区人民政府办公室"), "{f:?}");
+    assert_eq!(f.date.as_deref(), Some("2022-07-11"), "{f:?}");
+    let review = &f.import.as_ref().unwrap().review;
+    assert!(!review.iter().any(|m| m.starts_with("source")), "{review:?}");
+    // A sentence over the date is no signature.
+    let page = format!("关于2022年上半年12345市民热线办理情况的通报\n\n{lead}请各单位认真整改。\n2022年7月11日\n");
+    assert_eq!(import_text("unsigned.txt", &page)[0].front.source, None);
+}
+
+#[test]
 fn an_empty_author_or_source_where_the_page_prints_credits_is_marked() {
     let para = "今年以来,县里在各村推行“双联”行动,机关干部每人联系一户困难群众,每月走访一次,帮助理清发展思路、落实增收措施,联系户的生产生活发生了明显变化。\n\n在交谈中,联系户都感到自行动开展以来,种子管理站联系干部一直心系他们,经常下去开展帮扶活动,帮他们理清发展思路,落实增收措施,进一步鼓足了联系干部做好帮扶工作的信心。";
     let review = |name: &str, page: &str| {

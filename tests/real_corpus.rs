@@ -85,7 +85,7 @@ const FRESH3: Floors = Floors {
         ("clean", 57),
     ],
     fully_right: 26,
-    silent: 15,
+    silent: 14,
     refused: &[],
 };
 
@@ -184,7 +184,7 @@ const FRESH9: Floors = Floors {
         ("clean", 49),
     ],
     fully_right: 29,
-    silent: 3,
+    silent: 2,
     // A betting site's product page that carries a story as a product's description (its
     // paragraphs indented under `• 详细信息`): read as page furniture.
     refused: &["012_mianzhu_lajifenlei_spam.txt"],

@@ -52,7 +52,7 @@ impl SourceEvidence {
 /// The suffixes that end the names of outlets and of the bodies that publish their own news.
 static OUTLET_OR_BODY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:{}|中心|委|局|办|厅|部|处|院|会|政府|公司|集团|党校|大学|学院|电视|广播|版|周刊|月刊|旬刊|半月刊|通讯|号|APP|app)$",
+        r"(?:{}|中心|委|局|办|办公室|厅|部|处|院|会|政府|公司|集团|党校|大学|学院|电视|广播|版|周刊|月刊|旬刊|半月刊|通讯|号|APP|app)$",
         *super::meta::OUTLET_ENDS
     ))
     .expect("valid pattern")

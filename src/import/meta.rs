@@ -262,6 +262,22 @@ static UNIT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A notice's signature: the issuing body's name on a line of its own (`宝鸡市陈仓区人民政府办公室`,
+/// `12345政府综合服务热线管理办公室`), a government body's name ending as such names end.
+static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^[\p{Han}0-9（）()“”]{2,30}?(?:办公室|人民政府|政府|委员会|办事处|领导小组|指挥部|党委|党组|党工委|局|中心|街道|镇|乡|厅|院|所|委)$",
+    )
+});
+
+/// The body that signs a notice, when `line` is its signature (see [`SIGNATURE`]).
+pub fn signing_body(line: &str) -> Option<String> {
+    let t = line.trim().trim_matches(['|', '｜', ' ', '\u{3000}']);
+    let f = fold(t);
+    (f.chars().count() <= 32 && f.chars().filter(|&c| crate::fold::is_han(c)).count() >= 4 && SIGNATURE.is_match(&f))
+        .then(|| t.to_string())
+}
+
 /// A unit and its writers closing a story (`(新广街道东二条社区 王玥)`, `(供稿:某县水利局 张三)`):
 /// the writers, each a name with a surname, set apart from the unit by a space.
 fn unit_and_names(inner: &str) -> Option<Vec<String>> {

@@ -111,6 +111,9 @@ struct Credits {
     date: Option<(String, i32)>,
     /// A notice's signing date (see `take_trailer`): its date when the page prints no other.
     signed: Option<(String, i32)>,
+    /// The body that signs a notice, over its signing date (see `take_trailer`): its source when
+    /// no line names another.
+    signed_by: Option<String>,
     source: Option<String>,
     source_by: SourceEvidence,
     authors: Vec<String>,
@@ -314,6 +317,18 @@ impl Credits {
             });
             if let Some(k) = signed {
                 self.signed = meta::find_date(&body[k - 1].text);
+                if let Some(issuer) = (k >= 2).then(|| meta::signing_body(&body[k - 2].text)).flatten() {
+                    self.signed_by = Some(issuer);
+                }
+            }
+        }
+        // A notice signed at its end: the issuing body's name over the signing date
+        // (`12345政府综合服务热线管理办公室` / `2018年8月10日`; a city's hotline office, a district
+        // government's office): its issuer.
+        let bare_date = |t: &str| t.trim().chars().count() <= 14 && meta::is_date_line(t);
+        if trailer.last().is_some_and(|t| bare_date(t)) {
+            if let Some(issuer) = body.last().and_then(|l| meta::signing_body(&l.text)) {
+                self.signed_by = Some(issuer);
             }
         }
         // `《人民日报》(2019年11月13日 16版)`.
@@ -489,13 +504,15 @@ impl Importer<'_> {
         let body_text = strip_jumps(&mut body);
         // The strongest evidence wins — a wire dateline, a labelled field, then what is printed (a citation, a
         // dateline, a byline's or photo credit's outlet) or a record's field, then the site's
-        // own name — and of equal evidence the story's own lines before the page's.
+        // own name — and of equal evidence the story's own lines before the page's (a notice's
+        // signature last).
         let candidates = [
             (credits.source.take(), credits.source_by),
             (page.source.clone(), page.source_by),
             (page.wire_outlet.clone(), SourceEvidence::Printed),
             (page.photo_credits.first().map(|c| c.0.clone()), SourceEvidence::Printed),
             (page.paper.clone(), SourceEvidence::Printed),
+            (credits.signed_by.take(), SourceEvidence::Printed),
         ];
         let (source, source_by) = candidates
             .into_iter()
