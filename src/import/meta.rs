@@ -511,6 +511,23 @@ fn without_desk(outlet: &str) -> &str {
         .unwrap_or(outlet)
 }
 
+static CAPTION_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:^|[。！？!?”])\s*[(（]?\s*(\p{Han}{2,3}(?:[\s、]+\p{Han}{2,3}){0,2})\s*[\\/]?\s*摄\s*[)）]?\s*$")
+});
+
+/// The photographers a caption credits at its end (`…讲解安全用电知识。刘曼曼 摄`,
+/// `…2个垃圾桶。(张若水\摄)`), as written: names with a surname, no role.
+pub fn caption_photographers(line: &str) -> Option<Vec<String>> {
+    let t = line.trim();
+    if t.chars().count() > 120 {
+        return None;
+    }
+    let f = fold(t);
+    let c = CAPTION_CREDIT.captures(&f)?;
+    let names = chunk_names(c.get(1)?.as_str().trim())?;
+    Some(spans_as_written(t, &f, names).split('、').map(str::to_string).collect())
+}
+
 /// The outlets and photographers of a page's photo credits (`新华社记者 赵戈 摄`), in order.
 pub fn photo_credits(text: &str) -> Vec<(String, String)> {
     let f = fold(text);
@@ -988,6 +1005,21 @@ mod tests {
         );
         assert_eq!(photo_credits("處駐色尼雄塔村工作隊隊員到村民家里。西藏日報記者 趙書彬 攝")[0].0, "西藏日报");
         assert!(photo_credits("本报记者 张三 摄").is_empty());
+        // A caption's photographer at its end (a power company's Party page, a spun repost).
+        assert_eq!(
+            caption_photographers("党员服务队队员开展安全用电检查,给村民讲解安全用电知识。刘曼曼 攝"),
+            Some(vec!["刘曼曼".into()])
+        );
+        assert_eq!(
+            caption_photographers("东阳乡一户人家门前摆着一黄一绿2个垃圾桶。(张若水\\摄)"),
+            Some(vec!["张若水".into()])
+        );
+        assert_eq!(
+            caption_photographers("村民在田间劳作。记者 张三 摄"),
+            None,
+            "a reporter's credit is read elsewhere"
+        );
+        assert_eq!(caption_photographers("大家一起拍照留念,场面十分热闹。活动摄"), None);
         // 国际在线 (a gateway's copy) and 央广网: the outlet's dateline ends in 消息.
         assert_eq!(
             dateline_outlet("國際在線廣西頻道消息(林潔琪):“在2017年以前,村裏的集體經濟基本為零")

@@ -173,6 +173,17 @@ impl<'a> Importer<'a> {
             .filter(|t| t.contains(['摄', '攝']) && (t.contains("记者") || t.contains("記者")))
             .collect();
         let photo_credits = meta::photo_credits(&credit_lines.join("\n"));
+        let caption_photographers: Vec<String> = raw_lines
+            .iter()
+            .filter(|l| l.text.contains(['摄', '攝']))
+            .filter_map(|l| meta::caption_photographers(&l.text))
+            .flatten()
+            .fold(Vec::new(), |mut all, n| {
+                if !all.contains(&n) {
+                    all.push(n);
+                }
+                all
+            });
         let edition = edition::read(raw_lines.iter().map(|l| l.text.as_str()), if is_html { &text } else { "" });
         let cleaned = clean::drop_junk(raw_lines, place_headline);
         if let Some(why) = listing::not_an_article(&cleaned) {
@@ -185,6 +196,7 @@ impl<'a> Importer<'a> {
         page.photographers = photographers;
         page.wire_outlet = wire_outlet;
         page.photo_credits = photo_credits;
+        page.caption_photographers = caption_photographers;
         page.paper = edition.paper.clone();
         page.credit_trace = evidence::credit_trace(&text);
         // A page with an address has its host for a source, the publisher itself.

@@ -27,6 +27,8 @@ pub(super) struct PageMeta {
     pub(super) wire_outlet: Option<String>,
     /// Outlets and photographers of the photo credits inside captions (`新华社记者 赵戈 摄`).
     pub(super) photo_credits: Vec<(String, String)>,
+    /// Photographers credited at the end of a caption without a role (`…安全用电知识。刘曼曼 摄`).
+    pub(super) caption_photographers: Vec<String>,
     /// The paper an e-paper's furniture names (`浙江日报 数字报纸`, its `enpproperty` record).
     pub(super) paper: Option<String>,
     /// The date the page's metadata gives (a `<meta>` or JSON-LD date, a record's date).
@@ -50,6 +52,7 @@ impl PageMeta {
             photographers: Vec::new(),
             wire_outlet: None,
             photo_credits: Vec::new(),
+            caption_photographers: Vec::new(),
             paper: None,
             meta_date: None,
             credit_trace: None,
@@ -92,6 +95,7 @@ impl PageMeta {
             photographers: Vec::new(),
             wire_outlet: None,
             photo_credits: Vec::new(),
+            caption_photographers: Vec::new(),
             paper: None,
             meta_date,
             credit_trace: None,
@@ -522,7 +526,20 @@ impl Importer<'_> {
         let mut source = source.map(|s| fold(&evidence::tidy_source(&s)));
         // An outlet named among the reporters (`甘肃日报、齐兴福、张娟`) is no author.
         credits.authors.retain(|a| !evidence::is_outlet_name(a));
-        if credits.authors.is_empty() && evidence::names_a_reporter(&format!("{title}\n{header}"), &body_text) {
+        let reporter_named = || evidence::names_a_reporter(&format!("{title}\n{header}"), &body_text);
+        // Nobody credited but the photographer of a caption: written as the author, marked (the
+        // sets' labels take such a photographer for the author on 11 pages of 18).
+        if credits.authors.is_empty() && !page.caption_photographers.is_empty() && !reporter_named() {
+            credits.authors = page.caption_photographers.clone();
+            provenance.flag(
+                "author",
+                &format!(
+                    "only a caption's photo credit names anyone ({} 摄): the photographer",
+                    credits.authors.join("、")
+                ),
+            );
+        }
+        if credits.authors.is_empty() && reporter_named() {
             provenance.flag("author", "a reporter is credited (记者, 通讯员, 报道) but no byline could be read");
         } else if let Some(credit) =
             credits.authors.is_empty().then(|| evidence::unread_closing_credit(&body_text)).flatten()
