@@ -123,6 +123,29 @@ pub fn names_a_reporter(header: &str, body: &str) -> bool {
     said_near_the_ends(header, body, &CREDIT)
 }
 
+/// An outlet's reporter named inside the text (`本报记者周静文的驻村日记` as a headline,
+/// `…感到羞耻……”。新华社记者石强贵` glued to a paragraph of a spun repost): the credit as printed
+/// and the name, for a story no byline reader credited. The name starts with a surname and not
+/// with a word that goes on the sentence (`记者从…获悉`, `记者在…`).
+pub fn reporter_in_text(title: &str, body: &str) -> Option<(String, String)> {
+    let original = format!("{title}\n{body}");
+    let text = fold(&original);
+    OUTLET_REPORTER.captures_iter(&text).find_map(|c| {
+        let name = c.get(1)?;
+        let first = name.as_str().chars().next()?;
+        (super::meta::is_surname_start(name.as_str()) && !"从来在向对将把被为与和跟随了也还又就都".contains(first))
+            .then(|| {
+                let span = |r| super::meta::original_span(&original, &text, r);
+                (span(c.get(0).map_or(0..0, |m| m.range())), span(name.range()))
+            })
+    })
+}
+
+static OUTLET_REPORTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:本报|本台|本网|本刊|新华社|中新社|\p{Han}{2,8}?(?:日报|晚报|报|网|台|社|融媒|客户端|新闻))(?:特约|见习|实习|首席|全媒体|融媒体)?记者\s*(\p{Han}{2,3})")
+        .expect("valid pattern")
+});
+
 /// Whether the story speaks of its own outlet (`本报讯`, `本报记者`, `本网讯`, `本台消息`) in its
 /// header, its first 200 or its last 120 characters: a paper or site whose name the page
 /// should give somewhere.
@@ -334,6 +357,17 @@ mod tests {
         {
             assert!(!reads_as_outlet(s), "{s}");
         }
+    }
+
+    #[test]
+    fn an_outlets_reporter_named_inside_the_text_is_found() {
+        // A diary's headline (a cadres' paper), a credit glued to a spun repost's paragraph (Xinhua).
+        assert_eq!(reporter_in_text("本报记者周静文的驻村日记", "正文。").map(|r| r.1).as_deref(), Some("周静文"));
+        let body = "墙上贴着题词。新华社记者石强贵\n\n“食堂吃饭的乡镇干部少了三分之二。”";
+        assert_eq!(reporter_in_text("", body).map(|r| r.1).as_deref(), Some("石强贵"));
+        // The reporter as the sentence's subject is no credit.
+        assert_eq!(reporter_in_text("", "任志元是被山西晚报全媒体记者从销售中发现的。"), None);
+        assert_eq!(reporter_in_text("", "本报记者来到村里,记者了解到。"), None);
     }
 
     #[test]

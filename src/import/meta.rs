@@ -61,7 +61,7 @@ static COLUMN: LazyLock<Regex> = LazyLock::new(|| {
 const SURNAMES: &str = "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 \
 王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝赖鄢郜郗晁昝冼邸蔚粟满谌揭权逯居衣栗蔺廉鞠阎那虎母税檀钭阙来厉戈晋宿冀郁胥郦雍却璩薄印从宦荆幸楚闻都贲阚仝傅洪谈奚伏储封茅扈鄂";
 
-fn is_surname_start(name: &str) -> bool {
+pub(super) fn is_surname_start(name: &str) -> bool {
     let mut parts = SURNAMES.split(' ');
     let compound = parts.by_ref().take(14).any(|s| name.starts_with(s));
     compound || name.chars().next().is_some_and(|c| SURNAMES.contains(c))

@@ -539,6 +539,14 @@ impl Importer<'_> {
                 ),
             );
         }
+        // An outlet's reporter named inside the text, where no byline reader looks: written,
+        // marked.
+        if let Some((credit, name)) =
+            credits.authors.is_empty().then(|| evidence::reporter_in_text(&title, &body_text)).flatten()
+        {
+            credits.authors = vec![name];
+            provenance.flag("author", &format!("read from {credit} inside the text: no byline credits the story"));
+        }
         if credits.authors.is_empty() && reporter_named() {
             provenance.flag("author", "a reporter is credited (记者, 通讯员, 报道) but no byline could be read");
         } else if let Some(credit) =
