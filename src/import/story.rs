@@ -578,7 +578,7 @@ impl Importer<'_> {
         // station, an agency, an app): the outlet is written as a guess, marked. On the
         // development sets such a guess was the labelled source for 7 of 10 stories that print
         // one (a spun page's dateline moved below its lead, a repost's banner); the others, a
-        // site quoting a paper. A name found anywhere else on the page (4 of 10 right) only marks it.
+        // site quoting a paper. A name found anywhere else on the page (3 of 9 right) only marks it.
         if source.is_none() && evidence::names_own_outlet(&format!("{header}\n{}", credits.taken), &body_text) {
             provenance.flag("source", "the story speaks of its own outlet (本报, 本网) but the page names none");
         } else if let Some(outlet) = source.is_none().then(|| evidence::outlet_named(&header, &body_text)).flatten() {
