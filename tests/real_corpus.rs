@@ -74,7 +74,7 @@ fn fresh_pages_of_other_sites_import_field_by_field() {
 /// development data since the round that gathered it.
 const FRESH3: Floors = Floors {
     fields: &[
-        ("title", 26),
+        ("title", 27),
         ("date", 15),
         ("year", 41),
         ("source", 17),
@@ -173,7 +173,7 @@ fn a_seventh_fresh_set_held_out_for_a_round_imports_field_by_field() {
 /// story labelled blind before import; held out for a round, 21/50 fully right then).
 const FRESH9: Floors = Floors {
     fields: &[
-        ("title", 17),
+        ("title", 18),
         ("date", 18),
         ("year", 43),
         ("source", 20),

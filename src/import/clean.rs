@@ -661,6 +661,29 @@ fn is_post_header(line: &str) -> bool {
     f.chars().count() <= 60 && POST_HEADER.is_match(f.trim())
 }
 
+static DOC_KIND: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:通知|决定|意见|通报|报告|方案|办法|批复|公告|通告|决议|规定|细则|函)$"));
+
+/// An official document's title wrapped before its kind, the kind spaced out on a line of its
+/// own (`关于表彰2009年度目标责任考核优秀单位的` / `决            定`; a county Party site and a
+/// county office's notice): one line again, `…的决定`.
+pub fn join_wrapped_doc_titles(lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for line in lines {
+        if let Some(prev) = out.last_mut() {
+            let kind: String = fold(&line.text).chars().filter(|c| !c.is_whitespace()).collect();
+            let p = prev.text.trim_end();
+            if p.ends_with('的') && (6..=60).contains(&prev.chars()) && DOC_KIND.is_match(&kind) {
+                let joined = format!("{p}{}", line.text.chars().filter(|c| !c.is_whitespace()).collect::<String>());
+                prev.text = joined;
+                continue;
+            }
+        }
+        out.push(line);
+    }
+    out
+}
+
 /// Rejoins paragraphs that an image slot or a page break cut in two: a long line that does
 /// not end a sentence continues on the next line; a short line ending in a comma continues a
 /// wrapped heading.
@@ -685,6 +708,17 @@ pub fn join_broken(lines: Vec<Line>, is_boundary: impl Fn(&str) -> bool) -> Vec<
 mod tests {
     use super::*;
     use crate::import::lines::text_lines;
+
+    #[test]
+    fn a_document_title_wrapped_before_its_kind_is_one_line() {
+        let lines = text_lines("关于表彰2009年度目标责任考核优秀单位的\n\n决            定\n\n各乡镇党委:\n");
+        let joined = join_wrapped_doc_titles(lines);
+        assert_eq!(joined[0].text, "关于表彰2009年度目标责任考核优秀单位的决定");
+        assert_eq!(joined[1].text, "各乡镇党委:");
+        // A sentence that ends in 的 is followed by text, not by a document's kind.
+        let lines = text_lines("这是我们的\n\n通知大家明天开会。\n");
+        assert_eq!(join_wrapped_doc_titles(lines).len(), 2);
+    }
 
     #[test]
     fn restores_entities_printed_without_markup() {

@@ -156,7 +156,7 @@ impl<'a> Importer<'a> {
         // as a page.
         let is_html = is_html || clean::is_markup(&text);
         let read = ReadPage::of(&text, is_html, hints)?;
-        let raw_lines = unglue_top(read.lines);
+        let raw_lines = clean::join_wrapped_doc_titles(unglue_top(read.lines));
         let place_headline = |l: &str| self.is_place_headline(l);
         let photographers = photographers(&raw_lines);
         // A wire header (`新華社南寧2月23日電 題:…`) is dropped as furniture: its agency first.

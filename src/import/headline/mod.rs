@@ -173,6 +173,21 @@ fn overlap(a: &HashSet<(char, char)>, b: &HashSet<(char, char)>) -> f32 {
     a.intersection(b).count() as f32 / a.len() as f32
 }
 
+/// A breadcrumb's separators (`首页 > 新闻`, `›`, `»`): a `>` that closes a `<` opened before
+/// it is a nested title mark (`《关于印发<…方案>的通知》`), not one.
+fn is_crumb_trail(t: &str) -> bool {
+    let mut open = 0usize;
+    for c in t.chars() {
+        match c {
+            '<' => open += 1,
+            '>' if open > 0 => open -= 1,
+            '>' | '›' | '»' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Could the line be a headline at all?
 pub fn eligible(text: &str) -> bool {
     let t = text.trim();
@@ -188,7 +203,7 @@ pub fn eligible(text: &str) -> bool {
         // benchmark ends so, and 8 such lines of their pages are body text.
         && !t.ends_with([',', '，', '、', ':', '：', '…'])
         && !t.starts_with("——")
-        && !t.contains(['>', '›', '»'])
+        && !is_crumb_trail(t)
         && !meta::is_meta_line(t)
         && !meta::is_name_line(t)
         && !meta::is_names_only(t)
@@ -343,6 +358,14 @@ mod tests {
     }
 
     const PARA: &str = "这是一段足够长的正文段落，用来模拟新闻报道中的正文内容，大柳镇巡查河道，它的长度超过了标题可能的长度，而且以句号结束。";
+
+    #[test]
+    fn a_nested_title_mark_is_no_breadcrumb() {
+        assert!(eligible("轉發《關於印發<2020年嶽陽市縣(市)區營商環境評價部門集中填報工作方案>的通知》的通知"));
+        assert!(!eligible("首页 > 新闻中心 > 时政新闻"));
+        assert!(!eligible("新闻中心 » 时政新闻 » 正文"));
+        assert!(!eligible("<新闻中心> > 时政新闻 > 正文"));
+    }
 
     #[test]
     fn a_site_slogan_over_the_headline_loses_to_it() {
