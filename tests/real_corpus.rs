@@ -107,10 +107,10 @@ const FRESH5: Floors = Floors {
         ("region", 48),
         ("region_precision", 49),
         ("mechanism", 47),
-        ("clean", 50),
+        ("clean", 52),
     ],
     fully_right: 31,
-    silent: 7,
+    silent: 5,
     refused: &[],
 };
 

@@ -161,8 +161,11 @@ static REVIEW: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[\[【(]?(一审|二审|三审|初审|复审|终审|审核|审签|签发|校审)[\]】)]?\s*[:：]"));
 static MARKDOWN_IMAGE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:\[?!\[[^\]]{0,80}\]\([^)\s]*(?:\s+\x22[^\x22]*\x22)?\)(?:\]\([^)\s]*\))?\s*)+$"));
-static IMAGE_FILE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^\S.{0,60}\.(jpe?g|png|gif|webp|bmp)(\?\S*)?$|^\d{3,4}\s*\(\d+\)$"));
+static IMAGE_FILE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\S.{0,60}\.(jpe?g|png|gif|webp|bmp)(\?\S*)?(\s*[(（]\s*[\d.]+\s*[KM]B\s*[,，]\s*下载次数\s*[:：]\s*\d+\s*[)）])?$|^\d{3,4}\s*\(\d+\)$",
+    )
+});
 static EDITION: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"通版阅读|本期发布|国内统一刊号|邮发代号|^(上一版|下一版|上一期|下一期|版面导航|版面目录|本版新闻|往期回顾|数字报|电子报)|^(当前版|第\s*[0-9一二三四五六七八九十]+\s*版|版面|[0-9]+\s*版)\s*[:：]|^(第\s*[0-9]+\s*期\s*[:：/]?\s*)?第\s*[0-9]+\s*版(\s|$|[:：])|^[0-9]+\s*期\s*/\s*第\s*[0-9]+\s*版|出版日期|报纸名称|^日期\s*[:：]\s*[0-9]{1,2}-[0-9]{1,2}$|^\p{Han}{2,10}报\s*(数字报纸|数字报|电子报|电子版|数字版)$|^[(（]?(下转|上接|转自|接上|转下|下轉|上接)第?\s*[0-9一二三四五六七八九十]+\s*版[)）]?$|^(来源|稿源|作者|记者|编辑|责编|通讯员|摄影|时间|日期)\s*[:：]?\s*$|^广告$|^\[?广告\]?$",
@@ -396,7 +399,7 @@ pub fn junk(line: &str) -> Option<Junk> {
     if n <= 200 && is_spam(f) {
         return Some(Junk::Spam);
     }
-    if n <= 60 && (REVIEW.is_match(f) || IMAGE_FILE.is_match(f)) {
+    if n <= 60 && REVIEW.is_match(f) || n <= 100 && IMAGE_FILE.is_match(f) {
         return Some(Junk::Spam);
     }
     // `![Image 1](http://…/a.jpg)`: a Markdown image of a reader tool's output, no text.
@@ -517,6 +520,8 @@ fn is_widget_bar(f: &str) -> bool {
         .collect();
     let word = |t: &&str| {
         WIDGET_WORDS.contains(t)
+            // `打印此文`, `打印本文`, `关闭此页`: print and close buttons, however worded.
+            || ((t.starts_with("打印") || t.starts_with("关闭")) && t.chars().count() <= 4)
             || (t.starts_with("关注") && (2..=10).contains(&t.chars().count()))
             || (t.starts_with("点击") && t.ends_with("蓝字"))
     };
@@ -778,6 +783,10 @@ mod tests {
         let cases = [
             ("中国农业银行2_fororder_农行 wKgAZV7OJmWASlfCAAFsz0eKZ8E583", Junk::Ad),
             ("首页 >> 江苏首页 >> 县域经济 >> 正文", Junk::Navigation),
+            // A government site's buttons (`打印此文`), a forum's attachment line.
+            ("打印此文 关闭窗口", Junk::Widget),
+            ("【打印本文】【关闭此页】", Junk::Widget),
+            ("古城區1月份農村人居環境整治成效“紅黑榜”名單公布.jpg (122.13 KB, 下載次數: 262)", Junk::Spam),
             ("新華網 正文", Junk::Navigation),
             ("当前位置：首页 > 要闻", Junk::Navigation),
             ("县域新闻 > 通城新闻", Junk::Navigation),
