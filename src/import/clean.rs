@@ -50,8 +50,19 @@ pub fn strip_glosses(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains(['(', '（']) {
         return text.into();
     }
-    GLOSS.replace_all(text, |c: &regex::Captures| if !c[2].is_ascii() { c[1].to_string() } else { c[0].to_string() })
+    let text = GLOSS
+        .replace_all(text, |c: &regex::Captures| if !c[2].is_ascii() { c[1].to_string() } else { c[0].to_string() });
+    // A gloss whose character was garbled into a Latin letter (`燃?xì)獾汝P(guān)乎`): a syllable
+    // with a tone mark in brackets is a gloss wherever it stands.
+    match LONE_GLOSS
+        .replace_all(&text, |c: &regex::Captures| if c[1].is_ascii() { c[0].to_string() } else { String::new() })
+    {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(s) => s.into(),
+    }
 }
+
+static LONE_GLOSS: LazyLock<Regex> = LazyLock::new(|| re(r"[(（]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,8})[)）]"));
 
 static BLOCK_TAG: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)</?(?:p|div|section|span|br|img|table|tr|td|li|ul|strong|h[1-6])\b[^>]{0,2000}>"));
@@ -723,6 +734,14 @@ mod tests {
         // A sentence that ends in 的 is followed by text, not by a document's kind.
         let lines = text_lines("这是我们的\n\n通知大家明天开会。\n");
         assert_eq!(join_wrapped_doc_titles(lines).len(), 2);
+    }
+
+    #[test]
+    fn pinyin_glosses_go_also_after_a_garbled_character() {
+        assert_eq!(strip_glosses("民生(shēng)小事"), "民生小事");
+        assert_eq!(strip_glosses("燃?xì)獾汝P(guān)乎民生的職能單位"), "燃?xì)獾汝P乎民生的職能單位");
+        // Latin in brackets without a tone mark is text.
+        assert_eq!(strip_glosses("全球定位系统(GPS)和第(a)项"), "全球定位系统(GPS)和第(a)项");
     }
 
     #[test]
