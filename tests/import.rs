@@ -988,6 +988,23 @@ fn an_outlet_the_page_names_on_its_own_marks_an_unread_source() {
 }
 
 #[test]
+fn guesses_for_an_unread_source_or_author_are_written_and_marked() {
+    // Fresh9 047 (a spun repost): the dateline `湖南日报·新湖南客户端2月22日讯` moved below the lead,
+    // so no source rule reads it; the outlet named near the story's start is the guess.
+    let (f, review) = import_fixture("fresh9", "047_daoxian_xunhe_spun.txt");
+    assert_eq!(f.source.as_deref(), Some("湖南日报"), "{f:?}");
+    assert!(review.iter().any(|m| m.starts_with("source: a guess: the page names an outlet (湖南日报)")), "{review:?}");
+    // Fresh8 015: nobody credited but a caption's photographer (`…安全用电知识。劉曼曼 攝`).
+    let (f, review) = import_fixture("fresh8", "015_jilin_gongdian_lianjian_hant.txt");
+    assert_eq!(f.author.as_deref(), Some("劉曼曼"), "{f:?}");
+    assert!(review.iter().any(|m| m.starts_with("author: only a caption's photo credit names anyone")), "{review:?}");
+    // Fresh3 006: the reporter is named in the headline only (`本報記者周靜文的駐村日記`).
+    let (f, review) = import_fixture("fresh3", "006_fenghuang_zhucun_diary_hant.txt");
+    assert_eq!(f.author.as_deref(), Some("周靜文"), "{f:?}");
+    assert!(review.iter().any(|m| m.starts_with("author: read from 本報記者周靜文 inside the text")), "{review:?}");
+}
+
+#[test]
 fn a_photographer_beside_the_writers_marks_the_author() {
     // Fresh3 029: a Xinhua story by 陈尚才 with a caption `新华社记者孙非 摄`; whether a photographer
     // is an author, the sets' labels disagree: the writer is written, the author marked.
@@ -1002,6 +1019,8 @@ fn a_signing_date_is_marked_where_the_page_prints_another_date() {
     // reader); the notice under it is signed `2020年10月20日` above its attachment.
     let (f, review) = import_fixture("fresh3", "043_chaisang_yilianbanli_gov.txt");
     assert_eq!(f.date.as_deref(), Some("2020-10-20"), "{f:?}");
+    // The office that signs it, over the signing date, is its source.
+    assert_eq!(f.source.as_deref(), Some("九江市柴桑区行政审批制度改革领导小组办公室"), "{f:?}");
     assert!(
         review.iter().any(|m| m.starts_with("date: the notice's signing date; the page also prints 2020-11-02")),
         "{review:?}"

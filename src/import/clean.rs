@@ -29,8 +29,9 @@ pub enum Junk {
     Edition,
 }
 
-static GLOSS: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(\p{Han})[(（]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,8})[)）]"));
+/// A pinyin gloss in brackets: a syllable with a tone mark (`民生(shēng)`), after its character or
+/// after one a mirror garbled into a Latin letter (`燃?xì)獾汝P(guān)乎`).
+static GLOSS: LazyLock<Regex> = LazyLock::new(|| re(r"[(（]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,8})[)）]"));
 
 /// Text without control characters: C0 controls other than tab and newline, DEL and C1
 /// controls are dropped (an escape sequence in a scraped article must not reach a page, a feed
@@ -50,19 +51,8 @@ pub fn strip_glosses(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains(['(', '（']) {
         return text.into();
     }
-    let text = GLOSS
-        .replace_all(text, |c: &regex::Captures| if !c[2].is_ascii() { c[1].to_string() } else { c[0].to_string() });
-    // A gloss whose character was garbled into a Latin letter (`燃?xì)獾汝P(guān)乎`): a syllable
-    // with a tone mark in brackets is a gloss wherever it stands.
-    match LONE_GLOSS
-        .replace_all(&text, |c: &regex::Captures| if c[1].is_ascii() { c[0].to_string() } else { String::new() })
-    {
-        std::borrow::Cow::Borrowed(_) => text,
-        std::borrow::Cow::Owned(s) => s.into(),
-    }
+    GLOSS.replace_all(text, |c: &regex::Captures| if c[1].is_ascii() { c[0].to_string() } else { String::new() })
 }
-
-static LONE_GLOSS: LazyLock<Regex> = LazyLock::new(|| re(r"[(（]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,8})[)）]"));
 
 static BLOCK_TAG: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)</?(?:p|div|section|span|br|img|table|tr|td|li|ul|strong|h[1-6])\b[^>]{0,2000}>"));
@@ -686,12 +676,13 @@ static DOC_KIND: LazyLock<Regex> =
 pub fn join_wrapped_doc_titles(lines: Vec<Line>) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     for line in lines {
-        if let Some(prev) = out.last_mut() {
-            let kind: String = fold(&line.text).chars().filter(|c| !c.is_whitespace()).collect();
-            let p = prev.text.trim_end();
-            if p.ends_with('的') && (6..=60).contains(&prev.chars()) && DOC_KIND.is_match(&kind) {
-                let joined = format!("{p}{}", line.text.chars().filter(|c| !c.is_whitespace()).collect::<String>());
-                prev.text = joined;
+        // Only a line after one ending in 的 is folded (a story can be megabytes).
+        if let Some(prev) =
+            out.last_mut().filter(|p| p.text.trim_end().ends_with('的') && (6..=60).contains(&p.chars()))
+        {
+            let kind: String = line.text.chars().filter(|c| !c.is_whitespace()).collect();
+            if kind.chars().count() <= 2 && DOC_KIND.is_match(&fold(&kind)) {
+                prev.text = format!("{}{kind}", prev.text.trim_end());
                 continue;
             }
         }

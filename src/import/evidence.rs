@@ -168,11 +168,10 @@ fn near_the_ends(header: &str, body: &str, head: usize, tail: usize) -> [String;
 }
 
 /// A news outlet named where credits are printed (`大众日报客户端记者为您梳理`, `据甘孜日报报道`),
-/// for a story whose source could not be read: a guess for a person to confirm.
+/// for a story whose source could not be read: a guess for a person to confirm, as printed but
+/// without the words a sentence or a button puts before it (`欢迎关注阜阳新闻网`, `据甘孜日报`).
 /// Looked for in wider windows than a reporter's credit (400 and 200 characters): an outlet is
 /// also named in a lead's second sentence (corpus 046).
-/// The name as printed, without the words a sentence or a button puts before it
-/// (`欢迎关注阜阳新闻网`, `据甘孜日报`).
 pub fn outlet_named(header: &str, body: &str) -> Option<String> {
     near_the_ends(header, body, 400, 200).iter().find_map(|t| {
         let name = NAMED_OUTLET.find(t)?.as_str();

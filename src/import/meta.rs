@@ -516,8 +516,9 @@ static CAPTION_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The photographers a caption credits at its end (`…讲解安全用电知识。刘曼曼 摄`,
-/// `…2个垃圾桶。(张若水\摄)`), as written: names with a surname, no role.
-pub fn caption_photographers(line: &str) -> Option<Vec<String>> {
+/// `…2个垃圾桶。(张若水\摄)`), as written and joined by `、` like every credit reader's names:
+/// names with a surname, no role.
+pub fn caption_photographers(line: &str) -> Option<String> {
     let t = line.trim();
     if t.chars().count() > 120 {
         return None;
@@ -525,7 +526,7 @@ pub fn caption_photographers(line: &str) -> Option<Vec<String>> {
     let f = fold(t);
     let c = CAPTION_CREDIT.captures(&f)?;
     let names = chunk_names(c.get(1)?.as_str().trim())?;
-    Some(spans_as_written(t, &f, names).split('、').map(str::to_string).collect())
+    Some(spans_as_written(t, &f, names))
 }
 
 /// The outlets and photographers of a page's photo credits (`新华社记者 赵戈 摄`), in order.
@@ -1007,12 +1008,12 @@ mod tests {
         assert!(photo_credits("本报记者 张三 摄").is_empty());
         // A caption's photographer at its end (a power company's Party page, a spun repost).
         assert_eq!(
-            caption_photographers("党员服务队队员开展安全用电检查,给村民讲解安全用电知识。刘曼曼 攝"),
-            Some(vec!["刘曼曼".into()])
+            caption_photographers("党员服务队队员开展安全用电检查,给村民讲解安全用电知识。刘曼曼 攝").as_deref(),
+            Some("刘曼曼")
         );
         assert_eq!(
-            caption_photographers("东阳乡一户人家门前摆着一黄一绿2个垃圾桶。(张若水\\摄)"),
-            Some(vec!["张若水".into()])
+            caption_photographers("东阳乡一户人家门前摆着一黄一绿2个垃圾桶。(张若水\\摄)").as_deref(),
+            Some("张若水")
         );
         assert_eq!(
             caption_photographers("村民在田间劳作。记者 张三 摄"),

@@ -177,13 +177,7 @@ impl<'a> Importer<'a> {
             .iter()
             .filter(|l| l.text.contains(['摄', '攝']))
             .filter_map(|l| meta::caption_photographers(&l.text))
-            .flatten()
-            .fold(Vec::new(), |mut all, n| {
-                if !all.contains(&n) {
-                    all.push(n);
-                }
-                all
-            });
+            .collect();
         let edition = edition::read(raw_lines.iter().map(|l| l.text.as_str()), if is_html { &text } else { "" });
         let cleaned = clean::drop_junk(raw_lines, place_headline);
         if let Some(why) = listing::not_an_article(&cleaned) {

@@ -27,7 +27,8 @@ pub(super) struct PageMeta {
     pub(super) wire_outlet: Option<String>,
     /// Outlets and photographers of the photo credits inside captions (`新华社记者 赵戈 摄`).
     pub(super) photo_credits: Vec<(String, String)>,
-    /// Photographers credited at the end of a caption without a role (`…安全用电知识。刘曼曼 摄`).
+    /// The photographers each caption credits at its end without a role (`…安全用电知识。刘曼曼 摄`),
+    /// joined by `、`.
     pub(super) caption_photographers: Vec<String>,
     /// The paper an e-paper's furniture names (`浙江日报 数字报纸`, its `enpproperty` record).
     pub(super) paper: Option<String>,
@@ -526,11 +527,14 @@ impl Importer<'_> {
         let mut source = source.map(|s| fold(&evidence::tidy_source(&s)));
         // An outlet named among the reporters (`甘肃日报、齐兴福、张娟`) is no author.
         credits.authors.retain(|a| !evidence::is_outlet_name(a));
-        let reporter_named = || evidence::names_a_reporter(&format!("{title}\n{header}"), &body_text);
+        let reporter_named =
+            credits.authors.is_empty() && evidence::names_a_reporter(&format!("{title}\n{header}"), &body_text);
         // Nobody credited but the photographer of a caption: written as the author, marked (the
         // sets' labels take such a photographer for the author on 11 pages of 18).
-        if credits.authors.is_empty() && !page.caption_photographers.is_empty() && !reporter_named() {
-            credits.authors = page.caption_photographers.clone();
+        if credits.authors.is_empty() && !page.caption_photographers.is_empty() && !reporter_named {
+            for names in &page.caption_photographers {
+                credits.add_names(names, "caption-photographer");
+            }
             provenance.flag(
                 "author",
                 &format!(
@@ -544,10 +548,10 @@ impl Importer<'_> {
         if let Some((credit, name)) =
             credits.authors.is_empty().then(|| evidence::reporter_in_text(&title, &body_text)).flatten()
         {
-            credits.authors = vec![name];
+            credits.add_names(&name, "reporter-in-text");
             provenance.flag("author", &format!("read from {credit} inside the text: no byline credits the story"));
         }
-        if credits.authors.is_empty() && reporter_named() {
+        if credits.authors.is_empty() && reporter_named {
             provenance.flag("author", "a reporter is credited (记者, 通讯员, 报道) but no byline could be read");
         } else if let Some(credit) =
             credits.authors.is_empty().then(|| evidence::unread_closing_credit(&body_text)).flatten()
