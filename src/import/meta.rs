@@ -897,6 +897,16 @@ pub fn is_meta_line(line: &str) -> bool {
         }
 }
 
+/// A field's label with nothing after it (`访问次数:`, `字号:`): a counter or a widget a script
+/// fills in, saved empty.
+pub fn is_empty_label(line: &str) -> bool {
+    let f = fold(line);
+    let t = f.trim();
+    let Some(label) = t.strip_suffix(':').or_else(|| t.strip_suffix('：')) else { return false };
+    let label = label.trim_end();
+    (2..=6).contains(&label.chars().count()) && label.chars().all(crate::fold::is_han)
+}
+
 /// A disclosure page's row of cells that names the publisher, however long
 /// (`发布机构: | 银川市智慧城市管理指挥中心 | 责任部门: | …`).
 pub fn is_disclosure_cells(folded: &str) -> bool {
@@ -914,6 +924,15 @@ static SOURCE_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"(来源|稿源)\s*[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_fields_label_is_told_from_a_field() {
+        assert!(is_empty_label("访问次数:"));
+        assert!(is_empty_label("字號："));
+        assert!(!is_empty_label("信息来源:邢台市司法局"));
+        assert!(!is_empty_label("Views:"));
+        assert!(!is_empty_label("一个很长很长的标签名称:"));
+    }
 
     #[test]
     fn dates_and_date_lines() {

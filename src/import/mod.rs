@@ -540,15 +540,20 @@ fn drop_controls(story: &mut Story) -> bool {
 
 /// The last item of a breadcrumb trail near the top of a page (`首页 » 常识 » 标题`,
 /// `未经允许不得转载:中国新闻网 » 标题`) often names the article: a title field, after the
-/// page's own. A trail that ends in a column name (`» 正文`, `> 社会`) gives nothing, as
-/// the headline scorer never takes chrome or a short label.
+/// page's own. A trail that ends in a column name (`» 正文`, `> 社会`) gives no title, as
+/// the headline scorer never takes chrome or a short label, but the column's name, which is
+/// never half of a headline set on two lines.
 fn add_crumb_tails(titles: &mut PageTitles, lines: &[Line]) {
     for l in lines.iter().take(40) {
         let t = l.text.trim();
         let Some(at) = t.rfind(['»', '›']).or_else(|| t.rfind(" > ")) else { continue };
         let sep = t[at..].chars().next().map_or(1, char::len_utf8);
         let tail = t[at + sep..].trim_start_matches('>').trim();
-        if tail.chars().filter(|&c| crate::fold::is_han(c)).count() >= 6 && headline::eligible(tail) {
+        let han = tail.chars().filter(|&c| crate::fold::is_han(c)).count();
+        if (2..6).contains(&han) && tail.chars().count() <= 8 && !titles.columns.iter().any(|c| c == tail) {
+            titles.columns.push(tail.to_string());
+        }
+        if han >= 6 && headline::eligible(tail) {
             let tail = headline::tidy(tail);
             if !titles.crumbs.contains(&tail) {
                 titles.crumbs.push(tail);

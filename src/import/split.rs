@@ -238,7 +238,13 @@ fn draft(lines: &[Line]) -> Draft {
     // Header: bylines, date/source lines, keyword lines, bare names, column labels.
     while i < lines.len() {
         let t = &lines[i].text;
-        if meta::is_meta_line(t) || meta::is_column(t) || (meta::is_name_line(t) && !d.headline.is_empty()) {
+        // A counter or a button saved empty (`访问次数:`) between two metadata lines does not end
+        // the header.
+        if meta::is_meta_line(t)
+            || meta::is_column(t)
+            || meta::is_empty_label(t)
+            || (meta::is_name_line(t) && !d.headline.is_empty())
+        {
             d.header.push(t.clone());
             i += 1;
         } else {
@@ -341,7 +347,7 @@ pub(super) fn page_with_one_story(lines: &[Line], titles: &PageTitles) -> (Vec<S
         }
         let meta_line = meta::is_meta_line(t)
             || meta::is_column(t)
-            || ((meta::is_name_line(t) || meta::is_names_only(t)) && in_header);
+            || ((meta::is_name_line(t) || meta::is_names_only(t) || meta::is_empty_label(t)) && in_header);
         if in_header && meta_line {
             d.header.push(t.to_string());
             continue;

@@ -287,8 +287,9 @@ fn split_title(h: &mut Headline, sub: &mut Vec<String>) {
 }
 
 /// The line printed right above or below the chosen one, when it is headline-shaped too and
-/// set close to it: (upper, lower) line indexes.
-fn partner(lines: &[Line], at: usize, site_names: &[String]) -> Option<(usize, usize)> {
+/// set close to it: (upper, lower) line indexes. A short line that repeats the last item of the
+/// page's breadcrumb trail (`首页 > 司法业务 > 社区矫正` … `社区矫正`) is the column's heading.
+fn partner(lines: &[Line], at: usize, page: &PageTitles) -> Option<(usize, usize)> {
     let adjacent = |k: usize| {
         lines.get(k).is_some_and(|l| {
             let t = tidy(&l.text);
@@ -299,7 +300,8 @@ fn partner(lines: &[Line], at: usize, site_names: &[String]) -> Option<(usize, u
                 && !t.ends_with('。')
                 && !meta::is_column(&t)
                 && !is_editors_note(&t)
-                && !site_names.iter().any(|s| fold(s) == fold(&t))
+                && !page.site_names.iter().any(|s| fold(s) == fold(&t))
+                && !page.columns.iter().any(|c| fold(c) == fold(&t))
         })
     };
     if at > 0 && adjacent(at - 1) && lines[at].gap <= 1 {
@@ -316,7 +318,7 @@ fn partner(lines: &[Line], at: usize, site_names: &[String]) -> Option<(usize, u
 /// in two.
 fn pair_up(lines: &[Line], h: &mut Headline, body_grams: &Grams, page: &PageTitles) {
     let at = h.lines[0];
-    let Some((p, l)) = partner(lines, at, &page.site_names) else { return };
+    let Some((p, l)) = partner(lines, at, page) else { return };
     let (pt, lt) = (tidy(&lines[p].text), tidy(&lines[l].text));
     let numbered = |t: &str| {
         t.starts_with(|c: char| c.is_ascii_digit() || "一二三四五六七八九十(（".contains(c))

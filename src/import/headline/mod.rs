@@ -57,6 +57,9 @@ pub struct PageTitles {
     /// Last items of breadcrumb trails near the top (`首页 » 栏目 » 标题`): candidates that
     /// no saved page's metadata vouches for.
     pub crumbs: Vec<String>,
+    /// Short last items of those trails (`首页 > 司法业务 > 社区矫正`): a column's name, which a
+    /// page may print again as a heading over the headline.
+    pub columns: Vec<String>,
 }
 
 impl PageTitles {
@@ -545,6 +548,19 @@ mod tests {
         let h = choose(&text_lines(text), &page).unwrap();
         assert_eq!(h.title, "安达党员下沉入户问需解难");
         assert!(h.weak, "a title only a breadcrumb gives is marked for review");
+    }
+
+    #[test]
+    fn a_columns_heading_over_the_headline_is_no_half_of_it() {
+        let text = format!(
+            "首页 > 司法业务 > 社区矫正\n\n社区矫正\n\n平乡县司法局油召司法所组织社区矫正对象开展公益活动\n\n发布日期:2022-08-10\n\n访问次数:\n\n信息来源:邢台市司法局\n\n{}\n",
+            "为优化公益活动效果,增强社区矫正对象的社会责任感、集体观念和纪律意识。近期,平乡县司法局油召司法所组织社区矫正对象参与文明城市创建工作。"
+        );
+        let joined = choose(&text_lines(&text), &PageTitles::default()).unwrap();
+        assert_eq!(joined.title, "社区矫正 平乡县司法局油召司法所组织社区矫正对象开展公益活动");
+        let page = PageTitles { columns: vec!["社区矫正".into()], ..Default::default() };
+        let h = choose(&text_lines(&text), &page).unwrap();
+        assert_eq!(h.title, "平乡县司法局油召司法所组织社区矫正对象开展公益活动");
     }
 
     #[test]
