@@ -190,7 +190,9 @@ fn seed_metadata_dates_sources_authors() {
     let by_title = |t: &str| pages.iter().find(|p| p.front.title == t).unwrap_or_else(|| panic!("no page {t}"));
     let p = by_title("“組織力”如何轉化為“生産力”?");
     assert_eq!(p.front.date.as_deref(), Some("2020-07-03"));
-    assert_eq!(p.front.source.as_deref(), Some("新华网"));
+    // The wire dateline and the lead's reporter name the agency (`新華社…電(記者沈汝發)`); the page's
+    // `來源: 新華網` names the site that printed it.
+    assert_eq!(p.front.source.as_deref(), Some("新华社"));
     assert_eq!(p.front.author.as_deref(), Some("沈汝發"));
     assert_eq!(p.front.subtitle.as_deref(), Some("蘇州“對標找差、再攀新高”機制觀察"));
     assert_eq!(p.front.lang.as_deref(), Some("zh-Hant"));
@@ -975,14 +977,15 @@ fn an_empty_author_or_source_where_the_page_prints_credits_is_marked() {
 }
 
 #[test]
-fn an_outlet_the_page_names_on_its_own_marks_an_unread_source() {
+fn an_outlet_the_page_names_on_its_own_is_at_most_a_marked_guess() {
     // Fresh3 030: an aggregator's banner `黑龙江在线,黑龙江新闻门户网`; its `来源:互联网` is no outlet,
-    // and the banner is the aggregator's own name (the label has no source): left empty, marked.
+    // and the banner is the aggregator's own name (the label has no source). The scorer puts a
+    // name found only elsewhere on the page below the bar for a plain write: a guess, marked.
     let (f, review) = import_fixture("fresh3", "030_tahe_shujileitai.txt");
-    assert_eq!(f.source, None, "{f:?}");
+    assert_eq!(f.source.as_deref(), Some("黑龙江在线"), "{f:?}");
     assert_eq!(f.author.as_deref(), Some("周嘉瑜、邱贺岩"), "the bracket after the lead's date");
     assert!(
-        review.iter().any(|m| m.starts_with("source: no source was read on a page that names 黑龙江在线")),
+        review.iter().any(|m| m.starts_with("source: a guess") && m.contains("elsewhere on the page")),
         "{review:?}"
     );
 }
@@ -990,10 +993,29 @@ fn an_outlet_the_page_names_on_its_own_marks_an_unread_source() {
 #[test]
 fn guesses_for_an_unread_source_or_author_are_written_and_marked() {
     // Fresh9 047 (a spun repost): the dateline `湖南日报·新湖南客户端2月22日讯` moved below the lead,
-    // so no source rule reads it; the outlet named near the story's start is the guess.
-    let (f, review) = import_fixture("fresh9", "047_daoxian_xunhe_spun.txt");
+    // so no source rule reads it; the outlet named near the story's start is the likeliest
+    // source, sure enough to be written (such names were the labelled source for 7 of 10 stories).
+    let (f, _) = import_fixture("fresh9", "047_daoxian_xunhe_spun.txt");
     assert_eq!(f.source.as_deref(), Some("湖南日报"), "{f:?}");
-    assert!(review.iter().any(|m| m.starts_with("source: a guess: the page names an outlet (湖南日报)")), "{review:?}");
+    // Fresh10 097: a WeChat account's line run into the lead (`南京社会工作2025年12月18日17:12江苏…`);
+    // fresh10 125: an account's name over the date line (`• 温州发布` / `• 2022-11-16 19:08:20`).
+    // The first is too weak to write (a name glued to a date is seldom labelled yet): named in the mark.
+    let (f, review) = import_fixture("fresh10", "097_jiangning_shangyuanlu_xinjiuye.txt");
+    assert_eq!(f.source, None, "{f:?}");
+    assert!(
+        review.iter().any(|m| m.starts_with("source: no source written") && m.contains("南京社会工作")),
+        "{review:?}"
+    );
+    let (f, _) = import_fixture("fresh10", "125_xikeng_zhongfeng_gongfu.txt");
+    assert_eq!((f.source.as_deref(), f.subtitle.as_deref()), (Some("温州发布"), None), "{f:?}");
+    // Real 023: only the site's welcome line names an outlet (`欢迎光临睢宁新闻网`): too weak to write
+    // (a mirror greets its readers too), and named in the mark.
+    let (f, review) = import_fixture("real", "023_suining_bixue.txt");
+    assert_eq!(f.source, None, "{f:?}");
+    assert!(
+        review.iter().any(|m| m.starts_with("source: no source written") && m.contains("睢宁新闻网")),
+        "{review:?}"
+    );
     // Fresh8 015: nobody credited but a caption's photographer (`…安全用电知识。劉曼曼 攝`).
     let (f, review) = import_fixture("fresh8", "015_jilin_gongdian_lianjian_hant.txt");
     assert_eq!(f.author.as_deref(), Some("劉曼曼"), "{f:?}");

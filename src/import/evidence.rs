@@ -1,6 +1,6 @@
-//! How far import trusts a value it wrote: each field's value carries where it was read
-//! (its [`Evidence`]), and a value read from weak evidence, or one that does not have the
-//! shape of what the field holds, is written with a review mark and the reason.
+//! How far import trusts a value it wrote: what a field's value was read from, and whether it
+//! has the shape of what the field holds (the source's scorer, [`super::source`], weighs both;
+//! the other fields are marked for review from them).
 //!
 //! The kinds and the shapes were measured on the labelled real corpus and on a fresh sample
 //! of pages from 94 other sites (see the notes of issue 23): a source read from a labelled
@@ -71,19 +71,6 @@ pub fn tidy_source(source: &str) -> String {
     } else {
         t.to_string()
     }
-}
-
-/// Why a source needs a person's look, if it does.
-pub fn source_review(source: &str, by: SourceEvidence) -> Option<&'static str> {
-    if by == SourceEvidence::SiteName {
-        return Some(
-            "only the publishing site's own name gives it: a mirror or aggregator may stand in for the outlet",
-        );
-    }
-    if !reads_as_outlet(source) {
-        return Some("does not read as the name of an outlet or a body");
-    }
-    None
 }
 
 /// Names of outlets and bodies: Han text (a Latin outlet name is allowed) of two to 24
@@ -405,12 +392,6 @@ mod tests {
         assert_eq!(tidy_source("光明日报客户端2023-03-16"), "光明日报客户端");
         assert_eq!(tidy_source("人民日报 2019年11月13日"), "人民日报");
         assert_eq!(tidy_source("新华社"), "新华社");
-    }
-
-    #[test]
-    fn a_site_name_is_marked_whatever_it_reads_as() {
-        assert!(source_review("手机兰州新闻网", SourceEvidence::SiteName).is_some());
-        assert!(source_review("兰州新闻网", SourceEvidence::Label).is_none());
     }
 
     #[test]

@@ -545,6 +545,65 @@ pub fn photo_credits(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether a name ends as a news outlet's does (`…日报`, `…网`, `…融媒`, a government's news
+/// account `…发布`).
+pub fn is_news_outlet_name(name: &str) -> bool {
+    let f = fold(name.trim());
+    OUTLET.is_match(&f) || (f.ends_with("发布") && (4..=12).contains(&f.chars().count()))
+}
+
+/// Names set on their own line right above or below a date line of a story's header
+/// (`• 温州发布` / `• 2022-11-16 19:08:20`) that read as an outlet's or a body's: a source the
+/// page prints without its label.
+pub fn names_beside_date(lines: &[String]) -> Vec<String> {
+    let mut names = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if !is_date_line(l) || l.chars().count() > 40 {
+            continue;
+        }
+        for k in [i.checked_sub(1), Some(i + 1)].into_iter().flatten() {
+            if let Some(n) = lines.get(k).and_then(|t| outlet_line(t)) {
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+        }
+    }
+    names
+}
+
+/// A line that holds only a name that reads as an outlet's or a body's (`• 温州发布`,
+/// `荆州日报`): the name, folded.
+pub fn outlet_line(line: &str) -> Option<String> {
+    let f = fold(line);
+    let n = f.trim().trim_start_matches(['•', '·', '*', '-', '|', '丨']).trim().to_string();
+    let short = (2..=12).contains(&n.chars().count()) && n.chars().all(crate::fold::is_han);
+    (short && !is_date_line(&n) && (super::evidence::reads_as_outlet(&n) || is_news_outlet_name(&n))).then_some(n)
+}
+
+/// A name glued to a date and time at the head of a story, as a WeChat article's account line
+/// is when a repost runs it into the lead (`南京社会工作2025年12月18日17:12江苏在江宁区…`).
+pub fn date_glued_name(text: &str) -> Option<String> {
+    static GLUED: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"^\s*(\p{Han}{2,12}?)\s*(?:19|20)\d{2}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2})\s*\d{1,2}:\d{2}")
+    });
+    let first = text.lines().find(|l| !l.trim().is_empty())?;
+    let f = fold(first);
+    let name = GLUED.captures(&f)?.get(1)?.as_str().to_string();
+    (!name.starts_with(['本', '于', '在', '至', '自', '从'])).then_some(name)
+}
+
+/// The outlet of a lead that opens with its news tag (`中国茶网资讯:在浙江…`, `【中国江西网讯】`).
+pub fn lead_news_tag(text: &str) -> Option<String> {
+    static TAG: LazyLock<Regex> =
+        LazyLock::new(|| re(r"^\s*[【\[(（]?\s*(\p{Han}{2,12}?)(?:资讯|讯)(?:\s*[】\])）]|\s*[:：]|\s)"));
+    let first = text.lines().find(|l| !l.trim().is_empty())?;
+    let f = fold(first);
+    let name = TAG.captures(&f)?.get(1)?.as_str().to_string();
+    (!name.starts_with('本') && !name.ends_with("记者") && !name.ends_with("通讯员") && is_news_outlet_name(&name))
+        .then_some(name)
+}
+
 /// The outlet printed on a date line (`滁州日报 2017-12-26 23:16`, `2017-05-11 新京报`).
 pub fn outlet_in_date_line(line: &str) -> Option<String> {
     let f = fold(line);
@@ -924,6 +983,23 @@ static SOURCE_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"(来源|稿源)\s*[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_a_page_prints_for_its_source_without_a_label() {
+        let header: Vec<String> = ["• 温州发布", "• 2022-11-16 19:08:20"].map(String::from).to_vec();
+        assert_eq!(names_beside_date(&header), vec!["温州发布".to_string()]);
+        let byline: Vec<String> = ["张晓明", "2022-11-16 19:08:20"].map(String::from).to_vec();
+        assert!(names_beside_date(&byline).is_empty(), "a reporter's name is no outlet");
+        assert_eq!(
+            date_glued_name("南京社会工作2025年12月18日17:12江苏在江宁区东山街道…").as_deref(),
+            Some("南京社会工作")
+        );
+        assert_eq!(date_glued_name("2025年12月18日17:12,记者来到…"), None);
+        assert_eq!(lead_news_tag("中国茶网资讯:在浙江金福茶业有限公司的茶园里").as_deref(), Some("中国茶网"));
+        assert_eq!(lead_news_tag("【中国江西网讯】近日,…").as_deref(), Some("中国江西网"));
+        assert_eq!(lead_news_tag("本报讯 近日,…"), None);
+        assert_eq!(lead_news_tag("通讯员讯 近日"), None);
+    }
 
     #[test]
     fn an_empty_fields_label_is_told_from_a_field() {

@@ -31,6 +31,7 @@ pub mod report;
 pub mod retag;
 pub mod run;
 pub mod segment;
+pub mod source;
 pub mod split;
 mod story;
 pub mod tag;
@@ -156,6 +157,9 @@ impl<'a> Importer<'a> {
         // as a page.
         let is_html = is_html || clean::is_markup(&text);
         let read = ReadPage::of(&text, is_html, hints)?;
+        // A WeChat account's line run into the page's first line (`南京社会工作2025年12月18日17:12…`)
+        // is taken apart below: its account's name first.
+        let glued_name = read.lines.iter().take(6).find_map(|l| meta::date_glued_name(&l.text));
         let raw_lines = clean::join_wrapped_doc_titles(unglue_top(read.lines));
         let place_headline = |l: &str| self.is_place_headline(l);
         let photographers = photographers(&raw_lines);
@@ -206,12 +210,17 @@ impl<'a> Importer<'a> {
                 page.date = Some(d);
             }
         }
-        if page.source.is_none() {
-            (page.source, page.source_by) = match (hints.source.clone(), read.site_name) {
-                (Some(s), _) => (Some(s), SourceEvidence::Record),
-                (None, Some(s)) => (Some(s), SourceEvidence::SiteName),
-                (None, None) => (None, SourceEvidence::None),
-            };
+        if let Some(s) = &hints.source {
+            page.sources.add(s, source::Found::Record);
+        }
+        if let Some(s) = &glued_name {
+            page.sources.add(s, source::Found::DateGlued);
+        }
+        if let Some(s) = &read.meta_source {
+            page.sources.add(s, source::Found::PageLabel);
+        }
+        if let Some(s) = &read.site_name {
+            page.sources.add(s, source::Found::SiteName);
         }
         if page.date.is_none() && drafts.len() == 1 && !read.html_text.is_empty() {
             let title = chosen.first().and_then(|h| h.as_ref()).map(|h| h.title.as_str());
@@ -221,6 +230,7 @@ impl<'a> Importer<'a> {
             }
         }
         let url = read.url;
+        page.host = url.as_deref().and_then(origin::host);
         if let Some(d) = page.date.is_none().then(|| url.as_deref().and_then(origin::date_in_url)).flatten() {
             page.year = Some((d.1, false));
             page.date = Some(d);
@@ -244,24 +254,9 @@ impl<'a> Importer<'a> {
                 continue;
             }
             let mut story = self.story(d, h, &page, Provenance { story: i + 1, ..provenance.clone() });
-            if story.front.source.is_none() {
-                story.front.source = url.as_deref().and_then(origin::host);
-                story.source_by = SourceEvidence::SiteName;
-                // A story that names no place may be placed by its site's name (the host): its
-                // places for retag are computed again with it.
-                if story.front.source.is_some() && story.retag.as_ref().is_some_and(|t| t[0].is_empty()) {
-                    story.retag = None;
-                }
-            }
             story.front.author = story.front.author.take().or_else(|| hints.author.clone());
             if drop_controls(&mut story) {
                 story.retag = None;
-            }
-            let front = &mut story.front;
-            if let (Some(s), Some(p)) = (&front.source, front.import.as_mut()) {
-                if let Some(why) = evidence::source_review(s, story.source_by) {
-                    p.flag("source", why);
-                }
             }
             if story.retag.is_none() {
                 story.retag = Some(self.tags(&story.front, &story.body));
@@ -290,8 +285,9 @@ impl<'a> Importer<'a> {
         let title =
             hints.title.as_deref().map(headline::tidy).filter(|t| !t.is_empty()).ok_or(ImportError::NoArticle)?;
         let mut page = PageMeta::read(&[], hints.date.as_deref(), "", self.this_year);
-        page.source = hints.source.clone();
-        page.source_by = SourceEvidence::Record;
+        if let Some(s) = &hints.source {
+            page.sources.add(s, source::Found::Record);
+        }
         if let Some(d) = page.date.is_none().then(|| hints.url.as_deref().and_then(origin::date_in_url)).flatten() {
             page.year = Some((d.1, false));
             page.date = Some(d);
@@ -460,6 +456,9 @@ struct ReadPage {
     html_date: Option<String>,
     titles: PageTitles,
     site_name: Option<String>,
+    /// The source a page's metadata names: a government CMS's `ContentSource`, the WeChat
+    /// account that published it.
+    meta_source: Option<String>,
     /// A saved page's whole text (empty for a text file), where its date may be printed.
     html_text: String,
     /// The article's address: the record's, else the one a saved page (or a text file's
@@ -477,7 +476,15 @@ impl ReadPage {
             let url = hints.url.clone().or_else(|| meta::address_line(text));
             let lines = lines::text_lines(text);
             add_crumb_tails(&mut titles, &lines);
-            return Ok(ReadPage { lines, html_date: None, titles, site_name: None, html_text: String::new(), url });
+            return Ok(ReadPage {
+                lines,
+                html_date: None,
+                titles,
+                site_name: None,
+                meta_source: None,
+                html_text: String::new(),
+                url,
+            });
         }
         let page = html::html_lines(text)?;
         // The page's own title fields, strongest first.
@@ -487,7 +494,7 @@ impl ReadPage {
         for h in page.h1.iter().take(2) {
             titles.add_field(&h.text);
         }
-        titles.site_names.extend(page.site_name.iter().cloned());
+        titles.site_names.extend(page.site_name.iter().chain(&page.account).cloned());
         add_crumb_tails(&mut titles, &page.lines);
         // The extractor found the page's headline: other top-level headings on the page
         // are sections of that one story, not stories of their own.
@@ -501,8 +508,8 @@ impl ReadPage {
             lines,
             html_date: page.date.or(page.jsonld_date),
             titles,
-            // A government CMS names the article's source; else the site is its publisher.
-            site_name: page.content_source.or(page.site_name),
+            site_name: page.site_name,
+            meta_source: page.content_source.or(page.account),
             html_text: page.text,
             url: hints.url.clone().or(page.url),
         })

@@ -345,9 +345,13 @@ pub(super) fn page_with_one_story(lines: &[Line], titles: &PageTitles) -> (Vec<S
         if title_f.as_deref().is_some_and(|f| fold(&headline::tidy(t)) == f) {
             continue;
         }
+        // (An outlet's name over the date line, `• 温州发布` / `• 2022-11-16 19:08:20`, is header.)
+        let outlet_over_date =
+            || meta::outlet_line(t).is_some() && lines.get(i + 1).is_some_and(|n| meta::is_date_line(&n.text));
         let meta_line = meta::is_meta_line(t)
             || meta::is_column(t)
-            || ((meta::is_name_line(t) || meta::is_names_only(t) || meta::is_empty_label(t)) && in_header);
+            || ((meta::is_name_line(t) || meta::is_names_only(t) || meta::is_empty_label(t) || outlet_over_date())
+                && in_header);
         if in_header && meta_line {
             d.header.push(t.to_string());
             continue;

@@ -3,9 +3,10 @@
 //! mechanisms, and the fields import is unsure of (`import.review`).
 
 use super::body::{first_clause, headline_block, markdown_body};
-use super::evidence::{self, SourceEvidence};
+use super::evidence;
 use super::headline::{self, Headline};
 use super::lines::Line;
+use super::source::{Candidates, Found, Verdict};
 use super::split::Draft;
 use super::{clean, dedup, meta, practice, write, Importer, Story, KEYWORDS};
 use crate::content::{FrontMatter, Provenance};
@@ -14,9 +15,10 @@ use crate::fold::{fold, traditional_ratio};
 /// Page-level metadata that every story on the page shares.
 pub(super) struct PageMeta {
     pub(super) date: Option<(String, i32)>,
-    pub(super) source: Option<String>,
-    /// What the source was read from.
-    pub(super) source_by: SourceEvidence,
+    /// Names the page's header, its metadata or its record give for the source.
+    pub(super) sources: Candidates,
+    /// The host of the page's address.
+    pub(super) host: Option<String>,
     /// The year, and whether it was inferred.
     pub(super) year: Option<(i32, bool)>,
     /// The page's lines above its stories (site name, navigation, mastheads).
@@ -46,8 +48,8 @@ impl PageMeta {
     pub(super) fn empty() -> PageMeta {
         PageMeta {
             date: None,
-            source: None,
-            source_by: SourceEvidence::None,
+            sources: Candidates::default(),
+            host: None,
             year: None,
             header_text: String::new(),
             photographers: Vec::new(),
@@ -67,19 +69,21 @@ impl PageMeta {
             .filter(|l| meta::is_date_line(l))
             .find_map(|l| meta::find_date(l))
             .or_else(|| html_date.and_then(meta::find_date));
-        let (source, source_by) = if let Some(s) = preface.iter().find_map(|l| meta::source_of(l)) {
-            (Some(s), SourceEvidence::Label)
-        } else if let Some(s) =
-            preface.iter().filter(|l| meta::is_date_line(l)).find_map(|l| meta::outlet_in_date_line(l))
-        {
-            (Some(s), SourceEvidence::Printed)
-        } else if let Some(s) = preface.iter().find(|l| meta::is_masthead(l)).cloned() {
-            (Some(s), SourceEvidence::SiteName)
-        } else if let Some(s) = preface.iter().find_map(|l| meta::welcome_site(l)) {
-            (Some(s), SourceEvidence::SiteName)
-        } else {
-            (None, SourceEvidence::None)
-        };
+        let mut sources = Candidates::default();
+        for l in preface {
+            if let Some(s) = meta::source_of(l) {
+                sources.add(&s, Found::PageLabel);
+            } else if let Some(s) = meta::is_date_line(l).then(|| meta::outlet_in_date_line(l)).flatten() {
+                sources.add(&s, Found::DateLine);
+            } else if meta::is_masthead(l) {
+                sources.add(l, Found::SiteName);
+            } else if let Some(s) = meta::welcome_site(l) {
+                sources.add(&s, Found::SiteName);
+            }
+        }
+        for s in meta::names_beside_date(preface) {
+            sources.add(&s, Found::HeaderName);
+        }
         let journal = preface.iter().map(String::as_str).chain(page_text.lines()).find_map(meta::journal_year);
         let year = match (&date, journal) {
             (Some((_, y)), _) => Some((*y, false)),
@@ -89,8 +93,8 @@ impl PageMeta {
         let meta_date = html_date.and_then(meta::find_date);
         PageMeta {
             date,
-            source,
-            source_by,
+            sources,
+            host: None,
             year,
             header_text: preface.join("\n"),
             photographers: Vec::new(),
@@ -119,8 +123,8 @@ struct Credits {
     /// The body that signs a notice, over its signing date (see `take_trailer`): its source when
     /// no line names another.
     signed_by: Option<String>,
-    source: Option<String>,
-    source_by: SourceEvidence,
+    /// Every name the story's own lines give for its source, with where.
+    sources: Candidates,
     authors: Vec<String>,
     authors_by: &'static str,
     /// The credits read and taken out of the story's text, as printed (a closing credit's
@@ -136,28 +140,24 @@ impl Credits {
             if c.date.is_none() && meta::is_date_line(h) {
                 c.date = meta::find_date(h);
             }
-            if c.source.is_none() {
-                if let Some(s) = meta::source_of(h) {
-                    c.set_source(s, SourceEvidence::Label);
-                } else if let Some(s) = meta::is_date_line(h).then(|| meta::outlet_in_date_line(h)).flatten() {
-                    c.set_source(s, SourceEvidence::Printed);
-                }
+            if let Some(s) = meta::source_of(h) {
+                c.sources.add(&s, Found::StoryLabel);
+            } else if let Some(s) = meta::is_date_line(h).then(|| meta::outlet_in_date_line(h)).flatten() {
+                c.sources.add(&s, Found::DateLine);
             }
             if let Some(n) = meta::header_names(h).filter(|n| !n.is_empty()) {
                 c.add_names(&n, "header");
-                if c.source.is_none() && h.chars().count() <= 40 {
+                if h.chars().count() <= 40 {
                     if let Some(o) = meta::byline_outlet(h) {
-                        c.set_source(o, SourceEvidence::Printed);
+                        c.sources.add(&o, Found::Byline);
                     }
                 }
             }
         }
+        for s in meta::names_beside_date(header) {
+            c.sources.add(&s, Found::HeaderName);
+        }
         c
-    }
-
-    fn set_source(&mut self, s: String, by: SourceEvidence) {
-        self.source = Some(s);
-        self.source_by = by;
     }
 
     /// `张三、李四`: each name once, in order.
@@ -211,10 +211,8 @@ impl Credits {
             if self.authors.is_empty() {
                 self.add_names(&name, "lead-reporter");
             }
-            if self.source.is_none() {
-                if let Some(o) = outlet {
-                    self.set_source(o, SourceEvidence::Printed);
-                }
+            if let Some(o) = outlet {
+                self.sources.add(&o, Found::Byline);
             }
         }
         self.take_closing_byline(body);
@@ -227,10 +225,8 @@ impl Credits {
             for n in names {
                 self.add_names(&n, "page-header");
             }
-            if self.source.is_none() {
-                if let Some(o) = page.short_header_lines().find_map(meta::byline_outlet) {
-                    self.set_source(o, SourceEvidence::Printed);
-                }
+            if let Some(o) = page.short_header_lines().find_map(meta::byline_outlet) {
+                self.sources.add(&o, Found::Byline);
             }
         }
         if self.authors.is_empty() {
@@ -241,10 +237,8 @@ impl Credits {
         if self.authors.is_empty() {
             self.add_names(&page.photographers.join("、"), "photographer");
         }
-        if self.source.is_none() {
-            if let Some(s) = page.short_header_lines().find_map(meta::source_of) {
-                self.set_source(s, SourceEvidence::Label);
-            }
+        if let Some(s) = page.short_header_lines().find_map(meta::source_of) {
+            self.sources.add(&s, Found::PageLabel);
         }
     }
 
@@ -260,9 +254,7 @@ impl Credits {
     fn take_credit_at_end(&mut self, body: &mut Vec<Line>) {
         // `…变清了。（荆州日报）`: the outlet the story comes from, in the closing credit's place.
         if let Some((at, outlet)) = body.last().and_then(|l| meta::closing_outlet(&l.text)) {
-            if self.source.is_none() {
-                self.set_source(outlet, SourceEvidence::Printed);
-            }
+            self.sources.add(&outlet, Found::Byline);
             cut_last_line(body, at);
         }
         if let Some(last) = body.last().filter(|l| meta::is_end_byline(&l.text)) {
@@ -278,10 +270,8 @@ impl Credits {
             body.pop();
         } else if let Some((at, names)) = body.last().and_then(|l| meta::credit_at_end(&l.text)) {
             self.add_names(&names, "closing-credit");
-            if self.source.is_none() {
-                if let Some(o) = body.last().and_then(|l| meta::credit_outlet(&l.text[at..])) {
-                    self.set_source(o, SourceEvidence::Printed);
-                }
+            if let Some(o) = body.last().and_then(|l| meta::credit_outlet(&l.text[at..])) {
+                self.sources.add(&o, Found::Byline);
             }
             self.taken.push_str(&cut_last_line(body, at));
         }
@@ -303,10 +293,8 @@ impl Credits {
             if self.date.is_none() && meta::is_date_line(t) {
                 self.date = meta::find_date(t);
             }
-            if self.source.is_none() {
-                if let Some(s) = meta::source_of(t) {
-                    self.set_source(s, SourceEvidence::Label);
-                }
+            if let Some(s) = meta::source_of(t) {
+                self.sources.add(&s, Found::StoryLabel);
             }
         }
         // A notice signed and dated above its attachment (`…办公室` / `2022年5月18日` / `附件`;
@@ -342,7 +330,7 @@ impl Credits {
         }
         for t in &trailer {
             if let Some((paper, when)) = meta::citation(t) {
-                self.set_source(paper, SourceEvidence::Printed);
+                self.sources.add(&paper, Found::Citation);
                 self.date = self.date.take().or(when);
             }
         }
@@ -350,11 +338,7 @@ impl Credits {
         // source, whichever site printed it.
         let lead = lead_past_short_lines(body).or((!body.is_empty()).then_some(0));
         if let Some(agency) = lead.and_then(|i| meta::dateline_outlet(&body[i].text)) {
-            if agency.1 {
-                self.set_source(agency.0, SourceEvidence::Wire);
-            } else if self.source.is_none() {
-                self.set_source(agency.0, SourceEvidence::Printed);
-            }
+            self.sources.add(&agency.0, if agency.1 { Found::Wire } else { Found::Byline });
         }
     }
 }
@@ -507,24 +491,44 @@ impl Importer<'_> {
         credits.take_bylines(&mut body, page);
         credits.take_trailer(&mut body);
         let body_text = strip_jumps(&mut body);
-        // The strongest evidence wins — a wire dateline, a labelled field, then what is printed (a citation, a
-        // dateline, a byline's or photo credit's outlet) or a record's field, then the site's
-        // own name — and of equal evidence the story's own lines before the page's (a notice's
-        // signature last).
-        let candidates = [
-            (credits.source.take(), credits.source_by),
-            (page.source.clone(), page.source_by),
-            (page.wire_outlet.clone(), SourceEvidence::Printed),
-            (page.photo_credits.first().map(|c| c.0.clone()), SourceEvidence::Printed),
-            (page.paper.clone(), SourceEvidence::Printed),
-            (credits.signed_by.take(), SourceEvidence::Printed),
+        // Every name found for the source, the story's own lines first, scored against each
+        // other and against writing none (see [`super::source`]).
+        let mut found = std::mem::take(&mut credits.sources);
+        found.extend(&page.sources);
+        let own = [
+            (page.wire_outlet.as_deref(), Found::Wire),
+            (page.photo_credits.first().map(|c| c.0.as_str()), Found::PhotoCredit),
+            (page.paper.as_deref(), Found::Citation),
+            (credits.signed_by.as_deref(), Found::Signature),
+            (page.host.as_deref(), Found::Host),
         ];
-        let (source, source_by) = candidates
-            .into_iter()
-            .filter(|(s, _)| s.is_some())
-            .min_by_key(|(_, by)| by.rank())
-            .unwrap_or((None, SourceEvidence::None));
-        let mut source = source.map(|s| fold(&evidence::tidy_source(&s)));
+        for (name, at) in own {
+            if let Some(n) = name {
+                found.add(n, at);
+            }
+        }
+        if let Some(o) = evidence::outlet_named(&header, &body_text) {
+            found.add(&o, Found::NearEnds);
+        }
+        if let Some(o) = &page.outlet_on_page {
+            found.add(o, Found::Elsewhere);
+        }
+        if let Some(o) = meta::date_glued_name(&body_text) {
+            found.add(&o, Found::DateGlued);
+        }
+        if let Some(o) = meta::lead_news_tag(&body_text) {
+            found.add(&o, Found::LeadPrefix);
+        }
+        let choice = found.choose();
+        let source_by = choice.evidence();
+        let (source, left) = match choice.verdict() {
+            Verdict::Plain(s) => (Some(s), None),
+            Verdict::Guess(s, why) => {
+                provenance.flag("source", &why);
+                (Some(s), None)
+            }
+            Verdict::Left(why) => (None, why),
+        };
         // An outlet named among the reporters (`甘肃日报、齐兴福、张娟`) is no author.
         credits.authors.retain(|a| !evidence::is_outlet_name(a));
         let reporter_named =
@@ -585,19 +589,13 @@ impl Importer<'_> {
         // site quoting a paper. A name found anywhere else on the page (3 of 9 right) only marks it.
         if source.is_none() && evidence::names_own_outlet(&format!("{header}\n{}", credits.taken), &body_text) {
             provenance.flag("source", "the story speaks of its own outlet (本报, 本网) but the page names none");
-        } else if let Some(outlet) = source.is_none().then(|| evidence::outlet_named(&header, &body_text)).flatten() {
-            provenance.flag(
-                "source",
-                &format!("a guess: the page names an outlet ({outlet}) but no line of it reads as the story's source"),
-            );
-            source = Some(outlet);
+        } else if let Some(why) = left {
+            provenance.flag("source", &why);
         } else if let Some(cue) = source.is_none().then(|| page.credit_trace.clone()).flatten() {
             provenance.flag(
                 "source",
                 &format!("no source was read on a page that prints {cue}, where credits usually stand"),
             );
-        } else if let Some(outlet) = source.is_none().then(|| page.outlet_on_page.clone()).flatten() {
-            provenance.flag("source", &format!("no source was read on a page that names {outlet}"));
         }
         // A notice's signing date is its date where nothing else dates the story; where the page
         // prints another date (a disclosure page's cell `生成日期` / `2020-11-02`, fresh3 043) it
@@ -621,7 +619,10 @@ impl Importer<'_> {
         }
         let title_f = fold(&format!("{title} {}", subtitle.as_deref().unwrap_or("")));
         let body_f = fold(&body_text);
-        let (region, unsure, by_text) = self.region_of(&title_f, &body_f, source.as_deref(), &header, page, when.year);
+        // A story that names no place may be placed by its likeliest source, written or not
+        // (a site's name: `睢宁新闻网`); such a region is marked.
+        let named_source = source.as_deref().or(choice.name.as_deref());
+        let (region, unsure, by_text) = self.region_of(&title_f, &body_f, named_source, &header, page, when.year);
         let (mechanism, weak_mechanism) = self.mechanisms.tag_with_confidence(&title_f, &body_f);
         if region.is_empty() {
             provenance.mark("region");

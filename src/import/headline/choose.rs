@@ -247,8 +247,11 @@ fn decks(lines: &[Line], h: &mut Headline) -> Vec<String> {
             break;
         }
         let directly_under = k == last + 1 && l.gap <= 1 && h.subtitle.is_none() && h.lines.len() == 1;
+        // (A short line that names an outlet, `• 温州发布` over `• 2022-11-16 19:08:20`, is the
+        // header's source, not a deck.)
         if directly_under
             && eligible(t)
+            && !(t.chars().count() <= 14 && meta::is_news_outlet_name(&tidy(t)))
             && !h.title.ends_with("——")
             && lines.get(k + 1).is_some_and(|n| meta::is_meta_line(&n.text) || meta::is_name_line(&n.text))
         {

@@ -38,8 +38,10 @@ pub struct HtmlPage {
     pub jsonld_headline: Option<String>,
     /// `datePublished` of a JSON-LD `NewsArticle`/`Article`, as written.
     pub jsonld_date: Option<String>,
-    /// `og:site_name` (or a government site's `SiteName`, a WeChat account's `#js_name`).
+    /// `og:site_name` (or a government site's `SiteName`).
     pub site_name: Option<String>,
+    /// The WeChat account that published the article (`#js_name`).
+    pub account: Option<String>,
     /// `ArticleTitle` and `ContentSource`: the headline and the source a Chinese government
     /// site's CMS writes into every article page (the 政府网站 meta tags).
     pub article_title: Option<String>,
@@ -109,8 +111,9 @@ pub fn html_lines(source: &str) -> Result<HtmlPage, HtmlError> {
         h1: headings(&doc, &hidden),
         jsonld_headline: None,
         jsonld_date: None,
+        site_name: meta_content(&doc, &["og:site_name", "SiteName"]),
         // A WeChat account names itself in `#js_name`.
-        site_name: meta_content(&doc, &["og:site_name", "SiteName"]).or_else(|| select_text(&doc, "#js_name")),
+        account: select_text(&doc, "#js_name"),
         article_title: meta_content(&doc, &["ArticleTitle"]),
         content_source: meta_content(&doc, &["ContentSource"]),
         url: page_url(&doc, source),
