@@ -8,40 +8,23 @@
 //! line per story: `{"file", "story", "title", "written", "candidates": [{"text", "found", "x",
 //! "score"}]}` (`written`: the source import wrote).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use kbgen::gazetteer::Gazetteer;
 use kbgen::import::source::{explain, FEATURES, GUESS, NONE, PLAIN, WEIGHTS};
 use kbgen::import::Importer;
 use kbgen::vocab::Vocabulary;
 
-fn files(p: &Path, out: &mut Vec<PathBuf>) {
-    if p.is_dir() {
-        let mut entries: Vec<PathBuf> =
-            std::fs::read_dir(p).expect("a readable folder").filter_map(Result::ok).map(|e| e.path()).collect();
-        entries.sort();
-        for e in entries {
-            files(&e, out);
-        }
-    } else {
-        out.push(p.to_path_buf());
-    }
-}
-
 fn main() {
     let vocab = Vocabulary::builtin();
     let importer = Importer::new(Gazetteer::builtin(), &vocab);
-    let mut all = Vec::new();
-    for a in std::env::args().skip(1) {
-        files(Path::new(&a), &mut all);
-    }
+    let inputs: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
     let names: Vec<String> = FEATURES.iter().map(|f| format!("{f:?}")).collect();
     println!(
         "{}",
         serde_json::json!({ "features": names, "weights": WEIGHTS.to_vec(), "none": NONE, "plain": PLAIN, "guess": GUESS })
     );
-    for path in all {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    for (path, name) in kbgen::import::run::collect_inputs(&inputs, &[]) {
         let lower = name.to_ascii_lowercase();
         if !(lower.ends_with(".txt") || lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".md")) {
             continue;

@@ -15,40 +15,6 @@ use regex::Regex;
 
 use crate::fold::{fold, is_han};
 
-/// Where a source was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SourceEvidence {
-    #[default]
-    None,
-    /// A wire agency's dateline opening the story (`新华社天津2月28日电`): the source outright,
-    /// whichever site printed it.
-    Wire,
-    /// A labelled field: `来源:`, `稿源:` (in the story's header, the page's, or its trailer).
-    Label,
-    /// A citation (`《人民日报》(2019年11月13日 16版)`), a wire dateline's agency, a lead that
-    /// names its outlet with its reporter, a date line's outlet, a journal's issue line.
-    Printed,
-    /// A scraper's record field.
-    Record,
-    /// The publishing site's own name: a masthead line, a welcome line, `og:site_name`, the
-    /// address's host. A mirror or an aggregator names itself there.
-    SiteName,
-}
-
-impl SourceEvidence {
-    /// Strongest first: a wire dateline, a labelled field, then a printed credit or a record's field, then the
-    /// site's own name.
-    pub fn rank(self) -> u8 {
-        match self {
-            SourceEvidence::Wire => 0,
-            SourceEvidence::Label => 1,
-            SourceEvidence::Printed | SourceEvidence::Record => 2,
-            SourceEvidence::SiteName => 3,
-            SourceEvidence::None => 4,
-        }
-    }
-}
-
 /// The suffixes that end the names of outlets and of the bodies that publish their own news.
 static OUTLET_OR_BODY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(

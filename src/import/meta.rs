@@ -581,14 +581,18 @@ pub fn outlet_line(line: &str) -> Option<String> {
     (short && !is_date_line(&n) && (super::evidence::reads_as_outlet(&n) || is_news_outlet_name(&n))).then_some(n)
 }
 
+/// A text's first line that is not blank, folded.
+fn first_line_folded(text: &str) -> Option<String> {
+    text.lines().find(|l| !l.trim().is_empty()).map(fold)
+}
+
 /// A name glued to a date and time at the head of a story, as a WeChat article's account line
 /// is when a repost runs it into the lead (`南京社会工作2025年12月18日17:12江苏在江宁区…`).
 pub fn date_glued_name(text: &str) -> Option<String> {
     static GLUED: LazyLock<Regex> = LazyLock::new(|| {
         re(r"^\s*(\p{Han}{2,12}?)\s*(?:19|20)\d{2}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2})\s*\d{1,2}:\d{2}")
     });
-    let first = text.lines().find(|l| !l.trim().is_empty())?;
-    let f = fold(first);
+    let f = first_line_folded(text)?;
     let name = GLUED.captures(&f)?.get(1)?.as_str().to_string();
     (!name.starts_with(['本', '于', '在', '至', '自', '从'])).then_some(name)
 }
@@ -597,8 +601,7 @@ pub fn date_glued_name(text: &str) -> Option<String> {
 pub fn lead_news_tag(text: &str) -> Option<String> {
     static TAG: LazyLock<Regex> =
         LazyLock::new(|| re(r"^\s*[【\[(（]?\s*(\p{Han}{2,12}?)(?:资讯|讯)(?:\s*[】\])）]|\s*[:：]|\s)"));
-    let first = text.lines().find(|l| !l.trim().is_empty())?;
-    let f = fold(first);
+    let f = first_line_folded(text)?;
     let name = TAG.captures(&f)?.get(1)?.as_str().to_string();
     (!name.starts_with('本') && !name.ends_with("记者") && !name.ends_with("通讯员") && is_news_outlet_name(&name))
         .then_some(name)

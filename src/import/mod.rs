@@ -13,6 +13,7 @@ pub mod decode;
 pub mod dedup;
 mod edition;
 pub mod evidence;
+mod explain;
 pub mod fields;
 pub mod gzip;
 pub mod headline;
@@ -44,7 +45,6 @@ use crate::fold::{fold, is_han};
 use crate::gazetteer::Gazetteer;
 use crate::vocab::Vocabulary;
 pub use body::escape_markdown;
-use evidence::SourceEvidence;
 use headline::{Headline, PageTitles};
 use lines::Line;
 use region::RegionTagger;
@@ -100,8 +100,6 @@ pub struct Story {
     /// while files are read in parallel): the tagged fields that agree with it are recorded.
     /// (`None` until made: `Importer::stories` makes it.)
     pub retag: Option<[Vec<String>; 4]>,
-    /// Where the source was read.
-    pub source_by: SourceEvidence,
     /// The story's named practices that no vocabulary term covers: proposals for new entries.
     pub unknown_practices: Vec<String>,
 }
@@ -623,6 +621,17 @@ mod tests {
     use super::*;
     use body::{first_clause, headline_block};
     use lines::text_lines;
+
+    #[test]
+    fn a_breadcrumbs_tail_is_a_title_field_or_a_columns_name() {
+        let mut titles = PageTitles::default();
+        add_crumb_tails(
+            &mut titles,
+            &text_lines("首页 > 司法业务 > 社区矫正\n\n首页 » 常识 » 安达党员下沉入户问需解难\n"),
+        );
+        assert_eq!(titles.columns, vec!["社区矫正".to_string()]);
+        assert_eq!(titles.crumbs, vec!["安达党员下沉入户问需解难".to_string()]);
+    }
 
     #[test]
     fn headline_blocks() {

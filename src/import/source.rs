@@ -10,11 +10,14 @@
 
 use std::cell::RefCell;
 
-use super::evidence::{self, SourceEvidence};
+use super::explain::Slot;
+
+use super::evidence;
 use crate::fold::fold;
 
 /// Where a candidate was found. One name found by several readers is one candidate with
-/// every place it was found.
+/// every place it was found. (Each has the feature of its name, in this order: see
+/// [`Found::feature`].)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Found {
     /// A wire agency's dateline opening the story (`新华社天津2月28日电`).
@@ -53,36 +56,9 @@ pub enum Found {
 }
 
 impl Found {
-    /// The coarse evidence kind the rest of import keeps beside the source.
-    pub fn evidence(self) -> SourceEvidence {
-        match self {
-            Found::Wire => SourceEvidence::Wire,
-            Found::StoryLabel | Found::PageLabel => SourceEvidence::Label,
-            Found::Record => SourceEvidence::Record,
-            Found::SiteName | Found::Host => SourceEvidence::SiteName,
-            _ => SourceEvidence::Printed,
-        }
-    }
-
+    /// Its feature: the first features are the places, in the order of [`Found`].
     fn feature(self) -> Feature {
-        match self {
-            Found::Wire => Feature::Wire,
-            Found::StoryLabel => Feature::StoryLabel,
-            Found::PageLabel => Feature::PageLabel,
-            Found::DateLine => Feature::DateLine,
-            Found::Byline => Feature::Byline,
-            Found::Citation => Feature::Citation,
-            Found::PhotoCredit => Feature::PhotoCredit,
-            Found::Signature => Feature::Signature,
-            Found::Record => Feature::Record,
-            Found::SiteName => Feature::SiteName,
-            Found::Host => Feature::Host,
-            Found::NearEnds => Feature::NearEnds,
-            Found::Elsewhere => Feature::Elsewhere,
-            Found::HeaderName => Feature::HeaderName,
-            Found::DateGlued => Feature::DateGlued,
-            Found::LeadPrefix => Feature::LeadPrefix,
-        }
+        FEATURES[self as usize]
     }
 
     /// How a review reason names the place.
@@ -207,8 +183,10 @@ pub struct Candidates(Vec<(String, Vec<Found>)>);
 impl Candidates {
     /// Adds a name found at `found` (tidied: a date glued on cut off; folded to compare).
     pub fn add(&mut self, name: &str, found: Found) {
-        let name = fold(&evidence::tidy_source(name));
-        let name = name.trim();
+        self.add_tidied(fold(&evidence::tidy_source(name)).trim(), found);
+    }
+
+    fn add_tidied(&mut self, name: &str, found: Found) {
         if name.is_empty() {
             return;
         }
@@ -232,13 +210,9 @@ impl Candidates {
     pub fn extend(&mut self, other: &Candidates) {
         for (name, at) in &other.0 {
             for f in at {
-                self.add(name, *f);
+                self.add_tidied(name, *f);
             }
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 
     fn features(&self, k: usize) -> Features {
@@ -265,24 +239,29 @@ impl Candidates {
 
     /// The best candidate and how sure the scorer is of it.
     pub fn choose(&self) -> Choice {
-        start_choice();
-        let scored: Vec<(f32, Features)> = (0..self.0.len())
+        super::explain::start(&EXPLAINED);
+        let scores: Vec<f32> = (0..self.0.len())
             .map(|k| {
                 let x = self.features(k);
-                let s = x.score();
-                record(&self.0[k].0, &self.0[k].1, &x, s);
-                (s, x)
+                let score = x.score();
+                let (text, found) = &self.0[k];
+                super::explain::record(&EXPLAINED, || Candidate {
+                    text: text.clone(),
+                    found: found.clone(),
+                    features: x,
+                    score,
+                });
+                score
             })
             .collect();
-        let top = scored.iter().map(|(s, _)| *s).fold(NONE, f32::max);
-        let z: f32 = (NONE - top).exp() + scored.iter().map(|(s, _)| (s - top).exp()).sum::<f32>();
+        let top = scores.iter().copied().fold(NONE, f32::max);
+        let z: f32 = (NONE - top).exp() + scores.iter().map(|s| (s - top).exp()).sum::<f32>();
         // Of equal scores the first found (the story's own lines come first).
-        let best = (0..scored.len()).rev().max_by(|&a, &b| scored[a].0.total_cmp(&scored[b].0));
+        let best = (0..scores.len()).rev().max_by(|&a, &b| scores[a].total_cmp(&scores[b]));
         match best {
             Some(k) => {
                 let (name, at) = &self.0[k];
-                let p = (scored[k].0 - top).exp() / z;
-                Choice { name: Some(name.clone()), at: at.clone(), p }
+                Choice { name: Some(name.clone()), at: at.clone(), p: (scores[k] - top).exp() / z }
             }
             None => Choice { name: None, at: Vec::new(), p: 0.0 },
         }
@@ -328,11 +307,6 @@ impl Choice {
             )))
         }
     }
-
-    /// The coarse evidence kind of the choice.
-    pub fn evidence(&self) -> SourceEvidence {
-        self.at.iter().map(|f| f.evidence()).min_by_key(|e| e.rank()).unwrap_or_default()
-    }
 }
 
 /// A candidate as [`explain`] reports it.
@@ -346,32 +320,13 @@ pub struct Candidate {
 
 thread_local! {
     /// Candidates of each source choice made while [`explain`] runs on this thread.
-    static EXPLAINED: RefCell<Option<Vec<Vec<Candidate>>>> = const { RefCell::new(None) };
+    static EXPLAINED: Slot<Candidate> = const { RefCell::new(None) };
 }
 
 /// Runs `f` and returns, beside its result, the candidates of every source choice it made on
 /// this thread (one list per story, in order).
 pub fn explain<T>(f: impl FnOnce() -> T) -> (T, Vec<Vec<Candidate>>) {
-    EXPLAINED.with(|e| *e.borrow_mut() = Some(Vec::new()));
-    let out = f();
-    let got = EXPLAINED.with(|e| e.borrow_mut().take()).unwrap_or_default();
-    (out, got)
-}
-
-fn start_choice() {
-    EXPLAINED.with(|e| {
-        if let Some(v) = e.borrow_mut().as_mut() {
-            v.push(Vec::new());
-        }
-    });
-}
-
-fn record(text: &str, found: &[Found], features: &Features, score: f32) {
-    EXPLAINED.with(|e| {
-        if let Some(last) = e.borrow_mut().as_mut().and_then(|v| v.last_mut()) {
-            last.push(Candidate { text: text.to_string(), found: found.to_vec(), features: *features, score });
-        }
-    });
+    super::explain::explain(&EXPLAINED, f)
 }
 
 #[cfg(test)]
@@ -382,6 +337,10 @@ mod tests {
     fn the_vector_and_its_weights_line_up() {
         for (i, f) in FEATURES.iter().enumerate() {
             assert_eq!(*f as usize, i, "{f:?}");
+        }
+        // Each place is the feature of its name.
+        for f in [Found::Wire, Found::Byline, Found::Record, Found::Host, Found::LeadPrefix] {
+            assert_eq!(format!("{:?}", f.feature()), format!("{f:?}"));
         }
     }
 

@@ -238,8 +238,7 @@ fn draft(lines: &[Line]) -> Draft {
     // Header: bylines, date/source lines, keyword lines, bare names, column labels.
     while i < lines.len() {
         let t = &lines[i].text;
-        // A counter or a button saved empty (`访问次数:`) between two metadata lines does not end
-        // the header.
+        // A counter or a button saved empty (`访问次数:`) does not end the header.
         if meta::is_meta_line(t)
             || meta::is_column(t)
             || meta::is_empty_label(t)

@@ -495,32 +495,24 @@ impl Importer<'_> {
         // other and against writing none (see [`super::source`]).
         let mut found = std::mem::take(&mut credits.sources);
         found.extend(&page.sources);
-        let own = [
-            (page.wire_outlet.as_deref(), Found::Wire),
-            (page.photo_credits.first().map(|c| c.0.as_str()), Found::PhotoCredit),
-            (page.paper.as_deref(), Found::Citation),
-            (credits.signed_by.as_deref(), Found::Signature),
-            (page.host.as_deref(), Found::Host),
+        // Then what the page gives beside the story's lines, and the names a story only mentions.
+        let more = [
+            (page.wire_outlet.clone(), Found::Wire),
+            (page.photo_credits.first().map(|c| c.0.clone()), Found::PhotoCredit),
+            (page.paper.clone(), Found::Citation),
+            (credits.signed_by.take(), Found::Signature),
+            (page.host.clone(), Found::Host),
+            (evidence::outlet_named(&header, &body_text), Found::NearEnds),
+            (page.outlet_on_page.clone(), Found::Elsewhere),
+            (meta::date_glued_name(&body_text), Found::DateGlued),
+            (meta::lead_news_tag(&body_text), Found::LeadPrefix),
         ];
-        for (name, at) in own {
+        for (name, at) in more {
             if let Some(n) = name {
-                found.add(n, at);
+                found.add(&n, at);
             }
         }
-        if let Some(o) = evidence::outlet_named(&header, &body_text) {
-            found.add(&o, Found::NearEnds);
-        }
-        if let Some(o) = &page.outlet_on_page {
-            found.add(o, Found::Elsewhere);
-        }
-        if let Some(o) = meta::date_glued_name(&body_text) {
-            found.add(&o, Found::DateGlued);
-        }
-        if let Some(o) = meta::lead_news_tag(&body_text) {
-            found.add(&o, Found::LeadPrefix);
-        }
         let choice = found.choose();
-        let source_by = choice.evidence();
         let (source, left) = match choice.verdict() {
             Verdict::Plain(s) => (Some(s), None),
             Verdict::Guess(s, why) => {
@@ -582,11 +574,8 @@ impl Importer<'_> {
                 provenance.flag("author", &format!("a photo is credited to {first}, not counted as an author"));
             }
         }
-        // No source read where the page names a news outlet near the story's ends (a paper, a
-        // station, an agency, an app): the outlet is written as a guess, marked. On the
-        // development sets such a guess was the labelled source for 7 of 10 stories that print
-        // one (a spun page's dateline moved below its lead, a repost's banner); the others, a
-        // site quoting a paper. A name found anywhere else on the page (3 of 9 right) only marks it.
+        // No source written: say why — the story speaks of its own outlet, the scorer's likeliest
+        // candidate was too weak, or the page prints where credits usually stand.
         if source.is_none() && evidence::names_own_outlet(&format!("{header}\n{}", credits.taken), &body_text) {
             provenance.flag("source", "the story speaks of its own outlet (本报, 本网) but the page names none");
         } else if let Some(why) = left {
@@ -683,7 +672,6 @@ impl Importer<'_> {
             body: markdown,
             fingerprint: dedup::shingles(&body_f),
             retag,
-            source_by,
             unknown_practices,
         }
     }

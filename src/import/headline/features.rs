@@ -6,6 +6,8 @@
 
 use std::cell::RefCell;
 
+use crate::import::explain::Slot;
+
 /// Declares [`Feature`] and [`FEATURES`] (every feature, in the order of the vector) from one list.
 macro_rules! features {
     ($($(#[$doc:meta])* $name:ident,)*) => {
@@ -106,34 +108,23 @@ pub struct Candidate {
 
 thread_local! {
     /// Candidates of each headline choice made while [`explain`] runs on this thread.
-    static EXPLAINED: RefCell<Option<Vec<Vec<Candidate>>>> = const { RefCell::new(None) };
+    static EXPLAINED: Slot<Candidate> = const { RefCell::new(None) };
 }
 
 /// Runs `f` and returns, beside its result, the candidates of every headline choice it made
 /// on this thread (one list per choice, in order).
 pub fn explain<T>(f: impl FnOnce() -> T) -> (T, Vec<Vec<Candidate>>) {
-    EXPLAINED.with(|e| *e.borrow_mut() = Some(Vec::new()));
-    let out = f();
-    let got = EXPLAINED.with(|e| e.borrow_mut().take()).unwrap_or_default();
-    (out, got)
+    crate::import::explain::explain(&EXPLAINED, f)
 }
 
 /// Starts the list of a new headline choice (when [`explain`] runs).
 pub(super) fn start_choice() {
-    EXPLAINED.with(|e| {
-        if let Some(v) = e.borrow_mut().as_mut() {
-            v.push(Vec::new());
-        }
-    });
+    crate::import::explain::start(&EXPLAINED);
 }
 
 /// Notes a candidate of the current choice (when [`explain`] runs).
 pub(super) fn record(text: &str, features: &Features, score: f32) {
-    EXPLAINED.with(|e| {
-        if let Some(last) = e.borrow_mut().as_mut().and_then(|v| v.last_mut()) {
-            last.push(Candidate { text: text.to_string(), features: *features, score });
-        }
-    });
+    crate::import::explain::record(&EXPLAINED, || Candidate { text: text.to_string(), features: *features, score });
 }
 
 #[cfg(test)]
